@@ -1,0 +1,28 @@
+@{
+    # The one source of truth for the module's version and exports; build.ps1 copies it into the built module.
+    RootModule           = 'IamOnboard.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '5f0c6a52-3a1e-4b8e-9d57-2f1c8f7b9e41'
+    Author               = 'IamOnboard contributors'
+    CompanyName          = 'IamOnboard contributors'
+    Copyright            = '(c) IamOnboard contributors. Apache-2.0.'
+    Description          = 'Onboards people into AWS IAM safely, in bulk and repeatably: users, console and programmatic access, groups, policies and virtual MFA, with a local IAM-compatible endpoint for tests and demos.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('IamOnboard.format.ps1xml')
+    CmdletsToExport      = @(
+        'Start-OnboardLocalIam'
+        'Stop-OnboardLocalIam'
+        'Get-OnboardLocalIam'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'IAM', 'Onboarding', 'MFA', 'Identity', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            ReleaseNotes = 'Initial release: local IAM endpoint, IAM client on AWSSDK.Core, onboarding cmdlets and virtual MFA enrolment.'
+        }
+    }
+}

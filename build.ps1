@@ -1,0 +1,39 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the IamOnboard module.
+.DESCRIPTION
+    One entry point with named tasks. Run from the repository root:
+        dotnet tool restore && dotnet pwsh ./build.ps1 test
+.PARAMETER Task
+    build    Publish the module into out/IamOnboard/<version>/ (an Import-Module-able folder).
+    test     build, then xunit, then Pester in a fresh pwsh against the built module; prints "N passed, N failed".
+    unit     xunit only.
+    pester   Pester only (against the built module; run build first).
+    demo     build, start a local IAM endpoint and run the onboarding walk-through end to end.
+    clean    Remove out/ and the bin/obj folders.
+.PARAMETER Configuration
+    Release (default) or Debug.
+.PARAMETER TestName
+    Only run Pester tests whose full name matches this wildcard.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean')]
+    [string[]] $Task = @('build'),
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+
+    [string] $TestName
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $PSScriptRoot 'build/BuildTasks.ps1')
+
+$context = New-BuildContext -Root $PSScriptRoot -Configuration $Configuration
+foreach ($name in $Task) {
+    Invoke-BuildTask -Name $name -Context $context -TestName $TestName
+}

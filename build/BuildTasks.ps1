@@ -1,0 +1,176 @@
+# The tasks behind build.ps1. Each task is a function named Invoke-<Task>Task taking the build context.
+Set-StrictMode -Version Latest
+
+# Every file the module ships. Publishing anything else fails the build, so a new dependency is a decision.
+$script:ShippedFiles = @(
+    'IamOnboard.dll'
+    'IamOnboard.Engine.dll'
+    'IamOnboard.LocalIam.dll'
+    'AWSSDK.Core.dll'
+    'AWSSDK.SecurityToken.dll'
+    'AWSSDK.Extensions.Numerics.dll'
+    'Otp.NET.dll'
+    'QRCoder.dll'
+    'Microsoft.Bcl.AsyncInterfaces.dll'
+    'Microsoft.Bcl.HashCode.dll'
+    'System.Buffers.dll'
+    'System.IO.Hashing.dll'
+    'System.Memory.dll'
+    'System.Numerics.Vectors.dll'
+    'System.Runtime.CompilerServices.Unsafe.dll'
+    'System.Text.Encodings.Web.dll'
+    'System.Text.Json.dll'
+    'System.Threading.Tasks.Extensions.dll'
+)
+
+# Published by dependencies but deliberately not shipped: QRCoder's netstandard2.0 build references them only for
+# its System.Drawing renderers, which the module never uses (it renders PNG bytes and text itself).
+$script:PublishedNotShipped = @(
+    'System.Drawing.Common.dll'
+    'System.Text.Encoding.CodePages.dll'
+)
+
+function New-BuildContext {
+    param([string] $Root, [string] $Configuration)
+    $manifest = Import-PowerShellDataFile -Path (Join-Path $Root 'IamOnboard.psd1')
+    $version = $manifest.ModuleVersion
+    $out = Join-Path $Root 'out'
+    [pscustomobject]@{
+        Root          = $Root
+        Configuration = $Configuration
+        Version       = $version
+        Out           = $out
+        ModuleDir     = Join-Path $out "IamOnboard/$version"
+        ModuleManifest = Join-Path $out "IamOnboard/$version/IamOnboard.psd1"
+        TestResults   = Join-Path $out 'test'
+    }
+}
+
+function Invoke-BuildTask {
+    param([string] $Name, $Context, [string] $TestName)
+    Write-Host "==> $Name" -ForegroundColor Cyan
+    switch ($Name) {
+        'build'  { Invoke-BuildModuleTask -Context $Context }
+        'test'   { Invoke-TestTask -Context $Context -TestName $TestName }
+        'unit'   { $null = Invoke-UnitTestTask -Context $Context }
+        'pester' { $null = Invoke-PesterTask -Context $Context -TestName $TestName }
+        'demo'   { Invoke-DemoTask -Context $Context }
+        'clean'  { Invoke-CleanTask -Context $Context }
+    }
+}
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([string] $FilePath, [string[]] $ArgumentList)
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-BuildModuleTask {
+    param($Context)
+    $publishDir = Join-Path $Context.Out 'publish'
+    if (Test-Path $publishDir) { Remove-Item $publishDir -Recurse -Force }
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.csproj'),
+        '-c', $Context.Configuration, '-o', $publishDir, "-p:Version=$($Context.Version)", '--nologo', '-v', 'quiet'
+    )
+
+    $published = Get-ChildItem -Path $publishDir -Filter '*.dll' | ForEach-Object Name
+    $unexpected = $published | Where-Object { $_ -notin $script:ShippedFiles -and $_ -notin $script:PublishedNotShipped }
+    if ($unexpected) {
+        throw "Publish produced DLLs that are not on the ship list in build/BuildTasks.ps1: $($unexpected -join ', '). Add them deliberately or remove the dependency."
+    }
+
+    if (Test-Path $Context.ModuleDir) { Remove-Item $Context.ModuleDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $Context.ModuleDir -Force
+    foreach ($file in $script:ShippedFiles) {
+        $source = Join-Path $publishDir $file
+        if (Test-Path $source) { Copy-Item $source -Destination $Context.ModuleDir }
+    }
+    Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
+    Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
+    Write-Host "Built module: $($Context.ModuleDir)"
+}
+
+function Invoke-UnitTestTask {
+    param($Context)
+    $results = $Context.TestResults
+    $null = New-Item -ItemType Directory -Path $results -Force
+    $trx = Join-Path $results 'unit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test (Join-Path $Context.Root 'tests/IamOnboard.Tests/IamOnboard.Tests.csproj') `
+        -c $Context.Configuration --nologo `
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $trx)) {
+        throw "xunit produced no results (dotnet test exit code $exitCode): the test project did not build or run."
+    }
+    [xml] $doc = Get-Content -Raw $trx
+    $counters = $doc.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Suite = 'xunit'; Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Get-PesterModulePath {
+    param($Context)
+    Invoke-Native dotnet @('restore', (Join-Path $Context.Root 'build/Tools.proj'), '--nologo', '-v', 'quiet')
+    $line = & dotnet nuget locals global-packages --list
+    $packages = ($line -replace '^global-packages:\s*', '').Trim()
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }
+    $path
+}
+
+function Invoke-PesterTask {
+    param($Context, [string] $TestName)
+    if (-not (Test-Path $Context.ModuleManifest)) { throw "The module is not built; run './build.ps1 build' first." }
+    $pester = Get-PesterModulePath -Context $Context
+    $null = New-Item -ItemType Directory -Path $Context.TestResults -Force
+    $summary = Join-Path $Context.TestResults 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $runner = Join-Path $Context.Root 'build/Invoke-PesterTests.ps1'
+    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner,
+        '-PesterPath', $pester, '-ModuleManifest', $Context.ModuleManifest,
+        '-TestPath', (Join-Path $Context.Root 'tests/pester'), '-SummaryPath', $summary)
+    if ($TestName) { $arguments += @('-TestName', $TestName) }
+    # A fresh pwsh: the tests see the built module exactly as a user would import it.
+    Push-Location $Context.Root
+    try { & dotnet @arguments } finally { Pop-Location }
+    if (-not (Test-Path $summary)) { throw 'Pester did not run to completion (no summary written).' }
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+}
+
+function Invoke-TestTask {
+    param($Context, [string] $TestName)
+    Invoke-BuildModuleTask -Context $Context
+    $suites = @()
+    $suites += Invoke-UnitTestTask -Context $Context
+    $suites += Invoke-PesterTask -Context $Context -TestName $TestName
+    $passed = ($suites | Measure-Object Passed -Sum).Sum
+    $failed = ($suites | Measure-Object Failed -Sum).Sum
+    foreach ($suite in $suites) { Write-Host ("{0}: {1} passed, {2} failed" -f $suite.Suite, $suite.Passed, $suite.Failed) }
+    if ($passed -eq 0) { $failed = [Math]::Max($failed, 1); Write-Host 'No test ran.' }
+    # The one closing line CI reads.
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-DemoTask {
+    param($Context)
+    Invoke-BuildModuleTask -Context $Context
+    Push-Location $Context.Root
+    try {
+        & dotnet pwsh -NoProfile -File (Join-Path $Context.Root 'examples/Demo.ps1') -ModuleManifest $Context.ModuleManifest -OutputDirectory (Join-Path $Context.Out 'demo')
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-CleanTask {
+    param($Context)
+    if (Test-Path $Context.Out) { Remove-Item $Context.Out -Recurse -Force }
+    Get-ChildItem -Path (Join-Path $Context.Root 'src'), (Join-Path $Context.Root 'tests') -Directory -Recurse -Include bin, obj |
+        Remove-Item -Recurse -Force
+}

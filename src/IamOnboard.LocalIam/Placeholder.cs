@@ -1,0 +1,2 @@
+namespace IamOnboard;
+internal static class LocalPlaceholder { }

@@ -1,0 +1,65 @@
+# Shared helpers for the Pester suite: the AWS CLI v2 as an independent client of the local endpoint.
+Set-StrictMode -Version Latest
+
+function Get-AwsCliV2 {
+    <# The AWS CLI v2 executable. An older v1 may come first on PATH, so every candidate is asked its version. #>
+    $candidates = @(Get-Command aws -All -CommandType Application -ErrorAction SilentlyContinue | ForEach-Object Source) +
+        @('/usr/bin/aws', '/usr/local/bin/aws') | Select-Object -Unique
+    foreach ($candidate in $candidates) {
+        if (-not (Test-Path $candidate)) { continue }
+        $version = & $candidate --version 2>&1 | Out-String
+        if ($version -match '^aws-cli/2\.') { return $candidate }
+    }
+    throw 'The AWS CLI v2 is not installed (Debian package awscli). The interoperability tests need it.'
+}
+
+function ConvertTo-PlainText {
+    param([Parameter(Mandatory)] [securestring] $SecureString)
+    [System.Net.NetworkCredential]::new('', $SecureString).Password
+}
+
+function Invoke-AwsCli {
+    <#
+    .SYNOPSIS
+        Runs the AWS CLI v2 against a local endpoint and returns exit code, parsed JSON and stderr.
+    .PARAMETER Endpoint
+        An object from Start-OnboardLocalIam (Url, AccessKeyId, SecretAccessKey).
+    .PARAMETER AccessKeyId
+        Signs with this key instead of the endpoint's administrator key.
+    #>
+    param(
+        [Parameter(Mandatory)] $Endpoint,
+        [Parameter(Mandatory)] [string[]] $Arguments,
+        [string] $AccessKeyId,
+        [string] $SecretAccessKey,
+        [string] $SessionToken
+    )
+    $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
+    foreach ($argument in @('--endpoint-url', $Endpoint.Url, '--output', 'json', '--no-cli-pager') + $Arguments) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $environment = $start.Environment
+    foreach ($name in @($environment.Keys)) { if ($name -like 'AWS_*') { $null = $environment.Remove($name) } }
+    $environment['AWS_ACCESS_KEY_ID'] = if ($AccessKeyId) { $AccessKeyId } else { $Endpoint.AccessKeyId }
+    $environment['AWS_SECRET_ACCESS_KEY'] = if ($SecretAccessKey) { $SecretAccessKey } else { ConvertTo-PlainText $Endpoint.SecretAccessKey }
+    if ($SessionToken) { $environment['AWS_SESSION_TOKEN'] = $SessionToken }
+    $environment['AWS_DEFAULT_REGION'] = 'us-east-1'
+    $environment['AWS_CONFIG_FILE'] = '/nonexistent/aws-config'
+    $environment['AWS_SHARED_CREDENTIALS_FILE'] = '/nonexistent/aws-credentials'
+    $environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+    $environment['AWS_MAX_ATTEMPTS'] = '1'
+
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stderrTask = $process.StandardError.ReadToEndAsync()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    $stderr = $stderrTask.GetAwaiter().GetResult()
+    $json = $null
+    if ($stdout.Trim()) { $json = $stdout | ConvertFrom-Json -Depth 20 }
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Json = $json; StdOut = $stdout; StdErr = $stderr }
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli
