@@ -1,0 +1,384 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using IamOnboard.Iam.Internal;
+using IamOnboard.Passwords;
+
+namespace IamOnboard.Iam;
+
+/// <summary>
+/// The IAM API as the module needs it. Every call takes a cancellation token that aborts in-flight HTTP; every List*
+/// call follows Marker/IsTruncated to the last page. Errors surface as <see cref="IamServiceException"/> subclasses.
+/// </summary>
+/// <remarks>Thread-safe: one client serves concurrent calls.</remarks>
+public sealed class IamClient : IDisposable
+{
+    private readonly IamQueryTransport _transport;
+    private readonly RecentlyCreatedEntities _recentlyCreated;
+    private readonly IamClientOptions _options;
+
+    /// <summary>A client signing with an explicit access key (and session token for temporary credentials).</summary>
+    public IamClient(IamClientOptions options, string accessKeyId, SecureString secretAccessKey, SecureString? sessionToken = null)
+        : this(options, SdkCredentials.FromKeys(accessKeyId, secretAccessKey, sessionToken))
+    {
+    }
+
+    internal IamClient(IamClientOptions options, Amazon.Runtime.AWSCredentials credentials)
+        : this(options, new IamQueryTransport(options, credentials))
+    {
+    }
+
+    internal IamClient(IamClientOptions options, IamQueryTransport transport)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _transport = transport;
+        _recentlyCreated = new RecentlyCreatedEntities(options.ReadAfterCreateWindow);
+    }
+
+    public IamClientOptions Options => _options;
+
+    /// <summary>The URL requests go to.</summary>
+    public string Endpoint => _transport.Endpoint;
+
+    internal RecentlyCreatedEntities RecentlyCreated => _recentlyCreated;
+
+    // ---- Users ----
+
+    public async Task<IamUser> CreateUserAsync(string userName, string? path = null, IEnumerable<IamTag>? tags = null, string? permissionsBoundary = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("UserName", userName).Add("Path", path).Add("PermissionsBoundary", permissionsBoundary).AddTags(tags);
+        var result = await CallAsync("CreateUser", parameters, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        _recentlyCreated.Add(EntityKind.User, userName);
+        return IamXml.ReadUser(IamXml.Required(result, "User"));
+    }
+
+    /// <summary>The named user, or the calling user when <paramref name="userName"/> is null.</summary>
+    public async Task<IamUser> GetUserAsync(string? userName = null, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetUser", new QueryParameters().Add("UserName", userName), OperationKind.Read, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        return IamXml.ReadUser(IamXml.Required(result, "User"));
+    }
+
+    public Task<IReadOnlyList<IamUser>> ListUsersAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => ListAsync("ListUsers", new QueryParameters().Add("PathPrefix", pathPrefix), "Users", IamXml.ReadUser, cancellationToken);
+
+    public Task DeleteUserAsync(string userName, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteUser", new QueryParameters().Add("UserName", userName), OperationKind.Delete, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task TagUserAsync(string userName, IEnumerable<IamTag> tags, CancellationToken cancellationToken = default)
+        => CallAsync("TagUser", new QueryParameters().Add("UserName", userName).AddTags(tags), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task UntagUserAsync(string userName, IEnumerable<string> tagKeys, CancellationToken cancellationToken = default)
+        => CallAsync("UntagUser", new QueryParameters().Add("UserName", userName).AddList("TagKeys", tagKeys), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task<IReadOnlyList<IamTag>> ListUserTagsAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync("ListUserTags", new QueryParameters().Add("UserName", userName), "Tags", IamXml.ReadTag, cancellationToken, Ref(EntityKind.User, userName));
+
+    // ---- Login profiles ----
+
+    /// <summary>Gives the user a console password. The password goes only into the signed request body, never into logs or exceptions.</summary>
+    public async Task<IamLoginProfile> CreateLoginProfileAsync(string userName, string password, bool passwordResetRequired, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("UserName", userName).Add("Password", password).Add("PasswordResetRequired", passwordResetRequired);
+        var result = await CallAsync("CreateLoginProfile", parameters, OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        return IamXml.ReadLoginProfile(IamXml.Required(result, "LoginProfile"));
+    }
+
+    public async Task<IamLoginProfile> GetLoginProfileAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetLoginProfile", new QueryParameters().Add("UserName", userName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        return IamXml.ReadLoginProfile(IamXml.Required(result, "LoginProfile"));
+    }
+
+    public Task DeleteLoginProfileAsync(string userName, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteLoginProfile", new QueryParameters().Add("UserName", userName), OperationKind.Delete, cancellationToken);
+
+    // ---- Access keys ----
+
+    /// <summary>
+    /// Creates an access key. Never retried after a lost response (that would leave a second key whose secret nobody
+    /// has): a lost response throws <see cref="IamResponseLostException"/>; reconcile with <see cref="ListAccessKeysAsync"/>.
+    /// </summary>
+    public async Task<IamNewAccessKey> CreateAccessKeyAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("CreateAccessKey", new QueryParameters().Add("UserName", userName), OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        return IamXml.ReadNewAccessKey(IamXml.Required(result, "AccessKey"));
+    }
+
+    public Task<IReadOnlyList<IamAccessKeyMetadata>> ListAccessKeysAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync("ListAccessKeys", new QueryParameters().Add("UserName", userName), "AccessKeyMetadata", IamXml.ReadAccessKeyMetadata, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task DeleteAccessKeyAsync(string userName, string accessKeyId, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId), OperationKind.Delete, cancellationToken);
+
+    public Task UpdateAccessKeyAsync(string userName, string accessKeyId, IamAccessKeyStatus status, CancellationToken cancellationToken = default)
+        => CallAsync("UpdateAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId).Add("Status", status.ToString()), OperationKind.Idempotent, cancellationToken);
+
+    // ---- Groups ----
+
+    public async Task<IamGroup> CreateGroupAsync(string groupName, string? path = null, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("CreateGroup", new QueryParameters().Add("GroupName", groupName).Add("Path", path), OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        _recentlyCreated.Add(EntityKind.Group, groupName);
+        return IamXml.ReadGroup(IamXml.Required(result, "Group"));
+    }
+
+    /// <summary>The group and every member (all pages).</summary>
+    public async Task<IamGroupDetail> GetGroupAsync(string groupName, CancellationToken cancellationToken = default)
+    {
+        IamGroup? group = null;
+        var users = new List<IamUser>();
+        await foreach (var page in PagesAsync("GetGroup", new QueryParameters().Add("GroupName", groupName), cancellationToken, Ref(EntityKind.Group, groupName)).ConfigureAwait(false))
+        {
+            group ??= IamXml.ReadGroup(IamXml.Required(page, "Group"));
+            users.AddRange(IamXml.Members(page, "Users").Select(IamXml.ReadUser));
+        }
+
+        return new IamGroupDetail(group!, users);
+    }
+
+    public Task<IReadOnlyList<IamGroup>> ListGroupsAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => ListAsync("ListGroups", new QueryParameters().Add("PathPrefix", pathPrefix), "Groups", IamXml.ReadGroup, cancellationToken);
+
+    public Task<IReadOnlyList<IamGroup>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync("ListGroupsForUser", new QueryParameters().Add("UserName", userName), "Groups", IamXml.ReadGroup, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task DeleteGroupAsync(string groupName, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteGroup", new QueryParameters().Add("GroupName", groupName), OperationKind.Delete, cancellationToken, Ref(EntityKind.Group, groupName));
+
+    public Task AddUserToGroupAsync(string groupName, string userName, CancellationToken cancellationToken = default)
+        => CallAsync("AddUserToGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
+
+    public Task RemoveUserFromGroupAsync(string groupName, string userName, CancellationToken cancellationToken = default)
+        => CallAsync("RemoveUserFromGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), OperationKind.Delete, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
+
+    // ---- Managed policy attachments ----
+
+    public Task AttachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync("AttachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.Policy, policyArn));
+
+    public Task DetachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync("DetachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken);
+
+    public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedUserPoliciesAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync("ListAttachedUserPolicies", new QueryParameters().Add("UserName", userName), "AttachedPolicies", IamXml.ReadAttachedPolicy, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task AttachGroupPolicyAsync(string groupName, string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync("AttachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.Policy, policyArn));
+
+    public Task DetachGroupPolicyAsync(string groupName, string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync("DetachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken);
+
+    public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default)
+        => ListAsync("ListAttachedGroupPolicies", new QueryParameters().Add("GroupName", groupName), "AttachedPolicies", IamXml.ReadAttachedPolicy, cancellationToken, Ref(EntityKind.Group, groupName));
+
+    // ---- Inline policies ----
+
+    public Task PutUserPolicyAsync(string userName, string policyName, string policyDocument, CancellationToken cancellationToken = default)
+        => CallAsync("PutUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+
+    public async Task<IamInlinePolicy> GetUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        return IamXml.ReadInlinePolicy(result!);
+    }
+
+    /// <summary>Names of the user's inline policies.</summary>
+    public Task<IReadOnlyList<string>> ListUserPoliciesAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync("ListUserPolicies", new QueryParameters().Add("UserName", userName), "PolicyNames", e => e.Value, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task DeleteUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), OperationKind.Delete, cancellationToken);
+
+    public Task PutGroupPolicyAsync(string groupName, string policyName, string policyDocument, CancellationToken cancellationToken = default)
+        => CallAsync("PutGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName));
+
+    public async Task<IamInlinePolicy> GetGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        return IamXml.ReadInlinePolicy(result!);
+    }
+
+    /// <summary>Names of the group's inline policies.</summary>
+    public Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default)
+        => ListAsync("ListGroupPolicies", new QueryParameters().Add("GroupName", groupName), "PolicyNames", e => e.Value, cancellationToken, Ref(EntityKind.Group, groupName));
+
+    public Task DeleteGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), OperationKind.Delete, cancellationToken);
+
+    // ---- Managed policies ----
+
+    public async Task<IamManagedPolicy> CreatePolicyAsync(string policyName, string policyDocument, string? path = null, string? description = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("PolicyName", policyName).Add("PolicyDocument", policyDocument).Add("Path", path).Add("Description", description);
+        var result = await CallAsync("CreatePolicy", parameters, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var policy = IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
+        _recentlyCreated.Add(EntityKind.Policy, policy.Arn);
+        return policy;
+    }
+
+    public async Task<IamManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetPolicy", new QueryParameters().Add("PolicyArn", policyArn), OperationKind.Read, cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
+        return IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
+    }
+
+    public Task<IReadOnlyList<IamManagedPolicy>> ListPoliciesAsync(PolicyScope scope = PolicyScope.All, bool onlyAttached = false, string? pathPrefix = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("Scope", scope.ToString()).Add("PathPrefix", pathPrefix);
+        if (onlyAttached)
+        {
+            parameters.Add("OnlyAttached", true);
+        }
+
+        return ListAsync("ListPolicies", parameters, "Policies", IamXml.ReadManagedPolicy, cancellationToken);
+    }
+
+    public Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync("DeletePolicy", new QueryParameters().Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken, Ref(EntityKind.Policy, policyArn));
+
+    // ---- MFA ----
+
+    /// <summary>Creates a virtual MFA device; seed and QR code come back only from this call. A lost response throws <see cref="IamResponseLostException"/>.</summary>
+    public async Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path = null, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("CreateVirtualMFADevice", new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path), OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var device = IamXml.ReadNewVirtualMfaDevice(IamXml.Required(result, "VirtualMFADevice"));
+        _recentlyCreated.Add(EntityKind.MfaDevice, device.SerialNumber);
+        return device;
+    }
+
+    /// <summary>Associates the device with the user. The two codes are secrets: never logged.</summary>
+    public Task EnableMfaDeviceAsync(string userName, string serialNumber, string authenticationCode1, string authenticationCode2, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("UserName", userName).Add("SerialNumber", serialNumber)
+            .Add("AuthenticationCode1", authenticationCode1).Add("AuthenticationCode2", authenticationCode2);
+        // Not retried on a lost response: the same codes would be refused as reused and hide the success.
+        return CallAsync("EnableMFADevice", parameters, OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.MfaDevice, serialNumber));
+    }
+
+    public Task DeactivateMfaDeviceAsync(string userName, string serialNumber, CancellationToken cancellationToken = default)
+        => CallAsync("DeactivateMFADevice", new QueryParameters().Add("UserName", userName).Add("SerialNumber", serialNumber), OperationKind.Delete, cancellationToken);
+
+    public Task DeleteVirtualMfaDeviceAsync(string serialNumber, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteVirtualMFADevice", new QueryParameters().Add("SerialNumber", serialNumber), OperationKind.Delete, cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
+
+    /// <summary>MFA devices of the user, or of the caller when <paramref name="userName"/> is null.</summary>
+    public Task<IReadOnlyList<IamMfaDevice>> ListMfaDevicesAsync(string? userName = null, CancellationToken cancellationToken = default)
+        => ListAsync("ListMFADevices", new QueryParameters().Add("UserName", userName), "MFADevices", IamXml.ReadMfaDevice, cancellationToken, Ref(EntityKind.User, userName));
+
+    public Task<IReadOnlyList<IamVirtualMfaDevice>> ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus assignmentStatus = VirtualMfaAssignmentStatus.Any, CancellationToken cancellationToken = default)
+        => ListAsync("ListVirtualMFADevices", new QueryParameters().Add("AssignmentStatus", assignmentStatus.ToString()), "VirtualMFADevices", IamXml.ReadVirtualMfaDevice, cancellationToken);
+
+    // ---- Account ----
+
+    /// <summary>The account's custom password policy, or null when the account has none (IAM answers NoSuchEntity; its default rules apply).</summary>
+    public async Task<PasswordPolicy?> GetAccountPasswordPolicyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await CallAsync("GetAccountPasswordPolicy", new QueryParameters(), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+            return IamXml.ReadPasswordPolicy(IamXml.Required(result, "PasswordPolicy"));
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return null;
+        }
+    }
+
+    public Task UpdateAccountPasswordPolicyAsync(PasswordPolicy policy, CancellationToken cancellationToken = default)
+    {
+        if (policy is null)
+        {
+            throw new ArgumentNullException(nameof(policy));
+        }
+
+        var parameters = new QueryParameters()
+            .Add("MinimumPasswordLength", policy.MinimumPasswordLength)
+            .Add("RequireSymbols", policy.RequireSymbols)
+            .Add("RequireNumbers", policy.RequireNumbers)
+            .Add("RequireUppercaseCharacters", policy.RequireUppercaseCharacters)
+            .Add("RequireLowercaseCharacters", policy.RequireLowercaseCharacters)
+            .Add("AllowUsersToChangePassword", policy.AllowUsersToChangePassword)
+            .Add("MaxPasswordAge", policy.MaxPasswordAge)
+            .Add("PasswordReusePrevention", policy.PasswordReusePrevention)
+            .Add("HardExpiry", policy.HardExpiry);
+        return CallAsync("UpdateAccountPasswordPolicy", parameters, OperationKind.Idempotent, cancellationToken);
+    }
+
+    public Task DeleteAccountPasswordPolicyAsync(CancellationToken cancellationToken = default)
+        => CallAsync("DeleteAccountPasswordPolicy", new QueryParameters(), OperationKind.Delete, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListAccountAliasesAsync(CancellationToken cancellationToken = default)
+        => ListAsync("ListAccountAliases", new QueryParameters(), "AccountAliases", e => e.Value, cancellationToken);
+
+    public Task CreateAccountAliasAsync(string accountAlias, CancellationToken cancellationToken = default)
+        => CallAsync("CreateAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), OperationKind.Create, cancellationToken);
+
+    public Task DeleteAccountAliasAsync(string accountAlias, CancellationToken cancellationToken = default)
+        => CallAsync("DeleteAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), OperationKind.Delete, cancellationToken);
+
+    public async Task<IamAccountSummary> GetAccountSummaryAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetAccountSummary", new QueryParameters(), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        return IamXml.ReadAccountSummary(IamXml.Required(result, "SummaryMap"));
+    }
+
+    public void Dispose() => _transport.Dispose();
+
+    public override string ToString() => "IAM client for " + Endpoint;
+
+    // ---- Plumbing ----
+
+    private static EntityRef? Ref(EntityKind kind, string? name) => name is null ? null : new EntityRef(kind, name);
+
+    /// <summary>One call, with read-after-create retries: a NoSuchEntity naming an entity this client created moments ago is eventual consistency, not absence.</summary>
+    private async Task<XElement?> CallAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken, params EntityRef?[] references)
+    {
+        for (var consistencyRetry = 0; ; consistencyRetry++)
+        {
+            try
+            {
+                return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException) when (consistencyRetry < _options.ReadAfterCreateRetries && kind != OperationKind.Delete && _recentlyCreated.AnyRecent(references))
+            {
+                var delay = TimeSpan.FromMilliseconds(500 * (1 << consistencyRetry));
+                Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0}: NoSuchEntity for an entity created {1} moments ago; IAM is eventually consistent, retrying in {2:0.0} s ({3} of {4}).",
+                    action, _recentlyCreated.DescribeRecent(references), delay.TotalSeconds, consistencyRetry + 1, _options.ReadAfterCreateRetries));
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<XElement> PagesAsync(string action, QueryParameters parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, params EntityRef?[] references)
+    {
+        string? marker = null;
+        do
+        {
+            var page = parameters.Clone().Add("Marker", marker).Add("MaxItems", _options.PageSize);
+            var result = await CallAsync(action, page, OperationKind.Read, cancellationToken, references).ConfigureAwait(false)
+                ?? throw new IamServiceException("IAM returned no " + action + "Result element.", "MalformedResponse", null, 200, null, action);
+            yield return result;
+            marker = IamXml.IsTruncated(result) ? IamXml.Text(result, "Marker") : null;
+        }
+        while (!string.IsNullOrEmpty(marker));
+    }
+
+    private async Task<IReadOnlyList<T>> ListAsync<T>(string action, QueryParameters parameters, string listElement, Func<XElement, T> read, CancellationToken cancellationToken, params EntityRef?[] references)
+    {
+        var items = new List<T>();
+        await foreach (var page in PagesAsync(action, parameters, cancellationToken, references).ConfigureAwait(false))
+        {
+            items.AddRange(IamXml.Members(page, listElement).Select(read));
+        }
+
+        return items;
+    }
+}

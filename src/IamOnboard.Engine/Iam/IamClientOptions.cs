@@ -1,0 +1,96 @@
+using System;
+
+namespace IamOnboard.Iam;
+
+/// <summary>How the SDK retries throttled and failed calls.</summary>
+public enum IamRetryMode
+{
+    /// <summary>Exponential backoff with jitter.</summary>
+    Standard,
+    /// <summary>Standard plus a client-side token bucket that slows all calls down while IAM throttles.</summary>
+    Adaptive,
+}
+
+/// <summary>An AWS partition: where IAM lives and how requests to it are signed.</summary>
+public sealed class AwsPartition
+{
+    public static readonly AwsPartition Aws = new("aws", "https://iam.amazonaws.com", "us-east-1", "signin.aws.amazon.com", "https://sts.{0}.amazonaws.com");
+    public static readonly AwsPartition China = new("aws-cn", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1", "signin.amazonaws.cn", "https://sts.{0}.amazonaws.com.cn");
+    public static readonly AwsPartition UsGov = new("aws-us-gov", "https://iam.us-gov.amazonaws.com", "us-gov-west-1", "signin.amazonaws-us-gov.com", "https://sts.{0}.amazonaws.com");
+
+    private readonly string _stsEndpointFormat;
+
+    private AwsPartition(string name, string iamEndpoint, string signingRegion, string signInHost, string stsEndpointFormat)
+    {
+        Name = name;
+        IamEndpoint = iamEndpoint;
+        SigningRegion = signingRegion;
+        SignInHost = signInHost;
+        _stsEndpointFormat = stsEndpointFormat;
+    }
+
+    /// <summary><c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
+    public string Name { get; }
+    /// <summary>IAM's one global endpoint in this partition.</summary>
+    public string IamEndpoint { get; }
+    /// <summary>The region IAM requests are signed for, whatever region the caller works in.</summary>
+    public string SigningRegion { get; }
+    /// <summary>Host suffix of the console sign-in URL: <c>https://{alias or account}.{SignInHost}/console</c>.</summary>
+    public string SignInHost { get; }
+
+    /// <summary>The regional STS endpoint for <paramref name="region"/>.</summary>
+    public string StsEndpointFor(string region) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _stsEndpointFormat, region);
+
+    /// <summary>The partition a region belongs to: <c>cn-*</c> is aws-cn, <c>us-gov-*</c> is aws-us-gov, anything else aws.</summary>
+    public static AwsPartition ForRegion(string? region)
+    {
+        if (region is null)
+        {
+            return Aws;
+        }
+
+        if (region.StartsWith("cn-", StringComparison.OrdinalIgnoreCase))
+        {
+            return China;
+        }
+
+        return region.StartsWith("us-gov-", StringComparison.OrdinalIgnoreCase) ? UsGov : Aws;
+    }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Settings of an <see cref="IamClient"/>.</summary>
+public sealed class IamClientOptions
+{
+    /// <summary>
+    /// Attempts per call, first included. 8 by default: onboarding runs batches into IAM's per-account token bucket and
+    /// must not drop rows, and with backoff capped at 20 s eight attempts ride out roughly a minute of throttling
+    /// (the SDK's 3 give up within a few seconds).
+    /// </summary>
+    public const int DefaultMaxAttempts = 8;
+
+    /// <summary>The caller's region; it picks the partition (IAM itself is global). Default us-east-1.</summary>
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>An explicit IAM endpoint (a local endpoint, a VPC endpoint). Requests are still signed for service <c>iam</c> in the partition's signing region.</summary>
+    public string? EndpointUrl { get; init; }
+
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    public IamRetryMode RetryMode { get; init; } = IamRetryMode.Standard;
+
+    /// <summary>Per-attempt HTTP timeout; null keeps the SDK's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>How long after creating an entity a NoSuchEntity about it is taken as eventual consistency and retried.</summary>
+    public TimeSpan ReadAfterCreateWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries of such a NoSuchEntity (with 0.5, 1, 2, 4 s backoff).</summary>
+    public int ReadAfterCreateRetries { get; init; } = 4;
+
+    /// <summary>Page size sent as MaxItems on List* calls; null lets IAM choose (100).</summary>
+    public int? PageSize { get; init; }
+
+    public AwsPartition Partition => AwsPartition.ForRegion(Region);
+}

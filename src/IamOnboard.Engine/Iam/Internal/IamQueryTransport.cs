@@ -1,0 +1,193 @@
+using System;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using IamOnboard.Diagnostics;
+
+namespace IamOnboard.Iam.Internal;
+
+/// <summary>The SDK service client for IAM: the SDK's pipeline (credentials, SigV4, retries, logging) with our marshaller, unmarshaller and retry rules.</summary>
+internal sealed class IamSdkClient : AmazonServiceClient
+{
+    public IamSdkClient(AWSCredentials credentials, IamSdkConfig config)
+        : base(credentials, config)
+    {
+    }
+
+    protected override IServiceMetadata ServiceMetadata => IamServiceMetadata.Instance;
+
+    public Task<IamQueryResponse> SendAsync(IamQueryRequest request, CancellationToken cancellationToken)
+        => InvokeAsync<IamQueryResponse>(request, new InvokeOptions { RequestMarshaller = IamQueryMarshaller.Instance, ResponseUnmarshaller = IamQueryUnmarshaller.Instance }, cancellationToken);
+
+    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+    {
+        RetryPolicy policy = Config.RetryMode == RequestRetryMode.Adaptive ? new IamAdaptiveRetryPolicy(Config) : new IamStandardRetryPolicy(Config);
+        pipeline.ReplaceHandler<RetryHandler>(new RetryHandler(policy));
+        pipeline.AddHandlerAfter<RetryHandler>(new IamAttemptHandler());
+        pipeline.AddHandlerBefore<EndpointResolver>(new IamAuthSchemeHandler());
+    }
+}
+
+/// <summary>Sends one awsQuery action and returns its result element, or throws the mapped <see cref="IamServiceException"/>.</summary>
+internal sealed class IamQueryTransport : IDisposable
+{
+    private readonly IamSdkClient _client;
+    private readonly int _maxAttempts;
+
+    public IamQueryTransport(IamClientOptions options, AWSCredentials credentials)
+    {
+        if (options.MaxAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
+        }
+
+        var config = new IamSdkConfig(options.Partition, options.EndpointUrl)
+        {
+            MaxErrorRetry = options.MaxAttempts - 1,
+            RetryMode = options.RetryMode == IamRetryMode.Adaptive ? RequestRetryMode.Adaptive : RequestRetryMode.Standard,
+        };
+        if (options.Timeout is { } timeout)
+        {
+            config.Timeout = timeout;
+        }
+
+        _maxAttempts = options.MaxAttempts;
+        Endpoint = config.ResolvedEndpoint;
+        _client = new IamSdkClient(credentials, config);
+    }
+
+    public string Endpoint { get; }
+
+    public async Task<XElement?> SendAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken)
+    {
+        var request = new IamQueryRequest(action, parameters, kind, _maxAttempts);
+        try
+        {
+            var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.Result;
+        }
+        catch (AmazonServiceException exception) when (IamRetryRules.HasResponse(exception))
+        {
+            if (kind == OperationKind.Delete && request.AnAttemptLostItsResponse && exception.ErrorCode == IamErrorCodes.NoSuchEntity)
+            {
+                OnboardLog.Current.Debug("IAM " + action + ": NoSuchEntity after an attempt whose response was lost; that attempt did the delete.");
+                return null;
+            }
+
+            var mapped = IamErrorMapping.Map(exception, action);
+            if (request.AnAttemptLostItsResponse || exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError || mapped is IamThrottlingException)
+            {
+                OnboardLog.Current.Debug("IAM " + action + " failed: " + IamAttemptHandler.Describe(exception));
+            }
+
+            throw mapped;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is not IamServiceException)
+        {
+            var cause = IamAttemptHandler.Innermost(exception).Message;
+            if (request.ResponseLostNotRetried)
+            {
+                OnboardLog.Current.Debug("IAM " + action + ": response lost after the request was sent; not retried, to avoid a duplicate.");
+                throw new IamResponseLostException(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0} to {1}: the connection failed after the request was sent ({2}), so IAM may have applied it. It was not retried, to avoid a duplicate; check what exists before repeating it.",
+                    action, Endpoint, cause), action, Endpoint, exception);
+            }
+
+            throw new IamNetworkException(string.Format(CultureInfo.InvariantCulture,
+                "IAM {0} to {1} got no response after {2} attempt(s): {3}", action, Endpoint, _maxAttempts, cause), action, Endpoint, exception);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}
+
+internal static class IamErrorMapping
+{
+    public static IamServiceException Map(AmazonServiceException exception, string operation)
+    {
+        var code = string.IsNullOrEmpty(exception.ErrorCode) ? "Unknown" : exception.ErrorCode;
+        var type = exception.ErrorType == ErrorType.Unknown ? null : exception.ErrorType.ToString();
+        var status = (int)exception.StatusCode;
+        var requestId = exception.RequestId;
+        var message = string.IsNullOrEmpty(exception.Message) ? code : exception.Message;
+        return code switch
+        {
+            IamErrorCodes.EntityAlreadyExists => new IamEntityAlreadyExistsException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.NoSuchEntity => new IamNoSuchEntityException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.LimitExceeded => new IamLimitExceededException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.MalformedPolicyDocument => new IamMalformedPolicyDocumentException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.PasswordPolicyViolation => new IamPasswordPolicyViolationException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.InvalidAuthenticationCode => new IamInvalidAuthenticationCodeException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.DeleteConflict or IamErrorCodes.EntityTemporarilyUnmodifiable or IamErrorCodes.ConcurrentModification
+                => new IamDeleteConflictException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.InvalidInput or IamErrorCodes.ValidationError => new IamInvalidInputException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.AccessDenied or IamErrorCodes.InvalidClientTokenId or IamErrorCodes.SignatureDoesNotMatch
+                or IamErrorCodes.MissingAuthenticationToken or IamErrorCodes.ExpiredToken or "AccessDeniedException" or "UnrecognizedClientException" or "IncompleteSignature"
+                => new IamAccessDeniedException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.Throttling or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException"
+                => new IamThrottlingException(message, code, type, status, requestId, operation, exception),
+            _ when status >= 500 => new IamServiceFailureException(message, code, type, status, requestId, operation, exception),
+            _ => new IamServiceException(message, code, type, status, requestId, operation, exception),
+        };
+    }
+}
+
+/// <summary>Builds SDK credentials from secrets held as <see cref="SecureString"/>; the SDK signs with plain strings, so they exist as such only inside it.</summary>
+internal static class SdkCredentials
+{
+    public static AWSCredentials FromKeys(string accessKeyId, SecureString secretAccessKey, SecureString? sessionToken)
+    {
+        if (string.IsNullOrEmpty(accessKeyId))
+        {
+            throw new ArgumentException("An access key id is required.", nameof(accessKeyId));
+        }
+
+        if (secretAccessKey is null || secretAccessKey.Length == 0)
+        {
+            throw new ArgumentException("A secret access key is required.", nameof(secretAccessKey));
+        }
+
+        var secret = Reveal(secretAccessKey);
+        return sessionToken is null || sessionToken.Length == 0
+            ? new BasicAWSCredentials(accessKeyId, secret)
+            : new SessionAWSCredentials(accessKeyId, secret, Reveal(sessionToken));
+    }
+
+    public static string Reveal(SecureString value)
+    {
+        var pointer = IntPtr.Zero;
+        try
+        {
+            pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
+            return Marshal.PtrToStringUni(pointer, value.Length);
+        }
+        finally
+        {
+            if (pointer != IntPtr.Zero)
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+        }
+    }
+
+    public static SecureString Protect(string value)
+    {
+        var secure = new SecureString();
+        foreach (var c in value)
+        {
+            secure.AppendChar(c);
+        }
+
+        secure.MakeReadOnly();
+        return secure;
+    }
+}

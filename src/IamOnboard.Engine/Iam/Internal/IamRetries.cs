@@ -1,0 +1,150 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using IamOnboard.Diagnostics;
+
+namespace IamOnboard.Iam.Internal;
+
+/// <summary>What the client adds to the SDK's retry decision.</summary>
+internal static class IamRetryRules
+{
+    /// <summary>True when an HTTP response came back (the request was processed, whatever the outcome).</summary>
+    public static bool HasResponse(Exception exception)
+        => (exception is AmazonServiceException service && service.StatusCode != 0) || exception is HttpErrorResponseException;
+
+    /// <summary>True when the failure happened before the request could reach the server (refused, no route, name not resolved).</summary>
+    public static bool NeverSent(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException socket)
+            {
+                return socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable
+                    or SocketError.NetworkUnreachable or SocketError.TryAgain or SocketError.NoData;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Vetoes what the SDK would otherwise retry: anything after cancellation, and a create whose request may have
+    /// reached IAM without its response reaching us (the SDK retries IOExceptions on POSTs, which for CreateAccessKey
+    /// would mint a second key whose twin's secret nobody received).
+    /// </summary>
+    public static bool MayRetry(IExecutionContext executionContext, Exception exception)
+    {
+        if (executionContext.RequestContext.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (HasResponse(exception) || NeverSent(exception))
+        {
+            return true;
+        }
+
+        if (executionContext.RequestContext.OriginalRequest is IamQueryRequest { Kind: OperationKind.Create } request)
+        {
+            request.ResponseLostNotRetried = true;
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// Standard mode, except that throttling retries do not draw on the SDK's retry quota. AWSSDK.Core 4.1 keeps one
+/// process-wide quota per endpoint (500 tokens, 5 per throttled retry, 14 per other retry); a batch that IAM throttles
+/// drains it after ~100 throttled retries, and from then on every throttle fails the call at once. Throttling is IAM
+/// telling us to slow down, which the backoff does; the quota still guards against 5xx and network retry storms.
+/// </summary>
+internal sealed class IamStandardRetryPolicy : StandardRetryPolicy
+{
+    public IamStandardRetryPolicy(IClientConfig config)
+        : base(config)
+    {
+    }
+
+    public override bool RetryForException(IExecutionContext executionContext, Exception exception)
+        => IamRetryRules.MayRetry(executionContext, exception) && base.RetryForException(executionContext, exception);
+
+    public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
+        => IamRetryRules.MayRetry(executionContext, exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
+    public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
+        => base.OnRetry(executionContext, bypassAcquireCapacity || isThrottlingError, isThrottlingError);
+}
+
+/// <summary>Adaptive mode (client-side rate limiting while throttled), with the same two changes as <see cref="IamStandardRetryPolicy"/>.</summary>
+internal sealed class IamAdaptiveRetryPolicy : AdaptiveRetryPolicy
+{
+    public IamAdaptiveRetryPolicy(IClientConfig config)
+        : base(config)
+    {
+    }
+
+    public override bool RetryForException(IExecutionContext executionContext, Exception exception)
+        => IamRetryRules.MayRetry(executionContext, exception) && base.RetryForException(executionContext, exception);
+
+    public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
+        => IamRetryRules.MayRetry(executionContext, exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
+    public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
+        => base.OnRetry(executionContext, bypassAcquireCapacity || isThrottlingError, isThrottlingError);
+}
+
+/// <summary>Sits inside the retry handler, so it sees every attempt: writes one debug line per retry (attempt, error code, request id; never parameters).</summary>
+internal sealed class IamAttemptHandler : PipelineHandler
+{
+    public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+    {
+        var request = executionContext.RequestContext.OriginalRequest as IamQueryRequest;
+        if (request is not null && executionContext.RequestContext.Retries > 0)
+        {
+            OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture, "IAM {0} attempt {1} of {2} after {3}",
+                request.Action, executionContext.RequestContext.Retries + 1, request.MaxAttempts, request.LastFailure));
+        }
+
+        try
+        {
+            return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (request is not null)
+        {
+            request.LastFailure = Describe(exception);
+            if (!IamRetryRules.HasResponse(exception) && !IamRetryRules.NeverSent(exception) && !executionContext.RequestContext.CancellationToken.IsCancellationRequested)
+            {
+                request.AnAttemptLostItsResponse = true;
+            }
+
+            throw;
+        }
+    }
+
+    public static string Describe(Exception exception)
+    {
+        if (exception is AmazonServiceException service && service.StatusCode != 0)
+        {
+            return string.Format(CultureInfo.InvariantCulture, "{0} (HTTP {1}), request id {2}", service.ErrorCode, (int)service.StatusCode, service.RequestId ?? "none");
+        }
+
+        return "no response (" + Innermost(exception).Message + ")";
+    }
+
+    public static Exception Innermost(Exception exception)
+    {
+        var current = exception;
+        while (current.InnerException is not null && current is not IOException)
+        {
+            current = current.InnerException;
+        }
+
+        return current;
+    }
+}

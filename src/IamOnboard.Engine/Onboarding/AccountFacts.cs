@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Passwords;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>
+/// What a batch needs to know about the account, read once per session rather than once per row: the password
+/// policy, the managed policy catalogue and the groups. Keeps the happy path at the minimum of calls per user.
+/// </summary>
+internal sealed class AccountFacts
+{
+    private static readonly ConditionalWeakTable<OnboardSession, AccountFacts> BySession = new();
+
+    private readonly OnboardSession _session;
+    private readonly SingleFlight<PasswordPolicy> _passwordPolicy;
+    private readonly SingleFlight<IReadOnlyList<IamManagedPolicy>> _policyCatalogue;
+    private readonly SingleFlight<HashSet<string>> _groupNames;
+
+    private AccountFacts(OnboardSession session)
+    {
+        _session = session;
+        _passwordPolicy = new SingleFlight<PasswordPolicy>(async ct =>
+        {
+            var policy = await session.Iam.GetAccountPasswordPolicyAsync(ct).ConfigureAwait(false);
+            OnboardLog.Current.Verbose(policy is null
+                ? "The account has no password policy: IAM's default applies (8 characters, three of upper, lower, digit, symbol)."
+                : $"The account password policy requires at least {policy.MinimumPasswordLength} characters.");
+            return policy ?? PasswordPolicy.IamDefault;
+        });
+        _policyCatalogue = new SingleFlight<IReadOnlyList<IamManagedPolicy>>(async ct =>
+            await session.Iam.ListPoliciesAsync(PolicyScope.All, false, null, ct).ConfigureAwait(false));
+        _groupNames = new SingleFlight<HashSet<string>>(async ct =>
+        {
+            var groups = await session.Iam.ListGroupsAsync(null, ct).ConfigureAwait(false);
+            return new HashSet<string>(groups.Select(g => g.GroupName), StringComparer.OrdinalIgnoreCase);
+        });
+    }
+
+    public static AccountFacts For(OnboardSession session) => BySession.GetValue(session, s => new AccountFacts(s));
+
+    public Task<PasswordPolicy> GetPasswordPolicyAsync(CancellationToken ct) => _passwordPolicy.GetAsync(ct);
+
+    /// <summary>The ARN of a managed policy given by ARN, by name (<c>ReadOnlyAccess</c>) or by path and name (<c>job-function/ViewOnlyAccess</c>).</summary>
+    public async Task<string> ResolvePolicyArnAsync(string reference, string field, CancellationToken ct)
+    {
+        var catalogue = await _policyCatalogue.GetAsync(ct).ConfigureAwait(false);
+        var match = PolicyReference.Resolve(reference, catalogue, _session.Partition);
+        if (match.Arn is not null)
+        {
+            return match.Arn;
+        }
+
+        if (match.IsArn)
+        {
+            // An ARN missing from the catalogue may be new since it was read: ask IAM about that one policy.
+            try
+            {
+                var policy = await _session.Iam.GetPolicyAsync(reference, ct).ConfigureAwait(false);
+                return policy.Arn;
+            }
+            catch (IamNoSuchEntityException)
+            {
+                throw new OnboardInputException("PolicyNotFound", field, reference, $"{field}: no managed policy has the ARN '{reference}'.");
+            }
+        }
+
+        throw new OnboardInputException("PolicyNotFound", field, reference, match.Problem ?? $"{field}: no managed policy is named '{reference}'.");
+    }
+
+    /// <summary>Whether a group exists; a name missing from the cached list is checked once more against IAM.</summary>
+    public async Task<bool> GroupExistsAsync(string groupName, CancellationToken ct)
+    {
+        var known = await _groupNames.GetAsync(ct).ConfigureAwait(false);
+        lock (known)
+        {
+            if (known.Contains(groupName))
+            {
+                return true;
+            }
+        }
+
+        try
+        {
+            var group = await _session.Iam.GetGroupAsync(groupName, ct).ConfigureAwait(false);
+            RememberGroup(group.Group.GroupName);
+            return true;
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Records a group created in this session so later rows need not look it up.</summary>
+    public void RememberGroup(string groupName)
+    {
+        if (_groupNames.TryGetCompleted(out var known))
+        {
+            lock (known)
+            {
+                known.Add(groupName);
+            }
+        }
+    }
+
+    /// <summary>Forgets the policy catalogue, e.g. after CreatePolicy.</summary>
+    public void ForgetPolicyCatalogue() => _policyCatalogue.Reset();
+}
+
+/// <summary>Runs an async read once and shares the result with every caller; a failed read is tried again next time.</summary>
+internal sealed class SingleFlight<T>
+    where T : class
+{
+    private readonly Func<CancellationToken, Task<T>> _read;
+    private readonly object _gate = new();
+    private Task<T>? _task;
+
+    public SingleFlight(Func<CancellationToken, Task<T>> read) => _read = read;
+
+    public async Task<T> GetAsync(CancellationToken ct)
+    {
+        Task<T> task;
+        lock (_gate)
+        {
+            if (_task is null || _task.IsFaulted || _task.IsCanceled)
+            {
+                // Not bound to one caller's token: a row cancelled alone must not cancel the shared read.
+                _task = _read(CancellationToken.None);
+            }
+
+            task = _task;
+        }
+
+        var completed = await Task.WhenAny(task, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return await ((Task<T>)completed).ConfigureAwait(false);
+    }
+
+    public bool TryGetCompleted(out T value)
+    {
+        lock (_gate)
+        {
+            if (_task is { Status: TaskStatus.RanToCompletion })
+            {
+                value = _task.Result;
+                return true;
+            }
+        }
+
+        value = null!;
+        return false;
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _task = null;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Iam;
+using IamOnboard.Rules;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>The result of creating (or completing) a group.</summary>
+public sealed class GroupOnboardingResult
+{
+    public GroupOnboardingResult(IamGroup group, OnboardingOutcome outcome)
+    {
+        Group = group;
+        Outcome = outcome;
+    }
+
+    public IamGroup Group { get; }
+
+    public OnboardingOutcome Outcome { get; internal set; }
+
+    public List<string> PolicyArns { get; } = new();
+
+    public List<string> Actions { get; } = new();
+}
+
+/// <summary>Creates groups with attached policies, and adds users to groups. Both are safe to repeat.</summary>
+public sealed class GroupOnboarder
+{
+    private readonly OnboardSession _session;
+    private readonly AccountFacts _facts;
+
+    public GroupOnboarder(OnboardSession session)
+    {
+        _session = session;
+        _facts = AccountFacts.For(session);
+    }
+
+    public static void ValidateOffline(string groupName, string? path)
+    {
+        if (IamNameRules.CheckGroupName(groupName) is { } badName)
+        {
+            throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badName.Message);
+        }
+
+        if (path is not null && IamNameRules.CheckPath(path) is { } badPath)
+        {
+            throw new OnboardInputException("InvalidPath", "Path", path, badPath.Message);
+        }
+    }
+
+    /// <summary>Creates the group, or completes an existing one, and attaches the policies it lacks.</summary>
+    public async Task<GroupOnboardingResult> CreateAsync(string groupName, string? path, IReadOnlyList<string> policies, bool apply, CancellationToken ct)
+    {
+        ValidateOffline(groupName, path);
+        var arns = new List<string>();
+        foreach (var policy in policies)
+        {
+            var arn = await _facts.ResolvePolicyArnAsync(policy, "Policy", ct).ConfigureAwait(false);
+            if (!arns.Contains(arn, StringComparer.Ordinal))
+            {
+                arns.Add(arn);
+            }
+        }
+
+        var iam = _session.Iam;
+        GroupOnboardingResult result;
+        IReadOnlyList<IamAttachedPolicy> attached;
+        try
+        {
+            var existing = await iam.GetGroupAsync(groupName, ct).ConfigureAwait(false);
+            result = new GroupOnboardingResult(existing.Group, OnboardingOutcome.Unchanged);
+            attached = await iam.ListAttachedGroupPoliciesAsync(groupName, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+            var planned = new IamGroup(groupName, string.Empty, $"arn:{_session.Partition}:iam::{_session.AccountId}:group{path ?? "/"}{groupName}", path ?? "/", DateTime.UtcNow);
+            var group = apply ? await iam.CreateGroupAsync(groupName, path, ct).ConfigureAwait(false) : planned;
+            _facts.RememberGroup(group.GroupName);
+            result = new GroupOnboardingResult(group, OnboardingOutcome.Created);
+            result.Actions.Add($"create group {groupName} (path {path ?? "/"})");
+            attached = Array.Empty<IamAttachedPolicy>();
+        }
+
+        result.PolicyArns.AddRange(attached.Select(p => p.PolicyArn));
+        foreach (var arn in arns.Where(a => !attached.Any(p => p.PolicyArn == a)))
+        {
+            if (apply)
+            {
+                await iam.AttachGroupPolicyAsync(groupName, arn, ct).ConfigureAwait(false);
+            }
+
+            result.PolicyArns.Add(arn);
+            result.Actions.Add($"attach {arn}");
+        }
+
+        if (result.Outcome == OnboardingOutcome.Unchanged && result.Actions.Count > 0)
+        {
+            result.Outcome = OnboardingOutcome.Completed;
+        }
+
+        if (!apply)
+        {
+            result.Outcome = OnboardingOutcome.Planned;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Adds a user to a group; true when it was added, false when it was already a member. AddUserToGroup is
+    /// idempotent in IAM, so the membership is only read when planning or when the caller does not know it.
+    /// </summary>
+    public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
+    {
+        if (IamNameRules.CheckGroupName(groupName) is { } badGroup)
+        {
+            throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badGroup.Message);
+        }
+
+        if (IamNameRules.CheckUserName(userName) is { } badUser)
+        {
+            throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
+        }
+
+        if (knownGroups is null && !apply)
+        {
+            var groups = await _session.Iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false);
+            knownGroups = groups.Select(g => g.GroupName).ToList();
+        }
+
+        if (knownGroups is not null && knownGroups.Contains(groupName, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (apply)
+        {
+            await _session.Iam.AddUserToGroupAsync(groupName, userName, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Rules;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>Whether an inline policy belongs to a user or a group.</summary>
+public enum InlinePolicyOwnerKind
+{
+    User,
+    Group,
+}
+
+/// <summary>The result of putting an inline policy.</summary>
+public sealed class InlinePolicyResult
+{
+    public InlinePolicyResult(InlinePolicyOwnerKind ownerKind, string ownerName, string policyName, string document, string status, int aggregateSize, int aggregateLimit)
+    {
+        OwnerKind = ownerKind;
+        OwnerName = ownerName;
+        PolicyName = policyName;
+        Document = document;
+        Status = status;
+        AggregateSize = aggregateSize;
+        AggregateLimit = aggregateLimit;
+    }
+
+    public InlinePolicyOwnerKind OwnerKind { get; }
+
+    public string OwnerName { get; }
+
+    public string PolicyName { get; }
+
+    public string Document { get; }
+
+    /// <summary>Created, Updated, Unchanged or Planned.</summary>
+    public string Status { get; }
+
+    /// <summary>The owner's inline policies together, in IAM's measure (characters that are not white space).</summary>
+    public int AggregateSize { get; }
+
+    public int AggregateLimit { get; }
+}
+
+/// <summary>Puts inline policies on users and groups after checking them the way IAM will.</summary>
+public sealed class InlinePolicyWriter
+{
+    private readonly OnboardSession _session;
+
+    public InlinePolicyWriter(OnboardSession session) => _session = session;
+
+    /// <summary>Refuses a document IAM would refuse, saying what is wrong and where.</summary>
+    public static void ValidateOffline(string policyName, string document)
+    {
+        if (IamNameRules.CheckPolicyName(policyName) is { } badName)
+        {
+            throw new OnboardInputException("InvalidPolicyName", "PolicyName", policyName, badName.Message);
+        }
+
+        var check = PolicyDocumentValidator.Validate(document, PolicyDocumentKind.Identity);
+        if (!check.IsValid)
+        {
+            var problems = string.Join("; ", check.Problems.Select(p => $"{p.Location}: {p.Message}"));
+            throw new OnboardInputException("MalformedPolicyDocument", "PolicyDocument", null,
+                $"The policy document '{policyName}' is not a valid IAM identity policy: {problems}");
+        }
+    }
+
+    public async Task<InlinePolicyResult> PutAsync(InlinePolicyOwnerKind kind, string owner, string policyName, string document, bool apply, CancellationToken ct)
+    {
+        var ownerViolation = kind == InlinePolicyOwnerKind.User ? IamNameRules.CheckUserName(owner) : IamNameRules.CheckGroupName(owner);
+        if (ownerViolation is not null)
+        {
+            throw new OnboardInputException(kind == InlinePolicyOwnerKind.User ? "InvalidUserName" : "InvalidGroupName",
+                kind == InlinePolicyOwnerKind.User ? "UserName" : "GroupName", owner, ownerViolation.Message);
+        }
+
+        ValidateOffline(policyName, document);
+        var iam = _session.Iam;
+        var names = kind == InlinePolicyOwnerKind.User
+            ? await iam.ListUserPoliciesAsync(owner, ct).ConfigureAwait(false)
+            : await iam.ListGroupPoliciesAsync(owner, ct).ConfigureAwait(false);
+
+        // IAM limits the owner's inline policies together, so the others count too.
+        var aggregate = PolicyDocumentValidator.CountNonWhitespace(document);
+        string? current = null;
+        foreach (var name in names)
+        {
+            var existing = kind == InlinePolicyOwnerKind.User
+                ? await iam.GetUserPolicyAsync(owner, name, ct).ConfigureAwait(false)
+                : await iam.GetGroupPolicyAsync(owner, name, ct).ConfigureAwait(false);
+            if (string.Equals(name, policyName, StringComparison.OrdinalIgnoreCase))
+            {
+                current = existing.Document;
+                continue;
+            }
+
+            aggregate += PolicyDocumentValidator.CountNonWhitespace(existing.Document);
+        }
+
+        var limit = kind == InlinePolicyOwnerKind.User ? IamLimits.InlinePolicyAggregateUser : IamLimits.InlinePolicyAggregateGroup;
+        if (aggregate > limit)
+        {
+            throw new OnboardInputException("InlinePolicySizeExceeded", "PolicyDocument", null,
+                $"The inline policies of {kind.ToString().ToLowerInvariant()} '{owner}' would total {aggregate} characters (not counting white space) with '{policyName}'; IAM allows {limit}.");
+        }
+
+        if (current is not null && Normalize(current) == Normalize(document))
+        {
+            return new InlinePolicyResult(kind, owner, policyName, document, "Unchanged", aggregate, limit);
+        }
+
+        if (!apply)
+        {
+            return new InlinePolicyResult(kind, owner, policyName, document, "Planned", aggregate, limit);
+        }
+
+        if (kind == InlinePolicyOwnerKind.User)
+        {
+            await iam.PutUserPolicyAsync(owner, policyName, document, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await iam.PutGroupPolicyAsync(owner, policyName, document, ct).ConfigureAwait(false);
+        }
+
+        return new InlinePolicyResult(kind, owner, policyName, document, current is null ? "Created" : "Updated", aggregate, limit);
+    }
+
+    private static string Normalize(string document) => new(document.Where(c => !char.IsWhiteSpace(c)).ToArray());
+}

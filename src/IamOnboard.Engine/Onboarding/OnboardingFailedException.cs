@@ -1,0 +1,36 @@
+using System;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>An onboarding that failed after it had started changing IAM. The message says what is left.</summary>
+public class OnboardingFailedException : Exception
+{
+    public OnboardingFailedException(string message, string userName, bool rolledBack, Exception innerException)
+        : base(message, innerException)
+    {
+        UserName = userName;
+        RolledBack = rolledBack;
+    }
+
+    public OnboardingFailedException()
+    {
+        UserName = string.Empty;
+    }
+
+    public OnboardingFailedException(string message)
+        : base(message)
+    {
+        UserName = string.Empty;
+    }
+
+    public OnboardingFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        UserName = string.Empty;
+    }
+
+    public string UserName { get; }
+
+    /// <summary>True when everything the failed call created was removed again.</summary>
+    public bool RolledBack { get; }
+}

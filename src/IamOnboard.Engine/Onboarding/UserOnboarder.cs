@@ -1,0 +1,461 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Passwords;
+using IamOnboard.Rules;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>
+/// Onboards one user: the user with its path and tags, console and programmatic access, managed policies and
+/// groups. Safe to re-run: an existing user is completed, never reset. A new user whose onboarding fails midway is
+/// rolled back, or the failure says exactly what is left.
+/// </summary>
+public sealed class UserOnboarder
+{
+    private static readonly Regex ManagedPolicyArn = new(
+        @"^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy/[\x21-\x7E]+$", RegexOptions.CultureInvariant);
+
+    private readonly OnboardSession _session;
+    private readonly AccountFacts _facts;
+
+    public UserOnboarder(OnboardSession session)
+    {
+        _session = session;
+        _facts = AccountFacts.For(session);
+    }
+
+    /// <summary>Checks everything that needs no call to IAM. Throws <see cref="OnboardInputException"/> naming the field and value.</summary>
+    public static void ValidateOffline(UserOnboardingRequest request)
+    {
+        var where = request.Where;
+        Refuse(IamNameRules.CheckUserName(request.UserName), "InvalidUserName", "UserName", where);
+        if (request.Path is not null)
+        {
+            Refuse(IamNameRules.CheckPath(request.Path), "InvalidPath", "Path", where);
+        }
+
+        var tagProblem = IamNameRules.CheckUserTags(request.Tags).FirstOrDefault();
+        Refuse(tagProblem, "InvalidTag", "Tag", where);
+        foreach (var group in request.Groups)
+        {
+            Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group", where);
+        }
+
+        foreach (var policy in request.Policies)
+        {
+            if (policy.StartsWith("arn:", StringComparison.OrdinalIgnoreCase) && !ManagedPolicyArn.IsMatch(policy))
+            {
+                throw new OnboardInputException("InvalidPolicyArn", "Policy", policy,
+                    $"{where}Policy: '{policy}' is not a managed policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME).");
+            }
+
+            if (string.IsNullOrWhiteSpace(policy))
+            {
+                throw new OnboardInputException("InvalidPolicyName", "Policy", policy, $"{where}Policy: an empty policy name was given.");
+            }
+        }
+
+        if (request.PermissionsBoundary is { } boundary && !ManagedPolicyArn.IsMatch(boundary))
+        {
+            throw new OnboardInputException("InvalidPermissionsBoundary", "PermissionsBoundary", boundary,
+                $"{where}PermissionsBoundary: '{boundary}' is not a managed policy ARN.");
+        }
+
+        if (request.Password is not null && !request.ConsoleAccess)
+        {
+            throw new OnboardInputException("PasswordWithoutConsoleAccess", "Password", null,
+                $"{where}Password: a password was given without console access.");
+        }
+    }
+
+    /// <summary>Creates the user, or completes an existing one, with everything the request asks for.</summary>
+    public async Task<UserOnboardingResult> OnboardAsync(UserOnboardingRequest request, CancellationToken ct)
+    {
+        ValidateOffline(request);
+        var prepared = await PrepareAsync(request, ct).ConfigureAwait(false);
+
+        IamUser user;
+        try
+        {
+            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags, request.PermissionsBoundary, ct).ConfigureAwait(false);
+        }
+        catch (IamEntityAlreadyExistsException)
+        {
+            var existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+            OnboardLog.Current.Verbose($"{request.Where}IAM user '{existing.UserName}' already exists; completing it.");
+            return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
+        }
+
+        OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{user.UserName}'.");
+        return await CompleteNewUserAsync(request, prepared, user, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What <see cref="OnboardAsync"/> would do, found with reads only (for -WhatIf).</summary>
+    public async Task<UserOnboardingResult> PlanAsync(UserOnboardingRequest request, CancellationToken ct)
+    {
+        ValidateOffline(request);
+        var prepared = await PrepareAsync(request, ct).ConfigureAwait(false);
+        IamUser existing;
+        try
+        {
+            existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+            var planned = new IamUser(request.UserName, string.Empty, $"arn:{_session.Partition}:iam::{_session.AccountId}:user{request.Path ?? "/"}{request.UserName}",
+                request.Path ?? "/", DateTime.UtcNow, request.PermissionsBoundary,
+                request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList());
+            var plan = NewResult(request, planned, OnboardingOutcome.Planned);
+            plan.Actions.Add(Describe.CreateUser(request));
+            if (request.ConsoleAccess)
+            {
+                plan.Actions.Add(Describe.LoginProfile(request));
+            }
+
+            plan.Actions.AddRange(prepared.PolicyArns.Select(Describe.Attach));
+            plan.Actions.AddRange(request.Groups.Select(Describe.AddToGroup));
+            if (request.ProgrammaticAccess)
+            {
+                plan.Actions.Add("create an access key");
+            }
+
+            plan.PolicyArns.AddRange(prepared.PolicyArns);
+            plan.Groups.AddRange(request.Groups);
+            return plan;
+        }
+
+        var result = await CompleteExistingUserAsync(request, prepared, existing, apply: false, ct).ConfigureAwait(false);
+        result.Outcome = OnboardingOutcome.Planned;
+        result.Notes.Insert(0, $"user '{existing.UserName}' already exists");
+        return result;
+    }
+
+    private sealed class Prepared
+    {
+        public List<string> PolicyArns { get; } = new();
+        public PasswordPolicy? PasswordPolicy { get; set; }
+    }
+
+    /// <summary>The checks that need reads (policies, groups, password policy), all before the first change.</summary>
+    private async Task<Prepared> PrepareAsync(UserOnboardingRequest request, CancellationToken ct)
+    {
+        var prepared = new Prepared();
+        foreach (var reference in request.Policies)
+        {
+            var arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            if (!prepared.PolicyArns.Contains(arn, StringComparer.Ordinal))
+            {
+                prepared.PolicyArns.Add(arn);
+            }
+        }
+
+        foreach (var group in request.Groups)
+        {
+            if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))
+            {
+                throw new OnboardInputException("GroupNotFound", "Group", group,
+                    $"{request.Where}Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.");
+            }
+        }
+
+        if (request.ConsoleAccess)
+        {
+            var policy = await _facts.GetPasswordPolicyAsync(ct).ConfigureAwait(false);
+            prepared.PasswordPolicy = policy;
+            if (request.Password is not null)
+            {
+                var violations = policy.Check(SecretText.Reveal(request.Password));
+                if (violations.Count > 0)
+                {
+                    throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
+                        $"{request.Where}Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.");
+                }
+            }
+
+            // Like the console: a user told to reset the password must be allowed to change it.
+            if (request.PasswordResetRequired && !policy.AllowUsersToChangePassword)
+            {
+                var changePassword = PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword");
+                if (!prepared.PolicyArns.Contains(changePassword, StringComparer.Ordinal))
+                {
+                    prepared.PolicyArns.Add(changePassword);
+                }
+            }
+        }
+
+        return prepared;
+    }
+
+    private async Task<UserOnboardingResult> CompleteNewUserAsync(
+        UserOnboardingRequest request, Prepared prepared, IamUser user, CancellationToken ct)
+    {
+        var result = NewResult(request, user, OnboardingOutcome.Created);
+        result.Actions.Add(Describe.CreateUser(request));
+        var undo = new Stack<(string What, Func<CancellationToken, Task> Undo)>();
+        undo.Push(($"user '{user.UserName}'", t => _session.Iam.DeleteUserAsync(user.UserName, t)));
+        try
+        {
+            if (request.ConsoleAccess)
+            {
+                await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
+                undo.Push(("its login profile", t => _session.Iam.DeleteLoginProfileAsync(user.UserName, t)));
+            }
+
+            foreach (var arn in prepared.PolicyArns)
+            {
+                await _session.Iam.AttachUserPolicyAsync(user.UserName, arn, ct).ConfigureAwait(false);
+                undo.Push(($"the attachment of {arn}", t => _session.Iam.DetachUserPolicyAsync(user.UserName, arn, t)));
+                result.PolicyArns.Add(arn);
+                result.Actions.Add(Describe.Attach(arn));
+            }
+
+            foreach (var group in request.Groups)
+            {
+                await _session.Iam.AddUserToGroupAsync(group, user.UserName, ct).ConfigureAwait(false);
+                undo.Push(($"its membership of {group}", t => _session.Iam.RemoveUserFromGroupAsync(group, user.UserName, t)));
+                result.Groups.Add(group);
+                result.Actions.Add(Describe.AddToGroup(group));
+            }
+
+            if (request.ProgrammaticAccess)
+            {
+                var key = await CreateAccessKeyAsync(user.UserName, new HashSet<string>(), ct).ConfigureAwait(false);
+                undo.Push(($"access key {key.AccessKeyId}", t => _session.Iam.DeleteAccessKeyAsync(user.UserName, key.AccessKeyId, t)));
+                result.AccessKey = key;
+                result.Actions.Add($"create access key {key.AccessKeyId}");
+            }
+
+            return result;
+        }
+        catch (Exception failure)
+        {
+            await RollBackAsync(request, user, undo, failure).ConfigureAwait(false);
+            throw; // RollBackAsync throws; this keeps the compiler's flow analysis honest.
+        }
+    }
+
+    /// <summary>Undoes what this call created, newest first, and throws a failure that says what (if anything) is left.</summary>
+    private async Task RollBackAsync(UserOnboardingRequest request, IamUser user, Stack<(string What, Func<CancellationToken, Task> Undo)> undo, Exception failure)
+    {
+        // The caller's token may be the reason we are here (Ctrl+C); clean-up gets its own short budget.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var left = new List<string>();
+        while (undo.Count > 0)
+        {
+            var (what, undoStep) = undo.Pop();
+            try
+            {
+                await undoStep(budget.Token).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException)
+            {
+                // Already gone.
+            }
+            catch (Exception undoFailure)
+            {
+                left.Add(what);
+                OnboardLog.Current.Warning($"{request.Where}Could not remove {what} while rolling back: {undoFailure.Message}");
+            }
+        }
+
+        var reason = failure is OperationCanceledException ? "the operation was stopped" : failure.Message;
+        var state = left.Count == 0
+            ? "Everything this call had created was removed, so the row can simply be run again."
+            : $"Rolling back failed, so these still exist: {string.Join(", ", left)}. Run Remove-OnboardUser '{user.UserName}' or run the row again to complete it.";
+        throw new OnboardingFailedException(
+            $"{request.Where}IAM user '{user.UserName}' was not onboarded: {reason}. {state}",
+            user.UserName, left.Count == 0, failure);
+    }
+
+    private async Task<UserOnboardingResult> CompleteExistingUserAsync(
+        UserOnboardingRequest request, Prepared prepared, IamUser user, bool apply, CancellationToken ct)
+    {
+        var result = NewResult(request, user, OnboardingOutcome.Unchanged);
+        var iam = _session.Iam;
+        var done = new List<string>();
+        try
+        {
+            if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
+            {
+                result.Notes.Add($"path is {user.Path}, not {request.Path}; left unchanged");
+            }
+
+            var missingTags = request.Tags
+                .Where(t => !user.Tags.Any(existing => string.Equals(existing.Key, t.Key, StringComparison.OrdinalIgnoreCase) && existing.Value == t.Value))
+                .ToList();
+            if (missingTags.Count > 0)
+            {
+                if (apply)
+                {
+                    await iam.TagUserAsync(user.UserName, missingTags, ct).ConfigureAwait(false);
+                    done.Add("tags");
+                }
+
+                result.Actions.Add($"tag {string.Join(", ", missingTags.Select(t => $"{t.Key}={t.Value}"))}");
+            }
+
+            if (request.ConsoleAccess)
+            {
+                var profile = await iam.GetLoginProfileAsync(user.UserName, ct).ConfigureAwait(false);
+                if (profile is not null)
+                {
+                    result.ConsoleAccess = true;
+                    result.Notes.Add("console access already enabled; the password was not reset");
+                }
+                else if (apply)
+                {
+                    await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
+                    done.Add("login profile");
+                }
+                else
+                {
+                    result.Actions.Add(Describe.LoginProfile(request));
+                }
+            }
+
+            var attached = await iam.ListAttachedUserPoliciesAsync(user.UserName, ct).ConfigureAwait(false);
+            result.PolicyArns.AddRange(attached.Select(p => p.PolicyArn));
+            foreach (var arn in prepared.PolicyArns.Where(arn => !attached.Any(p => p.PolicyArn == arn)))
+            {
+                if (apply)
+                {
+                    await iam.AttachUserPolicyAsync(user.UserName, arn, ct).ConfigureAwait(false);
+                    done.Add($"policy {arn}");
+                }
+
+                result.PolicyArns.Add(arn);
+                result.Actions.Add(Describe.Attach(arn));
+            }
+
+            var memberOf = await iam.ListGroupsForUserAsync(user.UserName, ct).ConfigureAwait(false);
+            result.Groups.AddRange(memberOf.Select(g => g.GroupName));
+            foreach (var group in request.Groups.Where(g => !memberOf.Any(m => string.Equals(m.GroupName, g, StringComparison.OrdinalIgnoreCase))))
+            {
+                if (apply)
+                {
+                    await iam.AddUserToGroupAsync(group, user.UserName, ct).ConfigureAwait(false);
+                    done.Add($"group {group}");
+                }
+
+                result.Groups.Add(group);
+                result.Actions.Add(Describe.AddToGroup(group));
+            }
+
+            if (request.ProgrammaticAccess)
+            {
+                var keys = await iam.ListAccessKeysAsync(user.UserName, ct).ConfigureAwait(false);
+                if (keys.Count == 0 || request.AdditionalAccessKey)
+                {
+                    if (apply)
+                    {
+                        var key = await CreateAccessKeyAsync(user.UserName, new HashSet<string>(keys.Select(k => k.AccessKeyId)), ct).ConfigureAwait(false);
+                        result.AccessKey = key;
+                        done.Add($"access key {key.AccessKeyId}");
+                        result.Actions.Add($"create access key {key.AccessKeyId}");
+                    }
+                    else
+                    {
+                        result.Actions.Add("create an access key");
+                    }
+                }
+                else
+                {
+                    // A second key is a second secret to guard; never made without being asked.
+                    result.Notes.Add($"already has access key {string.Join(", ", keys.Select(k => k.AccessKeyId))}; no new key created (use -AdditionalAccessKey to add one)");
+                }
+            }
+        }
+        catch (Exception failure) when (apply && done.Count > 0 && failure is not OperationCanceledException)
+        {
+            throw new OnboardingFailedException(
+                $"{request.Where}IAM user '{user.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
+                user.UserName, false, failure);
+        }
+
+        if (result.Actions.Count > 0)
+        {
+            result.Outcome = OnboardingOutcome.Completed;
+        }
+
+        return result;
+    }
+
+    private async Task CreateLoginProfileAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct)
+    {
+        var policy = prepared.PasswordPolicy ?? PasswordPolicy.IamDefault;
+        var password = request.Password is null ? PasswordGenerator.Generate(policy) : SecretText.Reveal(request.Password);
+        await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+        result.ConsoleAccess = true;
+        result.PasswordResetRequired = request.PasswordResetRequired;
+        result.Password = request.Password ?? SecretText.Protect(password);
+        result.Actions.Add(Describe.LoginProfile(request));
+    }
+
+    /// <summary>
+    /// Creates an access key. When the response is lost in transit the key may exist with a secret nobody holds:
+    /// any key that was not there before is deleted and the call is made once more.
+    /// </summary>
+    private async Task<IamNewAccessKey> CreateAccessKeyAsync(string userName, HashSet<string> keysBefore, CancellationToken ct)
+    {
+        try
+        {
+            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+        }
+        catch (IamResponseLostException)
+        {
+            var keys = await _session.Iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
+            foreach (var orphan in keys.Where(k => !keysBefore.Contains(k.AccessKeyId)))
+            {
+                OnboardLog.Current.Warning($"The response to CreateAccessKey for '{userName}' was lost; deleting access key {orphan.AccessKeyId}, whose secret never arrived.");
+                await _session.Iam.DeleteAccessKeyAsync(userName, orphan.AccessKeyId, ct).ConfigureAwait(false);
+            }
+
+            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+        }
+    }
+
+    private UserOnboardingResult NewResult(UserOnboardingRequest request, IamUser user, OnboardingOutcome outcome) =>
+        new(user, outcome) { ConsoleSignInUrl = _session.ConsoleSignInUrl, Row = request.Row };
+
+    private static void Refuse(RuleViolation? violation, string errorId, string field, string where)
+    {
+        if (violation is not null)
+        {
+            throw new OnboardInputException(errorId, field, violation.Value, where + violation.Message);
+        }
+    }
+
+    /// <summary>The plain-words descriptions used in results, -WhatIf plans and confirmations.</summary>
+    internal static class Describe
+    {
+        public static string CreateUser(UserOnboardingRequest request)
+        {
+            var details = new List<string> { $"path {request.Path ?? "/"}" };
+            if (request.Tags.Count > 0)
+            {
+                details.Add($"tags {string.Join(", ", request.Tags.Select(t => $"{t.Key}={t.Value}"))}");
+            }
+
+            if (request.PermissionsBoundary is not null)
+            {
+                details.Add($"permissions boundary {request.PermissionsBoundary}");
+            }
+
+            return $"create user {request.UserName} ({string.Join("; ", details)})";
+        }
+
+        public static string LoginProfile(UserOnboardingRequest request) =>
+            $"enable console access with a {(request.Password is null ? "generated" : "given")} password{(request.PasswordResetRequired ? " to be reset at first sign-in" : string.Empty)}";
+
+        public static string Attach(string arn) => $"attach {arn}";
+
+        public static string AddToGroup(string group) => $"add to group {group}";
+    }
+}

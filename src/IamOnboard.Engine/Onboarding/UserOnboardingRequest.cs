@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.Security;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>One person to onboard: the user and the access the admin asked for.</summary>
+public sealed class UserOnboardingRequest
+{
+    public string UserName { get; set; } = string.Empty;
+
+    public string? Path { get; set; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; set; } = Array.Empty<KeyValuePair<string, string>>();
+
+    public string? PermissionsBoundary { get; set; }
+
+    public bool ConsoleAccess { get; set; }
+
+    /// <summary>The console password; generated to satisfy the account policy when null.</summary>
+    public SecureString? Password { get; set; }
+
+    public bool PasswordResetRequired { get; set; }
+
+    public bool ProgrammaticAccess { get; set; }
+
+    /// <summary>Create an access key even when the user already has one (never done silently).</summary>
+    public bool AdditionalAccessKey { get; set; }
+
+    public IReadOnlyList<string> Policies { get; set; } = Array.Empty<string>();
+
+    public IReadOnlyList<string> Groups { get; set; } = Array.Empty<string>();
+
+    /// <summary>Which input item this is (1-based), for messages; null outside a batch.</summary>
+    public int? Row { get; set; }
+
+    /// <summary>"row 3: " in a batch, empty otherwise: prefixes every message about this request.</summary>
+    public string Where => Row is null ? string.Empty : $"row {Row}: ";
+}

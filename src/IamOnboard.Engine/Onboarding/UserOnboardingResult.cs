@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Security;
+using IamOnboard.Iam;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>How a row ended.</summary>
+public enum OnboardingOutcome
+{
+    /// <summary>The user did not exist and was created.</summary>
+    Created,
+
+    /// <summary>The user existed and had everything asked for.</summary>
+    Unchanged,
+
+    /// <summary>The user existed; what was missing was added.</summary>
+    Completed,
+
+    /// <summary>-WhatIf: nothing was changed.</summary>
+    Planned,
+}
+
+/// <summary>The onboarded user, what was done, and the credentials created (secrets as SecureString).</summary>
+public sealed class UserOnboardingResult
+{
+    public UserOnboardingResult(IamUser user, OnboardingOutcome outcome)
+    {
+        User = user;
+        Outcome = outcome;
+    }
+
+    public IamUser User { get; }
+
+    public OnboardingOutcome Outcome { get; internal set; }
+
+    /// <summary>Each change made (or, for a plan, that would be made), in order, in plain words.</summary>
+    public List<string> Actions { get; } = new();
+
+    /// <summary>Things left as they were, and why (e.g. an existing password not reset).</summary>
+    public List<string> Notes { get; } = new();
+
+    public List<string> Groups { get; } = new();
+
+    public List<string> PolicyArns { get; } = new();
+
+    public bool ConsoleAccess { get; internal set; }
+
+    /// <summary>The password this call set; null when it set none.</summary>
+    public SecureString? Password { get; internal set; }
+
+    public bool PasswordResetRequired { get; internal set; }
+
+    /// <summary>The access key this call created; null when it created none.</summary>
+    public IamNewAccessKey? AccessKey { get; internal set; }
+
+    public string ConsoleSignInUrl { get; internal set; } = string.Empty;
+
+    public int? Row { get; internal set; }
+}

@@ -1,0 +1,239 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Mfa;
+using IamOnboard.Rules;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>A virtual MFA device created for a user and not yet enabled. Holds the seed: never log it.</summary>
+public sealed class PendingMfaDevice
+{
+    internal PendingMfaDevice(string userName, string deviceName, string serialNumber, byte[] key, string base32Seed, string otpAuthUri, byte[] qrCodePng)
+    {
+        UserName = userName;
+        DeviceName = deviceName;
+        SerialNumber = serialNumber;
+        Key = key;
+        Base32Seed = base32Seed;
+        OtpAuthUri = otpAuthUri;
+        QrCodePng = qrCodePng;
+    }
+
+    public string UserName { get; }
+
+    public string DeviceName { get; }
+
+    public string SerialNumber { get; }
+
+    /// <summary>The TOTP key (the decoded seed).</summary>
+    internal byte[] Key { get; }
+
+    /// <summary>The seed as base32 text, as an authenticator app takes it by hand.</summary>
+    public string Base32Seed { get; }
+
+    /// <summary>What the QR code says: <c>otpauth://totp/...</c>, carrying the seed.</summary>
+    public string OtpAuthUri { get; }
+
+    /// <summary>IAM's QR code of the URI, as PNG bytes.</summary>
+    public byte[] QrCodePng { get; }
+
+    /// <summary>Checks two codes a person typed against the seed before IAM is asked.</summary>
+    public MfaCodePairCheck CheckCodes(string code1, string code2, DateTimeOffset now) => Totp.CheckConsecutivePair(Key, code1, code2, now);
+
+    /// <summary>Whether one code matches the seed now (a person's first code, before asking for the second).</summary>
+    public bool IsCurrentCode(string code, DateTimeOffset now)
+    {
+        if (!Totp.IsWellFormedCode(code))
+        {
+            return false;
+        }
+
+        for (var step = -2; step <= 1; step++)
+        {
+            if (Totp.ComputeCode(Key, now.AddSeconds(step * 30)) == code)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override string ToString() => SerialNumber;
+}
+
+/// <summary>
+/// Enrols users in virtual MFA: creates the device (replacing an abandoned, unassigned one of the same name),
+/// enables it with two consecutive codes, and deletes the device again when enabling fails so the user can retry.
+/// </summary>
+public sealed class VirtualMfaEnroller
+{
+    private readonly OnboardSession _session;
+
+    public VirtualMfaEnroller(OnboardSession session) => _session = session;
+
+    public static void ValidateOffline(string userName, string deviceName)
+    {
+        if (IamNameRules.CheckUserName(userName) is { } badUser)
+        {
+            throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
+        }
+
+        if (IamNameRules.CheckMfaDeviceName(deviceName) is { } badDevice)
+        {
+            throw new OnboardInputException("InvalidDeviceName", "DeviceName", deviceName, badDevice.Message);
+        }
+    }
+
+    /// <summary>The serial number of a virtual device already enabled for the user with this name, if any.</summary>
+    public async Task<string?> FindEnabledDeviceAsync(string userName, string deviceName, CancellationToken ct)
+    {
+        var devices = await _session.Iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false);
+        return devices.Select(d => d.SerialNumber).FirstOrDefault(serial => serial.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Creates the device. When the name is taken by an unassigned device (an abandoned enrolment),
+    /// <paramref name="replaceAbandoned"/> decides whether it is deleted and created again.
+    /// Throws <see cref="MfaAlreadyEnabledException"/> when the name belongs to a device that is in use.
+    /// </summary>
+    public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct)
+    {
+        ValidateOffline(userName, deviceName);
+        IamNewVirtualMfaDevice created;
+        try
+        {
+            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
+        }
+        catch (IamEntityAlreadyExistsException)
+        {
+            var serial = await FindExistingDeviceAsync(userName, deviceName, ct).ConfigureAwait(false);
+            if (!await replaceAbandoned(serial).ConfigureAwait(false))
+            {
+                throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
+                    $"DeviceName: an unassigned virtual MFA device named '{deviceName}' ({serial}) is left from an earlier enrolment and was not replaced.");
+            }
+
+            OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
+            await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, ct).ConfigureAwait(false);
+            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
+        }
+
+        var base32 = Encoding.ASCII.GetString(created.Base32StringSeed);
+        var label = _session.AccountAlias ?? _session.AccountId;
+        return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32,
+            OtpAuthUri.Create(deviceName, label, base32), created.QrCodePng);
+    }
+
+    /// <summary>Enables the device with two consecutive codes; on failure the device is deleted so the enrolment can start over.</summary>
+    public async Task<DateTime> EnableAsync(PendingMfaDevice device, string code1, string code2, CancellationToken ct)
+    {
+        try
+        {
+            await _session.Iam.EnableMfaDeviceAsync(device.UserName, device.SerialNumber, code1, code2, ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await DiscardAsync(device).ConfigureAwait(false);
+            throw;
+        }
+
+        return DateTime.UtcNow;
+    }
+
+    /// <summary>Computes two fresh consecutive codes from the seed (waiting for the next window near a boundary) and enables the device.</summary>
+    public async Task<DateTime> EnableUnattendedAsync(PendingMfaDevice device, IClock clock, CancellationToken ct)
+    {
+        (string Code1, string Code2) codes;
+        try
+        {
+            codes = await UnattendedMfaCodes.GetConsecutiveCodesAsync(device.Key, clock, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await DiscardAsync(device).ConfigureAwait(false);
+            throw;
+        }
+
+        return await EnableAsync(device, codes.Code1, codes.Code2, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a device this call created and could not enable, so its name is free again.</summary>
+    public async Task DiscardAsync(PendingMfaDevice device)
+    {
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _session.Iam.DeleteVirtualMfaDeviceAsync(device.SerialNumber, budget.Token).ConfigureAwait(false);
+            OnboardLog.Current.Verbose($"Deleted virtual MFA device {device.SerialNumber}, which could not be enabled.");
+        }
+        catch (IamNoSuchEntityException)
+        {
+        }
+        catch (Exception failure)
+        {
+            OnboardLog.Current.Warning($"Could not delete virtual MFA device {device.SerialNumber} after the failed enrolment: {failure.Message}. Delete it before retrying.");
+        }
+    }
+
+    private async Task<string> FindExistingDeviceAsync(string userName, string deviceName, CancellationToken ct)
+    {
+        var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
+        var abandoned = unassigned.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
+        if (abandoned is not null)
+        {
+            return abandoned.SerialNumber;
+        }
+
+        var assigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Assigned, ct).ConfigureAwait(false);
+        var inUse = assigned.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
+        if (inUse is not null && string.Equals(inUse.UserName, userName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MfaAlreadyEnabledException(userName, inUse.SerialNumber);
+        }
+
+        throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
+            $"DeviceName: the virtual MFA device name '{deviceName}' is already used{(inUse?.UserName is null ? string.Empty : $" by user '{inUse.UserName}'")}; choose another -DeviceName.");
+    }
+}
+
+/// <summary>The user already has this virtual MFA device enabled.</summary>
+public sealed class MfaAlreadyEnabledException : Exception
+{
+    public MfaAlreadyEnabledException(string userName, string serialNumber)
+        : base($"IAM user '{userName}' already has the virtual MFA device {serialNumber} enabled. Use -SkipIfEnabled to leave such users as they are.")
+    {
+        UserName = userName;
+        SerialNumber = serialNumber;
+    }
+
+    public MfaAlreadyEnabledException()
+    {
+        UserName = string.Empty;
+        SerialNumber = string.Empty;
+    }
+
+    public MfaAlreadyEnabledException(string message)
+        : base(message)
+    {
+        UserName = string.Empty;
+        SerialNumber = string.Empty;
+    }
+
+    public MfaAlreadyEnabledException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        UserName = string.Empty;
+        SerialNumber = string.Empty;
+    }
+
+    public string UserName { get; }
+
+    public string SerialNumber { get; }
+}

@@ -1,0 +1,70 @@
+using System.Linq;
+using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser is passed on, so
+/// the pipeline continues; a user name gives a membership object.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser })]
+[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName })]
+public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
+{
+    private static class ParameterSets
+    {
+        public const string ByName = "ByName";
+        public const string ByUser = "ByUser";
+    }
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(GroupNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] GroupName { get; set; } = System.Array.Empty<string>();
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Alias("User name")]
+    [ValidateNotNullOrEmpty]
+    public string UserName { get; set; } = string.Empty;
+
+    /// <summary>A user from New-OnboardUser; it is written back to the pipeline with its groups updated.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    public OnboardUser? InputObject { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var user = InputObject;
+        var userName = user?.UserName ?? UserName.Trim();
+        var onboarder = new GroupOnboarder(OnboardSession);
+        var groups = GroupName.Select(g => g.Trim()).ToList();
+        var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
+        StartItem(async ct =>
+        {
+            foreach (var group in groups)
+            {
+                var added = await onboarder.AddMemberAsync(group, userName, user?.Groups, apply, ct).ConfigureAwait(false);
+                var status = !apply ? (added ? "Planned" : "AlreadyMember") : added ? "Added" : "AlreadyMember";
+                Dispatcher.WriteVerbose($"{userName}: {status} ({group}).");
+                if (user is not null)
+                {
+                    if (added && apply && !user.Groups.Contains(group, System.StringComparer.OrdinalIgnoreCase))
+                    {
+                        user.Groups = user.Groups.Concat(new[] { group }).ToArray();
+                    }
+                }
+                else
+                {
+                    Dispatcher.WriteObject(new OnboardGroupMembership(group, userName, status));
+                }
+            }
+
+            if (user is not null)
+            {
+                Dispatcher.WriteObject(user);
+            }
+        }, (object?)user ?? userName);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>New-OnboardGroup: creates a group with attached managed policies; completes an existing one.</summary>
+[Cmdlet(VerbsCommon.New, "OnboardGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(OnboardGroup))]
+public sealed class NewOnboardGroupCommand : OnboardCmdletBase
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Group name")]
+    [ValidateNotNullOrEmpty]
+    public string GroupName { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? Path { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Policies", "PolicyArn")]
+    [SemicolonList]
+    [ArgumentCompleter(typeof(PolicyCompleter))]
+    [AllowEmptyCollection]
+    public string[] Policy { get; set; } = System.Array.Empty<string>();
+
+    /// <summary>Refused: IAM groups cannot be tagged. Present so the refusal is explained rather than a binding error.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Tags")]
+    [AllowNull]
+    public IDictionary? Tag { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var name = GroupName.Trim();
+        var path = string.IsNullOrWhiteSpace(Path) ? null : Path!.Trim();
+        var policies = Policy.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList();
+        if (Tag is { Count: > 0 })
+        {
+            WriteError(OnboardErrors.Create("GroupTagsNotSupported", ErrorCategory.InvalidArgument, name,
+                $"IAM groups cannot be tagged, so the group '{name}' was not created with tags. Tag the users instead (New-OnboardUser -Tag), or leave -Tag out."));
+            return;
+        }
+
+        try
+        {
+            GroupOnboarder.ValidateOffline(name, path);
+        }
+        catch (OnboardInputException invalid)
+        {
+            WriteError(OnboardErrors.FromException(invalid, name));
+            return;
+        }
+
+        var apply = ShouldProcess($"IAM group '{name}'",
+            policies.Count == 0 ? "Create IAM group" : $"Create IAM group and attach {string.Join(", ", policies)}");
+        var onboarder = new GroupOnboarder(OnboardSession);
+        StartItem(async ct =>
+        {
+            var result = await onboarder.CreateAsync(name, path, policies, apply, ct).ConfigureAwait(false);
+            if (apply)
+            {
+                Dispatcher.WriteObject(new OnboardGroup(result));
+            }
+            else
+            {
+                Dispatcher.WriteVerbose($"Plan for group '{name}': {(result.Actions.Count == 0 ? "nothing to change" : string.Join("; ", result.Actions))}.");
+            }
+        }, name);
+    }
+}

@@ -1,0 +1,346 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.IO;
+using IamOnboard.Mfa;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// Enable-OnboardVirtualMfa: creates a virtual MFA device for a user and enables it with two consecutive codes,
+/// typed by a person who scanned the QR code, given as -Code1/-Code2, or computed from the seed (-Unattended).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[OutputType(typeof(OnboardMfaDevice))]
+public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
+{
+    private const int AttemptsPerCode = 3;
+
+    private static class ParameterSets
+    {
+        public const string ByName = "ByName";
+        public const string ByUser = "ByUser";
+    }
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Alias("User name")]
+    [ValidateNotNullOrEmpty]
+    public string UserName { get; set; } = string.Empty;
+
+    /// <summary>A user from New-OnboardUser or Add-OnboardGroupMember; it travels on in the output's User property.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    public OnboardUser? InputObject { get; set; }
+
+    /// <summary>The device name; the user name when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? DeviceName { get; set; }
+
+    /// <summary>Draws the QR code in the terminal for the person to scan.</summary>
+    [Parameter]
+    public SwitchParameter ShowQrCode { get; set; }
+
+    /// <summary>Shows the seed as text, for an authenticator app that cannot scan.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>Writes the QR code as PNG: to this file, or into this folder as &lt;user&gt;.png.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? QrCodePath { get; set; }
+
+    [Parameter]
+    [ValidatePattern("^[0-9]{6}$")]
+    public string? Code1 { get; set; }
+
+    [Parameter]
+    [ValidatePattern("^[0-9]{6}$")]
+    public string? Code2 { get; set; }
+
+    /// <summary>Computes the codes from the seed: for automation and shared or break-glass accounts.</summary>
+    [Parameter]
+    public SwitchParameter Unattended { get; set; }
+
+    /// <summary>Returns the seed as a SecureString in the output's Seed property, for a vault.</summary>
+    [Parameter]
+    public SwitchParameter IncludeSeed { get; set; }
+
+    /// <summary>Leaves users who already have the device enabled as they are, with a warning.</summary>
+    [Parameter]
+    public SwitchParameter SkipIfEnabled { get; set; }
+
+    /// <summary>How many users to enrol at once when -Unattended.</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    protected override int ConcurrentItems => Unattended.IsPresent ? ThrottleLimit : 1;
+
+    protected override void BeginProcessing()
+    {
+        if ((Code1 is null) != (Code2 is null))
+        {
+            ThrowTerminatingError(OnboardErrors.Create("MfaCodePairIncomplete", ErrorCategory.InvalidArgument, Code1 is null ? "Code1" : "Code2",
+                "Give both -Code1 and -Code2: two consecutive codes from the authenticator app."));
+        }
+
+        if (Unattended.IsPresent && Code1 is not null)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("MfaCodesWithUnattended", ErrorCategory.InvalidArgument, "Code1",
+                "-Unattended computes the codes itself; leave out -Code1 and -Code2."));
+        }
+
+        if (!Unattended.IsPresent && Code1 is null && !HostCanPrompt())
+        {
+            // Fail before anything is created: a runbook must never wait for input that cannot come.
+            ThrowTerminatingError(OnboardErrors.Create("MfaCodesRequired", ErrorCategory.InvalidOperation, null,
+                "This session cannot prompt for MFA codes. Give -Code1 and -Code2, or use -Unattended to compute them from the seed."));
+        }
+
+        base.BeginProcessing();
+    }
+
+    protected override void ProcessRecord()
+    {
+        var user = InputObject;
+        var userName = user?.UserName ?? UserName.Trim();
+        var deviceName = string.IsNullOrWhiteSpace(DeviceName) ? userName : DeviceName!.Trim();
+        try
+        {
+            VirtualMfaEnroller.ValidateOffline(userName, deviceName);
+        }
+        catch (OnboardInputException invalid)
+        {
+            WriteError(OnboardErrors.FromException(invalid, (object?)user ?? userName));
+            return;
+        }
+
+        var target = (object?)user ?? userName;
+        if (user?.MfaSerialNumber is { } enrolled)
+        {
+            WriteWarning($"{userName}: already enrolled in this pipeline ({enrolled}).");
+            return;
+        }
+
+        if (!ShouldProcess($"IAM user '{userName}'", $"Create virtual MFA device '{deviceName}' and enable it"))
+        {
+            return;
+        }
+
+        var enroller = new VirtualMfaEnroller(OnboardSession);
+        if (Unattended.IsPresent || Code1 is not null)
+        {
+            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, ct), target);
+        }
+        else
+        {
+            EnrolInteractively(enroller, user, userName, deviceName, target);
+        }
+    }
+
+    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, CancellationToken ct)
+    {
+        PendingMfaDevice device;
+        try
+        {
+            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
+        }
+        catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
+        {
+            Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
+            Dispatcher.WriteObject(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user });
+            return;
+        }
+
+        var qrPath = await Dispatcher.Ask(_ => PresentDevice(device)).ConfigureAwait(false);
+        DateTime enabled;
+        if (Code1 is not null && Code2 is not null)
+        {
+            var check = device.CheckCodes(Code1, Code2, DateTimeOffset.UtcNow);
+            if (check.Status != MfaCodePairStatus.Valid)
+            {
+                await enroller.DiscardAsync(device).ConfigureAwait(false);
+                throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.");
+            }
+
+            enabled = await enroller.EnableAsync(device, Code1, Code2, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            enabled = await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
+        }
+
+        Dispatcher.WriteObject(Output(device, user, enabled, qrPath));
+    }
+
+    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, object target)
+    {
+        if (!TryRun(async ct =>
+            {
+                try
+                {
+                    return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
+                }
+                catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
+                {
+                    Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
+                    Dispatcher.WriteObject(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user });
+                    return null;
+                }
+            }, target, out PendingMfaDevice? device) || device is null)
+        {
+            return;
+        }
+
+        var qrPath = PresentDevice(device);
+        if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
+        {
+            Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
+        }
+
+        var codes = PromptForCodes(device);
+        if (codes is null)
+        {
+            Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
+            WriteError(OnboardErrors.Create("MfaCodesNotEntered", ErrorCategory.OperationStopped, target,
+                $"{userName}: no valid pair of codes was entered, so the MFA device was deleted. Run the command again to retry."));
+            return;
+        }
+
+        if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
+        {
+            WriteObject(Output(device, user, enabled, qrPath));
+        }
+    }
+
+    /// <summary>Asks for code 1 and code 2, checking each against the seed so a typo costs a retry, not a failed call.</summary>
+    private (string Code1, string Code2)? PromptForCodes(PendingMfaDevice device)
+    {
+        for (var attempt = 1; attempt <= AttemptsPerCode; attempt++)
+        {
+            var code1 = ReadCode($"Code 1 for {device.UserName} (6 digits from the authenticator app)");
+            if (code1 is null)
+            {
+                return null;
+            }
+
+            if (!device.IsCurrentCode(code1, DateTimeOffset.UtcNow))
+            {
+                Host.UI.WriteLine(Totp.IsWellFormedCode(code1)
+                    ? "That code does not match this device. Check the app shows the new entry, and type its current code."
+                    : "A code is exactly 6 digits.");
+                continue;
+            }
+
+            Host.UI.WriteLine("Now wait for the app to show the next code.");
+            var code2 = ReadCode("Code 2 (the next code, after the first one changed)");
+            if (code2 is null)
+            {
+                return null;
+            }
+
+            var check = device.CheckCodes(code1, code2, DateTimeOffset.UtcNow);
+            if (check.Status == MfaCodePairStatus.Valid)
+            {
+                return (code1, code2);
+            }
+
+            Host.UI.WriteLine(ExplainCodes(check.Status) + " Let's start again with the current code.");
+        }
+
+        return null;
+    }
+
+    private string? ReadCode(string prompt)
+    {
+        Host.UI.Write(prompt + ": ");
+        string? line;
+        try
+        {
+            line = Host.UI.ReadLine();
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or NotImplementedException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return line?.Trim().Replace(" ", string.Empty);
+    }
+
+    private static string ExplainCodes(MfaCodePairStatus status) => status switch
+    {
+        MfaCodePairStatus.FirstCodeMalformed => "Code 1 is not 6 digits.",
+        MfaCodePairStatus.SecondCodeMalformed => "Code 2 is not 6 digits.",
+        MfaCodePairStatus.FirstCodeWrong => "Code 1 does not match this device.",
+        MfaCodePairStatus.SecondCodeWrong => "Code 2 does not match this device.",
+        MfaCodePairStatus.NotConsecutive => "The two codes are valid but not consecutive: code 2 must be the very next code the app shows after code 1.",
+        _ => "The codes were not accepted.",
+    };
+
+    /// <summary>Shows or writes what the person asked for. Runs on the pipeline thread; returns the PNG's path.</summary>
+    private string? PresentDevice(PendingMfaDevice device)
+    {
+        string? written = null;
+        if (QrCodePath is not null)
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath);
+            if (Directory.Exists(path) || QrCodePath.EndsWith("/", StringComparison.Ordinal) || QrCodePath.EndsWith("\\", StringComparison.Ordinal))
+            {
+                Directory.CreateDirectory(path);
+                path = System.IO.Path.Combine(path, device.UserName + ".png");
+            }
+
+            OwnerOnlyFile.WriteAllBytes(path, device.QrCodePng, overwrite: true);
+            written = path;
+            WriteVerbose($"{device.UserName}: QR code written to {path} (readable by its owner only).");
+        }
+
+        if (ShowQrCode.IsPresent)
+        {
+            Host.UI.WriteLine($"Scan this with the authenticator app for {device.UserName} ({device.SerialNumber}):");
+            Host.UI.WriteLine(QrCode.RenderTerminal(device.OtpAuthUri));
+        }
+
+        if (ShowSecret.IsPresent)
+        {
+            Host.UI.WriteLine($"Secret key for {device.UserName}: {device.Base32Seed}");
+        }
+
+        return written;
+    }
+
+    private OnboardMfaDevice Output(PendingMfaDevice device, OnboardUser? user, DateTime enabled, string? qrPath)
+    {
+        if (user is not null)
+        {
+            user.MfaSerialNumber = device.SerialNumber;
+        }
+
+        return new OnboardMfaDevice(device.UserName, device.SerialNumber, enabled, "Enabled")
+        {
+            QrCodePath = qrPath,
+            Seed = IncludeSeed.IsPresent ? SecretText.Protect(device.Base32Seed) : null,
+            User = user,
+        };
+    }
+
+    private Task<bool> AskToReplace(string serialNumber) =>
+        Dispatcher.Ask(cmdlet => cmdlet.ShouldProcess(serialNumber, "Delete the abandoned, unassigned virtual MFA device and create it again"));
+
+    private bool HostCanPrompt()
+    {
+        if (Host?.UI is null || string.Equals(Host.Name, "Default Host", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var arguments = Environment.GetCommandLineArgs();
+        return !arguments.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>Add-OnboardInlinePolicy: puts an inline policy on a user or group, checked locally first.</summary>
+[Cmdlet(VerbsCommon.Add, "OnboardInlinePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.UserDocument)]
+[OutputType(typeof(OnboardInlinePolicy))]
+public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
+{
+    private static class ParameterSets
+    {
+        public const string UserDocument = "UserDocument";
+        public const string UserFile = "UserFile";
+        public const string GroupDocument = "GroupDocument";
+        public const string GroupFile = "GroupFile";
+    }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFile)]
+    [Alias("User name")]
+    [ValidateNotNullOrEmpty]
+    public string? UserName { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFile)]
+    [ArgumentCompleter(typeof(GroupNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? GroupName { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string PolicyName { get; set; } = string.Empty;
+
+    /// <summary>The policy as JSON text or as a hashtable.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.GroupDocument)]
+    [ValidateNotNull]
+    public object? PolicyDocument { get; set; }
+
+    /// <summary>A .json file holding the policy.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFile)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var isUser = UserName is not null;
+        var owner = (isUser ? UserName : GroupName)!.Trim();
+        var kind = isUser ? InlinePolicyOwnerKind.User : InlinePolicyOwnerKind.Group;
+        string document;
+        try
+        {
+            document = ReadDocument();
+            InlinePolicyWriter.ValidateOffline(PolicyName, document);
+        }
+        catch (OnboardInputException invalid)
+        {
+            WriteError(OnboardErrors.FromException(invalid, owner));
+            return;
+        }
+        catch (IOException unreadable)
+        {
+            WriteError(OnboardErrors.Create("PolicyFileUnreadable", ErrorCategory.ReadError, Path, $"Path: cannot read the policy file '{Path}': {unreadable.Message}"));
+            return;
+        }
+
+        var apply = ShouldProcess($"IAM {kind.ToString().ToLowerInvariant()} '{owner}'", $"Put inline policy {PolicyName}");
+        var writer = new InlinePolicyWriter(OnboardSession);
+        var policyName = PolicyName;
+        StartItem(async ct =>
+        {
+            var result = await writer.PutAsync(kind, owner, policyName, document, apply, ct).ConfigureAwait(false);
+            if (apply)
+            {
+                Dispatcher.WriteObject(new OnboardInlinePolicy(result));
+            }
+        }, owner);
+    }
+
+    private string ReadDocument()
+    {
+        if (Path is not null)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            return File.ReadAllText(resolved, Encoding.UTF8);
+        }
+
+        var value = PolicyDocument is PSObject wrapped ? wrapped.BaseObject : PolicyDocument;
+        return value switch
+        {
+            string json => json,
+            IDictionary table => PolicyJson.FromDictionary(table),
+            _ => throw new OnboardInputException("InvalidPolicyDocument", "PolicyDocument", value?.GetType().Name,
+                "PolicyDocument: give the policy as JSON text or as a hashtable, or use -Path for a .json file."),
+        };
+    }
+}

@@ -1,0 +1,138 @@
+using System.Management.Automation;
+using System.Security;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.LocalIam;
+using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Commands;
+
+/// <summary>Connect-Onboard: resolves credentials, checks who they belong to, and makes the session the runspace's default.</summary>
+[Cmdlet(VerbsCommunications.Connect, "Onboard", DefaultParameterSetName = ParameterSets.Default)]
+[OutputType(typeof(OnboardSession))]
+public sealed class ConnectOnboardCommand : AsyncCmdletBase
+{
+    private static class ParameterSets
+    {
+        public const string Default = "Default";
+        public const string Keys = "AccessKey";
+        public const string Credential = "Credential";
+        public const string Local = "Local";
+    }
+
+    [Parameter(ParameterSetName = ParameterSets.Default)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileName { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(RegionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Keys)]
+    [ValidateNotNullOrEmpty]
+    public string? AccessKey { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Keys)]
+    public SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.Keys)]
+    [Parameter(ParameterSetName = ParameterSets.Credential)]
+    public SecureString? SessionToken { get; set; }
+
+    /// <summary>Access key id as the user name, secret access key as the password.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Credential)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.Default)]
+    [Parameter(ParameterSetName = ParameterSets.Keys)]
+    [Parameter(ParameterSetName = ParameterSets.Credential)]
+    [ValidateNotNullOrEmpty]
+    public string? EndpointUrl { get; set; }
+
+    /// <summary>A role to assume (for example in another account); IAM calls then run as that role.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RoleArn { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ExternalId { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RoleSessionName { get; set; }
+
+    /// <summary>Starts a local IAM endpoint on loopback and connects to it as its administrator.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Local)]
+    public SwitchParameter Local { get; set; }
+
+    /// <summary>Accept the account's root user credentials (refused otherwise: onboarding should not run as root).</summary>
+    [Parameter]
+    public SwitchParameter AllowRootCredential { get; set; }
+
+    [Parameter]
+    [ValidateSet("Standard", "Adaptive", "Legacy")]
+    public string? RetryMode { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 20)]
+    public int? MaxAttempts { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var options = new OnboardConnectOptions
+        {
+            ProfileName = ProfileName,
+            Region = Region,
+            EndpointUrl = EndpointUrl,
+            RoleArn = RoleArn,
+            ExternalId = ExternalId,
+            RoleSessionName = RoleSessionName,
+            RetryMode = RetryMode,
+            MaxAttempts = MaxAttempts,
+            SessionToken = SessionToken,
+        };
+
+        switch (ParameterSetName)
+        {
+            case ParameterSets.Keys:
+                options.AccessKey = AccessKey;
+                options.SecretKey = SecretKey;
+                break;
+            case ParameterSets.Credential:
+                options.AccessKey = Credential!.UserName;
+                options.SecretKey = Credential.Password;
+                break;
+            case ParameterSets.Local:
+                var server = LocalIamServer.Start(new LocalIamOptions());
+                LocalIamRegistry.Add(server);
+                WriteVerbose($"Started a local IAM endpoint at {server.Url} (account {server.AccountId}).");
+                options.EndpointUrl = server.Url.ToString();
+                options.AccessKey = server.AdminAccessKeyId;
+                options.SecretKey = SecretText.Protect(server.AdminSecretAccessKey);
+                break;
+        }
+
+        var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
+        WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
+        if (session.IsRootCaller)
+        {
+            if (!AllowRootCredential.IsPresent)
+            {
+                session.Dispose();
+                ThrowTerminatingError(OnboardErrors.Create(
+                    "RootCredentialRefused", ErrorCategory.SecurityError, session.CallerArn,
+                    "These are the account's root user credentials. AWS's first IAM best practice is not to use the root user " +
+                    "for everyday work: connect with an IAM user or role that has IAM permissions, or add -AllowRootCredential to accept the risk."));
+            }
+
+            WriteWarning("Connected with the account's root user credentials. Prefer an IAM user or role with only the IAM permissions onboarding needs.");
+        }
+
+        ModuleState.Current.SetDefaultSession(session);
+        WriteObject(session);
+    }
+}

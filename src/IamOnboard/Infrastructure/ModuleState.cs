@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation.Runspaces;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Commands.Infrastructure;
+
+/// <summary>
+/// The module's state for one runspace: the default session from Connect-Onboard and the local endpoints it
+/// started. Per runspace, not process-wide, so ForEach-Object -Parallel, jobs and hosted runspaces never share
+/// or overwrite each other's default session.
+/// </summary>
+internal sealed class ModuleState
+{
+    private static readonly ConcurrentDictionary<Guid, ModuleState> States = new();
+    private readonly object _gate = new();
+    private OnboardSession? _defaultSession;
+
+    private ModuleState()
+    {
+    }
+
+    /// <summary>The state of the runspace the calling cmdlet runs in.</summary>
+    public static ModuleState Current
+    {
+        get
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace is null)
+            {
+                return States.GetOrAdd(Guid.Empty, _ => new ModuleState());
+            }
+
+            return States.GetOrAdd(runspace.InstanceId, _ =>
+            {
+                // A runspace closed without Remove-Module still releases its sessions and endpoints.
+                runspace.StateChanged += OnRunspaceStateChanged;
+                return new ModuleState();
+            });
+        }
+    }
+
+    public OnboardSession? DefaultSession
+    {
+        get { lock (_gate) { return _defaultSession; } }
+    }
+
+    /// <summary>Makes <paramref name="session"/> the default and disposes the one it replaces.</summary>
+    public void SetDefaultSession(OnboardSession? session)
+    {
+        OnboardSession? previous;
+        lock (_gate)
+        {
+            previous = _defaultSession;
+            _defaultSession = session;
+        }
+
+        if (previous is not null && !ReferenceEquals(previous, session))
+        {
+            previous.Dispose();
+        }
+    }
+
+    /// <summary>Things to dispose with the runspace (local endpoints and the like).</summary>
+    public List<IDisposable> OwnedResources { get; } = new();
+
+    /// <summary>Releases the current runspace's state (Remove-Module).</summary>
+    public static void ReleaseCurrent()
+    {
+        var key = Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+        if (States.TryRemove(key, out var state))
+        {
+            state.Release();
+        }
+    }
+
+    private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
+    {
+        if (sender is Runspace runspace &&
+            (e.RunspaceStateInfo.State == RunspaceState.Closed || e.RunspaceStateInfo.State == RunspaceState.Broken) &&
+            States.TryRemove(runspace.InstanceId, out var state))
+        {
+            runspace.StateChanged -= OnRunspaceStateChanged;
+            state.Release();
+        }
+    }
+
+    private void Release()
+    {
+        SetDefaultSession(null);
+        IDisposable[] owned;
+        lock (OwnedResources)
+        {
+            owned = OwnedResources.ToArray();
+            OwnedResources.Clear();
+        }
+
+        foreach (var resource in owned)
+        {
+            resource.Dispose();
+        }
+    }
+}

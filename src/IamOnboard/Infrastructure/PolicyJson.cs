@@ -1,0 +1,66 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using System.Text.Json;
+
+namespace IamOnboard.Commands.Infrastructure;
+
+/// <summary>Writes a policy given as a PowerShell hashtable as JSON, keeping key order and single values as they are.</summary>
+internal static class PolicyJson
+{
+    public static string FromDictionary(IDictionary table)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            Write(writer, table);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value)
+    {
+        value = value is PSObject wrapped ? wrapped.BaseObject : value;
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    Write(writer, entry.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable items:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case IFormattable number when value is int or long or double or decimal:
+                writer.WriteRawValue(number.ToString(null, CultureInfo.InvariantCulture));
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+}
