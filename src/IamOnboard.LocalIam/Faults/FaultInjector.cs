@@ -1,0 +1,71 @@
+using System;
+using System.Diagnostics;
+
+namespace IamOnboard.LocalIam.Faults;
+
+/// <summary>
+/// The server's deliberate misbehaviour: a token bucket for throttling and dice for injected failures and
+/// dropped responses. One seeded generator behind a lock, so a given seed and request order repeat exactly.
+/// </summary>
+internal sealed class FaultInjector
+{
+    private readonly object _gate = new();
+    private readonly Random _random;
+    private readonly double _throttleRate;
+    private readonly double _capacity;
+    private readonly double _failureRate;
+    private readonly double _dropRate;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private double _tokens;
+    private double _lastRefillSeconds;
+
+    public FaultInjector(LocalIamOptions options)
+    {
+        _random = options.RandomSeed is int seed ? new Random(seed) : new Random();
+        _throttleRate = options.ThrottleRate;
+        _capacity = options.ThrottleBurst > 0 ? options.ThrottleBurst : Math.Max(1, Math.Ceiling(options.ThrottleRate));
+        _tokens = _capacity;
+        _failureRate = options.FailureRate;
+        _dropRate = options.DropResponseRate;
+    }
+
+    /// <summary>Takes a token; false when the bucket is empty and the request must be throttled.</summary>
+    public bool TryAdmit()
+    {
+        if (_throttleRate <= 0)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            double now = _clock.Elapsed.TotalSeconds;
+            _tokens = Math.Min(_capacity, _tokens + ((now - _lastRefillSeconds) * _throttleRate));
+            _lastRefillSeconds = now;
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    public bool ShouldFail() => Roll(_failureRate);
+
+    public bool ShouldDropResponse() => Roll(_dropRate);
+
+    private bool Roll(double rate)
+    {
+        if (rate <= 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return _random.NextDouble() < rate;
+        }
+    }
+}

@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using IamOnboard.LocalIam.Protocol;
+using IamOnboard.LocalIam.State;
+using IamOnboard.Rules;
+
+namespace IamOnboard.LocalIam.Iam;
+
+internal sealed partial class IamService
+{
+    private const int CustomerManagedPoliciesPerAccount = 1500;
+    private static readonly Regex PolicyPathPattern = new(@"^((/[A-Za-z0-9\.,\+@=_-]+)*)/$", RegexOptions.CultureInvariant);
+
+    private void RegisterPolicies()
+    {
+        Register("AttachUserPolicy", c => Attach(c, RequireUser(c, CheckedUserName(c)).AttachedPolicyArns, IamLimits.ManagedPoliciesPerUser, "PoliciesPerUser"), hasResult: false);
+        Register("DetachUserPolicy", c => Detach(c, RequireUser(c, CheckedUserName(c)).AttachedPolicyArns), hasResult: false);
+        Register("ListAttachedUserPolicies", c => ListAttached(c, RequireUser(c, CheckedUserName(c)).AttachedPolicyArns));
+        Register("AttachGroupPolicy", c => Attach(c, RequireGroup(c, CheckedGroupName(c)).AttachedPolicyArns, IamLimits.ManagedPoliciesPerGroup, "PoliciesPerGroup"), hasResult: false);
+        Register("DetachGroupPolicy", c => Detach(c, RequireGroup(c, CheckedGroupName(c)).AttachedPolicyArns), hasResult: false);
+        Register("ListAttachedGroupPolicies", c => ListAttached(c, RequireGroup(c, CheckedGroupName(c)).AttachedPolicyArns));
+
+        Register("PutUserPolicy", c =>
+        {
+            var user = RequireUser(c, CheckedUserName(c));
+            PutInline(c, user.InlinePolicies, IamLimits.InlinePolicyAggregateSizePerUser, "user " + user.UserName);
+        }, hasResult: false);
+        Register("GetUserPolicy", c =>
+        {
+            var user = RequireUser(c, CheckedUserName(c));
+            var policy = RequireInline(c, user.InlinePolicies, "user " + user.UserName);
+            c.Result.Element("UserName", user.UserName).Element("PolicyName", policy.PolicyName).Element("PolicyDocument", Uri.EscapeDataString(policy.Document));
+        });
+        Register("ListUserPolicies", c => ListInline(c, RequireUser(c, CheckedUserName(c)).InlinePolicies));
+        Register("DeleteUserPolicy", c =>
+        {
+            var user = RequireUser(c, CheckedUserName(c));
+            user.InlinePolicies.Remove(RequireInline(c, user.InlinePolicies, "user " + user.UserName));
+        }, hasResult: false);
+
+        Register("PutGroupPolicy", c =>
+        {
+            var group = RequireGroup(c, CheckedGroupName(c));
+            PutInline(c, group.InlinePolicies, IamLimits.InlinePolicyAggregateSizePerGroup, "group " + group.GroupName);
+        }, hasResult: false);
+        Register("GetGroupPolicy", c =>
+        {
+            var group = RequireGroup(c, CheckedGroupName(c));
+            var policy = RequireInline(c, group.InlinePolicies, "group " + group.GroupName);
+            c.Result.Element("GroupName", group.GroupName).Element("PolicyName", policy.PolicyName).Element("PolicyDocument", Uri.EscapeDataString(policy.Document));
+        });
+        Register("ListGroupPolicies", c => ListInline(c, RequireGroup(c, CheckedGroupName(c)).InlinePolicies));
+        Register("DeleteGroupPolicy", c =>
+        {
+            var group = RequireGroup(c, CheckedGroupName(c));
+            group.InlinePolicies.Remove(RequireInline(c, group.InlinePolicies, "group " + group.GroupName));
+        }, hasResult: false);
+
+        Register("CreatePolicy", CreatePolicy);
+        Register("GetPolicy", GetPolicy);
+        Register("GetPolicyVersion", GetPolicyVersion);
+        Register("ListPolicies", ListPolicies);
+        Register("DeletePolicy", DeletePolicy, hasResult: false);
+    }
+
+    // ---- managed policy attachments ----
+
+    private static string CheckedPolicyArn(OperationContext context)
+    {
+        string arn = context.Required("PolicyArn");
+        OperationContext.EnforceLength("PolicyArn", arn, 20, 2048);
+        if (!arn.StartsWith("arn:", StringComparison.Ordinal) || arn.Split(':').Length < 6)
+        {
+            throw IamServiceException.InvalidInput("ARN " + arn + " is not valid.");
+        }
+
+        return arn;
+    }
+
+    private static void Attach(OperationContext context, List<string> attached, int limit, string quotaName)
+    {
+        string arn = CheckedPolicyArn(context);
+        if (!context.Store.PolicyExists(arn))
+        {
+            throw IamServiceException.NoSuchEntity("Policy " + arn + " does not exist or is not attachable.");
+        }
+
+        if (attached.Contains(arn))
+        {
+            // Attaching an attached policy again changes nothing and succeeds, as in IAM.
+            return;
+        }
+
+        if (attached.Count >= limit)
+        {
+            throw IamServiceException.LimitExceeded("Cannot exceed quota for " + quotaName + ": " + limit);
+        }
+
+        attached.Add(arn);
+    }
+
+    private static void Detach(OperationContext context, List<string> attached)
+    {
+        string arn = CheckedPolicyArn(context);
+        if (!attached.Remove(arn))
+        {
+            throw IamServiceException.NoSuchEntity("Policy " + arn + " was not found.");
+        }
+    }
+
+    private static void ListAttached(OperationContext context, List<string> attached)
+    {
+        string? prefix = CheckedPolicyPathPrefix(context);
+        var store = context.Store;
+        var matching = attached.Where(arn => prefix is null || PolicyPathOf(store, arn).StartsWith(prefix, StringComparison.Ordinal));
+        var page = Page(context, matching, arn => NameKey(store.PolicyNameOf(arn)) + "\u0000" + arn, out string? next);
+        var w = context.Result.Open("AttachedPolicies");
+        foreach (string arn in page)
+        {
+            w.Open("member").Element("PolicyName", store.PolicyNameOf(arn)).Element("PolicyArn", arn).Close("member");
+        }
+
+        WritePageEnd(w.Close("AttachedPolicies"), next);
+    }
+
+    private static string PolicyPathOf(AccountStore store, string arn) =>
+        ManagedPolicyCatalog.Find(arn)?.Path ?? store.FindCustomerPolicy(arn)?.Path ?? "/";
+
+    private static string? CheckedPolicyPathPrefix(OperationContext context)
+    {
+        string? prefix = context.Optional("PathPrefix");
+        if (prefix is not null)
+        {
+            OperationContext.EnforceLength("PathPrefix", prefix, 1, 512);
+            if (!PolicyPathPattern.IsMatch(prefix))
+            {
+                throw IamServiceException.Validation("1 validation error detected: Value '" + prefix
+                    + "' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/");
+            }
+        }
+
+        return prefix;
+    }
+
+    // ---- inline policies ----
+
+    /// <summary>The document parameter: present, within the model's length and character set, and valid identity-policy grammar.</summary>
+    private static string CheckedPolicyDocument(OperationContext context, PolicyDocumentKind kind = PolicyDocumentKind.Identity)
+    {
+        string document = context.Required("PolicyDocument");
+        if (document.Length < 1 || document.Length > IamLimits.PolicyDocumentParameterMaxLength)
+        {
+            throw IamServiceException.Validation("1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length less than or equal to "
+                + IamLimits.PolicyDocumentParameterMaxLength);
+        }
+
+        if (document.Any(c => !(c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xFF))))
+        {
+            throw IamServiceException.Validation("1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+        }
+
+        var validation = PolicyDocumentValidator.Validate(document, kind);
+        if (!validation.IsValid)
+        {
+            string message = validation.Problems.Count > 0 ? validation.Problems[0].Message : "Syntax errors in policy.";
+            throw IamServiceException.MalformedPolicyDocument(message);
+        }
+
+        return document;
+    }
+
+    private static string CheckedPolicyName(OperationContext context)
+    {
+        string name = context.Required("PolicyName");
+        OperationContext.Enforce(IamNameRules.CheckPolicyName(name));
+        return name;
+    }
+
+    private static void PutInline(OperationContext context, List<InlinePolicyEntity> policies, int aggregateLimit, string owner)
+    {
+        string name = CheckedPolicyName(context);
+        string document = CheckedPolicyDocument(context);
+        int others = policies.Where(p => !IamNameRules.NameComparer.Equals(p.PolicyName, name))
+            .Sum(p => PolicyDocumentValidator.CountNonWhitespace(p.Document));
+        if (others + PolicyDocumentValidator.CountNonWhitespace(document) > aggregateLimit)
+        {
+            throw IamServiceException.LimitExceeded("Maximum policy size of " + aggregateLimit + " bytes exceeded for " + owner);
+        }
+
+        var existing = policies.FirstOrDefault(p => IamNameRules.NameComparer.Equals(p.PolicyName, name));
+        if (existing is not null)
+        {
+            existing.Document = document;
+        }
+        else
+        {
+            policies.Add(new InlinePolicyEntity { PolicyName = name, Document = document });
+        }
+    }
+
+    private static InlinePolicyEntity RequireInline(OperationContext context, List<InlinePolicyEntity> policies, string owner)
+    {
+        string name = CheckedPolicyName(context);
+        return policies.FirstOrDefault(p => IamNameRules.NameComparer.Equals(p.PolicyName, name))
+            ?? throw IamServiceException.NoSuchEntity("The " + owner.Split(' ')[0] + " policy with name " + name + " cannot be found.");
+    }
+
+    private static void ListInline(OperationContext context, List<InlinePolicyEntity> policies)
+    {
+        var page = Page(context, policies, p => NameKey(p.PolicyName), out string? next);
+        var w = context.Result.Open("PolicyNames");
+        foreach (var policy in page)
+        {
+            w.Element("member", policy.PolicyName);
+        }
+
+        WritePageEnd(w.Close("PolicyNames"), next);
+    }
+
+    // ---- customer managed policies ----
+
+    private static void CreatePolicy(OperationContext context)
+    {
+        string name = CheckedPolicyName(context);
+        string path = context.Optional("Path") ?? "/";
+        OperationContext.EnforceLength("Path", path, 1, 512);
+        if (!PolicyPathPattern.IsMatch(path))
+        {
+            throw IamServiceException.Validation("1 validation error detected: Value '" + path
+                + "' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/");
+        }
+
+        string? description = context.Optional("Description");
+        OperationContext.EnforceLength("Description", description, 0, 1000);
+        string document = CheckedPolicyDocument(context);
+        if (PolicyDocumentValidator.CountNonWhitespace(document) > IamLimits.ManagedPolicyDocumentSize)
+        {
+            throw IamServiceException.LimitExceeded("Cannot exceed quota for PolicySize: " + IamLimits.ManagedPolicyDocumentSize);
+        }
+
+        var tags = CheckedTags(context);
+        var store = context.Store;
+        if (store.State.Policies.Any(p => IamNameRules.NameComparer.Equals(p.PolicyName, name)))
+        {
+            throw IamServiceException.EntityAlreadyExists("A policy called " + name + " already exists. Duplicate names are not allowed.");
+        }
+
+        if (store.State.Policies.Count >= CustomerManagedPoliciesPerAccount)
+        {
+            throw IamServiceException.LimitExceeded("Cannot exceed quota for PoliciesPerAccount: " + CustomerManagedPoliciesPerAccount);
+        }
+
+        var policy = new ManagedPolicyEntity
+        {
+            PolicyName = name,
+            PolicyId = IdGenerator.UniqueId("ANPA"),
+            Path = path,
+            Arn = store.Arn("policy", path, name),
+            Document = document,
+            Description = description,
+            DefaultVersionId = "v1",
+            CreateDate = context.Now,
+            UpdateDate = context.Now,
+            Tags = tags,
+        };
+        store.State.Policies.Add(policy);
+        WritePolicy(context.Result, store, PolicyView.Of(policy), "Policy", includeDescription: false);
+    }
+
+    private sealed class PolicyView
+    {
+        public string Name = string.Empty;
+        public string Id = string.Empty;
+        public string Arn = string.Empty;
+        public string Path = "/";
+        public string VersionId = "v1";
+        public string? Description;
+        public string Document = string.Empty;
+        public DateTime CreateDate;
+        public DateTime UpdateDate;
+        public List<TagEntry> Tags = new();
+        public bool IsAws;
+
+        public static PolicyView Of(ManagedPolicyEntity p) => new()
+        {
+            Name = p.PolicyName, Id = p.PolicyId, Arn = p.Arn, Path = p.Path, VersionId = p.DefaultVersionId, Description = p.Description,
+            Document = p.Document, CreateDate = p.CreateDate, UpdateDate = p.UpdateDate, Tags = p.Tags,
+        };
+
+        public static PolicyView Of(AwsManagedPolicy p) => new()
+        {
+            Name = p.PolicyName, Id = p.PolicyId, Arn = p.Arn, Path = p.Path, VersionId = p.DefaultVersionId, Description = p.Description,
+            Document = p.Document, CreateDate = AwsManagedPolicy.CreateDate, UpdateDate = AwsManagedPolicy.CreateDate, IsAws = true,
+        };
+    }
+
+    private static IEnumerable<PolicyView> AllPolicies(AccountStore store) =>
+        ManagedPolicyCatalog.All.Select(PolicyView.Of).Concat(store.State.Policies.Select(PolicyView.Of));
+
+    private static PolicyView RequirePolicy(OperationContext context, string arn)
+    {
+        var aws = ManagedPolicyCatalog.Find(arn);
+        if (aws is not null)
+        {
+            return PolicyView.Of(aws);
+        }
+
+        var customer = context.Store.FindCustomerPolicy(arn);
+        return customer is not null ? PolicyView.Of(customer) : throw IamServiceException.NoSuchEntity("Policy " + arn + " was not found.");
+    }
+
+    private static void WritePolicy(XmlResponseWriter w, AccountStore store, PolicyView policy, string element, bool includeDescription)
+    {
+        w.Open(element)
+            .Element("PolicyName", policy.Name)
+            .Element("PolicyId", policy.Id)
+            .Element("Arn", policy.Arn)
+            .Element("Path", policy.Path)
+            .Element("DefaultVersionId", policy.VersionId)
+            .Element("AttachmentCount", store.AttachmentCount(policy.Arn))
+            .Element("PermissionsBoundaryUsageCount", store.State.Users.Count(u => u.PermissionsBoundary == policy.Arn))
+            .Element("IsAttachable", true);
+        if (includeDescription)
+        {
+            w.Element("Description", policy.Description);
+        }
+
+        w.Element("CreateDate", policy.CreateDate).Element("UpdateDate", policy.UpdateDate);
+        if (policy.Tags.Count > 0)
+        {
+            WriteTags(w, policy.Tags);
+        }
+
+        w.Close(element);
+    }
+
+    private static void GetPolicy(OperationContext context)
+    {
+        var policy = RequirePolicy(context, CheckedPolicyArn(context));
+        WritePolicy(context.Result, context.Store, policy, "Policy", includeDescription: true);
+    }
+
+    private static void GetPolicyVersion(OperationContext context)
+    {
+        string arn = CheckedPolicyArn(context);
+        string versionId = context.Required("VersionId");
+        if (!Regex.IsMatch(versionId, @"^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$"))
+        {
+            throw IamServiceException.Validation("1 validation error detected: Value '" + versionId
+                + "' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
+        }
+
+        var policy = RequirePolicy(context, arn);
+        if (policy.VersionId != versionId)
+        {
+            throw IamServiceException.NoSuchEntity("Policy " + arn + " version " + versionId + " does not exist or is not attachable.");
+        }
+
+        context.Result.Open("PolicyVersion")
+            .Element("Document", Uri.EscapeDataString(policy.Document))
+            .Element("VersionId", policy.VersionId)
+            .Element("IsDefaultVersion", true)
+            .Element("CreateDate", policy.CreateDate)
+            .Close("PolicyVersion");
+    }
+
+    private static void ListPolicies(OperationContext context)
+    {
+        string scope = context.OptionalEnum("Scope", "All", "AWS", "Local") ?? "All";
+        bool onlyAttached = context.OptionalBool("OnlyAttached") ?? false;
+        context.OptionalEnum("PolicyUsageFilter", "PermissionsPolicy", "PermissionsBoundary");
+        string? prefix = CheckedPolicyPathPrefix(context);
+        var store = context.Store;
+        var matching = AllPolicies(store).Where(p =>
+            (scope == "All" || (scope == "AWS") == p.IsAws)
+            && (prefix is null || p.Path.StartsWith(prefix, StringComparison.Ordinal))
+            && (!onlyAttached || store.AttachmentCount(p.Arn) > 0));
+        var page = Page(context, matching, p => NameKey(p.Name) + "\u0000" + p.Arn, out string? next);
+        var w = context.Result.Open("Policies");
+        foreach (var policy in page)
+        {
+            WritePolicy(w, store, policy, "member", includeDescription: false);
+        }
+
+        WritePageEnd(w.Close("Policies"), next);
+    }
+
+    private static void DeletePolicy(OperationContext context)
+    {
+        string arn = CheckedPolicyArn(context);
+        if (ManagedPolicyCatalog.Find(arn) is not null)
+        {
+            throw IamServiceException.InvalidInput("Cannot delete the AWS managed policy " + arn + ".");
+        }
+
+        var policy = context.Store.FindCustomerPolicy(arn) ?? throw IamServiceException.NoSuchEntity("Policy " + arn + " was not found.");
+        if (context.Store.AttachmentCount(arn) > 0)
+        {
+            throw IamServiceException.DeleteConflict("Cannot delete a policy attached to entities.");
+        }
+
+        context.Store.State.Policies.Remove(policy);
+    }
+}

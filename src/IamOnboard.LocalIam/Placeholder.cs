@@ -1,2 +1,0 @@
-namespace IamOnboard;
-internal static class LocalPlaceholder { }
