@@ -12,6 +12,16 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('IamOnboard.format.ps1xml')
     CmdletsToExport      = @(
+        'Connect-Onboard'
+        'Disconnect-Onboard'
+        'Get-OnboardSession'
+        'New-OnboardUser'
+        'Remove-OnboardUser'
+        'New-OnboardGroup'
+        'Add-OnboardGroupMember'
+        'Add-OnboardInlinePolicy'
+        'Enable-OnboardVirtualMfa'
+        'Export-OnboardCredential'
         'Start-OnboardLocalIam'
         'Stop-OnboardLocalIam'
         'Get-OnboardLocalIam'

@@ -62,4 +62,17 @@ function Invoke-AwsCli {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Json = $json; StdOut = $stdout; StdErr = $stderr }
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli
+
+function Connect-TestEndpoint {
+    <# Connects to a local endpoint as its administrator and returns the session. #>
+    param([Parameter(Mandatory)] $Endpoint)
+    Connect-Onboard -EndpointUrl $Endpoint.Url -AccessKey $Endpoint.AccessKeyId -SecretKey $Endpoint.SecretAccessKey
+}
+
+function New-TestName {
+    <# A user or group name unique within a test run. #>
+    param([string] $Prefix = 'user')
+    '{0}-{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName

@@ -84,7 +84,7 @@ public sealed class UserOnboarder
         IamUser user;
         try
         {
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags, request.PermissionsBoundary, ct).ConfigureAwait(false);
+            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
         }
         catch (IamEntityAlreadyExistsException)
         {
@@ -294,7 +294,7 @@ public sealed class UserOnboarder
             {
                 if (apply)
                 {
-                    await iam.TagUserAsync(user.UserName, missingTags, ct).ConfigureAwait(false);
+                    await iam.TagUserAsync(user.UserName, missingTags.Select(t => new IamTag(t.Key, t.Value)).ToList(), ct).ConfigureAwait(false);
                     done.Add("tags");
                 }
 
@@ -303,7 +303,7 @@ public sealed class UserOnboarder
 
             if (request.ConsoleAccess)
             {
-                var profile = await iam.GetLoginProfileAsync(user.UserName, ct).ConfigureAwait(false);
+                var profile = await LoginProfiles.FindAsync(iam, user.UserName, ct).ConfigureAwait(false);
                 if (profile is not null)
                 {
                     result.ConsoleAccess = true;

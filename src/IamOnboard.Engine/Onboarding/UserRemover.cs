@@ -26,7 +26,7 @@ public sealed class UserRemover
         var removed = new List<string>();
         await iam.GetUserAsync(userName, ct).ConfigureAwait(false);
 
-        if (await iam.GetLoginProfileAsync(userName, ct).ConfigureAwait(false) is not null)
+        if (await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false) is not null)
         {
             await IgnoreMissing(iam.DeleteLoginProfileAsync(userName, ct)).ConfigureAwait(false);
             removed.Add("login profile");

@@ -1,0 +1,125 @@
+using System;
+using System.Globalization;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using IamOnboard.Iam;
+using IamOnboard.Iam.Internal;
+
+namespace IamOnboard.Sessions.Internal;
+
+/// <summary>Temporary credentials from AssumeRole. Holds its secrets as <see cref="SecureString"/>; ToString shows only the key id and expiry.</summary>
+internal sealed class TemporaryCredentials : IDisposable
+{
+    public TemporaryCredentials(string accessKeyId, SecureString secretAccessKey, SecureString sessionToken, DateTime expiration, string assumedRoleArn)
+    {
+        AccessKeyId = accessKeyId;
+        SecretAccessKey = secretAccessKey;
+        SessionToken = sessionToken;
+        Expiration = expiration;
+        AssumedRoleArn = assumedRoleArn;
+    }
+
+    public string AccessKeyId { get; }
+    public SecureString SecretAccessKey { get; }
+    public SecureString SessionToken { get; }
+    public DateTime Expiration { get; }
+    public string AssumedRoleArn { get; }
+
+    public AWSCredentials ToSdkCredentials() => SdkCredentials.FromKeys(AccessKeyId, SecretAccessKey, SessionToken);
+
+    public void Dispose()
+    {
+        SecretAccessKey.Dispose();
+        SessionToken.Dispose();
+    }
+
+    public override string ToString() => AccessKeyId + " (expires " + Expiration.ToString("u", CultureInfo.InvariantCulture) + ")";
+}
+
+/// <summary>STS through AWSSDK.SecurityToken, behind our own types so no SDK type leaks out of the engine.</summary>
+internal sealed class StsGateway : IDisposable
+{
+    private readonly AmazonSecurityTokenServiceClient _client;
+
+    public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
+    {
+        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = Math.Max(0, maxAttempts - 1) };
+        if (endpointUrl is null)
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+            Endpoint = AwsPartition.ForRegion(region).StsEndpointFor(region);
+        }
+        else
+        {
+            config.ServiceURL = endpointUrl;
+            config.AuthenticationRegion = region;
+            Endpoint = endpointUrl;
+        }
+
+        if (timeout is { } value)
+        {
+            config.Timeout = value;
+        }
+
+        _client = new AmazonSecurityTokenServiceClient(credentials, config);
+    }
+
+    public string Endpoint { get; }
+
+    public Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken)
+        => CallAsync("GetCallerIdentity", async () =>
+        {
+            var response = await _client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+            return new CallerIdentity(response.Account, response.Arn, response.UserId);
+        }, cancellationToken);
+
+    public Task<TemporaryCredentials> AssumeRoleAsync(string roleArn, string sessionName, string? externalId, TimeSpan? duration, CancellationToken cancellationToken)
+        => CallAsync("AssumeRole", async () =>
+        {
+            var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName };
+            if (!string.IsNullOrEmpty(externalId))
+            {
+                request.ExternalId = externalId;
+            }
+
+            if (duration is { } value)
+            {
+                request.DurationSeconds = (int)value.TotalSeconds;
+            }
+
+            var response = await _client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
+            var credentials = response.Credentials;
+            return new TemporaryCredentials(
+                credentials.AccessKeyId,
+                SdkCredentials.Protect(credentials.SecretAccessKey),
+                SdkCredentials.Protect(credentials.SessionToken),
+                credentials.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddHours(1),
+                response.AssumedRoleUser?.Arn ?? roleArn);
+        }, cancellationToken);
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AmazonServiceException exception) when (exception.StatusCode != 0)
+        {
+            throw IamErrorMapping.Map(exception, operation);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is not AmazonClientException)
+        {
+            throw new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + IamAttemptHandler.Innermost(exception).Message, operation, Endpoint, exception);
+        }
+    }
+}

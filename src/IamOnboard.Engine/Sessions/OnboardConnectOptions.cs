@@ -1,0 +1,57 @@
+using System;
+using System.Security;
+using IamOnboard.Iam;
+
+namespace IamOnboard.Sessions;
+
+/// <summary>What Connect-Onboard was told: where the credentials come from, an optional role to assume, and retry settings.</summary>
+public sealed class OnboardConnectOptions
+{
+    /// <summary>A profile of the shared credentials/config files; one that does not exist is an error, never a fallback.</summary>
+    public string? ProfileName { get; set; }
+
+    /// <summary>The working region; picks the partition. Default: the profile's region, AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.</summary>
+    public string? Region { get; set; }
+
+    public string? AccessKey { get; set; }
+
+    public SecureString? SecretKey { get; set; }
+
+    /// <summary>Session token of temporary explicit credentials; a secret, hence a SecureString.</summary>
+    public SecureString? SessionToken { get; set; }
+
+    /// <summary>An explicit endpoint serving IAM and STS (the local endpoint, a proxy). Never used unless set.</summary>
+    public string? EndpointUrl { get; set; }
+
+    public string? RoleArn { get; set; }
+
+    public string? ExternalId { get; set; }
+
+    /// <summary>Default <c>IamOnboard-{yyyyMMddHHmmss}</c>.</summary>
+    public string? RoleSessionName { get; set; }
+
+    /// <summary>Lifetime of the assumed-role credentials; null keeps STS's default (1 h).</summary>
+    public TimeSpan? RoleDuration { get; set; }
+
+    /// <summary><c>Standard</c> or <c>Adaptive</c>; null means Standard.</summary>
+    public string? RetryModeName { get; set; }
+
+    /// <summary>Attempts per call, first included; null means <see cref="IamClientOptions.DefaultMaxAttempts"/>.</summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Per-attempt HTTP timeout; null keeps the SDK's default.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    public override string ToString()
+        => "OnboardConnectOptions(" + (ProfileName is null ? string.Empty : "profile " + ProfileName + " ") + (AccessKey is null ? string.Empty : "access key " + AccessKey + " ")
+            + (RoleArn is null ? string.Empty : "role " + RoleArn + " ") + (EndpointUrl ?? string.Empty) + ")";
+}
+
+/// <summary>The connection cannot be set up as asked: missing profile, no credentials, bad option combination.</summary>
+public class OnboardConfigurationException : Exception
+{
+    public OnboardConfigurationException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
