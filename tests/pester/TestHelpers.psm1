@@ -75,4 +75,18 @@ function New-TestName {
     '{0}-{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName
+
+function New-ChildPwshStartInfo {
+    <# A ProcessStartInfo for a fresh pwsh like this one (it may run as 'dotnet pwsh.dll'), with the given arguments. #>
+    param([string[]] $Arguments)
+    $host_ = [Environment]::ProcessPath
+    $start = [System.Diagnostics.ProcessStartInfo]::new($host_)
+    if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') {
+        $start.ArgumentList.Add([Environment]::GetCommandLineArgs()[0])
+    }
+    foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
+    $start.UseShellExecute = $false
+    $start
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo
