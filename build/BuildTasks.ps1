@@ -102,7 +102,7 @@ function Invoke-UnitTestTask {
     if (Test-Path $trx) { Remove-Item $trx }
     & dotnet test (Join-Path $Context.Root 'tests/IamOnboard.Tests/IamOnboard.Tests.csproj') `
         -c $Context.Configuration --nologo `
-        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $trx)) {
         throw "xunit produced no results (dotnet test exit code $exitCode): the test project did not build or run."
@@ -136,7 +136,7 @@ function Invoke-PesterTask {
     if ($TestName) { $arguments += @('-TestName', $TestName) }
     # A fresh pwsh: the tests see the built module exactly as a user would import it.
     Push-Location $Context.Root
-    try { & dotnet @arguments } finally { Pop-Location }
+    try { & dotnet @arguments | Out-Host } finally { Pop-Location }
     if (-not (Test-Path $summary)) { throw 'Pester did not run to completion (no summary written).' }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
     [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
