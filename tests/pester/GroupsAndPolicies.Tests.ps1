@@ -120,7 +120,7 @@ Describe 'Add-OnboardInlinePolicy' {
     It 'refuses a policy that would take the user past the inline size limit' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        $actions = (1..60 | ForEach-Object { '"s3:GetObjectVersionTagging{0:d3}"' -f $_ }) -join ','
+        $actions = (1..80 | ForEach-Object { '"s3:GetObjectVersionTagging{0:d3}"' -f $_ }) -join ','
         $big = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[' + $actions + '],"Resource":"*"}]}'
         Add-OnboardInlinePolicy -UserName $name -PolicyName Big -PolicyDocument $big -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'InlinePolicySizeExceeded,IamOnboard.Commands.AddOnboardInlinePolicyCommand'

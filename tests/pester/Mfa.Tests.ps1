@@ -10,6 +10,7 @@ BeforeAll {
     # Runs Enable-OnboardVirtualMfa in a child pwsh whose standard input the test writes, like a person typing.
     function script:Start-EnrolmentProcess([string] $UserName, [string[]] $ExtraSwitches, [switch] $NonInteractive) {
         $script = @"
+`$ErrorActionPreference = 'Stop'
 Import-Module '$($env:IAMONBOARD_MODULE)'
 `$secret = ConvertTo-SecureString `$env:TEST_IAM_SECRET -AsPlainText -Force
 `$null = Connect-Onboard -EndpointUrl '$($endpoint.Url)' -AccessKey '$($endpoint.AccessKeyId)' -SecretKey `$secret
@@ -61,7 +62,7 @@ Describe 'Enable-OnboardVirtualMfa -Unattended' {
             $listed.SerialNumber | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/$($device.UserName)"
             $png = [IO.File]::ReadAllBytes($device.QrCodePath)
             $png[1..3] | Should -Be @(0x50, 0x4E, 0x47) -Because 'the QR code file is a PNG'
-            (Get-Item $device.QrCodePath).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+            (Get-Item $device.QrCodePath).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
         }
         $assigned = (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices.User.UserName
         foreach ($name in $names) { $assigned | Should -Contain $name }
@@ -70,7 +71,8 @@ Describe 'Enable-OnboardVirtualMfa -Unattended' {
     It 'returns the seed as a SecureString with -IncludeSeed, and the seed reaches no stream' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        $everything = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -Verbose -Debug *>&1
+        $DebugPreference = 'Continue'
+        $everything = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -Verbose *>&1
         $device = $everything | Where-Object { $_ -is [IamOnboard.Commands.OnboardMfaDevice] }
         $device.Seed | Should -BeOfType [securestring]
         $seed = ConvertTo-PlainText $device.Seed

@@ -125,7 +125,8 @@ Describe 'Retries and cancellation' {
         $stormy = Start-OnboardLocalIam -ThrottleRate 4 -ThrottleBurst 2 -FailureRate 0.2
         try {
             $session = Connect-TestEndpoint -Endpoint $stormy
-            $debug = 1..4 | ForEach-Object { New-TestName } | New-OnboardUser -Session $session -Debug 5>&1 -ErrorVariable failures
+            $DebugPreference = 'Continue'
+            $debug = 1..4 | ForEach-Object { New-TestName } | New-OnboardUser -Session $session 5>&1 -ErrorVariable failures
             $failures | Should -BeNullOrEmpty
             ($debug | Where-Object { $_ -is [IamOnboard.Commands.OnboardUser] }) | Should -HaveCount 4
             $messages = ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n"

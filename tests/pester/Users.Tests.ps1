@@ -183,7 +183,7 @@ Describe 'Export-OnboardCredential' {
         $row = Import-Csv $file | Where-Object 'User name' -eq $names[0]
         $row.Password | Should -Be (ConvertTo-PlainText $users[0].Password)
         $row.'Secret access key' | Should -Be (ConvertTo-PlainText $users[0].SecretAccessKey)
-        (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
 
         # The AWS CLI imports it as one profile per user.
         $awsHome = Join-Path $TestDrive 'aws-home'

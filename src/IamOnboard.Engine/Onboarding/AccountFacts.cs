@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
@@ -12,19 +11,18 @@ using IamOnboard.Sessions;
 namespace IamOnboard.Onboarding;
 
 /// <summary>
-/// What a batch needs to know about the account, read once per session rather than once per row: the password
-/// policy, the managed policy catalogue and the groups. Keeps the happy path at the minimum of calls per user.
+/// What a batch needs to know about the account, read once per batch (one cmdlet invocation) rather than once per
+/// row: the password policy, the managed policy catalogue and the groups. Keeps the happy path at the minimum of
+/// calls per user, while a later command sees changes made in between.
 /// </summary>
 internal sealed class AccountFacts
 {
-    private static readonly ConditionalWeakTable<OnboardSession, AccountFacts> BySession = new();
-
     private readonly OnboardSession _session;
     private readonly SingleFlight<PasswordPolicy> _passwordPolicy;
     private readonly SingleFlight<IReadOnlyList<IamManagedPolicy>> _policyCatalogue;
     private readonly SingleFlight<HashSet<string>> _groupNames;
 
-    private AccountFacts(OnboardSession session)
+    public AccountFacts(OnboardSession session)
     {
         _session = session;
         _passwordPolicy = new SingleFlight<PasswordPolicy>(async ct =>
@@ -43,8 +41,6 @@ internal sealed class AccountFacts
             return new HashSet<string>(groups.Select(g => g.GroupName), StringComparer.OrdinalIgnoreCase);
         });
     }
-
-    public static AccountFacts For(OnboardSession session) => BySession.GetValue(session, s => new AccountFacts(s));
 
     public Task<PasswordPolicy> GetPasswordPolicyAsync(CancellationToken ct) => _passwordPolicy.GetAsync(ct);
 

@@ -36,7 +36,7 @@ public sealed class GroupOnboarder
     public GroupOnboarder(OnboardSession session)
     {
         _session = session;
-        _facts = AccountFacts.For(session);
+        _facts = new AccountFacts(session);
     }
 
     public static void ValidateOffline(string groupName, string? path)

@@ -28,7 +28,7 @@ public sealed class UserOnboarder
     public UserOnboarder(OnboardSession session)
     {
         _session = session;
-        _facts = AccountFacts.For(session);
+        _facts = new AccountFacts(session);
     }
 
     /// <summary>Checks everything that needs no call to IAM. Throws <see cref="OnboardInputException"/> naming the field and value.</summary>

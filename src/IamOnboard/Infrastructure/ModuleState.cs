@@ -46,19 +46,15 @@ internal sealed class ModuleState
         get { lock (_gate) { return _defaultSession; } }
     }
 
-    /// <summary>Makes <paramref name="session"/> the default and disposes the one it replaces.</summary>
+    /// <summary>
+    /// Makes <paramref name="session"/> the default. The one it replaces is not disposed: the user may still hold it
+    /// and pass it with -Session.
+    /// </summary>
     public void SetDefaultSession(OnboardSession? session)
     {
-        OnboardSession? previous;
         lock (_gate)
         {
-            previous = _defaultSession;
             _defaultSession = session;
-        }
-
-        if (previous is not null && !ReferenceEquals(previous, session))
-        {
-            previous.Dispose();
         }
     }
 

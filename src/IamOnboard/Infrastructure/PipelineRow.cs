@@ -23,9 +23,11 @@ internal static class PipelineRow
             return null;
         }
 
-        if (IterationInfo?.GetValue(invocation) is int[] counts && invocation.PipelinePosition >= 0 && invocation.PipelinePosition < counts.Length)
+        // Element i counts the objects that command i wrote, i.e. what command i + 1 received (0 is the input).
+        var received = invocation.PipelinePosition - 1;
+        if (IterationInfo?.GetValue(invocation) is int[] counts && received >= 0 && received < counts.Length && counts[received] > 0)
         {
-            return counts[invocation.PipelinePosition];
+            return counts[received];
         }
 
         return fallbackCount;

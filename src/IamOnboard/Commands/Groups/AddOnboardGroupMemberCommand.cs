@@ -9,7 +9,7 @@ namespace IamOnboard.Commands;
 /// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser is passed on, so
 /// the pipeline continues; a user name gives a membership object.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
 [OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser })]
 [OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName })]
 public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase

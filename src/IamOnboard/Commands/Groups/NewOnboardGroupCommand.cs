@@ -12,6 +12,8 @@ namespace IamOnboard.Commands;
 [OutputType(typeof(OnboardGroup))]
 public sealed class NewOnboardGroupCommand : OnboardCmdletBase
 {
+    private GroupOnboarder? _onboarder;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "Group name")]
     [ValidateNotNullOrEmpty]
@@ -59,7 +61,7 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
 
         var apply = ShouldProcess($"IAM group '{name}'",
             policies.Count == 0 ? "Create IAM group" : $"Create IAM group and attach {string.Join(", ", policies)}");
-        var onboarder = new GroupOnboarder(OnboardSession);
+        var onboarder = _onboarder ??= new GroupOnboarder(OnboardSession);
         StartItem(async ct =>
         {
             var result = await onboarder.CreateAsync(name, path, policies, apply, ct).ConfigureAwait(false);

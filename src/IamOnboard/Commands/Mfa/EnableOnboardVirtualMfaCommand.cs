@@ -15,7 +15,7 @@ namespace IamOnboard.Commands;
 /// Enable-OnboardVirtualMfa: creates a virtual MFA device for a user and enables it with two consecutive codes,
 /// typed by a person who scanned the QR code, given as -Code1/-Code2, or computed from the seed (-Unattended).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
 [OutputType(typeof(OnboardMfaDevice))]
 public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 {

@@ -14,6 +14,7 @@ namespace IamOnboard.Commands;
 public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
     private int _received;
+    private UserOnboarder? _onboarder;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name", "Name")]
@@ -106,7 +107,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             return;
         }
 
-        var onboarder = new UserOnboarder(OnboardSession);
+        var onboarder = _onboarder ??= new UserOnboarder(OnboardSession);
         if (IsWhatIf())
         {
             StartItem(async ct =>
