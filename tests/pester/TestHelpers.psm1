@@ -62,4 +62,31 @@ function Invoke-AwsCli {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Json = $json; StdOut = $stdout; StdErr = $stderr }
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli
+
+function Connect-TestEndpoint {
+    <# Connects to a local endpoint as its administrator and returns the session. #>
+    param([Parameter(Mandatory)] $Endpoint)
+    Connect-Onboard -EndpointUrl $Endpoint.Url -AccessKey $Endpoint.AccessKeyId -SecretKey $Endpoint.SecretAccessKey
+}
+
+function New-TestName {
+    <# A user or group name unique within a test run. #>
+    param([string] $Prefix = 'user')
+    '{0}-{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)
+}
+
+
+function New-ChildPwshStartInfo {
+    <# A ProcessStartInfo for a fresh pwsh like this one (it may run as 'dotnet pwsh.dll'), with the given arguments. #>
+    param([string[]] $Arguments)
+    $host_ = [Environment]::ProcessPath
+    $start = [System.Diagnostics.ProcessStartInfo]::new($host_)
+    if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') {
+        $start.ArgumentList.Add([Environment]::GetCommandLineArgs()[0])
+    }
+    foreach ($argument in $Arguments) { $start.ArgumentList.Add($argument) }
+    $start.UseShellExecute = $false
+    $start
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo

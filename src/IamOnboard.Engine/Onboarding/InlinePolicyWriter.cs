@@ -101,7 +101,7 @@ public sealed class InlinePolicyWriter
             aggregate += PolicyDocumentValidator.CountNonWhitespace(existing.Document);
         }
 
-        var limit = kind == InlinePolicyOwnerKind.User ? IamLimits.InlinePolicyAggregateUser : IamLimits.InlinePolicyAggregateGroup;
+        var limit = kind == InlinePolicyOwnerKind.User ? IamLimits.InlinePolicyAggregateSizePerUser : IamLimits.InlinePolicyAggregateSizePerGroup;
         if (aggregate > limit)
         {
             throw new OnboardInputException("InlinePolicySizeExceeded", "PolicyDocument", null,

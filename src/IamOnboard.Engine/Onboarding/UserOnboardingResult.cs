@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Security;
 using IamOnboard.Iam;

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using IamOnboard.LocalIam.Iam;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;

@@ -26,6 +26,8 @@ internal sealed class HttpRequestReader
     private int _start;
     private int _end;
 
+    /// <param name="stream">The connection.</param>
+    /// <param name="maxBodyBytes">Bodies larger than this are refused with 413.</param>
     /// <param name="requestStarted">Called when the first bytes of a request arrive (the caller then tightens its timeout).</param>
     public HttpRequestReader(Stream stream, int maxBodyBytes, Action requestStarted)
     {

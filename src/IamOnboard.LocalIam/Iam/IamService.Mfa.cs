@@ -100,8 +100,8 @@ internal sealed partial class IamService
     private static void RequireConsecutiveCodes(OperationContext context, VirtualMfaDeviceEntity device, string first, string second)
     {
         byte[] key = Totp.KeyFromBase32(device.Base32Seed);
-        var status = Totp.CheckConsecutivePair(key, first, second, new DateTimeOffset(context.Now));
-        if (status != TotpPairStatus.Valid)
+        var check = Totp.CheckConsecutivePair(key, first, second, new DateTimeOffset(context.Now));
+        if (!check.IsValid)
         {
             throw new IamServiceException("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.");
         }

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Text.Json;
-using IamOnboard.IO;
 
 namespace IamOnboard.LocalIam.State;
 
@@ -44,7 +43,7 @@ internal static class StateFile
             Directory.CreateDirectory(directory);
         }
 
-        OwnerOnlyFile.WriteAllBytesAtomic(path, bytes);
+        OwnerOnlyWriter.WriteAllBytesAtomic(path, bytes);
     }
 
     public static DateTime Truncate(DateTime value) =>

@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;
 
@@ -16,7 +15,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private PipelineDispatcher? _dispatcher;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     internal PipelineDispatcher Dispatcher =>
         _dispatcher ?? throw new InvalidOperationException("The dispatcher is created in BeginProcessing.");
@@ -39,7 +38,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
         catch (Exception exception) when (exception is not PipelineStoppedException)
         {
-            if (Stopping.IsCancellationRequested)
+            if (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
@@ -59,7 +58,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
         catch (Exception exception) when (exception is not PipelineStoppedException)
         {
-            if (Stopping.IsCancellationRequested)
+            if (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }

@@ -16,6 +16,7 @@ internal static class OnboardErrors
             IamServiceException iam => new ErrorRecord(iam, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
             OnboardingFailedException { InnerException: IamServiceException iam } failed => new ErrorRecord(failed, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
             OnboardingFailedException failed => new ErrorRecord(failed, "OnboardingFailed", ErrorCategory.InvalidResult, target),
+            MfaAlreadyEnabledException enabled => new ErrorRecord(enabled, "MfaAlreadyEnabled", ErrorCategory.ResourceExists, target),
             OnboardInputException input => new ErrorRecord(input, input.ErrorId, ErrorCategory.InvalidArgument, target),
             OnboardConfigurationException configuration => new ErrorRecord(configuration, "SessionNotAvailable", ErrorCategory.InvalidOperation, target),
             OperationCanceledException canceled => new ErrorRecord(canceled, "OperationCanceled", ErrorCategory.OperationStopped, target),

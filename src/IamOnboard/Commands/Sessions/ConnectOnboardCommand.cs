@@ -91,7 +91,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             RoleArn = RoleArn,
             ExternalId = ExternalId,
             RoleSessionName = RoleSessionName,
-            RetryMode = RetryMode,
+            RetryModeName = RetryMode,
             MaxAttempts = MaxAttempts,
             SessionToken = SessionToken,
         };

@@ -1,0 +1,61 @@
+using System;
+using System.Security;
+using IamOnboard.LocalIam;
+
+namespace IamOnboard.Commands;
+
+/// <summary>A local IAM endpoint started by Start-OnboardLocalIam: where it listens and the keys that sign requests to it.</summary>
+public sealed class LocalIamEndpoint
+{
+    internal LocalIamEndpoint(LocalIamServer server, string? statePath, DateTime startTime)
+    {
+        Server = server;
+        Url = server.Url.ToString();
+        Port = server.Port;
+        AccountId = server.AccountId;
+        AccessKeyId = server.AdminAccessKeyId;
+        SecretAccessKey = ToSecureString(server.AdminSecretAccessKey);
+        RootAccessKeyId = server.RootAccessKeyId;
+        RootSecretAccessKey = ToSecureString(server.RootSecretAccessKey);
+        StatePath = statePath;
+        StartTime = startTime;
+    }
+
+    /// <summary>e.g. http://127.0.0.1:43121/</summary>
+    public string Url { get; }
+
+    public int Port { get; }
+
+    public string AccountId { get; }
+
+    /// <summary>An access key of the IAM user onboard-admin (AdministratorAccess).</summary>
+    public string AccessKeyId { get; }
+
+    public SecureString SecretAccessKey { get; }
+
+    /// <summary>The account root's access key.</summary>
+    public string RootAccessKeyId { get; }
+
+    public SecureString RootSecretAccessKey { get; }
+
+    /// <summary>The JSON state file, or null when the endpoint keeps its state in memory.</summary>
+    public string? StatePath { get; }
+
+    public DateTime StartTime { get; }
+
+    internal LocalIamServer Server { get; }
+
+    public override string ToString() => Url;
+
+    private static SecureString ToSecureString(string text)
+    {
+        var secure = new SecureString();
+        foreach (char c in text)
+        {
+            secure.AppendChar(c);
+        }
+
+        secure.MakeReadOnly();
+        return secure;
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading.Tasks;
+using Amazon.SecurityToken.Model;
+using Xunit;
+
+namespace IamOnboard.Tests.LocalIam;
+
+public sealed class AuthenticationTests : LocalIamTestBase
+{
+    [Fact]
+    public async Task Unsigned_requests_are_MissingAuthenticationToken()
+    {
+        using var http = new HttpClient();
+        using var content = new StringContent("Action=ListUsers&Version=2010-05-08", Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await http.PostAsync(Server.Url, content);
+        var answer = new QueryResponse(response.StatusCode, await response.Content.ReadAsStringAsync());
+        AssertError(answer, 403, "MissingAuthenticationToken");
+        Assert.Equal("Sender", answer.ErrorType);
+        Assert.True(response.Headers.Contains("x-amzn-RequestId"));
+    }
+
+    [Fact]
+    public async Task Unknown_keys_and_wrong_secrets_are_refused_and_counted()
+    {
+        var unknown = new SignedIamClient(Server.Url, "AKIAAAAAAAAAAAAAAAAA", Server.AdminSecretAccessKey);
+        AssertError(await unknown.IamAsync("ListUsers"), 403, "InvalidClientTokenId");
+        var wrongSecret = new SignedIamClient(Server.Url, Server.AdminAccessKeyId, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        var refused = await wrongSecret.IamAsync("ListUsers");
+        AssertError(refused, 403, "SignatureDoesNotMatch");
+        Assert.DoesNotContain(Server.AdminSecretAccessKey, refused.Body);
+        Assert.Equal(2, Server.GetStatistics().AuthenticationFailures);
+    }
+
+    [Fact]
+    public async Task A_tampered_body_breaks_the_signature()
+    {
+        using var message = Admin.Sign("iam", Encoding.UTF8.GetBytes("Action=ListUsers&Version=2010-05-08"));
+        message.Content = new ByteArrayContent(Encoding.UTF8.GetBytes("Action=DeleteUser&Version=2010-05-08"));
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        using var http = new HttpClient();
+        using var response = await http.SendAsync(message);
+        AssertError(new QueryResponse(response.StatusCode, await response.Content.ReadAsStringAsync()), 403, "SignatureDoesNotMatch");
+    }
+
+    [Fact]
+    public async Task Root_and_users_are_identified_by_GetCallerIdentity_through_the_SDK_client()
+    {
+        using var rootSts = SignedIamClient.Root(Server).StsClient();
+        var root = await rootSts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        Assert.Equal($"arn:aws:iam::{Server.AccountId}:root", root.Arn);
+        Assert.Equal(Server.AccountId, root.UserId);
+        Assert.Equal(Server.AccountId, root.Account);
+
+        using var adminSts = Admin.StsClient();
+        var admin = await adminSts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        Assert.Equal($"arn:aws:iam::{Server.AccountId}:user/onboard-admin", admin.Arn);
+        Assert.StartsWith("AIDA", admin.UserId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRole_issues_session_credentials_that_identify_as_the_assumed_role()
+    {
+        using var sts = Admin.StsClient();
+        string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
+        var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "onboarding", DurationSeconds = 900 });
+
+        Assert.Matches("^ASIA[A-Z0-9]{16}$", assumed.Credentials.AccessKeyId);
+        Assert.Equal($"arn:aws:sts::{Server.AccountId}:assumed-role/OrganizationAccountAccessRole/onboarding", assumed.AssumedRoleUser.Arn);
+        Assert.InRange(assumed.Credentials.Expiration!.Value, DateTime.UtcNow.AddSeconds(800), DateTime.UtcNow.AddSeconds(960));
+
+        var session = new SignedIamClient(Server.Url, assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
+        var identity = (await session.StsAsync("GetCallerIdentity")).EnsureSuccess();
+        Assert.Matches("^AROA[A-Z0-9]{17}:onboarding$", identity.Value("UserId"));
+        Assert.Equal(assumed.AssumedRoleUser.Arn, identity.Value("Arn"));
+        // The role has AdministratorAccess, so its session may call IAM.
+        (await session.IamAsync("CreateUser", ("UserName", "made-by-role"))).EnsureSuccess();
+
+        var withoutToken = new SignedIamClient(Server.Url, assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey);
+        AssertError(await withoutToken.StsAsync("GetCallerIdentity"), 403, "InvalidClientTokenId");
+
+        AssertError(await Admin.StsAsync("AssumeRole", ("RoleArn", $"arn:aws:iam::{Server.AccountId}:role/Missing"), ("RoleSessionName", "x1")), 403, "AccessDenied");
+        AssertError(await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "bad name")), 400, "ValidationError");
+        AssertError(await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "ok"), ("DurationSeconds", "60")), 400, "ValidationError");
+    }
+
+    [Fact]
+    public async Task Read_only_principals_may_read_and_others_are_denied()
+    {
+        var reader = await UserClientAsync("reader", "arn:aws:iam::aws:policy/IAMReadOnlyAccess");
+        (await reader.IamAsync("ListUsers")).EnsureSuccess();
+        AssertError(await reader.IamAsync("CreateUser", ("UserName", "x")), 403, "AccessDenied");
+
+        var nobody = await UserClientAsync("nobody");
+        var denied = await nobody.IamAsync("ListUsers");
+        AssertError(denied, 403, "AccessDenied");
+        Assert.Contains("user/nobody", denied.ErrorMessage);
+        (await nobody.StsAsync("GetCallerIdentity")).EnsureSuccess();
+
+        // Permissions through a group count too.
+        (await Admin.IamAsync("CreateGroup", ("GroupName", "iam-admins"))).EnsureSuccess();
+        (await Admin.IamAsync("AttachGroupPolicy", ("GroupName", "iam-admins"), ("PolicyArn", "arn:aws:iam::aws:policy/IAMFullAccess"))).EnsureSuccess();
+        (await Admin.IamAsync("AddUserToGroup", ("GroupName", "iam-admins"), ("UserName", "nobody"))).EnsureSuccess();
+        (await nobody.IamAsync("CreateUser", ("UserName", "created-by-group-member"))).EnsureSuccess();
+    }
+
+    [Fact]
+    public async Task Unknown_and_missing_actions_are_refused()
+    {
+        AssertError(await Admin.IamAsync("MakeCoffee"), 400, "InvalidAction");
+        AssertError(await Admin.StsAsync("ListUsers"), 400, "InvalidAction");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Admin.SendAsync("iam", "2010-05-08", "", Array.Empty<(string, string)>())).Status);
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using IamOnboard.LocalIam;
+using Xunit;
+
+namespace IamOnboard.Tests.LocalIam;
+
+public sealed class PersistenceTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "localiam-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task A_restarted_server_on_the_same_file_has_every_change_and_accepts_the_same_keys()
+    {
+        string path = Path.Combine(_directory, "state.json");
+        string userKeyId, userSecret, accountId, adminKey;
+        using (var first = LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+            var admin = SignedIamClient.Admin(first);
+            (await admin.IamAsync("CreateUser", ("UserName", "alice"))).EnsureSuccess();
+            (await admin.IamAsync("CreateGroup", ("GroupName", "devs"))).EnsureSuccess();
+            (await admin.IamAsync("AddUserToGroup", ("GroupName", "devs"), ("UserName", "alice"))).EnsureSuccess();
+            (await admin.IamAsync("CreateVirtualMFADevice", ("VirtualMFADeviceName", "alice-phone"))).EnsureSuccess();
+            var key = (await admin.IamAsync("CreateAccessKey", ("UserName", "alice"))).EnsureSuccess();
+            userKeyId = key.Value("AccessKeyId")!;
+            userSecret = key.Value("SecretAccessKey")!;
+            accountId = first.AccountId;
+            adminKey = first.AdminAccessKeyId;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        using var second = LocalIamServer.Start(new LocalIamOptions { StatePath = path });
+        Assert.Equal(accountId, second.AccountId);
+        Assert.Equal(adminKey, second.AdminAccessKeyId);
+        var again = SignedIamClient.Admin(second);
+        Assert.Equal(new[] { "alice" }, (await again.IamAsync("GetGroup", ("GroupName", "devs"))).EnsureSuccess().Values("UserName"));
+        Assert.Single((await again.IamAsync("ListVirtualMFADevices")).Values("SerialNumber"));
+        var alice = new SignedIamClient(second.Url, userKeyId, userSecret);
+        Assert.EndsWith(":user/alice", (await alice.StsAsync("GetCallerIdentity")).EnsureSuccess().Value("Arn"), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_state_file_of_another_account_is_refused()
+    {
+        string path = Path.Combine(_directory, "other.json");
+        using (LocalIamServer.Start(new LocalIamOptions { StatePath = path, AccountId = "111122223333" }))
+        {
+        }
+
+        Assert.Throws<InvalidOperationException>(() => LocalIamServer.Start(new LocalIamOptions { StatePath = path, AccountId = "444455556666" }));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+# New-OnboardGroup, Add-OnboardGroupMember and Add-OnboardInlinePolicy, verified through the AWS CLI v2.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    $script:readS3 = '{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}'
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'New-OnboardGroup' {
+    It 'creates a group with attached job-role policies' {
+        $name = New-TestName 'group'
+        $group = New-OnboardGroup -GroupName $name -Path '/teams/' -Policy 'job-function/ViewOnlyAccess', 'AmazonS3ReadOnlyAccess'
+        $group.Status | Should -Be 'Created'
+        $group.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):group/teams/$name"
+        $attached = (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.PolicyArn
+        $attached | Should -Contain 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+        $attached | Should -Contain 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'
+    }
+
+    It 'completes an existing group and is idempotent' {
+        $name = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $name
+        (New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess).Status | Should -Be 'Completed'
+        (New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess).Status | Should -Be 'Unchanged'
+        (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.Count | Should -Be 1
+    }
+
+    It 'explains that groups cannot be tagged' {
+        $name = New-TestName 'group'
+        New-OnboardGroup -GroupName $name -Tag @{ team = 'x' } -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'GroupTagsNotSupported,IamOnboard.Commands.NewOnboardGroupCommand'
+        (Aws @('iam', 'get-group', '--group-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $name = New-TestName 'group'
+        New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess -WhatIf
+        (Aws @('iam', 'get-group', '--group-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+}
+
+Describe 'Add-OnboardGroupMember' {
+    It 'adds piped users, passes them on, and is idempotent' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $names = (New-TestName), (New-TestName)
+        $users = $names | New-OnboardUser | Add-OnboardGroupMember -GroupName $group
+        $users | Should -HaveCount 2
+        $users[0] | Should -BeOfType ([IamOnboard.Commands.OnboardUser])
+        $users[0].Groups | Should -Contain $group
+        $again = $users | Add-OnboardGroupMember -GroupName $group
+        $again | Should -HaveCount 2
+        $members = (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName
+        $members | Should -HaveCount 2
+        $members | Should -Contain $names[1]
+    }
+
+    It 'takes user names and reports memberships' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $membership = [pscustomobject]@{ 'User name' = $name } | Add-OnboardGroupMember -GroupName $group
+        $membership.Status | Should -Be 'Added'
+        $membership.GroupName | Should -Be $group
+    }
+
+    It 'reports a missing group for the item and goes on' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        Add-OnboardGroupMember -GroupName 'NoSuchGroupHere' -UserName $name -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+        $failures[0].TargetObject | Should -Be $name
+    }
+}
+
+Describe 'Add-OnboardInlinePolicy' {
+    It 'puts a policy given as JSON text on a user' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $result = Add-OnboardInlinePolicy -UserName $name -PolicyName ReadS3 -PolicyDocument $readS3
+        $result.Status | Should -Be 'Created'
+        $read = Aws @('iam', 'get-user-policy', '--user-name', $name, '--policy-name', 'ReadS3')
+        $read.Json.PolicyDocument.Statement[0].Action | Should -Contain 's3:GetObject'
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName ReadS3 -PolicyDocument $readS3).Status | Should -Be 'Unchanged'
+    }
+
+    It 'puts a policy given as a hashtable or a file on a group' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $table = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Action = 'ec2:Describe*'; Resource = '*' }) }
+        (Add-OnboardInlinePolicy -GroupName $group -PolicyName Describe -PolicyDocument $table).Status | Should -Be 'Created'
+        $file = Join-Path $TestDrive 'policy.json'
+        $readS3 | Set-Content $file
+        (Add-OnboardInlinePolicy -GroupName $group -PolicyName FromFile -Path $file).Status | Should -Be 'Created'
+        (Aws @('iam', 'list-group-policies', '--group-name', $group)).Json.PolicyNames | Should -Be @('Describe', 'FromFile')
+    }
+
+    It 'refuses a malformed document before sending it, saying where' -TestCases @(
+        @{ Document = 'not json'; Expect = 'line|position|JSON' }
+        @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Statement\[0\].*Effect' }
+        @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Principal":"*"}]}'; Expect = 'Principal' }
+        @{ Document = '{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Version' }
+    ) {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Bad -PolicyDocument $Document -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'MalformedPolicyDocument,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        $failures[0].Exception.Message | Should -Match $Expect
+        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a policy that would take the user past the inline size limit' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $actions = (1..60 | ForEach-Object { '"s3:GetObjectVersionTagging{0:d3}"' -f $_ }) -join ','
+        $big = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[' + $actions + '],"Resource":"*"}]}'
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Big -PolicyDocument $big -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InlinePolicySizeExceeded,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        $failures[0].Exception.Message | Should -Match '2048'
+    }
+}

@@ -1,0 +1,181 @@
+# Enable-OnboardVirtualMfa: unattended, given codes, interactive (scripted answers), non-interactive, recovery.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    function script:Get-UnassignedDevices { (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber }
+
+    # Runs Enable-OnboardVirtualMfa in a child pwsh whose standard input the test writes, like a person typing.
+    function script:Start-EnrolmentProcess([string] $UserName, [string[]] $ExtraSwitches, [switch] $NonInteractive) {
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$secret = ConvertTo-SecureString `$env:TEST_IAM_SECRET -AsPlainText -Force
+`$null = Connect-Onboard -EndpointUrl '$($endpoint.Url)' -AccessKey '$($endpoint.AccessKeyId)' -SecretKey `$secret
+`$device = Enable-OnboardVirtualMfa -UserName '$UserName' $($ExtraSwitches -join ' ') -ErrorAction Stop
+'RESULT ' + `$device.Status + ' ' + `$device.SerialNumber
+"@
+        $arguments = @('-NoProfile', '-NoLogo')
+        if ($NonInteractive) { $arguments += '-NonInteractive' }
+        $start = New-ChildPwshStartInfo -Arguments ($arguments + @('-Command', $script))
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['TEST_IAM_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        [System.Diagnostics.Process]::Start($start)
+    }
+
+    function script:Read-UntilSecret($Process) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $line = $Process.StandardOutput.ReadLine()
+            if ($null -eq $line) { break }
+            if ($line -match 'Secret key for .+: ([A-Z2-7]+)') { return $Matches[1] }
+        }
+        throw "The child never showed the secret. Errors: $($Process.StandardError.ReadToEnd())"
+    }
+
+    function script:Get-Code([string] $Seed, [int] $StepOffset = 0) {
+        $key = [IamOnboard.Mfa.Totp]::KeyFromBase32($Seed)
+        [IamOnboard.Mfa.Totp]::ComputeCode($key, [DateTimeOffset]::UtcNow.AddSeconds(30 * $StepOffset))
+    }
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Enable-OnboardVirtualMfa -Unattended' {
+    It 'enrols a batch of users piped from New-OnboardUser' {
+        $names = 1..3 | ForEach-Object { New-TestName }
+        $folder = Join-Path $TestDrive 'qr'
+        $devices = $names | New-OnboardUser -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCodePath "$folder/"
+        $devices | Should -HaveCount 3
+        foreach ($device in $devices) {
+            $device.Status | Should -Be 'Enabled'
+            $device.Seed | Should -BeNullOrEmpty
+            $device.User.MfaSerialNumber | Should -Be $device.SerialNumber
+            $listed = (Aws @('iam', 'list-mfa-devices', '--user-name', $device.UserName)).Json.MFADevices
+            $listed.SerialNumber | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/$($device.UserName)"
+            $png = [IO.File]::ReadAllBytes($device.QrCodePath)
+            $png[1..3] | Should -Be @(0x50, 0x4E, 0x47) -Because 'the QR code file is a PNG'
+            (Get-Item $device.QrCodePath).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+        }
+        $assigned = (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices.User.UserName
+        foreach ($name in $names) { $assigned | Should -Contain $name }
+    }
+
+    It 'returns the seed as a SecureString with -IncludeSeed, and the seed reaches no stream' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $everything = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -Verbose -Debug *>&1
+        $device = $everything | Where-Object { $_ -is [IamOnboard.Commands.OnboardMfaDevice] }
+        $device.Seed | Should -BeOfType [securestring]
+        $seed = ConvertTo-PlainText $device.Seed
+        $seed | Should -Match '^[A-Z2-7]{16,}$'
+        $text = ($everything | Out-String) + ($device | Format-List * | Out-String)
+        $text | Should -Not -Match $seed
+    }
+
+    It 'reports a user who already has the device, or skips them with -SkipIfEnabled' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended
+        Enable-OnboardVirtualMfa -UserName $name -Unattended -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'MfaAlreadyEnabled,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        $skipped = Enable-OnboardVirtualMfa -UserName $name -Unattended -SkipIfEnabled -WarningVariable warnings -WarningAction SilentlyContinue
+        $skipped.Status | Should -Be 'AlreadyEnabled'
+        $warnings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'replaces an unassigned device left by an abandoned enrolment' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $outfile = Join-Path $TestDrive "$name.txt"
+        $abandoned = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $name, '--outfile', $outfile, '--bootstrap-method', 'Base32StringSeed')
+        $abandoned.ExitCode | Should -Be 0
+        Get-UnassignedDevices | Should -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended).Status | Should -Be 'Enabled'
+        Get-UnassignedDevices | Should -Not -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        Enable-OnboardVirtualMfa -UserName $name -Unattended -WhatIf | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Enable-OnboardVirtualMfa with codes' {
+    It 'refuses codes that do not match the seed and deletes the device so the user can retry' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        Enable-OnboardVirtualMfa -UserName $name -Code1 000000 -Code2 000001 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidMfaCodes,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended).Status | Should -Be 'Enabled'
+    }
+
+    It 'rejects codes that are not six digits at binding' {
+        { Enable-OnboardVirtualMfa -UserName (New-TestName) -Code1 12a456 -Code2 123456 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+    }
+
+    It 'fails at once in a non-interactive session without codes, creating nothing' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $process = Start-EnrolmentProcess -UserName $name -NonInteractive
+        $process.StandardInput.Close()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $process.ExitCode | Should -Not -Be 0
+        $process.StandardError.ReadToEnd() | Should -Match 'Code1'
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {
+    It 'accepts two consecutive codes after a mistyped first attempt' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret', '-ShowQrCode'
+        $seed = Read-UntilSecret $process
+        $process.StandardInput.WriteLine('123 456')       # a typo: not this device's code
+        $process.StandardInput.WriteLine((Get-Code $seed))
+        $process.StandardInput.WriteLine((Get-Code $seed 1))
+        $process.StandardInput.Flush()
+        $rest = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $rest | Should -Match 'does not match'
+        $rest | Should -Match "RESULT Enabled arn:aws:iam::$($endpoint.AccountId):mfa/$name"
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+    }
+
+    It 'explains codes that are not consecutive and asks again' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret'
+        $seed = Read-UntilSecret $process
+        $process.StandardInput.WriteLine((Get-Code $seed))
+        $process.StandardInput.WriteLine((Get-Code $seed -2))
+        $process.StandardInput.WriteLine((Get-Code $seed))
+        $process.StandardInput.WriteLine((Get-Code $seed 1))
+        $process.StandardInput.Flush()
+        $rest = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $rest | Should -Match 'not consecutive'
+        $rest | Should -Match 'RESULT Enabled'
+    }
+
+    It 'gives up cleanly when the input ends, deleting the device' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret'
+        $null = Read-UntilSecret $process
+        $process.StandardInput.Close()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $process.ExitCode | Should -Not -Be 0
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,161 @@
+# Connect-Onboard and session resolution: every credential source, the errors, root refusal, retries, Ctrl+C.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:adminSecret = ConvertTo-PlainText $endpoint.SecretAccessKey
+    $script:savedEnvironment = @{}
+    Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { $savedEnvironment[$_.Name] = $_.Value; Remove-Item "env:$($_.Name)" }
+    # Nothing outside the test may lend credentials: no shared files, no instance metadata.
+    $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'no-credentials'
+    $env:AWS_CONFIG_FILE = Join-Path $TestDrive 'no-config'
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+}
+
+AfterAll {
+    Disconnect-Onboard
+    Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { Remove-Item "env:$($_.Name)" }
+    foreach ($name in $savedEnvironment.Keys) { Set-Item "env:$name" $savedEnvironment[$name] }
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Connect-Onboard credential sources' {
+    AfterEach { Disconnect-Onboard }
+
+    It 'connects with an explicit access key and secret' {
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $session.AccountId | Should -Be $endpoint.AccountId
+        $session.CallerArn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/onboard-admin"
+        $session.Partition | Should -Be 'aws'
+        $session.EndpointUrl | Should -Not -BeNullOrEmpty
+        $session.ConsoleSignInUrl | Should -Be "https://$($endpoint.AccountId).signin.aws.amazon.com/console"
+        (Get-OnboardSession).CallerArn | Should -Be $session.CallerArn
+    }
+
+    It 'connects with a PSCredential whose user name is the access key id' {
+        $credential = [pscredential]::new($endpoint.AccessKeyId, $endpoint.SecretAccessKey)
+        (Connect-Onboard -EndpointUrl $endpoint.Url -Credential $credential).CallerArn | Should -Match ':user/onboard-admin$'
+    }
+
+    It 'falls back to the environment variables' {
+        $env:AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $adminSecret
+        try {
+            $session = Connect-Onboard -EndpointUrl $endpoint.Url
+            $session.CallerArn | Should -Match ':user/onboard-admin$'
+            $session.CredentialSource | Should -Match 'environment'
+        }
+        finally {
+            Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        }
+    }
+
+    It 'uses a named profile from a shared credentials file' {
+        $file = Join-Path $TestDrive 'credentials'
+        "[onboarding]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n" | Set-Content $file
+        $env:AWS_SHARED_CREDENTIALS_FILE = $file
+        try {
+            $session = Connect-Onboard -ProfileName onboarding -EndpointUrl $endpoint.Url
+            $session.CredentialSource | Should -Match 'onboarding'
+        }
+        finally {
+            $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'no-credentials'
+        }
+    }
+
+    It 'refuses a named profile that does not exist instead of falling back to default' {
+        $file = Join-Path $TestDrive 'credentials-default-only'
+        "[default]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n" | Set-Content $file
+        $env:AWS_SHARED_CREDENTIALS_FILE = $file
+        try {
+            { Connect-Onboard -ProfileName missing-profile -EndpointUrl $endpoint.Url -ErrorAction Stop } |
+                Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*missing-profile*'
+        }
+        finally {
+            $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'no-credentials'
+        }
+    }
+
+    It 'assumes a role and works as that role' {
+        $roleArn = "arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole"
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -RoleArn $roleArn -RoleSessionName onboarding-test
+        $session.CallerArn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/OrganizationAccountAccessRole/onboarding-test"
+        $session.CredentialSource | Should -Match 'OrganizationAccountAccessRole'
+        (New-OnboardUser -UserName (New-TestName)).Status | Should -Be 'Created'
+    }
+
+    It 'says to run Connect-Onboard when no credentials can be found' {
+        { New-OnboardUser -UserName (New-TestName) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*Connect-Onboard*'
+    }
+
+    It 'refuses root credentials unless -AllowRootCredential is given' {
+        { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.RootAccessKeyId -SecretKey $endpoint.RootSecretAccessKey -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RootCredentialRefused,IamOnboard.Commands.ConnectOnboardCommand'
+        Get-OnboardSession | Should -BeNullOrEmpty
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.RootAccessKeyId -SecretKey $endpoint.RootSecretAccessKey -AllowRootCredential -WarningVariable warnings -WarningAction SilentlyContinue
+        $session.IsRootCaller | Should -BeTrue
+        $warnings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'uses -Session over the default session' {
+        $other = Start-OnboardLocalIam
+        try {
+            $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+            $otherSession = Connect-Onboard -EndpointUrl $other.Url -AccessKey $other.AccessKeyId -SecretKey $other.SecretAccessKey
+            $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+            $user = New-OnboardUser -UserName (New-TestName) -Session $otherSession
+            $user.Arn | Should -Match ":$($other.AccountId):"
+        }
+        finally {
+            $other | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+
+    It 'never shows a secret in any stream or in the session object' {
+        $output = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -Verbose -Debug *>&1 | Out-String
+        $output += Get-OnboardSession | Format-List * | Out-String
+        $output += Get-OnboardSession | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | Out-String
+        $output | Should -Not -Match ([regex]::Escape($adminSecret))
+    }
+}
+
+Describe 'Retries and cancellation' {
+    It 'succeeds through throttling and server failures, showing each attempt on the debug stream' {
+        $stormy = Start-OnboardLocalIam -ThrottleRate 4 -ThrottleBurst 2 -FailureRate 0.2
+        try {
+            $session = Connect-TestEndpoint -Endpoint $stormy
+            $debug = 1..4 | ForEach-Object { New-TestName } | New-OnboardUser -Session $session -Debug 5>&1 -ErrorVariable failures
+            $failures | Should -BeNullOrEmpty
+            ($debug | Where-Object { $_ -is [IamOnboard.Commands.OnboardUser] }) | Should -HaveCount 4
+            $messages = ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n"
+            $messages | Should -Match 'attempt 2'
+        }
+        finally {
+            Disconnect-Onboard
+            $stormy | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+
+    It 'stops promptly on Ctrl+C while a call is in flight' {
+        $slow = Start-OnboardLocalIam -Latency ([timespan]::FromSeconds(20))
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Url, $Key, $Secret)
+                    Import-Module $Module
+                    Connect-Onboard -EndpointUrl $Url -AccessKey $Key -SecretKey $Secret
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($slow.Url).AddArgument($slow.AccessKeyId).AddArgument($slow.SecretAccessKey)
+            $async = $shell.BeginInvoke()
+            Start-Sleep -Milliseconds 800
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally {
+            $shell.Dispose()
+            $slow | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}

@@ -1,0 +1,230 @@
+# New-OnboardUser, Remove-OnboardUser and Export-OnboardCredential against the local endpoint,
+# each verified by reading the state back through the AWS CLI v2.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'New-OnboardUser' {
+    It 'creates a user with its path and tags' {
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -Path '/engineering/' -Tag @{ team = 'platform'; 'cost-center' = '1001' }
+        $user.Status | Should -Be 'Created'
+        $user.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/engineering/$name"
+
+        $read = Aws @('iam', 'get-user', '--user-name', $name)
+        $read.ExitCode | Should -Be 0
+        $read.Json.User.Path | Should -Be '/engineering/'
+        $tags = (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags
+        ($tags | Where-Object Key -eq 'team').Value | Should -Be 'platform'
+        ($tags | Where-Object Key -eq 'cost-center').Value | Should -Be '1001'
+    }
+
+    It 'gives console access with a generated password, reset at first sign-in, and lets the user change it' {
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -ConsoleAccess -PasswordResetRequired
+        $user.Password | Should -BeOfType [securestring]
+        $plain = ConvertTo-PlainText $user.Password
+        $plain.Length | Should -BeGreaterOrEqual 8
+        $user.ConsoleSignInUrl | Should -Be "https://$($endpoint.AccountId).signin.aws.amazon.com/console"
+
+        (Aws @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
+        $attached = (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies
+        $attached.PolicyArn | Should -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
+    }
+
+    It 'does not attach IAMUserChangePassword when the account policy lets users change their password' {
+        $null = Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
+        try {
+            $name = New-TestName
+            $user = New-OnboardUser -UserName $name -ConsoleAccess -PasswordResetRequired
+            (ConvertTo-PlainText $user.Password).Length | Should -BeGreaterOrEqual 12
+            $attached = (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies
+            $attached.PolicyArn | Should -Not -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
+        }
+        finally {
+            $null = Aws @('iam', 'delete-account-password-policy')
+        }
+    }
+
+    It 'refuses a given password that breaks the policy before creating anything' {
+        $name = New-TestName
+        $weak = ConvertTo-SecureString 'short' -AsPlainText -Force
+        New-OnboardUser -UserName $name -Password $weak -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PasswordPolicyViolation,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].TargetObject | Should -Be $name
+        $failures[0].Exception.Message | Should -Not -Match 'short'
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'creates an access key that signs requests as the new user' {
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -ProgrammaticAccess
+        $user.AccessKeyId | Should -Match '^AKIA[A-Z0-9]{16}$'
+        $user.SecretAccessKey | Should -BeOfType [securestring]
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.AccessKeyId | Should -Be $user.AccessKeyId
+        $identity = Invoke-AwsCli -Endpoint $endpoint -Arguments @('sts', 'get-caller-identity') -AccessKeyId $user.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $user.SecretAccessKey)
+        $identity.Json.Arn | Should -Be $user.Arn
+    }
+
+    It 'attaches managed policies given by name, path/name, customer policy name and ARN' {
+        $customer = New-TestName 'policy'
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'
+        $created = Aws @('iam', 'create-policy', '--policy-name', $customer, '--policy-document', $document)
+        $created.ExitCode | Should -Be 0
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -Policy 'ReadOnlyAccess', 'job-function/ViewOnlyAccess', $customer, 'arn:aws:iam::aws:policy/SecurityAudit'
+        $attached = (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyArn
+        $attached | Should -Contain 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+        $attached | Should -Contain 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+        $attached | Should -Contain $created.Json.Policy.Arn
+        $attached | Should -Contain 'arn:aws:iam::aws:policy/SecurityAudit'
+        $user.Policies.Count | Should -Be 4
+    }
+
+    It 'refuses an unknown policy or group before creating the user' {
+        $name = New-TestName
+        New-OnboardUser -UserName $name -Policy 'NoSuchPolicyAnywhere' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+        New-OnboardUser -UserName $name -Group 'NoSuchGroupAnywhere' -ErrorVariable groupFailures -ErrorAction SilentlyContinue
+        $groupFailures[0].FullyQualifiedErrorId | Should -Be 'GroupNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+        $groupFailures[0].Exception.Message | Should -Match 'NoSuchGroupAnywhere'
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'rolls back a user whose onboarding fails midway' {
+        $name = New-TestName
+        # Eleven managed policies: IAM allows ten per user, so the eleventh attachment fails after the user exists.
+        $policies = 'AdministratorAccess', 'PowerUserAccess', 'ReadOnlyAccess', 'IAMReadOnlyAccess', 'IAMFullAccess', 'SecurityAudit',
+            'AmazonS3ReadOnlyAccess', 'AmazonEC2ReadOnlyAccess', 'job-function/ViewOnlyAccess', 'job-function/Billing', 'job-function/SupportUser'
+        New-OnboardUser -UserName $name -ConsoleAccess -Policy $policies -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'LimitExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].Exception.Message | Should -Match 'removed'
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'completes an existing user without resetting the password or adding a second key' {
+        $name = New-TestName
+        $first = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'a' }
+        $profileBefore = (Aws @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.CreateDate
+
+        $again = New-OnboardUser -UserName $name.ToUpperInvariant() -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'a'; site = 'lisbon' } -Policy ReadOnlyAccess
+        $again.Status | Should -Be 'Completed'
+        $again.Password | Should -BeNullOrEmpty
+        $again.AccessKeyId | Should -BeNullOrEmpty
+        $again.Notes -join ' ' | Should -Match 'not reset'
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.Count | Should -Be 1
+        (Aws @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.CreateDate | Should -Be $profileBefore
+        ((Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags | Where-Object Key -eq 'site').Value | Should -Be 'lisbon'
+
+        $third = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'a'; site = 'lisbon' } -Policy ReadOnlyAccess
+        $third.Status | Should -Be 'Unchanged'
+        $first.AccessKeyId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $name = New-TestName
+        New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -WhatIf | Should -BeNullOrEmpty
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'binds CSV rows, reports a bad row with its value and goes on with the next' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $good1 = New-TestName; $bad = New-TestName; $good2 = New-TestName
+        $csv = Join-Path $TestDrive 'people.csv'
+        @(
+            'User name,Path,Tag,ConsoleAccess,ProgrammaticAccess,Policy,Group'
+            "$good1,/staff/,team=data;site=porto,yes,0,ReadOnlyAccess;SecurityAudit,$group"
+            "$bad,,,maybe,no,,"
+            "bad name!,,,no,no,,"
+            "$good2,,,,true,,"
+        ) | Set-Content -Path $csv -Encoding utf8
+        $users = Import-Csv $csv | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
+        $users.UserName | Should -Be @($good1, $good2) -Because 'valid rows complete whatever fails around them'
+        $failures.Count | Should -Be 2
+        ($failures.Exception.Message -join "`n") | Should -Match 'maybe'
+        ($failures | Where-Object FullyQualifiedErrorId -like 'InvalidUserName,*').Exception.Message | Should -Match 'row 3'
+        $row1 = $users | Where-Object UserName -eq $good1
+        $row1.ConsoleAccess | Should -BeTrue
+        $row1.AccessKeyId | Should -BeNullOrEmpty
+        (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Contain $good1
+        ((Aws @('iam', 'list-user-tags', '--user-name', $good1)).Json.Tags | Where-Object Key -eq 'site').Value | Should -Be 'porto'
+        ($users | Where-Object UserName -eq $good2).AccessKeyId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports a bad user name as a non-terminating error with the name as target' {
+        $good = New-TestName
+        $result = 'bad name!', $good | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
+        $result.UserName | Should -Be $good
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidUserName,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].TargetObject | Should -Be 'bad name!'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Export-OnboardCredential' {
+    It 'writes the console credentials file, owner-only, that aws configure import accepts' {
+        $names = (New-TestName), (New-TestName)
+        $users = $names | New-OnboardUser -ConsoleAccess -ProgrammaticAccess
+        $file = Join-Path $TestDrive 'credentials.csv'
+        $users | Export-OnboardCredential -Path $file
+        $lines = Get-Content $file
+        $lines[0] | Should -Be 'User name,Password,Access key ID,Secret access key,Console login link'
+        $lines.Count | Should -Be 3
+        $row = Import-Csv $file | Where-Object 'User name' -eq $names[0]
+        $row.Password | Should -Be (ConvertTo-PlainText $users[0].Password)
+        $row.'Secret access key' | Should -Be (ConvertTo-PlainText $users[0].SecretAccessKey)
+        (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+
+        # The AWS CLI imports it as one profile per user.
+        $awsHome = Join-Path $TestDrive 'aws-home'
+        $null = New-Item -ItemType Directory $awsHome
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
+        'configure', 'import', '--csv', "file://$file" | ForEach-Object { $start.ArgumentList.Add($_) }
+        $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $awsHome 'credentials'
+        $start.Environment['AWS_CONFIG_FILE'] = Join-Path $awsHome 'config'
+        $start.RedirectStandardOutput = $true; $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start); $process.WaitForExit()
+        $process.ExitCode | Should -Be 0
+        $imported = Get-Content (Join-Path $awsHome 'credentials') -Raw
+        $imported | Should -Match ([regex]::Escape("[$($names[0])]"))
+        $imported | Should -Match ([regex]::Escape($users[1].AccessKeyId))
+    }
+
+    It 'refuses to overwrite without -Force' {
+        $file = Join-Path $TestDrive 'existing.csv'
+        'keep me' | Set-Content $file
+        { New-OnboardUser -UserName (New-TestName) | Export-OnboardCredential -Path $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileExists,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        Get-Content $file | Should -Be 'keep me'
+    }
+}
+
+Describe 'Remove-OnboardUser' {
+    It 'removes the user with everything attached to it' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Policy ReadOnlyAccess -Group $group |
+            Enable-OnboardVirtualMfa -Unattended
+        $null = Add-OnboardInlinePolicy -UserName $name -PolicyName Extra -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+
+        Remove-OnboardUser -UserName $name -Confirm:$false
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        (Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber | Should -Not -Contain "arn:aws:iam::$($endpoint.AccountId):mfa/$name"
+    }
+
+    It 'reports a user that does not exist' {
+        Remove-OnboardUser -UserName (New-TestName) -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.RemoveOnboardUserCommand'
+    }
+}
