@@ -22,6 +22,10 @@ internal sealed class IamSdkClient : AmazonServiceClient
 
     protected override IServiceMetadata ServiceMetadata => IamServiceMetadata.Instance;
 
+    // AWSConfigs.LoggingConfig.LogResponses would otherwise let the SDK log response bodies, and CreateAccessKey and
+    // CreateVirtualMFADevice bodies carry the secret key and the MFA seed. Request bodies (passwords) are not logged.
+    protected override bool SupportResponseLogging => false;
+
     public Task<IamQueryResponse> SendAsync(IamQueryRequest request, CancellationToken cancellationToken)
         => InvokeAsync<IamQueryResponse>(request, new InvokeOptions { RequestMarshaller = IamQueryMarshaller.Instance, ResponseUnmarshaller = IamQueryUnmarshaller.Instance }, cancellationToken);
 
