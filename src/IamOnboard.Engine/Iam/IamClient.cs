@@ -230,7 +230,8 @@ public sealed class IamClient : IDisposable
 
     public Task<IReadOnlyList<IamManagedPolicy>> ListPoliciesAsync(PolicyScope scope = PolicyScope.All, bool onlyAttached = false, string? pathPrefix = null, CancellationToken cancellationToken = default)
     {
-        var parameters = new QueryParameters().Add("Scope", scope.ToString()).Add("PathPrefix", pathPrefix);
+        // IAM's enum spells it "AWS".
+        var parameters = new QueryParameters().Add("Scope", scope == PolicyScope.Aws ? "AWS" : scope.ToString()).Add("PathPrefix", pathPrefix);
         if (onlyAttached)
         {
             parameters.Add("OnlyAttached", true);
@@ -350,7 +351,7 @@ public sealed class IamClient : IDisposable
             {
                 var delay = TimeSpan.FromMilliseconds(500 * (1 << consistencyRetry));
                 Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
-                    "IAM {0}: NoSuchEntity for an entity created {1} moments ago; IAM is eventually consistent, retrying in {2:0.0} s ({3} of {4}).",
+                    "IAM {0}: NoSuchEntity, but this client created {1} moments ago; IAM is eventually consistent, retrying in {2:0.0} s ({3} of {4}).",
                     action, _recentlyCreated.DescribeRecent(references), delay.TotalSeconds, consistencyRetry + 1, _options.ReadAfterCreateRetries));
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }

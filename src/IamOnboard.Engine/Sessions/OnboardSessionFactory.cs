@@ -135,9 +135,13 @@ public static class OnboardSessionFactory
 
     private static ResolvedCredentials ResolveProfile(string profileName)
     {
-        var files = new SharedCredentialsFile();
+        // AWSSDK.Core reads AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE once per process (a static constructor).
+        // The credentials file is looked up again here so a change made in the session is honoured; the config
+        // file's location cannot be passed in and stays what the process started with.
+        var credentialsPath = Environment.GetEnvironmentVariable(SharedCredentialsFile.SharedCredentialsFileEnvVar);
+        var files = string.IsNullOrEmpty(credentialsPath) ? new SharedCredentialsFile() : new SharedCredentialsFile(credentialsPath);
         var searched = files.FilePath + " and " + files.ConfigFilePath;
-        var chain = new CredentialProfileStoreChain();
+        var chain = string.IsNullOrEmpty(credentialsPath) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(credentialsPath);
         if (!chain.TryGetProfile(profileName, out var profile))
         {
             throw new OnboardConfigurationException("Profile '" + profileName + "' was not found in " + searched + ". " + ConnectHint);

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Threading;
@@ -21,6 +22,10 @@ internal sealed class IamSdkClient : AmazonServiceClient
 
     protected override IServiceMetadata ServiceMetadata => IamServiceMetadata.Instance;
 
+    // AWSConfigs.LoggingConfig.LogResponses would otherwise let the SDK log response bodies, and CreateAccessKey and
+    // CreateVirtualMFADevice bodies carry the secret key and the MFA seed. Request bodies (passwords) are not logged.
+    protected override bool SupportResponseLogging => false;
+
     public Task<IamQueryResponse> SendAsync(IamQueryRequest request, CancellationToken cancellationToken)
         => InvokeAsync<IamQueryResponse>(request, new InvokeOptions { RequestMarshaller = IamQueryMarshaller.Instance, ResponseUnmarshaller = IamQueryUnmarshaller.Instance }, cancellationToken);
 
@@ -37,6 +42,7 @@ internal sealed class IamSdkClient : AmazonServiceClient
 internal sealed class IamQueryTransport : IDisposable
 {
     private readonly IamSdkClient _client;
+    private readonly IamSdkClient _createClient;
     private readonly int _maxAttempts;
 
     public IamQueryTransport(IamClientOptions options, AWSCredentials credentials)
@@ -46,6 +52,24 @@ internal sealed class IamQueryTransport : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
         }
 
+        var config = CreateConfig(options);
+        _maxAttempts = options.MaxAttempts;
+        Endpoint = config.ResolvedEndpoint;
+        _client = new IamSdkClient(credentials, config);
+
+        // Below the retry policy, AWSSDK.Core 4 resends a request at once when the connection fails in a way it takes
+        // for a stale keep-alive connection (MaxStaleConnectionRetries), and .NET's HTTP stack may replay a request that
+        // failed on a reused connection before any response byte. For a create whose response was dropped after IAM
+        // applied it, either resend is a duplicate (a second access key). Creates therefore get no stale-connection
+        // retries and travel on connections never reused: one extra handshake per create buys an honest "response lost".
+        var createConfig = CreateConfig(options);
+        createConfig.MaxStaleConnectionRetries = 0;
+        createConfig.HttpClientFactory = new FreshConnectionHttpClientFactory();
+        _createClient = new IamSdkClient(credentials, createConfig);
+    }
+
+    private static IamSdkConfig CreateConfig(IamClientOptions options)
+    {
         var config = new IamSdkConfig(options.Partition, options.EndpointUrl)
         {
             MaxErrorRetry = options.MaxAttempts - 1,
@@ -56,9 +80,7 @@ internal sealed class IamQueryTransport : IDisposable
             config.Timeout = timeout;
         }
 
-        _maxAttempts = options.MaxAttempts;
-        Endpoint = config.ResolvedEndpoint;
-        _client = new IamSdkClient(credentials, config);
+        return config;
     }
 
     public string Endpoint { get; }
@@ -68,7 +90,8 @@ internal sealed class IamQueryTransport : IDisposable
         var request = new IamQueryRequest(action, parameters, kind, _maxAttempts);
         try
         {
-            var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var client = kind == OperationKind.Create ? _createClient : _client;
+            var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return response.Result;
         }
         catch (AmazonServiceException exception) when (IamRetryRules.HasResponse(exception))
@@ -107,7 +130,36 @@ internal sealed class IamQueryTransport : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _createClient.Dispose();
+    }
+}
+
+/// <summary>An HttpClient that closes every connection after its response, so no request is ever sent on a reused connection.</summary>
+internal sealed class FreshConnectionHttpClientFactory : HttpClientFactory
+{
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    {
+        var handler = new HttpClientHandler();
+        var proxy = clientConfig.GetWebProxy();
+        if (proxy is not null)
+        {
+            handler.Proxy = proxy;
+            handler.UseProxy = true;
+        }
+
+        var client = new HttpClient(handler, disposeHandler: true) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.ConnectionClose = true;
+        return client;
+    }
+
+    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
+
+    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
+
+    public override string GetConfigUniqueString(IClientConfig clientConfig) => "IamOnboard-fresh-connection:" + base.GetConfigUniqueString(clientConfig);
 }
 
 internal static class IamErrorMapping

@@ -1,0 +1,113 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Iam.Internal;
+using IamOnboard.LocalIam;
+using Xunit;
+
+namespace IamOnboard.Tests.Iam;
+
+public sealed class IamClientResilienceTests
+{
+    [Fact]
+    public async Task ThrottlingStormAtFivePerSecondWithManyCallersCompletes()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { ThrottleRate = 5, ThrottleBurst = 5, RandomSeed = 7 });
+        using var iam = LocalIamFixture.CreateClient(server);
+        var log = new CollectingLog();
+        var names = Enumerable.Range(0, 60).Select(i => Names.Unique("storm" + i)).ToList();
+        using (OnboardLog.Use(log))
+        {
+            await Task.WhenAll(names.Select(name => iam.CreateUserAsync(name)));
+        }
+
+        var stats = server.GetStatistics();
+        Assert.True(stats.Throttled > 100, "the storm should have throttled plenty, got " + stats.Throttled);
+        Assert.Equal(60, stats.RequestsByAction["CreateUser"]);
+        Assert.Contains(log.DebugMessages, m => m.StartsWith("IAM CreateUser attempt 2 of 8 after Throttling (HTTP 400), request id ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ServiceFailuresAreRetriedAndEveryAttemptIsLogged()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { FailureRate = 0.4, RandomSeed = 11 });
+        using var iam = LocalIamFixture.CreateClient(server);
+        var log = new CollectingLog();
+        using (OnboardLog.Use(log))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await iam.ListUsersAsync();
+            }
+        }
+
+        Assert.True(server.GetStatistics().FailuresInjected > 0);
+        Assert.Contains(log.DebugMessages, m => m.Contains("after ServiceFailure (HTTP 500), request id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExhaustedAttemptsSurfaceTheTypedError()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { FailureRate = 1.0, RandomSeed = 3 });
+        using var iam = LocalIamFixture.CreateClient(server, maxAttempts: 2);
+        var log = new CollectingLog();
+        using (OnboardLog.Use(log))
+        {
+            var failure = await Assert.ThrowsAsync<IamServiceFailureException>(() => iam.ListGroupsAsync());
+            Assert.Equal(500, failure.StatusCode);
+            Assert.Equal("Receiver", failure.ErrorType);
+        }
+
+        Assert.Single(log.DebugMessages, m => m.StartsWith("IAM ListGroups attempt 2 of 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LostCreateAccessKeyResponseIsSurfacedNotRetriedIntoASecondKey()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { DropResponseRate = 1.0, RandomSeed = 5 });
+        using var admin = LocalIamFixture.CreateClient(server);
+        var user = Names.Unique("frank");
+        var lostCreate = await Assert.ThrowsAsync<IamResponseLostException>(() => admin.CreateUserAsync(user));
+        Assert.True(lostCreate.MayHaveBeenApplied);
+        Assert.Contains(server.Url.ToString().TrimEnd('/'), lostCreate.Message, StringComparison.Ordinal);
+        Assert.Contains("CreateUser", lostCreate.Message, StringComparison.Ordinal);
+
+        var lostKey = await Assert.ThrowsAsync<IamResponseLostException>(() => admin.CreateAccessKeyAsync(user));
+        Assert.Equal(IamErrorCodes.ResponseLost, lostKey.ErrorCode);
+        Assert.Equal(1, server.GetStatistics().RequestsByAction["CreateAccessKey"]);
+        Assert.Single(await admin.ListAccessKeysAsync(user));
+
+        // A delete is retried: its lost first attempt did the work, so the retry's NoSuchEntity counts as done.
+        var key = Assert.Single(await admin.ListAccessKeysAsync(user));
+        await admin.DeleteAccessKeyAsync(user, key.AccessKeyId);
+        Assert.Empty(await admin.ListAccessKeysAsync(user));
+    }
+
+    [Fact]
+    public async Task CancellationAbortsInFlightHttpPromptly()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { Latency = TimeSpan.FromSeconds(8) });
+        using var iam = LocalIamFixture.CreateClient(server);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => iam.ListUsersAsync(cancellationToken: cancellation.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), "cancelled call took " + watch.Elapsed);
+    }
+
+    [Fact]
+    public void RecentlyCreatedEntitiesAreCaseInsensitiveAndExpire()
+    {
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        var recent = new RecentlyCreatedEntities(TimeSpan.FromSeconds(60), () => now);
+        recent.Add(EntityKind.User, "Alice");
+        Assert.True(recent.IsRecent(EntityKind.User, "alice"));
+        Assert.False(recent.IsRecent(EntityKind.Group, "alice"));
+        Assert.True(recent.AnyRecent(new[] { null, new EntityRef(EntityKind.Group, "g"), new EntityRef(EntityKind.User, "ALICE") }));
+        now = now.AddSeconds(61);
+        Assert.False(recent.IsRecent(EntityKind.User, "alice"));
+    }
+}

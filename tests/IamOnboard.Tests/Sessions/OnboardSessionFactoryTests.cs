@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+using IamOnboard.Iam.Internal;
+using IamOnboard.LocalIam;
+using IamOnboard.Sessions;
+using IamOnboard.Tests.Iam;
+using Xunit;
+
+namespace IamOnboard.Tests.Sessions;
+
+[CollectionDefinition("Environment", DisableParallelization = true)]
+public sealed class EnvironmentCollection
+{
+}
+
+/// <summary>Changes process environment variables; restores them on dispose.</summary>
+internal sealed class EnvironmentScope : IDisposable
+{
+    private static readonly string[] Isolated =
+    {
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+        "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+    };
+
+    private readonly Dictionary<string, string?> _saved = new();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "iamonboard-env-" + Guid.NewGuid().ToString("N"));
+
+    public EnvironmentScope()
+    {
+        Directory.CreateDirectory(_directory);
+        foreach (var name in Isolated)
+        {
+            _saved[name] = Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, null);
+        }
+
+        // Empty credential files and no instance metadata: nothing leaks in from the machine, nothing hangs.
+        CredentialsFile = Path.Combine(_directory, "credentials");
+        ConfigFile = Path.Combine(_directory, "config");
+        File.WriteAllText(CredentialsFile, string.Empty);
+        File.WriteAllText(ConfigFile, string.Empty);
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", CredentialsFile);
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", ConfigFile);
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+    }
+
+    public string CredentialsFile { get; }
+    public string ConfigFile { get; }
+
+    public void Dispose()
+    {
+        foreach (var pair in _saved)
+        {
+            Environment.SetEnvironmentVariable(pair.Key, pair.Value);
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+[Collection("Environment")]
+public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
+{
+    private readonly LocalIamServer _server;
+
+    public OnboardSessionFactoryTests(LocalIamFixture fixture) => _server = fixture.Server;
+
+    [Fact]
+    public async Task ExplicitKeysConnectAndDescribeTheSession()
+    {
+        using var environment = new EnvironmentScope();
+        var log = new CollectingLog();
+        OnboardSession session;
+        using (IamOnboard.Diagnostics.OnboardLog.Use(log))
+        {
+            session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+            {
+                AccessKey = _server.AdminAccessKeyId,
+                SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+                EndpointUrl = _server.Url.ToString(),
+            });
+        }
+
+        using (session)
+        {
+            Assert.Equal(_server.AccountId, session.AccountId);
+            Assert.EndsWith(":user/onboard-admin", session.CallerArn, StringComparison.Ordinal);
+            Assert.False(session.IsRootCaller);
+            Assert.Equal("aws", session.Partition);
+            Assert.Equal("us-east-1", session.Region);
+            Assert.Equal("explicit access key " + _server.AdminAccessKeyId, session.CredentialSource);
+            Assert.Equal($"https://{_server.AccountId}.signin.aws.amazon.com/console", session.ConsoleSignInUrl);
+            Assert.DoesNotContain(_server.AdminSecretAccessKey, session.ToString(), StringComparison.Ordinal);
+            Assert.NotNull(await session.Iam.GetUserAsync());
+        }
+
+        Assert.All(log.Messages, m => Assert.DoesNotContain(_server.AdminSecretAccessKey, m, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RootKeyIsDetectedAndAliasFeedsTheSignInUrl()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.RootAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.RootSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+            Region = "eu-west-1",
+        });
+        Assert.True(session.IsRootCaller);
+        Assert.Equal($"arn:aws:iam::{_server.AccountId}:root", session.CallerArn);
+
+        var alias = Names.Unique("corp");
+        await session.Iam.CreateAccountAliasAsync(alias);
+        try
+        {
+            using var again = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+            {
+                AccessKey = _server.RootAccessKeyId,
+                SecretKey = SdkCredentials.Protect(_server.RootSecretAccessKey),
+                EndpointUrl = _server.Url.ToString(),
+                Region = "cn-north-1",
+            });
+            Assert.Equal(alias, again.AccountAlias);
+            Assert.Equal("aws-cn", again.Partition);
+            Assert.Equal($"https://{alias}.signin.amazonaws.cn/console", again.ConsoleSignInUrl);
+        }
+        finally
+        {
+            await session.Iam.DeleteAccountAliasAsync(alias);
+        }
+    }
+
+    [Fact]
+    public async Task EnvironmentVariablesAreUsedByTheDefaultChain()
+    {
+        using var environment = new EnvironmentScope();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", _server.AdminAccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", _server.AdminSecretAccessKey);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() });
+        Assert.Equal("environment variables", session.CredentialSource);
+        Assert.EndsWith(":user/onboard-admin", session.CallerArn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamedProfileFromTheSharedCredentialsFile()
+    {
+        using var environment = new EnvironmentScope();
+        // The SDK fixes the config file's location at its first use in the process, so the region goes in the credentials file.
+        var credentialsFile = environment.CredentialsFile + "-dev";
+        File.WriteAllText(credentialsFile,
+            "[dev]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\nregion = us-gov-west-1\n");
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", credentialsFile);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "dev", EndpointUrl = _server.Url.ToString() });
+        Assert.StartsWith("profile 'dev' from " + credentialsFile, session.CredentialSource, StringComparison.Ordinal);
+        Assert.Equal("us-gov-west-1", session.Region);
+        Assert.Equal("aws-us-gov", session.Partition);
+        Assert.Equal($"https://{_server.AccountId}.signin.amazonaws-us-gov.com/console", session.ConsoleSignInUrl);
+    }
+
+    [Fact]
+    public async Task MissingProfileIsAnErrorNamingProfileAndFiles()
+    {
+        using var environment = new EnvironmentScope();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", _server.AdminAccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", _server.AdminSecretAccessKey);
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() =>
+            OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "nope", EndpointUrl = _server.Url.ToString() }));
+        Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(environment.CredentialsFile, error.Message, StringComparison.Ordinal);
+        Assert.Contains("config", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoCredentialsTellsHowToConnect()
+    {
+        using var environment = new EnvironmentScope();
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() =>
+            OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
+        Assert.Contains("-ProfileName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-AccessKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssumeRoleUsesTheRoleForIam()
+    {
+        using var environment = new EnvironmentScope();
+        var roleArn = $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole";
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+            RoleArn = roleArn,
+            RoleSessionName = "onboarding-test",
+        });
+        Assert.Contains(":assumed-role/OrganizationAccountAccessRole/onboarding-test", session.CallerArn, StringComparison.Ordinal);
+        Assert.Equal("assumed role " + roleArn + " (from explicit access key " + _server.AdminAccessKeyId + ")", session.CredentialSource);
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+    }
+}
