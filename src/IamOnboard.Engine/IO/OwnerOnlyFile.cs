@@ -108,7 +108,27 @@ public static class OwnerOnlyFile
                 if (Native.link(Native.PathBytes(tempPath), Native.PathBytes(fullPath)) != 0)
                 {
                     int errno = Marshal.GetLastWin32Error();
-                    throw errno == ErrorFileExists ? AlreadyExists(fullPath) : NativeFailure("write", fullPath, errno);
+                    if (errno == ErrorFileExists)
+                    {
+                        throw AlreadyExists(fullPath);
+                    }
+
+                    if (!IsHardLinkUnsupported(errno))
+                    {
+                        throw NativeFailure("write", fullPath, errno);
+                    }
+
+                    // A file system without hard links (FAT, some network mounts): check, then rename. Only here is
+                    // there a window in which a file created meanwhile by someone else could be replaced.
+                    if (File.Exists(fullPath) || Directory.Exists(fullPath))
+                    {
+                        throw AlreadyExists(fullPath);
+                    }
+
+                    if (Native.rename(Native.PathBytes(tempPath), Native.PathBytes(fullPath)) != 0)
+                    {
+                        throw NativeFailure("write", fullPath);
+                    }
                 }
             }
 
@@ -123,6 +143,9 @@ public static class OwnerOnlyFile
             }
         }
     }
+
+    // EPERM (Linux's answer on FAT), ENOSYS, and ENOTSUP/EOPNOTSUPP as numbered on Linux (95) and macOS (45, 102).
+    private static bool IsHardLinkUnsupported(int errno) => errno is 1 or 38 or 95 or 45 or 102;
 
     // Makes the new directory entry durable too; best effort, as some file systems refuse fsync on folders.
     private static void SyncFolder(string folder)

@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;

@@ -1,15 +1,21 @@
 using System.Management.Automation;
+using System.Reflection;
 
 namespace IamOnboard.Commands.Infrastructure;
 
 internal static class PipelineRow
 {
+    // PowerShell counts the objects each command receives (what ErrorRecord.PipelineIterationInfo reports), but
+    // InvocationInfo keeps the live count internal in both 5.1 and 7.
+    private static readonly PropertyInfo? IterationInfo =
+        typeof(InvocationInfo).GetProperty("PipelineIterationInfo", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
     /// <summary>
     /// Which input object (1-based) the cmdlet is processing, or null when it was not given pipeline input.
-    /// Counted by PowerShell as objects arrive, so rows that failed parameter binding still count and the
-    /// numbers match the CSV's data rows.
+    /// PowerShell's count includes objects that failed parameter binding, so the numbers match the CSV's data rows;
+    /// <paramref name="fallbackCount"/> (the cmdlet's own count) is used if the count cannot be read.
     /// </summary>
-    public static int? Current(PSCmdlet cmdlet)
+    public static int? Current(PSCmdlet cmdlet, int fallbackCount)
     {
         var invocation = cmdlet.MyInvocation;
         if (!invocation.ExpectingInput)
@@ -17,8 +23,11 @@ internal static class PipelineRow
             return null;
         }
 
-        var counts = invocation.PipelineIterationInfo;
-        var position = invocation.PipelinePosition;
-        return counts is not null && position >= 0 && position < counts.Length ? counts[position] : null;
+        if (IterationInfo?.GetValue(invocation) is int[] counts && invocation.PipelinePosition >= 0 && invocation.PipelinePosition < counts.Length)
+        {
+            return counts[invocation.PipelinePosition];
+        }
+
+        return fallbackCount;
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Specialized;
-using System.Linq;
 using System.Security;
 using IamOnboard.Onboarding;
 

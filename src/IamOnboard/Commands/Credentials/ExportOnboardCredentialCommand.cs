@@ -1,8 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Text;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Input;
 using IamOnboard.IO;
@@ -67,13 +65,11 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet
             WriteWarning($"{user.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
         }
 
-        _rows.Add(new CredentialCsvRow
+        _rows.Add(new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
         {
-            UserName = user.UserName,
             Password = user.Password is null ? null : SecretText.Reveal(user.Password),
             AccessKeyId = user.AccessKeyId,
             SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
-            ConsoleLoginLink = user.ConsoleSignInUrl,
         });
     }
 

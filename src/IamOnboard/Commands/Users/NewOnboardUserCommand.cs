@@ -13,6 +13,8 @@ namespace IamOnboard.Commands;
 [OutputType(typeof(OnboardUser))]
 public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
+    private int _received;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name", "Name")]
     [ValidateNotNullOrEmpty]
@@ -76,6 +78,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     protected override void ProcessRecord()
     {
+        _received++;
         var request = new UserOnboardingRequest
         {
             UserName = UserName.Trim(),
@@ -89,7 +92,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             AdditionalAccessKey = AdditionalAccessKey.IsPresent,
             Policies = Policy.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList(),
             Groups = Group.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()).ToList(),
-            Row = PipelineRow.Current(this),
+            Row = PipelineRow.Current(this, _received),
         };
         var target = request.UserName;
 

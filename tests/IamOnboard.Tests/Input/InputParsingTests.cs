@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using IamOnboard.Input;
+using Xunit;
+
+namespace IamOnboard.Tests.Input;
+
+public class FlexibleBooleanTests
+{
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("TRUE", true)]
+    [InlineData(" Yes ", true)]
+    [InlineData("y", true)]
+    [InlineData("1", true)]
+    [InlineData("On", true)]
+    [InlineData("false", false)]
+    [InlineData("No", false)]
+    [InlineData("N", false)]
+    [InlineData("0", false)]
+    [InlineData("off", false)]
+    [InlineData("", false)]
+    [InlineData("   ", false)]
+    [InlineData(null, false)]
+    public void Recognised_words_parse(string? text, bool expected)
+    {
+        Assert.True(FlexibleBoolean.TryParse(text, out bool value));
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData("2")]
+    [InlineData("yess")]
+    [InlineData("t")]
+    public void Anything_else_is_refused(string text)
+    {
+        Assert.False(FlexibleBoolean.TryParse(text, out bool value));
+        Assert.False(value);
+    }
+}
+
+public class ListTextTests
+{
+    [Fact]
+    public void Splits_on_semicolons_trims_and_drops_empties() =>
+        Assert.Equal(new[] { "Developers", "arn:aws:iam::aws:policy/ReadOnlyAccess", "a,b" },
+            ListText.Split(" Developers ;; arn:aws:iam::aws:policy/ReadOnlyAccess;a,b; "));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ; ; ")]
+    public void Nothing_gives_an_empty_list(string? text) => Assert.Empty(ListText.Split(text));
+}
+
+public class TagTextTests
+{
+    private static KeyValuePair<string, string> Tag(string key, string value) => new(key, value);
+
+    [Fact]
+    public void Reads_key_value_pairs()
+    {
+        Assert.True(TagText.TryParse("Department=Finance; cost center = 12,34 ;empty=;formula=a=b", out var tags, out string? error));
+
+        Assert.Null(error);
+        Assert.Equal(new[] { Tag("Department", "Finance"), Tag("cost center", "12,34"), Tag("empty", ""), Tag("formula", "a=b") }, tags);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void No_text_is_no_tags(string? text)
+    {
+        Assert.True(TagText.TryParse(text, out var tags, out _));
+        Assert.Empty(tags);
+    }
+
+    [Theory]
+    [InlineData("a=1;=orphan", "'=orphan'")]
+    [InlineData("a=1; =orphan", "'=orphan'")]
+    [InlineData("a=1;justakey", "'justakey'")]
+    public void A_piece_without_a_key_is_an_error_naming_it(string text, string namedPiece)
+    {
+        Assert.False(TagText.TryParse(text, out var tags, out string? error));
+        Assert.Empty(tags);
+        Assert.Contains(namedPiece, error);
+    }
+}
