@@ -20,7 +20,7 @@ AfterAll {
     Remove-Item -Recurse -Force $script:workDir -ErrorAction SilentlyContinue
 }
 
-Describe 'Start-OnboardLocalIam' {
+Describe 'Start-OnboardLocalIam with the AWS CLI v2' {
     It 'returns a loopback endpoint with the admin and root keys' {
         $endpoint.Url | Should -Match '^http://127\.0\.0\.1:\d+/$'
         $endpoint.AccountId | Should -Match '^\d{12}$'
@@ -40,7 +40,7 @@ Describe 'Start-OnboardLocalIam' {
         $persistent = Start-OnboardLocalIam -StatePath $path
         try {
             (Invoke-AwsCli -Endpoint $persistent -Arguments @('iam', 'create-user', '--user-name', 'kept')).ExitCode | Should -Be 0
-            if (-not $IsWindows) { (Get-Item $path).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite' }
+            if (-not $IsWindows) { (Get-Item $path).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
         }
         finally { $persistent | Stop-OnboardLocalIam -Confirm:$false }
         Get-OnboardLocalIam | Where-Object Url -eq $persistent.Url | Should -BeNullOrEmpty
