@@ -60,6 +60,11 @@ internal sealed class HttpRequestReader
             }
         }
 
+        if (headerEnd - _start > MaxHeaderBytes)
+        {
+            throw new HttpProtocolException(431, "RequestHeaderFieldsTooLarge", "The request line and headers exceed " + MaxHeaderBytes + " bytes.");
+        }
+
         string head = Encoding.ASCII.GetString(_buffer, _start, headerEnd - _start);
         _start = headerEnd + 4;
         var (method, target, isHttp11, headers) = ParseHead(head);

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using IamOnboard.IO;
 
 namespace IamOnboard.LocalIam.State;
 
@@ -43,7 +44,7 @@ internal static class StateFile
             Directory.CreateDirectory(directory);
         }
 
-        OwnerOnlyWriter.WriteAllBytesAtomic(path, bytes);
+        OwnerOnlyFile.WriteAllBytesAtomic(path, bytes);
     }
 
     public static DateTime Truncate(DateTime value) =>

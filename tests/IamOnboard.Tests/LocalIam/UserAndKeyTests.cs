@@ -158,7 +158,7 @@ public sealed class UserAndKeyTests : LocalIamTestBase
         (await Admin.IamAsync("UpdateAccountPasswordPolicy", ("MinimumPasswordLength", "14"), ("RequireSymbols", "true"))).EnsureSuccess();
         var policy = (await Admin.IamAsync("GetAccountPasswordPolicy")).EnsureSuccess();
         Assert.Equal("14", policy.Value("MinimumPasswordLength"));
-        AssertError(await Admin.IamAsync("CreateLoginProfile", ("UserName", "frank"), ("Password", "Correct-Horse-9")), 400, "PasswordPolicyViolation");
+        AssertError(await Admin.IamAsync("CreateLoginProfile", ("UserName", "frank"), ("Password", "Short-Horse-9")), 400, "PasswordPolicyViolation");
 
         var created = (await Admin.IamAsync("CreateLoginProfile", ("UserName", "frank"), ("Password", "Correct-Horse-Battery-9"), ("PasswordResetRequired", "true"))).EnsureSuccess();
         Assert.Equal("true", created.Value("PasswordResetRequired"));

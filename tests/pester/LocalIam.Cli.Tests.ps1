@@ -1,0 +1,162 @@
+# The local IAM endpoint driven by the official AWS CLI v2: proof that it speaks real IAM and STS.
+# A missing CLI v2 fails these tests (Get-AwsCliV2 throws); it never skips them.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Get-AwsCliV2
+    $script:workDir = Join-Path ([System.IO.Path]::GetTempPath()) ("localiam-cli-" + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $script:workDir
+    $script:endpoint = Start-OnboardLocalIam
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    function script:Get-ConsecutiveCodes([string] $Base32) {
+        $key = [IamOnboard.Mfa.Totp]::KeyFromBase32($Base32)
+        $now = [DateTimeOffset]::UtcNow
+        @([IamOnboard.Mfa.Totp]::ComputeCode($key, $now - [IamOnboard.Mfa.Totp]::StepLength), [IamOnboard.Mfa.Totp]::ComputeCode($key, $now))
+    }
+}
+
+AfterAll {
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+    Remove-Item -Recurse -Force $script:workDir -ErrorAction SilentlyContinue
+}
+
+Describe 'Start-OnboardLocalIam with the AWS CLI v2' {
+    It 'returns a loopback endpoint with the admin and root keys' {
+        $endpoint.Url | Should -Match '^http://127\.0\.0\.1:\d+/$'
+        $endpoint.AccountId | Should -Match '^\d{12}$'
+        $endpoint.AccessKeyId | Should -Match '^AKIA[A-Z0-9]{16}$'
+        $endpoint.SecretAccessKey | Should -BeOfType [securestring]
+        Get-OnboardLocalIam | Where-Object Url -eq $endpoint.Url | Should -Not -BeNullOrEmpty
+    }
+
+    It 'identifies the admin and root keys through sts get-caller-identity' {
+        (Aws @('sts', 'get-caller-identity')).Json.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/onboard-admin"
+        $root = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $endpoint.RootAccessKeyId -SecretAccessKey (ConvertTo-PlainText $endpoint.RootSecretAccessKey) -Arguments @('sts', 'get-caller-identity')
+        $root.Json.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):root"
+    }
+
+    It 'keeps state in an owner-only file and stops' {
+        $path = Join-Path $workDir 'state.json'
+        $persistent = Start-OnboardLocalIam -StatePath $path
+        try {
+            (Invoke-AwsCli -Endpoint $persistent -Arguments @('iam', 'create-user', '--user-name', 'kept')).ExitCode | Should -Be 0
+            if (-not $IsWindows) { (Get-Item $path).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
+        }
+        finally { $persistent | Stop-OnboardLocalIam -Confirm:$false }
+        Get-OnboardLocalIam | Where-Object Url -eq $persistent.Url | Should -BeNullOrEmpty
+        $again = Start-OnboardLocalIam -StatePath $path
+        try { (Invoke-AwsCli -Endpoint $again -Arguments @('iam', 'get-user', '--user-name', 'kept')).ExitCode | Should -Be 0 }
+        finally { $again | Stop-OnboardLocalIam -Confirm:$false }
+    }
+}
+
+Describe 'IAM through the AWS CLI v2' {
+    It 'creates a user, a login profile, an access key and a group membership' {
+        $user = Aws @('iam', 'create-user', '--user-name', 'alice', '--path', '/staff/', '--tags', 'Key=team,Value=data')
+        $user.ExitCode | Should -Be 0
+        $user.Json.User.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/staff/alice"
+        $user.Json.User.UserId | Should -Match '^AIDA[A-Z0-9]{17}$'
+
+        (Aws @('iam', 'create-login-profile', '--user-name', 'alice', '--password', 'Correct-Horse-9', '--password-reset-required')).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
+        (Aws @('iam', 'get-login-profile', '--user-name', 'alice')).Json.LoginProfile.UserName | Should -Be 'alice'
+
+        $key = (Aws @('iam', 'create-access-key', '--user-name', 'alice')).Json.AccessKey
+        $key.AccessKeyId | Should -Match '^AKIA[A-Z0-9]{16}$'
+        $key.SecretAccessKey.Length | Should -Be 40
+        (Aws @('iam', 'list-access-keys', '--user-name', 'alice')).Json.AccessKeyMetadata.AccessKeyId | Should -Be $key.AccessKeyId
+
+        $asAlice = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $key.AccessKeyId -SecretAccessKey $key.SecretAccessKey -Arguments @('sts', 'get-caller-identity')
+        $asAlice.ExitCode | Should -Be 0
+        $asAlice.Json.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/staff/alice"
+
+        (Aws @('iam', 'create-group', '--group-name', 'analysts')).Json.Group.GroupId | Should -Match '^AGPA'
+        (Aws @('iam', 'add-user-to-group', '--user-name', 'alice', '--group-name', 'analysts')).ExitCode | Should -Be 0
+        (Aws @('iam', 'get-group', '--group-name', 'analysts')).Json.Users.UserName | Should -Be 'alice'
+        (Aws @('iam', 'list-groups-for-user', '--user-name', 'alice')).Json.Groups.GroupName | Should -Be 'analysts'
+        (Aws @('iam', 'list-users', '--path-prefix', '/staff/')).Json.Users.UserName | Should -Be 'alice'
+    }
+
+    It 'puts an inline policy and attaches a managed one' {
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+        (Aws @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects', '--policy-document', $document)).ExitCode | Should -Be 0
+        # The CLI decodes IAM's URL-encoded document back into JSON.
+        (Aws @('iam', 'get-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects')).Json.PolicyDocument.Statement[0].Action | Should -Be 's3:GetObject'
+        (Aws @('iam', 'attach-user-policy', '--user-name', 'alice', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')).ExitCode | Should -Be 0
+        (Aws @('iam', 'list-attached-user-policies', '--user-name', 'alice')).Json.AttachedPolicies.PolicyName | Should -Be 'ViewOnlyAccess'
+        (Aws @('iam', 'get-policy', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')).Json.Policy.AttachmentCount | Should -Be 1
+    }
+
+    It 'creates a virtual MFA device whose QR code is a PNG and enables another with TOTP codes from its seed' {
+        $png = Join-Path $workDir 'alice.png'
+        $qr = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice-qr', '--outfile', $png, '--bootstrap-method', 'QRCodePNG')
+        $qr.ExitCode | Should -Be 0
+        $bytes = [System.IO.File]::ReadAllBytes($png)
+        $bytes[0..7] | Should -Be @(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
+
+        $seedFile = Join-Path $workDir 'alice.seed'
+        $device = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice-phone', '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+        $serial = $device.Json.VirtualMFADevice.SerialNumber
+        $serial | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/alice-phone"
+        $seed = (Get-Content -Raw $seedFile).Trim()
+        $seed | Should -Match '^[A-Z2-7]{64}$'
+
+        $wrong = Aws @('iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', $serial, '--authentication-code1', '123456', '--authentication-code2', '654321')
+        $wrong.ExitCode | Should -Not -Be 0
+        $wrong.StdErr | Should -Match 'InvalidAuthenticationCode'
+
+        $codes = Get-ConsecutiveCodes $seed
+        (Aws @('iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', $serial, '--authentication-code1', $codes[0], '--authentication-code2', $codes[1])).ExitCode | Should -Be 0
+        (Aws @('iam', 'list-mfa-devices', '--user-name', 'alice')).Json.MFADevices.SerialNumber | Should -Be $serial
+        (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/alice-qr"
+    }
+
+    It 'reports the account summary and password policy' {
+        $summary = (Aws @('iam', 'get-account-summary')).Json.SummaryMap
+        $summary.Users | Should -BeGreaterOrEqual 2
+        $summary.UsersQuota | Should -Be 5000
+        $summary.MFADevicesInUse | Should -Be 1
+        $missing = Aws @('iam', 'get-account-password-policy')
+        $missing.StdErr | Should -Match 'NoSuchEntity'
+        (Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--require-symbols')).ExitCode | Should -Be 0
+        (Aws @('iam', 'get-account-password-policy')).Json.PasswordPolicy.MinimumPasswordLength | Should -Be 12
+        (Aws @('iam', 'delete-account-password-policy')).ExitCode | Should -Be 0
+    }
+}
+
+Describe 'IAM errors through the AWS CLI v2' {
+    It 'refuses a duplicate user name whatever its case with EntityAlreadyExists' {
+        $duplicate = Aws @('iam', 'create-user', '--user-name', 'ALICE')
+        $duplicate.ExitCode | Should -Not -Be 0
+        $duplicate.StdErr | Should -Match 'EntityAlreadyExists'
+    }
+
+    It 'refuses a policy without Resource with MalformedPolicyDocument' {
+        $bad = Aws @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'bad', '--policy-document', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}')
+        $bad.StdErr | Should -Match 'MalformedPolicyDocument'
+    }
+
+    It 'refuses a weak password with PasswordPolicyViolation and does not echo it' {
+        (Aws @('iam', 'create-user', '--user-name', 'bob')).ExitCode | Should -Be 0
+        $weak = Aws @('iam', 'create-login-profile', '--user-name', 'bob', '--password', 'weakling')
+        $weak.StdErr | Should -Match 'PasswordPolicyViolation'
+        $weak.StdErr | Should -Not -Match 'weakling'
+    }
+
+    It 'refuses a wrong secret with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId' {
+        $wrongSecret = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $endpoint.AccessKeyId -SecretAccessKey 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' -Arguments @('iam', 'list-users')
+        $wrongSecret.StdErr | Should -Match 'SignatureDoesNotMatch'
+        $unknown = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId 'AKIAAAAAAAAAAAAAAAAA' -SecretAccessKey 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' -Arguments @('sts', 'get-caller-identity')
+        $unknown.StdErr | Should -Match 'InvalidClientTokenId'
+    }
+
+    It 'refuses to delete a user who still has a login profile with DeleteConflict' {
+        (Aws @('iam', 'delete-user', '--user-name', 'alice')).StdErr | Should -Match 'DeleteConflict'
+    }
+
+    It 'assumes the seeded role and identifies as the assumed role' {
+        $assumed = (Aws @('sts', 'assume-role', '--role-arn', "arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole", '--role-session-name', 'cli')).Json
+        $assumed.Credentials.AccessKeyId | Should -Match '^ASIA'
+        $identity = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $assumed.Credentials.AccessKeyId -SecretAccessKey $assumed.Credentials.SecretAccessKey -SessionToken $assumed.Credentials.SessionToken -Arguments @('sts', 'get-caller-identity')
+        $identity.Json.Arn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/OrganizationAccountAccessRole/cli"
+    }
+}
