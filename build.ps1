@@ -26,7 +26,7 @@ param(
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    [string] $TestName
+    [string[]] $TestName
 )
 
 $ErrorActionPreference = 'Stop'

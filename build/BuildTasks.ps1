@@ -47,7 +47,7 @@ function New-BuildContext {
 }
 
 function Invoke-BuildTask {
-    param([string] $Name, $Context, [string] $TestName)
+    param([string] $Name, $Context, [string[]] $TestName)
     Write-Host "==> $Name" -ForegroundColor Cyan
     switch ($Name) {
         'build'  { Invoke-BuildModuleTask -Context $Context }
@@ -123,7 +123,7 @@ function Get-PesterModulePath {
 }
 
 function Invoke-PesterTask {
-    param($Context, [string] $TestName)
+    param($Context, [string[]] $TestName)
     if (-not (Test-Path $Context.ModuleManifest)) { throw "The module is not built; run './build.ps1 build' first." }
     $pester = Get-PesterModulePath -Context $Context
     $null = New-Item -ItemType Directory -Path $Context.TestResults -Force
@@ -133,7 +133,7 @@ function Invoke-PesterTask {
     $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner,
         '-PesterPath', $pester, '-ModuleManifest', $Context.ModuleManifest,
         '-TestPath', (Join-Path $Context.Root 'tests/pester'), '-SummaryPath', $summary)
-    if ($TestName) { $arguments += @('-TestName', $TestName) }
+    if ($TestName) { $arguments += @('-TestName', ($TestName -join '|')) }
     # A fresh pwsh: the tests see the built module exactly as a user would import it.
     Push-Location $Context.Root
     try { & dotnet @arguments | Out-Host } finally { Pop-Location }
@@ -143,7 +143,7 @@ function Invoke-PesterTask {
 }
 
 function Invoke-TestTask {
-    param($Context, [string] $TestName)
+    param($Context, [string[]] $TestName)
     Invoke-BuildModuleTask -Context $Context
     $suites = @()
     $suites += Invoke-UnitTestTask -Context $Context

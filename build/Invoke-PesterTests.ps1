@@ -17,7 +17,7 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
-if ($TestName) { $config.Filter.FullName = $TestName }
+if ($TestName) { $config.Filter.FullName = $TestName -split '\|' }
 
 $result = Invoke-Pester -Configuration $config
 @{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |

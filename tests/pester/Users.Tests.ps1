@@ -149,7 +149,7 @@ Describe 'New-OnboardUser' {
             "$good2,,,,true,,"
         ) | Set-Content -Path $csv -Encoding utf8
         $users = Import-Csv $csv | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
-        $users.UserName | Should -Be @($good1, $good2) -Because 'valid rows complete whatever fails around them'
+        ($users.UserName | Sort-Object) | Should -Be (@($good1, $good2) | Sort-Object) -Because 'valid rows complete whatever fails around them'
         $failures.Count | Should -Be 2
         ($failures.Exception.Message -join "`n") | Should -Match 'maybe'
         ($failures | Where-Object FullyQualifiedErrorId -like 'InvalidUserName,*').Exception.Message | Should -Match 'row 3'
