@@ -15,6 +15,7 @@
         'Connect-Onboard'
         'Disconnect-Onboard'
         'Get-OnboardSession'
+        'Import-OnboardCsv'
         'New-OnboardUser'
         'Remove-OnboardUser'
         'New-OnboardGroup'

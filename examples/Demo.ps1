@@ -3,8 +3,9 @@
     The onboarding walk-through, end to end, against a local IAM endpoint (no AWS account needed).
 .DESCRIPTION
     Run through `./build.ps1 demo`, which builds the module first. Creates a Developers group with a job-role
-    policy, onboards users with console and programmatic access, gives an Audit user an inline policy, enrols
-    the console users in virtual MFA, and writes the credentials file the console's "Download .csv" gives.
+    policy, plans and then runs the batch in examples/starters.csv (console and programmatic access, tags,
+    policies, memberships), gives an Audit user an inline policy, enrols the console users in virtual MFA, writes
+    the credentials file the console's "Download .csv" gives, and runs the batch again to show it converges.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -17,6 +18,7 @@ if (Test-Path $OutputDirectory) { Remove-Item $OutputDirectory -Recurse -Force }
 $null = New-Item -ItemType Directory -Path $OutputDirectory
 $qrFolder = Join-Path $OutputDirectory 'qr'
 $credentialsFile = Join-Path $OutputDirectory 'credentials.csv'
+$starters = Join-Path $PSScriptRoot 'starters.csv'
 
 function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
@@ -27,16 +29,15 @@ $session | Format-List AccountId, CallerArn, CredentialSource, ConsoleSignInUrl
 Show-Step 'A group with a job-role policy (best practice: grant through groups, not users)'
 New-OnboardGroup -GroupName Developers -Policy 'job-function/ViewOnlyAccess', 'AmazonS3ReadOnlyAccess' | Format-Table
 
-Show-Step 'Users with console access (reset at first sign-in) and an access key, added to the group'
-$people = @(
-    [pscustomobject]@{ 'User name' = 'ana.lima'; Tag = 'team=platform;cost-center=1001'; ConsoleAccess = 'yes'; PasswordResetRequired = 'yes'; ProgrammaticAccess = 'yes' }
-    [pscustomobject]@{ 'User name' = 'ben.okafor'; Tag = 'team=data'; ConsoleAccess = 'yes'; PasswordResetRequired = 'yes'; ProgrammaticAccess = 'no' }
-    [pscustomobject]@{ 'User name' = 'audit'; Tag = 'team=security'; ConsoleAccess = 'no'; PasswordResetRequired = 'no'; ProgrammaticAccess = 'yes' }
-)
-$users = $people | New-OnboardUser | Add-OnboardGroupMember -GroupName Developers
+Show-Step "The plan for $starters (-WhatIf: nothing is changed)"
+Import-OnboardCsv $starters | New-OnboardUser -WhatIf -InformationAction Continue
+
+Show-Step 'The run: users with tags, console access (reset at first sign-in), access keys, policies, groups'
+$users = @(Import-OnboardCsv $starters | New-OnboardUser -InformationAction Continue)
 $users | Format-Table
 
-Show-Step 'An inline policy for the Audit user, checked before it is sent'
+Show-Step 'An Audit user with an inline policy, checked before it is sent'
+$users += New-OnboardUser -UserName audit -ProgrammaticAccess -Tag @{ team = 'security' }
 $auditPolicy = @{
     Version   = '2012-10-17'
     Statement = @(@{ Sid = 'ReadCloudTrail'; Effect = 'Allow'; Action = @('cloudtrail:LookupEvents', 'cloudtrail:GetTrail*'); Resource = '*' })
@@ -44,11 +45,13 @@ $auditPolicy = @{
 Add-OnboardInlinePolicy -UserName audit -PolicyName AuditReadOnly -PolicyDocument $auditPolicy | Format-Table
 
 Show-Step 'Virtual MFA for every console user (unattended here; a person would scan the QR code)'
-$enrolled = $users | Where-Object ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCodePath $qrFolder
-$enrolled | Format-Table
+$users | Where-Object ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCodePath "$qrFolder/" | Format-Table
 
 Show-Step 'The credentials file (as the console''s Download .csv gives it)'
 $users | Export-OnboardCredential -Path $credentialsFile
+
+Show-Step 'The same batch again: it converges, nothing is duplicated'
+Import-OnboardCsv $starters | New-OnboardUser -InformationAction Continue | Format-Table UserName, Status, Notes
 
 Show-Step 'Done'
 Write-Host "Credentials (owner-only):   $credentialsFile"

@@ -347,7 +347,7 @@ public sealed class IamClient : IDisposable
             {
                 return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
             }
-            catch (IamNoSuchEntityException) when (consistencyRetry < _options.ReadAfterCreateRetries && kind != OperationKind.Delete && _recentlyCreated.AnyRecent(references))
+            catch (IamNoSuchEntityException missing) when (consistencyRetry < _options.ReadAfterCreateRetries && kind != OperationKind.Delete && _recentlyCreated.MayBeCatchingUp(references, missing.Message))
             {
                 var delay = TimeSpan.FromMilliseconds(500 * (1 << consistencyRetry));
                 Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,

@@ -113,6 +113,7 @@ public sealed class UserOnboarder
                 request.Path ?? "/", DateTime.UtcNow, request.PermissionsBoundary,
                 request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList());
             var plan = NewResult(request, planned, OnboardingOutcome.Planned);
+            plan.PlannedOutcome = OnboardingOutcome.Created;
             plan.Actions.Add(Describe.CreateUser(request));
             if (request.ConsoleAccess)
             {
@@ -132,6 +133,7 @@ public sealed class UserOnboarder
         }
 
         var result = await CompleteExistingUserAsync(request, prepared, existing, apply: false, ct).ConfigureAwait(false);
+        result.PlannedOutcome = result.Outcome;
         result.Outcome = OnboardingOutcome.Planned;
         result.Notes.Insert(0, $"user '{existing.UserName}' already exists");
         return result;

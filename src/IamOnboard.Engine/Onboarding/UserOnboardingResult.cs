@@ -33,6 +33,9 @@ public sealed class UserOnboardingResult
 
     public OnboardingOutcome Outcome { get; internal set; }
 
+    /// <summary>For a plan: what running it would do (Created, Completed or Unchanged).</summary>
+    public OnboardingOutcome? PlannedOutcome { get; internal set; }
+
     /// <summary>Each change made (or, for a plan, that would be made), in order, in plain words.</summary>
     public List<string> Actions { get; } = new();
 

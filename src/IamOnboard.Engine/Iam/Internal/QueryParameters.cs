@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace IamOnboard.Iam.Internal;
 
@@ -154,6 +155,17 @@ internal sealed class RecentlyCreatedEntities
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a NoSuchEntity may be IAM catching up: the entity it names (IAM's message names it) was created
+    /// moments ago. When the message names another referenced entity that is not recent (a group that really does
+    /// not exist, say), it is a real absence and is reported at once.
+    /// </summary>
+    public bool MayBeCatchingUp(IReadOnlyList<EntityRef?> references, string message)
+    {
+        var named = references.Where(r => r is not null && message.IndexOf(r.Name, StringComparison.OrdinalIgnoreCase) >= 0).ToList();
+        return named.Count == 0 ? AnyRecent(references) : AnyRecent(named);
     }
 
     public string DescribeRecent(IEnumerable<EntityRef?> references)

@@ -1,7 +1,9 @@
+using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using System.Threading.Tasks;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
@@ -15,6 +17,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
     private int _received;
     private UserOnboarder? _onboarder;
+    private readonly BatchProgress _progress = new("Onboarding IAM users");
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name", "Name")]
@@ -70,6 +73,14 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [AllowEmptyCollection]
     public string[] Group { get; set; } = System.Array.Empty<string>();
 
+    /// <summary>The data row number, when rows come from Import-OnboardCsv (used in every message about the row).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public int? Row { get; set; }
+
+    /// <summary>How many rows the batch has, when rows come from Import-OnboardCsv (for progress).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public int? BatchSize { get; set; }
+
     /// <summary>How many users to work on at once; output streams as each finishes.</summary>
     [Parameter]
     [ValidateRange(1, 32)]
@@ -93,9 +104,10 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             AdditionalAccessKey = AdditionalAccessKey.IsPresent,
             Policies = Policy.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList(),
             Groups = Group.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()).ToList(),
-            Row = PipelineRow.Current(this, _received),
+            Row = Row ?? PipelineRow.Current(this, _received),
         };
         var target = request.UserName;
+        _progress.RowStarted(request.Row, BatchSize);
 
         try
         {
@@ -103,6 +115,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         }
         catch (OnboardInputException invalid)
         {
+            _progress.RowFailed();
             WriteError(OnboardErrors.FromException(invalid, target));
             return;
         }
@@ -112,7 +125,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         {
             StartItem(async ct =>
             {
-                var plan = await onboarder.PlanAsync(request, ct).ConfigureAwait(false);
+                var plan = await TrackAsync(() => onboarder.PlanAsync(request, ct)).ConfigureAwait(false);
                 Dispatcher.Post(cmdlet =>
                 {
                     foreach (var note in plan.Notes)
@@ -120,7 +133,12 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                         cmdlet.WriteVerbose($"{request.Where}{note}");
                     }
 
-                    var actions = plan.Actions.Count == 0 ? "nothing to change" : string.Join("; ", plan.Actions);
+                    var actions = plan.PlannedOutcome switch
+                    {
+                        OnboardingOutcome.Created => string.Join("; ", plan.Actions),
+                        OnboardingOutcome.Completed => "complete the existing user: " + string.Join("; ", plan.Actions),
+                        _ => "already present with everything asked for; nothing to change",
+                    };
                     cmdlet.ShouldProcess($"IAM user '{request.UserName}'", $"{request.Where}{actions}");
                 });
             }, target);
@@ -129,12 +147,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
         if (!ShouldProcess($"IAM user '{request.UserName}'", "Create or complete IAM user"))
         {
+            _progress.RowEnded(OnboardingOutcome.Unchanged);
             return;
         }
 
         StartItem(async ct =>
         {
-            var result = await onboarder.OnboardAsync(request, ct).ConfigureAwait(false);
+            var result = await TrackAsync(() => onboarder.OnboardAsync(request, ct)).ConfigureAwait(false);
             foreach (var note in result.Notes)
             {
                 Dispatcher.WriteVerbose($"{request.Where}{request.UserName}: {note}");
@@ -142,6 +161,48 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
             Dispatcher.WriteObject(new OnboardUser(result));
         }, target);
+    }
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (!MyInvocation.ExpectingInput)
+        {
+            return;
+        }
+
+        WriteProgress(_progress.Finished());
+        var summary = _progress.Summary(IsWhatIf());
+        WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "IamOnboard.Summary" } });
+        WriteVerbose(summary.ToString());
+    }
+
+    /// <summary>Counts the row's outcome and reports progress; a failure is counted and passed on.</summary>
+    private async Task<UserOnboardingResult> TrackAsync(Func<Task<UserOnboardingResult>> row)
+    {
+        UserOnboardingResult result;
+        try
+        {
+            result = await row().ConfigureAwait(false);
+        }
+        catch
+        {
+            _progress.RowFailed();
+            ReportProgress();
+            throw;
+        }
+
+        _progress.RowEnded(result.PlannedOutcome ?? result.Outcome);
+        ReportProgress();
+        return result;
+    }
+
+    private void ReportProgress()
+    {
+        if (_progress.DueProgress() is { } record)
+        {
+            Dispatcher.WriteProgress(record);
+        }
     }
 
     private bool IsWhatIf() =>

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace IamOnboard.Input;
+
+/// <summary>One CSV record and the line it starts on.</summary>
+public sealed class CsvRecord
+{
+    public CsvRecord(int line, IReadOnlyList<string> fields)
+    {
+        Line = line;
+        Fields = fields;
+    }
+
+    /// <summary>The 1-based line of the file the record starts on.</summary>
+    public int Line { get; }
+
+    public IReadOnlyList<string> Fields { get; }
+
+    /// <summary>True for a line with nothing in it (skipped, as spreadsheets leave them at the end).</summary>
+    public bool IsBlank => Fields.Count == 0 || (Fields.Count == 1 && Fields[0].Length == 0) || AllEmpty();
+
+    private bool AllEmpty()
+    {
+        foreach (var field in Fields)
+        {
+            if (!string.IsNullOrWhiteSpace(field))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A CSV file that cannot be read as a whole (bad encoding, an unterminated quote).</summary>
+public sealed class CsvFormatException : Exception
+{
+    public CsvFormatException(string message, int line)
+        : base(message) => Line = line;
+
+    public CsvFormatException()
+    {
+    }
+
+    public CsvFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public CsvFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public int Line { get; }
+}
+
+/// <summary>
+/// Streams the records of an RFC 4180 CSV file: quoted fields, doubled quotes, line breaks inside quotes, CRLF or
+/// LF. The file must be UTF-8 (with or without a byte order mark); anything else is refused with the line it
+/// breaks on, rather than read as garbled names.
+/// </summary>
+public static class CsvRecordReader
+{
+    public static IEnumerable<CsvRecord> Read(string path, char delimiter = ',')
+    {
+        var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        using var reader = new StreamReader(stream, strictUtf8, detectEncodingFromByteOrderMarks: false);
+        foreach (var record in Read(reader, delimiter))
+        {
+            yield return record;
+        }
+    }
+
+    public static IEnumerable<CsvRecord> Read(TextReader reader, char delimiter = ',')
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var inQuotes = false;
+        var first = true;
+        while (true)
+        {
+            int next;
+            try
+            {
+                next = reader.Read();
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new CsvFormatException($"line {line}: the file is not UTF-8. Save it as UTF-8 (CSV UTF-8 in a spreadsheet) and try again.", line);
+            }
+
+            if (first)
+            {
+                first = false;
+                if (next == '\uFEFF')
+                {
+                    continue;
+                }
+            }
+
+            if (next == -1)
+            {
+                if (inQuotes)
+                {
+                    throw new CsvFormatException($"line {recordLine}: a quoted field is never closed.", recordLine);
+                }
+
+                if (field.Length > 0 || fields.Count > 0)
+                {
+                    fields.Add(field.ToString());
+                    yield return new CsvRecord(recordLine, fields);
+                }
+
+                yield break;
+            }
+
+            var c = (char)next;
+            if (inQuotes)
+            {
+                if (c == '"')
+                {
+                    if (reader.Peek() == '"')
+                    {
+                        reader.Read();
+                        field.Append('"');
+                    }
+                    else
+                    {
+                        inQuotes = false;
+                    }
+                }
+                else
+                {
+                    if (c == '\n')
+                    {
+                        line++;
+                    }
+
+                    field.Append(c);
+                }
+
+                continue;
+            }
+
+            if (c == '"' && field.Length == 0)
+            {
+                inQuotes = true;
+            }
+            else if (c == delimiter)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && reader.Peek() == '\n')
+            {
+                // The \n ends the record.
+            }
+            else if (c == '\n' || c == '\r')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                yield return new CsvRecord(recordLine, fields);
+                fields = new List<string>();
+                line++;
+                recordLine = line;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+    }
+}

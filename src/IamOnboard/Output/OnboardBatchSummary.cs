@@ -1,0 +1,47 @@
+using System;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// How a batch of rows ended, written to the information stream (tag <c>IamOnboard.Summary</c>) when
+/// New-OnboardUser finishes a pipeline, so runbooks can log it. Every row is counted exactly once.
+/// </summary>
+public sealed class OnboardBatchSummary
+{
+    internal OnboardBatchSummary(bool plan, int total, int created, int completed, int unchanged, int failed, int rejected, TimeSpan elapsed)
+    {
+        Plan = plan;
+        Total = total;
+        Created = created;
+        Completed = completed;
+        Unchanged = unchanged;
+        Failed = failed;
+        Rejected = rejected;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>True for a -WhatIf plan: the counts say what would happen.</summary>
+    public bool Plan { get; }
+
+    public int Total { get; }
+
+    public int Created { get; }
+
+    /// <summary>Users that existed and were given what they lacked.</summary>
+    public int Completed { get; }
+
+    /// <summary>Users that existed with everything asked for.</summary>
+    public int Unchanged { get; }
+
+    /// <summary>Rows that failed, each with its own error record.</summary>
+    public int Failed { get; }
+
+    /// <summary>Rows refused before reaching New-OnboardUser (by Import-OnboardCsv or parameter binding).</summary>
+    public int Rejected { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    public override string ToString() =>
+        $"{(Plan ? "Plan" : "Batch")}: {Total} rows: {Created} {(Plan ? "to create" : "created")}, {Completed} {(Plan ? "to complete" : "completed")}, " +
+        $"{Unchanged} unchanged, {Failed} failed, {Rejected} rejected ({Elapsed.TotalSeconds:0.0} s).";
+}
