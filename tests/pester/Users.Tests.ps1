@@ -152,7 +152,7 @@ Describe 'New-OnboardUser' {
         ($users.UserName | Sort-Object) | Should -Be (@($good1, $good2) | Sort-Object) -Because 'valid rows complete whatever fails around them'
         $failures.Count | Should -Be 2
         ($failures.Exception.Message -join "`n") | Should -Match 'maybe'
-        ($failures | Where-Object FullyQualifiedErrorId -like 'InvalidUserName,*').Exception.Message | Should -Match 'row 3'
+        ($failures | Where-Object FullyQualifiedErrorId -like 'InvalidUserName,*').Exception.Message | Should -Match 'bad name!'
         $row1 = $users | Where-Object UserName -eq $good1
         $row1.ConsoleAccess | Should -BeTrue
         $row1.AccessKeyId | Should -BeNullOrEmpty
@@ -180,9 +180,12 @@ Describe 'Export-OnboardCredential' {
         $lines = Get-Content $file
         $lines[0] | Should -Be 'User name,Password,Access key ID,Secret access key,Console login link'
         $lines.Count | Should -Be 3
+        $first = $users | Where-Object UserName -eq $names[0]
         $row = Import-Csv $file | Where-Object 'User name' -eq $names[0]
-        $row.Password | Should -Be (ConvertTo-PlainText $users[0].Password)
-        $row.'Secret access key' | Should -Be (ConvertTo-PlainText $users[0].SecretAccessKey)
+        $row.Password | Should -Be (ConvertTo-PlainText $first.Password)
+        $row.'Secret access key' | Should -Be (ConvertTo-PlainText $first.SecretAccessKey)
+        $row.'Access key ID' | Should -Be $first.AccessKeyId
+        $row.'Console login link' | Should -Be $first.ConsoleSignInUrl
         (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
 
         # The AWS CLI imports it as one profile per user.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -158,8 +159,23 @@ internal sealed class PipelineDispatcher : IDisposable
         Drain();
     }
 
+    /// <summary>
+    /// Waits (bounded) for work still running after a stop, so roll-backs of half-made items finish before the
+    /// command returns and a re-run cannot race them. Their output is dropped: the pipeline is gone.
+    /// </summary>
     public void Dispose()
     {
+        Task[] pending;
+        lock (_running)
+        {
+            pending = _running.Where(t => !t.IsCompleted).ToArray();
+        }
+
+        if (pending.Length > 0)
+        {
+            Task.WaitAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray(), TimeSpan.FromSeconds(60));
+        }
+
         _slots.Dispose();
         _writes.Dispose();
     }

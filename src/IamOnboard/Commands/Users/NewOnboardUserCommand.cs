@@ -104,7 +104,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             AdditionalAccessKey = AdditionalAccessKey.IsPresent,
             Policies = Policy.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList(),
             Groups = Group.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()).ToList(),
-            Row = Row ?? PipelineRow.Current(this, _received),
+            // Plain Import-Csv rows are numbered as they arrive (a row that failed parameter binding is not seen
+            // here); Import-OnboardCsv numbers them itself, exactly.
+            Row = Row ?? (MyInvocation.ExpectingInput ? _received : null),
         };
         var target = request.UserName;
         _progress.RowStarted(request.Row, BatchSize);

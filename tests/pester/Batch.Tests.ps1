@@ -1,0 +1,152 @@
+# Bulk onboarding from a starters CSV: whole-file checks, the -WhatIf plan, the run, re-runs and an interrupted run,
+# each verified by reading state back through the AWS CLI v2.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    function script:Get-UserNames { @((Aws @('iam', 'list-users')).Json.Users.UserName) }
+
+    $script:group = New-TestName 'group'
+    $null = New-OnboardGroup -GroupName $group -Policy 'job-function/ViewOnlyAccess'
+    $script:prefix = New-TestName 'b'
+    $script:existing = "$prefix-existing"
+    $null = Aws @('iam', 'create-user', '--user-name', $existing)
+
+    $script:valid = "$prefix-ana", "$prefix-ben", "$prefix-chen", $existing
+    $script:file = Join-Path $TestDrive 'starters.csv'
+    $bom = [char]0xFEFF
+    @(
+        "${bom}User name,Path,Tag,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess,Policy,Group"
+        "$prefix-ana,/engineering/,team=platform;cost-center=1001,yes,yes,yes,,$group"
+        "$prefix-ben,/engineering/,""team=data;note=starts in March"",yes,no,no,ReadOnlyAccess,$group"
+        "bad name!,/,,no,no,no,,"
+        "$prefix-long$('x' * 64),/,,no,no,no,,"
+        "$prefix-path,engineering,,no,no,no,,"
+        "$prefix-tag,/,aws:team=x,no,no,no,,"
+        "$prefix-bool,/,,maybe,no,no,,"
+        "$prefix-stray,/,,no,no,no,,,extra"
+        "$($prefix.ToUpperInvariant())-ANA,/,,no,no,no,,"
+        "$prefix-chen,/,,no,no,yes,,"
+        "$existing,/,team=legacy,no,no,yes,,$group"
+        ""
+    ) | Set-Content -Path $file -Encoding utf8NoBOM
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Import-OnboardCsv' {
+    It 'refuses every bad row with its row, line, field and value, and passes on only the valid ones' {
+        $rows = Import-OnboardCsv $file -ErrorVariable failures -ErrorAction SilentlyContinue
+        $rows.UserName | Should -Be $valid
+        $rows[0].Row | Should -Be 1
+        $rows[0].BatchSize | Should -Be 11
+        $failures | Should -HaveCount 7
+        $messages = $failures.Exception.Message
+        $messages | Where-Object { $_ -match "^row 3 \(line 4\): .*bad name!" } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match '^row 4 .*userName' } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match '^row 5 .*engineering' } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match '^row 6 .*aws:' } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match "^row 7 .*ConsoleAccess: 'maybe'" } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match '^row 8 .*9 fields' } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match '^row 9 .*repeats row 1' } | Should -Not -BeNullOrEmpty
+        ($failures | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Contain 'DuplicateUserName'
+        ($failures | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Contain 'InvalidYesNo'
+    }
+
+    It 'refuses a file that is not UTF-8, naming the line' {
+        $latin1 = Join-Path $TestDrive 'latin1.csv'
+        [IO.File]::WriteAllBytes($latin1, [Text.Encoding]::Latin1.GetBytes("User name,Path`nok-user,/`nJos$([char]0xE9),/`n"))
+        { Import-OnboardCsv $latin1 -ErrorAction Stop } | Should -Throw -ErrorId 'CsvUnreadable,IamOnboard.Commands.ImportOnboardCsvCommand' -ExpectedMessage '*line 3*UTF-8*'
+    }
+
+    It 'refuses an unknown column and a password column' {
+        $typo = Join-Path $TestDrive 'typo.csv'
+        "User name,Grup`nx,y`n" | Set-Content $typo
+        { Import-OnboardCsv $typo -ErrorAction Stop } | Should -Throw -ErrorId 'CsvColumnUnknown,IamOnboard.Commands.ImportOnboardCsvCommand' -ExpectedMessage "*'Grup'*"
+        $secret = Join-Path $TestDrive 'password.csv'
+        "User name,Password`nx,Secret123!`n" | Set-Content $secret
+        { Import-OnboardCsv $secret -ErrorAction Stop } | Should -Throw -ErrorId 'CsvPasswordColumn,IamOnboard.Commands.ImportOnboardCsvCommand'
+    }
+}
+
+Describe 'A batch from CSV' {
+    It 'plans with -WhatIf without changing anything' {
+        $before = Get-UserNames
+        $plan = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -WhatIf -InformationVariable information
+        $plan | Should -BeNullOrEmpty
+        Get-UserNames | Should -Be $before
+        $summary = ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary.Plan | Should -BeTrue
+        $summary.Created | Should -Be 3
+        $summary.Completed | Should -Be 1
+        $summary.Rejected | Should -Be 7
+        $summary.Total | Should -Be 11
+    }
+
+    It 'runs, ending every row exactly once, and a second run changes nothing' {
+        $users = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable information |
+            Enable-OnboardVirtualMfa -Unattended
+        $users | Should -HaveCount 4
+        $summary = ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary.Created | Should -Be 3
+        $summary.Completed | Should -Be 1
+        $summary.Failed | Should -Be 0
+        ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Rejected) | Should -Be $summary.Total
+
+        (Aws @('iam', 'get-user', '--user-name', "$prefix-ana")).Json.User.Path | Should -Be '/engineering/'
+        (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Contain $existing
+        (Aws @('iam', 'list-access-keys', '--user-name', $existing)).Json.AccessKeyMetadata | Should -HaveCount 1
+        (Aws @('iam', 'list-mfa-devices', '--user-name', "$prefix-ben")).Json.MFADevices | Should -HaveCount 1
+
+        $again = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable second |
+            Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -WarningAction SilentlyContinue
+        $again.Status | Sort-Object -Unique | Should -Be 'AlreadyEnabled'
+        $secondSummary = ($second | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $secondSummary.Unchanged | Should -Be 4
+        foreach ($name in "$prefix-ana", "$prefix-chen", $existing) {
+            (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | Should -HaveCount 1
+        }
+        (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Should -BeNullOrEmpty
+    }
+
+    It 'converges after a run stopped midway' {
+        $slow = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(150))
+        try {
+            $slowSession = Connect-TestEndpoint -Endpoint $slow
+            $null = New-OnboardGroup -GroupName team -Session $slowSession
+            $many = Join-Path $TestDrive 'many.csv'
+            @('User name,ConsoleAccess,ProgrammaticAccess,Group') + (1..24 | ForEach-Object { "stop-user-$_,yes,yes,team" }) | Set-Content $many
+
+            $shell = [powershell]::Create()
+            $null = $shell.AddScript({
+                    param($Module, $File, $Session)
+                    Import-Module $Module
+                    Import-OnboardCsv $File | New-OnboardUser -Session $Session | Enable-OnboardVirtualMfa -Unattended -Session $Session
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($many).AddArgument($slowSession)
+            $async = $shell.BeginInvoke()
+            Start-Sleep -Seconds 3
+            $shell.Stop()
+            $async.IsCompleted | Should -BeTrue
+            $shell.Dispose()
+
+            $done = Import-OnboardCsv $many | New-OnboardUser -Session $slowSession |
+                Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $slowSession -WarningAction SilentlyContinue
+            $done | Should -HaveCount 24
+            foreach ($n in 1..24) {
+                $name = "stop-user-$n"
+                $keys = (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata
+                $keys | Should -HaveCount 1 -Because "$name must have exactly one access key"
+                (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+            }
+            (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Should -BeNullOrEmpty
+        }
+        finally {
+            $slow | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
