@@ -71,10 +71,54 @@ public static class CsvRecordReader
         var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
         using var reader = new StreamReader(stream, strictUtf8, detectEncodingFromByteOrderMarks: false);
-        foreach (var record in Read(reader, delimiter))
+        using var records = Read(reader, delimiter).GetEnumerator();
+        while (true)
         {
-            yield return record;
+            try
+            {
+                if (!records.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (CsvFormatException notUtf8) when (notUtf8.Line == NotUtf8)
+            {
+                // The decoder reads ahead in blocks, so find the line itself for the message.
+                var line = FirstLineNotUtf8(path);
+                throw new CsvFormatException($"line {line}: the file is not UTF-8. Save it as UTF-8 (CSV UTF-8 in a spreadsheet) and try again.", line);
+            }
+
+            yield return records.Current;
         }
+    }
+
+    private const int NotUtf8 = -1;
+
+    private static int FirstLineNotUtf8(string path)
+    {
+        var strict = new UTF8Encoding(false, true);
+        var bytes = File.ReadAllBytes(path);
+        var line = 1;
+        var start = 0;
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            if (i == bytes.Length || bytes[i] == (byte)'\n')
+            {
+                try
+                {
+                    strict.GetString(bytes, start, i - start);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return line;
+                }
+
+                line++;
+                start = i + 1;
+            }
+        }
+
+        return 1;
     }
 
     public static IEnumerable<CsvRecord> Read(TextReader reader, char delimiter = ',')
@@ -94,7 +138,7 @@ public static class CsvRecordReader
             }
             catch (DecoderFallbackException)
             {
-                throw new CsvFormatException($"line {line}: the file is not UTF-8. Save it as UTF-8 (CSV UTF-8 in a spreadsheet) and try again.", line);
+                throw new CsvFormatException("The file is not UTF-8.", NotUtf8);
             }
 
             if (first)
