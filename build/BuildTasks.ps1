@@ -23,6 +23,10 @@ $script:ShippedFiles = @(
     'System.Threading.Tasks.Extensions.dll'
 )
 
+# Shipped beside the manifest; every other shipped DLL goes into dependencies/, which the module loads into its own
+# AssemblyLoadContext on PowerShell 7 (see src/IamOnboard/Infrastructure/DependencyIsolation.cs).
+$script:ModuleRootFiles = @('IamOnboard.dll')
+
 # Published by dependencies but deliberately not shipped: QRCoder's netstandard2.0 build references them only for
 # its System.Drawing renderers, which the module never uses (it renders PNG bytes and text itself).
 $script:PublishedNotShipped = @(
@@ -84,10 +88,12 @@ function Invoke-BuildModuleTask {
     }
 
     if (Test-Path $Context.ModuleDir) { Remove-Item $Context.ModuleDir -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $Context.ModuleDir -Force
+    $dependencies = Join-Path $Context.ModuleDir 'dependencies'
+    $null = New-Item -ItemType Directory -Path $dependencies -Force
     foreach ($file in $script:ShippedFiles) {
         $source = Join-Path $publishDir $file
-        if (Test-Path $source) { Copy-Item $source -Destination $Context.ModuleDir }
+        $destination = if ($file -in $script:ModuleRootFiles) { $Context.ModuleDir } else { $dependencies }
+        if (Test-Path $source) { Copy-Item $source -Destination $destination }
     }
     Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
