@@ -97,7 +97,15 @@ function Invoke-BuildModuleTask {
     }
     Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
+    Invoke-HelpCompileTask -Context $Context
     Write-Host "Built module: $($Context.ModuleDir)"
+}
+
+function Invoke-HelpCompileTask {
+    # A fresh pwsh imports the built module, so the help's parameter facts come from the cmdlets themselves.
+    param($Context)
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Build-Help.ps1'),
+        '-ModuleManifest', $Context.ModuleManifest, '-HelpSource', (Join-Path $Context.Root 'docs/help'), '-OutputDirectory', $Context.ModuleDir)
 }
 
 function Invoke-UnitTestTask {
