@@ -59,6 +59,8 @@ function Invoke-BuildTask {
         'unit'   { $null = Invoke-UnitTestTask -Context $Context }
         'pester' { $null = Invoke-PesterTask -Context $Context -TestName $TestName }
         'demo'   { Invoke-DemoTask -Context $Context }
+        'package' { Invoke-PackageTask -Context $Context }
+        'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
     }
 }
@@ -106,6 +108,32 @@ function Invoke-HelpCompileTask {
     param($Context)
     Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Build-Help.ps1'),
         '-ModuleManifest', $Context.ModuleManifest, '-HelpSource', (Join-Path $Context.Root 'docs/help'), '-OutputDirectory', $Context.ModuleDir)
+}
+
+function Invoke-PackageTask {
+    # The nupkg is what Install-PSResource/Save-PSResource take from a repository; the zip is the module folder as
+    # automation accounts import it (the manifest at the zip's root). Both are made from the built folder as is.
+    param($Context)
+    if (-not (Test-Path $Context.ModuleManifest)) { throw "The module is not built; run './build.ps1 build' first." }
+    $null = Test-ModuleManifest -Path $Context.ModuleManifest -ErrorAction Stop
+    $nupkg = Join-Path $Context.Out "IamOnboard.$($Context.Version).nupkg"
+    $zip = Join-Path $Context.Out "IamOnboard.$($Context.Version).zip"
+    Remove-Item $nupkg, $zip -ErrorAction SilentlyContinue
+    Compress-PSResource -Path $Context.ModuleDir -DestinationPath $Context.Out
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+    Compress-Archive -Path (Join-Path $Context.ModuleDir '*') -DestinationPath $zip
+    Write-Host "Packages: $nupkg, $zip"
+}
+
+function Invoke-NetFrameworkCheckTask {
+    # Compiles the cmdlets, the engine and the local endpoint against .NET Framework 4.7.2's reference assemblies
+    # (Directory.Build.props, IamOnboardNetFrameworkCheck): an API Windows PowerShell 5.1 lacks fails here, not there.
+    param($Context)
+    Invoke-Native dotnet @(
+        'build', (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.csproj'),
+        '-c', $Context.Configuration, '-p:IamOnboardNetFrameworkCheck=true', "-p:Version=$($Context.Version)", '--nologo', '-v', 'quiet'
+    )
+    Write-Host 'The module compiles for .NET Framework 4.7.2 (Windows PowerShell 5.1).'
 }
 
 function Invoke-UnitTestTask {
@@ -159,6 +187,8 @@ function Invoke-PesterTask {
 function Invoke-TestTask {
     param($Context, [string[]] $TestName)
     Invoke-BuildModuleTask -Context $Context
+    Invoke-NetFrameworkCheckTask -Context $Context
+    Invoke-PackageTask -Context $Context
     $suites = @()
     $suites += Invoke-UnitTestTask -Context $Context
     $suites += Invoke-PesterTask -Context $Context -TestName $TestName
