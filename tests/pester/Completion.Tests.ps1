@@ -76,16 +76,14 @@ Describe 'Completion of policies' {
 }
 
 Describe 'Completion of profiles' {
-    It 'lists the profiles of the shared credentials and config files' {
+    It 'lists the profiles of the shared credentials file named after the session started' {
+        # The SDK was already used above (Connect-Onboard); completion must still follow the variable.
         $credentials = Join-Path $TestDrive 'credentials'
-        $config = Join-Path $TestDrive 'config'
-        "[cmpl-onboarding]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n" | Set-Content $credentials
-        "[profile cmpl-sso-admin]`nregion = eu-west-1`n" | Set-Content $config
+        "[cmpl-onboarding]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n[cmpl-other]`naws_access_key_id = AKIAEXAMPLE2`naws_secret_access_key = not-a-secret`n" | Set-Content $credentials
         $env:AWS_SHARED_CREDENTIALS_FILE = $credentials
-        $env:AWS_CONFIG_FILE = $config
         $matches_ = Get-Completion 'Connect-Onboard -ProfileName cmpl-'
         $matches_ | Should -Contain 'cmpl-onboarding'
-        $matches_ | Should -Contain 'cmpl-sso-admin'
+        $matches_ | Should -Contain 'cmpl-other'
         Get-Completion 'New-OnboardUser -UserName x -ProfileName cmpl-o' | Should -Be @('cmpl-onboarding')
     }
 }
