@@ -84,7 +84,7 @@ Describe 'Completion of profiles' {
         $matches_ = Get-Completion 'Connect-Onboard -ProfileName cmpl-'
         $matches_ | Should -Contain 'cmpl-onboarding'
         $matches_ | Should -Contain 'cmpl-other'
-        Get-Completion 'New-OnboardUser -UserName x -ProfileName cmpl-o' | Should -Be @('cmpl-onboarding')
+        Get-Completion 'New-OnboardUser -UserName x -ProfileName cmpl-on' | Should -Be @('cmpl-onboarding')
     }
 }
 

@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:moduleDir = Split-Path $env:IAMONBOARD_MODULE
     $script:version = (Import-PowerShellDataFile $env:IAMONBOARD_MODULE).ModuleVersion
-    $script:outDir = Split-Path (Split-Path (Split-Path $moduleDir))
+    $script:outDir = Split-Path (Split-Path $moduleDir)
     $script:nupkg = Join-Path $outDir "IamOnboard.$version.nupkg"
     $script:zip = Join-Path $outDir "IamOnboard.$version.zip"
     $script:repositoryName = 'IamOnboardPackageTest-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
