@@ -214,7 +214,7 @@ function Write-MamlCommand {
         $Writer.WriteStartElement('command', 'syntaxItem', $script:Command)
         $Writer.WriteElementString('maml', 'name', $script:Maml, $Command.Name)
         $inSet = $set.Parameters | Where-Object { $_.Name -notin $script:CommonParameters } |
-            Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -not $_.IsMandatory }
+            Sort-Object -Stable { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -not $_.IsMandatory }
         foreach ($parameter in $inSet) {
             $facts = Get-ParameterFacts -Parameter $Command.Parameters[$parameter.Name] -ParameterSetName $set.Name
             Write-MamlParameter -Writer $Writer -Name $parameter.Name -Facts $facts -Text $text[$parameter.Name]
