@@ -33,7 +33,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'IAM', 'Onboarding', 'MFA', 'Identity', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
-            ReleaseNotes = 'Initial release: local IAM endpoint, IAM client on AWSSDK.Core, onboarding cmdlets and virtual MFA enrolment.'
+            ReleaseNotes = 'Initial release: local IAM endpoint, IAM client on AWSSDK.Core, onboarding cmdlets and virtual MFA enrolment. Full help (Get-Help <cmdlet> -Full, about_IamOnboard), tab completion of groups, policies, profiles and regions, and dependencies isolated in their own load context so the module lives beside AWS.Tools.'
         }
     }
 }

@@ -7,10 +7,13 @@
         dotnet tool restore && dotnet pwsh ./build.ps1 test
 .PARAMETER Task
     build    Publish the module into out/IamOnboard/<version>/ (an Import-Module-able folder).
-    test     build, then xunit, then Pester in a fresh pwsh against the built module; prints "N passed, N failed".
+    test     build, netfx, package, then xunit, then Pester in a fresh pwsh against the built module; prints "N passed, N failed".
     unit     xunit only.
     pester   Pester only (against the built module; run build first).
     demo     build, start a local IAM endpoint and run the onboarding walk-through end to end.
+    package  Pack the built module into out/IamOnboard.<version>.nupkg (for Install-PSResource/Save-PSResource from a
+             repository) and out/IamOnboard.<version>.zip (the module folder, for automation accounts). Run build first.
+    netfx    Compile the libraries against .NET Framework 4.7.2 too, so an API Windows PowerShell 5.1 lacks fails the build.
     clean    Remove out/ and the bin/obj folders.
 .PARAMETER Configuration
     Release (default) or Debug.
@@ -20,7 +23,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean')]
+    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'package', 'netfx')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Release', 'Debug')]

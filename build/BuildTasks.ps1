@@ -23,6 +23,10 @@ $script:ShippedFiles = @(
     'System.Threading.Tasks.Extensions.dll'
 )
 
+# Shipped beside the manifest; every other shipped DLL goes into dependencies/, which the module loads into its own
+# AssemblyLoadContext on PowerShell 7 (see src/IamOnboard/Infrastructure/DependencyIsolation.cs).
+$script:ModuleRootFiles = @('IamOnboard.dll')
+
 # Published by dependencies but deliberately not shipped: QRCoder's netstandard2.0 build references them only for
 # its System.Drawing renderers, which the module never uses (it renders PNG bytes and text itself).
 $script:PublishedNotShipped = @(
@@ -55,6 +59,8 @@ function Invoke-BuildTask {
         'unit'   { $null = Invoke-UnitTestTask -Context $Context }
         'pester' { $null = Invoke-PesterTask -Context $Context -TestName $TestName }
         'demo'   { Invoke-DemoTask -Context $Context }
+        'package' { Invoke-PackageTask -Context $Context }
+        'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
     }
 }
@@ -84,14 +90,50 @@ function Invoke-BuildModuleTask {
     }
 
     if (Test-Path $Context.ModuleDir) { Remove-Item $Context.ModuleDir -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $Context.ModuleDir -Force
+    $dependencies = Join-Path $Context.ModuleDir 'dependencies'
+    $null = New-Item -ItemType Directory -Path $dependencies -Force
     foreach ($file in $script:ShippedFiles) {
         $source = Join-Path $publishDir $file
-        if (Test-Path $source) { Copy-Item $source -Destination $Context.ModuleDir }
+        $destination = if ($file -in $script:ModuleRootFiles) { $Context.ModuleDir } else { $dependencies }
+        if (Test-Path $source) { Copy-Item $source -Destination $destination }
     }
     Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
+    Invoke-HelpCompileTask -Context $Context
     Write-Host "Built module: $($Context.ModuleDir)"
+}
+
+function Invoke-HelpCompileTask {
+    # A fresh pwsh imports the built module, so the help's parameter facts come from the cmdlets themselves.
+    param($Context)
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Build-Help.ps1'),
+        '-ModuleManifest', $Context.ModuleManifest, '-HelpSource', (Join-Path $Context.Root 'docs/help'), '-OutputDirectory', $Context.ModuleDir)
+}
+
+function Invoke-PackageTask {
+    # The nupkg is what Install-PSResource/Save-PSResource take from a repository; the zip is the module folder as
+    # automation accounts import it (the manifest at the zip's root). Both are made from the built folder as is.
+    param($Context)
+    if (-not (Test-Path $Context.ModuleManifest)) { throw "The module is not built; run './build.ps1 build' first." }
+    $null = Test-ModuleManifest -Path $Context.ModuleManifest -ErrorAction Stop
+    $nupkg = Join-Path $Context.Out "IamOnboard.$($Context.Version).nupkg"
+    $zip = Join-Path $Context.Out "IamOnboard.$($Context.Version).zip"
+    Remove-Item $nupkg, $zip -ErrorAction SilentlyContinue
+    Compress-PSResource -Path $Context.ModuleDir -DestinationPath $Context.Out
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+    Compress-Archive -Path (Join-Path $Context.ModuleDir '*') -DestinationPath $zip
+    Write-Host "Packages: $nupkg, $zip"
+}
+
+function Invoke-NetFrameworkCheckTask {
+    # Compiles the cmdlets, the engine and the local endpoint against .NET Framework 4.7.2's reference assemblies
+    # (Directory.Build.props, IamOnboardNetFrameworkCheck): an API Windows PowerShell 5.1 lacks fails here, not there.
+    param($Context)
+    Invoke-Native dotnet @(
+        'build', (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.csproj'),
+        '-c', $Context.Configuration, '-p:IamOnboardNetFrameworkCheck=true', "-p:Version=$($Context.Version)", '--nologo', '-v', 'quiet'
+    )
+    Write-Host 'The module compiles for .NET Framework 4.7.2 (Windows PowerShell 5.1).'
 }
 
 function Invoke-UnitTestTask {
@@ -145,6 +187,8 @@ function Invoke-PesterTask {
 function Invoke-TestTask {
     param($Context, [string[]] $TestName)
     Invoke-BuildModuleTask -Context $Context
+    Invoke-NetFrameworkCheckTask -Context $Context
+    Invoke-PackageTask -Context $Context
     $suites = @()
     $suites += Invoke-UnitTestTask -Context $Context
     $suites += Invoke-PesterTask -Context $Context -TestName $TestName

@@ -9,9 +9,8 @@ BeforeAll {
     $script:endpoint = Start-OnboardLocalIam
     function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
     function script:Get-ConsecutiveCodes([string] $Base32) {
-        $key = [IamOnboard.Mfa.Totp]::KeyFromBase32($Base32)
         $now = [DateTimeOffset]::UtcNow
-        @([IamOnboard.Mfa.Totp]::ComputeCode($key, $now - [IamOnboard.Mfa.Totp]::StepLength), [IamOnboard.Mfa.Totp]::ComputeCode($key, $now))
+        @((Get-TestTotpCode -Base32Seed $Base32 -At $now.AddSeconds(-30)), (Get-TestTotpCode -Base32Seed $Base32 -At $now))
     }
 }
 

@@ -38,8 +38,7 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
     }
 
     function script:Get-Code([string] $Seed, [int] $StepOffset = 0) {
-        $key = [IamOnboard.Mfa.Totp]::KeyFromBase32($Seed)
-        [IamOnboard.Mfa.Totp]::ComputeCode($key, [DateTimeOffset]::UtcNow.AddSeconds(30 * $StepOffset))
+        Get-TestTotpCode -Base32Seed $Seed -At ([DateTimeOffset]::UtcNow.AddSeconds(30 * $StepOffset))
     }
 }
 

@@ -89,4 +89,35 @@ function New-ChildPwshStartInfo {
     $start
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo
+function Get-TestTotpCode {
+    <#
+    .SYNOPSIS
+        The 6-digit RFC 6238 code (SHA-1, 30-second steps) an authenticator app shows for a base32 seed.
+    .DESCRIPTION
+        Written here rather than borrowed from the engine: the engine's types live in the module's private
+        AssemblyLoadContext, where PowerShell's type literals cannot see them, and an independent
+        implementation is a better check of the module's codes anyway.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Base32Seed,
+        [DateTimeOffset] $At = [DateTimeOffset]::UtcNow
+    )
+    $alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+    $bits = [System.Text.StringBuilder]::new()
+    foreach ($char in ($Base32Seed.ToUpperInvariant() -replace '[\s=-]', '').ToCharArray()) {
+        $null = $bits.Append([Convert]::ToString($alphabet.IndexOf($char), 2).PadLeft(5, '0'))
+    }
+    $key = [byte[]]::new([Math]::Floor($bits.Length / 8))
+    for ($i = 0; $i -lt $key.Length; $i++) { $key[$i] = [Convert]::ToByte($bits.ToString($i * 8, 8), 2) }
+
+    $step = [long][Math]::Floor($At.ToUnixTimeSeconds() / 30)
+    $counter = [BitConverter]::GetBytes($step)
+    if ([BitConverter]::IsLittleEndian) { [Array]::Reverse($counter) }
+    $hmac = [System.Security.Cryptography.HMACSHA1]::new($key)
+    try { $hash = $hmac.ComputeHash($counter) } finally { $hmac.Dispose() }
+    $offset = $hash[19] -band 0x0F
+    $binary = (([int]($hash[$offset] -band 0x7F)) -shl 24) -bor ([int]$hash[$offset + 1] -shl 16) -bor ([int]$hash[$offset + 2] -shl 8) -bor [int]$hash[$offset + 3]
+    ($binary % 1000000).ToString('000000')
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-TestTotpCode

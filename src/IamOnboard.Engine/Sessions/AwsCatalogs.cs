@@ -14,7 +14,9 @@ public static class AwsCatalogs
     {
         try
         {
-            return new CredentialProfileStoreChain().ListProfiles()
+            // The files are named again on every call: the SDK remembers the locations it saw first, and tab
+            // completion must follow AWS_SHARED_CREDENTIALS_FILE when the user points it elsewhere mid-session.
+            return new CredentialProfileStoreChain(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE")).ListProfiles()
                 .Select(profile => profile.Name)
                 .Distinct(StringComparer.Ordinal)
                 .OrderBy(name => name, StringComparer.OrdinalIgnoreCase)

@@ -1,0 +1,102 @@
+# Tab completion through PowerShell's own TabExpansion2, as a person at the prompt gets it: groups and policies from
+# a local endpoint, profiles from temporary shared files, regions from the SDK.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:savedEnvironment = @{}
+    foreach ($name in 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE') { $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
+
+    $null = Connect-Onboard -Local
+    $script:endpoint = Get-OnboardLocalIam | Select-Object -First 1
+    $script:groupPrefix = New-TestName -Prefix 'cmpl'
+    $null = New-OnboardGroup -GroupName "$groupPrefix-Developers"
+    $null = New-OnboardGroup -GroupName "$groupPrefix-Operators"
+    $script:customerPolicy = New-TestName -Prefix 'custpol'
+    $policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
+    $created = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'create-policy', '--policy-name', $customerPolicy, '--policy-document', $policy)
+    if ($created.ExitCode -ne 0) { throw "create-policy failed: $($created.StdErr)" }
+
+    function script:Get-Completion([string] $InputScript) {
+        @((TabExpansion2 -inputScript $InputScript -cursorColumn $InputScript.Length).CompletionMatches | ForEach-Object CompletionText)
+    }
+}
+
+AfterAll {
+    foreach ($name in $savedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
+    Disconnect-Onboard
+    Stop-OnboardLocalIam -All -Confirm:$false
+}
+
+Describe 'Completion attributes' {
+    It 'are on every parameter that names a group, policy, profile or region' {
+        # New-OnboardGroup -GroupName names a group that does not exist yet: nothing to complete.
+        $expected = @{ Group = 'GroupNameCompleter'; GroupName = 'GroupNameCompleter'; Policy = 'PolicyCompleter'; ProfileName = 'ProfileNameCompleter'; Region = 'RegionCompleter' }
+        $missing = foreach ($command in Get-Command -Module IamOnboard -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values | Where-Object { $expected.ContainsKey($_.Name) }) {
+                if ($command.Name -eq 'New-OnboardGroup' -and $parameter.Name -eq 'GroupName') { continue }
+                $completer = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }
+                if ($completer.Type.Name -ne $expected[$parameter.Name]) { "$($command.Name) -$($parameter.Name)" }
+            }
+        }
+        $missing | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Completion of group names' {
+    It 'completes <Line> from the account''s groups' -ForEach @(
+        @{ Line = 'Add-OnboardGroupMember -GroupName {0}-Dev' }
+        @{ Line = 'New-OnboardUser -UserName someone -Group {0}-Dev' }
+        @{ Line = 'Add-OnboardInlinePolicy -GroupName {0}-Dev' }
+    ) {
+        $matches_ = Get-Completion ($Line -f $groupPrefix)
+        $matches_ | Should -Be @("$groupPrefix-Developers")
+    }
+
+    It 'offers every group for an empty word' {
+        $matches_ = Get-Completion 'Add-OnboardGroupMember -GroupName '
+        $matches_ | Should -Contain "$groupPrefix-Developers"
+        $matches_ | Should -Contain "$groupPrefix-Operators"
+    }
+}
+
+Describe 'Completion of policies' {
+    It 'completes AWS managed policies by name' {
+        Get-Completion 'New-OnboardUser -Policy ReadO' | Should -Contain 'ReadOnlyAccess'
+    }
+
+    It 'completes job-function policies by their path' {
+        $matches_ = Get-Completion 'New-OnboardGroup -GroupName x -Policy job-function/View'
+        $matches_ | Should -Contain 'job-function/ViewOnlyAccess'
+        $matches_ | Where-Object { $_ -notlike 'job-function/View*' } | Should -BeNullOrEmpty
+    }
+
+    It 'completes the account''s customer managed policies' {
+        Get-Completion "New-OnboardUser -Policy $($customerPolicy.Substring(0, 10))" | Should -Contain $customerPolicy
+    }
+}
+
+Describe 'Completion of profiles' {
+    It 'lists the profiles of the shared credentials file named after the session started' {
+        # The SDK was already used above (Connect-Onboard); completion must still follow the variable.
+        $credentials = Join-Path $TestDrive 'credentials'
+        "[cmpl-onboarding]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n[cmpl-other]`naws_access_key_id = AKIAEXAMPLE2`naws_secret_access_key = not-a-secret`n" | Set-Content $credentials
+        $env:AWS_SHARED_CREDENTIALS_FILE = $credentials
+        $matches_ = Get-Completion 'Connect-Onboard -ProfileName cmpl-'
+        $matches_ | Should -Contain 'cmpl-onboarding'
+        $matches_ | Should -Contain 'cmpl-other'
+        Get-Completion 'New-OnboardUser -UserName x -ProfileName cmpl-on' | Should -Be @('cmpl-onboarding')
+    }
+}
+
+Describe 'Completion of regions' {
+    It 'completes <Line> with <Expected>' -ForEach @(
+        @{ Line = 'New-OnboardUser -UserName x -Region eu-central'; Expected = 'eu-central-1' }
+        @{ Line = 'Connect-Onboard -Region us-gov-w'; Expected = 'us-gov-west-1' }
+        @{ Line = 'Remove-OnboardUser -UserName x -Region cn-north'; Expected = 'cn-north-1' }
+    ) {
+        $matches_ = Get-Completion $Line
+        $matches_ | Should -Contain $Expected
+        $prefix = ($Line -split ' ')[-1]
+        $matches_ | Where-Object { $_ -notlike "$prefix*" } | Should -BeNullOrEmpty
+    }
+}
