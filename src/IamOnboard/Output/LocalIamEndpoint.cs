@@ -1,6 +1,7 @@
 using System;
 using System.Security;
 using IamOnboard.LocalIam;
+using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
 
@@ -14,9 +15,9 @@ public sealed class LocalIamEndpoint
         Port = server.Port;
         AccountId = server.AccountId;
         AccessKeyId = server.AdminAccessKeyId;
-        SecretAccessKey = ToSecureString(server.AdminSecretAccessKey);
+        SecretAccessKey = SecretText.Protect(server.AdminSecretAccessKey);
         RootAccessKeyId = server.RootAccessKeyId;
-        RootSecretAccessKey = ToSecureString(server.RootSecretAccessKey);
+        RootSecretAccessKey = SecretText.Protect(server.RootSecretAccessKey);
         StatePath = statePath;
         StartTime = startTime;
     }
@@ -46,16 +47,4 @@ public sealed class LocalIamEndpoint
     internal LocalIamServer Server { get; }
 
     public override string ToString() => Url;
-
-    private static SecureString ToSecureString(string text)
-    {
-        var secure = new SecureString();
-        foreach (char c in text)
-        {
-            secure.AppendChar(c);
-        }
-
-        secure.MakeReadOnly();
-        return secure;
-    }
 }

@@ -14,10 +14,14 @@ internal static class LocalIamEndpoints
 {
     private static readonly ConditionalWeakTable<LocalIamServer, LocalIamEndpoint> Endpoints = new();
 
-    public static void Add(LocalIamEndpoint endpoint)
+    /// <summary>Starts a server and registers it with the current runspace (Start-OnboardLocalIam, Connect-Onboard -Local).</summary>
+    public static LocalIamEndpoint Start(LocalIamOptions options)
     {
+        var server = LocalIamServer.Start(options);
+        var endpoint = new LocalIamEndpoint(server, options.StatePath, System.DateTime.Now);
         Endpoints.Add(endpoint.Server, endpoint);
         LocalIamRegistry.Add(endpoint.Server);
+        return endpoint;
     }
 
     /// <summary>Endpoints of the current runspace, oldest first (servers started elsewhere, e.g. by Connect-Onboard -Local, get an object on first sight).</summary>

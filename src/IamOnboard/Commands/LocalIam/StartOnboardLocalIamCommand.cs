@@ -70,10 +70,10 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
             AccountId = AccountId,
         };
 
-        LocalIamServer server;
+        LocalIamEndpoint endpoint;
         try
         {
-            server = LocalIamServer.Start(options);
+            endpoint = LocalIamEndpoints.Start(options);
         }
         catch (Exception error) when (error is SocketException or IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -81,8 +81,6 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
             return;
         }
 
-        var endpoint = new LocalIamEndpoint(server, statePath, DateTime.Now);
-        LocalIamEndpoints.Add(endpoint);
         WriteVerbose("Local IAM endpoint listening on " + endpoint.Url + " for account " + endpoint.AccountId + ".");
         WriteObject(endpoint);
     }

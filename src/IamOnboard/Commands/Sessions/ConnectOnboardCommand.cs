@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Security;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.LocalIam;
-using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
@@ -107,12 +106,11 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 options.SecretKey = Credential.Password;
                 break;
             case ParameterSets.Local:
-                var server = LocalIamServer.Start(new LocalIamOptions());
-                LocalIamRegistry.Add(server);
-                WriteVerbose($"Started a local IAM endpoint at {server.Url} (account {server.AccountId}).");
-                options.EndpointUrl = server.Url.ToString();
-                options.AccessKey = server.AdminAccessKeyId;
-                options.SecretKey = SecretText.Protect(server.AdminSecretAccessKey);
+                var endpoint = LocalIamEndpoints.Start(new LocalIamOptions());
+                WriteVerbose($"Started a local IAM endpoint at {endpoint.Url} (account {endpoint.AccountId}); Get-OnboardLocalIam lists it.");
+                options.EndpointUrl = endpoint.Url;
+                options.AccessKey = endpoint.AccessKeyId;
+                options.SecretKey = endpoint.SecretAccessKey;
                 break;
         }
 
