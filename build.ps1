@@ -12,6 +12,8 @@
     pester   Pester only (against the built module; run build first).
     demo     build, start a local IAM endpoint and run the onboarding walk-through end to end.
     clean    Remove out/ and the bin/obj folders.
+    bench    build, then onboarding throughput against the AWS CLI and the AWS SDK for JavaScript on a local endpoint
+             (out/bench/results.md and results.json; about 10 minutes; not part of test).
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER TestName
@@ -20,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean')]
+    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'bench')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Release', 'Debug')]
