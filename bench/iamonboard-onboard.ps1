@@ -16,7 +16,10 @@ param(
     [int] $ThrottleLimit = 0,
     [string] $GroupName = 'bench-group',
     [ValidateSet('Group', 'AddGroupMember')] [string] $Pipeline = 'Group',
-    [switch] $WhatIf
+    [switch] $WhatIf,
+    # The bench starts every tool's timed work at the same point of the 30 s TOTP step: when the work is expected to
+    # take longer than what is left before the step's last 5 s, it waits for the next step first.
+    [double] $AlignSeconds = 0
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
@@ -27,6 +30,10 @@ $throttle = @{}
 if ($ThrottleLimit -gt 0) { $throttle.ThrottleLimit = $ThrottleLimit }
 $errors = $null
 $count = 0
+if ($AlignSeconds -gt 0) {
+    $inStep = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 % 30
+    if ($AlignSeconds -gt 25 - $inStep) { Start-Sleep -Milliseconds ([int]((30 - $inStep) * 1000) + 200) }
+}
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 if ($WhatIf) {
     # The What-if lines go to the host; the bench sends this process's output to a file.

@@ -48,7 +48,9 @@ function Get-BenchTargets {
     if ($Results.Contains('streaming') -and @($Results.streaming).Count -ge 2) {
         $small = $Results.streaming[0]; $big = $Results.streaming[-1]
         $growth = [Math]::Round($big.peakMemoryMB - $small.peakMemoryMB, 1)
-        Add-Target "Peak memory, $($big.rows)-row plan over a $($small.rows)-row plan" '< 150 MB' "$growth MB ($($big.peakMemoryMB) MB vs $($small.peakMemoryMB) MB)" ($growth -lt 150)
+        $partial = if ($big.finished) { '' } else { " - the large plan was stopped unfinished after $($big.planned) rows" }
+        Add-Target "Peak memory, $($big.rows)-row plan over a $($small.rows)-row plan" '< 150 MB' "$growth MB ($($big.peakMemoryMB) MB vs $($small.peakMemoryMB) MB)$partial" ($(if ($big.finished) { $growth -lt 150 } else { $null }))
+        Add-Target "Plan of $($big.rows) rows finishes" "within $($Results.parameters.streamSeconds) s" ("{0} of {1} rows in {2} s ({3} rows/s)" -f $big.planned, $big.rows, $big.wallSeconds, $big.rowsPerSecond) ([bool]$big.finished)
     }
     if ($Results.Contains('endpoint')) {
         $single = @($Results.endpoint)[0]
@@ -102,9 +104,10 @@ function Write-BenchReport {
     }
     if ($Results.Contains('streaming')) {
         $null = $md.AppendLine().AppendLine('## Streaming: a CSV through New-OnboardUser -WhatIf (endpoint without latency)').AppendLine()
-        $null = $md.AppendLine('| rows | wall time (s) | rows/s | peak memory (MB) | API calls per row |').AppendLine('| ---: | ---: | ---: | ---: | ---: |')
+        $null = $md.AppendLine('| rows | planned | wall time (s) | rows/s | peak memory (MB) | API calls per row |').AppendLine('| ---: | ---: | ---: | ---: | ---: | ---: |')
         foreach ($s in $Results.streaming) {
-            $null = $md.AppendLine(("| {0} | {1:0.0} | {2:0} | {3:0} | {4:0.00} ({5}) |" -f $s.rows, $s.wallSeconds, $s.rowsPerSecond, $s.peakMemoryMB, $s.callsPerRow, (($s.callsByAction.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')))
+            $planned = if ($s.finished) { "$($s.planned)" } else { "$($s.planned) (stopped after $($Results.parameters.streamSeconds) s)" }
+            $null = $md.AppendLine(("| {0} | {1} | {2:0.0} | {3:0} | {4:0} | {5:0.00} ({6}) |" -f $s.rows, $planned, $s.wallSeconds, $s.rowsPerSecond, $s.peakMemoryMB, $s.callsPerRow, (($s.callsByAction.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')))
         }
     }
     if ($Results.Contains('endpoint')) {
