@@ -182,7 +182,7 @@ function Invoke-BenchTask {
     Invoke-BuildModuleTask -Context $Context
     $js = Join-Path $Context.Root 'bench/js'
     $installed = Join-Path $js 'node_modules/.package-lock.json'
-    if (-not (Test-Path $installed) -or (Get-Item (Join-Path $js 'package-lock.json')).LastWriteTimeUtc -gt (Get-Item $installed).LastWriteTimeUtc) {
+    if (-not (Test-Path $installed) -or (Get-Item (Join-Path $js 'package-lock.json')).LastWriteTimeUtc -gt (Get-Item $installed -Force).LastWriteTimeUtc) {
         Push-Location $js
         try { Invoke-Native npm @('ci', '--no-audit', '--no-fund') } finally { Pop-Location }
     }
