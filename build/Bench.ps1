@@ -21,7 +21,7 @@ param(
     [int] $CliUsers = 5,
     [int] $StreamRows = 100000,
     # The large plan is stopped after this long and reported as unfinished, with what it had planned by then.
-    [double] $StreamSeconds = 240,
+    [double] $StreamSeconds = 200,
     [int] $SmallStreamRows = 1000,
     [int] $ImportRuns = 7,
     [double] $EndpointSeconds = 5,
@@ -95,6 +95,8 @@ function Invoke-Measured {
     $wall = if ($time -match 'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)') {
         [double]($Matches[1] ?? 0) * 3600 + [double]$Matches[2] * 60 + [double]$Matches[3]
     } else { $null }
+    $cpu = 0.0
+    foreach ($m in [regex]::Matches($time, '(?:User|System) time \(seconds\): ([\d.]+)')) { $cpu += [double]$m.Groups[1].Value }
     $jsonLine = Get-Content "$base.out" -Tail 50 | Where-Object { $_ -like '{*' } | Select-Object -Last 1
     [pscustomobject]@{
         ExitCode       = $process.ExitCode
@@ -102,6 +104,7 @@ function Invoke-Measured {
         Result         = if ($jsonLine) { $jsonLine | ConvertFrom-Json } else { $null }
         ProcessSeconds = $wall
         PeakMemoryMB   = [Math]::Round($rssKb / 1024, 1)
+        CpuSeconds     = $cpu
         StdErr         = (Get-Content "$base.err" -Raw -ErrorAction SilentlyContinue)
         Log            = $base
     }
@@ -232,6 +235,9 @@ if ('Onboarding' -notin $Skip) {
                 usersPerSecond = [Math]::Round($Users / $wall, 2)
                 callsPerUser = [Math]::Round((Get-Median ($runs.Calls)) / $Users, 3)
                 callsByAction = $runs[0].CallsByAction
+                # New-OnboardUser and Enable-OnboardVirtualMfa each run up to ThrottleLimit users at once.
+                maxInFlight = if ($tool -eq 'IamOnboard') { 2 * $t } else { $t }
+                meanInFlight = [Math]::Round((Get-Median ($runs.Calls)) * $LatencyMs / 1000 / $wall, 2)
                 peakMemoryMB = (Get-Median ($runs.PeakMemoryMB))
                 floorSeconds = Get-Floor $Users $t
             }
@@ -247,6 +253,7 @@ if ('Onboarding' -notin $Skip) {
         wallSeconds = [Math]::Round($run.WallSeconds, 3); wallSecondsAll = @([Math]::Round($run.WallSeconds, 3)); processSeconds = $run.ProcessSeconds
         usersPerSecond = [Math]::Round($Users / $run.WallSeconds, 2); callsPerUser = [Math]::Round($run.Calls / $Users, 3)
         callsByAction = $run.CallsByAction; peakMemoryMB = $run.PeakMemoryMB; floorSeconds = Get-Floor $Users $defaultThrottle
+        maxInFlight = 2 * $defaultThrottle + 1; meanInFlight = [Math]::Round($run.Calls * $LatencyMs / 1000 / $run.WallSeconds, 2)
     }
 }
 
@@ -260,6 +267,7 @@ if ('Cli' -notin $Skip) {
         wallSeconds = [Math]::Round($run.WallSeconds, 3); wallSecondsAll = @([Math]::Round($run.WallSeconds, 3)); processSeconds = $run.ProcessSeconds
         usersPerSecond = [Math]::Round($CliUsers / $run.WallSeconds, 3); callsPerUser = [Math]::Round($run.Calls / $CliUsers, 3)
         callsByAction = $run.CallsByAction; peakMemoryMB = $run.PeakMemoryMB; floorSeconds = Get-Floor $CliUsers 1
+        maxInFlight = 1; meanInFlight = [Math]::Round($run.Calls * $LatencyMs / 1000 / $run.WallSeconds, 2)
     }
 }
 
@@ -322,11 +330,15 @@ if ('Endpoint' -notin $Skip) {
     foreach ($inflight in 1, 4) {
         Write-Step "Local endpoint alone: signed GetUser for $EndpointSeconds s, one client, $inflight in flight"
         $endpoint = Start-BenchEndpoint -Latency 0
+        $self = [System.Diagnostics.Process]::GetCurrentProcess()
+        $serverCpuBefore = $self.TotalProcessorTime
         try {
             $run = Invoke-Measured -Command @('node', (Join-Path $root 'bench/js/getuser-loop.mjs'), '--endpoint', $endpoint.Url,
                 '--user', 'onboard-admin', '--seconds', $EndpointSeconds, '--inflight', $inflight) `
                 -Environment @{ AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId; AWS_SECRET_ACCESS_KEY = (Get-Secret $endpoint) }
             $stats = $endpoint.GetStatistics()
+            $self.Refresh()
+            $serverCpu = ($self.TotalProcessorTime - $serverCpuBefore).TotalSeconds
         }
         finally { Stop-OnboardLocalIam -Endpoint $endpoint }
         if ($run.ExitCode -ne 0 -or -not $run.Result) { throw "The GetUser loop failed: $($run.StdErr)" }
@@ -334,6 +346,9 @@ if ('Endpoint' -notin $Skip) {
             inflight = $inflight; requests = $run.Result.requests; seconds = [Math]::Round($run.Result.seconds, 2)
             requestsPerSecond = [Math]::Round($run.Result.requestsPerSecond, 0); countedByEndpoint = $stats.RequestsByAction['GetUser']
             authenticationFailures = $stats.AuthenticationFailures
+            # This process hosts the endpoint and is otherwise idle here; the client is a process of its own.
+            serverCpuMsPerRequest = [Math]::Round($serverCpu * 1000 / $stats.TotalRequests, 3)
+            clientCpuMsPerRequest = [Math]::Round($run.CpuSeconds * 1000 / $stats.TotalRequests, 3)
         }
         Write-Host ("         {0:0} GetUser/s" -f $run.Result.requestsPerSecond)
     }
