@@ -18,12 +18,12 @@ param(
     # At the default concurrency, IamOnboard and the SDK script run this often, in turn; the median is quoted.
     # The other concurrencies run once each.
     [int] $Repeat = 3,
-    [int] $CliUsers = 5,
+    [int] $CliUsers = 3,
     [int] $StreamRows = 100000,
     # The large plan is stopped after this long and reported as unfinished, with what it had planned by then.
     [double] $StreamSeconds = 200,
     [int] $SmallStreamRows = 1000,
-    [int] $ImportRuns = 7,
+    [int] $ImportRuns = 5,
     [double] $EndpointSeconds = 5,
     [ValidateSet('Onboarding', 'Cli', 'Import', 'Streaming', 'Endpoint')]
     [string[]] $Skip = @()
