@@ -62,6 +62,7 @@ function Invoke-BuildTask {
         'package' { Invoke-PackageTask -Context $Context }
         'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
+        'bench'  { Invoke-BenchTask -Context $Context }
     }
 }
 
@@ -217,4 +218,22 @@ function Invoke-CleanTask {
     if (Test-Path $Context.Out) { Remove-Item $Context.Out -Recurse -Force }
     Get-ChildItem -Path (Join-Path $Context.Root 'src'), (Join-Path $Context.Root 'tests') -Directory -Recurse -Include bin, obj |
         Remove-Item -Recurse -Force
+}
+
+function Invoke-BenchTask {
+    # Onboarding throughput against the AWS CLI and the AWS SDK for JavaScript on a local endpoint (build/Bench.ps1).
+    param($Context)
+    Invoke-BuildModuleTask -Context $Context
+    $js = Join-Path $Context.Root 'bench/js'
+    $installed = Join-Path $js 'node_modules/.package-lock.json'
+    if (-not (Test-Path $installed) -or (Get-Item (Join-Path $js 'package-lock.json')).LastWriteTimeUtc -gt (Get-Item $installed -Force).LastWriteTimeUtc) {
+        Push-Location $js
+        try { Invoke-Native npm @('ci', '--no-audit', '--no-fund') } finally { Pop-Location }
+    }
+    Push-Location $Context.Root
+    try {
+        & dotnet pwsh -NoProfile -File (Join-Path $Context.Root 'build/Bench.ps1') -ModuleManifest $Context.ModuleManifest -OutputDirectory (Join-Path $Context.Out 'bench')
+        if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
+    }
+    finally { Pop-Location }
 }

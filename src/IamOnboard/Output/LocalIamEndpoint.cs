@@ -46,5 +46,11 @@ public sealed class LocalIamEndpoint
 
     internal LocalIamServer Server { get; }
 
+    /// <summary>
+    /// What the endpoint has answered since it started: requests in total and per action, and those throttled,
+    /// failed, dropped or refused. A snapshot; call again for newer figures. For tests and benchmarks.
+    /// </summary>
+    public LocalIamStatistics GetStatistics() => Server.GetStatistics();
+
     public override string ToString() => Url;
 }

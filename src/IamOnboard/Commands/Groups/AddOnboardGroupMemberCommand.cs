@@ -34,6 +34,13 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
     public OnboardUser? InputObject { get; set; }
 
+    /// <summary>How many users to add at once; output streams as each finishes.</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    protected override int ConcurrentItems => ThrottleLimit;
+
     protected override void ProcessRecord()
     {
         var user = InputObject;
