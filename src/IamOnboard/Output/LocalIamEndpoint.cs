@@ -46,5 +46,8 @@ public sealed class LocalIamEndpoint
 
     internal LocalIamServer Server { get; }
 
+    /// <summary>What the endpoint has answered since it started: requests, throttled, failures injected, responses dropped.</summary>
+    public LocalIamStatistics GetStatistics() => Server.GetStatistics();
+
     public override string ToString() => Url;
 }
