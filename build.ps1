@@ -15,6 +15,8 @@
              repository) and out/IamOnboard.<version>.zip (the module folder, for automation accounts). Run build first.
     netfx    Compile the libraries against .NET Framework 4.7.2 too, so an API Windows PowerShell 5.1 lacks fails the build.
     clean    Remove out/ and the bin/obj folders.
+    soak     The fault matrix (throttling, failures + dropped responses, both) at 1,000 users; prints what was injected
+             and what was lost (must be nothing). Run build first; takes many minutes. Not part of test.
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER TestName
@@ -23,7 +25,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'package', 'netfx')]
+    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'package', 'netfx', 'soak')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Release', 'Debug')]

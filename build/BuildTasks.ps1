@@ -62,6 +62,7 @@ function Invoke-BuildTask {
         'package' { Invoke-PackageTask -Context $Context }
         'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
+        'soak'   { Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Invoke-Soak.ps1'), '-ModuleManifest', $Context.ModuleManifest) }
     }
 }
 
