@@ -171,7 +171,17 @@ public sealed class UserOnboarder
         var prepared = new Prepared();
         foreach (var reference in request.Policies)
         {
-            var arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            string arn;
+            try
+            {
+                arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            }
+            catch (OnboardInputException unknown) when (request.Where.Length > 0 && !unknown.Message.StartsWith(request.Where, StringComparison.Ordinal))
+            {
+                // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
+                var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
+                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, request.Where + message);
+            }
 
             if (!prepared.PolicyArns.Contains(arn, StringComparer.Ordinal))
             {
