@@ -17,17 +17,25 @@ BeforeAll {
         $s.TotalRequests - $s.Throttled - $s.MalformedRequests
     }
 
+    # The AWS CLI with one attempt per call (TestHelpers), retried here on the endpoint's injected ServiceFailure.
+    function script:Invoke-SteadyCli($Endpoint, [string[]] $Arguments) {
+        for ($attempt = 1; ; $attempt++) {
+            $result = Invoke-AwsCli -Endpoint $Endpoint -Arguments $Arguments
+            if ($result.ExitCode -eq 0 -or $result.StdErr -match 'NoSuchEntity' -or $attempt -ge 8) { return $result }
+        }
+    }
+
     # Reads every user back through the AWS CLI and returns what is wrong (empty when every user is complete). Two
     # calls per user and two for the account: the CLI starts a Python process per call, which is slow on a busy machine.
     # Without -HandedKeys/-UsersWithPassword it checks counts only (a killed run cannot say what it handed back).
     function script:Get-Incomplete($Endpoint, [string[]] $Names, [string[]] $HandedKeys, [string[]] $UsersWithPassword) {
         $problems = [System.Collections.Generic.List[string]]::new()
-        $assigned = @((Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices)
+        $assigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices | Where-Object { $_ })
         foreach ($name in $Names) {
-            $profile = Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)
+            $profile = Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)
             if ($profile.ExitCode -ne 0) { $problems.Add("$name has no console access (or does not exist)") }
             elseif ($null -ne $UsersWithPassword -and $UsersWithPassword -notcontains $name) { $problems.Add("$name has a password that was never handed back") }
-            $keys = @((Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata)
+            $keys = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | Where-Object { $_ })
             if ($keys.Count -ne 1) { $problems.Add("$name has $($keys.Count) access keys") }
             foreach ($key in $keys) {
                 if ($null -ne $HandedKeys -and $HandedKeys -notcontains $key.AccessKeyId) { $problems.Add("$name has key $($key.AccessKeyId) whose secret was never handed back") }
@@ -35,7 +43,7 @@ BeforeAll {
             $mfa = @($assigned | Where-Object { $_.User.UserName -eq $name })
             if ($mfa.Count -ne 1) { $problems.Add("$name has $($mfa.Count) MFA devices") }
         }
-        $unassigned = @((Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices)
+        $unassigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Where-Object { $_ })
         if ($unassigned.Count -gt 0) { $problems.Add("unassigned MFA devices: $($unassigned.SerialNumber -join ', ')") }
         , $problems.ToArray()
     }
