@@ -17,6 +17,8 @@
     clean    Remove out/ and the bin/obj folders.
     bench    build, then onboarding throughput against the AWS CLI and the AWS SDK for JavaScript on a local endpoint
              (out/bench/results.md and results.json; about 10 minutes; not part of test).
+    soak     The fault matrix (throttling, failures + dropped responses, both) at 1,000 users; prints what was injected
+             and what was lost (must be nothing). Run build first; takes many minutes. Not part of test.
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER TestName
@@ -25,7 +27,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'package', 'netfx', 'bench')]
+    [ValidateSet('build', 'test', 'unit', 'pester', 'demo', 'clean', 'package', 'netfx', 'bench', 'soak')]
     [string[]] $Task = @('build'),
 
     [ValidateSet('Release', 'Debug')]

@@ -63,6 +63,7 @@ function Invoke-BuildTask {
         'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
         'bench'  { Invoke-BenchTask -Context $Context }
+        'soak'   { Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Invoke-Soak.ps1'), '-ModuleManifest', $Context.ModuleManifest) }
     }
 }
 

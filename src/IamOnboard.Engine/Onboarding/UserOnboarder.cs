@@ -92,6 +92,26 @@ public sealed class UserOnboarder
             OnboardLog.Current.Verbose($"{request.Where}IAM user '{existing.UserName}' already exists; completing it.");
             return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
         }
+        catch (IamResponseLostException)
+        {
+            // The user may or may not exist now: look, and complete it when it does, else create it once more.
+            IamUser? found = null;
+            try
+            {
+                found = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException)
+            {
+            }
+
+            if (found is not null)
+            {
+                OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
+                return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
+            }
+
+            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
+        }
 
         OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{user.UserName}'.");
         return await CompleteNewUserAsync(request, prepared, user, ct).ConfigureAwait(false);
@@ -151,7 +171,18 @@ public sealed class UserOnboarder
         var prepared = new Prepared();
         foreach (var reference in request.Policies)
         {
-            var arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            string arn;
+            try
+            {
+                arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            }
+            catch (OnboardInputException unknown) when (request.Where.Length > 0 && !unknown.Message.StartsWith(request.Where, StringComparison.Ordinal))
+            {
+                // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
+                var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
+                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, request.Where + message);
+            }
+
             if (!prepared.PolicyArns.Contains(arn, StringComparer.Ordinal))
             {
                 prepared.PolicyArns.Add(arn);
@@ -393,7 +424,24 @@ public sealed class UserOnboarder
     {
         var policy = prepared.PasswordPolicy ?? PasswordPolicy.IamDefault;
         var password = request.Password is null ? PasswordGenerator.Generate(policy) : SecretText.Reveal(request.Password);
-        await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+        try
+        {
+            await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+        }
+        catch (IamResponseLostException)
+        {
+            // Only called when the user had no login profile, so one that exists now was made by this call, with
+            // this password: keep it (the password is handed back below). Else the request never arrived: send it again.
+            if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is null)
+            {
+                await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+            }
+        }
+
         result.ConsoleAccess = true;
         result.PasswordResetRequired = request.PasswordResetRequired;
         result.Password = request.Password ?? SecretText.Protect(password);

@@ -111,6 +111,18 @@ public sealed class VirtualMfaEnroller
         {
             created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
         }
+        catch (IamResponseLostException)
+        {
+            // The device may exist with a seed nobody received: delete an unassigned one of this name and create it again.
+            var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
+            foreach (var orphan in unassigned.Where(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase)))
+            {
+                OnboardLog.Current.Warning($"The response to CreateVirtualMFADevice for '{userName}' was lost; deleting {orphan.SerialNumber}, whose seed never arrived.");
+                await _session.Iam.DeleteVirtualMfaDeviceAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
+            }
+
+            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
+        }
         catch (IamEntityAlreadyExistsException)
         {
             var serial = await FindExistingDeviceAsync(userName, deviceName, ct).ConfigureAwait(false);
@@ -136,7 +148,19 @@ public sealed class VirtualMfaEnroller
     {
         try
         {
-            await _session.Iam.EnableMfaDeviceAsync(device.UserName, device.SerialNumber, code1, code2, ct).ConfigureAwait(false);
+            try
+            {
+                await _session.Iam.EnableMfaDeviceAsync(device.UserName, device.SerialNumber, code1, code2, ct).ConfigureAwait(false);
+            }
+            catch (IamResponseLostException)
+            {
+                if (!await IsEnabledAsync(device, ct).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                OnboardLog.Current.Verbose($"The response to EnableMFADevice for '{device.UserName}' was lost, but {device.SerialNumber} is enabled.");
+            }
         }
         catch (Exception)
         {
@@ -162,6 +186,19 @@ public sealed class VirtualMfaEnroller
         }
 
         return await EnableAsync(device, codes.Code1, codes.Code2, ct).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsEnabledAsync(PendingMfaDevice device, CancellationToken ct)
+    {
+        try
+        {
+            var devices = await _session.Iam.ListMfaDevicesAsync(device.UserName, ct).ConfigureAwait(false);
+            return devices.Any(d => string.Equals(d.SerialNumber, device.SerialNumber, StringComparison.Ordinal));
+        }
+        catch (IamServiceException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes a device this call created and could not enable, so its name is free again.</summary>

@@ -157,7 +157,7 @@ public sealed class HttpRobustnessTests : LocalIamTestBase
             "Content-Length: 33\r\n\r\nAction=ListUsers&Version=2010-05-08";
         byte[] valid = Encoding.ASCII.GetBytes(template);
         var requests = new List<byte[]>();
-        for (int i = 0; i < 2500; i++)
+        for (int i = 0; i < 10000; i++)
         {
             byte[] request;
             switch (i % 5)

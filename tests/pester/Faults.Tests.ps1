@@ -1,0 +1,161 @@
+# Batches against an endpoint that throttles, fails, drops responses, or whose client is killed midway: every valid
+# row ends fully onboarded (after at most one re-run), with no key or MFA device nobody holds the secret of.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    function script:New-StartersFile([string] $Prefix, [int] $Count) {
+        $path = Join-Path $TestDrive "$Prefix.csv"
+        @('User name,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess') +
+            (1..$Count | ForEach-Object { "$Prefix-$_,yes,yes,yes" }) | Set-Content -Path $path -Encoding utf8NoBOM
+        $path
+    }
+
+    function script:Get-Admitted($Endpoint) {
+        # Requests that passed the token bucket (everything read, less what was throttled or was not HTTP).
+        $s = $Endpoint.GetStatistics()
+        $s.TotalRequests - $s.Throttled - $s.MalformedRequests
+    }
+
+    # The AWS CLI with one attempt per call (TestHelpers), retried here on the endpoint's injected ServiceFailure.
+    function script:Invoke-SteadyCli($Endpoint, [string[]] $Arguments) {
+        for ($attempt = 1; ; $attempt++) {
+            $result = Invoke-AwsCli -Endpoint $Endpoint -Arguments $Arguments
+            if ($result.ExitCode -eq 0 -or $result.StdErr -match 'NoSuchEntity' -or $attempt -ge 8) { return $result }
+        }
+    }
+
+    # Reads every user back through the AWS CLI and returns what is wrong (empty when every user is complete). Two
+    # calls per user and two for the account: the CLI starts a Python process per call, which is slow on a busy machine.
+    # Without -HandedKeys/-UsersWithPassword it checks counts only (a killed run cannot say what it handed back).
+    function script:Get-Incomplete($Endpoint, [string[]] $Names, [string[]] $HandedKeys, [string[]] $UsersWithPassword) {
+        $problems = [System.Collections.Generic.List[string]]::new()
+        $assigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices | Where-Object { $_ })
+        foreach ($name in $Names) {
+            $profile = Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)
+            if ($profile.ExitCode -ne 0) { $problems.Add("$name has no console access (or does not exist)") }
+            elseif ($null -ne $UsersWithPassword -and $UsersWithPassword -notcontains $name) { $problems.Add("$name has a password that was never handed back") }
+            $keys = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | Where-Object { $_ })
+            if ($keys.Count -ne 1) { $problems.Add("$name has $($keys.Count) access keys") }
+            foreach ($key in $keys) {
+                if ($null -ne $HandedKeys -and $HandedKeys -notcontains $key.AccessKeyId) { $problems.Add("$name has key $($key.AccessKeyId) whose secret was never handed back") }
+            }
+            $mfa = @($assigned | Where-Object { $_.User.UserName -eq $name })
+            if ($mfa.Count -ne 1) { $problems.Add("$name has $($mfa.Count) MFA devices") }
+        }
+        $unassigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Where-Object { $_ })
+        if ($unassigned.Count -gt 0) { $problems.Add("unassigned MFA devices: $($unassigned.SerialNumber -join ', ')") }
+        , $problems.ToArray()
+    }
+}
+
+Describe 'A batch under a throttling storm' {
+    It 'onboards 30 users completely, in no more than 1.5x the time the token bucket imposes' {
+        $rate = 5; $burst = 10
+        $endpoint = Start-OnboardLocalIam -ThrottleRate $rate -ThrottleBurst $burst
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $file = New-StartersFile -Prefix 'storm' -Count 30
+            $admittedBefore = Get-Admitted $endpoint
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $mfa = Import-OnboardCsv $file | New-OnboardUser -Session $session -InformationVariable information |
+                Tee-Object -Variable users | Enable-OnboardVirtualMfa -Unattended -Session $session
+            $clock.Stop()
+            $stats = $endpoint.GetStatistics()
+            $calls = (Get-Admitted $endpoint) - $admittedBefore
+            $floor = [Math]::Max(0, ($calls - $burst) / $rate)
+            Write-Host ("storm: {0} calls admitted, {1} throttled; wall {2:0.0} s, bucket floor {3:0.0} s" -f $calls, $stats.Throttled, $clock.Elapsed.TotalSeconds, $floor)
+
+            $summary = ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+            $summary.Failed | Should -Be 0
+            $summary.Created | Should -Be 30
+            $mfa | Should -HaveCount 30
+            $stats.Throttled | Should -BeGreaterThan 0 -Because 'the storm must actually throttle'
+            $calls | Should -BeGreaterOrEqual (30 * 5)
+            $clock.Elapsed.TotalSeconds | Should -BeLessOrEqual (1.5 * $floor + 30)
+
+            $names = 1..30 | ForEach-Object { "storm-$_" }
+            $handed = @($users | Where-Object AccessKeyId | ForEach-Object AccessKeyId)
+            $withPassword = @($users | Where-Object Password | ForEach-Object UserName)
+            Get-Incomplete $endpoint $names $handed $withPassword | Should -BeNullOrEmpty
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
+
+Describe 'A batch against failures and dropped responses' {
+    It 'converges after at most one re-run: every row complete, no key or MFA device without its secret' {
+        $endpoint = Start-OnboardLocalIam -FailureRate 0.05 -DropResponseRate 0.05
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $file = New-StartersFile -Prefix 'fault' -Count 12
+            $null = Import-OnboardCsv $file | New-OnboardUser -Session $session -ErrorVariable firstErrors -ErrorAction SilentlyContinue |
+                Tee-Object -Variable first | Enable-OnboardVirtualMfa -Unattended -Session $session -ErrorVariable firstMfaErrors -ErrorAction SilentlyContinue
+            $null = Import-OnboardCsv $file | New-OnboardUser -Session $session -ErrorVariable secondErrors -ErrorAction SilentlyContinue |
+                Tee-Object -Variable second | Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -WarningAction SilentlyContinue -ErrorVariable secondMfaErrors -ErrorAction SilentlyContinue
+            $stats = $endpoint.GetStatistics()
+            Write-Host ("faults: {0} failures injected, {1} responses dropped; first run {2} errors, re-run {3} errors" -f $stats.FailuresInjected, $stats.ResponsesDropped,
+                (@($firstErrors) + @($firstMfaErrors)).Count, (@($secondErrors) + @($secondMfaErrors)).Count)
+            foreach ($e in @($firstErrors) + @($firstMfaErrors) + @($secondErrors) + @($secondMfaErrors)) { Write-Host "  $($e.FullyQualifiedErrorId): $($e.Exception.Message)" }
+
+            ($stats.FailuresInjected + $stats.ResponsesDropped) | Should -BeGreaterThan 0
+            (@($firstErrors) + @($firstMfaErrors) + @($secondErrors) + @($secondMfaErrors)).FullyQualifiedErrorId | Where-Object { $_ -like 'UnexpectedError*' } | Should -BeNullOrEmpty
+            $all = @($first) + @($second)
+            $names = 1..12 | ForEach-Object { "fault-$_" }
+            $handed = @($all | Where-Object AccessKeyId | ForEach-Object AccessKeyId)
+            $withPassword = @($all | Where-Object Password | ForEach-Object UserName)
+            Get-Incomplete $endpoint $names $handed $withPassword | Should -BeNullOrEmpty
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
+
+Describe 'A batch whose pwsh process is killed midway' {
+    It 'converges on a re-run: one key, one MFA device per user, no unassigned device' {
+        $endpoint = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(100))
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $file = New-StartersFile -Prefix 'killed' -Count 10
+            $script = 'Import-Module $env:IAMONBOARD_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
+                'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s | Enable-OnboardVirtualMfa -Unattended -Session $s | Out-Null'
+            $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $start.Environment['T_URL'] = $endpoint.Url
+            $start.Environment['T_KEY'] = $endpoint.AccessKeyId
+            $start.Environment['T_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+            $start.Environment['T_FILE'] = $file
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $child = [Diagnostics.Process]::Start($start)
+            try {
+                # Kill once some users have keys (and before the batch ends), whatever the machine's speed.
+                $deadline = [DateTime]::UtcNow.AddSeconds(120)
+                while ([DateTime]::UtcNow -lt $deadline -and -not $child.HasExited) {
+                    $byAction = $endpoint.GetStatistics().RequestsByAction
+                    if ($byAction.ContainsKey('EnableMFADevice') -and $byAction['EnableMFADevice'] -ge 2) { break }
+                    Start-Sleep -Milliseconds 100
+                }
+                $child.HasExited | Should -BeFalse -Because 'the batch must be killed midway'
+                $child.Kill($true)
+                $child.WaitForExit()
+            }
+            finally {
+                if (-not $child.HasExited) { $child.Kill($true) }
+                $child.Dispose()
+            }
+            $createdBeforeKill = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users | Where-Object UserName -like 'killed-*').Count
+            Write-Host "killed: $createdBeforeKill of 10 users existed when the child was killed"
+
+            $done = Import-OnboardCsv $file | New-OnboardUser -Session $session |
+                Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -WarningAction SilentlyContinue
+            $done | Should -HaveCount 10
+            Get-Incomplete $endpoint (1..10 | ForEach-Object { "killed-$_" }) | Should -BeNullOrEmpty
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
