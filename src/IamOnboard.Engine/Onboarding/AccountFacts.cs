@@ -106,9 +106,6 @@ internal sealed class AccountFacts
             }
         }
     }
-
-    /// <summary>Forgets the policy catalogue, e.g. after CreatePolicy.</summary>
-    public void ForgetPolicyCatalogue() => _policyCatalogue.Reset();
 }
 
 /// <summary>Runs an async read once and shares the result with every caller; a failed read is tried again next time.</summary>
@@ -153,13 +150,5 @@ internal sealed class SingleFlight<T>
 
         value = null!;
         return false;
-    }
-
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            _task = null;
-        }
     }
 }

@@ -91,13 +91,6 @@ public sealed class VirtualMfaEnroller
         }
     }
 
-    /// <summary>The serial number of a virtual device already enabled for the user with this name, if any.</summary>
-    public async Task<string?> FindEnabledDeviceAsync(string userName, string deviceName, CancellationToken ct)
-    {
-        var devices = await _session.Iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false);
-        return devices.Select(d => d.SerialNumber).FirstOrDefault(serial => serial.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
-    }
-
     /// <summary>
     /// Creates the device. When the name is taken by an unassigned device (an abandoned enrolment),
     /// <paramref name="replaceAbandoned"/> decides whether it is deleted and created again.
