@@ -171,6 +171,100 @@ Describe 'New-OnboardUser' {
     }
 }
 
+Describe 'Credentials that never reached anyone' {
+    # New-OnboardUser marks a user in IAM (tag iamonboard:handoff) before it makes a password or key, and removes the
+    # mark only once its output has been taken; a run whose output went nowhere leaves the mark for the next run.
+    BeforeAll {
+        function script:Get-HandOffMark([string] $Name) {
+            ((Aws @('iam', 'list-user-tags', '--user-name', $Name)).Json.Tags | Where-Object Key -eq 'iamonboard:handoff').Value
+        }
+        function script:Get-KeyIds([string] $Name) {
+            @((Aws @('iam', 'list-access-keys', '--user-name', $Name)).Json.AccessKeyMetadata | Where-Object { $_ } | ForEach-Object AccessKeyId)
+        }
+    }
+
+    It 'holds the mark while the output is on its way and removes it once the next command has taken it' {
+        $name = New-TestName
+        $during = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess | ForEach-Object { Get-HandOffMark $name }
+        $during | Should -Be 'password access-key'
+        Get-HandOffMark $name | Should -BeNullOrEmpty
+
+        $user = New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess -Tag @{ team = 'a' }
+        $user.Tags.Keys | Should -Be @('team') -Because 'the mark is bookkeeping, not one of the user''s tags'
+        Get-HandOffMark $user.UserName | Should -BeNullOrEmpty
+    }
+
+    It 'replaces, on the next run, the password and key of a user whose output never reached anyone' {
+        $name = New-TestName
+        { New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess | ForEach-Object { throw 'the output went nowhere' } } | Should -Throw '*went nowhere*'
+        Get-HandOffMark $name | Should -Be 'password access-key'
+        $lost = @(Get-KeyIds $name)
+        $lost | Should -HaveCount 1
+
+        # -WhatIf messages go to the host: a transcript catches them.
+        $transcript = Join-Path $TestDrive 'plan.txt'
+        $null = Start-Transcript -Path $transcript
+        try { New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -WhatIf } finally { $null = Stop-Transcript }
+        Get-Content $transcript -Raw | Should -Match "set a new generated console password .*; delete access key $($lost[0]), whose secret was never handed out; create an access key"
+        Get-KeyIds $name | Should -Be $lost -Because '-WhatIf changes nothing'
+
+        $user = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -WarningVariable warnings -WarningAction SilentlyContinue
+        $user.Status | Should -Be 'Completed'
+        $user.Password | Should -BeOfType [securestring]
+        $user.AccessKeyId | Should -Not -Be $lost[0]
+        $warnings | Should -Match ([regex]::Escape($lost[0]))
+        Get-KeyIds $name | Should -Be @($user.AccessKeyId)
+        Get-HandOffMark $name | Should -BeNullOrEmpty
+        # The new key works: it signs a call as the user.
+        $caller = Invoke-AwsCli -Endpoint $endpoint -Arguments @('sts', 'get-caller-identity') -AccessKeyId $user.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $user.SecretAccessKey)
+        $caller.Json.Arn | Should -BeLike "*:user/$name"
+
+        (New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess).Status | Should -Be 'Unchanged'
+    }
+
+    It 'never touches a key the user had before the mark' {
+        $name = New-TestName
+        $null = Aws @('iam', 'create-user', '--user-name', $name)
+        $kept = (Aws @('iam', 'create-access-key', '--user-name', $name)).Json.AccessKey.AccessKeyId
+        { New-OnboardUser -UserName $name -ProgrammaticAccess -AdditionalAccessKey | ForEach-Object { throw 'the output went nowhere' } } | Should -Throw
+        Get-HandOffMark $name | Should -Be "access-key kept=$kept"
+        $lost = @(Get-KeyIds $name | Where-Object { $_ -ne $kept })
+        $lost | Should -HaveCount 1
+
+        $user = New-OnboardUser -UserName $name -ProgrammaticAccess -WarningAction SilentlyContinue
+        $user.AccessKeyId | Should -Not -BeNullOrEmpty
+        $user.AccessKeyId | Should -Not -Be $lost[0]
+        (Get-KeyIds $name | Sort-Object) | Should -Be (@($kept, $user.AccessKeyId) | Sort-Object)
+        Get-HandOffMark $name | Should -BeNullOrEmpty
+    }
+
+    It 'follows the user through Add-OnboardGroupMember and Enable-OnboardVirtualMfa to the command that takes it' {
+        $group = "g-$(New-TestName)"
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName
+        $file = Join-Path $TestDrive "$name.csv"
+        $marks = [System.Collections.Generic.List[object]]::new()
+        New-OnboardUser -UserName $name -ProgrammaticAccess | Add-OnboardGroupMember -GroupName $group |
+            Enable-OnboardVirtualMfa -Unattended | ForEach-Object { $marks.Add((Get-HandOffMark $name)); $_ } | Export-OnboardCredential -Path $file
+        $marks | Should -Be @('access-key') -Because 'the mark stays until the last command has the user'
+        Get-HandOffMark $name | Should -BeNullOrEmpty
+        (Import-Csv $file).'Access key ID' | Should -Be (Get-KeyIds $name)
+    }
+
+    It 'keeps the mark of a user that a later IamOnboard command dropped' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended
+        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.FullyQualifiedErrorId | Should -BeLike 'MfaAlreadyEnabled,*'
+        Get-HandOffMark $name | Should -Be 'access-key' -Because 'the key never got past Enable-OnboardVirtualMfa'
+
+        $user = New-OnboardUser -UserName $name -ProgrammaticAccess -WarningAction SilentlyContinue
+        $user.AccessKeyId | Should -Not -BeNullOrEmpty
+        Get-KeyIds $name | Should -Be @($user.AccessKeyId)
+        Get-HandOffMark $name | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Export-OnboardCredential' {
     It 'writes the console credentials file, owner-only, that aws configure import accepts' {
         $names = (New-TestName), (New-TestName)
@@ -201,6 +295,16 @@ Describe 'Export-OnboardCredential' {
         $imported = Get-Content (Join-Path $awsHome 'credentials') -Raw
         $imported | Should -Match ([regex]::Escape("[$($names[0])]"))
         $imported | Should -Match ([regex]::Escape($users[1].AccessKeyId))
+    }
+
+    It 'has each user''s line on disk before the next user arrives' {
+        # New-OnboardUser counts credentials as handed out once the next command has taken them, so this must hold.
+        $users = (New-TestName), (New-TestName), (New-TestName) | New-OnboardUser -ProgrammaticAccess
+        $file = Join-Path $TestDrive 'streamed.csv'
+        $lines = [System.Collections.Generic.List[int]]::new()
+        $users | ForEach-Object { $_; $lines.Add(@(Get-Content $file).Count) } | Export-OnboardCredential -Path $file
+        $lines | Should -Be @(2, 3, 4)
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'refuses to overwrite without -Force' {

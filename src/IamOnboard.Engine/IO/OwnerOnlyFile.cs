@@ -37,13 +37,21 @@ public static class OwnerOnlyFile
     /// </summary>
     public static void WriteAllBytesAtomic(string path, byte[] bytes) => Write(path, bytes, Placement.Replace);
 
+    /// <summary>
+    /// Creates a file only the current user can read (empty, or replacing an existing one when <paramref name="overwrite"/>)
+    /// and returns it open for writing, so that records can be added and flushed one at a time.
+    /// </summary>
+    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false, or it could not be created.</exception>
+    public static FileStream Create(string path, bool overwrite) =>
+        Write(path, Array.Empty<byte>(), overwrite ? Placement.Replace : Placement.CreateNew, keepOpen: true)!;
+
     private enum Placement
     {
         CreateNew,
         Replace,
     }
 
-    private static void Write(string path, byte[] bytes, Placement placement)
+    private static FileStream? Write(string path, byte[] bytes, Placement placement, bool keepOpen = false)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -67,17 +75,12 @@ public static class OwnerOnlyFile
             throw AlreadyExists(fullPath);
         }
 
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            WriteOnWindows(fullPath, folder, bytes, placement);
-        }
-        else
-        {
-            WriteOnUnix(fullPath, folder, bytes, placement);
-        }
+        return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+            ? WriteOnWindows(fullPath, folder, bytes, placement, keepOpen)
+            : WriteOnUnix(fullPath, folder, bytes, placement, keepOpen);
     }
 
-    private static void WriteOnUnix(string fullPath, string folder, byte[] bytes, Placement placement)
+    private static FileStream? WriteOnUnix(string fullPath, string folder, byte[] bytes, Placement placement, bool keepOpen)
     {
         byte[] template = Native.PathBytes(Path.Combine(folder, "." + Path.GetFileName(fullPath) + ".XXXXXX"));
         int fd = Native.mkstemp(template);
@@ -87,12 +90,14 @@ public static class OwnerOnlyFile
         }
 
         string tempPath = Encoding.UTF8.GetString(template, 0, template.Length - 1);
+        var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
         try
         {
-            using (var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write))
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush(flushToDisk: true);
+            if (!keepOpen)
             {
-                stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: true);
+                stream.Dispose();
             }
 
             if (placement == Placement.Replace)
@@ -134,14 +139,22 @@ public static class OwnerOnlyFile
 
             SyncFolder(folder);
         }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         finally
         {
-            // After rename the temporary name is gone; after link it is a second name to remove.
+            // After rename the temporary name is gone; after link it is a second name to remove. An open stream
+            // writes on through the name in place: the file is the same.
             if (File.Exists(tempPath))
             {
                 File.Delete(tempPath);
             }
         }
+
+        return keepOpen ? stream : null;
     }
 
     // EPERM (Linux's answer on FAT), ENOSYS, and ENOTSUP/EOPNOTSUPP as numbered on Linux (95) and macOS (45, 102).
@@ -158,14 +171,18 @@ public static class OwnerOnlyFile
         }
     }
 
-    private static void WriteOnWindows(string fullPath, string folder, byte[] bytes, Placement placement)
+    private static FileStream? WriteOnWindows(string fullPath, string folder, byte[] bytes, Placement placement, bool keepOpen)
     {
         if (placement == Placement.CreateNew)
         {
-            using var stream = new FileStream(fullPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            stream.Write(bytes, 0, bytes.Length);
-            stream.Flush(flushToDisk: true);
-            return;
+            var created = new FileStream(fullPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            using (keepOpen ? null : created)
+            {
+                created.Write(bytes, 0, bytes.Length);
+                created.Flush(flushToDisk: true);
+            }
+
+            return keepOpen ? created : null;
         }
 
         string tempPath = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -193,6 +210,15 @@ public static class OwnerOnlyFile
                 File.Delete(tempPath);
             }
         }
+
+        if (!keepOpen)
+        {
+            return null;
+        }
+
+        var replaced = new FileStream(fullPath, FileMode.Open, FileAccess.Write, FileShare.Read);
+        replaced.Seek(0, SeekOrigin.End);
+        return replaced;
     }
 
     private static IOException AlreadyExists(string fullPath) =>

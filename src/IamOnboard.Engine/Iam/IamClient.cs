@@ -95,6 +95,13 @@ public sealed class IamClient : IDisposable
         return IamXml.ReadLoginProfile(IamXml.Required(result, "LoginProfile"));
     }
 
+    /// <summary>
+    /// Sets a new console password. Idempotent: sent again after a lost response it sets the same password. The password
+    /// goes only into the signed request body.
+    /// </summary>
+    public Task UpdateLoginProfileAsync(string userName, string password, bool passwordResetRequired, CancellationToken cancellationToken = default)
+        => CallAsync("UpdateLoginProfile", new QueryParameters().Add("UserName", userName).Add("Password", password).Add("PasswordResetRequired", passwordResetRequired), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+
     public Task DeleteLoginProfileAsync(string userName, CancellationToken cancellationToken = default)
         => CallAsync("DeleteLoginProfile", new QueryParameters().Add("UserName", userName), OperationKind.Delete, cancellationToken);
 

@@ -55,21 +55,31 @@ public static class CredentialCsv
             throw new ArgumentNullException(nameof(rows));
         }
 
-        writer.Write(Header);
-        writer.Write("\r\n");
+        WriteHeader(writer);
         foreach (var row in rows)
         {
-            writer.Write(Quote(row.UserName));
-            writer.Write(',');
-            writer.Write(Quote(row.Password));
-            writer.Write(',');
-            writer.Write(Quote(row.AccessKeyId));
-            writer.Write(',');
-            writer.Write(Quote(row.SecretAccessKey));
-            writer.Write(',');
-            writer.Write(Quote(row.ConsoleLoginLink));
-            writer.Write("\r\n");
+            WriteRow(writer, row);
         }
+    }
+
+    public static void WriteHeader(TextWriter writer)
+    {
+        writer.Write(Header);
+        writer.Write("\r\n");
+    }
+
+    public static void WriteRow(TextWriter writer, CredentialCsvRow row)
+    {
+        writer.Write(Quote(row.UserName));
+        writer.Write(',');
+        writer.Write(Quote(row.Password));
+        writer.Write(',');
+        writer.Write(Quote(row.AccessKeyId));
+        writer.Write(',');
+        writer.Write(Quote(row.SecretAccessKey));
+        writer.Write(',');
+        writer.Write(Quote(row.ConsoleLoginLink));
+        writer.Write("\r\n");
     }
 
     /// <summary>A field as RFC 4180 wants it: in double quotes, inner quotes doubled, when it holds a comma, quote or line break.</summary>

@@ -43,6 +43,17 @@ public sealed class UserOnboarder
 
         var tagProblem = IamNameRules.CheckUserTags(request.Tags).FirstOrDefault();
         Refuse(tagProblem, "InvalidTag", "Tag", where);
+        if (request.Tags.Any(t => string.Equals(t.Key, HandOffMark.TagKey, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new OnboardInputException("ReservedTagKey", "Tag", HandOffMark.TagKey,
+                $"{where}Tag: the key '{HandOffMark.TagKey}' is IamOnboard's own: it marks credentials not yet handed out.");
+        }
+
+        if (NeedsHandOffMark(request) && request.Tags.Count >= IamLimits.TagsPerUser)
+        {
+            throw new OnboardInputException("TooManyTags", "Tag", request.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{where}Tag: {request.Tags.Count} tags given; with console or programmatic access at most {IamLimits.TagsPerUser - 1}, as IamOnboard needs one tag ('{HandOffMark.TagKey}') until the credentials are handed out.");
+        }
         foreach (var group in request.Groups)
         {
             Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group", where);
@@ -84,7 +95,7 @@ public sealed class UserOnboarder
         IamUser user;
         try
         {
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
+            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, TagsToCreate(request), request.PermissionsBoundary, ct).ConfigureAwait(false);
         }
         catch (IamEntityAlreadyExistsException)
         {
@@ -110,7 +121,7 @@ public sealed class UserOnboarder
                 return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
             }
 
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
+            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, TagsToCreate(request), request.PermissionsBoundary, ct).ConfigureAwait(false);
         }
 
         OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{user.UserName}'.");
@@ -231,6 +242,7 @@ public sealed class UserOnboarder
     {
         var result = NewResult(request, user, OnboardingOutcome.Created);
         result.Actions.Add(Describe.CreateUser(request));
+        result.ClearsHandOffMark = NeedsHandOffMark(request);
         var undo = new Stack<(string What, Func<CancellationToken, Task> Undo)>();
         undo.Push(($"user '{user.UserName}'", t => _session.Iam.DeleteUserAsync(user.UserName, t)));
         try
@@ -334,22 +346,64 @@ public sealed class UserOnboarder
                 result.Actions.Add($"tag {string.Join(", ", missingTags.Select(t => $"{t.Key}={t.Value}"))}");
             }
 
+            // A mark left by a run that never handed its secrets out: the password it set and the keys it made reached
+            // nobody, so they are replaced when this request asks for that kind of access.
+            var mark = HandOffMark.Find(user.Tags);
+            var profile = request.ConsoleAccess || mark?.Password == true
+                ? await LoginProfiles.FindAsync(iam, user.UserName, ct).ConfigureAwait(false)
+                : null;
+            var keys = request.ProgrammaticAccess || mark?.AccessKey == true
+                ? await iam.ListAccessKeysAsync(user.UserName, ct).ConfigureAwait(false)
+                : Array.Empty<IamAccessKeyMetadata>();
+            var unclaimedKeys = mark?.UnclaimedKeys(keys) ?? Array.Empty<IamAccessKeyMetadata>();
+            var unclaimedPassword = mark?.Password == true && profile is not null;
+            var newPassword = request.ConsoleAccess && (profile is null || unclaimedPassword);
+            var newKey = request.ProgrammaticAccess && (unclaimedKeys.Count > 0 || keys.Count == 0 || request.AdditionalAccessKey);
+            var passwordLeft = unclaimedPassword && !request.ConsoleAccess;
+            var keysLeft = unclaimedKeys.Count > 0 && !request.ProgrammaticAccess;
+            if (passwordLeft)
+            {
+                result.Notes.Add("the console password an earlier run set was never handed out; run with -ConsoleAccess to set a new one");
+            }
+
+            if (keysLeft)
+            {
+                result.Notes.Add($"the secret of access key {string.Join(", ", unclaimedKeys.Select(k => k.AccessKeyId))} was never handed out by the run that made it; run with -ProgrammaticAccess to replace it");
+            }
+
+            if (newPassword || newKey)
+            {
+                var wanted = new HandOffMark(newPassword || passwordLeft, newKey || keysLeft,
+                    keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId));
+                if (apply && (mark is null || !mark.Covers(wanted)))
+                {
+                    await iam.TagUserAsync(user.UserName, new[] { wanted.ToTag() }, ct).ConfigureAwait(false);
+                    done.Add("hand-off mark");
+                }
+
+                result.ClearsHandOffMark = !passwordLeft && !keysLeft;
+            }
+            else
+            {
+                // Nothing it speaks of is left (e.g. the run was stopped before it made anything): remove it.
+                result.ClearsHandOffMark = mark is not null && !passwordLeft && !keysLeft;
+            }
+
             if (request.ConsoleAccess)
             {
-                var profile = await LoginProfiles.FindAsync(iam, user.UserName, ct).ConfigureAwait(false);
-                if (profile is not null)
+                if (!newPassword)
                 {
                     result.ConsoleAccess = true;
                     result.Notes.Add("console access already enabled; the password was not reset");
                 }
                 else if (apply)
                 {
-                    await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
-                    done.Add("login profile");
+                    await SetPasswordAsync(request, prepared, result, replace: profile is not null, ct).ConfigureAwait(false);
+                    done.Add(profile is null ? "login profile" : "new password");
                 }
                 else
                 {
-                    result.Actions.Add(Describe.LoginProfile(request));
+                    result.Actions.Add(profile is null ? Describe.LoginProfile(request) : Describe.ReplacePassword(request));
                 }
             }
 
@@ -383,12 +437,24 @@ public sealed class UserOnboarder
 
             if (request.ProgrammaticAccess)
             {
-                var keys = await iam.ListAccessKeysAsync(user.UserName, ct).ConfigureAwait(false);
-                if (keys.Count == 0 || request.AdditionalAccessKey)
+                if (newKey)
                 {
+                    foreach (var unclaimed in unclaimedKeys)
+                    {
+                        if (apply)
+                        {
+                            OnboardLog.Current.Warning($"{request.Where}Deleting access key {unclaimed.AccessKeyId} of '{user.UserName}': the run that created it never handed its secret out.");
+                            await iam.DeleteAccessKeyAsync(user.UserName, unclaimed.AccessKeyId, ct).ConfigureAwait(false);
+                            done.Add($"deleted access key {unclaimed.AccessKeyId}");
+                        }
+
+                        result.Actions.Add($"delete access key {unclaimed.AccessKeyId}, whose secret was never handed out");
+                    }
+
                     if (apply)
                     {
-                        var key = await CreateAccessKeyAsync(user.UserName, new HashSet<string>(keys.Select(k => k.AccessKeyId)), ct).ConfigureAwait(false);
+                        var keysBefore = new HashSet<string>(keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId));
+                        var key = await CreateAccessKeyAsync(user.UserName, keysBefore, ct).ConfigureAwait(false);
                         result.AccessKey = key;
                         done.Add($"access key {key.AccessKeyId}");
                         result.Actions.Add($"create access key {key.AccessKeyId}");
@@ -420,32 +486,43 @@ public sealed class UserOnboarder
         return result;
     }
 
-    private async Task CreateLoginProfileAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct)
+    private async Task CreateLoginProfileAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct) =>
+        await SetPasswordAsync(request, prepared, result, replace: false, ct).ConfigureAwait(false);
+
+    /// <summary>Creates the login profile, or (<paramref name="replace"/>) gives the existing one a new password.</summary>
+    private async Task SetPasswordAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, bool replace, CancellationToken ct)
     {
         var policy = prepared.PasswordPolicy ?? PasswordPolicy.IamDefault;
         var password = request.Password is null ? PasswordGenerator.Generate(policy) : SecretText.Reveal(request.Password);
-        try
+        if (replace)
         {
-            await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+            await _session.Iam.UpdateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
         }
-        catch (IamResponseLostException)
+        else
         {
-            // Only called when the user had no login profile, so one that exists now was made by this call, with
-            // this password: keep it (the password is handed back below). Else the request never arrived: send it again.
-            if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is null)
+            try
             {
                 await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
             }
-            else
+            catch (IamResponseLostException)
             {
-                OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                // Only called when the user had no login profile, so one that exists now was made by this call, with
+                // this password: keep it (the password is handed back below). Else the request never arrived: send it again.
+                if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is null)
+                {
+                    await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                }
             }
         }
 
         result.ConsoleAccess = true;
         result.PasswordResetRequired = request.PasswordResetRequired;
         result.Password = request.Password ?? SecretText.Protect(password);
-        result.Actions.Add(Describe.LoginProfile(request));
+        result.Actions.Add(replace ? Describe.ReplacePassword(request) : Describe.LoginProfile(request));
     }
 
     /// <summary>
@@ -469,6 +546,29 @@ public sealed class UserOnboarder
 
             return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Removes the user's hand-off mark. Call once the result's secrets have reached the caller; until then a re-run
+    /// treats them as lost and replaces them.
+    /// </summary>
+    public Task ClearHandOffMarkAsync(UserOnboardingResult result, CancellationToken ct) =>
+        result.ClearsHandOffMark
+            ? _session.Iam.UntagUserAsync(result.User.UserName, new[] { HandOffMark.TagKey }, ct)
+            : Task.CompletedTask;
+
+    private static bool NeedsHandOffMark(UserOnboardingRequest request) => request.ConsoleAccess || request.ProgrammaticAccess;
+
+    /// <summary>The request's tags and, when secrets are to be made, the hand-off mark: set by CreateUser itself, before any secret exists.</summary>
+    private static List<IamTag> TagsToCreate(UserOnboardingRequest request)
+    {
+        var tags = request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList();
+        if (NeedsHandOffMark(request))
+        {
+            tags.Add(new HandOffMark(request.ConsoleAccess, request.ProgrammaticAccess, Array.Empty<string>()).ToTag());
+        }
+
+        return tags;
     }
 
     private UserOnboardingResult NewResult(UserOnboardingRequest request, IamUser user, OnboardingOutcome outcome) =>
@@ -503,6 +603,9 @@ public sealed class UserOnboarder
 
         public static string LoginProfile(UserOnboardingRequest request) =>
             $"enable console access with a {(request.Password is null ? "generated" : "given")} password{(request.PasswordResetRequired ? " to be reset at first sign-in" : string.Empty)}";
+
+        public static string ReplacePassword(UserOnboardingRequest request) =>
+            $"set a new {(request.Password is null ? "generated" : "given")} console password{(request.PasswordResetRequired ? " to be reset at first sign-in" : string.Empty)} (the one an earlier run set was never handed out)";
 
         public static string Attach(string arn) => $"attach {arn}";
 

@@ -59,4 +59,10 @@ public sealed class UserOnboardingResult
     public string ConsoleSignInUrl { get; internal set; } = string.Empty;
 
     public int? Row { get; internal set; }
+
+    /// <summary>
+    /// The user carries a <see cref="HandOffMark"/> that is to be removed once this result has reached the caller
+    /// (<see cref="UserOnboarder.ClearHandOffMarkAsync"/>).
+    /// </summary>
+    public bool ClearsHandOffMark { get; internal set; }
 }

@@ -1,5 +1,8 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;
@@ -70,6 +73,52 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// Writes output that carries a user from New-OnboardUser and, once the next command has taken it, removes the
+    /// user's hand-off mark, unless an IamOnboard cmdlet downstream has taken the user over (it does this itself later).
+    /// </summary>
+    internal async Task WriteHandingOnAsync(object output, OnboardUser? user, CancellationToken ct)
+    {
+        await Dispatcher.WriteObjectAsync(output, ct).ConfigureAwait(false);
+        await FinishHandOffAsync(user).ConfigureAwait(false);
+    }
+
+    /// <summary>The same after a write made on the pipeline thread.</summary>
+    internal void FinishHandOff(OnboardUser? user)
+    {
+        if (user?.HandOff is { } handOff && handOff.IsHeldBy(this))
+        {
+            Dispatcher.Run(async _ =>
+            {
+                await FinishHandOffAsync(user).ConfigureAwait(false);
+                return true;
+            });
+        }
+    }
+
+    /// <summary>Called in ProcessRecord by a cmdlet that will write the user on itself, later.</summary>
+    internal void TakeOverHandOff(OnboardUser? user) => user?.HandOff?.TakeOver(this);
+
+    private async Task FinishHandOffAsync(OnboardUser? user)
+    {
+        if (user?.HandOff is not { } handOff || !handOff.IsHeldBy(this))
+        {
+            return;
+        }
+
+        try
+        {
+            await handOff.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            Dispatcher.WriteError(OnboardErrors.Create("HandOffMarkNotRemoved", ErrorCategory.WriteError, user,
+                $"{user.UserName}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
+                $"could not be removed ({failure.Message}). Remove it (aws iam untag-user --user-name {user.UserName} --tag-keys {HandOffMark.TagKey}), " +
+                "or the next run will replace these credentials."));
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -38,6 +38,36 @@ internal sealed class PipelineDispatcher : IDisposable
 
     public void WriteObject(object? value) => Post(c => c.WriteObject(value));
 
+    /// <summary>
+    /// Writes an object and completes once the write has returned on the pipeline thread, that is once the next
+    /// command has processed it. Faults when the write throws (the throw also goes on to PowerShell); cancelled when the
+    /// pipeline stops first, in which case the object never reached anyone.
+    /// </summary>
+    public Task WriteObjectAsync(object value, CancellationToken cancellation)
+    {
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registration = cancellation.Register(() => written.TrySetCanceled());
+        Post(cmdlet =>
+        {
+            try
+            {
+                cmdlet.WriteObject(value);
+            }
+            catch (Exception failure)
+            {
+                written.TrySetException(failure);
+                throw;
+            }
+            finally
+            {
+                registration.Dispose();
+            }
+
+            written.TrySetResult(true);
+        });
+        return written.Task;
+    }
+
     /// <summary>Asks something only the pipeline thread may ask (ShouldProcess, a prompt) from worker code.</summary>
     public Task<T> Ask<T>(Func<PSCmdlet, T> question)
     {

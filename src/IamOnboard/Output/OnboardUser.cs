@@ -1,7 +1,9 @@
 using System;
 using System.Collections;
 using System.Collections.Specialized;
+using System.Linq;
 using System.Security;
+using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
@@ -18,7 +20,7 @@ public sealed class OnboardUser
         Path = user.Path;
         CreateDate = user.CreateDate;
         var tags = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-        foreach (var tag in user.Tags)
+        foreach (var tag in user.Tags.Where(t => !HandOffMark.IsMark(t)))
         {
             tags[tag.Key] = tag.Value;
         }
@@ -40,6 +42,9 @@ public sealed class OnboardUser
     }
 
     public string UserName { get; }
+
+    /// <summary>Set while the user's new secrets are marked in IAM as not yet handed out.</summary>
+    internal CredentialHandOff? HandOff { get; set; }
 
     public string UserId { get; }
 

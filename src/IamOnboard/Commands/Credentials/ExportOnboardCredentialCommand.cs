@@ -1,6 +1,7 @@
-using System.Collections.Generic;
+using System;
 using System.IO;
 using System.Management.Automation;
+using System.Text;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Input;
 using IamOnboard.IO;
@@ -12,12 +13,20 @@ namespace IamOnboard.Commands;
 /// Export-OnboardCredential: writes the console's credentials file (the one `aws configure import --csv` takes)
 /// for the users piped in. The only place the module writes a secret in clear, to a file only its owner can read.
 /// </summary>
+/// <remarks>
+/// Each user's line is on disk (flushed and synced) before the user is taken from the pipeline: New-OnboardUser
+/// counts the credentials as handed out once this command has taken them, so a process killed mid-batch leaves a file
+/// with every line handed out so far, and the next run replaces the rest.
+/// </remarks>
 [Cmdlet(VerbsData.Export, "OnboardCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportOnboardCredentialCommand : PSCmdlet
+public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
 {
-    private readonly List<CredentialCsvRow> _rows = new();
     private string _path = string.Empty;
+    private FileStream? _file;
+    private StreamWriter? _writer;
+    private bool _declined;
+    private int _written;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -65,42 +74,90 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet
             WriteWarning($"{user.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
         }
 
-        _rows.Add(new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
+        var writer = OpenOnce();
+        if (writer is null)
         {
-            Password = user.Password is null ? null : SecretText.Reveal(user.Password),
-            AccessKeyId = user.AccessKeyId,
-            SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
-        });
+            return;
+        }
+
+        try
+        {
+            CredentialCsv.WriteRow(writer, new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
+            {
+                Password = user.Password is null ? null : SecretText.Reveal(user.Password),
+                AccessKeyId = user.AccessKeyId,
+                SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
+            });
+            writer.Flush();
+            _file!.Flush(flushToDisk: true);
+        }
+        catch (IOException failure)
+        {
+            NotWritten(failure);
+        }
+
+        _written++;
     }
 
     protected override void EndProcessing()
     {
-        if (_rows.Count == 0)
+        if (_declined)
+        {
+            return;
+        }
+
+        if (_written == 0)
         {
             WriteWarning("No users reached Export-OnboardCredential; no file was written.");
             return;
         }
 
-        if (!ShouldProcess(_path, $"Write the credentials of {_rows.Count} user(s)"))
-        {
-            return;
-        }
-
-        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        CredentialCsv.Write(text, _rows);
-        try
-        {
-            OwnerOnlyFile.WriteAllText(_path, text.ToString(), overwrite: Force.IsPresent);
-        }
-        catch (IOException failure)
-        {
-            ThrowTerminatingError(OnboardErrors.Create("CredentialFileNotWritten", ErrorCategory.WriteError, _path, $"Path: could not write '{_path}': {failure.Message}"));
-        }
-
-        WriteVerbose($"Wrote the credentials of {_rows.Count} user(s) to {_path}, readable by its owner only.");
+        Close();
+        WriteVerbose($"Wrote the credentials of {_written} user(s) to {_path}, readable by its owner only.");
         if (PassThru.IsPresent)
         {
             WriteObject(new FileInfo(_path));
         }
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>Creates the file at the first user (asking ShouldProcess once); null when the caller declined.</summary>
+    private StreamWriter? OpenOnce()
+    {
+        if (_writer is not null || _declined)
+        {
+            return _writer;
+        }
+
+        if (!ShouldProcess(_path, "Write the credentials of the users piped in"))
+        {
+            _declined = true;
+            return null;
+        }
+
+        try
+        {
+            _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
+            _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            CredentialCsv.WriteHeader(_writer);
+        }
+        catch (IOException failure)
+        {
+            NotWritten(failure);
+        }
+
+        return _writer;
+    }
+
+    private void NotWritten(IOException failure) =>
+        ThrowTerminatingError(OnboardErrors.Create("CredentialFileNotWritten", ErrorCategory.WriteError, _path, $"Path: could not write '{_path}': {failure.Message}"));
+
+    private void Close()
+    {
+        _writer?.Dispose();
+        _file?.Dispose();
+        _writer = null;
+        _file = null;
     }
 }

@@ -48,6 +48,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
         var onboarder = new GroupOnboarder(OnboardSession);
         var groups = GroupName.Select(g => g.Trim()).ToList();
         var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
+        TakeOverHandOff(user);
         StartItem(async ct =>
         {
             foreach (var group in groups)
@@ -70,7 +71,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
             if (user is not null)
             {
-                Dispatcher.WriteObject(user);
+                await WriteHandingOnAsync(user, user, ct).ConfigureAwait(false);
             }
         }, (object?)user ?? userName);
     }

@@ -134,6 +134,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         }
 
         var enroller = new VirtualMfaEnroller(OnboardSession);
+        TakeOverHandOff(user);
         if (Unattended.IsPresent || Code1 is not null)
         {
             StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, ct), target);
@@ -154,7 +155,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
         {
             Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-            Dispatcher.WriteObject(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user });
+            await WriteHandingOnAsync(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct).ConfigureAwait(false);
             return;
         }
 
@@ -176,7 +177,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             enabled = await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
         }
 
-        Dispatcher.WriteObject(Output(device, user, enabled, qrPath));
+        await WriteHandingOnAsync(Output(device, user, enabled, qrPath), user, ct).ConfigureAwait(false);
     }
 
     private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, object target)
@@ -190,7 +191,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
                 catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
                 {
                     Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-                    Dispatcher.WriteObject(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user });
+                    await WriteHandingOnAsync(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct).ConfigureAwait(false);
                     return null;
                 }
             }, target, out PendingMfaDevice? device) || device is null)
@@ -216,6 +217,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
         {
             WriteObject(Output(device, user, enabled, qrPath));
+            FinishHandOff(user);
         }
     }
 

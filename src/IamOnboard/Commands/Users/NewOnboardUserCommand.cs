@@ -161,7 +161,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                 Dispatcher.WriteVerbose($"{request.Where}{request.UserName}: {note}");
             }
 
-            Dispatcher.WriteObject(new OnboardUser(result));
+            var output = new OnboardUser(result);
+            if (result.ClearsHandOffMark)
+            {
+                output.HandOff = new CredentialHandOff(t => onboarder.ClearHandOffMarkAsync(result, t), this);
+            }
+
+            await WriteHandingOnAsync(output, output, ct).ConfigureAwait(false);
         }, target);
     }
 
