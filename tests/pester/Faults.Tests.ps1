@@ -27,7 +27,7 @@ BeforeAll {
 
     # Reads every user back through the AWS CLI and returns what is wrong (empty when every user is complete). Two
     # calls per user and two for the account: the CLI starts a Python process per call, which is slow on a busy machine.
-    # Without -HandedKeys/-UsersWithPassword it checks counts only (a killed run cannot say what it handed back).
+    # Without -HandedKeys/-UsersWithPassword it checks counts only.
     function script:Get-Incomplete($Endpoint, [string[]] $Names, [string[]] $HandedKeys, [string[]] $UsersWithPassword) {
         $problems = [System.Collections.Generic.List[string]]::new()
         $assigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices | Where-Object { $_ })
@@ -115,18 +115,20 @@ Describe 'A batch against failures and dropped responses' {
 }
 
 Describe 'A batch whose pwsh process is killed midway' {
-    It 'converges on a re-run: one key, one MFA device per user, no unassigned device' {
+    It 'converges on a re-run: one key, one MFA device per user, no unassigned device, no secret that was not handed out' {
         $endpoint = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(100))
         try {
             $session = Connect-TestEndpoint -Endpoint $endpoint
             $file = New-StartersFile -Prefix 'killed' -Count 10
             $script = 'Import-Module $env:IAMONBOARD_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
-                'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s | Enable-OnboardVirtualMfa -Unattended -Session $s | Out-Null'
+                'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s | Enable-OnboardVirtualMfa -Unattended -Session $s | Export-OnboardCredential -Path $env:T_CSV'
             $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
             $start.Environment['T_URL'] = $endpoint.Url
             $start.Environment['T_KEY'] = $endpoint.AccessKeyId
             $start.Environment['T_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
             $start.Environment['T_FILE'] = $file
+            $credentials = Join-Path $TestDrive 'killed-credentials.csv'
+            $start.Environment['T_CSV'] = $credentials
             $start.RedirectStandardOutput = $true
             $start.RedirectStandardError = $true
             $child = [Diagnostics.Process]::Start($start)
@@ -149,10 +151,18 @@ Describe 'A batch whose pwsh process is killed midway' {
             $createdBeforeKill = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users | Where-Object UserName -like 'killed-*').Count
             Write-Host "killed: $createdBeforeKill of 10 users existed when the child was killed"
 
-            $done = Import-OnboardCsv $file | New-OnboardUser -Session $session |
+            # What the killed run handed out is in its credentials file, line by line; the re-run hands out the rest,
+            # replacing every password and key the killed run made but never handed out.
+            $handedBeforeKill = @(if (Test-Path $credentials) { Import-Csv $credentials })
+            Write-Host "killed: the credentials file has $($handedBeforeKill.Count) users"
+            $done = Import-OnboardCsv $file | New-OnboardUser -Session $session -WarningAction SilentlyContinue |
                 Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -WarningAction SilentlyContinue
             $done | Should -HaveCount 10
-            Get-Incomplete $endpoint (1..10 | ForEach-Object { "killed-$_" }) | Should -BeNullOrEmpty
+            $handedKeys = @($handedBeforeKill | ForEach-Object 'Access key ID') + @($done.User | Where-Object AccessKeyId | ForEach-Object AccessKeyId)
+            $withPassword = @($handedBeforeKill | Where-Object Password | ForEach-Object 'User name') + @($done.User | Where-Object Password | ForEach-Object UserName)
+            Get-Incomplete $endpoint (1..10 | ForEach-Object { "killed-$_" }) $handedKeys $withPassword | Should -BeNullOrEmpty
+            $marked = @(1..10 | Where-Object { (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-user-tags', '--user-name', "killed-$_")).Json.Tags.Key -contains 'iamonboard:handoff' })
+            $marked | Should -BeNullOrEmpty -Because 'every mark is gone once the re-run handed its credentials out'
         }
         finally {
             $endpoint | Stop-OnboardLocalIam -Confirm:$false

@@ -251,6 +251,17 @@ Describe 'Credentials that never reached anyone' {
         (Import-Csv $file).'Access key ID' | Should -Be (Get-KeyIds $name)
     }
 
+    It 'refuses the mark''s key among the request''s own tags, and a 50th tag when it needs the mark' {
+        $name = New-TestName
+        { New-OnboardUser -UserName $name -Tag @{ 'iamonboard:handoff' = 'x' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReservedTagKey,IamOnboard.Commands.NewOnboardUserCommand'
+        $fifty = @{}; 1..50 | ForEach-Object { $fifty["k$_"] = 'v' }
+        { New-OnboardUser -UserName $name -Tag $fifty -ProgrammaticAccess -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TooManyTags,IamOnboard.Commands.NewOnboardUserCommand'
+        (Aws @('iam', 'get-user', '--user-name', $name)).ExitCode | Should -Not -Be 0 -Because 'nothing was created'
+        (New-OnboardUser -UserName $name -Tag $fifty).Tags.Count | Should -Be 50 -Because 'without credentials no mark is needed'
+    }
+
     It 'keeps the mark of a user that a later IamOnboard command dropped' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended
