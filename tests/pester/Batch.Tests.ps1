@@ -128,7 +128,8 @@ Describe 'A batch from CSV' {
                     Import-Module $Module
                     Import-OnboardCsv $File | New-OnboardUser -Session $Session | Enable-OnboardVirtualMfa -Unattended -Session $Session
                 }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($many).AddArgument($slowSession)
-            $async = $shell.BeginInvoke()
+            $stoppedOutput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $async = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $stoppedOutput)
             Start-Sleep -Seconds 3
             $shell.Stop()
             $async.IsCompleted | Should -BeTrue
@@ -137,10 +138,13 @@ Describe 'A batch from CSV' {
             $done = Import-OnboardCsv $many | New-OnboardUser -Session $slowSession |
                 Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $slowSession -WarningAction SilentlyContinue
             $done | Should -HaveCount 24
+            # Every key that exists was handed out, by the stopped run or by the re-run.
+            $handed = @(@($stoppedOutput) + @($done) | ForEach-Object { $_.User.AccessKeyId } | Where-Object { $_ })
             foreach ($n in 1..24) {
                 $name = "stop-user-$n"
                 $keys = (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata
                 $keys | Should -HaveCount 1 -Because "$name must have exactly one access key"
+                $handed | Should -Contain $keys[0].AccessKeyId -Because "the secret of $name's key must have been handed out"
                 (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
             }
             (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Should -BeNullOrEmpty
