@@ -22,6 +22,12 @@ public sealed class UserOnboarder
     private static readonly Regex ManagedPolicyArn = new(
         @"^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy/[\x21-\x7E]+$", RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// Sends of one create whose responses were all lost before the row fails. Each loss is looked into first (does the
+    /// entity exist? is there a key or device whose secret nobody received?), so a repeat never makes a duplicate.
+    /// </summary>
+    internal const int LostResponseAttempts = 4;
+
     private readonly OnboardSession _session;
     private readonly AccountFacts _facts;
 
@@ -81,36 +87,39 @@ public sealed class UserOnboarder
         ValidateOffline(request);
         var prepared = await PrepareAsync(request, ct).ConfigureAwait(false);
 
-        IamUser user;
-        try
+        IamUser? user = null;
+        for (var attempt = 1; user is null; attempt++)
         {
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
-        }
-        catch (IamEntityAlreadyExistsException)
-        {
-            var existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
-            OnboardLog.Current.Verbose($"{request.Where}IAM user '{existing.UserName}' already exists; completing it.");
-            return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
-        }
-        catch (IamResponseLostException)
-        {
-            // The user may or may not exist now: look, and complete it when it does, else create it once more.
-            IamUser? found = null;
             try
             {
-                found = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
             }
-            catch (IamNoSuchEntityException)
+            catch (IamEntityAlreadyExistsException)
             {
+                var existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                OnboardLog.Current.Verbose(attempt == 1
+                    ? $"{request.Where}IAM user '{existing.UserName}' already exists; completing it."
+                    : $"{request.Where}The response to CreateUser for '{existing.UserName}' was lost, but the user exists; completing it.");
+                return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
             }
-
-            if (found is not null)
+            catch (IamResponseLostException) when (attempt < LostResponseAttempts)
             {
-                OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
-                return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
-            }
+                // The user may or may not exist now: look, and complete it when it does, else create it once more.
+                IamUser? found = null;
+                try
+                {
+                    found = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                }
+                catch (IamNoSuchEntityException)
+                {
+                }
 
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList(), request.PermissionsBoundary, ct).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
+                    return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
+                }
+            }
         }
 
         OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{user.UserName}'.");
@@ -237,8 +246,9 @@ public sealed class UserOnboarder
         {
             if (request.ConsoleAccess)
             {
-                await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
+                // Pushed first: a call whose every response was lost may still have made the profile.
                 undo.Push(("its login profile", t => _session.Iam.DeleteLoginProfileAsync(user.UserName, t)));
+                await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
             }
 
             foreach (var arn in prepared.PolicyArns)
@@ -259,8 +269,9 @@ public sealed class UserOnboarder
 
             if (request.ProgrammaticAccess)
             {
+                // The user is new, so every key it has is this call's: one handed back, or one whose secret was lost.
+                undo.Push(("its access keys", t => DeleteAccessKeysAsync(user.UserName, new HashSet<string>(), lostResponse: false, t)));
                 var key = await CreateAccessKeyAsync(user.UserName, new HashSet<string>(), ct).ConfigureAwait(false);
-                undo.Push(($"access key {key.AccessKeyId}", t => _session.Iam.DeleteAccessKeyAsync(user.UserName, key.AccessKeyId, t)));
                 result.AccessKey = key;
                 result.Actions.Add($"create access key {key.AccessKeyId}");
             }
@@ -424,21 +435,34 @@ public sealed class UserOnboarder
     {
         var policy = prepared.PasswordPolicy ?? PasswordPolicy.IamDefault;
         var password = request.Password is null ? PasswordGenerator.Generate(policy) : SecretText.Reveal(request.Password);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
-        }
-        catch (IamResponseLostException)
-        {
-            // Only called when the user had no login profile, so one that exists now was made by this call, with
-            // this password: keep it (the password is handed back below). Else the request never arrived: send it again.
-            if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is null)
+            try
             {
                 await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+                break;
             }
-            else
+            catch (IamEntityAlreadyExistsException) when (attempt > 1)
             {
+                // Only called when the user had no login profile, so after a lost response one that exists now was made
+                // by this call, with this password (a read can lag behind the write): keep it.
                 OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                break;
+            }
+            catch (IamResponseLostException)
+            {
+                // As above: a profile that exists now was made by this call, with this password; keep it (the password is
+                // handed back below). Else the request never arrived: send it again, while attempts last.
+                if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is not null)
+                {
+                    OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                    break;
+                }
+
+                if (attempt >= LostResponseAttempts)
+                {
+                    throw;
+                }
             }
         }
 
@@ -450,24 +474,40 @@ public sealed class UserOnboarder
 
     /// <summary>
     /// Creates an access key. When the response is lost in transit the key may exist with a secret nobody holds:
-    /// any key that was not there before is deleted and the call is made once more.
+    /// any key that was not there before is deleted and the call is made again, up to <see cref="LostResponseAttempts"/>
+    /// times. When every response is lost, such keys are still deleted before the failure is thrown.
     /// </summary>
     private async Task<IamNewAccessKey> CreateAccessKeyAsync(string userName, HashSet<string> keysBefore, CancellationToken ct)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            try
+            {
+                return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            }
+            catch (IamResponseLostException)
+            {
+                await DeleteAccessKeysAsync(userName, keysBefore, lostResponse: true, ct).ConfigureAwait(false);
+                if (attempt >= LostResponseAttempts)
+                {
+                    throw;
+                }
+            }
         }
-        catch (IamResponseLostException)
+    }
+
+    /// <summary>Deletes the user's access keys that are not in <paramref name="keep"/> (after a lost response: keys whose secret never arrived).</summary>
+    private async Task DeleteAccessKeysAsync(string userName, HashSet<string> keep, bool lostResponse, CancellationToken ct)
+    {
+        var keys = await _session.Iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
+        foreach (var orphan in keys.Where(k => !keep.Contains(k.AccessKeyId)))
         {
-            var keys = await _session.Iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
-            foreach (var orphan in keys.Where(k => !keysBefore.Contains(k.AccessKeyId)))
+            if (lostResponse)
             {
                 OnboardLog.Current.Warning($"The response to CreateAccessKey for '{userName}' was lost; deleting access key {orphan.AccessKeyId}, whose secret never arrived.");
-                await _session.Iam.DeleteAccessKeyAsync(userName, orphan.AccessKeyId, ct).ConfigureAwait(false);
             }
 
-            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            await _session.Iam.DeleteAccessKeyAsync(userName, orphan.AccessKeyId, ct).ConfigureAwait(false);
         }
     }
 
