@@ -324,6 +324,7 @@ public sealed class UserOnboarder
         var result = NewResult(request, user, OnboardingOutcome.Unchanged);
         var iam = _session.Iam;
         var done = new List<string>();
+        var mayHaveMadeProfile = false;
         try
         {
             if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
@@ -355,6 +356,8 @@ public sealed class UserOnboarder
                 }
                 else if (apply)
                 {
+                    // Set first: a call whose every response was lost may still have made the profile.
+                    mayHaveMadeProfile = true;
                     await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
                     done.Add("login profile");
                 }
@@ -416,8 +419,23 @@ public sealed class UserOnboarder
                 }
             }
         }
-        catch (Exception failure) when (apply && done.Count > 0 && failure is not OperationCanceledException)
+        catch (Exception failure) when (apply && (done.Count > 0 || mayHaveMadeProfile))
         {
+            // The result carrying the password is never returned, so a profile this call made has a password nobody
+            // holds, and a re-run would leave it so ("console access already enabled"): delete it, and the re-run
+            // makes a new one and hands its password back.
+            var profileLeft = mayHaveMadeProfile && !await DiscardLoginProfileAsync(request, user.UserName).ConfigureAwait(false);
+            done.Remove("login profile");
+            if (profileLeft)
+            {
+                done.Add("login profile (its password was never handed back: reset it, or delete it and run the row again)");
+            }
+
+            if (failure is OperationCanceledException || done.Count == 0)
+            {
+                throw;
+            }
+
             throw new OnboardingFailedException(
                 $"{request.Where}IAM user '{user.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
                 user.UserName, false, failure);
@@ -470,6 +488,28 @@ public sealed class UserOnboarder
         result.PasswordResetRequired = request.PasswordResetRequired;
         result.Password = request.Password ?? SecretText.Protect(password);
         result.Actions.Add(Describe.LoginProfile(request));
+    }
+
+    /// <summary>Deletes a login profile whose password cannot be handed back; false when it could not be deleted.</summary>
+    private async Task<bool> DiscardLoginProfileAsync(UserOnboardingRequest request, string userName)
+    {
+        // The caller's token may be why we are here (Ctrl+C); clean-up gets its own short budget.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _session.Iam.DeleteLoginProfileAsync(userName, budget.Token).ConfigureAwait(false);
+            OnboardLog.Current.Verbose($"{request.Where}Deleted the login profile just made for '{userName}': the onboarding failed, so its password could not be handed back.");
+            return true;
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return true;
+        }
+        catch (Exception failure)
+        {
+            OnboardLog.Current.Warning($"{request.Where}Could not delete the login profile just made for '{userName}', whose password was never handed back: {failure.Message}");
+            return false;
+        }
     }
 
     /// <summary>

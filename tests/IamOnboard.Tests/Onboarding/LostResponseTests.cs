@@ -102,6 +102,30 @@ public sealed class LostResponseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnExistingUserWhoseCompletionFailsKeepsNoLoginProfileWithAPasswordNobodyHolds()
+    {
+        var name = Names.Unique("halfway");
+        await _session.Iam.CreateUserAsync(name);
+        _server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            // OnboardingFailedException naming what was added (a policy, with the account's default password policy), or
+            // the lost response itself when nothing is left: never the login profile.
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None));
+            Assert.True(failure is OnboardingFailedException or IamResponseLostException, failure.ToString());
+            Assert.DoesNotContain("login profile", failure.Message, StringComparison.Ordinal);
+        }
+
+        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => _session.Iam.GetLoginProfileAsync(name));
+
+        // The re-run makes the profile again and hands its password back.
+        var again = await new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None);
+        Assert.NotNull(again.Password);
+        Assert.NotNull(await _session.Iam.GetLoginProfileAsync(name));
+        Assert.Equal(again.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+    }
+
+    [Fact]
     public async Task ALostCreateLoginProfileResponseKeepsTheProfileAndHandsThePasswordBack()
     {
         var name = Names.Unique("profile");
