@@ -28,6 +28,10 @@ public sealed class UserOnboarder
     /// </summary>
     internal const int LostResponseAttempts = 4;
 
+    /// <summary>The debug line of a create sent again after a lost response, like the client's "attempt N of M" lines.</summary>
+    internal static void LogResend(string action, string userName, int nextAttempt) =>
+        OnboardLog.Current.Debug($"IAM {action} for '{userName}' attempt {nextAttempt} of {LostResponseAttempts} after its response was lost and what it may have made was looked into.");
+
     private readonly OnboardSession _session;
     private readonly AccountFacts _facts;
 
@@ -119,6 +123,8 @@ public sealed class UserOnboarder
                     OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
                     return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
                 }
+
+                LogResend("CreateUser", request.UserName, attempt + 1);
             }
         }
 
@@ -481,6 +487,8 @@ public sealed class UserOnboarder
                 {
                     throw;
                 }
+
+                LogResend("CreateLoginProfile", request.UserName, attempt + 1);
             }
         }
 
@@ -532,6 +540,8 @@ public sealed class UserOnboarder
                 {
                     throw;
                 }
+
+                LogResend("CreateAccessKey", userName, attempt + 1);
             }
         }
     }

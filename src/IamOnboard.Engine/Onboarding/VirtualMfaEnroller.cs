@@ -116,6 +116,8 @@ public sealed class VirtualMfaEnroller
                 {
                     throw;
                 }
+
+                UserOnboarder.LogResend("CreateVirtualMFADevice", userName, attempt + 1);
             }
             catch (IamEntityAlreadyExistsException) when (attempt < UserOnboarder.LostResponseAttempts)
             {

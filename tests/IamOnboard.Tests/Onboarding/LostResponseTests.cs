@@ -63,6 +63,9 @@ public sealed class LostResponseTests : IAsyncLifetime
         Assert.Equal(result.AccessKey!.AccessKeyId, key.AccessKeyId);
         Assert.Equal(3, _server.GetStatistics().RequestsByAction["CreateAccessKey"]);
         Assert.Equal(2, log.Messages.Count(m => m.StartsWith("W The response to CreateAccessKey for '" + name + "' was lost", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "attempt 2 of 4", "attempt 3 of 4" }, log.DebugMessages
+            .Where(m => m.StartsWith("IAM CreateAccessKey for '" + name + "' attempt ", StringComparison.Ordinal))
+            .Select(m => m.Substring(m.IndexOf("attempt", StringComparison.Ordinal), "attempt 2 of 4".Length)));
     }
 
     [Fact]
