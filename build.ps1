@@ -17,12 +17,15 @@
     clean    Remove out/ and the bin/obj folders.
     bench    build, then onboarding throughput against the AWS CLI and the AWS SDK for JavaScript on a local endpoint
              (out/bench/results.md and results.json; about 10 minutes; not part of test).
-    soak     The fault matrix (throttling, failures + dropped responses, both) at 1,000 users; prints what was injected
-             and what was lost (must be nothing). Run build first; takes many minutes. Not part of test.
+    soak     The fault matrix (throttling, failures + dropped responses, both) at 1,000 users (-Users to change); prints
+             what was injected and what was lost, and fails when anything was. Run build first; takes many minutes.
+             Not part of test.
 .PARAMETER Configuration
     Release (default) or Debug.
 .PARAMETER TestName
     Only run Pester tests whose full name matches this wildcard.
+.PARAMETER Users
+    How many users the soak task onboards in each mode (default 1,000), e.g. -Users 50 for a quick look.
 #>
 [CmdletBinding()]
 param(
@@ -33,7 +36,10 @@ param(
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    [string[]] $TestName
+    [string[]] $TestName,
+
+    [ValidateRange(1, 100000)]
+    [int] $Users = 1000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -42,5 +48,5 @@ Set-StrictMode -Version Latest
 
 $context = New-BuildContext -Root $PSScriptRoot -Configuration $Configuration
 foreach ($name in $Task) {
-    Invoke-BuildTask -Name $name -Context $context -TestName $TestName
+    Invoke-BuildTask -Name $name -Context $context -TestName $TestName -Users $Users
 }

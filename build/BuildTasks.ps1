@@ -51,7 +51,7 @@ function New-BuildContext {
 }
 
 function Invoke-BuildTask {
-    param([string] $Name, $Context, [string[]] $TestName)
+    param([string] $Name, $Context, [string[]] $TestName, [int] $Users = 1000)
     Write-Host "==> $Name" -ForegroundColor Cyan
     switch ($Name) {
         'build'  { Invoke-BuildModuleTask -Context $Context }
@@ -63,7 +63,7 @@ function Invoke-BuildTask {
         'netfx'  { Invoke-NetFrameworkCheckTask -Context $Context }
         'clean'  { Invoke-CleanTask -Context $Context }
         'bench'  { Invoke-BenchTask -Context $Context }
-        'soak'   { Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Invoke-Soak.ps1'), '-ModuleManifest', $Context.ModuleManifest) }
+        'soak'   { Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Context.Root 'build/Invoke-Soak.ps1'), '-ModuleManifest', $Context.ModuleManifest, '-Users', $Users) }
     }
 }
 

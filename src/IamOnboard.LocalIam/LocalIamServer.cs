@@ -155,6 +155,26 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _authenticationFailures),
         Interlocked.Read(ref _malformedRequests));
 
+    /// <summary>
+    /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
+    /// and then drops their responses, whatever <see cref="LocalIamOptions.DropResponseRate"/> says: a repeatable way to
+    /// lose the response to one particular call, for tests. Replaces any drops still pending for that action.
+    /// </summary>
+    public void DropNextResponses(string action, int count)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
+        }
+
+        _faults.DropNextResponses(action, count);
+    }
+
     /// <summary>Stops listening and closes every open connection. Acknowledged changes are already on disk.</summary>
     public void Stop()
     {
@@ -387,7 +407,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             throw new IamServiceException("ServiceFailure", 500, "An internal error occurred. Please try again.", senderFault: false);
         }
 
-        bool drop = mutating && _faults.ShouldDropResponse();
+        bool drop = mutating && _faults.ShouldDropResponse(action!);
         string? result;
         lock (_stateLock)
         {

@@ -22,6 +22,16 @@ public sealed class UserOnboarder
     private static readonly Regex ManagedPolicyArn = new(
         @"^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy/[\x21-\x7E]+$", RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// Sends of one create whose responses were all lost before the row fails. Each loss is looked into first (does the
+    /// entity exist? is there a key or device whose secret nobody received?), so a repeat never makes a duplicate.
+    /// </summary>
+    internal const int LostResponseAttempts = 4;
+
+    /// <summary>The debug line of a create sent again after a lost response, like the client's "attempt N of M" lines.</summary>
+    internal static void LogResend(string action, string userName, int nextAttempt) =>
+        OnboardLog.Current.Debug($"IAM {action} for '{userName}' attempt {nextAttempt} of {LostResponseAttempts} after its response was lost and what it may have made was looked into.");
+
     private readonly OnboardSession _session;
     private readonly AccountFacts _facts;
 
@@ -92,36 +102,41 @@ public sealed class UserOnboarder
         ValidateOffline(request);
         var prepared = await PrepareAsync(request, ct).ConfigureAwait(false);
 
-        IamUser user;
-        try
+        IamUser? user = null;
+        for (var attempt = 1; user is null; attempt++)
         {
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, TagsToCreate(request), request.PermissionsBoundary, ct).ConfigureAwait(false);
-        }
-        catch (IamEntityAlreadyExistsException)
-        {
-            var existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
-            OnboardLog.Current.Verbose($"{request.Where}IAM user '{existing.UserName}' already exists; completing it.");
-            return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
-        }
-        catch (IamResponseLostException)
-        {
-            // The user may or may not exist now: look, and complete it when it does, else create it once more.
-            IamUser? found = null;
             try
             {
-                found = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, TagsToCreate(request), request.PermissionsBoundary, ct).ConfigureAwait(false);
             }
-            catch (IamNoSuchEntityException)
+            catch (IamEntityAlreadyExistsException)
             {
+                var existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                OnboardLog.Current.Verbose(attempt == 1
+                    ? $"{request.Where}IAM user '{existing.UserName}' already exists; completing it."
+                    : $"{request.Where}The response to CreateUser for '{existing.UserName}' was lost, but the user exists; completing it.");
+                return await CompleteExistingUserAsync(request, prepared, existing, apply: true, ct).ConfigureAwait(false);
             }
-
-            if (found is not null)
+            catch (IamResponseLostException) when (attempt < LostResponseAttempts)
             {
-                OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
-                return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
-            }
+                // The user may or may not exist now: look, and complete it when it does, else create it once more.
+                IamUser? found = null;
+                try
+                {
+                    found = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+                }
+                catch (IamNoSuchEntityException)
+                {
+                }
 
-            user = await _session.Iam.CreateUserAsync(request.UserName, request.Path, TagsToCreate(request), request.PermissionsBoundary, ct).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    OnboardLog.Current.Verbose($"{request.Where}The response to CreateUser for '{found.UserName}' was lost, but the user exists; completing it.");
+                    return await CompleteExistingUserAsync(request, prepared, found, apply: true, ct).ConfigureAwait(false);
+                }
+
+                LogResend("CreateUser", request.UserName, attempt + 1);
+            }
         }
 
         OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{user.UserName}'.");
@@ -249,8 +264,9 @@ public sealed class UserOnboarder
         {
             if (request.ConsoleAccess)
             {
-                await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
+                // Pushed first: a call whose every response was lost may still have made the profile.
                 undo.Push(("its login profile", t => _session.Iam.DeleteLoginProfileAsync(user.UserName, t)));
+                await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
             }
 
             foreach (var arn in prepared.PolicyArns)
@@ -271,8 +287,9 @@ public sealed class UserOnboarder
 
             if (request.ProgrammaticAccess)
             {
+                // The user is new, so every key it has is this call's: one handed back, or one whose secret was lost.
+                undo.Push(("its access keys", t => DeleteAccessKeysAsync(user.UserName, new HashSet<string>(), lostResponse: false, t)));
                 var key = await CreateAccessKeyAsync(user.UserName, new HashSet<string>(), ct).ConfigureAwait(false);
-                undo.Push(($"access key {key.AccessKeyId}", t => _session.Iam.DeleteAccessKeyAsync(user.UserName, key.AccessKeyId, t)));
                 result.AccessKey = key;
                 result.Actions.Add($"create access key {key.AccessKeyId}");
             }
@@ -325,6 +342,7 @@ public sealed class UserOnboarder
         var result = NewResult(request, user, OnboardingOutcome.Unchanged);
         var iam = _session.Iam;
         var done = new List<string>();
+        var mayHaveMadeProfile = false;
         try
         {
             if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
@@ -377,8 +395,8 @@ public sealed class UserOnboarder
                     keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId));
                 if (apply && (mark is null || !mark.Covers(wanted)))
                 {
+                    // Bookkeeping, not something to report as added: if what follows fails, it must stay.
                     await iam.TagUserAsync(user.UserName, new[] { wanted.ToTag() }, ct).ConfigureAwait(false);
-                    done.Add("hand-off mark");
                 }
 
                 result.ClearsHandOffMark = !passwordLeft && !keysLeft;
@@ -396,10 +414,17 @@ public sealed class UserOnboarder
                     result.ConsoleAccess = true;
                     result.Notes.Add("console access already enabled; the password was not reset");
                 }
+                else if (apply && profile is null)
+                {
+                    // Set first: a call whose every response was lost may still have made the profile.
+                    mayHaveMadeProfile = true;
+                    await CreateLoginProfileAsync(request, prepared, result, ct).ConfigureAwait(false);
+                    done.Add("login profile");
+                }
                 else if (apply)
                 {
-                    await SetPasswordAsync(request, prepared, result, replace: profile is not null, ct).ConfigureAwait(false);
-                    done.Add(profile is null ? "login profile" : "new password");
+                    await ReplacePasswordAsync(request, prepared, result, ct).ConfigureAwait(false);
+                    done.Add("new password");
                 }
                 else
                 {
@@ -471,8 +496,23 @@ public sealed class UserOnboarder
                 }
             }
         }
-        catch (Exception failure) when (apply && done.Count > 0 && failure is not OperationCanceledException)
+        catch (Exception failure) when (apply && (done.Count > 0 || mayHaveMadeProfile))
         {
+            // The result carrying the password is never returned, so a profile this call made has a password nobody
+            // holds, and a re-run would leave it so ("console access already enabled"): delete it, and the re-run
+            // makes a new one and hands its password back.
+            var profileLeft = mayHaveMadeProfile && !await DiscardLoginProfileAsync(request, user.UserName).ConfigureAwait(false);
+            done.Remove("login profile");
+            if (profileLeft)
+            {
+                done.Add("login profile (its password was never handed back: reset it, or delete it and run the row again)");
+            }
+
+            if (failure is OperationCanceledException || done.Count == 0)
+            {
+                throw;
+            }
+
             throw new OnboardingFailedException(
                 $"{request.Where}IAM user '{user.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
                 user.UserName, false, failure);
@@ -486,65 +526,124 @@ public sealed class UserOnboarder
         return result;
     }
 
-    private async Task CreateLoginProfileAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct) =>
-        await SetPasswordAsync(request, prepared, result, replace: false, ct).ConfigureAwait(false);
-
-    /// <summary>Creates the login profile, or (<paramref name="replace"/>) gives the existing one a new password.</summary>
-    private async Task SetPasswordAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, bool replace, CancellationToken ct)
+    private async Task CreateLoginProfileAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct)
     {
-        var policy = prepared.PasswordPolicy ?? PasswordPolicy.IamDefault;
-        var password = request.Password is null ? PasswordGenerator.Generate(policy) : SecretText.Reveal(request.Password);
-        if (replace)
-        {
-            await _session.Iam.UpdateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
-        }
-        else
+        var password = PasswordFor(request, prepared);
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+                break;
+            }
+            catch (IamEntityAlreadyExistsException) when (attempt > 1)
+            {
+                // Only called when the user had no login profile, so after a lost response one that exists now was made
+                // by this call, with this password (a read can lag behind the write): keep it.
+                OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                break;
             }
             catch (IamResponseLostException)
             {
-                // Only called when the user had no login profile, so one that exists now was made by this call, with
-                // this password: keep it (the password is handed back below). Else the request never arrived: send it again.
-                if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is null)
-                {
-                    await _session.Iam.CreateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
-                }
-                else
+                // As above: a profile that exists now was made by this call, with this password; keep it (the password is
+                // handed back below). Else the request never arrived: send it again, while attempts last.
+                if (await LoginProfiles.FindAsync(_session.Iam, request.UserName, ct).ConfigureAwait(false) is not null)
                 {
                     OnboardLog.Current.Verbose($"{request.Where}The response to CreateLoginProfile for '{request.UserName}' was lost, but the login profile exists with the password sent.");
+                    break;
                 }
+
+                if (attempt >= LostResponseAttempts)
+                {
+                    throw;
+                }
+
+                LogResend("CreateLoginProfile", request.UserName, attempt + 1);
             }
         }
 
+        HandBackPassword(request, result, password, Describe.LoginProfile(request));
+    }
+
+    private static string PasswordFor(UserOnboardingRequest request, Prepared prepared) =>
+        request.Password is null ? PasswordGenerator.Generate(prepared.PasswordPolicy ?? PasswordPolicy.IamDefault) : SecretText.Reveal(request.Password);
+
+    private static void HandBackPassword(UserOnboardingRequest request, UserOnboardingResult result, string password, string action)
+    {
         result.ConsoleAccess = true;
         result.PasswordResetRequired = request.PasswordResetRequired;
         result.Password = request.Password ?? SecretText.Protect(password);
-        result.Actions.Add(replace ? Describe.ReplacePassword(request) : Describe.LoginProfile(request));
+        result.Actions.Add(action);
+    }
+
+    /// <summary>Gives an existing login profile a new password (UpdateLoginProfile: sent again after a lost response, it sets the same one).</summary>
+    private async Task ReplacePasswordAsync(UserOnboardingRequest request, Prepared prepared, UserOnboardingResult result, CancellationToken ct)
+    {
+        var password = PasswordFor(request, prepared);
+        await _session.Iam.UpdateLoginProfileAsync(request.UserName, password, request.PasswordResetRequired, ct).ConfigureAwait(false);
+        HandBackPassword(request, result, password, Describe.ReplacePassword(request));
+    }
+
+    /// <summary>Deletes a login profile whose password cannot be handed back; false when it could not be deleted.</summary>
+    private async Task<bool> DiscardLoginProfileAsync(UserOnboardingRequest request, string userName)
+    {
+        // The caller's token may be why we are here (Ctrl+C); clean-up gets its own short budget.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _session.Iam.DeleteLoginProfileAsync(userName, budget.Token).ConfigureAwait(false);
+            OnboardLog.Current.Verbose($"{request.Where}Deleted the login profile just made for '{userName}': the onboarding failed, so its password could not be handed back.");
+            return true;
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return true;
+        }
+        catch (Exception failure)
+        {
+            OnboardLog.Current.Warning($"{request.Where}Could not delete the login profile just made for '{userName}', whose password was never handed back: {failure.Message}");
+            return false;
+        }
     }
 
     /// <summary>
     /// Creates an access key. When the response is lost in transit the key may exist with a secret nobody holds:
-    /// any key that was not there before is deleted and the call is made once more.
+    /// any key that was not there before is deleted and the call is made again, up to <see cref="LostResponseAttempts"/>
+    /// times. When every response is lost, such keys are still deleted before the failure is thrown.
     /// </summary>
     private async Task<IamNewAccessKey> CreateAccessKeyAsync(string userName, HashSet<string> keysBefore, CancellationToken ct)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            try
+            {
+                return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            }
+            catch (IamResponseLostException)
+            {
+                await DeleteAccessKeysAsync(userName, keysBefore, lostResponse: true, ct).ConfigureAwait(false);
+                if (attempt >= LostResponseAttempts)
+                {
+                    throw;
+                }
+
+                LogResend("CreateAccessKey", userName, attempt + 1);
+            }
         }
-        catch (IamResponseLostException)
+    }
+
+    /// <summary>Deletes the user's access keys that are not in <paramref name="keep"/> (after a lost response: keys whose secret never arrived).</summary>
+    private async Task DeleteAccessKeysAsync(string userName, HashSet<string> keep, bool lostResponse, CancellationToken ct)
+    {
+        var keys = await _session.Iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
+        foreach (var orphan in keys.Where(k => !keep.Contains(k.AccessKeyId)))
         {
-            var keys = await _session.Iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
-            foreach (var orphan in keys.Where(k => !keysBefore.Contains(k.AccessKeyId)))
+            if (lostResponse)
             {
                 OnboardLog.Current.Warning($"The response to CreateAccessKey for '{userName}' was lost; deleting access key {orphan.AccessKeyId}, whose secret never arrived.");
-                await _session.Iam.DeleteAccessKeyAsync(userName, orphan.AccessKeyId, ct).ConfigureAwait(false);
             }
 
-            return await _session.Iam.CreateAccessKeyAsync(userName, ct).ConfigureAwait(false);
+            await _session.Iam.DeleteAccessKeyAsync(userName, orphan.AccessKeyId, ct).ConfigureAwait(false);
         }
     }
 

@@ -100,34 +100,37 @@ public sealed class VirtualMfaEnroller
     {
         ValidateOffline(userName, deviceName);
         IamNewVirtualMfaDevice created;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
-        }
-        catch (IamResponseLostException)
-        {
-            // The device may exist with a seed nobody received: delete an unassigned one of this name and create it again.
-            var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
-            foreach (var orphan in unassigned.Where(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase)))
+            try
             {
-                OnboardLog.Current.Warning($"The response to CreateVirtualMFADevice for '{userName}' was lost; deleting {orphan.SerialNumber}, whose seed never arrived.");
-                await _session.Iam.DeleteVirtualMfaDeviceAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
+                created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
+                break;
             }
-
-            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
-        }
-        catch (IamEntityAlreadyExistsException)
-        {
-            var serial = await FindExistingDeviceAsync(userName, deviceName, ct).ConfigureAwait(false);
-            if (!await replaceAbandoned(serial).ConfigureAwait(false))
+            catch (IamResponseLostException)
             {
-                throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
-                    $"DeviceName: an unassigned virtual MFA device named '{deviceName}' ({serial}) is left from an earlier enrolment and was not replaced.");
-            }
+                // The device may exist with a seed nobody received: delete an unassigned one of this name and create it
+                // again, while attempts last. When every response is lost, such a device is still deleted before the throw.
+                await DeleteUnassignedAsync(userName, deviceName, ct).ConfigureAwait(false);
+                if (attempt >= UserOnboarder.LostResponseAttempts)
+                {
+                    throw;
+                }
 
-            OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
-            await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, ct).ConfigureAwait(false);
-            created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
+                UserOnboarder.LogResend("CreateVirtualMFADevice", userName, attempt + 1);
+            }
+            catch (IamEntityAlreadyExistsException) when (attempt < UserOnboarder.LostResponseAttempts)
+            {
+                var serial = await FindExistingDeviceAsync(userName, deviceName, ct).ConfigureAwait(false);
+                if (!await replaceAbandoned(serial).ConfigureAwait(false))
+                {
+                    throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
+                        $"DeviceName: an unassigned virtual MFA device named '{deviceName}' ({serial}) is left from an earlier enrolment and was not replaced.");
+                }
+
+                OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
+                await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, ct).ConfigureAwait(false);
+            }
         }
 
         var base32 = Encoding.ASCII.GetString(created.Base32StringSeed);
@@ -212,6 +215,17 @@ public sealed class VirtualMfaEnroller
         }
     }
 
+    /// <summary>Deletes unassigned devices of this name: after a lost CreateVirtualMFADevice response, their seed never arrived.</summary>
+    private async Task DeleteUnassignedAsync(string userName, string deviceName, CancellationToken ct)
+    {
+        var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
+        foreach (var orphan in unassigned.Where(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase)))
+        {
+            OnboardLog.Current.Warning($"The response to CreateVirtualMFADevice for '{userName}' was lost; deleting {orphan.SerialNumber}, whose seed never arrived.");
+            await _session.Iam.DeleteVirtualMfaDeviceAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
+        }
+    }
+
     private async Task<string> FindExistingDeviceAsync(string userName, string deviceName, CancellationToken ct)
     {
         var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
@@ -221,13 +235,18 @@ public sealed class VirtualMfaEnroller
             return abandoned.SerialNumber;
         }
 
-        var assigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Assigned, ct).ConfigureAwait(false);
-        var inUse = assigned.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
-        if (inUse is not null && string.Equals(inUse.UserName, userName, StringComparison.OrdinalIgnoreCase))
+        // The user's own devices first: one short call, where listing every assigned device in the account would make
+        // a re-run of a large batch quadratic (every user of the batch reading every other user's device).
+        var own = await _session.Iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false);
+        var enabled = own.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
+        if (enabled is not null)
         {
-            throw new MfaAlreadyEnabledException(userName, inUse.SerialNumber);
+            throw new MfaAlreadyEnabledException(userName, enabled.SerialNumber);
         }
 
+        // Someone else's: find whose, for the message (a rare error, so the full list is affordable here).
+        var assigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Assigned, ct).ConfigureAwait(false);
+        var inUse = assigned.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
         throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
             $"DeviceName: the virtual MFA device name '{deviceName}' is already used{(inUse?.UserName is null ? string.Empty : $" by user '{inUse.UserName}'")}; choose another -DeviceName.");
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 
 namespace IamOnboard.LocalIam.Faults;
@@ -16,6 +17,7 @@ internal sealed class FaultInjector
     private readonly double _failureRate;
     private readonly double _dropRate;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, int> _scriptedDrops = new(StringComparer.Ordinal);
     private double _tokens;
     private double _lastRefillSeconds;
 
@@ -54,7 +56,29 @@ internal sealed class FaultInjector
 
     public bool ShouldFail() => Roll(_failureRate);
 
-    public bool ShouldDropResponse() => Roll(_dropRate);
+    /// <summary>Whether this mutation's response is dropped: first the scripted drops for its action, then the dice.</summary>
+    public bool ShouldDropResponse(string action)
+    {
+        lock (_gate)
+        {
+            if (_scriptedDrops.TryGetValue(action, out var left) && left > 0)
+            {
+                _scriptedDrops[action] = left - 1;
+                return true;
+            }
+        }
+
+        return Roll(_dropRate);
+    }
+
+    /// <summary>Drops the responses of the next <paramref name="count"/> requests of <paramref name="action"/> (carried out first), whatever the rate.</summary>
+    public void DropNextResponses(string action, int count)
+    {
+        lock (_gate)
+        {
+            _scriptedDrops[action] = count;
+        }
+    }
 
     private bool Roll(double rate)
     {
