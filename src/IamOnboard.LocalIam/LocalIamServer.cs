@@ -93,6 +93,11 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         var settings = options.Clone();
         Validate(settings);
         DateTime now = StateFile.Truncate(DateTime.UtcNow);
+        if (settings.StatePath is not null)
+        {
+            _ = StateFile.RemoveLeftovers(settings.StatePath);
+        }
+
         AccountState? state = settings.StatePath is null ? null : StateFile.Load(settings.StatePath);
         bool changed = false;
         if (state is null)
@@ -154,6 +159,33 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _responsesDropped),
         Interlocked.Read(ref _authenticationFailures),
         Interlocked.Read(ref _malformedRequests));
+
+    /// <summary>
+    /// A test hook: makes every temporary credential issued so far (by AssumeRole) expire now, so that requests signed
+    /// with them are answered ExpiredToken, as IAM and STS answer them. STS issues nothing shorter than 900 seconds, and
+    /// a test should not wait that long. Only the sessions' expiry changes; the clock SigV4 checks requests against does
+    /// not. Returns how many sessions it expired.
+    /// </summary>
+    public int ExpireTemporaryCredentials()
+    {
+        lock (_stateLock)
+        {
+            DateTime expired = StateFile.Truncate(DateTime.UtcNow).AddSeconds(-1);
+            int count = 0;
+            foreach (var session in _store.State.RoleSessions.Where(s => s.Expiration > expired))
+            {
+                session.Expiration = expired;
+                count++;
+            }
+
+            if (count > 0 && _options.StatePath is not null)
+            {
+                StateFile.Save(_options.StatePath, _store.State);
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Stops listening and closes every open connection. Acknowledged changes are already on disk.</summary>
     public void Stop()

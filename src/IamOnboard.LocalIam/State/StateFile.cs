@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using IamOnboard.IO;
 
@@ -33,6 +34,39 @@ internal static class StateFile
             // The message names the file and position only; the content holds secrets.
             throw new InvalidDataException($"The local IAM state file '{path}' is not valid JSON (line {error.LineNumber}).");
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files a save killed between writing and renaming left next to the state file (the
+    /// state file itself is then still the previous, whole one). They hold the account's secrets, so they do not stay.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int RemoveLeftovers(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        // OwnerOnlyFile's names: ".<name>.XXXXXX" (mkstemp) on Unix, ".<name>.<32 hex digits>.tmp" on Windows.
+        string prefix = "." + Path.GetFileName(fullPath) + ".";
+        int removed = 0;
+        foreach (string candidate in Directory.GetFiles(directory, prefix + "*"))
+        {
+            string suffix = Path.GetFileName(candidate).Substring(prefix.Length);
+            bool unixTemp = suffix.Length == 6 && suffix.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9'));
+            bool windowsTemp = suffix.Length == 36 && suffix.EndsWith(".tmp", StringComparison.Ordinal)
+                && suffix.Substring(0, 32).All(Uri.IsHexDigit);
+            if (unixTemp || windowsTemp)
+            {
+                File.Delete(candidate);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     public static void Save(string path, AccountState state)
