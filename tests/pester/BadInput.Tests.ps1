@@ -183,6 +183,49 @@ Describe 'Bad credentials' {
             Should -Throw -ExpectedMessage '*Signature*'
     }
 
+    It 'refuses an expired session token as ExpiredToken, at once, saying to get new credentials and connect again' {
+        $roleArn = "arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole"
+        $assumed = Invoke-AwsCli -Endpoint $endpoint -Arguments @('sts', 'assume-role', '--role-arn', $roleArn, '--role-session-name', 'expiring')
+        $assumed.ExitCode | Should -Be 0 -Because $assumed.StdErr
+        $temporary = $assumed.Json.Credentials
+        $keys = @{
+            EndpointUrl  = $endpoint.Url
+            AccessKey    = $temporary.AccessKeyId
+            SecretKey    = ConvertTo-SecureString $temporary.SecretAccessKey -AsPlainText -Force
+            SessionToken = ConvertTo-SecureString $temporary.SessionToken -AsPlainText -Force
+        }
+        try {
+            $session = Connect-Onboard @keys
+            $session.CallerArn | Should -BeLike '*:assumed-role/OrganizationAccountAccessRole/expiring'
+            # STS issues nothing shorter than 900 seconds; the endpoint's test hook ends the session now.
+            $endpoint.ExpireTemporaryCredentials() | Should -BeGreaterOrEqual 1
+
+            $before = $endpoint.GetStatistics().AuthenticationFailures
+            $failure = $null
+            try { $null = New-OnboardUser -UserName expired-token-user -ProgrammaticAccess -ErrorAction Stop } catch { $failure = $_ }
+            $failure | Should -Not -BeNullOrEmpty
+            $failure.FullyQualifiedErrorId | Should -Be 'ExpiredToken,IamOnboard.Commands.NewOnboardUserCommand'
+            $failure.CategoryInfo.Category | Should -Be 'SecurityError'
+            $failure.Exception.Message | Should -BeLike '*expired*Get new temporary credentials*Connect-Onboard again*'
+            $failure.Exception.Message.Contains($temporary.SessionToken) | Should -BeFalse
+            $failure.Exception.Message.Contains($temporary.SecretAccessKey) | Should -BeFalse
+            ($endpoint.GetStatistics().AuthenticationFailures - $before) | Should -Be 1 -Because 'retrying an expired token cannot help'
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', 'expired-token-user')).StdErr | Should -BeLike '*NoSuchEntity*'
+
+            # Connecting again with the same expired token: the same error, from Connect-Onboard's own identity check.
+            $before = $endpoint.GetStatistics().AuthenticationFailures
+            $again = $null
+            try { $null = Connect-Onboard @keys -ErrorAction Stop } catch { $again = $_ }
+            $again | Should -Not -BeNullOrEmpty
+            $again.FullyQualifiedErrorId | Should -Be 'ExpiredToken,IamOnboard.Commands.ConnectOnboardCommand'
+            $again.Exception.Message | Should -BeLike '*expired*Get new temporary credentials*Connect-Onboard again*'
+            ($endpoint.GetStatistics().AuthenticationFailures - $before) | Should -Be 1
+        }
+        finally {
+            $null = Connect-TestEndpoint -Endpoint $endpoint
+        }
+    }
+
     It 'refuses the root key' {
         { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.RootAccessKeyId -SecretKey $endpoint.RootSecretAccessKey -ErrorAction Stop } |
             Should -Throw -ErrorId 'RootCredentialRefused,IamOnboard.Commands.ConnectOnboardCommand'

@@ -55,7 +55,7 @@ public sealed class PersistenceTests : IDisposable
 
         string unixLeftover = Path.Combine(_directory, ".state.json.aB3xZ9");
         string windowsLeftover = Path.Combine(_directory, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
-        string notOurs = Path.Combine(_directory, ".state.json.backup");
+        string notOurs = Path.Combine(_directory, ".state.json.bak");
         string otherFile = Path.Combine(_directory, ".other.json.aB3xZ9");
         foreach (string file in new[] { unixLeftover, windowsLeftover, notOurs, otherFile })
         {
