@@ -154,6 +154,47 @@ Describe 'Bad MFA codes' {
     }
 }
 
+Describe 'Stale MFA codes' {
+    # Enable-OnboardVirtualMfa creates the device itself (replacing an unassigned one of the same name), so its seed
+    # cannot be known before the call, and with -Code1/-Code2 stale codes are refused before IAM, like any wrong code
+    # (InvalidMfaCodes, above). So the device here comes from the AWS CLI, whose seed the test knows: a valid pair of
+    # its codes from an hour ago is refused as InvalidAuthenticationCode, and a current pair then enables it.
+    It 'refuses a valid pair of the device''s codes from an hour ago, and takes a current pair' {
+        $script:case++
+        $user = "mfa-stale-$case"
+        $null = New-OnboardUser -UserName $user
+        $seedFile = Join-Path $TestDrive "$user.seed"
+        $created = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $user,
+            '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+        $created.ExitCode | Should -Be 0 -Because $created.StdErr
+        $serial = $created.Json.VirtualMFADevice.SerialNumber
+        $seed = (Get-Content -Raw -Path $seedFile).Trim()
+
+        $now = [DateTimeOffset]::UtcNow
+        $current = @(-2..1 | ForEach-Object { Get-TestTotpCode -Base32Seed $seed -At $now.AddSeconds(30 * $_) })
+        $then = $now.AddHours(-1)
+        do {
+            $code1 = Get-TestTotpCode -Base32Seed $seed -At $then.AddSeconds(-30)
+            $code2 = Get-TestTotpCode -Base32Seed $seed -At $then
+            $then = $then.AddHours(-1)
+            # (A pair from an hour ago that is also a current pair is a one-in-a-million chance; then an older one.)
+        } while (@(0..2 | Where-Object { $current[$_] -eq $code1 -and $current[$_ + 1] -eq $code2 }).Count -gt 0)
+
+        $stale = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'enable-mfa-device', '--user-name', $user, '--serial-number', $serial,
+            '--authentication-code1', $code1, '--authentication-code2', $code2)
+        $stale.ExitCode | Should -Not -Be 0
+        $stale.StdErr | Should -BeLike '*InvalidAuthenticationCode*'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $user)).Json.MFADevices | Should -BeNullOrEmpty
+
+        # The same device with a current pair: it was the time that was wrong, not the seed.
+        $now = [DateTimeOffset]::UtcNow
+        $fresh = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'enable-mfa-device', '--user-name', $user, '--serial-number', $serial,
+            '--authentication-code1', (Get-TestTotpCode -Base32Seed $seed -At $now.AddSeconds(-30)), '--authentication-code2', (Get-TestTotpCode -Base32Seed $seed -At $now))
+        $fresh.ExitCode | Should -Be 0 -Because $fresh.StdErr
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $user)).Json.MFADevices.SerialNumber | Should -Be $serial
+    }
+}
+
 Describe 'Bad MFA parameters' {
     It 'refuses <Name> as <Id> before creating a device' -TestCases @(
         @{ Name = 'Code1 without Code2'; Parameters = @{ Code1 = '123456' }; Id = 'MfaCodePairIncomplete' }
