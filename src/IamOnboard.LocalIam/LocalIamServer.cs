@@ -45,12 +45,14 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private long _responsesDropped;
     private long _authenticationFailures;
     private long _malformedRequests;
+    private readonly IDisposable? _stateFileLock;
     private int _stopped;
 
-    private LocalIamServer(LocalIamOptions options, AccountStore store)
+    private LocalIamServer(LocalIamOptions options, AccountStore store, IDisposable? stateFileLock)
     {
         _options = options;
         _store = store;
+        _stateFileLock = stateFileLock;
         _faults = new FaultInjector(options);
         _listener = new TcpListener(IPAddress.Loopback, options.Port);
         _listener.Start(512);
@@ -93,6 +95,23 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         var settings = options.Clone();
         Validate(settings);
         DateTime now = StateFile.Truncate(DateTime.UtcNow);
+
+        // One endpoint per state file: a second one would overwrite the first's acknowledged changes with its own.
+        // The lock goes with the process however it ends, so a killed endpoint's file can be served again at once.
+        IDisposable? stateFileLock = settings.StatePath is null ? null : StateFile.Lock(settings.StatePath);
+        try
+        {
+            return Start(settings, now, stateFileLock);
+        }
+        catch
+        {
+            stateFileLock?.Dispose();
+            throw;
+        }
+    }
+
+    private static LocalIamServer Start(LocalIamOptions settings, DateTime now, IDisposable? stateFileLock)
+    {
         if (settings.StatePath is not null)
         {
             _ = StateFile.RemoveLeftovers(settings.StatePath);
@@ -120,7 +139,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             StateFile.Save(settings.StatePath, state);
         }
 
-        return new LocalIamServer(settings, new AccountStore(state));
+        return new LocalIamServer(settings, new AccountStore(state), stateFileLock);
     }
 
     private static void Validate(LocalIamOptions options)
@@ -209,6 +228,11 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         catch (AggregateException)
         {
             // The loop ends by its accept failing; nothing to report.
+        }
+
+        lock (_stateLock)
+        {
+            _stateFileLock?.Dispose();
         }
     }
 

@@ -39,9 +39,10 @@ BeforeAll {
         $result.Json
     }
 
-    # Temporary files the atomic save may leave behind when killed between writing and renaming.
+    # Temporary files the atomic save may leave behind when killed between writing and renaming (mkstemp's '.<name>.XXXXXX').
     function script:Get-LeftoverTemp([string] $StatePath) {
-        @(Get-ChildItem -Force -Path (Split-Path $StatePath) -Filter ('.' + (Split-Path -Leaf $StatePath) + '.*'))
+        $pattern = '^\.' + [regex]::Escape((Split-Path -Leaf $StatePath)) + '\.[A-Za-z0-9]{6}$'
+        @(Get-ChildItem -Force -Path (Split-Path $StatePath) | Where-Object Name -Match $pattern)
     }
 }
 
@@ -68,6 +69,8 @@ Describe 'A local endpoint killed after acknowledged changes' {
             $key2 = (Invoke-Cli $endpoint @('iam', 'create-access-key', '--user-name', 'durable-2')).AccessKey
             $null = Invoke-Cli $endpoint @('iam', 'update-access-key', '--user-name', 'durable-2', '--access-key-id', $key1.AccessKeyId, '--status', 'Inactive')
             $null = Invoke-Cli $endpoint @('iam', 'add-user-to-group', '--user-name', 'durable-2', '--group-name', 'durable-group')
+            # While the child serves the file, no second endpoint may (it would overwrite the child's changes).
+            { Start-OnboardLocalIam -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'LocalIamStartFailed,IamOnboard.Commands.StartOnboardLocalIamCommand'
             $null = Invoke-Cli $endpoint @('iam', 'put-user-policy', '--user-name', 'durable-2', '--policy-name', 'Last',
                 '--policy-document', '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}')
         }

@@ -37,6 +37,32 @@ internal static class StateFile
     }
 
     /// <summary>
+    /// Takes the state file for one endpoint, through an exclusive lock on ".&lt;name&gt;.lock" next to it, held until
+    /// disposed. The operating system drops the lock when the process ends, even when it is killed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another endpoint (in this process or another) serves the file.</exception>
+    public static IDisposable Lock(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        string lockPath = Path.Combine(directory ?? string.Empty, "." + Path.GetFileName(fullPath) + ".lock");
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException busy)
+        {
+            throw new InvalidOperationException(
+                $"The local IAM state file '{path}' is in use by another local IAM endpoint, or cannot be locked ({busy.Message}). Stop the other endpoint first: two endpoints on one file would overwrite each other's changes.", busy);
+        }
+    }
+
+    /// <summary>
     /// Deletes the temporary files a save killed between writing and renaming left next to the state file (the
     /// state file itself is then still the previous, whole one). They hold the account's secrets, so they do not stay.
     /// </summary>

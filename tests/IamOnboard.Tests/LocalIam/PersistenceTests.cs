@@ -73,6 +73,20 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void A_state_file_serves_one_endpoint_at_a_time()
+    {
+        string path = Path.Combine(_directory, "busy.json");
+        using (LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+            var busy = Assert.Throws<InvalidOperationException>(() => LocalIamServer.Start(new LocalIamOptions { StatePath = path }));
+            Assert.Contains("in use by another local IAM endpoint", busy.Message, StringComparison.Ordinal);
+        }
+
+        using var next = LocalIamServer.Start(new LocalIamOptions { StatePath = path });
+        Assert.NotNull(next.Url);
+    }
+
+    [Fact]
     public void A_state_file_of_another_account_is_refused()
     {
         string path = Path.Combine(_directory, "other.json");
