@@ -45,12 +45,14 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private long _responsesDropped;
     private long _authenticationFailures;
     private long _malformedRequests;
+    private readonly IDisposable? _stateFileLock;
     private int _stopped;
 
-    private LocalIamServer(LocalIamOptions options, AccountStore store)
+    private LocalIamServer(LocalIamOptions options, AccountStore store, IDisposable? stateFileLock)
     {
         _options = options;
         _store = store;
+        _stateFileLock = stateFileLock;
         _faults = new FaultInjector(options);
         _listener = new TcpListener(IPAddress.Loopback, options.Port);
         _listener.Start(512);
@@ -93,6 +95,28 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         var settings = options.Clone();
         Validate(settings);
         DateTime now = StateFile.Truncate(DateTime.UtcNow);
+
+        // One endpoint per state file: a second one would overwrite the first's acknowledged changes with its own.
+        // The lock goes with the process however it ends, so a killed endpoint's file can be served again at once.
+        IDisposable? stateFileLock = settings.StatePath is null ? null : StateFile.Lock(settings.StatePath);
+        try
+        {
+            return Start(settings, now, stateFileLock);
+        }
+        catch
+        {
+            stateFileLock?.Dispose();
+            throw;
+        }
+    }
+
+    private static LocalIamServer Start(LocalIamOptions settings, DateTime now, IDisposable? stateFileLock)
+    {
+        if (settings.StatePath is not null)
+        {
+            _ = StateFile.RemoveLeftovers(settings.StatePath);
+        }
+
         AccountState? state = settings.StatePath is null ? null : StateFile.Load(settings.StatePath);
         bool changed = false;
         if (state is null)
@@ -115,7 +139,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             StateFile.Save(settings.StatePath, state);
         }
 
-        return new LocalIamServer(settings, new AccountStore(state));
+        return new LocalIamServer(settings, new AccountStore(state), stateFileLock);
     }
 
     private static void Validate(LocalIamOptions options)
@@ -175,6 +199,33 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         _faults.DropNextResponses(action, count);
     }
 
+    /// <summary>
+    /// A test hook: makes every temporary credential issued so far (by AssumeRole) expire now, so that requests signed
+    /// with them are answered ExpiredToken, as IAM and STS answer them. STS issues nothing shorter than 900 seconds, and
+    /// a test should not wait that long. Only the sessions' expiry changes; the clock SigV4 checks requests against does
+    /// not. Returns how many sessions it expired.
+    /// </summary>
+    public int ExpireTemporaryCredentials()
+    {
+        lock (_stateLock)
+        {
+            DateTime expired = StateFile.Truncate(DateTime.UtcNow).AddSeconds(-1);
+            int count = 0;
+            foreach (var session in _store.State.RoleSessions.Where(s => s.Expiration > expired))
+            {
+                session.Expiration = expired;
+                count++;
+            }
+
+            if (count > 0 && _options.StatePath is not null)
+            {
+                StateFile.Save(_options.StatePath, _store.State);
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Stops listening and closes every open connection. Acknowledged changes are already on disk.</summary>
     public void Stop()
     {
@@ -197,6 +248,11 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         catch (AggregateException)
         {
             // The loop ends by its accept failing; nothing to report.
+        }
+
+        lock (_stateLock)
+        {
+            _stateFileLock?.Dispose();
         }
     }
 

@@ -25,6 +25,8 @@ BeforeDiscovery {
         @{ Name = 'ConsoleAccess y'; Row = 'bad-1,/,,y!,no,no,,'; Id = 'InvalidYesNo'; Message = "*row 2*ConsoleAccess: 'y!'*" }
         @{ Name = 'a stray column'; Row = 'bad-1,/,,no,no,no,,,extra'; Id = 'CsvStrayFields'; Message = "*row 2*9 fields*8 columns*" }
         @{ Name = 'two stray columns'; Row = 'bad-1,/,,no,no,no,,,x,y'; Id = 'CsvStrayFields'; Message = "*row 2*10 fields*" }
+        @{ Name = 'a missing column'; Row = 'bad-1,/,,no,no,no,'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3)*7 fields, but the header has 8 columns*" }
+        @{ Name = 'only a user name'; Row = 'bad-1'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3)*1 field, but the header has 8 columns*" }
         @{ Name = 'an empty policy ARN name'; Row = 'bad-1,/,,no,no,no,arn:aws:iam::aws:policy/,'; Id = 'InvalidPolicyArn'; Message = "*row 2*arn:aws:iam::aws:policy/*" }
         @{ Name = 'a policy ARN of another service'; Row = 'bad-1,/,,no,no,no,arn:aws:s3:::bucket,'; Id = 'InvalidPolicyArn'; Message = "*row 2*arn:aws:s3:::bucket*" }
         @{ Name = 'a group name with a space'; Row = 'bad-1,/,,no,no,no,,bad group!'; Id = 'InvalidGroupName'; Message = "*row 2*'bad group!'*" }
@@ -152,6 +154,47 @@ Describe 'Bad MFA codes' {
     }
 }
 
+Describe 'Stale MFA codes' {
+    # Enable-OnboardVirtualMfa creates the device itself (replacing an unassigned one of the same name), so its seed
+    # cannot be known before the call, and with -Code1/-Code2 stale codes are refused before IAM, like any wrong code
+    # (InvalidMfaCodes, above). So the device here comes from the AWS CLI, whose seed the test knows: a valid pair of
+    # its codes from an hour ago is refused as InvalidAuthenticationCode, and a current pair then enables it.
+    It 'refuses a valid pair of the device''s codes from an hour ago, and takes a current pair' {
+        $script:case++
+        $user = "mfa-stale-$case"
+        $null = New-OnboardUser -UserName $user
+        $seedFile = Join-Path $TestDrive "$user.seed"
+        $created = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $user,
+            '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+        $created.ExitCode | Should -Be 0 -Because $created.StdErr
+        $serial = $created.Json.VirtualMFADevice.SerialNumber
+        $seed = (Get-Content -Raw -Path $seedFile).Trim()
+
+        $now = [DateTimeOffset]::UtcNow
+        $current = @(-2..1 | ForEach-Object { Get-TestTotpCode -Base32Seed $seed -At $now.AddSeconds(30 * $_) })
+        $then = $now.AddHours(-1)
+        do {
+            $code1 = Get-TestTotpCode -Base32Seed $seed -At $then.AddSeconds(-30)
+            $code2 = Get-TestTotpCode -Base32Seed $seed -At $then
+            $then = $then.AddHours(-1)
+            # (A pair from an hour ago that is also a current pair is a one-in-a-million chance; then an older one.)
+        } while (@(0..2 | Where-Object { $current[$_] -eq $code1 -and $current[$_ + 1] -eq $code2 }).Count -gt 0)
+
+        $stale = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'enable-mfa-device', '--user-name', $user, '--serial-number', $serial,
+            '--authentication-code1', $code1, '--authentication-code2', $code2)
+        $stale.ExitCode | Should -Not -Be 0
+        $stale.StdErr | Should -BeLike '*InvalidAuthenticationCode*'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $user)).Json.MFADevices | Should -BeNullOrEmpty
+
+        # The same device with a current pair: it was the time that was wrong, not the seed.
+        $now = [DateTimeOffset]::UtcNow
+        $fresh = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'enable-mfa-device', '--user-name', $user, '--serial-number', $serial,
+            '--authentication-code1', (Get-TestTotpCode -Base32Seed $seed -At $now.AddSeconds(-30)), '--authentication-code2', (Get-TestTotpCode -Base32Seed $seed -At $now))
+        $fresh.ExitCode | Should -Be 0 -Because $fresh.StdErr
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $user)).Json.MFADevices.SerialNumber | Should -Be $serial
+    }
+}
+
 Describe 'Bad MFA parameters' {
     It 'refuses <Name> as <Id> before creating a device' -TestCases @(
         @{ Name = 'Code1 without Code2'; Parameters = @{ Code1 = '123456' }; Id = 'MfaCodePairIncomplete' }
@@ -181,6 +224,49 @@ Describe 'Bad credentials' {
         $secret = ConvertTo-SecureString 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' -AsPlainText -Force
         { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $secret -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*Signature*'
+    }
+
+    It 'refuses an expired session token as ExpiredToken, at once, saying to get new credentials and connect again' {
+        $roleArn = "arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole"
+        $assumed = Invoke-AwsCli -Endpoint $endpoint -Arguments @('sts', 'assume-role', '--role-arn', $roleArn, '--role-session-name', 'expiring')
+        $assumed.ExitCode | Should -Be 0 -Because $assumed.StdErr
+        $temporary = $assumed.Json.Credentials
+        $keys = @{
+            EndpointUrl  = $endpoint.Url
+            AccessKey    = $temporary.AccessKeyId
+            SecretKey    = ConvertTo-SecureString $temporary.SecretAccessKey -AsPlainText -Force
+            SessionToken = ConvertTo-SecureString $temporary.SessionToken -AsPlainText -Force
+        }
+        try {
+            $session = Connect-Onboard @keys
+            $session.CallerArn | Should -BeLike '*:assumed-role/OrganizationAccountAccessRole/expiring'
+            # STS issues nothing shorter than 900 seconds; the endpoint's test hook ends the session now.
+            $endpoint.ExpireTemporaryCredentials() | Should -BeGreaterOrEqual 1
+
+            $before = $endpoint.GetStatistics().AuthenticationFailures
+            $failure = $null
+            try { $null = New-OnboardUser -UserName expired-token-user -ProgrammaticAccess -ErrorAction Stop } catch { $failure = $_ }
+            $failure | Should -Not -BeNullOrEmpty
+            $failure.FullyQualifiedErrorId | Should -Be 'ExpiredToken,IamOnboard.Commands.NewOnboardUserCommand'
+            $failure.CategoryInfo.Category | Should -Be 'SecurityError'
+            $failure.Exception.Message | Should -BeLike '*expired*Get new temporary credentials*Connect-Onboard again*'
+            $failure.Exception.Message.Contains($temporary.SessionToken) | Should -BeFalse
+            $failure.Exception.Message.Contains($temporary.SecretAccessKey) | Should -BeFalse
+            ($endpoint.GetStatistics().AuthenticationFailures - $before) | Should -Be 1 -Because 'retrying an expired token cannot help'
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', 'expired-token-user')).StdErr | Should -BeLike '*NoSuchEntity*'
+
+            # Connecting again with the same expired token: the same error, from Connect-Onboard's own identity check.
+            $before = $endpoint.GetStatistics().AuthenticationFailures
+            $again = $null
+            try { $null = Connect-Onboard @keys -ErrorAction Stop } catch { $again = $_ }
+            $again | Should -Not -BeNullOrEmpty
+            $again.FullyQualifiedErrorId | Should -Be 'ExpiredToken,IamOnboard.Commands.ConnectOnboardCommand'
+            $again.Exception.Message | Should -BeLike '*expired*Get new temporary credentials*Connect-Onboard again*'
+            ($endpoint.GetStatistics().AuthenticationFailures - $before) | Should -Be 1
+        }
+        finally {
+            $null = Connect-TestEndpoint -Endpoint $endpoint
+        }
     }
 
     It 'refuses the root key' {

@@ -152,6 +152,14 @@ public sealed class StarterFile
                 $"{where}{record.Fields.Count} fields, but the header has {_columnOfField.Length} columns (a stray comma or an unquoted value?).");
         }
 
+        // A short row is refused too rather than read with empty cells: a missing comma shifts every later value into
+        // the wrong column, and a cell left out is more often a mistake than a choice (an empty cell is written ",,").
+        if (record.Fields.Count < _columnOfField.Length)
+        {
+            return new OnboardInputException("CsvMissingFields", "Row", null,
+                $"{where}{record.Fields.Count} {(record.Fields.Count == 1 ? "field" : "fields")}, but the header has {_columnOfField.Length} columns (a missing comma, or cells left out at the end of the row? Write an empty cell as ,,).");
+        }
+
         foreach (var column in YesNoColumns)
         {
             if (values.TryGetValue(column, out var text) && !FlexibleBoolean.TryParse(text, out _))

@@ -158,6 +158,15 @@ public sealed class VirtualMfaEnroller
                 OnboardLog.Current.Verbose($"The response to EnableMFADevice for '{device.UserName}' was lost, but {device.SerialNumber} is enabled.");
             }
         }
+        catch (IamInvalidAuthenticationCodeException refused)
+        {
+            await DiscardAsync(device).ConfigureAwait(false);
+            throw new IamInvalidAuthenticationCodeException(
+                $"{device.UserName}: IAM refused the two codes for {device.SerialNumber} ({refused.Message.TrimEnd('.')}): they must be two "
+                + "consecutive codes the app shows now; codes from a few minutes ago are stale, and a computer clock that is off makes "
+                + "fresh ones look stale. The device was deleted, so the command can be run again (with two new consecutive codes, when you give them).",
+                refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
+        }
         catch (Exception)
         {
             await DiscardAsync(device).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using IamOnboard.IO;
 
@@ -33,6 +34,65 @@ internal static class StateFile
             // The message names the file and position only; the content holds secrets.
             throw new InvalidDataException($"The local IAM state file '{path}' is not valid JSON (line {error.LineNumber}).");
         }
+    }
+
+    /// <summary>
+    /// Takes the state file for one endpoint, through an exclusive lock on ".&lt;name&gt;.lock" next to it, held until
+    /// disposed. The operating system drops the lock when the process ends, even when it is killed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another endpoint (in this process or another) serves the file.</exception>
+    public static IDisposable Lock(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        string lockPath = Path.Combine(directory ?? string.Empty, "." + Path.GetFileName(fullPath) + ".lock");
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException busy)
+        {
+            throw new InvalidOperationException(
+                $"The local IAM state file '{path}' is in use by another local IAM endpoint, or cannot be locked ({busy.Message}). Stop the other endpoint first: two endpoints on one file would overwrite each other's changes.", busy);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files a save killed between writing and renaming left next to the state file (the
+    /// state file itself is then still the previous, whole one). They hold the account's secrets, so they do not stay.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int RemoveLeftovers(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(fullPath);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        // OwnerOnlyFile's names: ".<name>.XXXXXX" (mkstemp) on Unix, ".<name>.<32 hex digits>.tmp" on Windows.
+        string prefix = "." + Path.GetFileName(fullPath) + ".";
+        int removed = 0;
+        foreach (string candidate in Directory.GetFiles(directory, prefix + "*"))
+        {
+            string suffix = Path.GetFileName(candidate).Substring(prefix.Length);
+            bool unixTemp = suffix.Length == 6 && suffix.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9'));
+            bool windowsTemp = suffix.Length == 36 && suffix.EndsWith(".tmp", StringComparison.Ordinal)
+                && suffix.Substring(0, 32).All(Uri.IsHexDigit);
+            if (unixTemp || windowsTemp)
+            {
+                File.Delete(candidate);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     public static void Save(string path, AccountState state)

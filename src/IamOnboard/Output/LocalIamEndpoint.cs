@@ -52,5 +52,11 @@ public sealed class LocalIamEndpoint
     /// </summary>
     public LocalIamStatistics GetStatistics() => Server.GetStatistics();
 
+    /// <summary>
+    /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
+    /// next request signed with them is answered ExpiredToken. Returns how many sessions it expired.
+    /// </summary>
+    public int ExpireTemporaryCredentials() => Server.ExpireTemporaryCredentials();
+
     public override string ToString() => Url;
 }

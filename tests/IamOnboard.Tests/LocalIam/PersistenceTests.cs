@@ -46,6 +46,47 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void Start_deletes_the_temporary_files_a_killed_save_left_and_nothing_else()
+    {
+        string path = Path.Combine(_directory, "state.json");
+        using (LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+        }
+
+        string unixLeftover = Path.Combine(_directory, ".state.json.aB3xZ9");
+        string windowsLeftover = Path.Combine(_directory, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
+        string notOurs = Path.Combine(_directory, ".state.json.bak");
+        string otherFile = Path.Combine(_directory, ".other.json.aB3xZ9");
+        foreach (string file in new[] { unixLeftover, windowsLeftover, notOurs, otherFile })
+        {
+            File.WriteAllText(file, "{\"half\":");
+        }
+
+        using (LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+        }
+
+        Assert.False(File.Exists(unixLeftover));
+        Assert.False(File.Exists(windowsLeftover));
+        Assert.True(File.Exists(notOurs));
+        Assert.True(File.Exists(otherFile));
+    }
+
+    [Fact]
+    public void A_state_file_serves_one_endpoint_at_a_time()
+    {
+        string path = Path.Combine(_directory, "busy.json");
+        using (LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+            var busy = Assert.Throws<InvalidOperationException>(() => LocalIamServer.Start(new LocalIamOptions { StatePath = path }));
+            Assert.Contains("in use by another local IAM endpoint", busy.Message, StringComparison.Ordinal);
+        }
+
+        using var next = LocalIamServer.Start(new LocalIamOptions { StatePath = path });
+        Assert.NotNull(next.Url);
+    }
+
+    [Fact]
     public void A_state_file_of_another_account_is_refused()
     {
         string path = Path.Combine(_directory, "other.json");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using IamOnboard.Iam;
 using IamOnboard.Iam.Internal;
 using IamOnboard.LocalIam;
 using IamOnboard.Sessions;
@@ -201,5 +202,38 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         Assert.Contains(":assumed-role/OrganizationAccountAccessRole/onboarding-test", session.CallerArn, StringComparison.Ordinal);
         Assert.Equal("assumed role " + roleArn + " (from explicit access key " + _server.AdminAccessKeyId + ")", session.CredentialSource);
         Assert.NotNull(await session.Iam.ListUsersAsync());
+    }
+
+    [Fact]
+    public async Task An_expired_session_token_fails_once_with_ExpiredToken_and_says_to_get_new_credentials()
+    {
+        using var environment = new EnvironmentScope();
+        var assumed = (await Tests.LocalIam.SignedIamClient.Admin(_server).StsAsync("AssumeRole",
+            ("RoleArn", $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole"), ("RoleSessionName", "expiring"))).EnsureSuccess();
+        var options = new OnboardConnectOptions
+        {
+            AccessKey = assumed.Value("AccessKeyId"),
+            SecretKey = SdkCredentials.Protect(assumed.Value("SecretAccessKey")!),
+            SessionToken = SdkCredentials.Protect(assumed.Value("SessionToken")!),
+            EndpointUrl = _server.Url.ToString(),
+        };
+        using var session = await OnboardSessionFactory.ConnectAsync(options);
+        Assert.True(_server.ExpireTemporaryCredentials() >= 1);
+
+        long before = _server.GetStatistics().AuthenticationFailures;
+        var failure = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Iam.ListUsersAsync());
+        Assert.Equal(1, _server.GetStatistics().AuthenticationFailures - before);
+        Assert.Equal("ExpiredToken", failure.ErrorCode);
+        Assert.Contains("expired", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Get new temporary credentials", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Connect-Onboard", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(assumed.Value("SessionToken")!, failure.Message, StringComparison.Ordinal);
+
+        // Connecting again with the same expired credentials fails the same way, also at once.
+        before = _server.GetStatistics().AuthenticationFailures;
+        var again = await Assert.ThrowsAsync<IamAccessDeniedException>(() => OnboardSessionFactory.ConnectAsync(options));
+        Assert.Equal(1, _server.GetStatistics().AuthenticationFailures - before);
+        Assert.Equal("ExpiredToken", again.ErrorCode);
+        Assert.Contains("Connect-Onboard", again.Message, StringComparison.Ordinal);
     }
 }

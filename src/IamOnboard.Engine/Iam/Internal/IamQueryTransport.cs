@@ -182,8 +182,10 @@ internal static class IamErrorMapping
             IamErrorCodes.DeleteConflict or IamErrorCodes.EntityTemporarilyUnmodifiable or IamErrorCodes.ConcurrentModification
                 => new IamDeleteConflictException(message, code, type, status, requestId, operation, exception),
             IamErrorCodes.InvalidInput or IamErrorCodes.ValidationError => new IamInvalidInputException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.ExpiredToken or "ExpiredTokenException"
+                => new IamAccessDeniedException(ExpiredTokenMessage(message), IamErrorCodes.ExpiredToken, type, status, requestId, operation, exception),
             IamErrorCodes.AccessDenied or IamErrorCodes.InvalidClientTokenId or IamErrorCodes.SignatureDoesNotMatch
-                or IamErrorCodes.MissingAuthenticationToken or IamErrorCodes.ExpiredToken or "AccessDeniedException" or "UnrecognizedClientException" or "IncompleteSignature"
+                or IamErrorCodes.MissingAuthenticationToken or "AccessDeniedException" or "UnrecognizedClientException" or "IncompleteSignature"
                 => new IamAccessDeniedException(message, code, type, status, requestId, operation, exception),
             IamErrorCodes.Throttling or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException"
                 => new IamThrottlingException(message, code, type, status, requestId, operation, exception),
@@ -191,6 +193,14 @@ internal static class IamErrorMapping
             _ => new IamServiceException(message, code, type, status, requestId, operation, exception),
         };
     }
+
+    /// <summary>
+    /// ExpiredToken says only that the token is expired; the user needs to know it is the session's temporary
+    /// credentials that ran out (retrying cannot help), and what to do.
+    /// </summary>
+    internal static string ExpiredTokenMessage(string serviceMessage) =>
+        serviceMessage.TrimEnd('.') + ": the session's temporary credentials are no longer valid, and retrying will not help. "
+        + "Get new temporary credentials (assume the role again, or sign in again) and run Connect-Onboard again.";
 }
 
 /// <summary>Builds SDK credentials from secrets held as <see cref="SecureString"/>; the SDK signs with plain strings, so they exist as such only inside it.</summary>

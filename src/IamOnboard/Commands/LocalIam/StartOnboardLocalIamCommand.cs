@@ -21,7 +21,8 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
     [ValidateRange(0, 65535)]
     public int Port { get; set; }
 
-    /// <summary><para type="description">A JSON file that keeps the account across restarts (written owner-only after every change).</para></summary>
+    /// <summary><para type="description">A JSON file that keeps the account across restarts (written owner-only after every change, before the change is
+    /// answered); one endpoint at a time may serve it.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
