@@ -78,8 +78,12 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     /// <summary>
     /// Writes output that carries a user from New-OnboardUser and, once the next command has taken it, removes the
     /// user's hand-off mark, unless an IamOnboard cmdlet downstream has taken the user over (it does this itself later).
+    /// Called from item work; the waiting happens outside the item's slot, so the next item starts meanwhile.
     /// </summary>
-    internal async Task WriteHandingOnAsync(object output, OnboardUser? user, CancellationToken ct)
+    internal void HandOn(object output, OnboardUser? user, CancellationToken ct) =>
+        Dispatcher.Track(WriteHandingOnAsync(output, user, ct));
+
+    private async Task WriteHandingOnAsync(object output, OnboardUser? user, CancellationToken ct)
     {
         await Dispatcher.WriteObjectAsync(output, ct).ConfigureAwait(false);
         await FinishHandOffAsync(user).ConfigureAwait(false);

@@ -134,6 +134,21 @@ internal sealed class PipelineDispatcher : IDisposable
         Drain();
     }
 
+    /// <summary>
+    /// Tracks work that holds no slot because it waits for the pipeline thread rather than for IAM (handing an item on),
+    /// so that the next item can start meanwhile; Complete and Dispose wait for it like for started work. It reports its
+    /// own failures: whatever escapes it is dropped here.
+    /// </summary>
+    public void Track(Task work)
+    {
+        var settled = work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(settled);
+        }
+    }
+
     /// <summary>Runs one piece of work to completion on the pipeline's behalf and returns its result.</summary>
     public T Run<T>(Func<CancellationToken, Task<T>> work)
     {

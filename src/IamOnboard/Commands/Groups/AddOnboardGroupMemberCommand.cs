@@ -71,7 +71,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
             if (user is not null)
             {
-                await WriteHandingOnAsync(user, user, ct).ConfigureAwait(false);
+                HandOn(user, user, ct);
             }
         }, (object?)user ?? userName);
     }

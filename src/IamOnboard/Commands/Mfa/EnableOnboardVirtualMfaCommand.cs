@@ -155,7 +155,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
         {
             Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-            await WriteHandingOnAsync(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct).ConfigureAwait(false);
+            HandOn(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct);
             return;
         }
 
@@ -177,7 +177,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             enabled = await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
         }
 
-        await WriteHandingOnAsync(Output(device, user, enabled, qrPath), user, ct).ConfigureAwait(false);
+        HandOn(Output(device, user, enabled, qrPath), user, ct);
     }
 
     private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, object target)
@@ -191,7 +191,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
                 catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
                 {
                     Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-                    await WriteHandingOnAsync(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct).ConfigureAwait(false);
+                    HandOn(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct);
                     return null;
                 }
             }, target, out PendingMfaDevice? device) || device is null)

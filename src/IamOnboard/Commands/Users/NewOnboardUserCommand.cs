@@ -167,7 +167,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                 output.HandOff = new CredentialHandOff(t => onboarder.ClearHandOffMarkAsync(result, t), this);
             }
 
-            await WriteHandingOnAsync(output, output, ct).ConfigureAwait(false);
+            HandOn(output, output, ct);
         }, target);
     }
 
