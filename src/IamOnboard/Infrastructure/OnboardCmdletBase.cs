@@ -86,7 +86,10 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     private async Task WriteHandingOnAsync(object output, OnboardUser? user, CancellationToken ct)
     {
         await Dispatcher.WriteObjectAsync(output, ct).ConfigureAwait(false);
-        await FinishHandOffAsync(user).ConfigureAwait(false);
+        if (user?.HandOff is { } handOff && handOff.IsHeldBy(this))
+        {
+            await Dispatcher.InSlotAsync(() => FinishHandOffAsync(user)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The same after a write made on the pipeline thread.</summary>

@@ -149,6 +149,23 @@ internal sealed class PipelineDispatcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a follow-up IAM call of tracked work (see <see cref="Track"/>) in a slot, so requests in flight stay within
+    /// the throttle limit: under throttling, calls beyond it only compete for the same tokens and exhaust their retries.
+    /// </summary>
+    public async Task InSlotAsync(Func<Task> work)
+    {
+        await _slots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
     /// <summary>Runs one piece of work to completion on the pipeline's behalf and returns its result.</summary>
     public T Run<T>(Func<CancellationToken, Task<T>> work)
     {
