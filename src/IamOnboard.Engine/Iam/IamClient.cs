@@ -343,16 +343,39 @@ public sealed class IamClient : IDisposable
 
     // ---- Plumbing ----
 
+    private static readonly ThreadSafeRandom ThrottleJitter = new();
+
     private static EntityRef? Ref(EntityKind kind, string? name) => name is null ? null : new EntityRef(kind, name);
 
-    /// <summary>One call, with read-after-create retries: a NoSuchEntity naming an entity this client created moments ago is eventual consistency, not absence.</summary>
+    /// <summary>
+    /// How many times a call whose every attempt was throttled starts over. A throttled request was refused, not
+    /// applied, so sending it again is safe for any call; under a storm with several calls in flight one of them can lose
+    /// the race for the server's tokens on every attempt, and failing that row would be the wrong answer to "slow down".
+    /// </summary>
+    private const int ThrottledRounds = 3;
+
+    /// <summary>
+    /// One call, with read-after-create retries (a NoSuchEntity naming an entity this client created moments ago is
+    /// eventual consistency, not absence) and fresh rounds of attempts while IAM keeps throttling it.
+    /// </summary>
     private async Task<XElement?> CallAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken, params EntityRef?[] references)
     {
+        var throttledRound = 1;
         for (var consistencyRetry = 0; ; consistencyRetry++)
         {
             try
             {
                 return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(1000 + ThrottleJitter.Next(2000));
+                Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0}: throttled on every attempt; waiting {1:0.0} s and starting over (round {2} of {3}).",
+                    action, delay.TotalSeconds, throttledRound + 1, ThrottledRounds));
+                throttledRound++;
+                consistencyRetry--;
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
             catch (IamNoSuchEntityException missing) when (consistencyRetry < _options.ReadAfterCreateRetries && kind != OperationKind.Delete && _recentlyCreated.MayBeCatchingUp(references, missing.Message))
             {
@@ -388,5 +411,19 @@ public sealed class IamClient : IDisposable
         }
 
         return items;
+    }
+}
+
+/// <summary>Random jitter shared by concurrent calls (System.Random is not thread-safe on .NET Framework).</summary>
+internal sealed class ThreadSafeRandom
+{
+    private readonly Random _random = new();
+
+    public int Next(int maxValue)
+    {
+        lock (_random)
+        {
+            return _random.Next(maxValue);
+        }
     }
 }
