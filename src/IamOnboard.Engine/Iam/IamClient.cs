@@ -343,8 +343,6 @@ public sealed class IamClient : IDisposable
 
     // ---- Plumbing ----
 
-    private static readonly ThreadSafeRandom ThrottleJitter = new();
-
     private static EntityRef? Ref(EntityKind kind, string? name) => name is null ? null : new EntityRef(kind, name);
 
     /// <summary>
@@ -369,7 +367,12 @@ public sealed class IamClient : IDisposable
             }
             catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)
             {
-                var delay = TimeSpan.FromMilliseconds(1000 + ThrottleJitter.Next(2000));
+                TimeSpan delay;
+                using (var jitter = new Passwords.CryptoRandom())
+                {
+                    delay = TimeSpan.FromMilliseconds(1000 + jitter.Next(2000));
+                }
+
                 Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
                     "IAM {0}: throttled on every attempt; waiting {1:0.0} s and starting over (round {2} of {3}).",
                     action, delay.TotalSeconds, throttledRound + 1, ThrottledRounds));
@@ -411,19 +414,5 @@ public sealed class IamClient : IDisposable
         }
 
         return items;
-    }
-}
-
-/// <summary>Random jitter shared by concurrent calls (System.Random is not thread-safe on .NET Framework).</summary>
-internal sealed class ThreadSafeRandom
-{
-    private readonly Random _random = new();
-
-    public int Next(int maxValue)
-    {
-        lock (_random)
-        {
-            return _random.Next(maxValue);
-        }
     }
 }
