@@ -40,6 +40,9 @@ public sealed class IamClient : IDisposable
         _recentlyCreated = new RecentlyCreatedEntities(options.ReadAfterCreateWindow);
     }
 
+    /// <summary>How many requests this client may have in flight; shared by every command using the session.</summary>
+    public RequestBudget Budget { get; } = new();
+
     public IamClientOptions Options => _options;
 
     /// <summary>The URL requests go to.</summary>
@@ -363,7 +366,10 @@ public sealed class IamClient : IDisposable
         {
             try
             {
-                return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
+                using (await Budget.AcquireAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)
             {

@@ -139,6 +139,10 @@ public sealed class VirtualMfaEnroller
             OtpAuthUri.Create(deviceName, label, base32), created.QrCodePng);
     }
 
+    /// <summary>Whether the user signs in to the console (has a login profile): a person, whose MFA seed must reach them.</summary>
+    public async Task<bool> IsConsoleUserAsync(string userName, CancellationToken ct) =>
+        await LoginProfiles.FindAsync(_session.Iam, userName, ct).ConfigureAwait(false) is not null;
+
     /// <summary>Enables the device with two consecutive codes; on failure the device is deleted so the enrolment can start over.</summary>
     public async Task<DateTime> EnableAsync(PendingMfaDevice device, string code1, string code2, CancellationToken ct)
     {

@@ -44,6 +44,9 @@ public sealed class OnboardSession : IDisposable
     public string? AccountAlias { get; }
     public string ConsoleSignInUrl { get; }
     public IamClient Iam { get; }
+
+    /// <summary>The most IAM requests in flight at once for everything using this session (-ThrottleLimit).</summary>
+    public RequestBudget RequestBudget => Iam.Budget;
     public DateTimeOffset ConnectedAt { get; }
 
     public void Dispose()

@@ -1,18 +1,24 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands.Infrastructure;
 
 /// <summary>
-/// Runs engine work for a cmdlet: owns the cancellation that Ctrl+C triggers and a dispatcher so that output,
-/// errors and engine diagnostics reach PowerShell on the pipeline thread.
+/// Runs engine work for a cmdlet: owns the cancellation that Ctrl+C triggers, a dispatcher so that output, errors and
+/// engine diagnostics reach PowerShell on the pipeline thread, and the cmdlet's part in the credential hand-off
+/// (<see cref="HandOffLedger"/>): every user that arrives is taken over before the cmdlet's own code sees it, and
+/// whatever is still held when the cmdlet ends is abandoned, never acknowledged.
 /// </summary>
 public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private PipelineDispatcher? _dispatcher;
+    private HandOffLedger? _ledger;
+    private PipelineStages? _stages;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -20,14 +26,109 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     internal PipelineDispatcher Dispatcher =>
         _dispatcher ?? throw new InvalidOperationException("The dispatcher is created in BeginProcessing.");
 
+    internal HandOffLedger HandOffs =>
+        _ledger ?? throw new InvalidOperationException("The hand-off ledger is taken in BeginProcessing.");
+
     /// <summary>How many pipeline items may be worked on at once. One unless the cmdlet offers -ThrottleLimit.</summary>
     protected virtual int ConcurrentItems => 1;
 
-    protected override void BeginProcessing() => _dispatcher = new PipelineDispatcher(this, ConcurrentItems, _stopping.Token);
+    /// <summary>
+    /// Whether this cmdlet's pipeline input binds any <see cref="OnboardUser"/> by value, so the stage before it may
+    /// hand it the pipeline thread with <see cref="OnboardUser.Pump"/> (see <see cref="PipelineStages"/>).
+    /// </summary>
+    internal virtual bool TakesPumps => false;
+
+    protected override void BeginProcessing()
+    {
+        var state = ModuleState.Current;
+        _ledger = state.HandOffs;
+        _stages = state.Stages;
+        _dispatcher = new PipelineDispatcher(this, _stages, ConcurrentItems, _stopping.Token);
+        _stages.Add(this);
+    }
+
+    /// <summary>
+    /// Takes over every held user among the values bound for this item, then runs <see cref="ProcessItem"/>. A pump from
+    /// the stage before only lets this stage write what it has ready.
+    /// </summary>
+    protected sealed override void ProcessRecord()
+    {
+        var bound = MyInvocation.BoundParameters.Values;
+        if (bound.Any(IsPump))
+        {
+            Dispatcher.Drain();
+            return;
+        }
+
+        foreach (var value in bound)
+        {
+            HandOffs.TakeOver(value, this);
+        }
+
+        ProcessItem();
+    }
+
+    /// <summary>The cmdlet's work for one pipeline item (what ProcessRecord is elsewhere).</summary>
+    protected abstract void ProcessItem();
 
     protected override void EndProcessing() => _dispatcher?.Complete();
 
     protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Whether a failure stops the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop').</summary>
+    protected bool StopsOnError
+    {
+        get
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound))
+            {
+                return bound is ActionPreference.Stop;
+            }
+
+            return GetVariableValue("ErrorActionPreference") is ActionPreference.Stop;
+        }
+    }
+
+    /// <summary>Whether this output stage has something to write, itself or further down (pipeline thread only).</summary>
+    internal bool HasOutputReady() =>
+        (_dispatcher?.HasPendingWrites ?? false) || (_stages?.Next(this) is { TakesPumps: true } next && next.HasOutputReady());
+
+    /// <summary>
+    /// Writes an output that may carry a held user from item work, then acknowledges the user (removing its hand-off
+    /// mark) if this cmdlet still holds it once the write has returned: no IamOnboard command downstream took it over,
+    /// so someone else has it. The waiting happens beside the item, so the next item starts meanwhile.
+    /// </summary>
+    internal void WriteOn(object output, OnboardUser? user) => Dispatcher.Track(WriteOnAsync(output, user));
+
+    private async Task WriteOnAsync(object output, OnboardUser? user)
+    {
+        await Dispatcher.WriteObjectAsync(output).ConfigureAwait(false);
+        await AcknowledgeAsync(user).ConfigureAwait(false);
+    }
+
+    /// <summary>The same after a write made on the pipeline thread, or once a user's secrets are durably stored.</summary>
+    internal void Acknowledge(OnboardUser? user)
+    {
+        if (HandOffs.IsHeldBy(user, this))
+        {
+            Dispatcher.Track(AcknowledgeAsync(user));
+        }
+    }
+
+    private async Task AcknowledgeAsync(OnboardUser? user)
+    {
+        try
+        {
+            await HandOffs.AcknowledgeAsync(user, this).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            Dispatcher.WriteError(OnboardErrors.Create("HandOffMarkNotRemoved", ErrorCategory.WriteError, user,
+                $"{user!.UserName}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
+                $"could not be removed ({failure.Message}). Remove it (aws iam untag-user --user-name {user.UserName} --tag-keys {HandOffMark.TagKey}), " +
+                "or the next run will replace these credentials."));
+        }
+    }
 
     /// <summary>Runs engine work to completion, pumping its output; a failure becomes a terminating error.</summary>
     protected T RunToCompletion<T>(Func<CancellationToken, Task<T>> work, object? target)
@@ -36,7 +137,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         {
             return Dispatcher.Run(work);
         }
-        catch (Exception exception) when (exception is not PipelineStoppedException)
+        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException)
         {
             if (StopToken.IsCancellationRequested)
             {
@@ -56,7 +157,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             result = Dispatcher.Run(work);
             return true;
         }
-        catch (Exception exception) when (exception is not PipelineStoppedException)
+        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException)
         {
             if (StopToken.IsCancellationRequested)
             {
@@ -74,13 +175,17 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     {
         try
         {
-            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target));
+            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target), StopsOnError);
         }
         catch (OperationCanceledException)
         {
+            // A failure under -ErrorAction Stop cancels the work and queues its error: writing it stops the pipeline.
+            Dispatcher.Drain();
             throw new PipelineStoppedException();
         }
     }
+
+    private static bool IsPump(object? value) => ReferenceEquals(value is PSObject wrapped ? wrapped.BaseObject : value, OnboardUser.Pump);
 
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
@@ -95,7 +200,10 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     {
         if (disposing)
         {
+            _stopping.Cancel();
             _dispatcher?.Dispose();
+            _stages?.Remove(this);
+            _ledger?.Abandon(this);
             _stopping.Dispose();
         }
     }

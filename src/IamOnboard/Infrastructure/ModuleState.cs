@@ -58,6 +58,12 @@ internal sealed class ModuleState
         }
     }
 
+    /// <summary>Users whose new secrets are not yet handed out, and which command holds each.</summary>
+    public HandOffLedger HandOffs { get; } = new();
+
+    /// <summary>The IamOnboard commands running now, in pipeline order.</summary>
+    public PipelineStages Stages { get; } = new();
+
     /// <summary>Things to dispose with the runspace (local endpoints and the like).</summary>
     public List<IDisposable> OwnedResources { get; } = new();
 

@@ -1,8 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;
@@ -15,6 +12,7 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
 {
     private OnboardSession? _session;
     private bool _ownsSession;
+    private IDisposable? _budgetLease;
 
     /// <summary>The IAM session to use instead of the default from Connect-Onboard.</summary>
     [Parameter]
@@ -38,7 +36,19 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     {
         base.BeginProcessing();
         _session = ResolveSession();
+
+        // -ThrottleLimit is the session's budget of requests in flight, shared by every stage of the pipeline: each stage
+        // works on twice that many items, so the stages overlap while the requests stay within it.
+        _budgetLease = _session.RequestBudget.Join(NamedThrottleLimit);
+        if (ConcurrentItems > 1)
+        {
+            Dispatcher.ItemLimit = 2 * _session.RequestBudget.Limit;
+        }
     }
+
+    /// <summary>The -ThrottleLimit given to this command, if any.</summary>
+    private int? NamedThrottleLimit =>
+        MyInvocation.BoundParameters.TryGetValue("ThrottleLimit", out var limit) && limit is int named ? named : null;
 
     private OnboardSession ResolveSession()
     {
@@ -75,64 +85,15 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
         return session;
     }
 
-    /// <summary>
-    /// Writes output that carries a user from New-OnboardUser and, once the next command has taken it, removes the
-    /// user's hand-off mark, unless an IamOnboard cmdlet downstream has taken the user over (it does this itself later).
-    /// Called from item work; the waiting happens outside the item's slot, so the next item starts meanwhile.
-    /// </summary>
-    internal void HandOn(object output, OnboardUser? user, CancellationToken ct) =>
-        Dispatcher.Track(WriteHandingOnAsync(output, user, ct));
-
-    private async Task WriteHandingOnAsync(object output, OnboardUser? user, CancellationToken ct)
-    {
-        await Dispatcher.WriteObjectAsync(output, ct).ConfigureAwait(false);
-        if (user?.HandOff is { } handOff && handOff.IsHeldBy(this))
-        {
-            await Dispatcher.InSlotAsync(() => FinishHandOffAsync(user)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The same after a write made on the pipeline thread.</summary>
-    internal void FinishHandOff(OnboardUser? user)
-    {
-        if (user?.HandOff is { } handOff && handOff.IsHeldBy(this))
-        {
-            Dispatcher.Run(async _ =>
-            {
-                await FinishHandOffAsync(user).ConfigureAwait(false);
-                return true;
-            });
-        }
-    }
-
-    /// <summary>Called in ProcessRecord by a cmdlet that will write the user on itself, later.</summary>
-    internal void TakeOverHandOff(OnboardUser? user) => user?.HandOff?.TakeOver(this);
-
-    private async Task FinishHandOffAsync(OnboardUser? user)
-    {
-        if (user?.HandOff is not { } handOff || !handOff.IsHeldBy(this))
-        {
-            return;
-        }
-
-        try
-        {
-            await handOff.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception failure)
-        {
-            Dispatcher.WriteError(OnboardErrors.Create("HandOffMarkNotRemoved", ErrorCategory.WriteError, user,
-                $"{user.UserName}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
-                $"could not be removed ({failure.Message}). Remove it (aws iam untag-user --user-name {user.UserName} --tag-keys {HandOffMark.TagKey}), " +
-                "or the next run will replace these credentials."));
-        }
-    }
-
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _ownsSession)
+        if (disposing)
         {
-            _session?.Dispose();
+            _budgetLease?.Dispose();
+            if (_ownsSession)
+            {
+                _session?.Dispose();
+            }
         }
 
         base.Dispose(disposing);

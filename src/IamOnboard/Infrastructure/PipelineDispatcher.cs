@@ -10,31 +10,64 @@ using IamOnboard.Diagnostics;
 namespace IamOnboard.Commands.Infrastructure;
 
 /// <summary>
-/// Runs engine work on pool threads while everything PowerShell must see (objects, errors, verbose, debug,
-/// warnings, progress) is written on the pipeline thread, which is the only thread allowed to write.
-/// Bounds concurrency so a cmdlet can work on several pipeline items at once and still stream results.
+/// Runs engine work on pool threads while everything PowerShell must see (objects, errors, verbose, debug, warnings,
+/// progress, prompts) is written on the pipeline thread, which is the only thread allowed to write. Works on several
+/// pipeline items at once and streams their results; how many IAM requests they send at once is the session's
+/// <see cref="Iam.RequestBudget"/>, not this.
 /// </summary>
 internal sealed class PipelineDispatcher : IDisposable
 {
-    private readonly PSCmdlet _cmdlet;
-    private readonly BlockingCollection<Action<PSCmdlet>> _writes = new();
-    private readonly SemaphoreSlim _slots;
-    private readonly List<Task> _running = new();
-    private readonly CancellationToken _cancellation;
+    /// <summary>How long a stopped command waits for its work to wind down (roll-backs, marks removed for output taken).</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
-    public PipelineDispatcher(PSCmdlet cmdlet, int throttleLimit, CancellationToken cancellation)
+    /// <summary>How often a waiting pipeline thread looks again when nothing woke it (a safety net, not the mechanism).</summary>
+    private const int IdleWaitMilliseconds = 250;
+
+    private readonly AsyncCmdletBase _cmdlet;
+    private readonly PipelineStages _stages;
+    private readonly ConcurrentQueue<Action<PSCmdlet>> _writes = new();
+    private readonly List<Task> _running = new();
+    private readonly CancellationTokenSource _work;
+    private readonly CancellationToken _stopping;
+    private int _itemLimit;
+    private int _itemsRunning;
+
+    public PipelineDispatcher(AsyncCmdletBase cmdlet, PipelineStages stages, int itemLimit, CancellationToken stopping)
     {
         _cmdlet = cmdlet;
-        _slots = new SemaphoreSlim(Math.Max(1, throttleLimit));
-        _cancellation = cancellation;
+        _stages = stages;
+        _itemLimit = Math.Max(1, itemLimit);
+        _stopping = stopping;
+        _work = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Log = new DispatcherLog(this);
     }
 
     /// <summary>Engine log messages of the dispatched work, delivered to the cmdlet's streams.</summary>
     public IOnboardLog Log { get; }
 
+    /// <summary>Cancelled when the pipeline stops, or when a failure must stop the command (-ErrorAction Stop).</summary>
+    public CancellationToken WorkToken => _work.Token;
+
+    /// <summary>Whether output is waiting for the pipeline thread.</summary>
+    public bool HasPendingWrites => !_writes.IsEmpty;
+
+    /// <summary>How many items may be worked on at once.</summary>
+    public int ItemLimit
+    {
+        get => Volatile.Read(ref _itemLimit);
+        set
+        {
+            Volatile.Write(ref _itemLimit, Math.Max(1, value));
+            _stages.Wake();
+        }
+    }
+
     /// <summary>Queues an action to run on the pipeline thread.</summary>
-    public void Post(Action<PSCmdlet> write) => _writes.Add(write);
+    public void Post(Action<PSCmdlet> write)
+    {
+        _writes.Enqueue(write);
+        _stages.Wake();
+    }
 
     public void WriteObject(object? value) => Post(c => c.WriteObject(value));
 
@@ -43,44 +76,36 @@ internal sealed class PipelineDispatcher : IDisposable
     /// command has processed it. Faults when the write throws (the throw also goes on to PowerShell); cancelled when the
     /// pipeline stops first, in which case the object never reached anyone.
     /// </summary>
-    public Task WriteObjectAsync(object value, CancellationToken cancellation)
+    public Task WriteObjectAsync(object value) => Ask(cmdlet =>
     {
-        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var registration = cancellation.Register(() => written.TrySetCanceled());
-        Post(cmdlet =>
-        {
-            try
-            {
-                cmdlet.WriteObject(value);
-            }
-            catch (Exception failure)
-            {
-                written.TrySetException(failure);
-                throw;
-            }
-            finally
-            {
-                registration.Dispose();
-            }
+        cmdlet.WriteObject(value);
+        return true;
+    });
 
-            written.TrySetResult(true);
-        });
-        return written.Task;
-    }
-
-    /// <summary>Asks something only the pipeline thread may ask (ShouldProcess, a prompt) from worker code.</summary>
+    /// <summary>
+    /// Asks something only the pipeline thread may ask (ShouldProcess, a prompt, a write) from worker code. Cancelled
+    /// when the command stops first: the pipeline thread will never run it.
+    /// </summary>
     public Task<T> Ask<T>(Func<PSCmdlet, T> question)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registration = _stopping.Register(() => answer.TrySetCanceled());
         Post(cmdlet =>
         {
+            registration.Dispose();
+            if (answer.Task.IsCompleted)
+            {
+                return;
+            }
+
             try
             {
-                answer.SetResult(question(cmdlet));
+                answer.TrySetResult(question(cmdlet));
             }
             catch (Exception failure)
             {
-                answer.SetException(failure);
+                answer.TrySetException(failure);
+                throw;
             }
         });
         return answer.Task;
@@ -94,139 +119,135 @@ internal sealed class PipelineDispatcher : IDisposable
 
     public void WriteProgress(ProgressRecord record) => Post(c => c.WriteProgress(record));
 
-    /// <summary>
-    /// Starts <paramref name="work"/> once a slot is free, pumping pending writes while it waits.
-    /// Exceptions escaping <paramref name="work"/> are turned into error records by <paramref name="onFailure"/>.
-    /// </summary>
-    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure)
+    /// <summary>Stops all work of this command now (a failure under -ErrorAction Stop): nothing more is started or sent.</summary>
+    public void CancelWork()
     {
-        while (!_slots.Wait(50, _cancellation))
+        try
+        {
+            _work.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> once fewer than <see cref="ItemLimit"/> items are running, writing output and
+    /// pumping the next stage while it waits. Exceptions escaping <paramref name="work"/> become error records through
+    /// <paramref name="onFailure"/>; with <paramref name="stopOnFailure"/> a failure also cancels every other item at once.
+    /// </summary>
+    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure, bool stopOnFailure)
+    {
+        while (true)
         {
             Drain();
+            _work.Token.ThrowIfCancellationRequested();
+            if (Volatile.Read(ref _itemsRunning) < ItemLimit)
+            {
+                break;
+            }
+
+            _stages.WaitForWork(IdleWaitMilliseconds, _work.Token);
         }
 
-        var task = Task.Run(async () =>
+        Interlocked.Increment(ref _itemsRunning);
+        var token = _work.Token;
+        Remember(Task.Run(async () =>
         {
             using var _ = OnboardLog.Use(Log);
             try
             {
-                await work(_cancellation).ConfigureAwait(false);
+                await work(token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                // Stopping: PowerShell reports the stop itself.
+                // Stopping: PowerShell reports the stop, or the failure that caused it, itself.
             }
             catch (Exception exception)
             {
+                if (stopOnFailure)
+                {
+                    CancelWork();
+                }
+
                 WriteError(onFailure(exception));
             }
             finally
             {
-                _slots.Release();
+                Interlocked.Decrement(ref _itemsRunning);
+                _stages.Wake();
             }
-        });
-        lock (_running)
-        {
-            _running.RemoveAll(t => t.IsCompleted);
-            _running.Add(task);
-        }
-
-        Drain();
+        }));
     }
 
     /// <summary>
-    /// Tracks work that holds no slot because it waits for the pipeline thread rather than for IAM (handing an item on),
-    /// so that the next item can start meanwhile; Complete and Dispose wait for it like for started work. It reports its
-    /// own failures: whatever escapes it is dropped here.
+    /// Tracks work that runs beside the items (handing an item on and acknowledging it), so Complete waits for it and
+    /// Dispose gives it a short grace. It reports its own failures: whatever escapes it is dropped here.
     /// </summary>
-    public void Track(Task work)
-    {
-        var settled = work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        lock (_running)
-        {
-            _running.RemoveAll(t => t.IsCompleted);
-            _running.Add(settled);
-        }
-    }
-
-    /// <summary>
-    /// Runs a follow-up IAM call of tracked work (see <see cref="Track"/>) in a slot, so requests in flight stay within
-    /// the throttle limit: under throttling, calls beyond it only compete for the same tokens and exhaust their retries.
-    /// </summary>
-    public async Task InSlotAsync(Func<Task> work)
-    {
-        await _slots.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
+    public void Track(Task work) =>
+        Remember(work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
 
     /// <summary>Runs one piece of work to completion on the pipeline's behalf and returns its result.</summary>
     public T Run<T>(Func<CancellationToken, Task<T>> work)
     {
+        var token = _work.Token;
         var task = Task.Run(async () =>
         {
             using var _ = OnboardLog.Use(Log);
-            return await work(_cancellation).ConfigureAwait(false);
+            return await work(token).ConfigureAwait(false);
         });
-        while (!task.Wait(50))
+        task.ContinueWith(_ => _stages.Wake(), TaskScheduler.Default);
+        while (!task.IsCompleted)
         {
             Drain();
+            _stages.WaitForWork(IdleWaitMilliseconds, CancellationToken.None);
         }
 
         Drain();
         return task.GetAwaiter().GetResult();
     }
 
-    /// <summary>Writes everything queued so far. Call only on the pipeline thread.</summary>
+    /// <summary>Writes everything queued so far, then lets the next stage write what it has. Pipeline thread only.</summary>
     public void Drain()
     {
-        while (_writes.TryTake(out var write))
+        while (_writes.TryDequeue(out var write))
         {
             write(_cmdlet);
         }
+
+        PumpNextStage();
     }
 
-    /// <summary>Waits for all started work, writing its output as it arrives.</summary>
+    /// <summary>Waits for all started and tracked work, writing output as it arrives.</summary>
     public void Complete()
     {
         while (true)
         {
+            Drain();
             Task[] pending;
             lock (_running)
             {
+                _running.RemoveAll(t => t.IsCompleted);
                 pending = _running.ToArray();
             }
 
-            if (pending.Length == 0 || Task.WaitAll(pending, 50))
+            if (pending.Length == 0 && _writes.IsEmpty)
             {
-                lock (_running)
-                {
-                    _running.RemoveAll(t => t.IsCompleted);
-                    if (_running.Count == 0)
-                    {
-                        break;
-                    }
-                }
+                break;
             }
 
-            Drain();
+            _stages.WaitForWork(IdleWaitMilliseconds, _stopping);
         }
-
-        Drain();
     }
 
     /// <summary>
-    /// Waits (bounded) for work still running after a stop, so roll-backs of half-made items finish before the
-    /// command returns and a re-run cannot race them. Their output is dropped: the pipeline is gone.
+    /// Gives work still running after a stop a short grace (roll-backs of half-made users, marks removed for output that
+    /// was taken), then returns: a stop ends the command within seconds. What is not finished by then leaves its
+    /// hand-off marks in IAM, and the next run repairs it.
     /// </summary>
     public void Dispose()
     {
+        CancelWork();
         Task[] pending;
         lock (_running)
         {
@@ -235,11 +256,30 @@ internal sealed class PipelineDispatcher : IDisposable
 
         if (pending.Length > 0)
         {
-            Task.WaitAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray(), TimeSpan.FromSeconds(60));
+            Task.WaitAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray(), StopGrace);
         }
 
-        _slots.Dispose();
-        _writes.Dispose();
+        _work.Dispose();
+    }
+
+    private void Remember(Task task)
+    {
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(task);
+        }
+
+        task.ContinueWith(_ => _stages.Wake(), TaskScheduler.Default);
+    }
+
+    /// <summary>When the next IamOnboard stage has output ready, hands it the pipeline thread (see <see cref="PipelineStages"/>).</summary>
+    private void PumpNextStage()
+    {
+        if (_stages.Next(_cmdlet) is { TakesPumps: true } next && next.HasOutputReady())
+        {
+            _cmdlet.WriteObject(OnboardUser.Pump);
+        }
     }
 
     private sealed class DispatcherLog : IOnboardLog

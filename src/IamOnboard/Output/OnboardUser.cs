@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Specialized;
 using System.Linq;
 using System.Security;
-using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
@@ -41,10 +40,20 @@ public sealed class OnboardUser
         Row = result.Row;
     }
 
-    public string UserName { get; }
+    /// <summary>
+    /// Not a user: what a waiting stage writes to hand the next IamOnboard stage the pipeline thread (see
+    /// PipelineStages). Only stages that take it are ever sent it, and they never pass it on.
+    /// </summary>
+    internal static readonly OnboardUser Pump = new();
 
-    /// <summary>Set while the user's new secrets are marked in IAM as not yet handed out.</summary>
-    internal CredentialHandOff? HandOff { get; set; }
+    private OnboardUser()
+    {
+        UserName = UserId = Arn = Path = ConsoleSignInUrl = Status = string.Empty;
+        Tags = new OrderedDictionary();
+        Groups = Policies = Actions = Notes = Array.Empty<string>();
+    }
+
+    public string UserName { get; }
 
     public string UserId { get; }
 

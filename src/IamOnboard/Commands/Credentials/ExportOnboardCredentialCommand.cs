@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -14,13 +13,14 @@ namespace IamOnboard.Commands;
 /// for the users piped in. The only place the module writes a secret in clear, to a file only its owner can read.
 /// </summary>
 /// <remarks>
-/// Each user's line is on disk (flushed and synced) before the user is taken from the pipeline: New-OnboardUser
-/// counts the credentials as handed out once this command has taken them, so a process killed mid-batch leaves a file
-/// with every line handed out so far, and the next run replaces the rest.
+/// Each user is taken over from the command before it (see HandOffLedger) and acknowledged, which removes its hand-off
+/// mark in IAM, only once its line is on disk (flushed and synced). -WhatIf, a declined -Confirm or a failed write never
+/// acknowledge: the marks stay, and the next run replaces the credentials nobody received. A process killed mid-batch
+/// leaves a file with every line handed out so far.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "OnboardCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
+public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 {
     private string _path = string.Empty;
     private FileStream? _file;
@@ -44,8 +44,11 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    internal override bool TakesPumps => true;
+
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         _path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (File.Exists(_path) && !Force.IsPresent)
         {
@@ -54,7 +57,7 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
         }
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         var user = InputObject?.BaseObject switch
         {
@@ -97,10 +100,12 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
         }
 
         _written++;
+        Acknowledge(user);
     }
 
     protected override void EndProcessing()
     {
+        base.EndProcessing();
         if (_declined)
         {
             return;
@@ -120,7 +125,15 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
         }
     }
 
-    public void Dispose() => Close();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Close();
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <summary>Creates the file at the first user (asking ShouldProcess once); null when the caller declined.</summary>
     private StreamWriter? OpenOnce()

@@ -41,14 +41,15 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
     protected override int ConcurrentItems => ThrottleLimit;
 
-    protected override void ProcessRecord()
+    internal override bool TakesPumps => true;
+
+    protected override void ProcessItem()
     {
         var user = InputObject;
         var userName = user?.UserName ?? UserName.Trim();
         var onboarder = new GroupOnboarder(OnboardSession);
         var groups = GroupName.Select(g => g.Trim()).ToList();
         var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
-        TakeOverHandOff(user);
         StartItem(async ct =>
         {
             foreach (var group in groups)
@@ -71,7 +72,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
             if (user is not null)
             {
-                HandOn(user, user, ct);
+                WriteOn(user, user);
             }
         }, (object?)user ?? userName);
     }

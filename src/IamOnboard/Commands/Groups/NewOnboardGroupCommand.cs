@@ -37,7 +37,7 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
     [AllowNull]
     public IDictionary? Tag { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         var name = GroupName.Trim();
         var path = string.IsNullOrWhiteSpace(Path) ? null : Path!.Trim();

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Commands.Infrastructure;
-using IamOnboard.IO;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
 
@@ -75,12 +74,20 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter SkipIfEnabled { get; set; }
 
+    /// <summary>Lets -QrCodePath replace an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>How many users to enrol at once when -Unattended.</summary>
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
 
     protected override int ConcurrentItems => Unattended.IsPresent ? ThrottleLimit : 1;
+
+    internal override bool TakesPumps => true;
+
+    private QrCodeFiles? _qrFiles;
 
     protected override void BeginProcessing()
     {
@@ -104,9 +111,13 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         }
 
         base.BeginProcessing();
+        if (QrCodePath is not null)
+        {
+            _qrFiles = new QrCodeFiles(SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath), QrCodePath, Force.IsPresent);
+        }
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         var user = InputObject;
         var userName = user?.UserName ?? UserName.Trim();
@@ -133,54 +144,134 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             return;
         }
 
+        // Checked before anything is made: a second user must not take the first one's QR file, nor replace someone's file.
+        string? qrFile = null;
+        if (_qrFiles is not null && !_qrFiles.TryClaim(userName, out qrFile, out var qrProblem))
+        {
+            WriteError(qrProblem!);
+            return;
+        }
+
         var enroller = new VirtualMfaEnroller(OnboardSession);
-        TakeOverHandOff(user);
+        var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
         if (Unattended.IsPresent || Code1 is not null)
         {
-            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, ct), target);
+            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, ct), target);
         }
         else
         {
-            EnrolInteractively(enroller, user, userName, deviceName, target);
+            EnrolInteractively(enroller, user, userName, deviceName, qrFile, target);
         }
     }
 
-    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, CancellationToken ct)
+    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, CancellationToken ct)
     {
+        if (Unattended.IsPresent && !seedOutput && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
+        {
+            // A person's seed is a credential: enrolled unattended, it must reach them, or they can never sign in with MFA.
+            throw new OnboardInputException("MfaSeedWouldBeLost", "QrCodePath", userName,
+                $"{userName} signs in to the console, so the MFA seed must reach them: add -QrCodePath FOLDER (a QR code per person) or " +
+                "-IncludeSeed (the seed in the output, for a vault), or enrol them interactively with -ShowQrCode. Nothing was created.");
+        }
+
         PendingMfaDevice device;
         try
         {
             device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
         }
-        catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
+        catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
         {
-            Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-            HandOn(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct);
+            PassOnAlreadyEnabled(user, userName, already.SerialNumber);
             return;
         }
 
-        var qrPath = await Dispatcher.Ask(_ => PresentDevice(device)).ConfigureAwait(false);
+        // The QR file is written here; only showing something on the host needs the pipeline thread.
+        string? qrPath;
+        try
+        {
+            qrPath = WriteQrFile(device, qrFile);
+        }
+        catch (Exception)
+        {
+            await enroller.DiscardAsync(device).ConfigureAwait(false);
+            throw;
+        }
+
+        if (ShowQrCode.IsPresent || ShowSecret.IsPresent)
+        {
+            await Dispatcher.Ask(_ => ShowOnHost(device)).ConfigureAwait(false);
+        }
+
         DateTime enabled;
-        if (Code1 is not null && Code2 is not null)
+        try
         {
-            var check = device.CheckCodes(Code1, Code2, DateTimeOffset.UtcNow);
-            if (check.Status != MfaCodePairStatus.Valid)
-            {
-                await enroller.DiscardAsync(device).ConfigureAwait(false);
-                throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.");
-            }
-
-            enabled = await enroller.EnableAsync(device, Code1, Code2, ct).ConfigureAwait(false);
+            enabled = await EnableAsync(enroller, device, userName, ct).ConfigureAwait(false);
         }
-        else
+        catch (Exception)
         {
-            enabled = await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
+            // The device is gone (deleted when enabling failed), so its QR code would only stand in a re-run's way.
+            DeleteQrFile(qrPath);
+            throw;
         }
 
-        HandOn(Output(device, user, enabled, qrPath), user, ct);
+        WriteOn(Output(device, user, enabled, qrPath), user);
     }
 
-    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, object target)
+    private async Task<DateTime> EnableAsync(VirtualMfaEnroller enroller, PendingMfaDevice device, string userName, CancellationToken ct)
+    {
+        if (Code1 is null || Code2 is null)
+        {
+            return await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
+        }
+
+        var check = device.CheckCodes(Code1, Code2, DateTimeOffset.UtcNow);
+        if (check.Status != MfaCodePairStatus.Valid)
+        {
+            await enroller.DiscardAsync(device).ConfigureAwait(false);
+            throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.");
+        }
+
+        return await enroller.EnableAsync(device, Code1, Code2, ct).ConfigureAwait(false);
+    }
+
+    private static void DeleteQrFile(string? qrPath)
+    {
+        if (qrPath is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(qrPath);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A user who already has MFA goes on as it is: arriving from an onboarding run (a re-run of the same pipeline) or
+    /// with -SkipIfEnabled. Its new password or key still reaches the next command.
+    /// </summary>
+    private void PassOnAlreadyEnabled(OnboardUser? user, string userName, string serialNumber)
+    {
+        Dispatcher.WriteVerbose($"{userName}: MFA device {serialNumber} is already enabled; left as it is and passed on.");
+        if (user is not null)
+        {
+            user.MfaSerialNumber = serialNumber;
+        }
+
+        WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user }, user);
+    }
+
+    private async Task<bool> IsConsoleUserAsync(OnboardUser? user, string userName, CancellationToken ct) =>
+        user is not null ? user.ConsoleAccess : await new VirtualMfaEnroller(OnboardSession).IsConsoleUserAsync(userName, ct).ConfigureAwait(false);
+
+    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target)
     {
         if (!TryRun(async ct =>
             {
@@ -188,10 +279,9 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
                 {
                     return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
                 }
-                catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent)
+                catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
                 {
-                    Dispatcher.WriteWarning($"{userName}: MFA device {already.SerialNumber} is already enabled; left as it is.");
-                    HandOn(new OnboardMfaDevice(userName, already.SerialNumber, null, "AlreadyEnabled") { User = user }, user, ct);
+                    PassOnAlreadyEnabled(user, userName, already.SerialNumber);
                     return null;
                 }
             }, target, out PendingMfaDevice? device) || device is null)
@@ -199,7 +289,8 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             return;
         }
 
-        var qrPath = PresentDevice(device);
+        var qrPath = WriteQrFile(device, qrFile);
+        ShowOnHost(device);
         if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
         {
             Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
@@ -217,7 +308,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
         {
             WriteObject(Output(device, user, enabled, qrPath));
-            FinishHandOff(user);
+            Acknowledge(user);
         }
     }
 
@@ -285,24 +376,22 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         _ => "The codes were not accepted.",
     };
 
-    /// <summary>Shows or writes what the person asked for. Runs on the pipeline thread; returns the PNG's path.</summary>
-    private string? PresentDevice(PendingMfaDevice device)
+    /// <summary>Writes the QR code as PNG to the file claimed for this user, readable by its owner only; returns the path.</summary>
+    private string? WriteQrFile(PendingMfaDevice device, string? qrFile)
     {
-        string? written = null;
-        if (QrCodePath is not null)
+        if (qrFile is null)
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath);
-            if (Directory.Exists(path) || QrCodePath.EndsWith("/", StringComparison.Ordinal) || QrCodePath.EndsWith("\\", StringComparison.Ordinal))
-            {
-                Directory.CreateDirectory(path);
-                path = System.IO.Path.Combine(path, device.UserName + ".png");
-            }
-
-            OwnerOnlyFile.WriteAllBytes(path, device.QrCodePng, overwrite: true);
-            written = path;
-            WriteVerbose($"{device.UserName}: QR code written to {path} (readable by its owner only).");
+            return null;
         }
 
+        QrCodeFiles.Write(qrFile, device.QrCodePng, Force.IsPresent);
+        Dispatcher.WriteVerbose($"{device.UserName}: QR code written to {qrFile} (readable by its owner only).");
+        return qrFile;
+    }
+
+    /// <summary>Shows what the person asked to see on the host. Pipeline thread only.</summary>
+    private bool ShowOnHost(PendingMfaDevice device)
+    {
         if (ShowQrCode.IsPresent)
         {
             Host.UI.WriteLine($"Scan this with the authenticator app for {device.UserName} ({device.SerialNumber}):");
@@ -314,7 +403,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             Host.UI.WriteLine($"Secret key for {device.UserName}: {device.Base32Seed}");
         }
 
-        return written;
+        return true;
     }
 
     private OnboardMfaDevice Output(PendingMfaDevice device, OnboardUser? user, DateTime enabled, string? qrPath)

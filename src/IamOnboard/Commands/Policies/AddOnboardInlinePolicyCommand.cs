@@ -48,7 +48,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         var isUser = UserName is not null;
         var owner = (isUser ? UserName : GroupName)!.Trim();

@@ -80,7 +80,12 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
     [ValidateRange(1, 20)]
     public int? MaxAttempts { get; set; }
 
-    protected override void ProcessRecord()
+    /// <summary>The most IAM requests in flight at once for every command using this session (4 when not given).</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int? ThrottleLimit { get; set; }
+
+    protected override void ProcessItem()
     {
         var options = new OnboardConnectOptions
         {
@@ -128,6 +133,11 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             }
 
             WriteWarning("Connected with the account's root user credentials. Prefer an IAM user or role with only the IAM permissions onboarding needs.");
+        }
+
+        if (ThrottleLimit is { } limit)
+        {
+            session.RequestBudget.DefaultLimit = limit;
         }
 
         ModuleState.Current.SetDefaultSession(session);

@@ -88,7 +88,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     protected override int ConcurrentItems => ThrottleLimit;
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         _received++;
         var request = new UserOnboardingRequest
@@ -164,10 +164,10 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             var output = new OnboardUser(result);
             if (result.ClearsHandOffMark)
             {
-                output.HandOff = new CredentialHandOff(t => onboarder.ClearHandOffMarkAsync(result, t), this);
+                HandOffs.Register(output, this, t => onboarder.ClearHandOffMarkAsync(result, t), runHold: null);
             }
 
-            HandOn(output, output, ct);
+            WriteOn(output, output);
         }, target);
     }
 

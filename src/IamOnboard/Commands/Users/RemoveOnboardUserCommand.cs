@@ -14,7 +14,7 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] UserName { get; set; } = System.Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    protected override void ProcessItem()
     {
         var remover = new UserRemover(OnboardSession);
         foreach (var name in UserName)

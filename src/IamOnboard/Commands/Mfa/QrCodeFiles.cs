@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.IO;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// Where Enable-OnboardVirtualMfa -QrCodePath writes QR codes: into a folder, one &lt;user&gt;.png each, or into one file
+/// for one user. A QR code carries an MFA seed, so one user's file is never given to another, nor is an existing file
+/// replaced without -Force.
+/// </summary>
+internal sealed class QrCodeFiles
+{
+    private readonly string _path;
+    private readonly string _given;
+    private readonly bool _isFolder;
+    private string? _fileOwner;
+
+    public QrCodeFiles(string resolvedPath, string givenPath, bool force)
+    {
+        _path = resolvedPath;
+        _given = givenPath;
+        Force = force;
+        _isFolder = Directory.Exists(resolvedPath) || givenPath.EndsWith("/", StringComparison.Ordinal) || givenPath.EndsWith("\\", StringComparison.Ordinal);
+    }
+
+    public bool Force { get; }
+
+    /// <summary>The file for <paramref name="userName"/>'s QR code, or the reason there is none (pipeline thread, before anything is made).</summary>
+    public bool TryClaim(string userName, out string? file, out ErrorRecord? problem)
+    {
+        problem = null;
+        if (_isFolder)
+        {
+            file = Path.Combine(_path, userName + ".png");
+            return true;
+        }
+
+        if (_fileOwner is not null && !string.Equals(_fileOwner, userName, StringComparison.OrdinalIgnoreCase))
+        {
+            file = null;
+            problem = OnboardErrors.Create("QrCodePathIsOneFile", ErrorCategory.InvalidArgument, userName,
+                $"QrCodePath: '{_given}' is one file and holds the QR code of {_fileOwner}; for more than one user give a folder " +
+                $"(each gets <user>.png). Nothing was created for {userName}.");
+            return false;
+        }
+
+        _fileOwner = userName;
+        file = _path;
+        return true;
+    }
+
+    /// <summary>Writes the PNG, readable by its owner only; refuses to replace an existing file without -Force.</summary>
+    public static void Write(string file, byte[] png, bool force)
+    {
+        if (File.Exists(file) && !force)
+        {
+            throw new Onboarding.OnboardInputException("QrCodeFileExists", "QrCodePath", file,
+                $"QrCodePath: '{file}' already exists and may be someone's QR code; use -Force to replace it, or give another path.");
+        }
+
+        if (Path.GetDirectoryName(file) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        OwnerOnlyFile.WriteAllBytes(file, png, overwrite: force);
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace IamOnboard.Commands.Infrastructure;
+
+/// <summary>
+/// Follows every user whose new secrets are marked in IAM as not yet handed out (the engine's HandOffMark), from the
+/// command that made them to the one that finally hands them to someone: a variable, a file, any other command. One per
+/// runspace; the base cmdlet drives it, so no cmdlet can forget a step.
+/// </summary>
+/// <remarks>
+/// <para>The rules. A user is held by one IamOnboard command at a time. Every IamOnboard command that receives a held user
+/// (or an MFA device carrying one) takes it over before its own code runs. The holder acknowledges only once its write
+/// of the user has returned (the next command has it) or, for Export-OnboardCredential, once its line is on disk; the
+/// acknowledgement removes the mark. -WhatIf, a declined -Confirm, an error, -ErrorAction Stop and a stopped pipeline
+/// never acknowledge: the holder is disposed with the user still held, the entry is abandoned, and the mark stays in
+/// IAM so the next run replaces the secrets nobody received.</para>
+/// <para>Entries are keyed by object identity: output objects are plain data and carry nothing of this.</para>
+/// </remarks>
+internal sealed class HandOffLedger
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<OnboardUser, Entry> _entries = new(IdentityComparer.Instance);
+
+    /// <summary>Users currently held (for tests and diagnostics).</summary>
+    public int Count
+    {
+        get { lock (_gate) { return _entries.Count; } }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="holder"/> made secrets for <paramref name="user"/> that are marked in IAM.
+    /// <paramref name="removeMark"/> removes the mark; <paramref name="runHold"/> keeps the run that made them live
+    /// until the secrets are handed out or abandoned.
+    /// </summary>
+    public void Register(OnboardUser user, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+    {
+        lock (_gate)
+        {
+            _entries[user] = new Entry(holder, removeMark, runHold);
+        }
+    }
+
+    /// <summary>Takes over every held user in <paramref name="value"/> (a user, an MFA device with its user, a PSObject of either).</summary>
+    public void TakeOver(object? value, object holder)
+    {
+        if (UserIn(value) is not { } user)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(user, out var entry))
+            {
+                entry.Holder = holder;
+            }
+        }
+    }
+
+    public bool IsHeldBy(OnboardUser? user, object holder)
+    {
+        if (user is null)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return _entries.TryGetValue(user, out var entry) && ReferenceEquals(entry.Holder, holder);
+        }
+    }
+
+    /// <summary>
+    /// The secrets have reached someone: removes the mark, if <paramref name="holder"/> still holds the user (a command
+    /// downstream may have taken it over meanwhile). Completes at once when there is nothing to do.
+    /// </summary>
+    public async Task AcknowledgeAsync(OnboardUser? user, object holder)
+    {
+        Entry? entry;
+        lock (_gate)
+        {
+            if (user is null || !_entries.TryGetValue(user, out entry) || !ReferenceEquals(entry.Holder, holder))
+            {
+                return;
+            }
+
+            _entries.Remove(user);
+        }
+
+        try
+        {
+            // The secrets are out: the removal no longer depends on the pipeline's stop token, only on its own budget.
+            using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await entry.RemoveMark(budget.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            entry.RunHold?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Drops what <paramref name="holder"/> still holds when it ends without having handed it on (stopped, declined,
+    /// failed): the marks stay in IAM and the run that made them is no longer kept live by them.
+    /// </summary>
+    /// <returns>The user names abandoned, for the message.</returns>
+    public IReadOnlyList<string> Abandon(object holder)
+    {
+        List<KeyValuePair<OnboardUser, Entry>> dropped;
+        lock (_gate)
+        {
+            dropped = _entries.Where(e => ReferenceEquals(e.Value.Holder, holder)).ToList();
+            foreach (var pair in dropped)
+            {
+                _entries.Remove(pair.Key);
+            }
+        }
+
+        foreach (var pair in dropped)
+        {
+            pair.Value.RunHold?.Dispose();
+        }
+
+        return dropped.Select(p => p.Key.UserName).ToList();
+    }
+
+    /// <summary>The user a pipeline value stands for, when it carries one.</summary>
+    public static OnboardUser? UserIn(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
+    {
+        OnboardUser user => user,
+        OnboardMfaDevice device => device.User,
+        _ => null,
+    };
+
+    private sealed class Entry
+    {
+        public Entry(object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+        {
+            Holder = holder;
+            RemoveMark = removeMark;
+            RunHold = runHold;
+        }
+
+        public object Holder { get; set; }
+
+        public Func<CancellationToken, Task> RemoveMark { get; }
+
+        public IDisposable? RunHold { get; }
+    }
+
+    private sealed class IdentityComparer : IEqualityComparer<OnboardUser>
+    {
+        public static readonly IdentityComparer Instance = new();
+
+        public bool Equals(OnboardUser? x, OnboardUser? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(OnboardUser obj) => RuntimeHelpers.GetHashCode(obj);
+    }
+}
