@@ -205,7 +205,10 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         DateTime enabled;
         try
         {
-            enabled = await EnableAsync(enroller, device, userName, ct).ConfigureAwait(false);
+            // Not stopped midway: a stop between sending EnableMFADevice and its answer would leave an enabled device whose
+            // QR code (the seed) was deleted as if enabling had failed. One request, so it finishes within seconds.
+            using var finish = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            enabled = await EnableAsync(enroller, device, userName, finish.Token).ConfigureAwait(false);
         }
         catch (Exception)
         {

@@ -17,6 +17,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
     private int _received;
     private UserOnboarder? _onboarder;
+    private InRowOrder? _planOrder;
     private readonly BatchProgress _progress = new("Onboarding IAM users");
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -125,10 +126,22 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         var onboarder = _onboarder ??= new UserOnboarder(OnboardSession);
         if (IsWhatIf())
         {
+            var planOrder = _planOrder ??= new InRowOrder(Dispatcher);
+            var ticket = planOrder.Take();
             StartItem(async ct =>
             {
-                var plan = await TrackAsync(() => onboarder.PlanAsync(request, ct)).ConfigureAwait(false);
-                Dispatcher.Post(cmdlet =>
+                UserOnboardingResult plan;
+                try
+                {
+                    plan = await TrackAsync(() => onboarder.PlanAsync(request, ct)).ConfigureAwait(false);
+                }
+                catch
+                {
+                    planOrder.Settle(ticket, null);
+                    throw;
+                }
+
+                planOrder.Settle(ticket, cmdlet =>
                 {
                     foreach (var note in plan.Notes)
                     {

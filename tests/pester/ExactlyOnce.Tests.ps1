@@ -1,0 +1,219 @@
+#Requires -Modules Pester
+# Every starter's credentials reach an output exactly once, whatever happens to the run: the reproductions of issue 13,
+# run as an admin would, read back with the AWS CLI v2.
+
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    function Get-Keys($Endpoint, [string] $UserName) {
+        @((Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $UserName)).Json.AccessKeyMetadata)
+    }
+
+    function Get-TagKeys($Endpoint, [string] $UserName) {
+        @((Invoke-AwsCli -Endpoint $Endpoint -Arguments @('iam', 'list-user-tags', '--user-name', $UserName)).Json.Tags | ForEach-Object Key)
+    }
+
+    function Start-StoppablePipeline([scriptblock] $Script, [object[]] $Arguments) {
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript($Script)
+        foreach ($argument in $Arguments) { $null = $shell.AddArgument($argument) }
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        [pscustomobject]@{ Shell = $shell; Output = $output; Handle = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output) }
+    }
+
+    function Wait-ForCalls($Endpoint, [string] $Action, [int] $Count, [int] $TimeoutSeconds = 120) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $calls = 0
+            $null = $Endpoint.GetStatistics().RequestsByAction.TryGetValue($Action, [ref] $calls)
+            if ($calls -ge $Count) { return }
+            Start-Sleep -Milliseconds 100
+        }
+        throw "The endpoint saw fewer than $Count $Action calls in $TimeoutSeconds s."
+    }
+
+    # Every user: exactly one key, whose secret is in exactly one credentials file and signs as that user; its password
+    # in exactly one file; no hand-off mark left.
+    function Assert-DeliveredExactlyOnce($Endpoint, [string[]] $UserNames, [string[]] $Files) {
+        $rows = @(foreach ($file in $Files) { if (Test-Path $file) { Import-Csv $file | Add-Member -NotePropertyName File -NotePropertyValue $file -PassThru } })
+        foreach ($name in $UserNames) {
+            $keys = Get-Keys $Endpoint $name
+            $keys | Should -HaveCount 1 -Because "$name must end with exactly one access key"
+            $keys[0].Status | Should -Be 'Active'
+            $withKey = @($rows | Where-Object { $_.'Access key ID' -eq $keys[0].AccessKeyId })
+            $withKey | Should -HaveCount 1 -Because "the secret of $name's key must be in exactly one output file"
+            $withPassword = @($rows | Where-Object { $_.'User name' -eq $name -and $_.Password })
+            $withPassword | Should -HaveCount 1 -Because "$name's password must be in exactly one output file"
+            $caller = Invoke-AwsCli -Endpoint $Endpoint -Arguments @('sts', 'get-caller-identity') -AccessKeyId $keys[0].AccessKeyId -SecretAccessKey $withKey[0].'Secret access key'
+            $caller.ExitCode | Should -Be 0 -Because "the key in $($withKey[0].File) must work: $($caller.StdErr)"
+            $caller.Json.Arn | Should -BeLike "*:user/$name"
+            Get-TagKeys $Endpoint $name | Should -Not -Contain 'iamonboard:handoff'
+        }
+    }
+}
+
+Describe 'Exactly once: credentials and interrupted runs' {
+    BeforeAll {
+        $endpoint = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(100))
+        $session = Connect-TestEndpoint -Endpoint $endpoint
+    }
+
+    AfterAll {
+        $endpoint | Stop-OnboardLocalIam -Confirm:$false
+    }
+
+    It 'a batch stopped midway and re-run twice with the plain README pipeline delivers every credential exactly once' {
+        $prefix = New-TestName 'rerun'
+        $names = 1..6 | ForEach-Object { "$prefix-$_" }
+        $csv = Join-Path $TestDrive 'rerun.csv'
+        @('User name,Console access,Programmatic access') + ($names | ForEach-Object { "$_,yes,yes" }) | Set-Content $csv
+        $qr = Join-Path $TestDrive 'qr/'
+        $files = 1..3 | ForEach-Object { Join-Path $TestDrive "c$_.csv" }
+        $readme = {
+            param($Module, $Csv, $Session, $Qr, $Out)
+            Import-Module $Module
+            Import-OnboardCsv $Csv | New-OnboardUser -Session $Session |
+                Enable-OnboardVirtualMfa -Unattended -QrCodePath $Qr -Session $Session |
+                Export-OnboardCredential -Path $Out
+        }
+
+        $before = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('EnableMFADevice', [ref] $before)
+        $run = Start-StoppablePipeline $readme @($env:IAMONBOARD_MODULE, $csv, $session, $qr, $files[0])
+        Wait-ForCalls $endpoint 'EnableMFADevice' ($before + 3)
+        $run.Shell.Stop()
+        $run.Shell.Dispose()
+
+        foreach ($out in $files[1], $files[2]) {
+            & $readme $env:IAMONBOARD_MODULE $csv $session $qr $out -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+            $failures | Should -BeNullOrEmpty
+        }
+
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $files
+        foreach ($name in $names) {
+            Join-Path $qr "$name.png" | Should -Exist
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+        }
+    }
+
+    It 'Export-OnboardCredential -WhatIf keeps the credentials marked, so a re-run replaces them' {
+        $name = New-TestName 'whatif'
+        $file = Join-Path $TestDrive 'whatif.csv'
+        $first = New-OnboardUser $name -ConsoleAccess -ProgrammaticAccess -Session $session | Export-OnboardCredential -Path $file -WhatIf
+        $file | Should -Not -Exist
+        Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff'
+
+        $again = New-OnboardUser $name -ConsoleAccess -ProgrammaticAccess -Session $session -WarningAction SilentlyContinue | Export-OnboardCredential -Path $file -PassThru
+        $again | Should -Not -BeNullOrEmpty
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $name -Files $file
+    }
+
+    It 'a command that fails to take the user (an error in the next command) leaves the mark' {
+        $name = New-TestName 'dropped'
+        { New-OnboardUser $name -ProgrammaticAccess -Session $session | ForEach-Object { throw 'not taken' } } | Should -Throw
+        Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff'
+    }
+
+    It '-ErrorAction Stop on a failing row creates no user after the failure' {
+        $prefix = New-TestName 'stoprow'
+        $rows = @(
+            [pscustomobject]@{ UserName = "$prefix-1"; Group = '' }
+            [pscustomobject]@{ UserName = "$prefix-2"; Group = 'no-such-group' }
+        ) + (3..8 | ForEach-Object { [pscustomobject]@{ UserName = "$prefix-$_"; Group = '' } })
+        { $rows | New-OnboardUser -Session $session -ThrottleLimit 1 -ErrorAction Stop } | Should -Throw -ErrorId 'GroupNotFound*'
+        $existing = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
+        foreach ($n in 3..8) { $existing | Should -Not -Contain "$prefix-$n" }
+    }
+
+    It 'Ctrl+C ends a slow three-stage run within seconds, and what it made stays marked for the next run' {
+        $prefix = New-TestName 'ctrlc'
+        $rows = 1..30 | ForEach-Object { [pscustomobject]@{ UserName = "$prefix-$_"; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } }
+        $before = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateAccessKey', [ref] $before)
+        $run = Start-StoppablePipeline {
+            param($Module, $Rows, $Session, $Out)
+            Import-Module $Module
+            $Rows | New-OnboardUser -Session $Session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $Session | Export-OnboardCredential -Path $Out
+        } @($env:IAMONBOARD_MODULE, $rows, $session, (Join-Path $TestDrive 'ctrlc.csv'))
+        Wait-ForCalls $endpoint 'CreateAccessKey' ($before + 6)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $run.Shell.Stop()
+        $clock.Stop()
+        $run.Shell.Dispose()
+        # Before: a stopped run waited up to 60 s per stage for writes that could no longer happen.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
+
+        $written = @(if (Test-Path (Join-Path $TestDrive 'ctrlc.csv')) { Import-Csv (Join-Path $TestDrive 'ctrlc.csv') | ForEach-Object 'User name' })
+        $users = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
+        foreach ($name in $users | Where-Object { $_ -notin $written }) {
+            $keys = Get-Keys $endpoint $name
+            if ($keys.Count -gt 0) {
+                Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "$name has a key that reached no file"
+            }
+        }
+    }
+}
+
+Describe 'Exactly once: MFA seeds and QR codes' {
+    BeforeAll {
+        $endpoint = Start-OnboardLocalIam
+        $session = Connect-TestEndpoint -Endpoint $endpoint
+    }
+
+    AfterAll {
+        $endpoint | Stop-OnboardLocalIam -Confirm:$false
+    }
+
+    It 'a re-run of the pipeline passes users whose MFA is already enabled on, with their new secrets' {
+        $name = New-TestName 'mfaagain'
+        $null = New-OnboardUser $name -ConsoleAccess -Session $session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session
+        # The hand-off mark as a killed run leaves it: a password that reached nobody.
+        $null = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'tag-user', '--user-name', $name, '--tags', 'Key=iamonboard:handoff,Value=password')
+        $again = New-OnboardUser $name -ConsoleAccess -Session $session -WarningAction SilentlyContinue |
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -BeNullOrEmpty
+        $again.Status | Should -Be 'AlreadyEnabled'
+        $again.User.Password | Should -Not -BeNullOrEmpty
+        Get-TagKeys $endpoint $name | Should -Not -Contain 'iamonboard:handoff'
+    }
+
+    It 'unattended enrolment of a console user without a way for the seed to reach them is refused before anything is made' {
+        $name = New-TestName 'noseed'
+        $null = New-OnboardUser $name -ConsoleAccess -Session $session |
+            Enable-OnboardVirtualMfa -Unattended -Session $session -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'MfaSeedWouldBeLost*'
+        $refused[0].Exception.Message | Should -Match 'QrCodePath'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber | Should -Not -BeLike "*/$name"
+        # By name too: the login profile says it is a person.
+        Enable-OnboardVirtualMfa -UserName $name -Unattended -Session $session -ErrorVariable byName -ErrorAction SilentlyContinue | Out-Null
+        $byName[0].FullyQualifiedErrorId | Should -BeLike 'MfaSeedWouldBeLost*'
+    }
+
+    It '-QrCodePath naming one file serves one user; the others get an error before anything is created' {
+        $prefix = New-TestName 'qr'
+        $png = Join-Path $TestDrive 'one.png'
+        $out = 'g1', 'g2', 'g3' | ForEach-Object { "$prefix-$_" } | New-OnboardUser -ConsoleAccess -Session $session |
+            Enable-OnboardVirtualMfa -Unattended -QrCodePath $png -Session $session -ErrorVariable clashes -ErrorAction SilentlyContinue
+        $out | Should -HaveCount 1
+        $clashes | Should -HaveCount 2
+        $clashes.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'QrCodePathIsOneFile*' }
+        $devices = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber
+        @($devices | Where-Object { $_ -like "*/$prefix-*" }) | Should -HaveCount 1
+    }
+
+    It '-QrCodePath never replaces an existing file without -Force' {
+        $name = New-TestName 'qrkeep'
+        $png = Join-Path $TestDrive 'precious.png'
+        Set-Content -Path $png -Value 'not mine'
+        $null = New-OnboardUser $name -ConsoleAccess -Session $session |
+            Enable-OnboardVirtualMfa -Unattended -QrCodePath $png -Session $session -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'QrCodeFileExists*'
+        Get-Content $png | Should -Be 'not mine'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+
+        $null = Enable-OnboardVirtualMfa -UserName $name -Unattended -QrCodePath $png -Force -Session $session
+        [IO.File]::ReadAllBytes($png)[1..3] | Should -Be ([byte[]][char[]]'PNG')
+    }
+}
