@@ -1,6 +1,8 @@
 # The fault matrix at scale (build.ps1 soak): a batch of users with console access, a key and unattended MFA
 # against a local endpoint that throttles, fails and drops responses, one re-run, then a table of what was injected
-# and what (if anything) was lost. Not part of 'test': it takes minutes.
+# and what (if anything) was lost. Then the exactly-once modes, each with the README's pipeline for people: two runs
+# of the same file at once (two processes, as two admins would), and a run stopped at a random point followed by
+# re-runs; every key must sign as its user and sit in exactly one credentials file. Not part of 'test': it takes minutes.
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [int] $Users = 1000
@@ -22,6 +24,83 @@ $null = New-Item -ItemType Directory -Path $work -Force
 $file = Join-Path $work 'starters.csv'
 @('User name,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess') +
     (1..$Users | ForEach-Object { "soak-$_,yes,yes,yes" }) | Set-Content -Path $file -Encoding utf8NoBOM
+
+function Invoke-ExactlyOnceMode {
+    # Runs the README's pipeline for people the way the mode says, then the same pipeline once more to converge, and
+    # checks every user against the credentials files all those runs wrote.
+    param([string] $Mode, [string] $Work, [string] $File, [int] $Users, [string] $ModuleManifest)
+    $folder = Join-Path $Work ($Mode -replace '\W', '-')
+    $qr = Join-Path $folder 'qr/'
+    $null = New-Item -ItemType Directory -Path $folder -Force
+    $state = Join-Path $folder 'state.json'
+    $endpoint = Start-OnboardLocalIam -StatePath $state -Latency ([timespan]::FromMilliseconds(20)) -FailureRate 0.02 -DropResponseRate 0.02
+    $readme = 'Import-Module $env:T_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
+        'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s -ErrorAction SilentlyContinue | Enable-OnboardVirtualMfa -Unattended -QrCodePath $env:T_QR -Session $s -ErrorAction SilentlyContinue | Export-OnboardCredential -Path $env:T_OUT'
+    $secret = [Net.NetworkCredential]::new('', $endpoint.SecretAccessKey).Password
+    $files = [Collections.Generic.List[string]]::new()
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    function Start-Run([string] $Out) {
+        $files.Add($Out)
+        $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $start.ArgumentList.Add([Environment]::GetCommandLineArgs()[0]) }
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $readme) { $start.ArgumentList.Add($a) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $values = @{ T_MODULE = $ModuleManifest; T_URL = $endpoint.Url; T_KEY = $endpoint.AccessKeyId; T_SECRET = $secret; T_FILE = $File; T_QR = $qr; T_OUT = $Out }
+        foreach ($k in $values.Keys) { $start.Environment[$k] = $values[$k] }
+        $process = [Diagnostics.Process]::Start($start)
+        $null = $process.StandardOutput.ReadToEndAsync(); $null = $process.StandardError.ReadToEndAsync()
+        $process
+    }
+    try {
+        if ($Mode -eq 'two runs at once') {
+            $runs = @(Start-Run (Join-Path $folder 'a.csv'); Start-Run (Join-Path $folder 'b.csv'))
+            $runs | ForEach-Object { $_.WaitForExit() }
+        }
+        else {
+            $run = Start-Run (Join-Path $folder 'stopped.csv')
+            Start-Sleep -Milliseconds (Get-Random -Minimum 2000 -Maximum 15000)
+            $run.Kill($true)
+            $run.WaitForExit()
+        }
+        foreach ($again in 1, 2) { (Start-Run (Join-Path $folder "again-$again.csv")).WaitForExit() }
+        $clock.Stop()
+
+        # Read back from the same state without faults, so every read answers.
+        $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        $endpoint = Start-OnboardLocalIam -StatePath $state
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $rows = @(foreach ($f in $files) { if (Test-Path $f) { Import-Csv $f } })
+        $none = [Threading.CancellationToken]::None
+        function Wait-Iam($Task) { $Task.GetAwaiter().GetResult() }
+        $clientType = $session.Iam.GetType()
+        $assigned = @{}
+        foreach ($device in (Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assigned[$device.UserName] = 1 + [int]$assigned[$device.UserName] }
+        $result = [ordered]@{ Mode = $Mode; Rows = $Users; Seconds = [int]$clock.Elapsed.TotalSeconds; Incomplete = 0; KeysNotInOneFile = 0; KeysNotWorking = 0; PasswordsNotInOneFile = 0; MarksLeft = 0; QrMissing = 0
+            UnassignedMfa = @(Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count }
+        foreach ($n in 1..$Users) {
+            $name = "soak-$n"
+            $keys = @(try { Wait-Iam ($session.Iam.ListAccessKeysAsync($name, $none)) } catch { })
+            if ($keys.Count -ne 1 -or $assigned[$name] -ne 1) { $result.Incomplete++ }
+            foreach ($key in $keys) {
+                $holders = @($rows | Where-Object { $_.'Access key ID' -eq $key.AccessKeyId })
+                if ($holders.Count -ne 1) { $result.KeysNotInOneFile++; continue }
+                # The secret in the file must sign as the user: a client made with it asks IAM who it is.
+                $client = [Activator]::CreateInstance($clientType, @($session.Iam.Options, $key.AccessKeyId, (ConvertTo-SecureString $holders[0].'Secret access key' -AsPlainText -Force), $null))
+                try { if ((Wait-Iam ($client.GetUserAsync($null, $none))).UserName -ne $name) { $result.KeysNotWorking++ } } catch { $result.KeysNotWorking++ } finally { $client.Dispose() }
+            }
+            if (@($rows | Where-Object { $_.'User name' -eq $name -and $_.Password }).Count -ne 1) { $result.PasswordsNotInOneFile++ }
+            $user = Wait-Iam ($session.Iam.GetUserAsync($name, $none))
+            if (@($user.Tags | Where-Object Key -eq 'iamonboard:handoff').Count) { $result.MarksLeft++ }
+            if (-not (Test-Path (Join-Path $qr "$name.png"))) { $result.QrMissing++ }
+        }
+        [pscustomobject]$result
+    }
+    finally {
+        $endpoint | Stop-OnboardLocalIam -Confirm:$false
+    }
+}
 
 $table = foreach ($mode in $modes) {
     $options = $mode.Options
@@ -77,6 +156,13 @@ $table = foreach ($mode in $modes) {
     }
 }
 $table | Format-Table -Property * -AutoSize | Out-String -Width 250 | Write-Host
-Remove-Item $work -Recurse -Force
 $lost = @($table | Where-Object { $_.Incomplete -or $_.OrphanKeys -or $_.UnknownPasswords -or $_.UnassignedMfa })
+
+$exactlyOnce = @(
+    Invoke-ExactlyOnceMode -Mode 'two runs at once' -Work $work -File $file -Users $Users -ModuleManifest $ModuleManifest
+    Invoke-ExactlyOnceMode -Mode 'stopped, then re-run' -Work $work -File $file -Users $Users -ModuleManifest $ModuleManifest
+)
+$exactlyOnce | Format-Table -Property * -AutoSize | Out-String -Width 250 | Write-Host
+$lost += @($exactlyOnce | Where-Object { $_.Incomplete -or $_.KeysNotInOneFile -or $_.KeysNotWorking -or $_.PasswordsNotInOneFile -or $_.MarksLeft -or $_.QrMissing -or $_.UnassignedMfa })
+Remove-Item $work -Recurse -Force
 if ($lost) { throw "The soak lost something: $(($lost | ForEach-Object Mode) -join ', ')." }
