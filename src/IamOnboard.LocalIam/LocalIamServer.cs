@@ -38,6 +38,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _requestsByAction = new(StringComparer.Ordinal);
+    private readonly RequestsInFlight _inFlight = new();
     private readonly Task _acceptLoop;
     private long _totalRequests;
     private long _throttled;
@@ -177,7 +178,16 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _failuresInjected),
         Interlocked.Read(ref _responsesDropped),
         Interlocked.Read(ref _authenticationFailures),
-        Interlocked.Read(ref _malformedRequests));
+        Interlocked.Read(ref _malformedRequests),
+        _inFlight.Current,
+        _inFlight.Peak,
+        _inFlight.TotalTime);
+
+    /// <summary>
+    /// Starts <see cref="LocalIamStatistics.PeakInFlight"/> over from the requests in flight now, so that a run's peak
+    /// is its own and not an earlier run's (a benchmark's setup, say).
+    /// </summary>
+    public void ResetPeakInFlight() => _inFlight.ResetPeak();
 
     /// <summary>
     /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
@@ -333,18 +343,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 Interlocked.Increment(ref _totalRequests);
-                var (answer, drop) = await HandleAsync(request);
-                if (drop)
-                {
-                    client.Client.LingerState = new LingerOption(true, 0);
-                    return;
-                }
-
-                bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
-                byte[] bytes = answer.Serialize(keepAlive);
-                timeout.CancelAfter(RequestTimeout);
-                await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
-                if (!keepAlive)
+                if (!await AnswerAsync(client, stream, request, timeout))
                 {
                     return;
                 }
@@ -358,6 +357,31 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         {
             _connections.TryRemove(client, out _);
             client.Dispose();
+        }
+    }
+
+    /// <summary>Answers one request, counted in flight until its response is written; false when the connection ends.</summary>
+    private async Task<bool> AnswerAsync(TcpClient client, Stream stream, HttpRequest request, CancellationTokenSource timeout)
+    {
+        long started = _inFlight.Enter();
+        try
+        {
+            var (answer, drop) = await HandleAsync(request);
+            if (drop)
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                return false;
+            }
+
+            bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
+            byte[] bytes = answer.Serialize(keepAlive);
+            timeout.CancelAfter(RequestTimeout);
+            await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
+            return keepAlive;
+        }
+        finally
+        {
+            _inFlight.Exit(started);
         }
     }
 

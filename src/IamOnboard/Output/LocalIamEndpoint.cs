@@ -53,6 +53,12 @@ public sealed class LocalIamEndpoint
     public LocalIamStatistics GetStatistics() => Server.GetStatistics();
 
     /// <summary>
+    /// Starts the statistics' PeakInFlight over from the requests in flight now, so that the next figure is the most
+    /// requests in flight at once from here on (a benchmark's run, not its setup).
+    /// </summary>
+    public void ResetPeakInFlight() => Server.ResetPeakInFlight();
+
+    /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
     /// next request signed with them is answered ExpiredToken. Returns how many sessions it expired.
     /// </summary>
