@@ -39,6 +39,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _requestsByAction = new(StringComparer.Ordinal);
     private readonly RequestsInFlight _inFlight = new();
+    private RequestLog? _requestLog;
     private readonly Task _acceptLoop;
     private long _totalRequests;
     private long _throttled;
@@ -188,6 +189,16 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     /// is its own and not an earlier run's (a benchmark's setup, say).
     /// </summary>
     public void ResetPeakInFlight() => _inFlight.ResetPeak();
+
+    /// <summary>
+    /// Starts recording every request read from now on (action, user name, when read and answered), replacing a
+    /// recording in progress: for benchmarks that time each user's chain of calls on the endpoint's side.
+    /// </summary>
+    public void StartRecordingRequests() => Volatile.Write(ref _requestLog, new RequestLog());
+
+    /// <summary>Stops recording and returns the requests recorded, in the order they were read (empty when not recording).</summary>
+    public IReadOnlyList<RecordedRequest> StopRecordingRequests() =>
+        Interlocked.Exchange(ref _requestLog, null)?.ToList() ?? Array.Empty<RecordedRequest>();
 
     /// <summary>
     /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
@@ -364,9 +375,11 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private async Task<bool> AnswerAsync(TcpClient client, Stream stream, HttpRequest request, CancellationTokenSource timeout)
     {
         long started = _inFlight.Enter();
+        var log = Volatile.Read(ref _requestLog);
+        var trace = log is null ? null : new RequestTrace();
         try
         {
-            var (answer, drop) = await HandleAsync(request);
+            var (answer, drop) = await HandleAsync(request, trace);
             if (drop)
             {
                 client.Client.LingerState = new LingerOption(true, 0);
@@ -381,7 +394,11 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
         finally
         {
-            _inFlight.Exit(started);
+            long finished = _inFlight.Exit(started);
+            if (trace is not null)
+            {
+                log!.Add(trace, started, finished);
+            }
         }
     }
 
@@ -411,7 +428,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
     // ---- requests ----
 
-    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request)
+    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, RequestTrace? trace)
     {
         if (_options.Latency > TimeSpan.Zero)
         {
@@ -428,7 +445,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            return Process(request, authorizationHeader, ref ns);
+            return Process(request, authorizationHeader, ref ns, trace);
         }
         catch (IamServiceException error)
         {
@@ -441,7 +458,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
-    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns)
+    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns, RequestTrace? trace)
     {
         if (request.Method != "POST" && request.Method != "GET")
         {
@@ -459,6 +476,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         bool isSts = service == "sts";
         ns = isSts ? StsService.Namespace : IamService.Namespace;
         string? action = parameters["Action"];
+        if (trace is not null)
+        {
+            trace.Action = action;
+            trace.UserName = parameters["UserName"];
+        }
+
         if (string.IsNullOrEmpty(action))
         {
             throw new IamServiceException("MissingAction", 400, "Missing Action");

@@ -30,11 +30,13 @@ internal sealed class RequestsInFlight
         return Stopwatch.GetTimestamp();
     }
 
-    /// <summary>The request's response was written (or dropped, or the connection lost).</summary>
-    public void Exit(long started)
+    /// <summary>The request's response was written (or dropped, or the connection lost); returns the time it ended.</summary>
+    public long Exit(long started)
     {
-        Interlocked.Add(ref _stopwatchTicks, Stopwatch.GetTimestamp() - started);
+        long finished = Stopwatch.GetTimestamp();
+        Interlocked.Add(ref _stopwatchTicks, finished - started);
         Interlocked.Decrement(ref _current);
+        return finished;
     }
 
     /// <summary>Starts a new peak from the requests in flight now, so that one run's peak is not an earlier run's.</summary>

@@ -48,6 +48,28 @@ public sealed class InFlightTests
         Assert.Equal(concurrency + 1, server.GetStatistics().TotalRequests);
     }
 
+    [Fact]
+    public async Task A_recording_holds_each_request_with_its_action_user_and_times()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        var admin = SignedIamClient.Admin(server);
+        (await admin.IamAsync("CreateUser", ("UserName", "before"))).EnsureSuccess();
+        Assert.Empty(server.StopRecordingRequests());
+
+        server.StartRecordingRequests();
+        (await admin.IamAsync("CreateUser", ("UserName", "alice"))).EnsureSuccess();
+        (await admin.IamAsync("GetUser", ("UserName", "alice"))).EnsureSuccess();
+        (await admin.IamAsync("ListUsers")).EnsureSuccess();
+        await WaitForAsync(() => server.GetStatistics().InFlight == 0);
+        var recorded = server.StopRecordingRequests();
+
+        Assert.Equal(new[] { "CreateUser", "GetUser", "ListUsers" }, recorded.Select(r => r.Action));
+        Assert.Equal(new[] { "alice", "alice", null }, recorded.Select(r => r.UserName));
+        Assert.All(recorded, r => Assert.True(r.StartedMs >= 0 && r.FinishedMs - r.StartedMs >= 19, $"{r.Action} {r.StartedMs}..{r.FinishedMs}"));
+        Assert.True(recorded[1].StartedMs >= recorded[0].FinishedMs);
+        Assert.Empty(server.StopRecordingRequests());
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
