@@ -479,7 +479,8 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         if (trace is not null)
         {
             trace.Action = action;
-            trace.UserName = parameters["UserName"];
+            // CreateVirtualMFADevice names no user; the tools name the device after the user it is for.
+            trace.UserName = parameters["UserName"] ?? parameters["VirtualMFADeviceName"];
         }
 
         if (string.IsNullOrEmpty(action))

@@ -22,7 +22,7 @@ public sealed class RecordedRequest
     /// <summary>The awsQuery action, or null when the request was refused before its action was read.</summary>
     public string? Action { get; }
 
-    /// <summary>The request's <c>UserName</c> parameter, when it has one.</summary>
+    /// <summary>The request's <c>UserName</c> parameter, or its <c>VirtualMFADeviceName</c> (CreateVirtualMFADevice names no user), when it has one.</summary>
     public string? UserName { get; }
 
     /// <summary>When the request had been read.</summary>
