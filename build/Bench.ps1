@@ -259,14 +259,14 @@ if ('Streaming' -notin $Skip) {
 
 if ('Endpoint' -notin $Skip) {
     $results.endpoint = @()
-    foreach ($inflight in 1, 4) {
-        Write-Step "Local endpoint alone: signed GetUser for $EndpointSeconds s, one client, $inflight in flight"
+    foreach ($clientInFlight in 1, 4) {
+        Write-Step "Local endpoint alone: signed GetUser for $EndpointSeconds s, one client, $clientInFlight in flight"
         $endpoint = Start-BenchEndpoint -Latency 0
         $self = [System.Diagnostics.Process]::GetCurrentProcess()
         $serverCpuBefore = $self.TotalProcessorTime
         try {
             $run = Invoke-Measured -Command @('node', (Join-Path $root 'bench/js/getuser-loop.mjs'), '--endpoint', $endpoint.Url,
-                '--user', 'onboard-admin', '--seconds', $EndpointSeconds, '--inflight', $inflight) `
+                '--user', 'onboard-admin', '--seconds', $EndpointSeconds, '--inflight', $clientInFlight) `
                 -Environment @{ AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId; AWS_SECRET_ACCESS_KEY = (Get-Secret $endpoint) }
             $stats = $endpoint.GetStatistics()
             $self.Refresh()
@@ -275,7 +275,7 @@ if ('Endpoint' -notin $Skip) {
         finally { Stop-OnboardLocalIam -Endpoint $endpoint }
         if ($run.ExitCode -ne 0 -or -not $run.Result) { throw "The GetUser loop failed: $($run.StdErr)" }
         $results.endpoint += [pscustomobject][ordered]@{
-            inflight = $inflight; requests = $run.Result.requests; seconds = [Math]::Round($run.Result.seconds, 2)
+            inflight = $clientInFlight; requests = $run.Result.requests; seconds = [Math]::Round($run.Result.seconds, 2)
             requestsPerSecond = [Math]::Round($run.Result.requestsPerSecond, 0); countedByEndpoint = $stats.RequestsByAction['GetUser']
             authenticationFailures = $stats.AuthenticationFailures
             # This process hosts the endpoint and is otherwise idle here; the client is a process of its own.
