@@ -197,10 +197,10 @@ if ('Startup' -notin $Skip) {
         $processSeconds += $r.ProcessSeconds
     }
     $results.startup = [ordered]@{ runs = $ImportRuns; processSeconds = [Math]::Round((Get-Median $processSeconds), 3) }
-    foreach ($name in 'processToScriptMs', 'importModuleMs', 'connectLocalMs', 'firstUserMs', 'secondUserMs') {
+    foreach ($name in $phases[0].PSObject.Properties.Name) {
         $results.startup[$name] = Get-Median @($phases | ForEach-Object { $_.$name })
     }
-    Write-Host ("         process {0} s: to script {1} ms, Import-Module {2} ms, Connect-Onboard -Local {3} ms, first New-OnboardUser {4} ms, second {5} ms" -f $results.startup.processSeconds, $results.startup.processToScriptMs, $results.startup.importModuleMs, $results.startup.connectLocalMs, $results.startup.firstUserMs, $results.startup.secondUserMs)
+    Write-Host ("         process {0} s: to script {1} ms, Import-Module {2} ms, Connect-Onboard -Local {3} ms, first New-OnboardUser {4} ms (wall)" -f $results.startup.processSeconds, $results.startup.processToScriptMs, $results.startup.importModuleMs, $results.startup.connectLocalMs, $results.startup.firstUserMs)
 }
 
 if ('Import' -notin $Skip) {

@@ -129,7 +129,8 @@ function Write-BenchReport {
     if ($Results.Contains('startup')) {
         $s = $Results.startup
         $null = $md.AppendLine().AppendLine('## Startup to the first request').AppendLine()
-        $null = $md.AppendLine(("Fresh pwsh, median of {0} runs: whole process {1:0.000} s; process start to script {2} ms, Import-Module {3} ms, Connect-Onboard -Local {4} ms, first New-OnboardUser {5} ms (a second one: {6} ms)." -f $s.runs, $s.processSeconds, $s.processToScriptMs, $s.importModuleMs, $s.connectLocalMs, $s.firstUserMs, $s.secondUserMs))
+        $null = $md.AppendLine(("Fresh pwsh, median of {0} runs, wall / CPU of the process's threads (JIT included): whole process {1:0.000} s; process start to script {2} ms / {3} ms, Import-Module {4} / {5} ms, Connect-Onboard -Local {6} / {7} ms, first New-OnboardUser {8} / {9} ms (a second one: {10} / {11} ms)." -f
+            $s.runs, $s.processSeconds, $s.processToScriptMs, $s.cpuBeforeScriptMs, $s.importModuleMs, $s.importModuleCpuMs, $s.connectLocalMs, $s.connectLocalCpuMs, $s.firstUserMs, $s.firstUserCpuMs, $s.secondUserMs, $s.secondUserCpuMs))
     }
     if ($Results.Contains('streaming')) {
         $null = $md.AppendLine().AppendLine('## Streaming: a CSV through New-OnboardUser -WhatIf (endpoint without latency)').AppendLine()
