@@ -4,7 +4,7 @@
 .DESCRIPTION
     Run through `./build.ps1 bench` (which builds the module and installs the JavaScript SDK first), or directly
     after a build with smaller sizes while developing:
-        dotnet pwsh -NoProfile -File build/Bench.ps1 -ModuleManifest out/IamOnboard/0.1.0/IamOnboard.psd1 -Users 40 -Repeat 1 -InFlight 1,4
+        dotnet pwsh -NoProfile -Command "./build/Bench.ps1 -ModuleManifest out/IamOnboard/0.1.0/IamOnboard.psd1 -Users 40 -Repeat 1 -InFlight 1,4 -Skip Cli,Streaming"
     The headline compares the tools at equal budgets of requests in flight: IamOnboard's -ThrottleLimit N (on every
     stage) against the JS script's N workers, runs interleaved (IamOnboard, JS, IamOnboard, JS, ...), medians quoted.
     Every run gets a fresh endpoint with a fixed per-request latency (standing in for the network to IAM), a group
