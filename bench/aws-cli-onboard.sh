@@ -26,8 +26,8 @@ trap 'rm -rf "$work"' EXIT
 
 iam() { "$aws_cli" --endpoint-url "$endpoint" --output text iam "$@"; }
 
-# Code 1 for the current 30 s step and code 2 for the next; with less than 5 s left of the step, wait for the next
-# (the same rule as IamOnboard's unattended enrolment).
+# Code 1 for the previous 30 s step and code 2 for the current one, both valid now, so nothing waits for a step
+# (the same pair as IamOnboard's unattended enrolment).
 totp_pair() {
   python3 - "$1" <<'PY'
 import base64, hashlib, hmac, struct, sys, time
@@ -37,11 +37,8 @@ def code(step):
     digest = hmac.new(key, struct.pack('>Q', step), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     return '%06d' % ((struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
-remaining = 30 - time.time() % 30
-if remaining < 5:
-    time.sleep(remaining + 0.01)
 step = int(time.time() // 30)
-print(code(step), code(step + 1))
+print(code(step - 1), code(step))
 PY
 }
 

@@ -2,9 +2,10 @@
 .SYNOPSIS
     IamOnboard's side of the onboarding benchmark: the real pipeline over a CSV, in a process of its own.
 .DESCRIPTION
-    Imports the module, connects to the endpoint (the secret comes from BENCH_SECRET_ACCESS_KEY), then times
-        Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -GroupName G |] Enable-OnboardVirtualMfa -Unattended -ThrottleLimit T
-    and prints one JSON line. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
+    Imports the module, then times Connect-Onboard to the endpoint (the secret comes from BENCH_SECRET_ACCESS_KEY; its
+    call is the first on a fresh connection, as the JS script's first call is inside its timer) and
+        Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -ThrottleLimit T -GroupName G |] Enable-OnboardVirtualMfa -Unattended -ThrottleLimit T
+    and prints one JSON line. -ThrottleLimit goes to every stage: it is the pipeline's budget of requests in flight. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
     with -Pipeline Group the rows also carry the group, so New-OnboardUser adds the membership itself.
     With -WhatIf the run is a plan instead: Import-Csv $Csv | New-OnboardUser -WhatIf, its What-if lines discarded.
 #>
@@ -16,25 +17,17 @@ param(
     [int] $ThrottleLimit = 0,
     [string] $GroupName = 'bench-group',
     [ValidateSet('Group', 'AddGroupMember')] [string] $Pipeline = 'Group',
-    [switch] $WhatIf,
-    # The bench starts every tool's timed work at the same point of the 30 s TOTP step: when the work is expected to
-    # take longer than what is left before the step's last 5 s, it waits for the next step first.
-    [double] $AlignSeconds = 0
+    [switch] $WhatIf
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
 $secret = ConvertTo-SecureString $env:BENCH_SECRET_ACCESS_KEY -AsPlainText -Force
-$null = Connect-Onboard -EndpointUrl $EndpointUrl -AccessKey $AccessKeyId -SecretKey $secret
-
 $throttle = @{}
 if ($ThrottleLimit -gt 0) { $throttle.ThrottleLimit = $ThrottleLimit }
 $errors = $null
 $count = 0
-if ($AlignSeconds -gt 0) {
-    $inStep = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 % 30
-    if ($AlignSeconds -gt 25 - $inStep) { Start-Sleep -Milliseconds ([int]((30 - $inStep) * 1000) + 200) }
-}
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
+$null = Connect-Onboard -EndpointUrl $EndpointUrl -AccessKey $AccessKeyId -SecretKey $secret
 if ($WhatIf) {
     # The What-if lines go to the host; the bench sends this process's output to a file.
     Import-Csv $Csv | New-OnboardUser -WhatIf @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue
@@ -47,7 +40,7 @@ elseif ($Pipeline -eq 'Group') {
 }
 else {
     Import-Csv $Csv | New-OnboardUser @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
-        Add-OnboardGroupMember -GroupName $GroupName -ErrorVariable +errors -ErrorAction SilentlyContinue |
+        Add-OnboardGroupMember -GroupName $GroupName @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
         Enable-OnboardVirtualMfa -Unattended @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
         ForEach-Object { $count++ }
 }

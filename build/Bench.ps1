@@ -4,19 +4,25 @@
 .DESCRIPTION
     Run through `./build.ps1 bench` (which builds the module and installs the JavaScript SDK first), or directly
     after a build with smaller sizes while developing:
-        dotnet pwsh -NoProfile -File build/Bench.ps1 -ModuleManifest out/IamOnboard/0.1.0/IamOnboard.psd1 -Users 40 -ThrottleLimit 4
-    Every onboarding run gets a fresh endpoint with a fixed per-request latency (standing in for the network to IAM),
-    a group created beforehand, and the tool in a process of its own under GNU time (peak memory). The endpoint
-    counts the calls. Writes results.md and results.json to -OutputDirectory.
+        dotnet pwsh -NoProfile -Command "./build/Bench.ps1 -ModuleManifest out/IamOnboard/0.1.0/IamOnboard.psd1 -Users 40 -Repeat 1 -InFlight 1,4 -Skip Cli,Streaming"
+    The headline compares the tools at equal budgets of requests in flight: IamOnboard's -ThrottleLimit N (on every
+    stage) against the JS script's N workers, runs interleaved (IamOnboard, JS, IamOnboard, JS, ...), medians quoted.
+    Every run gets a fresh endpoint with a fixed per-request latency (standing in for the network to IAM), a group
+    created beforehand, and the tool in a process of its own under GNU time (peak memory). Both tools' timers start
+    before their first call on a fresh connection. The endpoint counts the calls, the peak and mean requests in flight,
+    and records each request, from which each user's chain of calls is timed. Writes results.md and results.json.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/bench'),
-    [int] $Users = 200,
+    # Users per run; 0: UsersPerInFlight x the budget (at least MinUsers), so that each run takes a few seconds.
+    [int] $Users = 0,
+    [int] $UsersPerInFlight = 25,
+    [int] $MinUsers = 20,
     [int] $LatencyMs = 25,
-    [int[]] $ThrottleLimit = @(1, 4, 8, 16),
-    # At the default concurrency, IamOnboard and the SDK script run this often, in turn; the median is quoted.
-    # The other concurrencies run once each.
+    # The budgets of requests in flight compared: IamOnboard's -ThrottleLimit and the script's workers.
+    [int[]] $InFlight = @(1, 4, 8, 16),
+    # Runs per tool and budget, interleaved; the median is quoted.
     [int] $Repeat = 3,
     [int] $CliUsers = 3,
     [int] $StreamRows = 100000,
@@ -25,7 +31,7 @@ param(
     [int] $SmallStreamRows = 1000,
     [int] $ImportRuns = 5,
     [double] $EndpointSeconds = 5,
-    [ValidateSet('Onboarding', 'Cli', 'Import', 'Streaming', 'Endpoint')]
+    [ValidateSet('Onboarding', 'AddGroupMember', 'Cli', 'Import', 'Startup', 'Streaming', 'Endpoint')]
     [string[]] $Skip = @()
 )
 $ErrorActionPreference = 'Stop'
@@ -39,10 +45,10 @@ $work = Join-Path $OutputDirectory 'work'
 if (Test-Path $work) { Remove-Item $work -Recurse -Force }
 $null = New-Item -ItemType Directory -Path $work
 Import-Module $ModuleManifest -Force
+. (Join-Path $PSScriptRoot 'bench/BenchCommon.ps1')
 
 $groupName = 'bench-group'
 $defaultThrottle = [IamOnboard.Commands.NewOnboardUserCommand]::new().ThrottleLimit
-$perUserActions = @('CreateUser', 'CreateLoginProfile', 'AttachUserPolicy', 'CreateAccessKey', 'AddUserToGroup', 'CreateVirtualMFADevice', 'EnableMFADevice')
 $started = [System.Diagnostics.Stopwatch]::StartNew()
 $script:runIndex = 0
 
@@ -50,120 +56,32 @@ function Write-Step([string] $Text) {
     Write-Host ("[{0,6:0.0}s] {1}" -f $started.Elapsed.TotalSeconds, $Text) -ForegroundColor Cyan
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    if ($sorted.Count -eq 0) { return $null }
-    $middle = [int][Math]::Floor($sorted.Count / 2)
-    if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
-}
-
-function Get-PwshCommand {
-    # A fresh pwsh like this one (it may run as 'dotnet pwsh.dll').
-    $hostPath = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($hostPath) -eq 'dotnet') { @($hostPath, [Environment]::GetCommandLineArgs()[0]) } else { @($hostPath) }
-}
-
-function Invoke-Measured {
-    <#
-    .SYNOPSIS
-        Runs a command in a child process under GNU time; returns its exit code, output, wall time and peak memory.
-    #>
-    param([string[]] $Command, [hashtable] $Environment = @{}, [double] $TimeoutSeconds = 0)
-    $script:runIndex++
-    $base = Join-Path $work ('run{0:000}' -f $script:runIndex)
-    $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/time')
-    foreach ($argument in @('-v', '-o', "$base.time", '/bin/sh', '-c', 'exec "$@" >"$BENCH_STDOUT" 2>"$BENCH_STDERR"', 'sh') + $Command) {
-        $start.ArgumentList.Add($argument)
-    }
-    $start.UseShellExecute = $false
-    $start.WorkingDirectory = $work
-    foreach ($name in @($start.Environment.Keys)) { if ($name -like 'AWS_*') { $null = $start.Environment.Remove($name) } }
-    $start.Environment['BENCH_STDOUT'] = "$base.out"
-    $start.Environment['BENCH_STDERR'] = "$base.err"
-    foreach ($key in $Environment.Keys) { $start.Environment[$key] = $Environment[$key] }
-    $process = [System.Diagnostics.Process]::Start($start)
-    $timedOut = $false
-    if ($TimeoutSeconds -gt 0 -and -not $process.WaitForExit([int]($TimeoutSeconds * 1000))) {
-        # Stop the measured command (GNU time's child) so that time still reports what it used until then.
-        $timedOut = $true
-        $children = Get-Content "/proc/$($process.Id)/task/$($process.Id)/children" -ErrorAction SilentlyContinue
-        foreach ($child in "$children".Split(' ', [StringSplitOptions]::RemoveEmptyEntries)) { Stop-Process -Id ([int]$child) -Force -ErrorAction SilentlyContinue }
-    }
-    $process.WaitForExit()
-    $time = Get-Content -Raw "$base.time"
-    $rssKb = if ($time -match 'Maximum resident set size \(kbytes\): (\d+)') { [long]$Matches[1] } else { 0 }
-    $wall = if ($time -match 'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)') {
-        [double]($Matches[1] ?? 0) * 3600 + [double]$Matches[2] * 60 + [double]$Matches[3]
-    } else { $null }
-    $cpu = 0.0
-    foreach ($m in [regex]::Matches($time, '(?:User|System) time \(seconds\): ([\d.]+)')) { $cpu += [double]$m.Groups[1].Value }
-    $jsonLine = Get-Content "$base.out" -Tail 50 | Where-Object { $_ -like '{*' } | Select-Object -Last 1
-    [pscustomobject]@{
-        ExitCode       = $process.ExitCode
-        TimedOut       = $timedOut
-        Result         = if ($jsonLine) { $jsonLine | ConvertFrom-Json } else { $null }
-        ProcessSeconds = $wall
-        PeakMemoryMB   = [Math]::Round($rssKb / 1024, 1)
-        CpuSeconds     = $cpu
-        StdErr         = (Get-Content "$base.err" -Raw -ErrorAction SilentlyContinue)
-        Log            = $base
-    }
-}
-
-function Start-BenchEndpoint {
-    param([int] $Latency, [switch] $WithGroup)
-    $endpoint = Start-OnboardLocalIam -Latency ([TimeSpan]::FromMilliseconds($Latency))
-    if ($WithGroup) {
-        $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
-        $null = New-OnboardGroup -GroupName $groupName
-        Disconnect-Onboard
-    }
-    $endpoint
-}
-
-function Get-Secret($Endpoint) { [System.Net.NetworkCredential]::new('', $Endpoint.SecretAccessKey).Password }
-
-function Get-CallCounts {
-    param($Before, $After)
-    $byAction = [ordered]@{}
-    foreach ($action in ($After.RequestsByAction.Keys | Sort-Object)) {
-        $previous = if ($Before.RequestsByAction.ContainsKey($action)) { $Before.RequestsByAction[$action] } else { 0 }
-        $delta = $After.RequestsByAction[$action] - $previous
-        if ($delta -gt 0) { $byAction[$action] = $delta }
-    }
-    [pscustomobject]@{
-        Total       = $After.TotalRequests - $Before.TotalRequests
-        ByAction    = $byAction
-        Throttled   = $After.Throttled - $Before.Throttled
-        AuthFailed  = $After.AuthenticationFailures - $Before.AuthenticationFailures
-    }
-}
+function Get-UserCount([int] $Budget) { if ($Users -gt 0) { $Users } else { [Math]::Max($MinUsers, $UsersPerInFlight * $Budget) } }
 
 function Invoke-OnboardingRun {
-    <# One tool's full onboarding of $Count users on a fresh endpoint. #>
-    param([ValidateSet('IamOnboard', 'IamOnboardAddGroupMember', 'JsSdk', 'AwsCli')] [string] $Tool, [int] $Count, [int] $Concurrency)
+    <# One tool's full onboarding of $Count users on a fresh endpoint, with a budget of $Budget requests in flight. #>
+    param([ValidateSet('IamOnboard', 'IamOnboardAddGroupMember', 'JsSdk', 'AwsCli')] [string] $Tool, [int] $Count, [int] $Budget)
     $endpoint = Start-BenchEndpoint -Latency $LatencyMs -WithGroup
-    # Unattended MFA (IamOnboard's and the scripts' alike) waits for the next 30 s step when less than 5 s are left:
-    # a run that crosses that window stalls up to 5 s. Each tool starts its timed work where a run expected to take
-    # this long (1.5 x the floor + 1 s) fits before the window, or at the start of a step, so the tools compare alike.
-    $align = [Math]::Round((Get-Floor $Count $Concurrency) * 1.5 + 1, 1)
     try {
         $secret = Get-Secret $endpoint
+        $endpoint.ResetPeakInFlight()
+        $endpoint.StartRecordingRequests()
         $before = $endpoint.GetStatistics()
         switch ($Tool) {
             { $_ -like 'IamOnboard*' } {
                 $csv = Join-Path $work "users-$Count.csv"
                 if (-not (Test-Path $csv)) { New-UserCsv -Path $csv -Count $Count -Group $groupName }
+                # -ThrottleLimit N on every stage: the budget of N requests in flight for the pipeline.
                 $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'bench/iamonboard-onboard.ps1'),
                     '-ModuleManifest', $ModuleManifest, '-EndpointUrl', $endpoint.Url, '-AccessKeyId', $endpoint.AccessKeyId,
-                    '-Csv', $csv, '-GroupName', $groupName, '-Pipeline', $(if ($Tool -eq 'IamOnboard') { 'Group' } else { 'AddGroupMember' }))
-                if ($Concurrency -ne $defaultThrottle) { $arguments += @('-ThrottleLimit', $Concurrency) }
-                $arguments += @('-AlignSeconds', $align)
+                    '-Csv', $csv, '-GroupName', $groupName, '-Pipeline', $(if ($Tool -eq 'IamOnboard') { 'Group' } else { 'AddGroupMember' }),
+                    '-ThrottleLimit', $Budget)
                 $run = Invoke-Measured -Command ((Get-PwshCommand) + $arguments) -Environment @{ BENCH_SECRET_ACCESS_KEY = $secret }
             }
             'JsSdk' {
+                # N workers, each with one request in flight at a time.
                 $run = Invoke-Measured -Command @('node', (Join-Path $root 'bench/js/onboard.mjs'), '--endpoint', $endpoint.Url,
-                    '--users', $Count, '--concurrency', $Concurrency, '--group', $groupName, '--align-seconds', $align) `
+                    '--users', $Count, '--concurrency', $Budget, '--group', $groupName) `
                     -Environment @{ AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId; AWS_SECRET_ACCESS_KEY = $secret }
             }
             'AwsCli' {
@@ -171,7 +89,10 @@ function Invoke-OnboardingRun {
                     -Environment @{ AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId; AWS_SECRET_ACCESS_KEY = $secret }
             }
         }
+        # A request leaves the count just after its response is written: let the last one settle.
+        for ($wait = 0; $endpoint.GetStatistics().InFlight -gt 0 -and $wait -lt 200; $wait++) { Start-Sleep -Milliseconds 10 }
         $calls = Get-CallCounts -Before $before -After $endpoint.GetStatistics()
+        $chains = Get-UserChains -Recorded @($endpoint.StopRecordingRequests())
     }
     finally {
         Stop-OnboardLocalIam -Endpoint $endpoint
@@ -179,96 +100,107 @@ function Invoke-OnboardingRun {
     $enabled = if ($calls.ByAction.Contains('EnableMFADevice')) { $calls.ByAction['EnableMFADevice'] } else { 0 }
     if ($run.ExitCode -ne 0 -or -not $run.Result -or $run.Result.failed -gt 0 -or $enabled -ne $Count) {
         $detail = if ($run.Result) { ($run.Result | ConvertTo-Json -Compress -Depth 4) } else { $run.StdErr }
-        throw "$Tool (concurrency $Concurrency, $Count users) did not onboard every user (exit $($run.ExitCode), $enabled MFA devices enabled): $detail. Logs: $($run.Log).*"
+        throw "$Tool (budget $Budget, $Count users) did not onboard every user (exit $($run.ExitCode), $enabled MFA devices enabled): $detail. Logs: $($run.Log).*"
     }
+    $wall = [double]$run.Result.wallSeconds
     [pscustomobject]@{
-        Tool = $Tool; Users = $Count; Concurrency = $Concurrency
-        WallSeconds = [double]$run.Result.wallSeconds; ProcessSeconds = $run.ProcessSeconds; PeakMemoryMB = $run.PeakMemoryMB
+        Tool = $Tool; Users = $Count; Budget = $Budget
+        WallSeconds = $wall; ProcessSeconds = $run.ProcessSeconds; CpuSeconds = $run.CpuSeconds; PeakMemoryMB = $run.PeakMemoryMB
         Calls = $calls.Total; CallsByAction = $calls.ByAction
+        PeakInFlight = $calls.PeakInFlight; MeanInFlight = [Math]::Round($calls.InFlightSeconds / $wall, 2)
+        # The floor: every call's latency, spread over the budget.
+        FloorSeconds = [Math]::Round($calls.Total * $LatencyMs / 1000 / $Budget, 3)
+        ChainMs = $chains.ChainMs; GapMs = $chains.GapMs
     }
 }
 
-function New-UserCsv {
-    param([string] $Path, [int] $Count, [string] $Group, [switch] $NoGroup)
-    $writer = [IO.StreamWriter]::new($Path)
-    try {
-        $writer.WriteLine('User name,Tag,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess,Group')
-        for ($i = 1; $i -le $Count; $i++) {
-            $writer.WriteLine(('bench-user-{0:000000},team=bench;cost-center=1001,yes,yes,yes,{1}' -f $i, $(if ($NoGroup) { '' } else { $Group })))
-        }
+function Get-OnboardingSummary {
+    <# The medians of one tool's runs at one budget (the peak in flight: the highest of them). #>
+    param([object[]] $Runs)
+    $first = $Runs[0]
+    $wall = Get-Median $Runs.WallSeconds
+    $calls = Get-Median $Runs.Calls
+    $floor = $calls * $LatencyMs / 1000 / $first.Budget
+    [pscustomobject][ordered]@{
+        tool = $first.Tool; budget = $first.Budget; users = $first.Users; runs = $Runs.Count
+        wallSeconds = [Math]::Round($wall, 3); wallSecondsAll = @($Runs.WallSeconds | ForEach-Object { [Math]::Round($_, 3) })
+        processSeconds = [Math]::Round((Get-Median $Runs.ProcessSeconds), 2)
+        cpuSeconds = [Math]::Round((Get-Median $Runs.CpuSeconds), 2)
+        usersPerSecond = [Math]::Round($first.Users / $wall, 2)
+        callsPerUser = [Math]::Round($calls / $first.Users, 3)
+        callsByAction = $first.CallsByAction
+        peakInFlight = ($Runs.PeakInFlight | Measure-Object -Maximum).Maximum
+        peakInFlightAll = @($Runs.PeakInFlight)
+        meanInFlight = [Math]::Round((Get-Median $Runs.MeanInFlight), 2)
+        peakMemoryMB = Get-Median $Runs.PeakMemoryMB
+        floorSeconds = [Math]::Round($floor, 3)
+        floorRatio = [Math]::Round($wall / $floor, 2)
+        chainMs = if ($null -ne $first.ChainMs) { [Math]::Round((Get-Median $Runs.ChainMs), 1) } else { $null }
+        gapMs = $first.GapMs
     }
-    finally { $writer.Dispose() }
 }
-
-# The floor: calls per user x latency / concurrency, for every user.
-function Get-Floor([int] $Count, [int] $Concurrency) { [Math]::Round($Count * $perUserActions.Count * $LatencyMs / 1000 / $Concurrency, 3) }
 
 # ---------------------------------------------------------------------------------------------------------------
 $results = [ordered]@{
     generated   = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
     machine     = [ordered]@{ cores = [Environment]::ProcessorCount; os = [Environment]::OSVersion.VersionString; dotnet = [Environment]::Version.ToString(); pwsh = $PSVersionTable.PSVersion.ToString(); node = (& node --version) }
-    parameters  = [ordered]@{ users = $Users; latencyMs = $LatencyMs; throttleLimits = $ThrottleLimit; defaultThrottleLimit = $defaultThrottle; repeat = $Repeat; cliUsers = $CliUsers; streamRows = $StreamRows; smallStreamRows = $SmallStreamRows; streamSeconds = $StreamSeconds }
+    parameters  = [ordered]@{ users = $Users; usersPerInFlight = $UsersPerInFlight; minUsers = $MinUsers; latencyMs = $LatencyMs; inFlight = $InFlight; defaultThrottleLimit = $defaultThrottle; repeat = $Repeat; cliUsers = $CliUsers; streamRows = $StreamRows; smallStreamRows = $SmallStreamRows; streamSeconds = $StreamSeconds }
     onboarding  = @()
     runs        = @()
 }
 
 if ('Onboarding' -notin $Skip) {
-    foreach ($t in $ThrottleLimit) {
-        $times = if ($t -eq $defaultThrottle) { $Repeat } else { 1 }
+    foreach ($budget in $InFlight) {
+        $count = Get-UserCount $budget
         $perTool = @{ IamOnboard = @(); JsSdk = @() }
-        for ($i = 1; $i -le $times; $i++) {
+        for ($i = 1; $i -le $Repeat; $i++) {
             foreach ($tool in 'IamOnboard', 'JsSdk') {
-                Write-Step "$tool, concurrency $t, $Users users (run $i of $times)"
-                $run = Invoke-OnboardingRun -Tool $tool -Count $Users -Concurrency $t
-                Write-Host ("         {0:0.00} s, {1} calls, {2} MB" -f $run.WallSeconds, $run.Calls, $run.PeakMemoryMB)
+                Write-Step "$tool, $budget in flight, $count users (run $i of $Repeat)"
+                $run = Invoke-OnboardingRun -Tool $tool -Count $count -Budget $budget
+                Write-Host ("         {0:0.00} s, {1} calls, peak {2} / mean {3} in flight, chain {4} ms, {5} MB" -f $run.WallSeconds, $run.Calls, $run.PeakInFlight, $run.MeanInFlight, $run.ChainMs, $run.PeakMemoryMB)
                 $perTool[$tool] += $run
                 $results.runs += $run
             }
         }
-        foreach ($tool in 'IamOnboard', 'JsSdk') {
-            $runs = $perTool[$tool]
-            $wall = Get-Median ($runs.WallSeconds)
-            $results.onboarding += [pscustomobject][ordered]@{
-                tool = $tool; concurrency = $t; users = $Users; runs = $runs.Count
-                wallSeconds = [Math]::Round($wall, 3); wallSecondsAll = @($runs.WallSeconds | ForEach-Object { [Math]::Round($_, 3) })
-                processSeconds = [Math]::Round((Get-Median ($runs.ProcessSeconds)), 2)
-                usersPerSecond = [Math]::Round($Users / $wall, 2)
-                callsPerUser = [Math]::Round((Get-Median ($runs.Calls)) / $Users, 3)
-                callsByAction = $runs[0].CallsByAction
-                # New-OnboardUser and Enable-OnboardVirtualMfa each run up to ThrottleLimit users at once.
-                maxInFlight = if ($tool -eq 'IamOnboard') { 2 * $t } else { $t }
-                meanInFlight = [Math]::Round((Get-Median ($runs.Calls)) * $LatencyMs / 1000 / $wall, 2)
-                peakMemoryMB = (Get-Median ($runs.PeakMemoryMB))
-                floorSeconds = Get-Floor $Users $t
-            }
-        }
+        foreach ($tool in 'IamOnboard', 'JsSdk') { $results.onboarding += Get-OnboardingSummary -Runs $perTool[$tool] }
     }
-    # The other way to add the group: Add-OnboardGroupMember in the pipeline (once, at the default concurrency).
-    Write-Step "IamOnboard with Add-OnboardGroupMember, concurrency $defaultThrottle, $Users users"
-    $run = Invoke-OnboardingRun -Tool IamOnboardAddGroupMember -Count $Users -Concurrency $defaultThrottle
-    Write-Host ("         {0:0.00} s, {1} calls" -f $run.WallSeconds, $run.Calls)
+}
+
+if ('AddGroupMember' -notin $Skip) {
+    # The other way to add the group: Add-OnboardGroupMember in the pipeline (once, at the default ThrottleLimit).
+    $count = Get-UserCount $defaultThrottle
+    Write-Step "IamOnboard with Add-OnboardGroupMember, $defaultThrottle in flight, $count users"
+    $run = Invoke-OnboardingRun -Tool IamOnboardAddGroupMember -Count $count -Budget $defaultThrottle
+    Write-Host ("         {0:0.00} s, {1} calls, peak {2} in flight" -f $run.WallSeconds, $run.Calls, $run.PeakInFlight)
     $results.runs += $run
-    $results.onboarding += [pscustomobject][ordered]@{
-        tool = 'IamOnboardAddGroupMember'; concurrency = $defaultThrottle; users = $Users; runs = 1
-        wallSeconds = [Math]::Round($run.WallSeconds, 3); wallSecondsAll = @([Math]::Round($run.WallSeconds, 3)); processSeconds = $run.ProcessSeconds
-        usersPerSecond = [Math]::Round($Users / $run.WallSeconds, 2); callsPerUser = [Math]::Round($run.Calls / $Users, 3)
-        callsByAction = $run.CallsByAction; peakMemoryMB = $run.PeakMemoryMB; floorSeconds = Get-Floor $Users $defaultThrottle
-        maxInFlight = 2 * $defaultThrottle + 1; meanInFlight = [Math]::Round($run.Calls * $LatencyMs / 1000 / $run.WallSeconds, 2)
-    }
+    $results.onboarding += Get-OnboardingSummary -Runs @($run)
 }
 
 if ('Cli' -notin $Skip) {
     Write-Step "AWS CLI v2 loop, $CliUsers users (a sample)"
-    $run = Invoke-OnboardingRun -Tool AwsCli -Count $CliUsers -Concurrency 1
+    $run = Invoke-OnboardingRun -Tool AwsCli -Count $CliUsers -Budget 1
     Write-Host ("         {0:0.00} s, {1} calls" -f $run.WallSeconds, $run.Calls)
     $results.runs += $run
-    $results.onboarding += [pscustomobject][ordered]@{
-        tool = 'AwsCli'; concurrency = 1; users = $CliUsers; runs = 1; sample = $true
-        wallSeconds = [Math]::Round($run.WallSeconds, 3); wallSecondsAll = @([Math]::Round($run.WallSeconds, 3)); processSeconds = $run.ProcessSeconds
-        usersPerSecond = [Math]::Round($CliUsers / $run.WallSeconds, 3); callsPerUser = [Math]::Round($run.Calls / $CliUsers, 3)
-        callsByAction = $run.CallsByAction; peakMemoryMB = $run.PeakMemoryMB; floorSeconds = Get-Floor $CliUsers 1
-        maxInFlight = 1; meanInFlight = [Math]::Round($run.Calls * $LatencyMs / 1000 / $run.WallSeconds, 2)
+    $summary = Get-OnboardingSummary -Runs @($run)
+    $summary | Add-Member -NotePropertyName sample -NotePropertyValue $true
+    $results.onboarding += $summary
+}
+
+if ('Startup' -notin $Skip) {
+    Write-Step "Startup: $ImportRuns fresh pwsh processes to a first New-OnboardUser on Connect-Onboard -Local"
+    $phases = @()
+    $processSeconds = @()
+    for ($i = 0; $i -lt $ImportRuns; $i++) {
+        $r = Invoke-Measured -Command ((Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'bench/startup.ps1'), '-ModuleManifest', $ModuleManifest))
+        if ($r.ExitCode -ne 0 -or -not $r.Result) { throw "The startup run failed: $($r.StdErr). Logs: $($r.Log).*" }
+        $phases += $r.Result
+        $processSeconds += $r.ProcessSeconds
     }
+    $results.startup = [ordered]@{ runs = $ImportRuns; processSeconds = [Math]::Round((Get-Median $processSeconds), 3) }
+    foreach ($name in $phases[0].PSObject.Properties.Name) {
+        $results.startup[$name] = Get-Median @($phases | ForEach-Object { $_.$name })
+    }
+    Write-Host ("         process {0} s: to script {1} ms, Import-Module {2} ms, Connect-Onboard -Local {3} ms, first New-OnboardUser {4} ms (wall)" -f $results.startup.processSeconds, $results.startup.processToScriptMs, $results.startup.importModuleMs, $results.startup.connectLocalMs, $results.startup.firstUserMs)
 }
 
 if ('Import' -notin $Skip) {
@@ -327,14 +259,14 @@ if ('Streaming' -notin $Skip) {
 
 if ('Endpoint' -notin $Skip) {
     $results.endpoint = @()
-    foreach ($inflight in 1, 4) {
-        Write-Step "Local endpoint alone: signed GetUser for $EndpointSeconds s, one client, $inflight in flight"
+    foreach ($clientInFlight in 1, 4) {
+        Write-Step "Local endpoint alone: signed GetUser for $EndpointSeconds s, one client, $clientInFlight in flight"
         $endpoint = Start-BenchEndpoint -Latency 0
         $self = [System.Diagnostics.Process]::GetCurrentProcess()
         $serverCpuBefore = $self.TotalProcessorTime
         try {
             $run = Invoke-Measured -Command @('node', (Join-Path $root 'bench/js/getuser-loop.mjs'), '--endpoint', $endpoint.Url,
-                '--user', 'onboard-admin', '--seconds', $EndpointSeconds, '--inflight', $inflight) `
+                '--user', 'onboard-admin', '--seconds', $EndpointSeconds, '--inflight', $clientInFlight) `
                 -Environment @{ AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId; AWS_SECRET_ACCESS_KEY = (Get-Secret $endpoint) }
             $stats = $endpoint.GetStatistics()
             $self.Refresh()
@@ -343,7 +275,7 @@ if ('Endpoint' -notin $Skip) {
         finally { Stop-OnboardLocalIam -Endpoint $endpoint }
         if ($run.ExitCode -ne 0 -or -not $run.Result) { throw "The GetUser loop failed: $($run.StdErr)" }
         $results.endpoint += [pscustomobject][ordered]@{
-            inflight = $inflight; requests = $run.Result.requests; seconds = [Math]::Round($run.Result.seconds, 2)
+            inflight = $clientInFlight; requests = $run.Result.requests; seconds = [Math]::Round($run.Result.seconds, 2)
             requestsPerSecond = [Math]::Round($run.Result.requestsPerSecond, 0); countedByEndpoint = $stats.RequestsByAction['GetUser']
             authenticationFailures = $stats.AuthenticationFailures
             # This process hosts the endpoint and is otherwise idle here; the client is a process of its own.

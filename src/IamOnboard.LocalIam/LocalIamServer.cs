@@ -38,6 +38,8 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _requestsByAction = new(StringComparer.Ordinal);
+    private readonly RequestsInFlight _inFlight = new();
+    private RequestLog? _requestLog;
     private readonly Task _acceptLoop;
     private long _totalRequests;
     private long _throttled;
@@ -177,7 +179,26 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _failuresInjected),
         Interlocked.Read(ref _responsesDropped),
         Interlocked.Read(ref _authenticationFailures),
-        Interlocked.Read(ref _malformedRequests));
+        Interlocked.Read(ref _malformedRequests),
+        _inFlight.Current,
+        _inFlight.Peak,
+        _inFlight.TotalTime);
+
+    /// <summary>
+    /// Starts <see cref="LocalIamStatistics.PeakInFlight"/> over from the requests in flight now, so that a run's peak
+    /// is its own and not an earlier run's (a benchmark's setup, say).
+    /// </summary>
+    public void ResetPeakInFlight() => _inFlight.ResetPeak();
+
+    /// <summary>
+    /// Starts recording every request read from now on (action, user name, when read and answered), replacing a
+    /// recording in progress: for benchmarks that time each user's chain of calls on the endpoint's side.
+    /// </summary>
+    public void StartRecordingRequests() => Volatile.Write(ref _requestLog, new RequestLog());
+
+    /// <summary>Stops recording and returns the requests recorded, in the order they were read (empty when not recording).</summary>
+    public IReadOnlyList<RecordedRequest> StopRecordingRequests() =>
+        Interlocked.Exchange(ref _requestLog, null)?.ToList() ?? Array.Empty<RecordedRequest>();
 
     /// <summary>
     /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
@@ -333,18 +354,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 Interlocked.Increment(ref _totalRequests);
-                var (answer, drop) = await HandleAsync(request);
-                if (drop)
-                {
-                    client.Client.LingerState = new LingerOption(true, 0);
-                    return;
-                }
-
-                bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
-                byte[] bytes = answer.Serialize(keepAlive);
-                timeout.CancelAfter(RequestTimeout);
-                await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
-                if (!keepAlive)
+                if (!await AnswerAsync(client, stream, request, timeout))
                 {
                     return;
                 }
@@ -358,6 +368,37 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         {
             _connections.TryRemove(client, out _);
             client.Dispose();
+        }
+    }
+
+    /// <summary>Answers one request, counted in flight until its response is written; false when the connection ends.</summary>
+    private async Task<bool> AnswerAsync(TcpClient client, Stream stream, HttpRequest request, CancellationTokenSource timeout)
+    {
+        long started = _inFlight.Enter();
+        var log = Volatile.Read(ref _requestLog);
+        var trace = log is null ? null : new RequestTrace();
+        try
+        {
+            var (answer, drop) = await HandleAsync(request, trace);
+            if (drop)
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                return false;
+            }
+
+            bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
+            byte[] bytes = answer.Serialize(keepAlive);
+            timeout.CancelAfter(RequestTimeout);
+            await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
+            return keepAlive;
+        }
+        finally
+        {
+            long finished = _inFlight.Exit(started);
+            if (trace is not null)
+            {
+                log!.Add(trace, started, finished);
+            }
         }
     }
 
@@ -387,7 +428,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
     // ---- requests ----
 
-    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request)
+    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, RequestTrace? trace)
     {
         if (_options.Latency > TimeSpan.Zero)
         {
@@ -404,7 +445,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            return Process(request, authorizationHeader, ref ns);
+            return Process(request, authorizationHeader, ref ns, trace);
         }
         catch (IamServiceException error)
         {
@@ -417,7 +458,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
-    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns)
+    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns, RequestTrace? trace)
     {
         if (request.Method != "POST" && request.Method != "GET")
         {
@@ -435,6 +476,13 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         bool isSts = service == "sts";
         ns = isSts ? StsService.Namespace : IamService.Namespace;
         string? action = parameters["Action"];
+        if (trace is not null)
+        {
+            trace.Action = action;
+            // CreateVirtualMFADevice names no user; the tools name the device after the user it is for.
+            trace.UserName = parameters["UserName"] ?? parameters["VirtualMFADeviceName"];
+        }
+
         if (string.IsNullOrEmpty(action))
         {
             throw new IamServiceException("MissingAction", 400, "Missing Action");

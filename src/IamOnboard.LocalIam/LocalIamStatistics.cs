@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace IamOnboard.LocalIam;
@@ -6,8 +7,12 @@ namespace IamOnboard.LocalIam;
 public sealed class LocalIamStatistics
 {
     internal LocalIamStatistics(long totalRequests, IReadOnlyDictionary<string, long> requestsByAction, long throttled,
-        long failuresInjected, long responsesDropped, long authenticationFailures, long malformedRequests)
+        long failuresInjected, long responsesDropped, long authenticationFailures, long malformedRequests,
+        int inFlight, int peakInFlight, TimeSpan totalTimeInFlight)
     {
+        InFlight = inFlight;
+        PeakInFlight = peakInFlight;
+        TotalTimeInFlight = totalTimeInFlight;
         TotalRequests = totalRequests;
         RequestsByAction = requestsByAction;
         Throttled = throttled;
@@ -37,4 +42,20 @@ public sealed class LocalIamStatistics
 
     /// <summary>Requests that were not valid HTTP (answered 4xx before reaching IAM).</summary>
     public long MalformedRequests { get; }
+
+    /// <summary>Requests being worked on now: read, and their response not yet written.</summary>
+    public int InFlight { get; }
+
+    /// <summary>
+    /// The most requests in flight at once (from the request read to its response written, injected latency
+    /// included) since the endpoint started or since <see cref="LocalIamServer.ResetPeakInFlight"/>: the concurrency
+    /// the clients really put on the endpoint.
+    /// </summary>
+    public int PeakInFlight { get; }
+
+    /// <summary>
+    /// The time every request spent in flight, summed. The change over a period divided by the period's length is the
+    /// mean number of requests in flight during it.
+    /// </summary>
+    public TimeSpan TotalTimeInFlight { get; }
 }

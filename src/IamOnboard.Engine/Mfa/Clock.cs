@@ -1,15 +1,11 @@
 using System;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace IamOnboard.Mfa;
 
-/// <summary>The time and waiting, so code timing can be tested without sleeping.</summary>
+/// <summary>The time, so code timing can be tested at any instant.</summary>
 public interface IClock
 {
     DateTimeOffset UtcNow { get; }
-
-    Task Delay(TimeSpan delay, CancellationToken ct);
 }
 
 /// <summary>The machine's clock.</summary>
@@ -22,6 +18,4 @@ public sealed class SystemClock : IClock
     }
 
     public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
-
-    public Task Delay(TimeSpan delay, CancellationToken ct) => Task.Delay(delay, ct);
 }

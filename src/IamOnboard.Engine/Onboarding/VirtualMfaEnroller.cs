@@ -180,13 +180,13 @@ public sealed class VirtualMfaEnroller
         return DateTime.UtcNow;
     }
 
-    /// <summary>Computes two fresh consecutive codes from the seed (waiting for the next window near a boundary) and enables the device.</summary>
+    /// <summary>Computes two consecutive codes that are valid now from the seed (no wait) and enables the device.</summary>
     public async Task<DateTime> EnableUnattendedAsync(PendingMfaDevice device, IClock clock, CancellationToken ct)
     {
         (string Code1, string Code2) codes;
         try
         {
-            codes = await UnattendedMfaCodes.GetConsecutiveCodesAsync(device.Key, clock, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            codes = UnattendedMfaCodes.GetConsecutiveCodes(device.Key, clock);
         }
         catch (Exception)
         {

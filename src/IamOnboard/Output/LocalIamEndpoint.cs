@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security;
 using IamOnboard.LocalIam;
 using IamOnboard.Onboarding;
@@ -51,6 +52,18 @@ public sealed class LocalIamEndpoint
     /// failed, dropped or refused. A snapshot; call again for newer figures. For tests and benchmarks.
     /// </summary>
     public LocalIamStatistics GetStatistics() => Server.GetStatistics();
+
+    /// <summary>
+    /// Starts the statistics' PeakInFlight over from the requests in flight now, so that the next figure is the most
+    /// requests in flight at once from here on (a benchmark's run, not its setup).
+    /// </summary>
+    public void ResetPeakInFlight() => Server.ResetPeakInFlight();
+
+    /// <summary>For benchmarks: records every request from now on (action, user name, when read and answered).</summary>
+    public void StartRecordingRequests() => Server.StartRecordingRequests();
+
+    /// <summary>Stops recording and returns the requests recorded since StartRecordingRequests, in the order they were read.</summary>
+    public IReadOnlyList<RecordedRequest> StopRecordingRequests() => Server.StopRecordingRequests();
 
     /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the

@@ -1,8 +1,9 @@
 using System;
-using System.Collections.Generic;
-using System.Threading;
+using System.Text;
 using System.Threading.Tasks;
+using IamOnboard.LocalIam;
 using IamOnboard.Mfa;
+using IamOnboard.Tests.LocalIam;
 using Xunit;
 
 namespace IamOnboard.Tests.Mfa;
@@ -11,85 +12,66 @@ public class UnattendedMfaCodesTests
 {
     private static readonly byte[] Key = Totp.KeyFromBase32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
 
-    /// <summary>A clock that only moves when waited on.</summary>
-    private sealed class FakeClock : IClock
+    /// <summary>A clock standing still at one instant: it cannot wait, so a code pair that needed a wait is not possible.</summary>
+    private sealed class FixedClock : IClock
     {
-        public FakeClock(DateTimeOffset start) => UtcNow = start;
+        public FixedClock(DateTimeOffset now) => UtcNow = now;
 
-        public DateTimeOffset UtcNow { get; private set; }
-
-        public List<TimeSpan> Delays { get; } = new();
-
-        /// <summary>How much too early the first wait ends, as a coarse timer may.</summary>
-        public TimeSpan FirstWakeEarlyBy { get; init; }
-
-        public Task Delay(TimeSpan delay, CancellationToken ct)
-        {
-            ct.ThrowIfCancellationRequested();
-            Delays.Add(delay);
-            UtcNow += Delays.Count == 1 ? delay - FirstWakeEarlyBy : delay;
-            return Task.CompletedTask;
-        }
+        public DateTimeOffset UtcNow { get; }
     }
 
-    private static readonly DateTimeOffset StepStart = Totp.StartOfStep(58_000_000);
+    private const long Step = 58_000_000;
 
-    [Fact]
-    public async Task With_enough_time_left_it_returns_this_step_and_the_next_without_waiting()
+    [Theory]
+    [InlineData(0)] // a step just begun
+    [InlineData(20_000)] // ten seconds left
+    [InlineData(29_999)] // a millisecond before the next step
+    public void The_codes_are_the_previous_and_the_current_step_whatever_is_left_of_it(int millisecondsIntoStep)
     {
-        var clock = new FakeClock(StepStart.AddSeconds(20)); // 10 s left
+        var clock = new FixedClock(Totp.StartOfStep(Step).AddMilliseconds(millisecondsIntoStep));
 
-        var (code1, code2) = await UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, clock, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var (code1, code2) = UnattendedMfaCodes.GetConsecutiveCodes(Key, clock);
 
-        Assert.Empty(clock.Delays);
-        Assert.Equal(Totp.ComputeCodeForStep(Key, 58_000_000), code1);
-        Assert.Equal(Totp.ComputeCodeForStep(Key, 58_000_001), code2);
-        Assert.True(Totp.CheckConsecutivePair(Key, code1, code2, clock.UtcNow).IsValid);
+        Assert.Equal(Totp.ComputeCodeForStep(Key, Step - 1), code1);
+        Assert.Equal(Totp.ComputeCodeForStep(Key, Step), code2);
     }
 
     [Fact]
-    public async Task Near_the_end_of_a_step_it_waits_for_the_next_step()
+    public void At_a_step_boundary_the_pair_is_valid_now_and_after_the_boundary_without_a_wait()
     {
-        var clock = new FakeClock(StepStart.AddSeconds(27)); // 3 s left
+        var justBefore = Totp.StartOfStep(Step + 1).AddMilliseconds(-1);
 
-        var (code1, code2) = await UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, clock, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var (code1, code2) = UnattendedMfaCodes.GetConsecutiveCodes(Key, new FixedClock(justBefore));
 
-        Assert.Equal(new[] { TimeSpan.FromSeconds(3) }, clock.Delays);
-        Assert.Equal(Totp.ComputeCodeForStep(Key, 58_000_001), code1);
-        Assert.Equal(Totp.ComputeCodeForStep(Key, 58_000_002), code2);
+        // The endpoint's own check (with its window): the request may reach IAM a step later and still be accepted.
+        Assert.True(Totp.CheckConsecutivePair(Key, code1, code2, justBefore).IsValid);
+        Assert.True(Totp.CheckConsecutivePair(Key, code1, code2, justBefore.AddSeconds(30)).IsValid);
     }
 
     [Fact]
-    public async Task A_timer_that_wakes_early_is_waited_out()
+    public void Empty_key_and_missing_clock_are_refused()
     {
-        var clock = new FakeClock(StepStart.AddSeconds(28)) { FirstWakeEarlyBy = TimeSpan.FromMilliseconds(10) };
-
-        var (code1, _) = await UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, clock, TimeSpan.FromSeconds(5), CancellationToken.None);
-
-        Assert.Equal(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(10) }, clock.Delays);
-        Assert.Equal(Totp.ComputeCodeForStep(Key, 58_000_001), code1);
+        Assert.Throws<ArgumentException>(() => UnattendedMfaCodes.GetConsecutiveCodes(Array.Empty<byte>(), SystemClock.Instance));
+        Assert.Throws<ArgumentNullException>(() => UnattendedMfaCodes.GetConsecutiveCodes(Key, null!));
     }
 
     [Fact]
-    public async Task Exactly_the_minimum_left_needs_no_wait()
+    public async Task The_endpoint_enables_a_device_with_the_pair_and_refuses_an_hour_old_pair()
     {
-        var clock = new FakeClock(StepStart.AddSeconds(25));
-        await UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, clock, TimeSpan.FromSeconds(5), CancellationToken.None);
-        Assert.Empty(clock.Delays);
-    }
+        using var server = LocalIamServer.Start(new LocalIamOptions());
+        var admin = SignedIamClient.Admin(server);
+        (await admin.IamAsync("CreateUser", ("UserName", "alice"))).EnsureSuccess();
+        var created = (await admin.IamAsync("CreateVirtualMFADevice", ("VirtualMFADeviceName", "alice"))).EnsureSuccess();
+        string serial = created.Value("SerialNumber")!;
+        byte[] key = Totp.KeyFromBase32(Encoding.ASCII.GetString(Convert.FromBase64String(created.Value("Base32StringSeed")!)));
 
-    [Fact]
-    public async Task Cancellation_stops_the_wait()
-    {
-        var clock = new FakeClock(StepStart.AddSeconds(29));
-        using var cts = new CancellationTokenSource();
-        cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, clock, TimeSpan.FromSeconds(5), cts.Token));
-    }
+        var (old1, old2) = UnattendedMfaCodes.GetConsecutiveCodes(key, new FixedClock(DateTimeOffset.UtcNow.AddHours(-1)));
+        var stale = await admin.IamAsync("EnableMFADevice", ("UserName", "alice"), ("SerialNumber", serial), ("AuthenticationCode1", old1), ("AuthenticationCode2", old2));
+        Assert.Equal("InvalidAuthenticationCode", stale.ErrorCode);
 
-    [Fact]
-    public async Task A_minimum_of_a_whole_step_could_never_be_met() =>
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            UnattendedMfaCodes.GetConsecutiveCodesAsync(Key, new FakeClock(StepStart), TimeSpan.FromSeconds(30), CancellationToken.None));
+        var (code1, code2) = UnattendedMfaCodes.GetConsecutiveCodes(key, SystemClock.Instance);
+        (await admin.IamAsync("EnableMFADevice", ("UserName", "alice"), ("SerialNumber", serial), ("AuthenticationCode1", code1), ("AuthenticationCode2", code2))).EnsureSuccess();
+        var devices = (await admin.IamAsync("ListMFADevices", ("UserName", "alice"))).EnsureSuccess();
+        Assert.Equal(new[] { serial }, devices.Values("SerialNumber"));
+    }
 }
