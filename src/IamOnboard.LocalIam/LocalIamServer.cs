@@ -371,17 +371,32 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Answers one request, counted in flight until its response is written; false when the connection ends.</summary>
+    /// <summary>
+    /// Answers one request, counted in flight until its response is ready to send: from then on the client can have it,
+    /// and may send its next request before this write has returned. False when the connection ends.
+    /// </summary>
     private async Task<bool> AnswerAsync(TcpClient client, Stream stream, HttpRequest request, CancellationTokenSource timeout)
     {
         long started = _inFlight.Enter();
         var log = Volatile.Read(ref _requestLog);
         var trace = log is null ? null : new RequestTrace();
+        var answered = false;
+        void Answered()
+        {
+            answered = true;
+            long finished = _inFlight.Exit(started);
+            if (trace is not null)
+            {
+                log!.Add(trace, started, finished);
+            }
+        }
+
         try
         {
             var (answer, drop) = await HandleAsync(request, trace);
             if (drop)
             {
+                Answered();
                 client.Client.LingerState = new LingerOption(true, 0);
                 return false;
             }
@@ -389,15 +404,15 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
             byte[] bytes = answer.Serialize(keepAlive);
             timeout.CancelAfter(RequestTimeout);
+            Answered();
             await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
             return keepAlive;
         }
         finally
         {
-            long finished = _inFlight.Exit(started);
-            if (trace is not null)
+            if (!answered)
             {
-                log!.Add(trace, started, finished);
+                Answered();
             }
         }
     }

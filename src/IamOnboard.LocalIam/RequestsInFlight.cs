@@ -5,7 +5,7 @@ using System.Threading;
 namespace IamOnboard.LocalIam;
 
 /// <summary>
-/// Counts the requests a <see cref="LocalIamServer"/> is working on (from the request read to its response written,
+/// Counts the requests a <see cref="LocalIamServer"/> is working on (from the request read to its response ready to send,
 /// injected latency included), the most at once, and the time they spent in flight: the concurrency a client really
 /// put on the endpoint, whatever the client says it limits itself to.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed class RequestsInFlight
         return Stopwatch.GetTimestamp();
     }
 
-    /// <summary>The request's response was written (or dropped, or the connection lost); returns the time it ended.</summary>
+    /// <summary>The request was answered (its response ready to send, or dropped, or the connection lost); returns the time it ended.</summary>
     public long Exit(long started)
     {
         long finished = Stopwatch.GetTimestamp();
