@@ -14,11 +14,11 @@ BeforeAll {
     # A fresh HOME with empty shared files for each test; nothing from the machine lends credentials.
     function script:Reset-AwsEnvironment {
         Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { Remove-Item "env:$($_.Name)" }
-        $script:home = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-        $null = New-Item -ItemType Directory -Path (Join-Path $home '.aws/sso/cache') -Force
-        $env:HOME = $home
-        $env:AWS_CONFIG_FILE = Join-Path $home '.aws/config'
-        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $home '.aws/credentials'
+        $script:awsHome = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path (Join-Path $awsHome '.aws/sso/cache') -Force
+        $env:HOME = $awsHome
+        $env:AWS_CONFIG_FILE = Join-Path $awsHome '.aws/config'
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $awsHome '.aws/credentials'
         $env:AWS_EC2_METADATA_DISABLED = 'true'
     }
 
@@ -68,7 +68,7 @@ Describe 'Per-call session parameters' {
     }
 
     It 'reads -ProfileName from -ProfileLocation' {
-        $file = Join-Path $home 'elsewhere-credentials'
+        $file = Join-Path $awsHome 'elsewhere-credentials'
         Set-Content $file "[there]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
         $user = New-OnboardUser -UserName (New-TestName) -ProfileName there -ProfileLocation $file -EndpointUrl $other.Url
         $user.Arn | Should -Match ":$($other.AccountId):user/"
@@ -197,7 +197,7 @@ Describe 'IAM Identity Center (SSO) profiles' {
             $sha1 = [System.Security.Cryptography.SHA1]::Create()
             $name = -join ($sha1.ComputeHash([Text.Encoding]::UTF8.GetBytes('corp')) | ForEach-Object { $_.ToString('x2') })
             @{ accessToken = $Token; expiresAt = $ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'); region = 'us-east-1'; startUrl = 'https://corp.example/start' } |
-                ConvertTo-Json | Set-Content (Join-Path $home ".aws/sso/cache/$name.json")
+                ConvertTo-Json | Set-Content (Join-Path $awsHome ".aws/sso/cache/$name.json")
         }
     }
     BeforeEach {

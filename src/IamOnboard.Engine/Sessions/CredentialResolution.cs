@@ -94,6 +94,22 @@ internal sealed class ResolvedCredentials
         return files.Profile("default") is not null ? FromProfile("default", "the default profile", files) : FromSdkChain(files);
     }
 
+    /// <summary>The role profile these options resolve to, read from the files alone (no credential provider runs).</summary>
+    public static ProfileRole? RoleProfile(OnboardConnectOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
+        {
+            return null;
+        }
+
+        var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        var name = !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName!
+            : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
+            : string.IsNullOrEmpty(envProfile) ? "default" : envProfile!;
+        var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation).Profile(name);
+        return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
+    }
+
     private static void CheckExplicitKeys(OnboardConnectOptions options)
     {
         if (string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is null || options.SecretKey.Length == 0)

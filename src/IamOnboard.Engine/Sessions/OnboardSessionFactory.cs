@@ -170,7 +170,7 @@ public static class OnboardSessionFactory
 
         try
         {
-            return ResolvedCredentials.Resolve(options).Role?.MfaSerial;
+            return ResolvedCredentials.RoleProfile(options)?.MfaSerial;
         }
         catch (OnboardConfigurationException)
         {
