@@ -173,6 +173,27 @@ Describe 'Role profiles with mfa_serial' {
         { Connect-Onboard -ProfileName admin-mfa -TokenCode $wrong -ErrorAction Stop } | Should -Throw -ExpectedMessage '*MultiFactorAuthentication failed*'
     }
 
+    It 'asks for the code on an interactive host' {
+        $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$s = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
+            $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
+            $process.StandardInput.Close()
+            $output = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $output | Should -Match ([regex]::Escape("MFA code for $serial"))
+            $output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
+        }
+        finally { $process.Dispose() }
+    }
+
     It 'fails clearly in a non-interactive host (a runbook) when no code is given' {
         $shell = [powershell]::Create()
         try {
@@ -235,7 +256,8 @@ Describe 'The suite reaches loopback only' {
     }
 
     It 'refuses an AWS endpoint under the switch before any request leaves' {
-        { Connect-Onboard -AccessKey AKIAEXAMPLEEXAMPLE00 -SecretKey 'not-a-real-secret' -Region eu-west-1 -ErrorAction Stop } |
+        $secret = ConvertTo-SecureString 'not-a-real-secret' -AsPlainText -Force
+        { Connect-Onboard -AccessKey AKIAEXAMPLEEXAMPLE00 -SecretKey $secret -Region eu-west-1 -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*IAMONBOARD_LOOPBACK_ONLY=1 refuses STS endpoint*sts.eu-west-1.amazonaws.com*'
     }
 }

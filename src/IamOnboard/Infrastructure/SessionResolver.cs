@@ -145,14 +145,23 @@ internal sealed class SessionResolver
         }
     }
 
+    /// <summary>The same rule as Enable-OnboardVirtualMfa's prompts: a host with a UI, not the API's default host, not pwsh -NonInteractive.</summary>
     private bool IsInteractive()
     {
         var host = _cmdlet.Host;
-        if (host?.UI is null || host.Name == "Default Host" || !Environment.UserInteractive)
+        if (host?.UI is null || string.Equals(host.Name, "Default Host", StringComparison.Ordinal))
         {
             return false;
         }
 
-        return host.Name != "ConsoleHost" || !Console.IsInputRedirected;
+        foreach (var argument in Environment.GetCommandLineArgs())
+        {
+            if (argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
