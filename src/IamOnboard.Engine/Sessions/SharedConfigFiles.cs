@@ -68,6 +68,8 @@ internal sealed class SharedConfigFiles
         return files;
     }
 
+    public IEnumerable<string> ProfileNames => _profiles.Keys;
+
     public ConfigSection? Profile(string name) => _profiles.TryGetValue(name, out var section) ? section : null;
 
     public ConfigSection? SsoSession(string name) => _ssoSessions.TryGetValue(name, out var section) ? section : null;
@@ -81,9 +83,19 @@ internal sealed class SharedConfigFiles
             return;
         }
 
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new OnboardConfigurationException("The AWS " + (isConfigFile ? "config" : "credentials") + " file " + path + " cannot be read: " + exception.Message, exception);
+        }
+
         ConfigSection? current = null;
         string? nestedKey = null;
-        foreach (var raw in File.ReadAllLines(path))
+        foreach (var raw in lines)
         {
             var line = StripComment(raw);
             if (line.Trim().Length == 0)
