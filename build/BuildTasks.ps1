@@ -144,6 +144,8 @@ function Invoke-UnitTestTask {
     $null = New-Item -ItemType Directory -Path $results -Force
     $trx = Join-Path $results 'unit.trx'
     if (Test-Path $trx) { Remove-Item $trx }
+    # No test may reach anything but loopback: every IAM, STS and SSO client refuses other endpoints under this switch.
+    $env:IAMONBOARD_LOOPBACK_ONLY = '1'
     & dotnet test (Join-Path $Context.Root 'tests/IamOnboard.Tests/IamOnboard.Tests.csproj') `
         -c $Context.Configuration --nologo `
         --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host

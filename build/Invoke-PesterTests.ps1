@@ -10,6 +10,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 # Test files import the module from here, never from src/.
 $env:IAMONBOARD_MODULE = (Resolve-Path $ModuleManifest).Path
+# No test may reach anything but loopback: with this switch every IAM, STS and SSO client refuses other endpoints.
+$env:IAMONBOARD_LOOPBACK_ONLY = '1'
 
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath

@@ -13,6 +13,11 @@ Import-Module $ModuleManifest -Force
 # The debug stream carries the client's "attempt N of M" lines, one per retry; the switch would prompt in a non-interactive pwsh.
 $DebugPreference = 'Continue'
 
+# The read-back uses the session's own IAM client, which the module keeps internal: reached by reflection, here only.
+function Get-IamClient($Session) {
+    $Session.GetType().GetProperty('Iam', [Reflection.BindingFlags]'NonPublic,Public,Instance').GetValue($Session)
+}
+
 $modes = @(
     @{ Mode = 'throttling storm'; Options = @{ ThrottleRate = 50; ThrottleBurst = 100 } }
     @{ Mode = 'failures + dropped responses'; Options = @{ FailureRate = 0.05; DropResponseRate = 0.05 } }
@@ -71,27 +76,28 @@ function Invoke-ExactlyOnceMode {
         $endpoint | Stop-OnboardLocalIam -Confirm:$false
         $endpoint = Start-OnboardLocalIam -StatePath $state
         $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $iam = Get-IamClient $session
         $rows = @(foreach ($f in $files) { if (Test-Path $f) { Import-Csv $f } })
         $none = [Threading.CancellationToken]::None
         function Wait-Iam($Task) { $Task.GetAwaiter().GetResult() }
-        $clientType = $session.Iam.GetType()
+        $clientType = $iam.GetType()
         $assigned = @{}
-        foreach ($device in (Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assigned[$device.UserName] = 1 + [int]$assigned[$device.UserName] }
+        foreach ($device in (Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assigned[$device.UserName] = 1 + [int]$assigned[$device.UserName] }
         $result = [ordered]@{ Mode = $Mode; Rows = $Users; Seconds = [int]$clock.Elapsed.TotalSeconds; Incomplete = 0; KeysNotInOneFile = 0; KeysNotWorking = 0; PasswordsNotInOneFile = 0; MarksLeft = 0; QrMissing = 0
-            UnassignedMfa = @(Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count }
+            UnassignedMfa = @(Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count }
         foreach ($n in 1..$Users) {
             $name = "soak-$n"
-            $keys = @(try { Wait-Iam ($session.Iam.ListAccessKeysAsync($name, $none)) } catch { })
+            $keys = @(try { Wait-Iam ($iam.ListAccessKeysAsync($name, $none)) } catch { })
             if ($keys.Count -ne 1 -or $assigned[$name] -ne 1) { $result.Incomplete++ }
             foreach ($key in $keys) {
                 $holders = @($rows | Where-Object { $_.'Access key ID' -eq $key.AccessKeyId })
                 if ($holders.Count -ne 1) { $result.KeysNotInOneFile++; continue }
                 # The secret in the file must sign as the user: a client made with it asks IAM who it is.
-                $client = [Activator]::CreateInstance($clientType, @($session.Iam.Options, $key.AccessKeyId, (ConvertTo-SecureString $holders[0].'Secret access key' -AsPlainText -Force), $null))
+                $client = [Activator]::CreateInstance($clientType, @($iam.Options, $key.AccessKeyId, (ConvertTo-SecureString $holders[0].'Secret access key' -AsPlainText -Force), $null))
                 try { if ((Wait-Iam ($client.GetUserAsync($null, $none))).UserName -ne $name) { $result.KeysNotWorking++ } } catch { $result.KeysNotWorking++ } finally { $client.Dispose() }
             }
             if (@($rows | Where-Object { $_.'User name' -eq $name -and $_.Password }).Count -ne 1) { $result.PasswordsNotInOneFile++ }
-            $user = Wait-Iam ($session.Iam.GetUserAsync($name, $none))
+            $user = Wait-Iam ($iam.GetUserAsync($name, $none))
             if (@($user.Tags | Where-Object Key -eq 'iamonboard:handoff').Count) { $result.MarksLeft++ }
             if (-not (Test-Path (Join-Path $qr "$name.png"))) { $result.QrMissing++ }
         }
@@ -107,6 +113,7 @@ $table = foreach ($mode in $modes) {
     $endpoint = Start-OnboardLocalIam @options
     try {
         $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $iam = Get-IamClient $session
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $handed = [Collections.Generic.HashSet[string]]::new()
         $withPassword = [Collections.Generic.HashSet[string]]::new()
@@ -130,15 +137,15 @@ $table = foreach ($mode in $modes) {
         $none = [Threading.CancellationToken]::None
         function Wait-Iam($Task) { $Task.GetAwaiter().GetResult() }
         $assignedTo = @{}
-        foreach ($device in (Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assignedTo[$device.UserName] = 1 + [int]$assignedTo[$device.UserName] }
-        $unassigned = @(Wait-Iam ($session.Iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count
+        foreach ($device in (Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assignedTo[$device.UserName] = 1 + [int]$assignedTo[$device.UserName] }
+        $unassigned = @(Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count
         $incomplete = 0; $orphanKeys = 0; $unknownPasswords = 0
         foreach ($n in 1..$Users) {
             $name = "soak-$n"
             $complete = $true
-            try { $null = Wait-Iam ($session.Iam.GetLoginProfileAsync($name, $none)); if (-not $withPassword.Contains($name)) { $unknownPasswords++ } }
+            try { $null = Wait-Iam ($iam.GetLoginProfileAsync($name, $none)); if (-not $withPassword.Contains($name)) { $unknownPasswords++ } }
             catch { $complete = $false }
-            $keys = @(try { Wait-Iam ($session.Iam.ListAccessKeysAsync($name, $none)) } catch { })
+            $keys = @(try { Wait-Iam ($iam.ListAccessKeysAsync($name, $none)) } catch { })
             if ($keys.Count -ne 1) { $complete = $false }
             $orphanKeys += @($keys | Where-Object { -not $handed.Contains($_.AccessKeyId) }).Count
             if ($assignedTo[$name] -ne 1) { $complete = $false }

@@ -15,6 +15,7 @@ using IamOnboard.LocalIam.Http;
 using IamOnboard.LocalIam.Iam;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
+using IamOnboard.LocalIam.Sso;
 using IamOnboard.LocalIam.Sts;
 
 namespace IamOnboard.LocalIam;
@@ -34,6 +35,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly object _stateLock = new();
     private readonly IamService _iam = new();
     private readonly StsService _sts = new();
+    private readonly SsoPortal _sso = new();
     private readonly FaultInjector _faults;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
@@ -247,6 +249,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A test hook standing in for <c>aws sso login</c>: a bearer token the SSO portal (<c>/federation/credentials</c>)
+    /// accepts for <paramref name="lifetime"/>, for any role of the account. Put it in ~/.aws/sso/cache as the CLI would.
+    /// </summary>
+    public string IssueSsoAccessToken(TimeSpan lifetime) => _sso.IssueAccessToken(lifetime);
+
     /// <summary>Stops listening and closes every open connection. Acknowledged changes are already on disk.</summary>
     public void Stop()
     {
@@ -448,6 +456,20 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         if (_options.Latency > TimeSpan.Zero)
         {
             await Task.Delay(_options.Latency);
+        }
+
+        if (SsoPortal.Serves(request))
+        {
+            lock (_stateLock)
+            {
+                var answer = _sso.GetRoleCredentials(request, _store, StateFile.Truncate(DateTime.UtcNow));
+                if (answer.StatusCode == 200 && _options.StatePath is not null)
+                {
+                    StateFile.Save(_options.StatePath, _store.State);
+                }
+
+                return (answer, false);
+            }
         }
 
         string authorizationHeader = request.Header("authorization") ?? string.Empty;

@@ -18,9 +18,15 @@ public sealed class AwsPartition
     public static readonly AwsPartition China = new("aws-cn", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1", "signin.amazonaws.cn", "https://sts.{0}.amazonaws.com.cn");
     public static readonly AwsPartition UsGov = new("aws-us-gov", "https://iam.us-gov.amazonaws.com", "us-gov-west-1", "signin.amazonaws-us-gov.com", "https://sts.{0}.amazonaws.com");
 
+    // The isolated partitions have their own IAM and STS hosts and no public console sign-in host.
+    public static readonly AwsPartition Iso = new("aws-iso", "https://iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", null, "https://sts.{0}.c2s.ic.gov");
+    public static readonly AwsPartition IsoB = new("aws-iso-b", "https://iam.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", null, "https://sts.{0}.sc2s.sgov.gov");
+    public static readonly AwsPartition IsoE = new("aws-iso-e", "https://iam.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", null, "https://sts.{0}.cloud.adc-e.uk");
+    public static readonly AwsPartition IsoF = new("aws-iso-f", "https://iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", null, "https://sts.{0}.csp.hci.ic.gov");
+
     private readonly string _stsEndpointFormat;
 
-    private AwsPartition(string name, string iamEndpoint, string signingRegion, string signInHost, string stsEndpointFormat)
+    private AwsPartition(string name, string iamEndpoint, string signingRegion, string? signInHost, string stsEndpointFormat)
     {
         Name = name;
         IamEndpoint = iamEndpoint;
@@ -35,13 +41,13 @@ public sealed class AwsPartition
     public string IamEndpoint { get; }
     /// <summary>The region IAM requests are signed for, whatever region the caller works in.</summary>
     public string SigningRegion { get; }
-    /// <summary>Host suffix of the console sign-in URL: <c>https://{alias or account}.{SignInHost}/console</c>.</summary>
-    public string SignInHost { get; }
+    /// <summary>Host suffix of the console sign-in URL: <c>https://{alias or account}.{SignInHost}/console</c>; null where there is none.</summary>
+    public string? SignInHost { get; }
 
     /// <summary>The regional STS endpoint for <paramref name="region"/>.</summary>
     public string StsEndpointFor(string region) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _stsEndpointFormat, region);
 
-    /// <summary>The partition a region belongs to: <c>cn-*</c> is aws-cn, <c>us-gov-*</c> is aws-us-gov, anything else aws.</summary>
+    /// <summary>The partition a region belongs to: <c>cn-*</c> is aws-cn, <c>us-gov-*</c> aws-us-gov, <c>*-iso-*</c>, <c>*-isob-*</c>, <c>*-isoe-*</c>, <c>*-isof-*</c> the ISO partitions, anything else aws.</summary>
     public static AwsPartition ForRegion(string? region)
     {
         if (region is null)
@@ -52,6 +58,14 @@ public sealed class AwsPartition
         if (region.StartsWith("cn-", StringComparison.OrdinalIgnoreCase))
         {
             return China;
+        }
+
+        foreach (var (infix, partition) in new[] { ("-isob-", IsoB), ("-isoe-", IsoE), ("-isof-", IsoF), ("-iso-", Iso) })
+        {
+            if (region.IndexOf(infix, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return partition;
+            }
         }
 
         return region.StartsWith("us-gov-", StringComparison.OrdinalIgnoreCase) ? UsGov : Aws;

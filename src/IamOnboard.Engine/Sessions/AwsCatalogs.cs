@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Amazon;
-using Amazon.Runtime.CredentialManagement;
 
 namespace IamOnboard.Sessions;
 
@@ -14,15 +13,14 @@ public static class AwsCatalogs
     {
         try
         {
-            // The files are named again on every call: the SDK remembers the locations it saw first, and tab
-            // completion must follow AWS_SHARED_CREDENTIALS_FILE when the user points it elsewhere mid-session.
-            return new CredentialProfileStoreChain(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE")).ListProfiles()
-                .Select(profile => profile.Name)
+            // The same reading of the files as Connect-Onboard's, afresh on every call: tab completion follows
+            // AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and HOME when the user points them elsewhere mid-session.
+            return SharedConfigFiles.Load().ProfileNames
                 .Distinct(StringComparer.Ordinal)
                 .OrderBy(name => name, StringComparer.OrdinalIgnoreCase)
                 .ToList();
         }
-        catch (Exception exception) when (exception is System.IO.IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception exception) when (exception is System.IO.IOException or UnauthorizedAccessException or FormatException or OnboardConfigurationException)
         {
             // A broken or unreadable file must not break tab completion.
             return Array.Empty<string>();

@@ -10,7 +10,7 @@ public sealed class OnboardConnectOptions
     /// <summary>A profile of the shared credentials/config files; one that does not exist is an error, never a fallback.</summary>
     public string? ProfileName { get; set; }
 
-    /// <summary>The working region; picks the partition. Default: the profile's region, AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.</summary>
+    /// <summary>The working region; picks the partition. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
     public string? Region { get; set; }
 
     public string? AccessKey { get; set; }
@@ -20,10 +20,16 @@ public sealed class OnboardConnectOptions
     /// <summary>Session token of temporary explicit credentials; a secret, hence a SecureString.</summary>
     public SecureString? SessionToken { get; set; }
 
-    /// <summary>An explicit endpoint serving IAM and STS (the local endpoint, a proxy). Never used unless set.</summary>
+    /// <summary>An explicit endpoint serving IAM and STS (the local endpoint, a proxy); beats every configured endpoint setting.</summary>
     public string? EndpointUrl { get; set; }
 
     public string? RoleArn { get; set; }
+
+    /// <summary>The current code of the MFA device a role profile's <c>mfa_serial</c> names.</summary>
+    public string? TokenCode { get; set; }
+
+    /// <summary>The shared credentials file to read instead of the default (AWS.Tools' -ProfileLocation).</summary>
+    public string? ProfileLocation { get; set; }
 
     public string? ExternalId { get; set; }
 

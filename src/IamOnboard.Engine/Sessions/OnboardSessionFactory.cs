@@ -1,14 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
-using Amazon.Runtime.Credentials;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 using IamOnboard.Sessions.Internal;
 
 namespace IamOnboard.Sessions;
@@ -17,11 +13,10 @@ namespace IamOnboard.Sessions;
 public static class OnboardSessionFactory
 {
     private const string DefaultRegion = "us-east-1";
-    private const string ConnectHint = "Run Connect-Onboard with -ProfileName <name>, or with -AccessKey and -SecretKey.";
 
     /// <summary>
-    /// Credentials, first match wins: explicit AccessKey+SecretKey[+SessionToken]; the named profile (an error if
-    /// missing); the SDK's default chain (environment, default profile, SSO, container and instance roles).
+    /// Credentials as <see cref="ResolvedCredentials"/> finds them; region: -Region, AWS_REGION, AWS_DEFAULT_REGION, the
+    /// profile's, us-east-1; IAM and STS endpoints each by <see cref="ServiceEndpoints"/>.
     /// </summary>
     public static async Task<OnboardSession> ConnectAsync(OnboardConnectOptions options, CancellationToken cancellationToken = default)
     {
@@ -38,52 +33,88 @@ public static class OnboardSessionFactory
         }
 
         var retryMode = ParseRetryMode(options.RetryModeName);
-        var resolved = ResolveCredentials(options);
-        var region = options.Region ?? resolved.ProfileRegion ?? RegionFromEnvironment() ?? DefaultRegion;
+        var resolved = ResolvedCredentials.Resolve(options);
+        var region = options.Region ?? FromEnvironment("AWS_REGION") ?? FromEnvironment("AWS_DEFAULT_REGION") ?? resolved.Profile?["region"] ?? DefaultRegion;
         var partition = AwsPartition.ForRegion(region);
-        log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + ")" + (options.EndpointUrl is null ? string.Empty : "; endpoint " + options.EndpointUrl) + ".");
+        var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files);
+        var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files);
+        log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
+            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
 
-        var credentials = resolved.Credentials;
+        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
         var credentialSource = resolved.Source;
-        var sts = new StsGateway(credentials, region, options.EndpointUrl, maxAttempts, options.Timeout);
+        var role = RoleToAssume(options, resolved);
+        if (role is not null)
+        {
+            using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout);
+            var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+            log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
+            using var temporary = await WithConfigurationErrors(
+                () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
+                resolved.Source, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
+            credentials = temporary.ToSdkCredentials();
+            credentialSource = "assumed role " + role.RoleArn + " (from " + resolved.Source + ")";
+        }
+
+        var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout);
+        return await OpenAsync(settings, region, credentialSource, knownCaller: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The session for one call that names -Region or -EndpointUrl over a session: the same credentials and, unless
+    /// -EndpointUrl names another, the same endpoints. A region in another partition is refused while the session uses
+    /// AWS's own endpoints: its credentials belong to the session's partition, and the call would land elsewhere.
+    /// </summary>
+    public static Task<OnboardSession> ForCallAsync(OnboardSession session, string? region, string? endpointUrl, CancellationToken cancellationToken = default)
+    {
+        if (session is null)
+        {
+            throw new ArgumentNullException(nameof(session));
+        }
+
+        var newRegion = region ?? session.Region;
+        var settings = endpointUrl is null ? session.Settings : session.Settings.WithEndpoint(endpointUrl);
+        var samePlace = endpointUrl is null || (endpointUrl == session.Settings.IamEndpointUrl && endpointUrl == session.Settings.StsEndpointUrl);
+        if (settings.IamEndpointUrl is null && AwsPartition.ForRegion(newRegion).Name != session.Partition)
+        {
+            throw new OnboardConfigurationException("-Region " + newRegion + " is in partition " + AwsPartition.ForRegion(newRegion).Name + ", but the session (" + session.CallerArn
+                + ") is in partition " + session.Partition + ". Connect to that partition with Connect-Onboard -Region " + newRegion + ", or give -ProfileName.");
+        }
+
+        OnboardLog.Current.Verbose("For this call: " + session.CallerArn + " in region " + newRegion + (samePlace ? string.Empty : " at endpoint " + endpointUrl) + ".");
+        return OpenAsync(settings, newRegion, session.CredentialSource, samePlace ? session : null, cancellationToken);
+    }
+
+    private static async Task<OnboardSession> OpenAsync(SessionSettings settings, string region, string credentialSource, OnboardSession? knownCaller, CancellationToken cancellationToken)
+    {
+        var log = OnboardLog.Current;
+        var partition = AwsPartition.ForRegion(region);
+        var sts = new StsGateway(settings.Credentials, region, settings.StsEndpointUrl, settings.MaxAttempts, settings.Timeout);
         IamClient? iam = null;
         try
         {
-            if (!string.IsNullOrEmpty(options.RoleArn))
+            var caller = knownCaller?.Caller ?? await WithConfigurationErrors(() => sts.GetCallerIdentityAsync(cancellationToken), credentialSource, "GetCallerIdentity").ConfigureAwait(false);
+            if (knownCaller is null)
             {
-                var sessionName = options.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-                log.Verbose("Assuming role " + options.RoleArn + " as session '" + sessionName + "'.");
-                using var temporary = await WithConfigurationErrors(() => sts.AssumeRoleAsync(options.RoleArn!, sessionName, options.ExternalId, options.RoleDuration, cancellationToken), resolved.Source).ConfigureAwait(false);
-                credentials = temporary.ToSdkCredentials();
-                credentialSource = "assumed role " + options.RoleArn + " (from " + resolved.Source + ")";
-                sts.Dispose();
-                sts = new StsGateway(credentials, region, options.EndpointUrl, maxAttempts, options.Timeout);
+                log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
             }
-
-            var caller = await WithConfigurationErrors(() => sts.GetCallerIdentityAsync(cancellationToken), credentialSource).ConfigureAwait(false);
-            log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
 
             iam = new IamClient(new IamClientOptions
             {
                 Region = region,
-                EndpointUrl = options.EndpointUrl,
-                MaxAttempts = maxAttempts,
-                RetryMode = retryMode,
-                Timeout = options.Timeout,
-            }, credentials);
+                EndpointUrl = settings.IamEndpointUrl,
+                MaxAttempts = settings.MaxAttempts,
+                RetryMode = settings.RetryMode,
+                Timeout = settings.Timeout,
+            }, settings.Credentials);
 
-            string? alias = null;
-            try
+            var alias = knownCaller is null ? await AccountAliasAsync(iam, cancellationToken).ConfigureAwait(false) : knownCaller.AccountAlias;
+            if (partition.SignInHost is null)
             {
-                var aliases = await iam.ListAccountAliasesAsync(cancellationToken).ConfigureAwait(false);
-                alias = aliases.Count > 0 ? aliases[0] : null;
-            }
-            catch (IamAccessDeniedException exception)
-            {
-                log.Verbose("Cannot list the account alias (" + exception.ErrorCode + "); the sign-in URL uses the account id.");
+                log.Verbose("Partition " + partition.Name + " has no public console sign-in host: ConsoleSignInUrl is empty and no sign-in link can be handed out.");
             }
 
-            return new OnboardSession(iam, sts, caller, partition, region, options.EndpointUrl, credentialSource, alias, DateTimeOffset.UtcNow);
+            return new OnboardSession(iam, sts, settings, caller, partition, region, credentialSource, alias, DateTimeOffset.UtcNow);
         }
         catch
         {
@@ -93,123 +124,63 @@ public static class OnboardSessionFactory
         }
     }
 
-    internal sealed class ResolvedCredentials
+    private static async Task<string?> AccountAliasAsync(IamClient iam, CancellationToken cancellationToken)
     {
-        public ResolvedCredentials(AWSCredentials credentials, string source, string? profileRegion)
-        {
-            Credentials = credentials;
-            Source = source;
-            ProfileRegion = profileRegion;
-        }
-
-        public AWSCredentials Credentials { get; }
-        public string Source { get; }
-        public string? ProfileRegion { get; }
-    }
-
-    internal static ResolvedCredentials ResolveCredentials(OnboardConnectOptions options)
-    {
-        if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
-        {
-            if (string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is null || options.SecretKey.Length == 0)
-            {
-                throw new OnboardConfigurationException("Explicit credentials need both an access key and a secret key. " + ConnectHint);
-            }
-
-            if (!string.IsNullOrEmpty(options.ProfileName))
-            {
-                throw new OnboardConfigurationException("Give either a profile name or an access key, not both.");
-            }
-
-            var source = options.SessionToken is { Length: > 0 } ? "explicit access key " + options.AccessKey + " with session token" : "explicit access key " + options.AccessKey;
-            return new ResolvedCredentials(SdkCredentials.FromKeys(options.AccessKey!, options.SecretKey, options.SessionToken), source, null);
-        }
-
-        if (!string.IsNullOrEmpty(options.ProfileName))
-        {
-            return ResolveProfile(options.ProfileName!);
-        }
-
-        return ResolveDefaultChain();
-    }
-
-    private static ResolvedCredentials ResolveProfile(string profileName)
-    {
-        // AWSSDK.Core reads AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE once per process (a static constructor).
-        // The credentials file is looked up again here so a change made in the session is honoured; the config
-        // file's location cannot be passed in and stays what the process started with.
-        var credentialsPath = Environment.GetEnvironmentVariable(SharedCredentialsFile.SharedCredentialsFileEnvVar);
-        var files = string.IsNullOrEmpty(credentialsPath) ? new SharedCredentialsFile() : new SharedCredentialsFile(credentialsPath);
-        var searched = files.FilePath + " and " + files.ConfigFilePath;
-        var chain = string.IsNullOrEmpty(credentialsPath) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(credentialsPath);
-        if (!chain.TryGetProfile(profileName, out var profile))
-        {
-            throw new OnboardConfigurationException("Profile '" + profileName + "' was not found in " + searched + ". " + ConnectHint);
-        }
-
-        AWSCredentials? credentials;
         try
         {
-            if (!chain.TryGetAWSCredentials(profileName, out credentials) || credentials is null)
-            {
-                throw new OnboardConfigurationException("Profile '" + profileName + "' in " + searched + " holds no usable credentials. " + ConnectHint);
-            }
+            var aliases = await iam.ListAccountAliasesAsync(cancellationToken).ConfigureAwait(false);
+            return aliases.Count > 0 ? aliases[0] : null;
         }
-        catch (AmazonClientException exception)
+        catch (IamAccessDeniedException exception)
         {
-            throw new OnboardConfigurationException("Profile '" + profileName + "' in " + searched + " cannot give credentials: " + exception.Message, exception);
+            OnboardLog.Current.Verbose("Cannot list the account alias (" + exception.ErrorCode + "); the sign-in URL uses the account id.");
+            return null;
         }
-
-        return new ResolvedCredentials(credentials, "profile '" + profileName + "' from " + searched, profile.Region?.SystemName);
     }
 
-    private static ResolvedCredentials ResolveDefaultChain()
+    /// <summary>Connect-Onboard's -RoleArn wins over a role profile's role_arn; the profile's MFA device goes with its own role only.</summary>
+    private static RoleRequest? RoleToAssume(OnboardConnectOptions options, ResolvedCredentials resolved)
     {
-        AWSCredentials? credentials;
+        if (!string.IsNullOrEmpty(options.RoleArn))
+        {
+            return new RoleRequest(options.RoleArn!, options.RoleSessionName, options.ExternalId, options.RoleDuration, null);
+        }
+
+        if (resolved.Role is not { } role)
+        {
+            return null;
+        }
+
+        if (role.MfaSerial is not null && string.IsNullOrEmpty(options.TokenCode))
+        {
+            throw new OnboardConfigurationException("Profile '" + role.ProfileName + "' assumes role " + role.RoleArn + " with MFA device " + role.MfaSerial
+                + ": give its current code with -TokenCode (in an interactive session Connect-Onboard asks for it).");
+        }
+
+        return new RoleRequest(role.RoleArn, options.RoleSessionName ?? role.RoleSessionName, options.ExternalId ?? role.ExternalId, options.RoleDuration ?? role.Duration, role.MfaSerial);
+    }
+
+    /// <summary>The MFA device of the role profile these options resolve to, when its code is still missing; null otherwise.</summary>
+    public static string? MfaSerialNeeded(OnboardConnectOptions options)
+    {
+        if (options is null || !string.IsNullOrEmpty(options.TokenCode) || !string.IsNullOrEmpty(options.RoleArn) || !string.IsNullOrEmpty(options.AccessKey))
+        {
+            return null;
+        }
+
         try
         {
-            using var resolver = new DefaultAWSCredentialsIdentityResolver();
-            credentials = resolver.ResolveIdentity(null);
+            return ResolvedCredentials.RoleProfile(options)?.MfaSerial;
         }
-        catch (AmazonClientException exception)
+        catch (OnboardConfigurationException)
         {
-            throw new OnboardConfigurationException("No AWS credentials found (environment variables, shared credentials and config files, SSO, container or instance role). " + ConnectHint, exception);
+            return null; // ConnectAsync reports it.
         }
-
-        if (credentials is null)
-        {
-            throw new OnboardConfigurationException("No AWS credentials found. " + ConnectHint);
-        }
-
-        var source = credentials switch
-        {
-            EnvironmentVariablesAWSCredentials => "environment variables",
-            _ => "SDK default chain: " + Describe(credentials),
-        };
-        string? profileRegion = null;
-        var defaultProfile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
-        if (credentials is not EnvironmentVariablesAWSCredentials && new CredentialProfileStoreChain().TryGetProfile(defaultProfile, out var profile))
-        {
-            profileRegion = profile.Region?.SystemName;
-        }
-
-        return new ResolvedCredentials(credentials, source, profileRegion);
     }
 
-    private static string Describe(AWSCredentials credentials)
-    {
-        var name = credentials.GetType().Name;
-        return name switch
-        {
-            "DefaultInstanceProfileAWSCredentials" or "InstanceProfileAWSCredentials" => "EC2 instance role",
-            "GenericContainerCredentials" or "ECSTaskCredentials" => "container role",
-            "SSOAWSCredentials" => "SSO profile '" + (Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default") + "'",
-            "AssumeRoleWithWebIdentityCredentials" => "web identity role",
-            _ => name + " (profile '" + (Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default") + "')",
-        };
-    }
+    private sealed record RoleRequest(string RoleArn, string? SessionName, string? ExternalId, TimeSpan? Duration, string? MfaSerial);
 
-    private static async Task<T> WithConfigurationErrors<T>(Func<Task<T>> call, string credentialSource)
+    private static async Task<T> WithConfigurationErrors<T>(Func<Task<T>> call, string credentialSource, string what)
     {
         try
         {
@@ -217,9 +188,19 @@ public static class OnboardSessionFactory
         }
         catch (AmazonClientException exception)
         {
-            // Credential providers fail lazily (instance metadata, SSO token, credential_process) with a client exception on first use.
-            throw new OnboardConfigurationException("The credentials from " + credentialSource + " could not be used: " + exception.Message + " " + ConnectHint, exception);
+            // Credential providers fail lazily (instance metadata, credential_process) with a client exception on first use.
+            throw new OnboardConfigurationException("The credentials from " + credentialSource + " could not be used for " + what + ": " + Innermost(exception).Message, exception);
         }
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
     }
 
     private static IamRetryMode ParseRetryMode(string? name)
@@ -237,17 +218,9 @@ public static class OnboardSessionFactory
         throw new OnboardConfigurationException("Retry mode '" + name + "' is not known; use Standard or Adaptive.");
     }
 
-    private static string? RegionFromEnvironment()
+    private static string? FromEnvironment(string name)
     {
-        foreach (var name in new List<string> { "AWS_REGION", "AWS_DEFAULT_REGION" })
-        {
-            var value = Environment.GetEnvironmentVariable(name);
-            if (!string.IsNullOrEmpty(value))
-            {
-                return value;
-            }
-        }
-
-        return null;
+        var value = Environment.GetEnvironmentVariable(name);
+        return string.IsNullOrEmpty(value) ? null : value;
     }
 }

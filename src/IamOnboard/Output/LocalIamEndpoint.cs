@@ -71,5 +71,11 @@ public sealed class LocalIamEndpoint
     /// </summary>
     public int ExpireTemporaryCredentials() => Server.ExpireTemporaryCredentials();
 
+    /// <summary>
+    /// For tests, standing in for <c>aws sso login</c>: a sign-in token the endpoint's SSO portal accepts for
+    /// <paramref name="lifetime"/> (any role of the account). Write it to ~/.aws/sso/cache as the AWS CLI would.
+    /// </summary>
+    public SecureString IssueSsoAccessToken(TimeSpan lifetime) => SecretText.Protect(Server.IssueSsoAccessToken(lifetime));
+
     public override string ToString() => Url;
 }

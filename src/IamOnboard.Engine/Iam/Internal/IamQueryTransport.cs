@@ -55,6 +55,7 @@ internal sealed class IamQueryTransport : IDisposable
         var config = CreateConfig(options);
         _maxAttempts = options.MaxAttempts;
         Endpoint = config.ResolvedEndpoint;
+        Diagnostics.LoopbackGuard.Check(Endpoint, "IAM");
         _client = new IamSdkClient(credentials, config);
 
         // Below the retry policy, AWSSDK.Core 4 resends a request at once when the connection fails in a way it takes

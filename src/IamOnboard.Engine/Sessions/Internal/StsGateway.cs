@@ -47,18 +47,16 @@ internal sealed class StsGateway : IDisposable
 
     public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
     {
-        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = Math.Max(0, maxAttempts - 1) };
-        if (endpointUrl is null)
+        // Always an explicit URL: the endpoint settings are resolved once, for IAM and STS alike (ServiceEndpoints), so the
+        // SDK must not apply its own reading of AWS_ENDPOINT_URL* and the config file to STS only.
+        Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
+        IamOnboard.Diagnostics.LoopbackGuard.Check(Endpoint, "STS");
+        var config = new AmazonSecurityTokenServiceConfig
         {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
-            Endpoint = AwsPartition.ForRegion(region).StsEndpointFor(region);
-        }
-        else
-        {
-            config.ServiceURL = endpointUrl;
-            config.AuthenticationRegion = region;
-            Endpoint = endpointUrl;
-        }
+            MaxErrorRetry = Math.Max(0, maxAttempts - 1),
+            ServiceURL = Endpoint,
+            AuthenticationRegion = region,
+        };
 
         if (timeout is { } value)
         {
@@ -77,10 +75,17 @@ internal sealed class StsGateway : IDisposable
             return new CallerIdentity(response.Account, response.Arn, response.UserId);
         }, cancellationToken);
 
-    public Task<TemporaryCredentials> AssumeRoleAsync(string roleArn, string sessionName, string? externalId, TimeSpan? duration, CancellationToken cancellationToken)
+    public Task<TemporaryCredentials> AssumeRoleAsync(string roleArn, string sessionName, string? externalId, TimeSpan? duration, string? mfaSerial, string? tokenCode,
+        CancellationToken cancellationToken)
         => CallAsync("AssumeRole", async () =>
         {
             var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName };
+            if (!string.IsNullOrEmpty(mfaSerial))
+            {
+                request.SerialNumber = mfaSerial;
+                request.TokenCode = tokenCode;
+            }
+
             if (!string.IsNullOrEmpty(externalId))
             {
                 request.ExternalId = externalId;

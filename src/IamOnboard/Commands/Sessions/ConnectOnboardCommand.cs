@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.LocalIam;
 using IamOnboard.Sessions;
 
@@ -33,12 +34,25 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
     [ValidateNotNullOrEmpty]
     public string? AccessKey { get; set; }
 
+    /// <summary>A SecureString, or a string as AWS.Tools users pass it (kept as a SecureString from then on).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Keys)]
+    [SecureStringFromText]
     public SecureString? SecretKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.Keys)]
     [Parameter(ParameterSetName = ParameterSets.Credential)]
+    [SecureStringFromText]
     public SecureString? SessionToken { get; set; }
+
+    /// <summary>The shared credentials file to read -ProfileName from (as in AWS.Tools).</summary>
+    [Parameter(ParameterSetName = ParameterSets.Default)]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>The current code of the MFA device named by the role profile's mfa_serial (asked for when omitted on an interactive host).</summary>
+    [Parameter(ParameterSetName = ParameterSets.Default)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public string? TokenCode { get; set; }
 
     /// <summary>Access key id as the user name, secret access key as the password.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Credential)]
@@ -98,6 +112,8 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             RetryModeName = RetryMode,
             MaxAttempts = MaxAttempts,
             SessionToken = SessionToken,
+            ProfileLocation = ProfileLocation,
+            TokenCode = TokenCode,
         };
 
         switch (ParameterSetName)
@@ -119,21 +135,11 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 break;
         }
 
+        var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
+        resolver.AskForTokenCode(options);
         var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
-        if (session.IsRootCaller)
-        {
-            if (!AllowRootCredential.IsPresent)
-            {
-                session.Dispose();
-                ThrowTerminatingError(OnboardErrors.Create(
-                    "RootCredentialRefused", ErrorCategory.SecurityError, session.CallerArn,
-                    "These are the account's root user credentials. AWS's first IAM best practice is not to use the root user " +
-                    "for everyday work: connect with an IAM user or role that has IAM permissions, or add -AllowRootCredential to accept the risk."));
-            }
-
-            WriteWarning("Connected with the account's root user credentials. Prefer an IAM user or role with only the IAM permissions onboarding needs.");
-        }
+        resolver.EnforceRootPolicy(session, AllowRootCredential.IsPresent, "add -AllowRootCredential to accept the risk");
 
         if (ThrottleLimit is { } limit)
         {

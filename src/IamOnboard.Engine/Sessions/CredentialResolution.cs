@@ -1,0 +1,237 @@
+using System;
+using System.Globalization;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using IamOnboard.Iam.Internal;
+
+namespace IamOnboard.Sessions;
+
+/// <summary>A role a profile says to assume (<c>role_arn</c>), with the settings the profile gives for it.</summary>
+internal sealed class ProfileRole
+{
+    public ProfileRole(string profileName, ConfigSection section)
+    {
+        ProfileName = profileName;
+        RoleArn = section["role_arn"]!;
+        MfaSerial = section["mfa_serial"];
+        ExternalId = section["external_id"];
+        RoleSessionName = section["role_session_name"];
+        if (section["duration_seconds"] is { } seconds)
+        {
+            if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new OnboardConfigurationException("Profile '" + profileName + "': duration_seconds '" + seconds + "' is not a whole number of seconds.");
+            }
+
+            Duration = TimeSpan.FromSeconds(value);
+        }
+    }
+
+    public string ProfileName { get; }
+    public string RoleArn { get; }
+    public string? MfaSerial { get; }
+    public string? ExternalId { get; }
+    public string? RoleSessionName { get; }
+    public TimeSpan? Duration { get; }
+}
+
+/// <summary>
+/// Where the credentials come from, the profile whose settings (region, endpoints) apply, and a role still to assume.
+/// Credentials are found in the SDKs' order: explicit keys; environment keys; the named profile (-ProfileName, else
+/// AWS_PROFILE: an error when missing, never a fall-back); the default profile; the SDK chain (container, instance).
+/// </summary>
+internal sealed class ResolvedCredentials
+{
+    private const string ConnectHint = "Run Connect-Onboard with -ProfileName <name>, or with -AccessKey and -SecretKey.";
+
+    private ResolvedCredentials(AWSCredentials? credentials, string source, ConfigSection? profile, SharedConfigFiles files, ProfileRole? role = null, SsoProfile? sso = null)
+    {
+        Credentials = credentials;
+        Source = source;
+        Profile = profile;
+        Files = files;
+        Role = role;
+        Sso = sso;
+    }
+
+    /// <summary>Null while an SSO profile's credentials are still to be fetched.</summary>
+    public AWSCredentials? Credentials { get; }
+    public string Source { get; }
+    public ConfigSection? Profile { get; }
+    public SharedConfigFiles Files { get; }
+    public ProfileRole? Role { get; }
+    public SsoProfile? Sso { get; }
+
+    public static ResolvedCredentials Resolve(OnboardConnectOptions options)
+    {
+        var files = SharedConfigFiles.Load(options.ProfileLocation);
+        var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
+        {
+            CheckExplicitKeys(options);
+            var source = options.SessionToken is { Length: > 0 } ? "explicit access key " + options.AccessKey + " with session token" : "explicit access key " + options.AccessKey;
+            return new ResolvedCredentials(SdkCredentials.FromKeys(options.AccessKey!, options.SecretKey!, options.SessionToken), source, files.Profile(envProfile ?? "default"), files);
+        }
+
+        if (!string.IsNullOrEmpty(options.ProfileName))
+        {
+            return FromProfile(options.ProfileName!, "-ProfileName", files);
+        }
+
+        var envKey = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
+        var envSecret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
+        if (!string.IsNullOrEmpty(envKey) && !string.IsNullOrEmpty(envSecret))
+        {
+            return new ResolvedCredentials(FromEnvironment(), "environment variables", files.Profile(envProfile ?? "default"), files);
+        }
+
+        if (!string.IsNullOrEmpty(envProfile))
+        {
+            return FromProfile(envProfile!, "AWS_PROFILE", files);
+        }
+
+        return files.Profile("default") is not null ? FromProfile("default", "the default profile", files) : FromSdkChain(files);
+    }
+
+    /// <summary>The role profile these options resolve to, read from the files alone (no credential provider runs).</summary>
+    public static ProfileRole? RoleProfile(OnboardConnectOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
+        {
+            return null;
+        }
+
+        var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        var name = !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName!
+            : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
+            : string.IsNullOrEmpty(envProfile) ? "default" : envProfile!;
+        var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation).Profile(name);
+        return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
+    }
+
+    private static void CheckExplicitKeys(OnboardConnectOptions options)
+    {
+        if (string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is null || options.SecretKey.Length == 0)
+        {
+            throw new OnboardConfigurationException("Explicit credentials need both an access key and a secret key. " + ConnectHint);
+        }
+
+        if (!string.IsNullOrEmpty(options.ProfileName))
+        {
+            throw new OnboardConfigurationException("Give either a profile name or an access key, not both.");
+        }
+    }
+
+    private static ResolvedCredentials FromProfile(string name, string namedBy, SharedConfigFiles files)
+    {
+        var section = files.Profile(name)
+            ?? throw new OnboardConfigurationException("Profile '" + name + "' (named by " + namedBy + ") was not found in " + files.Searched + ". " + ConnectHint);
+        var source = "profile '" + name + "' from " + files.Searched;
+        if (section["role_arn"] is not null)
+        {
+            var role = new ProfileRole(name, section);
+            var baseCredentials = SourceOfRole(name, section, files, depth: 0);
+            return new ResolvedCredentials(baseCredentials, source, section, files, role);
+        }
+
+        if (section["sso_session"] is not null || section["sso_start_url"] is not null)
+        {
+            return new ResolvedCredentials(null, "SSO " + source, section, files, sso: SsoProfile.From(name, section, files));
+        }
+
+        return new ResolvedCredentials(StaticOrSdk(name, section, files), source, section, files);
+    }
+
+    /// <summary>The credentials a role profile starts from: its <c>source_profile</c> (chains allowed) or <c>credential_source = Environment</c>.</summary>
+    private static AWSCredentials SourceOfRole(string name, ConfigSection section, SharedConfigFiles files, int depth)
+    {
+        var sourceProfile = section["source_profile"];
+        if (sourceProfile is null)
+        {
+            if (string.Equals(section["credential_source"], "Environment", StringComparison.OrdinalIgnoreCase))
+            {
+                return FromEnvironment();
+            }
+
+            throw new OnboardConfigurationException("Profile '" + name + "' has role_arn but neither source_profile nor credential_source = Environment.");
+        }
+
+        var source = files.Profile(sourceProfile)
+            ?? throw new OnboardConfigurationException("Profile '" + name + "' names source_profile '" + sourceProfile + "', which was not found in " + files.Searched + ".");
+        if (source["role_arn"] is not null && sourceProfile != name)
+        {
+            throw new OnboardConfigurationException("Profile '" + name + "' chains through role profile '" + sourceProfile + "'; IamOnboard assumes one role per profile: point source_profile at a profile with keys.");
+        }
+
+        return StaticOrSdk(sourceProfile, source, files);
+    }
+
+    private static AWSCredentials StaticOrSdk(string name, ConfigSection section, SharedConfigFiles files)
+    {
+        var key = section["aws_access_key_id"];
+        var secret = section["aws_secret_access_key"];
+        if (key is not null && secret is not null)
+        {
+            var token = section["aws_session_token"];
+            return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
+        }
+
+        // credential_process, web identity and the like: the SDK's own providers.
+        var chain = new CredentialProfileStoreChain(files.CredentialsPath);
+        try
+        {
+            if (chain.TryGetAWSCredentials(name, out var credentials) && credentials is not null)
+            {
+                return credentials;
+            }
+        }
+        catch (AmazonClientException exception)
+        {
+            throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " cannot give credentials: " + exception.Message, exception);
+        }
+
+        throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no usable credentials. " + ConnectHint);
+    }
+
+    private static AWSCredentials FromEnvironment()
+    {
+        var key = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
+        var secret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
+        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
+        {
+            throw new OnboardConfigurationException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set. " + ConnectHint);
+        }
+
+        var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+        return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
+    }
+
+    private static ResolvedCredentials FromSdkChain(SharedConfigFiles files)
+    {
+        AWSCredentials? credentials;
+        try
+        {
+            using var resolver = new DefaultAWSCredentialsIdentityResolver();
+            credentials = resolver.ResolveIdentity(null);
+        }
+        catch (AmazonClientException exception)
+        {
+            throw new OnboardConfigurationException("No AWS credentials found (environment variables, " + files.Searched + ", container or instance role). " + ConnectHint, exception);
+        }
+
+        if (credentials is null)
+        {
+            throw new OnboardConfigurationException("No AWS credentials found. " + ConnectHint);
+        }
+
+        var source = credentials.GetType().Name switch
+        {
+            "DefaultInstanceProfileAWSCredentials" or "InstanceProfileAWSCredentials" => "EC2 instance role",
+            "GenericContainerCredentials" or "ECSTaskCredentials" => "container role",
+            "AssumeRoleWithWebIdentityCredentials" => "web identity role",
+            var name => "SDK default chain: " + name,
+        };
+        return new ResolvedCredentials(credentials, source, null, files);
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace IamOnboard.Sessions;
+
+/// <summary>One section of the shared files: a profile, an <c>sso-session</c> or a <c>services</c> section.</summary>
+internal sealed class ConfigSection
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Dictionary<string, string>> _nested = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConfigSection(string name) => Name = name;
+
+    public string Name { get; }
+
+    public string? this[string key] => _values.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>A nested setting such as <c>iam =\n  endpoint_url = ...</c> in a services section.</summary>
+    public string? Nested(string key, string subKey)
+        => _nested.TryGetValue(key, out var values) && values.TryGetValue(subKey, out var value) && value.Length > 0 ? value : null;
+
+    internal void Set(string key, string value) => _values[key] = value;
+
+    internal void SetNested(string key, string subKey, string value)
+    {
+        if (!_nested.TryGetValue(key, out var values))
+        {
+            values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            _nested[key] = values;
+        }
+
+        values[subKey] = value;
+    }
+}
+
+/// <summary>
+/// The shared credentials and config files, read afresh on every connect. Our own reader because AWSSDK.Core fixes the
+/// files' locations once per process and does not expose <c>services</c> and <c>sso-session</c> sections; admins change
+/// AWS_CONFIG_FILE, AWS_PROFILE and HOME mid-session and expect the CLI's reading of the same files.
+/// </summary>
+internal sealed class SharedConfigFiles
+{
+    private readonly Dictionary<string, ConfigSection> _profiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigSection> _ssoSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigSection> _services = new(StringComparer.Ordinal);
+
+    private SharedConfigFiles(string credentialsPath, string configPath)
+    {
+        CredentialsPath = credentialsPath;
+        ConfigPath = configPath;
+    }
+
+    public string CredentialsPath { get; }
+    public string ConfigPath { get; }
+    public string Searched => CredentialsPath + " and " + ConfigPath;
+
+    /// <summary>Reads the files; <paramref name="credentialsPath"/> (AWS.Tools' -ProfileLocation) replaces the credentials file's location.</summary>
+    public static SharedConfigFiles Load(string? credentialsPath = null)
+    {
+        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetEnvironmentVariable("USERPROFILE")
+            ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var credentials = credentialsPath ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE")) ?? Path.Combine(home, ".aws", "credentials");
+        var config = NonEmpty(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE")) ?? Path.Combine(home, ".aws", "config");
+        var files = new SharedConfigFiles(credentials, config);
+        files.Read(config, isConfigFile: true);
+        files.Read(credentials, isConfigFile: false);
+        return files;
+    }
+
+    public IEnumerable<string> ProfileNames => _profiles.Keys;
+
+    public ConfigSection? Profile(string name) => _profiles.TryGetValue(name, out var section) ? section : null;
+
+    public ConfigSection? SsoSession(string name) => _ssoSessions.TryGetValue(name, out var section) ? section : null;
+
+    public ConfigSection? Services(string name) => _services.TryGetValue(name, out var section) ? section : null;
+
+    private void Read(string path, bool isConfigFile)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new OnboardConfigurationException("The AWS " + (isConfigFile ? "config" : "credentials") + " file " + path + " cannot be read: " + exception.Message, exception);
+        }
+
+        ConfigSection? current = null;
+        string? nestedKey = null;
+        foreach (var raw in lines)
+        {
+            var line = StripComment(raw);
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
+            {
+                current = OpenSection(trimmed.Substring(1, trimmed.Length - 2).Trim(), isConfigFile);
+                nestedKey = null;
+                continue;
+            }
+
+            if (current is null)
+            {
+                continue;
+            }
+
+            var equals = trimmed.IndexOf('=');
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var key = trimmed.Substring(0, equals).Trim();
+            var value = trimmed.Substring(equals + 1).Trim();
+            var indented = char.IsWhiteSpace(line[0]);
+            if (indented && nestedKey is not null)
+            {
+                current.SetNested(nestedKey, key, value);
+                continue;
+            }
+
+            current.Set(key, value);
+            nestedKey = value.Length == 0 ? key : null;
+        }
+    }
+
+    /// <summary>In the config file profiles are <c>[profile NAME]</c> (but <c>[default]</c>); in the credentials file plain <c>[NAME]</c>.</summary>
+    private ConfigSection? OpenSection(string header, bool isConfigFile)
+    {
+        var space = header.IndexOf(' ');
+        var kind = space < 0 ? header : header.Substring(0, space);
+        var name = space < 0 ? string.Empty : header.Substring(space + 1).Trim();
+        if (isConfigFile && kind == "sso-session" && name.Length > 0)
+        {
+            return GetOrAdd(_ssoSessions, name);
+        }
+
+        if (isConfigFile && kind == "services" && name.Length > 0)
+        {
+            return GetOrAdd(_services, name);
+        }
+
+        if (isConfigFile && kind == "profile" && name.Length > 0)
+        {
+            return GetOrAdd(_profiles, name);
+        }
+
+        if (!isConfigFile || header == "default")
+        {
+            return GetOrAdd(_profiles, header);
+        }
+
+        return null;
+    }
+
+    private static ConfigSection GetOrAdd(Dictionary<string, ConfigSection> sections, string name)
+    {
+        if (!sections.TryGetValue(name, out var section))
+        {
+            section = new ConfigSection(name);
+            sections[name] = section;
+        }
+
+        return section;
+    }
+
+    private static string StripComment(string line)
+    {
+        var trimmed = line.TrimStart();
+        return trimmed.StartsWith("#", StringComparison.Ordinal) || trimmed.StartsWith(";", StringComparison.Ordinal) ? string.Empty : line;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

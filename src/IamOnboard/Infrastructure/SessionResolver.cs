@@ -1,0 +1,167 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Commands.Infrastructure;
+
+/// <summary>The session parameters a cmdlet was given (AWS.Tools' common parameters plus -Session).</summary>
+internal sealed class SessionParameters
+{
+    public OnboardSession? Session { get; init; }
+    public string? ProfileName { get; init; }
+    public string? ProfileLocation { get; init; }
+    public string? Region { get; init; }
+    public string? AccessKey { get; init; }
+    public SecureString? SecretKey { get; init; }
+    public SecureString? SessionToken { get; init; }
+    public string? EndpointUrl { get; init; }
+
+    public bool NamesCredentials => ProfileName is not null || AccessKey is not null || SecretKey is not null || SessionToken is not null || ProfileLocation is not null;
+}
+
+/// <summary>
+/// Which session a call runs against, and the one place the root-credential policy and the MFA prompt live.
+/// A call never lands in an account or endpoint the user did not name: -Region and -EndpointUrl keep the session's
+/// credentials; -ProfileName or -AccessKey make a new session for this call only; nothing named keeps the session.
+/// </summary>
+internal sealed class SessionResolver
+{
+    private readonly PSCmdlet _cmdlet;
+    private readonly Func<Func<CancellationToken, Task<OnboardSession>>, OnboardSession> _run;
+
+    public SessionResolver(PSCmdlet cmdlet, Func<Func<CancellationToken, Task<OnboardSession>>, OnboardSession> run)
+    {
+        _cmdlet = cmdlet;
+        _run = run;
+    }
+
+    /// <summary>The session to use; <paramref name="owned"/> says whether the caller must dispose it after the call.</summary>
+    public OnboardSession Resolve(SessionParameters parameters, out bool owned)
+    {
+        owned = false;
+        if (parameters.Session is { } given)
+        {
+            if (parameters.NamesCredentials)
+            {
+                _cmdlet.ThrowTerminatingError(OnboardErrors.Create("SessionConflict", ErrorCategory.InvalidArgument, given,
+                    "-Session already carries credentials: do not combine it with -ProfileName, -ProfileLocation, -AccessKey, -SecretKey or -SessionToken."));
+            }
+
+            return WithCallSettings(given, "the session given with -Session", parameters, ref owned);
+        }
+
+        if (!parameters.NamesCredentials && ModuleState.Current.DefaultSession is { } fromConnect)
+        {
+            return WithCallSettings(fromConnect, "the session from Connect-Onboard", parameters, ref owned);
+        }
+
+        var options = new OnboardConnectOptions
+        {
+            ProfileName = parameters.ProfileName,
+            ProfileLocation = parameters.ProfileLocation,
+            Region = parameters.Region,
+            AccessKey = parameters.AccessKey,
+            SecretKey = parameters.SecretKey,
+            SessionToken = parameters.SessionToken,
+            EndpointUrl = parameters.EndpointUrl,
+        };
+        AskForTokenCode(options);
+        var session = _run(ct => OnboardSessionFactory.ConnectAsync(options, ct));
+        owned = true;
+        _cmdlet.WriteVerbose($"A new session for this call only, from {session.CredentialSource}: {session.CallerArn} in account {session.AccountId}"
+            + (parameters.NamesCredentials && ModuleState.Current.DefaultSession is not null ? " (the session from Connect-Onboard is left as it is)." : "."));
+        EnforceRootPolicy(session, allowRoot: false, "run Connect-Onboard -AllowRootCredential to accept the risk");
+        return session;
+    }
+
+    private OnboardSession WithCallSettings(OnboardSession session, string what, SessionParameters parameters, ref bool owned)
+    {
+        if (parameters.Region is null && parameters.EndpointUrl is null)
+        {
+            _cmdlet.WriteVerbose($"Using {what}: {session.CallerArn} ({session.CredentialSource}).");
+            return session;
+        }
+
+        // The root policy was applied when the session was made; the same caller in another region needs no new consent.
+        var forCall = _run(ct => OnboardSessionFactory.ForCallAsync(session, parameters.Region, parameters.EndpointUrl, ct));
+        owned = true;
+        _cmdlet.WriteVerbose($"Using {what} for this call in region {forCall.Region}" + (parameters.EndpointUrl is null ? string.Empty : " at " + parameters.EndpointUrl)
+            + $": {forCall.CallerArn} in account {forCall.AccountId}.");
+        if (forCall.IsRootCaller && !session.IsRootCaller)
+        {
+            forCall.Dispose();
+            EnforceRootPolicy(forCall, allowRoot: false, "run Connect-Onboard -AllowRootCredential to accept the risk");
+        }
+
+        return forCall;
+    }
+
+    /// <summary>
+    /// Refuses the account's root user unless <paramref name="allowRoot"/>; warns when it is allowed. AWS's first IAM
+    /// best practice: onboarding runs as an IAM user or role, not as root.
+    /// </summary>
+    public void EnforceRootPolicy(OnboardSession session, bool allowRoot, string howToAllow)
+    {
+        if (!session.IsRootCaller)
+        {
+            return;
+        }
+
+        if (!allowRoot)
+        {
+            session.Dispose();
+            _cmdlet.ThrowTerminatingError(OnboardErrors.Create("RootCredentialRefused", ErrorCategory.SecurityError, session.CallerArn,
+                "These are the account's root user credentials. AWS's first IAM best practice is not to use the root user for everyday work: " +
+                "connect with an IAM user or role that has IAM permissions, or " + howToAllow + "."));
+        }
+
+        _cmdlet.WriteWarning("Connected with the account's root user credentials. Prefer an IAM user or role with only the IAM permissions onboarding needs.");
+    }
+
+    /// <summary>
+    /// A role profile with mfa_serial needs the device's current code. On an interactive host it is asked for, as the
+    /// AWS CLI and AWS.Tools do; elsewhere (a runbook, a job, pwsh -NonInteractive) the connect fails saying to pass -TokenCode.
+    /// </summary>
+    public void AskForTokenCode(OnboardConnectOptions options)
+    {
+        var serial = OnboardSessionFactory.MfaSerialNeeded(options);
+        if (serial is null || !IsInteractive())
+        {
+            return;
+        }
+
+        try
+        {
+            _cmdlet.Host.UI.Write($"MFA code for {serial}: ");
+            var code = _cmdlet.Host.UI.ReadLine();
+            options.TokenCode = string.IsNullOrWhiteSpace(code) ? null : code.Trim();
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or NotImplementedException or PSNotImplementedException or System.Management.Automation.Host.HostException)
+        {
+            // The host cannot read input after all: the connect then fails naming -TokenCode.
+        }
+    }
+
+    /// <summary>The same rule as Enable-OnboardVirtualMfa's prompts: a host with a UI, not the API's default host, not pwsh -NonInteractive.</summary>
+    private bool IsInteractive()
+    {
+        var host = _cmdlet.Host;
+        if (host?.UI is null || string.Equals(host.Name, "Default Host", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var argument in Environment.GetCommandLineArgs())
+        {
+            if (argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

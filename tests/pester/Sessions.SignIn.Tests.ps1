@@ -1,0 +1,263 @@
+# The sign-in setups admins bring (AWS SDK and CLI conventions) and AWS.Tools' session habits, end to end against
+# local endpoints with config files under a temporary HOME.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:other = Start-OnboardLocalIam
+    $script:adminSecret = ConvertTo-PlainText $endpoint.SecretAccessKey
+    $script:otherSecret = ConvertTo-PlainText $other.SecretAccessKey
+    $script:savedEnvironment = @{}
+    Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { $savedEnvironment[$_.Name] = $_.Value; Remove-Item "env:$($_.Name)" }
+    $script:savedHome = $env:HOME
+
+    # A fresh HOME with empty shared files for each test; nothing from the machine lends credentials.
+    function script:Reset-AwsEnvironment {
+        Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { Remove-Item "env:$($_.Name)" }
+        $script:awsHome = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path (Join-Path $awsHome '.aws/sso/cache') -Force
+        $env:HOME = $awsHome
+        $env:AWS_CONFIG_FILE = Join-Path $awsHome '.aws/config'
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $awsHome '.aws/credentials'
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+    }
+
+    function script:Set-AwsFiles([string] $Config = '', [string] $Credentials = '') {
+        Set-Content -Path $env:AWS_CONFIG_FILE -Value $Config
+        Set-Content -Path $env:AWS_SHARED_CREDENTIALS_FILE -Value $Credentials
+    }
+
+    $script:deadUrl = 'http://127.0.0.1:9/'   # loopback, nothing listens: a call that goes there fails at once
+}
+
+AfterAll {
+    Disconnect-Onboard
+    Get-ChildItem env: | Where-Object Name -like 'AWS_*' | ForEach-Object { Remove-Item "env:$($_.Name)" }
+    foreach ($name in $savedEnvironment.Keys) { Set-Item "env:$name" $savedEnvironment[$name] }
+    $env:HOME = $savedHome
+    $endpoint, $other | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Per-call session parameters' {
+    BeforeEach { Reset-AwsEnvironment }
+    AfterEach { Disconnect-Onboard }
+
+    It 'keeps the Connect-Onboard session (credentials and endpoint) when -Region is given per call' {
+        $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        # The environment points elsewhere; a call that drops the session would land there.
+        $env:AWS_ACCESS_KEY_ID = $other.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $otherSecret
+        $env:AWS_ENDPOINT_URL = $other.Url
+        $everything = New-OnboardUser -UserName (New-TestName) -Region eu-west-1 -Verbose 4>&1
+        ($everything | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($endpoint.AccountId):user/"
+        ($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'session from Connect-Onboard for this call in region eu-west-1'
+    }
+
+    It 'makes a new session for this call only from -ProfileName, says so, and leaves the default alone' {
+        Set-AwsFiles -Config "[profile other]`nendpoint_url = $($other.Url)`n" -Credentials "[other]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $verbose = New-OnboardUser -UserName (New-TestName) -ProfileName other -Verbose 4>&1
+        ($verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($other.AccountId):user/"
+        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'new session for this call only'
+        (Get-OnboardSession).AccountId | Should -Be $endpoint.AccountId
+    }
+
+    It 'takes -AccessKey, a plain-string -SecretKey and -EndpointUrl on any cmdlet, as AWS.Tools does' {
+        $user = New-OnboardUser -UserName (New-TestName) -AccessKey $other.AccessKeyId -SecretKey $otherSecret -EndpointUrl $other.Url
+        $user.Arn | Should -Match ":$($other.AccountId):user/"
+    }
+
+    It 'reads -ProfileName from -ProfileLocation' {
+        $file = Join-Path $awsHome 'elsewhere-credentials'
+        Set-Content $file "[there]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        $user = New-OnboardUser -UserName (New-TestName) -ProfileName there -ProfileLocation $file -EndpointUrl $other.Url
+        $user.Arn | Should -Match ":$($other.AccountId):user/"
+    }
+
+    It 'refuses -Session together with -ProfileName instead of silently ignoring one' {
+        $session = Connect-TestEndpoint -Endpoint $endpoint
+        { New-OnboardUser -UserName (New-TestName) -Session $session -ProfileName other -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionConflict,IamOnboard.Commands.NewOnboardUserCommand'
+    }
+
+    It 'accepts a plain-string -SecretKey on Connect-Onboard and keeps no plain copy' {
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $adminSecret
+        $session.AccountId | Should -Be $endpoint.AccountId
+        ($session | Format-List * | Out-String) + ($session | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue) | Should -Not -Match ([regex]::Escape($adminSecret))
+        $session.PSObject.Properties.Name | Should -Not -Contain 'Iam'
+    }
+}
+
+Describe 'Endpoint and region settings reach IAM and STS alike' {
+    BeforeEach {
+        Reset-AwsEnvironment
+        $env:AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $adminSecret
+    }
+
+    It 'follows AWS_ENDPOINT_URL for IAM as well as STS' {
+        $env:AWS_ENDPOINT_URL = $endpoint.Url
+        (New-OnboardUser -UserName (New-TestName)).Arn | Should -Match ":$($endpoint.AccountId):user/"
+    }
+
+    It 'prefers AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS over AWS_ENDPOINT_URL' {
+        $env:AWS_ENDPOINT_URL = $deadUrl
+        $env:AWS_ENDPOINT_URL_IAM = $endpoint.Url
+        $env:AWS_ENDPOINT_URL_STS = $endpoint.Url
+        (New-OnboardUser -UserName (New-TestName)).Arn | Should -Match ":$($endpoint.AccountId):user/"
+    }
+
+    It "follows a profile's services section over its endpoint_url" {
+        Set-AwsFiles -Config "[default]`nendpoint_url = $deadUrl`nservices = local`n[services local]`niam =`n  endpoint_url = $($endpoint.Url)`nsts =`n  endpoint_url = $($endpoint.Url)`n"
+        (New-OnboardUser -UserName (New-TestName)).Arn | Should -Match ":$($endpoint.AccountId):user/"
+    }
+
+    It "follows a profile's endpoint_url for IAM" {
+        Set-AwsFiles -Config "[profile dev]`nendpoint_url = $($endpoint.Url)`n" -Credentials "[dev]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        (New-OnboardUser -UserName (New-TestName) -ProfileName dev).Arn | Should -Match ":$($endpoint.AccountId):user/"
+    }
+
+    It "lets AWS_REGION beat the profile's region" {
+        Set-AwsFiles -Config "[profile dev]`nregion = eu-west-2`nendpoint_url = $($endpoint.Url)`n" -Credentials "[dev]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        $env:AWS_REGION = 'eu-central-1'
+        (Connect-Onboard -ProfileName dev).Region | Should -Be 'eu-central-1'
+        Disconnect-Onboard
+    }
+
+    It 'says AWS_PROFILE names a missing profile instead of "no credentials"' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        $env:AWS_PROFILE = 'nosuch'
+        { Connect-Onboard -EndpointUrl $endpoint.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*Profile 'nosuch' (named by AWS_PROFILE) was not found*"
+    }
+
+    It 'shows the real cause when a role profile cannot assume its role' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        Set-AwsFiles -Config "[profile ops]`nrole_arn = arn:aws:iam::$($endpoint.AccountId):role/NoSuchRole`nsource_profile = base`nendpoint_url = $($endpoint.Url)`n" `
+            -Credentials "[base]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        { Connect-Onboard -ProfileName ops -ErrorAction Stop } | Should -Throw -ExpectedMessage '*not authorized to perform: sts:AssumeRole*NoSuchRole*'
+    }
+
+    It 'maps an ISO region to its own partition, which has no console sign-in host' {
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -Region us-iso-east-1
+        $session.Partition | Should -Be 'aws-iso'
+        $session.ConsoleSignInUrl | Should -BeNullOrEmpty
+        Disconnect-Onboard
+    }
+}
+
+Describe 'Role profiles with mfa_serial' {
+    BeforeAll {
+        Reset-AwsEnvironment
+        $script:mfaEndpoint = Start-OnboardLocalIam
+        $null = Connect-TestEndpoint -Endpoint $mfaEndpoint
+        $device = Enable-OnboardVirtualMfa -UserName onboard-admin -Unattended -IncludeSeed
+        Disconnect-Onboard
+        $script:seed = ConvertTo-PlainText $device.Seed
+        $script:serial = $device.SerialNumber
+        $script:mfaConfig = "[profile admin-mfa]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = base`n" +
+            "mfa_serial = $serial`nrole_session_name = with-mfa`nendpoint_url = $($mfaEndpoint.Url)`n"
+        $script:mfaCredentials = "[base]`naws_access_key_id = $($mfaEndpoint.AccessKeyId)`naws_secret_access_key = $(ConvertTo-PlainText $mfaEndpoint.SecretAccessKey)`n"
+    }
+    AfterAll { $mfaEndpoint | Stop-OnboardLocalIam -Confirm:$false }
+    BeforeEach { Reset-AwsEnvironment; Set-AwsFiles -Config $mfaConfig -Credentials $mfaCredentials }
+    AfterEach { Disconnect-Onboard }
+
+    It 'assumes the role with the code given by -TokenCode' {
+        $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
+        $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
+    }
+
+    It 'shows STS refusing a wrong code' {
+        $wrong = '{0:000000}' -f (([int](Get-TestTotpCode -Base32Seed $seed) + 500000) % 1000000)
+        { Connect-Onboard -ProfileName admin-mfa -TokenCode $wrong -ErrorAction Stop } | Should -Throw -ExpectedMessage '*MultiFactorAuthentication failed*'
+    }
+
+    It 'asks for the code on an interactive host' {
+        $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$s = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
+            $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
+            $process.StandardInput.Close()
+            $output = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $output | Should -Match ([regex]::Escape("MFA code for $serial"))
+            $output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
+        }
+        finally { $process.Dispose() }
+    }
+
+    It 'fails clearly in a non-interactive host (a runbook) when no code is given' {
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module)
+                    Import-Module $Module
+                    try { Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'connected' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                }).AddArgument($env:IAMONBOARD_MODULE)
+            $answer = $shell.Invoke()
+            $answer[0] | Should -Be 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand'
+            $answer[1] | Should -Match "Profile 'admin-mfa'.*$([regex]::Escape($serial)).*-TokenCode"
+        }
+        finally { $shell.Dispose() }
+    }
+}
+
+Describe 'IAM Identity Center (SSO) profiles' {
+    BeforeAll {
+        $script:ssoConfig = "[profile corp-admin]`nsso_session = corp`nsso_account_id = $($endpoint.AccountId)`nsso_role_name = OrganizationAccountAccessRole`n" +
+            "region = us-east-1`nendpoint_url = $($endpoint.Url)`n[sso-session corp]`nsso_start_url = https://corp.example/start`nsso_region = us-east-1`n"
+        function script:Write-SsoCache([string] $Token, [datetime] $ExpiresAt) {
+            $sha1 = [System.Security.Cryptography.SHA1]::Create()
+            $name = -join ($sha1.ComputeHash([Text.Encoding]::UTF8.GetBytes('corp')) | ForEach-Object { $_.ToString('x2') })
+            @{ accessToken = $Token; expiresAt = $ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'); region = 'us-east-1'; startUrl = 'https://corp.example/start' } |
+                ConvertTo-Json | Set-Content (Join-Path $awsHome ".aws/sso/cache/$name.json")
+        }
+    }
+    BeforeEach {
+        Reset-AwsEnvironment
+        Set-AwsFiles -Config $ssoConfig
+        $env:AWS_ENDPOINT_URL_SSO = $endpoint.Url
+    }
+    AfterEach { Disconnect-Onboard }
+
+    It 'exchanges the cached sign-in for role credentials at the SSO portal and works as that role' {
+        Write-SsoCache -Token (ConvertTo-PlainText ($endpoint.IssueSsoAccessToken([timespan]::FromHours(1)))) -ExpiresAt (Get-Date).AddHours(1)
+        $session = Connect-Onboard -ProfileName corp-admin
+        $session.CallerArn | Should -Match ":assumed-role/OrganizationAccountAccessRole/"
+        $session.CredentialSource | Should -Match 'SSO'
+        (New-OnboardUser -UserName (New-TestName)).Status | Should -Be 'Created'
+    }
+
+    It 'says to run aws sso login when the cached sign-in has expired' {
+        Write-SsoCache -Token 'expired-token' -ExpiresAt (Get-Date).AddHours(-1)
+        { Connect-Onboard -ProfileName corp-admin -ErrorAction Stop } | Should -Throw -ExpectedMessage "*aws sso login --profile corp-admin*"
+    }
+
+    It 'says to run aws sso login when there is no cached sign-in or the portal refuses it' {
+        { Connect-Onboard -ProfileName corp-admin -ErrorAction Stop } | Should -Throw -ExpectedMessage "*aws sso login --profile corp-admin*"
+        Write-SsoCache -Token 'not-issued-by-the-portal' -ExpiresAt (Get-Date).AddHours(1)
+        { Connect-Onboard -ProfileName corp-admin -ErrorAction Stop } | Should -Throw -ExpectedMessage "*refused*aws sso login --profile corp-admin*"
+    }
+}
+
+Describe 'The suite reaches loopback only' {
+    BeforeEach { Reset-AwsEnvironment }
+
+    It 'runs with IAMONBOARD_LOOPBACK_ONLY=1' {
+        $env:IAMONBOARD_LOOPBACK_ONLY | Should -Be '1'
+    }
+
+    It 'refuses an AWS endpoint under the switch before any request leaves' {
+        $secret = ConvertTo-SecureString 'not-a-real-secret' -AsPlainText -Force
+        { Connect-Onboard -AccessKey AKIAEXAMPLEEXAMPLE00 -SecretKey $secret -Region eu-west-1 -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*IAMONBOARD_LOOPBACK_ONLY=1 refuses STS endpoint*sts.eu-west-1.amazonaws.com*'
+    }
+}
