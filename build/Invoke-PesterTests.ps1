@@ -21,7 +21,7 @@ if ($TestName) { $config.Filter.FullName = $TestName -split '\|' }
 
 $result = Invoke-Pester -Configuration $config
 # Where the time went, slowest file first: the suite must stay well inside CI's limit on a busy machine.
-$result.Containers | Where-Object { $_.Duration -gt [TimeSpan]::Zero } | Sort-Object Duration -Descending |
+$result.Containers | Where-Object { $_.Result -ne 'NotRun' } | Sort-Object Duration -Descending |
     Format-Table -AutoSize @(
         @{ Label = 'File'; Expression = { Split-Path -Leaf $_.Item } }
         @{ Label = 'Seconds'; Expression = { $_.Duration.TotalSeconds.ToString('0.0', [cultureinfo]::InvariantCulture) }; Align = 'Right' }

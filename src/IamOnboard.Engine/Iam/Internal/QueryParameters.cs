@@ -107,6 +107,21 @@ internal sealed class EntityRef
 
     public EntityKind Kind { get; }
     public string Name { get; }
+
+    /// <summary>"IAM CreateUser: user ana.lima." Names only: entity names are not secret, parameter values may be.</summary>
+    public static string DescribeCall(string action, EntityRef?[] references)
+    {
+        var named = references.Where(r => r is not null).Select(r => r!.Describe()).ToList();
+        return named.Count == 0 ? "IAM " + action + "." : "IAM " + action + ": " + string.Join(", ", named) + ".";
+    }
+
+    private string Describe() => Kind switch
+    {
+        EntityKind.User => "user " + Name,
+        EntityKind.Group => "group " + Name,
+        EntityKind.Policy => "policy " + Name,
+        _ => "MFA device " + Name,
+    };
 }
 
 /// <summary>Entities this client created recently, by kind and case-insensitive name (IAM names are not case-sensitive).</summary>

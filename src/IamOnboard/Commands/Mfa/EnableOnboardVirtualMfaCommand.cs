@@ -30,6 +30,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user from New-OnboardUser or Add-OnboardGroupMember; it travels on in the output's User property.</summary>
@@ -294,7 +295,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath);
             if (Directory.Exists(path) || QrCodePath.EndsWith("/", StringComparison.Ordinal) || QrCodePath.EndsWith("\\", StringComparison.Ordinal))
             {
-                Directory.CreateDirectory(path);
+                OwnerOnlyFile.CreateDirectory(path);
                 path = System.IO.Path.Combine(path, device.UserName + ".png");
             }
 
