@@ -39,7 +39,7 @@ Describe 'The demo, redirected' {
         $section = Get-Section 'The credentials file'
         $section | Should -Not -BeNullOrEmpty
         ($section -join "`n") | Should -Match 'ana\.lima'
-        ($section -join "`n") | Should -Match 'UserRead, UserWrite\)'
+        ($section -join "`n") | Should -Match '\(mode: (UserRead, UserWrite|UserWrite, UserRead)\)'
         $secrets = Import-Csv (Join-Path $outputDirectory 'credentials.csv')
         foreach ($row in $secrets | Where-Object Password) { $output | Should -Not -Match ([regex]::Escape($row.Password)) }
         foreach ($row in $secrets | Where-Object 'Secret access key') { $output | Should -Not -Match ([regex]::Escape($row.'Secret access key')) }
