@@ -33,7 +33,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'IAM', 'Onboarding', 'MFA', 'Identity', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
-            ReleaseNotes = 'Initial release: local IAM endpoint, IAM client on AWSSDK.Core, onboarding cmdlets and virtual MFA enrolment. Full help (Get-Help <cmdlet> -Full, about_IamOnboard), tab completion of groups, policies, profiles and regions, and dependencies isolated in their own load context so the module lives beside AWS.Tools.'
+            # The license's own page; there is no public project site or repository yet, so no ProjectUri (see README).
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ReleaseNotes = '0.1.0 - Initial release: local IAM endpoint, IAM client on AWSSDK.Core, onboarding cmdlets and virtual MFA enrolment. Full help (Get-Help <cmdlet> -Full, about_IamOnboard), tab completion of groups, policies, profiles and regions, and dependencies isolated in their own load context so the module lives beside AWS.Tools. Help ships inside the module (no updatable help: Update-Help has nothing to fetch). The LICENSE file (Apache-2.0) ships beside the manifest.'
         }
     }
 }

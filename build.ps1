@@ -12,7 +12,7 @@
     pester   Pester only (against the built module; run build first).
     demo     build, start a local IAM endpoint and run the onboarding walk-through end to end.
     package  Pack the built module into out/IamOnboard.<version>.nupkg (for Install-PSResource/Save-PSResource from a
-             repository) and out/IamOnboard.<version>.zip (the module folder, for automation accounts). Run build first.
+             repository) and out/IamOnboard.zip (IamOnboard/IamOnboard.psd1 inside, Azure Automation's layout). Run build first.
     netfx    Compile the libraries against .NET Framework 4.7.2 too, so an API Windows PowerShell 5.1 lacks fails the build.
     clean    Remove out/ and the bin/obj folders.
     bench    build, then onboarding throughput against the AWS CLI and the AWS SDK for JavaScript on a local endpoint

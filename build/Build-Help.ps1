@@ -129,13 +129,16 @@ function Get-ParameterFacts {
     if ($sets | Where-Object ValueFromPipeline) { $pipeline += 'ByValue' }
     if ($sets | Where-Object ValueFromPipelineByPropertyName) { $pipeline += 'ByPropertyName' }
     $positions = @($sets | Where-Object { $_.Position -ge 0 } | ForEach-Object Position | Select-Object -Unique)
+    # The syntax shows an optional value (int?) as its value type; it would otherwise say Nullable`1.
+    $valueType = [Nullable]::GetUnderlyingType($Parameter.ParameterType)
+    if (-not $valueType) { $valueType = $Parameter.ParameterType }
     [pscustomobject]@{
         Required      = [bool](@($sets | Where-Object { -not $_.IsMandatory }).Count -eq 0)
         Position      = if ($positions.Count) { [string]$positions[0] } else { 'named' }
         PipelineInput = if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }
         Aliases       = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
         TypeName      = $Parameter.ParameterType.FullName
-        ShortTypeName = $Parameter.ParameterType.Name
+        ShortTypeName = $valueType.Name
         IsSwitch      = $Parameter.SwitchParameter
         IsArray       = $Parameter.ParameterType.IsArray
     }

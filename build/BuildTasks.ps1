@@ -100,6 +100,7 @@ function Invoke-BuildModuleTask {
         if (Test-Path $source) { Copy-Item $source -Destination $destination }
     }
     Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
+    Copy-Item (Join-Path $Context.Root 'LICENSE') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
     Invoke-HelpCompileTask -Context $Context
     Write-Host "Built module: $($Context.ModuleDir)"
@@ -113,17 +114,24 @@ function Invoke-HelpCompileTask {
 }
 
 function Invoke-PackageTask {
-    # The nupkg is what Install-PSResource/Save-PSResource take from a repository; the zip is the module folder as
-    # automation accounts import it (the manifest at the zip's root). Both are made from the built folder as is.
+    # The nupkg is what Install-PSResource/Save-PSResource take from a repository. The zip is what an Azure Automation
+    # account imports: its documented layout has the zip, the folder inside it and the manifest all named after the
+    # module (IamOnboard.zip holding IamOnboard/IamOnboard.psd1). Both are made from the built folder as is.
     param($Context)
     if (-not (Test-Path $Context.ModuleManifest)) { throw "The module is not built; run './build.ps1 build' first." }
     $null = Test-ModuleManifest -Path $Context.ModuleManifest -ErrorAction Stop
     $nupkg = Join-Path $Context.Out "IamOnboard.$($Context.Version).nupkg"
-    $zip = Join-Path $Context.Out "IamOnboard.$($Context.Version).zip"
-    Remove-Item $nupkg, $zip -ErrorAction SilentlyContinue
+    $zip = Join-Path $Context.Out 'IamOnboard.zip'
+    Remove-Item $nupkg, $zip, (Join-Path $Context.Out "IamOnboard.$($Context.Version).zip") -ErrorAction SilentlyContinue
     Compress-PSResource -Path $Context.ModuleDir -DestinationPath $Context.Out
     if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
-    Compress-Archive -Path (Join-Path $Context.ModuleDir '*') -DestinationPath $zip
+    $staging = Join-Path $Context.Out 'zip-staging'
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    $folder = Join-Path $staging 'IamOnboard'
+    $null = New-Item -ItemType Directory -Path $folder
+    Copy-Item -Path (Join-Path $Context.ModuleDir '*') -Destination $folder -Recurse
+    Compress-Archive -Path $folder -DestinationPath $zip
+    Remove-Item $staging -Recurse -Force
     Write-Host "Packages: $nupkg, $zip"
 }
 

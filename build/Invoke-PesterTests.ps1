@@ -22,5 +22,14 @@ $config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
 if ($TestName) { $config.Filter.FullName = $TestName -split '\|' }
 
 $result = Invoke-Pester -Configuration $config
+# Where the time went, slowest file first: the suite must stay well inside CI's limit on a busy machine.
+$result.Containers | Where-Object { $_.Result -ne 'NotRun' } | Sort-Object Duration -Descending |
+    Format-Table -AutoSize @(
+        @{ Label = 'File'; Expression = { Split-Path -Leaf $_.Item } }
+        @{ Label = 'Seconds'; Expression = { $_.Duration.TotalSeconds.ToString('0.0', [cultureinfo]::InvariantCulture) }; Align = 'Right' }
+        @{ Label = 'Passed'; Expression = { $_.PassedCount } }
+        @{ Label = 'Failed'; Expression = { $_.FailedCount } }
+    ) | Out-Host
+Write-Host ('Pester total: {0:0.0} s' -f $result.Duration.TotalSeconds)
 @{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
     ConvertTo-Json | Set-Content -Path $SummaryPath

@@ -20,7 +20,28 @@ $qrFolder = Join-Path $OutputDirectory 'qr'
 $credentialsFile = Join-Path $OutputDirectory 'credentials.csv'
 $starters = Join-Path $PSScriptRoot 'starters.csv'
 
-function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+# Colours only for a person at a terminal: redirected to a file or a CI log (or with NO_COLOR set), the output is plain
+# text. PowerShell itself would still colour table headers when redirected, so its rendering is set here too.
+$colour = -not ([Console]::IsOutputRedirected -or $env:NO_COLOR -or $PSStyle.OutputRendering -eq 'PlainText')
+if (-not $colour) { $PSStyle.OutputRendering = 'PlainText' }
+function Show-Step([string] $Text) {
+    if ($colour) { Write-Host "`n== $Text" -ForegroundColor Cyan } else { Write-Host "`n== $Text" }
+}
+
+# What the credentials file holds, without its secrets: who is in it and which credentials each line carries.
+function Show-CredentialsFile([string] $Path) {
+    $rows = @(Import-Csv -Path $Path)
+    $mode = if ($IsWindows) { 'the folder''s ACL' } else { (Get-Item $Path).UnixFileMode }
+    Write-Host ("{0}: {1} users, columns: {2} (mode: {3})" -f $Path, $rows.Count, ((Get-Content -TotalCount 1 -Path $Path) -replace ',', ', '), $mode)
+    $rows | ForEach-Object {
+        [pscustomobject]@{
+            'User name'         = $_.'User name'
+            Password            = if ($_.Password) { '******** (set)' } else { '' }
+            'Access key ID'     = $_.'Access key ID'
+            'Secret access key' = if ($_.'Secret access key') { '******** (set)' } else { '' }
+        }
+    } | Format-Table -AutoSize
+}
 
 Show-Step 'Connect to a local IAM endpoint as its administrator'
 $session = Connect-Onboard -Local
@@ -49,12 +70,14 @@ $users | Where-Object ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCo
 
 Show-Step 'The credentials file (as the console''s Download .csv gives it)'
 $users | Export-OnboardCredential -Path $credentialsFile
+Show-CredentialsFile $credentialsFile
 
 Show-Step 'The same batch again: it converges, nothing is duplicated'
-Import-OnboardCsv $starters | New-OnboardUser -InformationAction Continue | Format-Table UserName, Status, Notes
+Import-OnboardCsv $starters | New-OnboardUser -InformationAction Continue |
+    Format-Table UserName, Status, @{ Label = 'Notes'; Expression = { $_.Notes -join '; ' } } -Wrap
 
 Show-Step 'Done'
 Write-Host "Credentials (owner-only):   $credentialsFile"
-Write-Host "QR codes (owner-only):      $qrFolder"
+Write-Host "QR codes (owner-only):      $qrFolder$(if (-not $IsWindows) { " (mode: $((Get-Item $qrFolder).UnixFileMode))" })"
 Write-Host "Console sign-in link:       $($session.ConsoleSignInUrl)"
 Disconnect-Onboard

@@ -140,14 +140,19 @@ Describe 'A batch from CSV' {
             $done | Should -HaveCount 24
             # Every key that exists was handed out, by the stopped run or by the re-run.
             $handed = @(@($stoppedOutput) + @($done) | ForEach-Object { $_.User.AccessKeyId } | Where-Object { $_ })
+            # All reads in one AWS CLI process: two per user, then the unassigned devices.
+            $reads = Invoke-AwsCliBatch -Endpoint $slow -Commands (@(1..24 | ForEach-Object {
+                        , @('iam', 'list-access-keys', '--user-name', "stop-user-$_"); , @('iam', 'list-mfa-devices', '--user-name', "stop-user-$_") }) +
+                    @(, @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')))
             foreach ($n in 1..24) {
                 $name = "stop-user-$n"
-                $keys = (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata
+                $keys = $reads[2 * $n - 2].Json.AccessKeyMetadata
                 $keys | Should -HaveCount 1 -Because "$name must have exactly one access key"
                 $handed | Should -Contain $keys[0].AccessKeyId -Because "the secret of $name's key must have been handed out"
-                (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+                $reads[2 * $n - 1].Json.MFADevices | Should -HaveCount 1
             }
-            (Invoke-AwsCli -Endpoint $slow -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Should -BeNullOrEmpty
+            $reads[-1].ExitCode | Should -Be 0
+            $reads[-1].Json.VirtualMFADevices | Should -BeNullOrEmpty
         }
         finally {
             $slow | Stop-OnboardLocalIam -Confirm:$false

@@ -30,15 +30,51 @@ AfterAll {
 Describe 'Completion attributes' {
     It 'are on every parameter that names a group, policy, profile or region' {
         # New-OnboardGroup -GroupName names a group that does not exist yet: nothing to complete.
-        $expected = @{ Group = 'GroupNameCompleter'; GroupName = 'GroupNameCompleter'; Policy = 'PolicyCompleter'; ProfileName = 'ProfileNameCompleter'; Region = 'RegionCompleter' }
+        $expected = @{ Group = 'GroupNameCompleter'; GroupName = 'GroupNameCompleter'; Policy = 'PolicyCompleter'; ProfileName = 'ProfileNameCompleter'; Region = 'RegionCompleter'
+            UserName = 'UserNameCompleter'; PermissionsBoundary = 'PolicyArnCompleter' }
         $missing = foreach ($command in Get-Command -Module IamOnboard -CommandType Cmdlet) {
             foreach ($parameter in $command.Parameters.Values | Where-Object { $expected.ContainsKey($_.Name) }) {
+                # New-OnboardGroup -GroupName and New-OnboardUser -UserName name what does not exist yet: nothing to complete.
                 if ($command.Name -eq 'New-OnboardGroup' -and $parameter.Name -eq 'GroupName') { continue }
+                if ($command.Name -eq 'New-OnboardUser' -and $parameter.Name -eq 'UserName') { continue }
                 $completer = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }
                 if ($completer.Type.Name -ne $expected[$parameter.Name]) { "$($command.Name) -$($parameter.Name)" }
             }
         }
         $missing | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Completion of user names and policy ARNs' {
+    BeforeAll {
+        $script:userPrefix = New-TestName -Prefix 'cmplu'
+        $null = New-OnboardUser -UserName "$userPrefix-ana"
+        $null = New-OnboardUser -UserName "$userPrefix-ben"
+    }
+
+    It 'completes <Line> from the account''s users' -ForEach @(
+        @{ Line = 'Add-OnboardGroupMember -GroupName g -UserName {0}-a' }
+        @{ Line = 'Enable-OnboardVirtualMfa -UserName {0}-a' }
+        @{ Line = 'Add-OnboardInlinePolicy -UserName {0}-a' }
+        @{ Line = 'Remove-OnboardUser -UserName {0}-a' }
+    ) {
+        Get-Completion ($Line -f $userPrefix) | Should -Be @("$userPrefix-ana")
+    }
+
+    It 'lists the users once per session while the list is fresh' {
+        $before = $endpoint.GetStatistics().RequestsByAction
+        $null = Get-Completion "Enable-OnboardVirtualMfa -UserName $userPrefix-"
+        $null = Get-Completion "Remove-OnboardUser -UserName $userPrefix-b"
+        $after = $endpoint.GetStatistics().RequestsByAction
+        $listed = $after['ListUsers'] - $(if ($before.ContainsKey('ListUsers')) { $before['ListUsers'] } else { 0 })
+        $listed | Should -BeLessOrEqual 1 -Because 'a Tab must not list thousands of users again seconds later'
+    }
+
+    It 'completes -PermissionsBoundary and an arn: word in -Policy to policy ARNs' {
+        Get-Completion 'New-OnboardUser -UserName x -PermissionsBoundary arn:aws:iam::aws:policy/ReadOnlyAcc' | Should -Be @('arn:aws:iam::aws:policy/ReadOnlyAccess')
+        Get-Completion 'New-OnboardUser -UserName x -Policy arn:aws:iam::aws:policy/job-function/ViewOnly' | Should -Be @('arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')
+        Get-Completion "New-OnboardUser -UserName x -PermissionsBoundary arn:aws:iam::$($endpoint.AccountId):policy/$customerPolicy" |
+            Should -Be @("arn:aws:iam::$($endpoint.AccountId):policy/$customerPolicy")
     }
 }
 

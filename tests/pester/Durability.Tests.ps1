@@ -39,6 +39,19 @@ BeforeAll {
         $result.Json
     }
 
+    # Runs the named AWS CLI commands in one CLI process; every one must succeed. Returns each one's JSON by name.
+    function script:Invoke-CliBatch($Endpoint, [System.Collections.Specialized.OrderedDictionary] $Commands) {
+        $results = @(Invoke-AwsCliBatch -Endpoint $Endpoint -Commands @($Commands.Values | ForEach-Object { , $_ }))
+        $byName = [ordered]@{}
+        $i = 0
+        foreach ($name in $Commands.Keys) {
+            $result = $results[$i++]
+            $result.ExitCode | Should -Be 0 -Because "aws $($Commands[$name] -join ' ') must succeed: $($result.StdErr)"
+            $byName[$name] = $result.Json
+        }
+        $byName
+    }
+
     # Temporary files the atomic save may leave behind when killed between writing and renaming (mkstemp's '.<name>.XXXXXX').
     function script:Get-LeftoverTemp([string] $StatePath) {
         $pattern = '^\.' + [regex]::Escape((Split-Path -Leaf $StatePath)) + '\.[A-Za-z0-9]{6}$'
@@ -84,20 +97,33 @@ Describe 'A local endpoint killed after acknowledged changes' {
             $restarted.AccountId | Should -Be $child.Endpoint.AccountId
             $restarted.AccessKeyId | Should -Be $child.Endpoint.AccessKeyId
 
-            $group = Invoke-Cli $restarted @('iam', 'get-group', '--group-name', 'durable-group')
-            @($group.Users.UserName | Sort-Object) | Should -Be @('durable-1', 'durable-2')
-            (Invoke-Cli $restarted @('iam', 'list-attached-group-policies', '--group-name', 'durable-group')).AttachedPolicies.PolicyName | Should -Be 'ReadOnlyAccess'
+            # Every read in one AWS CLI process (each process start costs seconds on a busy machine).
+            $read = Invoke-CliBatch $restarted ([ordered]@{
+                    Group          = @('iam', 'get-group', '--group-name', 'durable-group')
+                    GroupPolicies  = @('iam', 'list-attached-group-policies', '--group-name', 'durable-group')
+                    Tags1          = @('iam', 'list-user-tags', '--user-name', 'durable-1')
+                    Profile1       = @('iam', 'get-login-profile', '--user-name', 'durable-1')
+                    Keys1          = @('iam', 'list-access-keys', '--user-name', 'durable-1')
+                    Attached1      = @('iam', 'list-attached-user-policies', '--user-name', 'durable-1')
+                    Inline1        = @('iam', 'list-user-policies', '--user-name', 'durable-1')
+                    Mfa1           = @('iam', 'list-mfa-devices', '--user-name', 'durable-1')
+                    User2          = @('iam', 'get-user', '--user-name', 'durable-2')
+                    Tags2          = @('iam', 'list-user-tags', '--user-name', 'durable-2')
+                    Keys2          = @('iam', 'list-access-keys', '--user-name', 'durable-2')
+                    Inline2        = @('iam', 'get-user-policy', '--user-name', 'durable-2', '--policy-name', 'Last')
+                })
+            @($read.Group.Users.UserName | Sort-Object) | Should -Be @('durable-1', 'durable-2')
+            $read.GroupPolicies.AttachedPolicies.PolicyName | Should -Be 'ReadOnlyAccess'
 
-            $tags = (Invoke-Cli $restarted @('iam', 'list-user-tags', '--user-name', 'durable-1')).Tags
+            $tags = $read.Tags1.Tags
             ($tags | Where-Object Key -EQ 'team').Value | Should -Be 'blue'
             ($tags | Where-Object Key -EQ 'site').Value | Should -Be 'lisbon'
-            (Invoke-Cli $restarted @('iam', 'get-login-profile', '--user-name', 'durable-1')).LoginProfile.PasswordResetRequired | Should -BeTrue
-            (Invoke-Cli $restarted @('iam', 'list-access-keys', '--user-name', 'durable-1')).AccessKeyMetadata.AccessKeyId | Should -Be $user.AccessKeyId
+            $read.Profile1.LoginProfile.PasswordResetRequired | Should -BeTrue
+            $read.Keys1.AccessKeyMetadata.AccessKeyId | Should -Be $user.AccessKeyId
             # IAMUserChangePassword comes with the password that must be reset at first sign-in.
-            @((Invoke-Cli $restarted @('iam', 'list-attached-user-policies', '--user-name', 'durable-1')).AttachedPolicies.PolicyName | Sort-Object) |
-                Should -Be @('IAMUserChangePassword', 'ViewOnlyAccess')
-            (Invoke-Cli $restarted @('iam', 'list-user-policies', '--user-name', 'durable-1')).PolicyNames | Should -Be 'Audit'
-            (Invoke-Cli $restarted @('iam', 'list-mfa-devices', '--user-name', 'durable-1')).MFADevices.SerialNumber | Should -Be $mfa.SerialNumber
+            @($read.Attached1.AttachedPolicies.PolicyName | Sort-Object) | Should -Be @('IAMUserChangePassword', 'ViewOnlyAccess')
+            $read.Inline1.PolicyNames | Should -Be 'Audit'
+            $read.Mfa1.MFADevices.SerialNumber | Should -Be $mfa.SerialNumber
             # The key's secret survived too: the user's own key still signs.
             $caller = Invoke-AwsCli -Endpoint $restarted -Arguments @('sts', 'get-caller-identity') -AccessKeyId $user.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $user.SecretAccessKey)
             $caller.ExitCode | Should -Be 0 -Because $caller.StdErr
@@ -106,12 +132,12 @@ Describe 'A local endpoint killed after acknowledged changes' {
             $gone = Invoke-AwsCli -Endpoint $restarted -Arguments @('iam', 'get-user', '--user-name', 'durable-gone')
             $gone.StdErr | Should -BeLike '*NoSuchEntity*'
 
-            (Invoke-Cli $restarted @('iam', 'get-user', '--user-name', 'durable-2')).User.Path | Should -Be '/cli/'
-            (Invoke-Cli $restarted @('iam', 'list-user-tags', '--user-name', 'durable-2')).Tags | Where-Object Key -EQ 'cost' | ForEach-Object Value | Should -Be '42'
-            $keys = (Invoke-Cli $restarted @('iam', 'list-access-keys', '--user-name', 'durable-2')).AccessKeyMetadata
+            $read.User2.User.Path | Should -Be '/cli/'
+            $read.Tags2.Tags | Where-Object Key -EQ 'cost' | ForEach-Object Value | Should -Be '42'
+            $keys = $read.Keys2.AccessKeyMetadata
             ($keys | Where-Object AccessKeyId -EQ $key1.AccessKeyId).Status | Should -Be 'Inactive'
             ($keys | Where-Object AccessKeyId -EQ $key2.AccessKeyId).Status | Should -Be 'Active'
-            (Invoke-Cli $restarted @('iam', 'get-user-policy', '--user-name', 'durable-2', '--policy-name', 'Last')).PolicyName | Should -Be 'Last'
+            $read.Inline2.PolicyName | Should -Be 'Last'
         }
         finally {
             $restarted | Stop-OnboardLocalIam -Confirm:$false
@@ -154,15 +180,22 @@ Describe 'A local endpoint killed after acknowledged changes' {
         $restarted = Start-OnboardLocalIam -StatePath $statePath
         try {
             Get-LeftoverTemp $statePath | Should -BeNullOrEmpty -Because 'a restarted endpoint deletes what a killed save left'
-            $names = @((Invoke-Cli $restarted @('iam', 'list-users')).Users.UserName)
+            # One read of the login profile and tags, for the last user handed back; all reads in one CLI process.
+            $last = $arrived[-1].UserName
+            $reads = [ordered]@{
+                Users   = @('iam', 'list-users')
+                Profile = @('iam', 'get-login-profile', '--user-name', $last)
+                Tags    = @('iam', 'list-user-tags', '--user-name', $last)
+            }
+            foreach ($user in $arrived) { $reads["Keys:$($user.UserName)"] = @('iam', 'list-access-keys', '--user-name', $user.UserName) }
+            $read = Invoke-CliBatch $restarted $reads
+            $names = @($read.Users.Users.UserName)
             foreach ($user in $arrived) {
                 $names | Should -Contain $user.UserName
-                (Invoke-Cli $restarted @('iam', 'list-access-keys', '--user-name', $user.UserName)).AccessKeyMetadata.AccessKeyId | Should -Contain $user.AccessKeyId
+                $read["Keys:$($user.UserName)"].AccessKeyMetadata.AccessKeyId | Should -Contain $user.AccessKeyId
             }
-            # One read of the login profile and tags, for the last user handed back.
-            $last = $arrived[-1].UserName
-            (Invoke-Cli $restarted @('iam', 'get-login-profile', '--user-name', $last)).LoginProfile.UserName | Should -Be $last
-            (Invoke-Cli $restarted @('iam', 'list-user-tags', '--user-name', $last)).Tags.Key | Should -Contain 'n'
+            $read.Profile.LoginProfile.UserName | Should -Be $last
+            $read.Tags.Tags.Key | Should -Contain 'n'
         }
         finally {
             $restarted | Stop-OnboardLocalIam -Confirm:$false

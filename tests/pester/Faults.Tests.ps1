@@ -17,25 +17,39 @@ BeforeAll {
         $s.TotalRequests - $s.Throttled - $s.MalformedRequests
     }
 
-    # The AWS CLI with one attempt per call (TestHelpers), retried here on the endpoint's injected ServiceFailure.
-    function script:Invoke-SteadyCli($Endpoint, [string[]] $Arguments) {
-        for ($attempt = 1; ; $attempt++) {
-            $result = Invoke-AwsCli -Endpoint $Endpoint -Arguments $Arguments
-            if ($result.ExitCode -eq 0 -or $result.StdErr -match 'NoSuchEntity' -or $attempt -ge 8) { return $result }
+    # AWS CLI commands with one attempt each (TestHelpers), run in one process; those that hit the endpoint's injected
+    # ServiceFailure are run again (in one process per round) until they answer or fail 8 times.
+    function script:Invoke-SteadyCli($Endpoint, [object[]] $Commands) {
+        $results = [object[]]::new($Commands.Count)
+        $pending = 0..($Commands.Count - 1)
+        for ($round = 1; $pending.Count -gt 0; $round++) {
+            $answers = @(Invoke-AwsCliBatch -Endpoint $Endpoint -Commands @($pending | ForEach-Object { , $Commands[$_] }))
+            $next = @()
+            for ($i = 0; $i -lt $pending.Count; $i++) {
+                $results[$pending[$i]] = $answers[$i]
+                if ($answers[$i].ExitCode -ne 0 -and $answers[$i].StdErr -notmatch 'NoSuchEntity' -and $round -lt 8) { $next += $pending[$i] }
+            }
+            $pending = $next
         }
+        , $results
     }
 
     # Reads every user back through the AWS CLI and returns what is wrong (empty when every user is complete). Two
-    # calls per user and two for the account: the CLI starts a Python process per call, which is slow on a busy machine.
+    # commands per user and two for the account, all in one CLI process (each process start is slow on a busy machine).
     # Without -HandedKeys/-UsersWithPassword it checks counts only.
     function script:Get-Incomplete($Endpoint, [string[]] $Names, [string[]] $HandedKeys, [string[]] $UsersWithPassword) {
         $problems = [System.Collections.Generic.List[string]]::new()
-        $assigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')).Json.VirtualMFADevices | Where-Object { $_ })
-        foreach ($name in $Names) {
-            $profile = Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)
+        $commands = @(, @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')) +
+            @(, @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')) +
+            @($Names | ForEach-Object { , @('iam', 'get-login-profile', '--user-name', $_); , @('iam', 'list-access-keys', '--user-name', $_) })
+        $answers = Invoke-SteadyCli -Endpoint $Endpoint -Commands $commands
+        $assigned = @($answers[0].Json.VirtualMFADevices | Where-Object { $_ })
+        for ($n = 0; $n -lt $Names.Count; $n++) {
+            $name = $Names[$n]
+            $profile = $answers[2 + 2 * $n]
             if ($profile.ExitCode -ne 0) { $problems.Add("$name has no console access (or does not exist)") }
             elseif ($null -ne $UsersWithPassword -and $UsersWithPassword -notcontains $name) { $problems.Add("$name has a password that was never handed back") }
-            $keys = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | Where-Object { $_ })
+            $keys = @($answers[3 + 2 * $n].Json.AccessKeyMetadata | Where-Object { $_ })
             if ($keys.Count -ne 1) { $problems.Add("$name has $($keys.Count) access keys") }
             foreach ($key in $keys) {
                 if ($null -ne $HandedKeys -and $HandedKeys -notcontains $key.AccessKeyId) { $problems.Add("$name has key $($key.AccessKeyId) whose secret was never handed back") }
@@ -43,7 +57,7 @@ BeforeAll {
             $mfa = @($assigned | Where-Object { $_.User.UserName -eq $name })
             if ($mfa.Count -ne 1) { $problems.Add("$name has $($mfa.Count) MFA devices") }
         }
-        $unassigned = @((Invoke-SteadyCli -Endpoint $Endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices | Where-Object { $_ })
+        $unassigned = @($answers[1].Json.VirtualMFADevices | Where-Object { $_ })
         if ($unassigned.Count -gt 0) { $problems.Add("unassigned MFA devices: $($unassigned.SerialNumber -join ', ')") }
         , $problems.ToArray()
     }
@@ -161,7 +175,9 @@ Describe 'A batch whose pwsh process is killed midway' {
             $handedKeys = @($handedBeforeKill | ForEach-Object 'Access key ID') + @($done.User | Where-Object AccessKeyId | ForEach-Object AccessKeyId)
             $withPassword = @($handedBeforeKill | Where-Object Password | ForEach-Object 'User name') + @($done.User | Where-Object Password | ForEach-Object UserName)
             Get-Incomplete $endpoint (1..10 | ForEach-Object { "killed-$_" }) $handedKeys $withPassword | Should -BeNullOrEmpty
-            $marked = @(1..10 | Where-Object { (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-user-tags', '--user-name', "killed-$_")).Json.Tags.Key -contains 'iamonboard:handoff' })
+            $tags = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(1..10 | ForEach-Object { , @('iam', 'list-user-tags', '--user-name', "killed-$_") })
+            $tags | ForEach-Object { $_.ExitCode | Should -Be 0 -Because $_.StdErr }
+            $marked = @($tags | Where-Object { $_.Json.Tags.Key -contains 'iamonboard:handoff' })
             $marked | Should -BeNullOrEmpty -Because 'every mark is gone once the re-run handed its credentials out'
         }
         finally {

@@ -70,6 +70,8 @@ Describe 'Add-OnboardGroupMember' {
         $membership = [pscustomobject]@{ 'User name' = $name } | Add-OnboardGroupMember -GroupName $group
         $membership.Status | Should -Be 'Added'
         $membership.GroupName | Should -Be $group
+        (Add-OnboardGroupMember -GroupName $group -UserName $name).Status | Should -Be 'AlreadyMember' -Because 'the help promises it for a second run'
+        (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Be $name
     }
 
     It 'reports a missing group for the item and goes on' {

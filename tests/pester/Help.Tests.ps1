@@ -51,6 +51,10 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
         }
     }
 
+    It 'shows value types in its syntax and parameter list, never Nullable`1' {
+        ($help.syntax | Out-String -Width 500) + ($help.parameters | Out-String -Width 500) | Should -Not -Match 'Nullable'
+    }
+
     It 'has at least two examples with code' {
         $examples = @($help.examples.example)
         $examples.Count | Should -BeGreaterOrEqual 2
@@ -87,5 +91,13 @@ Describe 'Help topic about_IamOnboard' {
         foreach ($subject in 'Sessions and credential resolution', 'The local endpoint', 'The CSV format', 'Unattended MFA', 'Security notes') {
             $text | Should -Match ([regex]::Escape($subject))
         }
+    }
+
+    It 'warns that Export-Clixml keeps SecureStrings reversible on Linux and macOS, and says what to use instead' {
+        $text = (Get-Help about_IamOnboard | Out-String) -replace '\s+', ' '
+        $text | Should -Match 'Export-Clixml on Linux or macOS'
+        $text | Should -Match 'obfuscated, not encrypted'
+        $text | Should -Match 'Export-OnboardCredential'
+        $text | Should -Match 'SecretManagement'
     }
 }

@@ -8,6 +8,9 @@ BeforeAll {
     $null = New-Item -ItemType Directory -Path $script:workDir
     $script:endpoint = Start-OnboardLocalIam
     function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    # Commands whose arguments do not depend on each other's output run in one CLI process, in order: each process
+    # start costs seconds on a busy machine. Every result is checked as if each had been run alone.
+    function script:AwsBatch([object[]] $Commands) { @(Invoke-AwsCliBatch -Endpoint $script:endpoint -Commands $Commands) }
     function script:Get-ConsecutiveCodes([string] $Base32) {
         $now = [DateTimeOffset]::UtcNow
         @((Get-TestTotpCode -Base32Seed $Base32 -At $now.AddSeconds(-30)), (Get-TestTotpCode -Base32Seed $Base32 -At $now))
@@ -51,38 +54,54 @@ Describe 'Start-OnboardLocalIam with the AWS CLI v2' {
 
 Describe 'IAM through the AWS CLI v2' {
     It 'creates a user, a login profile, an access key and a group membership' {
-        $user = Aws @('iam', 'create-user', '--user-name', 'alice', '--path', '/staff/', '--tags', 'Key=team,Value=data')
+        $user, $loginProfile, $readProfile, $createdKey, $keys, $group, $added, $members, $memberships, $staff = AwsBatch @(
+            , @('iam', 'create-user', '--user-name', 'alice', '--path', '/staff/', '--tags', 'Key=team,Value=data')
+            , @('iam', 'create-login-profile', '--user-name', 'alice', '--password', 'Correct-Horse-9', '--password-reset-required')
+            , @('iam', 'get-login-profile', '--user-name', 'alice')
+            , @('iam', 'create-access-key', '--user-name', 'alice')
+            , @('iam', 'list-access-keys', '--user-name', 'alice')
+            , @('iam', 'create-group', '--group-name', 'analysts')
+            , @('iam', 'add-user-to-group', '--user-name', 'alice', '--group-name', 'analysts')
+            , @('iam', 'get-group', '--group-name', 'analysts')
+            , @('iam', 'list-groups-for-user', '--user-name', 'alice')
+            , @('iam', 'list-users', '--path-prefix', '/staff/'))
         $user.ExitCode | Should -Be 0
         $user.Json.User.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/staff/alice"
         $user.Json.User.UserId | Should -Match '^AIDA[A-Z0-9]{17}$'
 
-        (Aws @('iam', 'create-login-profile', '--user-name', 'alice', '--password', 'Correct-Horse-9', '--password-reset-required')).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
-        (Aws @('iam', 'get-login-profile', '--user-name', 'alice')).Json.LoginProfile.UserName | Should -Be 'alice'
+        $loginProfile.Json.LoginProfile.PasswordResetRequired | Should -BeTrue
+        $readProfile.Json.LoginProfile.UserName | Should -Be 'alice'
 
-        $key = (Aws @('iam', 'create-access-key', '--user-name', 'alice')).Json.AccessKey
+        $key = $createdKey.Json.AccessKey
         $key.AccessKeyId | Should -Match '^AKIA[A-Z0-9]{16}$'
         $key.SecretAccessKey.Length | Should -Be 40
-        (Aws @('iam', 'list-access-keys', '--user-name', 'alice')).Json.AccessKeyMetadata.AccessKeyId | Should -Be $key.AccessKeyId
+        $keys.Json.AccessKeyMetadata.AccessKeyId | Should -Be $key.AccessKeyId
 
         $asAlice = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $key.AccessKeyId -SecretAccessKey $key.SecretAccessKey -Arguments @('sts', 'get-caller-identity')
         $asAlice.ExitCode | Should -Be 0
         $asAlice.Json.Arn | Should -Be "arn:aws:iam::$($endpoint.AccountId):user/staff/alice"
 
-        (Aws @('iam', 'create-group', '--group-name', 'analysts')).Json.Group.GroupId | Should -Match '^AGPA'
-        (Aws @('iam', 'add-user-to-group', '--user-name', 'alice', '--group-name', 'analysts')).ExitCode | Should -Be 0
-        (Aws @('iam', 'get-group', '--group-name', 'analysts')).Json.Users.UserName | Should -Be 'alice'
-        (Aws @('iam', 'list-groups-for-user', '--user-name', 'alice')).Json.Groups.GroupName | Should -Be 'analysts'
-        (Aws @('iam', 'list-users', '--path-prefix', '/staff/')).Json.Users.UserName | Should -Be 'alice'
+        $group.Json.Group.GroupId | Should -Match '^AGPA'
+        $added.ExitCode | Should -Be 0
+        $members.Json.Users.UserName | Should -Be 'alice'
+        $memberships.Json.Groups.GroupName | Should -Be 'analysts'
+        $staff.Json.Users.UserName | Should -Be 'alice'
     }
 
     It 'puts an inline policy and attaches a managed one' {
         $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
-        (Aws @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects', '--policy-document', $document)).ExitCode | Should -Be 0
+        $put, $read, $attach, $attached, $policy = AwsBatch @(
+            , @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects', '--policy-document', $document)
+            , @('iam', 'get-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects')
+            , @('iam', 'attach-user-policy', '--user-name', 'alice', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')
+            , @('iam', 'list-attached-user-policies', '--user-name', 'alice')
+            , @('iam', 'get-policy', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'))
+        $put.ExitCode | Should -Be 0
         # The CLI decodes IAM's URL-encoded document back into JSON.
-        (Aws @('iam', 'get-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects')).Json.PolicyDocument.Statement[0].Action | Should -Be 's3:GetObject'
-        (Aws @('iam', 'attach-user-policy', '--user-name', 'alice', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')).ExitCode | Should -Be 0
-        (Aws @('iam', 'list-attached-user-policies', '--user-name', 'alice')).Json.AttachedPolicies.PolicyName | Should -Be 'ViewOnlyAccess'
-        (Aws @('iam', 'get-policy', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')).Json.Policy.AttachmentCount | Should -Be 1
+        $read.Json.PolicyDocument.Statement[0].Action | Should -Be 's3:GetObject'
+        $attach.ExitCode | Should -Be 0
+        $attached.Json.AttachedPolicies.PolicyName | Should -Be 'ViewOnlyAccess'
+        $policy.Json.Policy.AttachmentCount | Should -Be 1
     }
 
     It 'creates a virtual MFA device whose QR code is a PNG and enables another with TOTP codes from its seed' {
@@ -110,15 +129,20 @@ Describe 'IAM through the AWS CLI v2' {
     }
 
     It 'reports the account summary and password policy' {
-        $summary = (Aws @('iam', 'get-account-summary')).Json.SummaryMap
+        $summary, $missing, $update, $policy, $delete = AwsBatch @(
+            , @('iam', 'get-account-summary')
+            , @('iam', 'get-account-password-policy')
+            , @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--require-symbols')
+            , @('iam', 'get-account-password-policy')
+            , @('iam', 'delete-account-password-policy'))
+        $summary = $summary.Json.SummaryMap
         $summary.Users | Should -BeGreaterOrEqual 2
         $summary.UsersQuota | Should -Be 5000
         $summary.MFADevicesInUse | Should -Be 1
-        $missing = Aws @('iam', 'get-account-password-policy')
         $missing.StdErr | Should -Match 'NoSuchEntity'
-        (Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--require-symbols')).ExitCode | Should -Be 0
-        (Aws @('iam', 'get-account-password-policy')).Json.PasswordPolicy.MinimumPasswordLength | Should -Be 12
-        (Aws @('iam', 'delete-account-password-policy')).ExitCode | Should -Be 0
+        $update.ExitCode | Should -Be 0
+        $policy.Json.PasswordPolicy.MinimumPasswordLength | Should -Be 12
+        $delete.ExitCode | Should -Be 0
     }
 }
 
@@ -135,8 +159,8 @@ Describe 'IAM errors through the AWS CLI v2' {
     }
 
     It 'refuses a weak password with PasswordPolicyViolation and does not echo it' {
-        (Aws @('iam', 'create-user', '--user-name', 'bob')).ExitCode | Should -Be 0
-        $weak = Aws @('iam', 'create-login-profile', '--user-name', 'bob', '--password', 'weakling')
+        $created, $weak = AwsBatch @(@('iam', 'create-user', '--user-name', 'bob'), @('iam', 'create-login-profile', '--user-name', 'bob', '--password', 'weakling'))
+        $created.ExitCode | Should -Be 0
         $weak.StdErr | Should -Match 'PasswordPolicyViolation'
         $weak.StdErr | Should -Not -Match 'weakling'
     }

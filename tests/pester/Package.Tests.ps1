@@ -6,7 +6,6 @@ BeforeAll {
     $script:version = (Import-PowerShellDataFile $env:IAMONBOARD_MODULE).ModuleVersion
     $script:outDir = Split-Path (Split-Path $moduleDir)
     $script:nupkg = Join-Path $outDir "IamOnboard.$version.nupkg"
-    $script:zip = Join-Path $outDir "IamOnboard.$version.zip"
     $script:repositoryName = 'IamOnboardPackageTest-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
     $script:repositoryDir = Join-Path $TestDrive 'repository'
     $script:installDir = Join-Path $TestDrive 'modules'
@@ -28,9 +27,20 @@ Describe 'Package manifest' {
         @($manifest.ExportedCmdlets.Keys) | Sort-Object | Should -Be (@($data.CmdletsToExport) | Sort-Object)
         $data.PrivateData.PSData.Tags | Should -Contain 'IAM'
         $data.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
-        foreach ($key in 'ProjectUri', 'LicenseUri', 'IconUri', 'HelpInfoUri') {
+        # The license's own page is real; there is no public project site, icon or updatable help to point at.
+        $data.PrivateData.PSData.LicenseUri | Should -Be 'https://www.apache.org/licenses/LICENSE-2.0'
+        foreach ($key in 'ProjectUri', 'IconUri', 'HelpInfoUri') {
             $data.PrivateData.PSData.ContainsKey($key) -or $data.ContainsKey($key) | Should -BeFalse -Because "$key would have to point somewhere real"
         }
+    }
+
+    It 'ships the Apache-2.0 LICENSE the manifest names, and says help ships inside the module' {
+        $license = Join-Path $moduleDir 'LICENSE'
+        Test-Path $license | Should -BeTrue
+        Get-Content -Raw $license | Should -Match 'Apache License\s+Version 2\.0, January 2004'
+        (Import-PowerShellDataFile $env:IAMONBOARD_MODULE).Copyright | Should -Match 'Apache-2\.0'
+        Import-Module $env:IAMONBOARD_MODULE -Force
+        (Get-Help about_IamOnboard | Out-String) | Should -Match 'Update-Help'
     }
 }
 
@@ -74,14 +84,40 @@ $user = New-OnboardUser -UserName packaged.user -ConsoleAccess
 }
 
 Describe 'Package zip for automation accounts' {
-    It 'holds the module folder with the manifest at its root' {
+    It 'is IamOnboard.zip holding IamOnboard/IamOnboard.psd1, and imports by name once unpacked as Azure Automation does' {
+        $zip = Join-Path $outDir 'IamOnboard.zip'
         Test-Path $zip | Should -BeTrue -Because "'build.ps1 package' writes $zip"
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $archive = [System.IO.Compression.ZipFile]::OpenRead($zip)
         try { $entries = @($archive.Entries | ForEach-Object { $_.FullName -replace '\\', '/' }) } finally { $archive.Dispose() }
-        $entries | Should -Contain 'IamOnboard.psd1'
-        $entries | Should -Contain 'IamOnboard.dll'
-        $entries | Should -Contain 'dependencies/AWSSDK.Core.dll'
-        $entries | Should -Contain 'en-US/about_IamOnboard.help.txt'
+        $entries | Should -Contain 'IamOnboard/IamOnboard.psd1'
+        $entries | Should -Contain 'IamOnboard/IamOnboard.dll'
+        $entries | Should -Contain 'IamOnboard/dependencies/AWSSDK.Core.dll'
+        $entries | Should -Contain 'IamOnboard/en-US/about_IamOnboard.help.txt'
+        $entries | Should -Contain 'IamOnboard/LICENSE'
+        $entries | Where-Object { $_ -notlike 'IamOnboard/*' } | Should -BeNullOrEmpty -Because 'everything is inside the module folder'
+
+        # The service unpacks the zip into a modules folder and finds the module there by its name.
+        $modules = Join-Path $TestDrive 'automation-modules'
+        Expand-Archive -Path $zip -DestinationPath $modules
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module IamOnboard
+$null = Connect-Onboard -Local
+'{0}|{1}' -f (Get-Module IamOnboard).ModuleBase, (New-OnboardUser -UserName zipped.user).Status
+'@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['PSModulePath'] = $modules
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        $stderr.Result | Should -BeNullOrEmpty
+        $process.ExitCode | Should -Be 0
+        $base, $status = $stdout.Trim() -split '\|'
+        $base | Should -Be (Join-Path (Resolve-Path $modules).Path 'IamOnboard')
+        $status | Should -Be 'Created'
     }
 }

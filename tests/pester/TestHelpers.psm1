@@ -1,14 +1,19 @@
 # Shared helpers for the Pester suite: the AWS CLI v2 as an independent client of the local endpoint.
 Set-StrictMode -Version Latest
+$script:AwsCliV2 = $null
 
 function Get-AwsCliV2 {
-    <# The AWS CLI v2 executable. An older v1 may come first on PATH, so every candidate is asked its version. #>
+    <#
+    The AWS CLI v2 executable. An older v1 may come first on PATH, so every candidate is asked its version, once per
+    import of this module: asking starts Python, which costs seconds on a busy machine, and every CLI call needs it.
+    #>
+    if ($script:AwsCliV2) { return $script:AwsCliV2 }
     $candidates = @(Get-Command aws -All -CommandType Application -ErrorAction SilentlyContinue | ForEach-Object Source) +
         @('/usr/bin/aws', '/usr/local/bin/aws') | Select-Object -Unique
     foreach ($candidate in $candidates) {
         if (-not (Test-Path $candidate)) { continue }
         $version = & $candidate --version 2>&1 | Out-String
-        if ($version -match '^aws-cli/2\.') { return $candidate }
+        if ($version -match '^aws-cli/2\.') { $script:AwsCliV2 = $candidate; return $candidate }
     }
     throw 'The AWS CLI v2 is not installed (Debian package awscli). The interoperability tests need it.'
 }
@@ -35,22 +40,10 @@ function Invoke-AwsCli {
         [string] $SessionToken
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
-    foreach ($argument in @('--endpoint-url', $Endpoint.Url, '--output', 'json', '--no-cli-pager') + $Arguments) {
+    foreach ($argument in (Get-AwsCliCommonArguments $Endpoint) + $Arguments) {
         $start.ArgumentList.Add($argument)
     }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $environment = $start.Environment
-    foreach ($name in @($environment.Keys)) { if ($name -like 'AWS_*') { $null = $environment.Remove($name) } }
-    $environment['AWS_ACCESS_KEY_ID'] = if ($AccessKeyId) { $AccessKeyId } else { $Endpoint.AccessKeyId }
-    $environment['AWS_SECRET_ACCESS_KEY'] = if ($SecretAccessKey) { $SecretAccessKey } else { ConvertTo-PlainText $Endpoint.SecretAccessKey }
-    if ($SessionToken) { $environment['AWS_SESSION_TOKEN'] = $SessionToken }
-    $environment['AWS_DEFAULT_REGION'] = 'us-east-1'
-    $environment['AWS_CONFIG_FILE'] = '/nonexistent/aws-config'
-    $environment['AWS_SHARED_CREDENTIALS_FILE'] = '/nonexistent/aws-credentials'
-    $environment['AWS_EC2_METADATA_DISABLED'] = 'true'
-    $environment['AWS_MAX_ATTEMPTS'] = '1'
+    Set-AwsCliEnvironment -StartInfo $start -Endpoint $Endpoint -AccessKeyId $AccessKeyId -SecretAccessKey $SecretAccessKey -SessionToken $SessionToken
 
     $process = [System.Diagnostics.Process]::Start($start)
     $stderrTask = $process.StandardError.ReadToEndAsync()
@@ -62,6 +55,66 @@ function Invoke-AwsCli {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Json = $json; StdOut = $stdout; StdErr = $stderr }
 }
 
+
+function Get-AwsCliCommonArguments($Endpoint) { @('--endpoint-url', $Endpoint.Url, '--output', 'json', '--no-cli-pager') }
+
+function Set-AwsCliEnvironment {
+    <# Redirects the CLI's streams and gives it only the endpoint's key: no profile, config file or instance metadata. #>
+    param($StartInfo, $Endpoint, [string] $AccessKeyId, [string] $SecretAccessKey, [string] $SessionToken)
+    $StartInfo.RedirectStandardOutput = $true
+    $StartInfo.RedirectStandardError = $true
+    $StartInfo.UseShellExecute = $false
+    $environment = $StartInfo.Environment
+    foreach ($name in @($environment.Keys)) { if ($name -like 'AWS_*') { $null = $environment.Remove($name) } }
+    $environment['AWS_ACCESS_KEY_ID'] = if ($AccessKeyId) { $AccessKeyId } else { $Endpoint.AccessKeyId }
+    $environment['AWS_SECRET_ACCESS_KEY'] = if ($SecretAccessKey) { $SecretAccessKey } else { ConvertTo-PlainText $Endpoint.SecretAccessKey }
+    if ($SessionToken) { $environment['AWS_SESSION_TOKEN'] = $SessionToken }
+    $environment['AWS_DEFAULT_REGION'] = 'us-east-1'
+    $environment['AWS_CONFIG_FILE'] = '/nonexistent/aws-config'
+    $environment['AWS_SHARED_CREDENTIALS_FILE'] = '/nonexistent/aws-credentials'
+    $environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+    $environment['AWS_MAX_ATTEMPTS'] = '1'
+}
+
+function Invoke-AwsCliBatch {
+    <#
+    .SYNOPSIS
+        Runs many AWS CLI v2 commands in one process (aws_cli_batch.py runs the CLI's own entry point once per
+        command) and returns one result per command, in order, shaped as Invoke-AwsCli's.
+    .DESCRIPTION
+        Each `aws` start costs seconds on a busy machine; reading back N users one process per call dominated the
+        slow test files. The commands are the same, run by the same CLI, signed with the endpoint's administrator key.
+    .PARAMETER Commands
+        Argument lists, each without 'aws' (for example ,@('iam', 'list-access-keys', '--user-name', 'ana')).
+    #>
+    param(
+        [Parameter(Mandatory)] $Endpoint,
+        [Parameter(Mandatory)] [object[]] $Commands
+    )
+    $cli = Get-AwsCliV2
+    # The CLI's own interpreter (its shebang line), which is the one that can import awscli.
+    $python = ((Get-Content -TotalCount 1 -Path $cli) -replace '^#!\s*', '').Trim()
+    $start = [System.Diagnostics.ProcessStartInfo]::new($python)
+    $start.ArgumentList.Add((Join-Path $PSScriptRoot 'aws_cli_batch.py'))
+    Set-AwsCliEnvironment -StartInfo $start -Endpoint $Endpoint
+    $start.RedirectStandardInput = $true
+    $common = Get-AwsCliCommonArguments $Endpoint
+    $payload = ConvertTo-Json -Depth 5 -Compress -InputObject @($Commands | ForEach-Object { , @($common + @($_)) })
+
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stderrTask = $process.StandardError.ReadToEndAsync()
+    $process.StandardInput.Write($payload)
+    $process.StandardInput.Close()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    $stderr = $stderrTask.GetAwaiter().GetResult()
+    if ($process.ExitCode -ne 0) { throw "aws_cli_batch.py failed (exit code $($process.ExitCode)): $stderr" }
+    foreach ($result in @($stdout | ConvertFrom-Json -Depth 5)) {
+        $json = $null
+        if ($result.StdOut.Trim()) { $json = $result.StdOut | ConvertFrom-Json -Depth 20 }
+        [pscustomobject]@{ ExitCode = $result.ExitCode; Json = $json; StdOut = $result.StdOut; StdErr = $result.StdErr }
+    }
+}
 
 function Connect-TestEndpoint {
     <# Connects to a local endpoint as its administrator and returns the session. #>
@@ -120,4 +173,4 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-TestTotpCode
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-TestTotpCode

@@ -169,6 +169,27 @@ Describe 'New-OnboardUser' {
         $failures[0].TargetObject | Should -Be 'bad name!'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
+
+    It 'narrates with -Verbose every IAM call it makes, naming the user and no secret' {
+        $name = New-TestName
+        $before = $endpoint.GetStatistics().RequestsByAction
+        $all = @(New-OnboardUser -UserName $name -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess -Policy ReadOnlyAccess -Verbose 4>&1)
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $user = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $after = $endpoint.GetStatistics().RequestsByAction
+        $called = @($after.Keys | Where-Object { $after[$_] -gt $(if ($before.ContainsKey($_)) { $before[$_] } else { 0 }) })
+        $called | Should -Contain 'CreateUser'
+        $called | Should -Contain 'CreateLoginProfile'
+        $called | Should -Contain 'CreateAccessKey'
+        foreach ($action in $called) {
+            $verbose | Where-Object { $_ -like "IAM ${action}*" } | Should -Not -BeNullOrEmpty -Because "the $action call must be narrated"
+        }
+        $verbose | Should -Contain "IAM CreateUser: user $name."
+        $verbose | Should -Contain "IAM CreateAccessKey: user $name."
+        $user | Should -HaveCount 1
+        $secrets = (ConvertTo-PlainText $user[0].Password), (ConvertTo-PlainText $user[0].SecretAccessKey)
+        foreach ($secret in $secrets) { ($verbose -join "`n") | Should -Not -Match ([regex]::Escape($secret)) }
+    }
 }
 
 Describe 'Credentials that never reached anyone' {

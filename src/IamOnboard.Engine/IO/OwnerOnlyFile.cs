@@ -45,6 +45,41 @@ public static class OwnerOnlyFile
     public static FileStream Create(string path, bool overwrite) =>
         Write(path, Array.Empty<byte>(), overwrite ? Placement.Replace : Placement.CreateNew, keepOpen: true)!;
 
+    /// <summary>
+    /// Creates a folder (parents as needed) for owner-only files; on Unix the folder itself is created with mode 0700
+    /// (a umask can only narrow that), so not even the names of the files in it show. An existing folder is left as is.
+    /// </summary>
+    public static void CreateDirectory(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            return;
+        }
+
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            Directory.CreateDirectory(fullPath);
+            return;
+        }
+
+        string? parent = Path.GetDirectoryName(fullPath.TrimEnd(Path.DirectorySeparatorChar));
+        if (!string.IsNullOrEmpty(parent))
+        {
+            Directory.CreateDirectory(parent);
+        }
+
+        const int OwnerOnly = 0x1C0; // 0700
+        if (Native.mkdir(Native.PathBytes(fullPath), OwnerOnly) != 0)
+        {
+            int errno = Marshal.GetLastWin32Error();
+            if (errno != ErrorFileExists || !Directory.Exists(fullPath))
+            {
+                throw NativeFailure("create the folder", fullPath, errno);
+            }
+        }
+    }
+
     private enum Placement
     {
         CreateNew,
@@ -234,6 +269,10 @@ public static class OwnerOnlyFile
     {
         [DllImport("libc", SetLastError = true)]
         public static extern int mkstemp([In, Out] byte[] template);
+
+        // Not variadic: the mode is a fixed argument (mode_t), safe to pass through P/Invoke.
+        [DllImport("libc", SetLastError = true)]
+        public static extern int mkdir(byte[] path, int mode);
 
         [DllImport("libc", SetLastError = true)]
         public static extern int rename(byte[] oldPath, byte[] newPath);

@@ -361,6 +361,8 @@ public sealed class IamClient : IDisposable
     /// </summary>
     private async Task<XElement?> CallAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken, params EntityRef?[] references)
     {
+        // One verbose line per call: the action and the entities it names, never a parameter value (passwords, codes).
+        Diagnostics.OnboardLog.Current.Verbose(parameters.DescribeCall(action));
         var throttledRound = 1;
         for (var consistencyRetry = 0; ; consistencyRetry++)
         {

@@ -112,7 +112,7 @@ public sealed class GroupOnboarder
 
     /// <summary>
     /// Adds a user to a group; true when it was added, false when it was already a member. AddUserToGroup is
-    /// idempotent in IAM, so the membership is only read when planning or when the caller does not know it.
+    /// idempotent in IAM, so the membership is read unless the caller knows it (a user piped from New-OnboardUser).
     /// </summary>
     public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
     {
@@ -126,7 +126,9 @@ public sealed class GroupOnboarder
             throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
         }
 
-        if (knownGroups is null && !apply)
+        // Without the user's groups at hand (a user name, not a user from New-OnboardUser), ask IAM: AddUserToGroup
+        // succeeds either way, so only this read tells Added from AlreadyMember.
+        if (knownGroups is null)
         {
             var groups = await _session.Iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false);
             knownGroups = groups.Select(g => g.GroupName).ToList();

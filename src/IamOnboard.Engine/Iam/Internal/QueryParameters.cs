@@ -87,6 +87,23 @@ internal sealed class QueryParameters
 
     // Parameter values may be passwords or MFA codes: never print them.
     public override string ToString() => "QueryParameters(" + _items.Count + ")";
+
+    // The parameters that name an entity: never a secret, so they may be narrated. Anything else (Password,
+    // AuthenticationCode1/2, tags, policy documents) is left out.
+    private static readonly (string Parameter, string Label)[] EntityNames =
+    {
+        ("UserName", "user"), ("GroupName", "group"), ("PolicyArn", "policy"), ("PolicyName", "policy"),
+        ("VirtualMFADeviceName", "MFA device"), ("SerialNumber", "MFA device"), ("AccessKeyId", "access key"),
+    };
+
+    /// <summary>"IAM CreateUser: user ana.lima." The action and the entities it names, never another parameter's value.</summary>
+    public string DescribeCall(string action)
+    {
+        var named = EntityNames
+            .SelectMany(entity => _items.Where(item => item.Key == entity.Parameter).Select(item => entity.Label + " " + item.Value))
+            .ToList();
+        return named.Count == 0 ? "IAM " + action + "." : "IAM " + action + ": " + string.Join(", ", named) + ".";
+    }
 }
 
 internal enum EntityKind
@@ -107,6 +124,7 @@ internal sealed class EntityRef
 
     public EntityKind Kind { get; }
     public string Name { get; }
+
 }
 
 /// <summary>Entities this client created recently, by kind and case-insensitive name (IAM names are not case-sensitive).</summary>

@@ -28,6 +28,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user from New-OnboardUser; it is written back to the pipeline with its groups updated.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Net.Sockets;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.LocalIam;
 
 namespace IamOnboard.Commands;
@@ -27,8 +28,9 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
-    /// <summary><para type="description">Delay added to every request.</para></summary>
+    /// <summary><para type="description">Delay added to every request: 25ms, 2s, 1.5s, a number of milliseconds, or a TimeSpan.</para></summary>
     [Parameter]
+    [DurationTransformation]
     public TimeSpan Latency { get; set; }
 
     /// <summary><para type="description">Requests per second before answering Throttling; 0 turns throttling off.</para></summary>

@@ -29,6 +29,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user from New-OnboardUser or Add-OnboardGroupMember; it travels on in the output's User property.</summary>

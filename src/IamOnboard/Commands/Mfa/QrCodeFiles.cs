@@ -63,7 +63,7 @@ internal sealed class QrCodeFiles
 
         if (Path.GetDirectoryName(file) is { Length: > 0 } folder)
         {
-            Directory.CreateDirectory(folder);
+            OwnerOnlyFile.CreateDirectory(folder);
         }
 
         OwnerOnlyFile.WriteAllBytes(file, png, overwrite: force);

@@ -24,6 +24,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFile)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string? UserName { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocument)]

@@ -39,6 +39,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
+    [ArgumentCompleter(typeof(PolicyArnCompleter))]
     public string? PermissionsBoundary { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

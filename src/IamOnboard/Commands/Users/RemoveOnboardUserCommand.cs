@@ -12,6 +12,7 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[] UserName { get; set; } = System.Array.Empty<string>();
 
     protected override void ProcessItem()
