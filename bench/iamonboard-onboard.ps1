@@ -4,7 +4,7 @@
 .DESCRIPTION
     Imports the module, then times Connect-Onboard to the endpoint (the secret comes from BENCH_SECRET_ACCESS_KEY; its
     call is the first on a fresh connection, as the JS script's first call is inside its timer) and
-        Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -ThrottleLimit T -GroupName G |] Enable-OnboardVirtualMfa -Unattended -ThrottleLimit T
+        Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -ThrottleLimit T -GroupName G |] Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ThrottleLimit T
     and prints one JSON line. -ThrottleLimit goes to every stage: it is the pipeline's budget of requests in flight. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
     with -Pipeline Group the rows also carry the group, so New-OnboardUser adds the membership itself.
     With -WhatIf the run is a plan instead: Import-Csv $Csv | New-OnboardUser -WhatIf, its What-if lines discarded.
@@ -35,13 +35,13 @@ if ($WhatIf) {
 }
 elseif ($Pipeline -eq 'Group') {
     Import-Csv $Csv | New-OnboardUser @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
-        Enable-OnboardVirtualMfa -Unattended @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
+        Enable-OnboardVirtualMfa -Unattended -IncludeSeed @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
         ForEach-Object { $count++ }
 }
 else {
     Import-Csv $Csv | New-OnboardUser @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
         Add-OnboardGroupMember -GroupName $GroupName @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
-        Enable-OnboardVirtualMfa -Unattended @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
+        Enable-OnboardVirtualMfa -Unattended -IncludeSeed @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
         ForEach-Object { $count++ }
 }
 $clock.Stop()

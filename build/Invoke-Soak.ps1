@@ -126,7 +126,7 @@ $table = foreach ($mode in $modes) {
                     if ($_.Password) { $null = $withPassword.Add($_.UserName) }
                     $_
                 } |
-                Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 5>&1
+                Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -Session $session -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 5>&1
             $retries += @($out | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -match ' attempt \d+ of ' }).Count
         }
         $clock.Stop()

@@ -90,7 +90,7 @@ Describe 'A batch from CSV' {
 
     It 'runs, ending every row exactly once, and a second run changes nothing' {
         $users = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable information |
-            Enable-OnboardVirtualMfa -Unattended
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed
         $users | Should -HaveCount 4
         $summary = ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
         $summary.Created | Should -Be 3
@@ -104,7 +104,7 @@ Describe 'A batch from CSV' {
         (Aws @('iam', 'list-mfa-devices', '--user-name', "$prefix-ben")).Json.MFADevices | Should -HaveCount 1
 
         $again = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable second |
-            Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -WarningAction SilentlyContinue
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue
         $again.Status | Sort-Object -Unique | Should -Be 'AlreadyEnabled'
         $secondSummary = ($second | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
         $secondSummary.Unchanged | Should -Be 4
@@ -126,7 +126,7 @@ Describe 'A batch from CSV' {
             $null = $shell.AddScript({
                     param($Module, $File, $Session)
                     Import-Module $Module
-                    Import-OnboardCsv $File | New-OnboardUser -Session $Session | Enable-OnboardVirtualMfa -Unattended -Session $Session
+                    Import-OnboardCsv $File | New-OnboardUser -Session $Session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $Session
                 }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($many).AddArgument($slowSession)
             $stoppedOutput = [System.Management.Automation.PSDataCollection[psobject]]::new()
             $async = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $stoppedOutput)
@@ -136,7 +136,7 @@ Describe 'A batch from CSV' {
             $shell.Dispose()
 
             $done = Import-OnboardCsv $many | New-OnboardUser -Session $slowSession |
-                Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $slowSession -WarningAction SilentlyContinue
+                Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -Session $slowSession -WarningAction SilentlyContinue
             $done | Should -HaveCount 24
             # Every key that exists was handed out, by the stopped run or by the re-run.
             $handed = @(@($stoppedOutput) + @($done) | ForEach-Object { $_.User.AccessKeyId } | Where-Object { $_ })

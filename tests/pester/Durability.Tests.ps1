@@ -72,7 +72,7 @@ Describe 'A local endpoint killed after acknowledged changes' {
                 -Policy 'job-function/ViewOnlyAccess' -Group durable-group -Session $session
             $null = Add-OnboardInlinePolicy -UserName durable-1 -PolicyName Audit -Session $session `
                 -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
-            $mfa = Enable-OnboardVirtualMfa -UserName durable-1 -Unattended -Session $session
+            $mfa = Enable-OnboardVirtualMfa -UserName durable-1 -Unattended -IncludeSeed -Session $session
             $null = New-OnboardUser -UserName durable-gone -ProgrammaticAccess -Session $session
             Remove-OnboardUser -UserName durable-gone -Session $session -Confirm:$false
             # Through the AWS CLI: a user with tags, two keys (one made inactive), a membership, an inline policy.

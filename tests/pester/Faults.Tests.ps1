@@ -73,7 +73,7 @@ Describe 'A batch under a throttling storm' {
             $admittedBefore = Get-Admitted $endpoint
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $mfa = Import-OnboardCsv $file | New-OnboardUser -Session $session -InformationVariable information |
-                Tee-Object -Variable users | Enable-OnboardVirtualMfa -Unattended -Session $session
+                Tee-Object -Variable users | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session
             $clock.Stop()
             $stats = $endpoint.GetStatistics()
             $calls = (Get-Admitted $endpoint) - $admittedBefore
@@ -106,9 +106,9 @@ Describe 'A batch against failures and dropped responses' {
             $session = Connect-TestEndpoint -Endpoint $endpoint
             $file = New-StartersFile -Prefix 'fault' -Count 12
             $null = Import-OnboardCsv $file | New-OnboardUser -Session $session -ErrorVariable firstErrors -ErrorAction SilentlyContinue |
-                Tee-Object -Variable first | Enable-OnboardVirtualMfa -Unattended -Session $session -ErrorVariable firstMfaErrors -ErrorAction SilentlyContinue
+                Tee-Object -Variable first | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session -ErrorVariable firstMfaErrors -ErrorAction SilentlyContinue
             $null = Import-OnboardCsv $file | New-OnboardUser -Session $session -ErrorVariable secondErrors -ErrorAction SilentlyContinue |
-                Tee-Object -Variable second | Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -WarningAction SilentlyContinue -ErrorVariable secondMfaErrors -ErrorAction SilentlyContinue
+                Tee-Object -Variable second | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -Session $session -WarningAction SilentlyContinue -ErrorVariable secondMfaErrors -ErrorAction SilentlyContinue
             $stats = $endpoint.GetStatistics()
             Write-Host ("faults: {0} failures injected, {1} responses dropped; first run {2} errors, re-run {3} errors" -f $stats.FailuresInjected, $stats.ResponsesDropped,
                 (@($firstErrors) + @($firstMfaErrors)).Count, (@($secondErrors) + @($secondMfaErrors)).Count)
@@ -135,7 +135,7 @@ Describe 'A batch whose pwsh process is killed midway' {
             $session = Connect-TestEndpoint -Endpoint $endpoint
             $file = New-StartersFile -Prefix 'killed' -Count 10
             $script = 'Import-Module $env:IAMONBOARD_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
-                'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s | Enable-OnboardVirtualMfa -Unattended -Session $s | Export-OnboardCredential -Path $env:T_CSV'
+                'Import-OnboardCsv $env:T_FILE | New-OnboardUser -Session $s | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $s | Export-OnboardCredential -Path $env:T_CSV'
             $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
             $start.Environment['T_URL'] = $endpoint.Url
             $start.Environment['T_KEY'] = $endpoint.AccessKeyId
@@ -170,7 +170,7 @@ Describe 'A batch whose pwsh process is killed midway' {
             $handedBeforeKill = @(if (Test-Path $credentials) { Import-Csv $credentials })
             Write-Host "killed: the credentials file has $($handedBeforeKill.Count) users"
             $done = Import-OnboardCsv $file | New-OnboardUser -Session $session -WarningAction SilentlyContinue |
-                Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -Session $session -WarningAction SilentlyContinue
+                Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -Session $session -WarningAction SilentlyContinue
             $done | Should -HaveCount 10
             $handedKeys = @($handedBeforeKill | ForEach-Object 'Access key ID') + @($done.User | Where-Object AccessKeyId | ForEach-Object AccessKeyId)
             $withPassword = @($handedBeforeKill | Where-Object Password | ForEach-Object 'User name') + @($done.User | Where-Object Password | ForEach-Object UserName)

@@ -47,7 +47,7 @@ AfterAll {
     $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
 }
 
-Describe 'Enable-OnboardVirtualMfa -Unattended' {
+Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
     It 'enrols a batch of users piped from New-OnboardUser' {
         $names = 1..3 | ForEach-Object { New-TestName }
         $folder = Join-Path $TestDrive 'qr'
@@ -88,10 +88,10 @@ Describe 'Enable-OnboardVirtualMfa -Unattended' {
 
     It 'reports a user who already has the device, or skips them with -SkipIfEnabled' {
         $name = New-TestName
-        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended
-        Enable-OnboardVirtualMfa -UserName $name -Unattended -ErrorVariable failures -ErrorAction SilentlyContinue
+        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'MfaAlreadyEnabled,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
-        $skipped = Enable-OnboardVirtualMfa -UserName $name -Unattended -SkipIfEnabled -WarningVariable warnings -WarningAction SilentlyContinue
+        $skipped = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warnings -WarningAction SilentlyContinue
         $skipped.Status | Should -Be 'AlreadyEnabled'
         $warnings | Should -Not -BeNullOrEmpty
     }
@@ -103,14 +103,14 @@ Describe 'Enable-OnboardVirtualMfa -Unattended' {
         $abandoned = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $name, '--outfile', $outfile, '--bootstrap-method', 'Base32StringSeed')
         $abandoned.ExitCode | Should -Be 0
         Get-UnassignedDevices | Should -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
-        (Enable-OnboardVirtualMfa -UserName $name -Unattended).Status | Should -Be 'Enabled'
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed).Status | Should -Be 'Enabled'
         Get-UnassignedDevices | Should -Not -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
     }
 
     It 'changes nothing with -WhatIf' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        Enable-OnboardVirtualMfa -UserName $name -Unattended -WhatIf | Should -BeNullOrEmpty
+        Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -WhatIf | Should -BeNullOrEmpty
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
     }
@@ -123,7 +123,7 @@ Describe 'Enable-OnboardVirtualMfa with codes' {
         Enable-OnboardVirtualMfa -UserName $name -Code1 000000 -Code2 000001 -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidMfaCodes,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
-        (Enable-OnboardVirtualMfa -UserName $name -Unattended).Status | Should -Be 'Enabled'
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed).Status | Should -Be 'Enabled'
     }
 
     It 'rejects codes that are not six digits at binding' {

@@ -266,7 +266,7 @@ Describe 'Credentials that never reached anyone' {
         $file = Join-Path $TestDrive "$name.csv"
         $marks = [System.Collections.Generic.List[object]]::new()
         New-OnboardUser -UserName $name -ProgrammaticAccess | Add-OnboardGroupMember -GroupName $group |
-            Enable-OnboardVirtualMfa -Unattended | ForEach-Object { $marks.Add((Get-HandOffMark $name)); $_ } | Export-OnboardCredential -Path $file
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed | ForEach-Object { $marks.Add((Get-HandOffMark $name)); $_ } | Export-OnboardCredential -Path $file
         $marks | Should -Be @('access-key') -Because 'the mark stays until the last command has the user'
         Get-HandOffMark $name | Should -BeNullOrEmpty
         (Import-Csv $file).'Access key ID' | Should -Be (Get-KeyIds $name)
@@ -285,8 +285,8 @@ Describe 'Credentials that never reached anyone' {
 
     It 'keeps the mark of a user that a later IamOnboard command dropped' {
         $name = New-TestName
-        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended
-        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -ErrorVariable failed -ErrorAction SilentlyContinue
+        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed.FullyQualifiedErrorId | Should -BeLike 'MfaAlreadyEnabled,*'
         Get-HandOffMark $name | Should -Be 'access-key' -Because 'the key never got past Enable-OnboardVirtualMfa'
 
@@ -354,7 +354,7 @@ Describe 'Remove-OnboardUser' {
         $null = New-OnboardGroup -GroupName $group
         $name = New-TestName
         $null = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Policy ReadOnlyAccess -Group $group |
-            Enable-OnboardVirtualMfa -Unattended
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed
         $null = Add-OnboardInlinePolicy -UserName $name -PolicyName Extra -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
 
         Remove-OnboardUser -UserName $name -Confirm:$false
