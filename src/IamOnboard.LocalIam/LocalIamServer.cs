@@ -333,7 +333,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 Interlocked.Increment(ref _totalRequests);
-                var (answer, drop) = await HandleAsync(request);
+                var (answer, drop) = await HandleAsync(request, RemoteAddress(client));
                 if (drop)
                 {
                     client.Client.LingerState = new LingerOption(true, 0);
@@ -387,7 +387,10 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
     // ---- requests ----
 
-    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request)
+    private static string RemoteAddress(TcpClient client) =>
+        (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? IPAddress.Loopback.ToString();
+
+    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, string sourceIp)
     {
         if (_options.Latency > TimeSpan.Zero)
         {
@@ -404,7 +407,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            return Process(request, authorizationHeader, ref ns);
+            return Process(request, authorizationHeader, sourceIp, ref ns);
         }
         catch (IamServiceException error)
         {
@@ -417,7 +420,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
-    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns)
+    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, string sourceIp, ref string ns)
     {
         if (request.Method != "POST" && request.Method != "GET")
         {
@@ -431,7 +434,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             parameters.AddEncoded(Encoding.UTF8.GetString(request.Body));
         }
 
-        var (caller, service) = Authenticate(request, authorizationHeader);
+        var (caller, service, region) = Authenticate(request, authorizationHeader);
         bool isSts = service == "sts";
         ns = isSts ? StsService.Namespace : IamService.Namespace;
         string? action = parameters["Action"];
@@ -449,11 +452,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         _requestsByAction.AddOrUpdate(action!, 1, (_, count) => count + 1);
         bool mutating = isSts ? StsService.IsMutating(action!) : IamService.IsMutating(action!);
 
-        lock (_stateLock)
+        var facts = new RequestFacts(StateFile.Truncate(DateTime.UtcNow), sourceIp, region);
+        if (!isSts && _options.EvaluatePolicies)
         {
-            if (!isSts)
+            lock (_stateLock)
             {
-                Authorizer.AuthorizeIam(_store, caller, action!, parameters);
+                Authorizer.AuthorizeIam(_store, caller, action!, parameters, facts);
             }
         }
 
@@ -467,7 +471,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         string? result;
         lock (_stateLock)
         {
-            var context = new OperationContext(parameters, caller, _store, StateFile.Truncate(DateTime.UtcNow));
+            var context = new OperationContext(parameters, caller, _store, StateFile.Truncate(DateTime.UtcNow)) { Facts = facts, EvaluatePolicies = _options.EvaluatePolicies };
             result = isSts ? _sts.Invoke(action!, context) : _iam.Invoke(action!, context);
             if (mutating && _options.StatePath is not null)
             {
@@ -485,7 +489,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Resolves and verifies the SigV4 signature; returns the caller and the signed service (iam or sts).</summary>
-    private (CallerIdentity Caller, string Service) Authenticate(HttpRequest request, string authorizationHeader)
+    private (CallerIdentity Caller, string Service, string Region) Authenticate(HttpRequest request, string authorizationHeader)
     {
         try
         {
@@ -519,13 +523,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
                         throw InvalidToken();
                     }
 
-                    var role = _store.FindRoleById(owner.Session.RoleId) ?? throw InvalidToken();
                     if (owner.Session.Expiration <= now)
                     {
                         throw new IamServiceException("ExpiredToken", 403, "The security token included in the request is expired");
                     }
 
-                    caller = CallerIdentity.ForSession(_store, role, owner.Session);
+                    caller = SessionCaller(owner.Session);
                 }
                 else if (token is not null)
                 {
@@ -540,13 +543,31 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             }
 
             SigV4Verifier.Verify(request, authorization, secret, now);
-            return (caller, authorization.Service);
+            return (caller, authorization.Service, authorization.Region);
         }
         catch (IamServiceException)
         {
             Interlocked.Increment(ref _authenticationFailures);
             throw;
         }
+    }
+
+    /// <summary>An AssumeRole session acts as its role; a GetSessionToken session as the user (or root) that asked for it.</summary>
+    private CallerIdentity SessionCaller(RoleSessionEntity session)
+    {
+        if (session.TokenOwnerId is null)
+        {
+            var role = _store.FindRoleById(session.RoleId) ?? throw InvalidToken();
+            return CallerIdentity.ForSession(_store, role, session);
+        }
+
+        if (session.TokenOwnerId == _store.AccountId)
+        {
+            return CallerIdentity.ForTokenSession(_store, null, session);
+        }
+
+        var user = _store.FindUserById(session.TokenOwnerId) ?? throw InvalidToken();
+        return CallerIdentity.ForTokenSession(_store, user, session);
     }
 
     private static IamServiceException InvalidToken() =>

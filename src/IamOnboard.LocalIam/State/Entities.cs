@@ -108,6 +108,15 @@ internal sealed class RoleSessionEntity
     public string RoleId { get; set; } = string.Empty;
     public string SessionName { get; set; } = string.Empty;
     public DateTime Expiration { get; set; }
+
+    /// <summary>Set for GetSessionToken's sessions: the user id (or the account id for root) the session acts as; RoleId is then empty.</summary>
+    public string? TokenOwnerId { get; set; }
+
+    /// <summary>When the session's MFA code was checked; null for a session obtained without MFA.</summary>
+    public DateTime? MfaAuthenticatedAt { get; set; }
+
+    /// <summary>When the session was issued (aws:TokenIssueTime).</summary>
+    public DateTime? IssuedAt { get; set; }
 }
 
 internal sealed class PasswordPolicyEntity

@@ -49,7 +49,10 @@ internal sealed class StsService
             throw Authorizer.Denied(context.Caller, "sts:AssumeRole", roleArn);
         }
 
-        Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn);
+        if (context.EvaluatePolicies)
+        {
+            Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn, context.Facts);
+        }
         if (duration > role.MaxSessionDuration)
         {
             throw IamServiceException.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
