@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using IamOnboard.LocalIam.Policy;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
@@ -38,12 +40,29 @@ internal static class Authorizer
     private static void Authorize(AccountStore store, CallerIdentity caller, string action, string resource, RequestContext context)
     {
         var policies = PoliciesOf(store, caller);
-        var result = PolicyEvaluator.Evaluate(action, resource, context, policies.Identity, policies.Boundary);
+        var identity = policies.Identity;
+        if (caller.User is not null && MayChangeOwnPassword(store, caller.User))
+        {
+            identity = identity.Concat(new[] { ChangeOwnPassword.Value }).ToList();
+        }
+
+        var result = PolicyEvaluator.Evaluate(action, resource, context, identity, policies.Boundary);
         if (result.Decision != EvaluationDecision.Allowed)
         {
             throw Denied(caller, action, resource, result);
         }
     }
+
+    /// <summary>
+    /// IAM lets users change their own password when the account's password policy allows it, and a user who must reset
+    /// theirs is given what the IAMUserChangePassword managed policy grants: ChangePassword on their own user and
+    /// GetAccountPasswordPolicy. An explicit Deny still wins.
+    /// </summary>
+    private static bool MayChangeOwnPassword(AccountStore store, UserEntity user) =>
+        store.State.PasswordPolicy?.AllowUsersToChangePassword == true || user.LoginProfile?.PasswordResetRequired == true;
+
+    private static readonly Lazy<PolicySource> ChangeOwnPassword = new(() =>
+        new PolicySource("IAMUserChangePassword", "aws-managed", PolicyParser.Parse(ManagedPolicyCatalog.Find(ManagedPolicyCatalog.IamUserChangePassword)!.Document)));
 
     /// <summary>IAM's AccessDenied text, naming what kind of policy decided.</summary>
     public static IamServiceException Denied(CallerIdentity caller, string action, string resource, EvaluationResult result)

@@ -26,6 +26,8 @@ internal sealed partial class IamService
         RegisterPolicies();
         RegisterMfa();
         RegisterAccount();
+        RegisterPasswords();
+        RegisterSimulation();
     }
 
     public bool Knows(string action) => _operations.ContainsKey(action);

@@ -30,6 +30,12 @@ internal sealed class LoginProfileEntity
 {
     public DateTime CreateDate { get; set; }
     public bool PasswordResetRequired { get; set; }
+
+    /// <summary>Salted SHA-256 of the current password (<c>salt:hash</c>, base64), so ChangePassword can check the old one; null in older state files.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Hashes of earlier passwords, newest first, for the password policy's PasswordReusePrevention.</summary>
+    public List<string> PreviousPasswordHashes { get; set; } = new();
 }
 
 internal sealed class UserEntity
