@@ -15,6 +15,7 @@ BeforeAll {
     $null = New-OnboardGroup -GroupName $script:group -Policy IAMReadOnlyAccess -RequireMfa
     $script:name = New-TestName 'starter'
     $onboarded = New-OnboardUser -UserName $script:name -Group $script:group -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess
+    $onboarded.PasswordResetRequired | Should -BeTrue
     $script:starter = [pscustomobject]@{
         AccessKeyId = $onboarded.AccessKeyId
         Secret      = ConvertTo-PlainText $onboarded.SecretAccessKey
@@ -28,12 +29,11 @@ AfterAll {
     $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
 }
 
-Describe 'A starter in a -RequireMfa group' {
+Describe 'Access: a starter in a -RequireMfa group' {
     It 'shares one IamOnboard-RequireMfa policy across groups' {
         $second = New-OnboardGroup -GroupName (New-TestName 'mfa-only') -RequireMfa
         $second.Policies | Should -Be @("arn:aws:iam::$($endpoint.AccountId):policy/IamOnboard-RequireMfa")
-        $policies = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-policies', '--scope', 'Local')).Json.Policies
-        @($policies | Where-Object PolicyName -eq 'IamOnboard-RequireMfa').Count | Should -Be 1
+        $second.Actions | Should -Not -Contain 'create policy IamOnboard-RequireMfa'
     }
 
     It 'is denied iam:ListUsers with their own key, and allowed with session credentials from their MFA code' {
@@ -41,10 +41,6 @@ Describe 'A starter in a -RequireMfa group' {
         $denied.ExitCode | Should -Not -Be 0
         $denied.StdErr | Should -Match 'AccessDenied'
         $denied.StdErr | Should -Match ([regex]::Escape("user/$name is not authorized to perform: iam:ListUsers") + '.*explicit deny')
-
-        $plain = (AsUser $starter @('sts', 'get-session-token')).Json.Credentials
-        $withoutMfa = [pscustomobject]@{ AccessKeyId = $plain.AccessKeyId; Secret = $plain.SecretAccessKey }
-        (AsUser $withoutMfa @('iam', 'list-users') -SessionToken $plain.SessionToken).ExitCode | Should -Not -Be 0
 
         $code = Get-TestTotpCode -Base32Seed (ConvertTo-PlainText $device.Seed)
         $session = AsUser $starter @('sts', 'get-session-token', '--serial-number', $device.SerialNumber, '--token-code', $code)
@@ -57,16 +53,14 @@ Describe 'A starter in a -RequireMfa group' {
     }
 
     It 'changes the handed-out password without MFA, which clears the reset flag' {
-        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
-        $wrong = AsUser $starter @('iam', 'change-password', '--old-password', 'not-the-password-1A!', '--new-password', 'Starter-Chose-This-9!')
-        $wrong.ExitCode | Should -Not -Be 0
+        # (A wrong old password, and session credentials without MFA, are covered by the endpoint's xunit tests.)
         $changed = AsUser $starter @('iam', 'change-password', '--old-password', $starter.Password, '--new-password', 'Starter-Chose-This-9!')
         $changed.ExitCode | Should -Be 0 -Because $changed.StdErr
         (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeFalse
     }
 }
 
-Describe 'Test-OnboardAccess' {
+Describe 'Access: Test-OnboardAccess' {
     It 'shows the RequireMfa deny without MFA and the group grant with it' {
         $without = Test-OnboardAccess -UserName $name -Action iam:ListUsers, iam:ChangePassword -WithoutMfa
         ($without | Where-Object Action -eq 'iam:ListUsers').Decision | Should -Be 'ExplicitDeny'
