@@ -26,6 +26,7 @@
         'Start-OnboardLocalIam'
         'Stop-OnboardLocalIam'
         'Get-OnboardLocalIam'
+        'Test-OnboardAccess'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

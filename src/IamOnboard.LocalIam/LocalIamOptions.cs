@@ -35,5 +35,11 @@ public sealed class LocalIamOptions
     /// <summary>Largest request body accepted; larger ones are answered 413 and the connection closed.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Authorise every request by evaluating the caller's identity policies (the default). False lets every
+    /// authenticated request through unchecked: only for measuring what evaluation costs, never for tests of access.
+    /// </summary>
+    public bool EvaluatePolicies { get; set; } = true;
+
     internal LocalIamOptions Clone() => (LocalIamOptions)MemberwiseClone();
 }

@@ -401,7 +401,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            var (answer, drop) = await HandleAsync(request, trace);
+            var (answer, drop) = await HandleAsync(request, RemoteAddress(client), trace);
             if (drop)
             {
                 Answered();
@@ -451,7 +451,10 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
     // ---- requests ----
 
-    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, RequestTrace? trace)
+    private static string RemoteAddress(TcpClient client) =>
+        (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? IPAddress.Loopback.ToString();
+
+    private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, string sourceIp, RequestTrace? trace)
     {
         if (_options.Latency > TimeSpan.Zero)
         {
@@ -482,7 +485,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            return Process(request, authorizationHeader, ref ns, trace);
+            return Process(request, authorizationHeader, sourceIp, ref ns, trace);
         }
         catch (IamServiceException error)
         {
@@ -495,7 +498,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
     }
 
-    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, ref string ns, RequestTrace? trace)
+    private (HttpResponse Response, bool Drop) Process(HttpRequest request, string authorizationHeader, string sourceIp, ref string ns, RequestTrace? trace)
     {
         if (request.Method != "POST" && request.Method != "GET")
         {
@@ -509,7 +512,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             parameters.AddEncoded(Encoding.UTF8.GetString(request.Body));
         }
 
-        var (caller, service) = Authenticate(request, authorizationHeader);
+        var (caller, service, region) = Authenticate(request, authorizationHeader);
         bool isSts = service == "sts";
         ns = isSts ? StsService.Namespace : IamService.Namespace;
         string? action = parameters["Action"];
@@ -534,11 +537,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         _requestsByAction.AddOrUpdate(action!, 1, (_, count) => count + 1);
         bool mutating = isSts ? StsService.IsMutating(action!) : IamService.IsMutating(action!);
 
-        lock (_stateLock)
+        var facts = new RequestFacts(StateFile.Truncate(DateTime.UtcNow), sourceIp, region);
+        if (!isSts && _options.EvaluatePolicies)
         {
-            if (!isSts)
+            lock (_stateLock)
             {
-                Authorizer.AuthorizeIam(_store, caller, action!, parameters);
+                Authorizer.AuthorizeIam(_store, caller, action!, parameters, facts);
             }
         }
 
@@ -552,7 +556,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         string? result;
         lock (_stateLock)
         {
-            var context = new OperationContext(parameters, caller, _store, StateFile.Truncate(DateTime.UtcNow));
+            var context = new OperationContext(parameters, caller, _store, StateFile.Truncate(DateTime.UtcNow)) { Facts = facts, EvaluatePolicies = _options.EvaluatePolicies };
             result = isSts ? _sts.Invoke(action!, context) : _iam.Invoke(action!, context);
             if (mutating && _options.StatePath is not null)
             {
@@ -570,7 +574,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Resolves and verifies the SigV4 signature; returns the caller and the signed service (iam or sts).</summary>
-    private (CallerIdentity Caller, string Service) Authenticate(HttpRequest request, string authorizationHeader)
+    private (CallerIdentity Caller, string Service, string Region) Authenticate(HttpRequest request, string authorizationHeader)
     {
         try
         {
@@ -604,13 +608,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
                         throw InvalidToken();
                     }
 
-                    var role = _store.FindRoleById(owner.Session.RoleId) ?? throw InvalidToken();
                     if (owner.Session.Expiration <= now)
                     {
                         throw new IamServiceException("ExpiredToken", 403, "The security token included in the request is expired");
                     }
 
-                    caller = CallerIdentity.ForSession(_store, role, owner.Session);
+                    caller = SessionCaller(owner.Session);
                 }
                 else if (token is not null)
                 {
@@ -625,13 +628,31 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             }
 
             SigV4Verifier.Verify(request, authorization, secret, now);
-            return (caller, authorization.Service);
+            return (caller, authorization.Service, authorization.Region);
         }
         catch (IamServiceException)
         {
             Interlocked.Increment(ref _authenticationFailures);
             throw;
         }
+    }
+
+    /// <summary>An AssumeRole session acts as its role; a GetSessionToken session as the user (or root) that asked for it.</summary>
+    private CallerIdentity SessionCaller(RoleSessionEntity session)
+    {
+        if (session.TokenOwnerId is null)
+        {
+            var role = _store.FindRoleById(session.RoleId) ?? throw InvalidToken();
+            return CallerIdentity.ForSession(_store, role, session);
+        }
+
+        if (session.TokenOwnerId == _store.AccountId)
+        {
+            return CallerIdentity.ForTokenSession(_store, null, session);
+        }
+
+        var user = _store.FindUserById(session.TokenOwnerId) ?? throw InvalidToken();
+        return CallerIdentity.ForTokenSession(_store, user, session);
     }
 
     private static IamServiceException InvalidToken() =>

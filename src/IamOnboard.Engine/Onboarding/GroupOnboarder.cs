@@ -52,11 +52,22 @@ public sealed class GroupOnboarder
         }
     }
 
-    /// <summary>Creates the group, or completes an existing one, and attaches the policies it lacks.</summary>
-    public async Task<GroupOnboardingResult> CreateAsync(string groupName, string? path, IReadOnlyList<string> policies, bool apply, CancellationToken ct)
+    /// <summary>
+    /// Creates the group, or completes an existing one, and attaches the policies it lacks. With
+    /// <paramref name="requireMfa"/>, the account's <see cref="RequireMfaPolicy"/> (created once) is one of them.
+    /// </summary>
+    public async Task<GroupOnboardingResult> CreateAsync(string groupName, string? path, IReadOnlyList<string> policies, bool apply, CancellationToken ct, bool requireMfa = false)
     {
         ValidateOffline(groupName, path);
         var arns = new List<string>();
+        string? mfaPolicyAction = null;
+        if (requireMfa)
+        {
+            var (mfaArn, created) = await RequireMfaPolicy.EnsureAsync(_session, apply, ct).ConfigureAwait(false);
+            arns.Add(mfaArn);
+            mfaPolicyAction = created ? $"create policy {RequireMfaPolicy.PolicyName}" : null;
+        }
+
         foreach (var policy in policies)
         {
             var arn = await _facts.ResolvePolicyArnAsync(policy, "Policy", ct).ConfigureAwait(false);
@@ -83,6 +94,11 @@ public sealed class GroupOnboarder
             result = new GroupOnboardingResult(group, OnboardingOutcome.Created);
             result.Actions.Add($"create group {groupName} (path {path ?? "/"})");
             attached = Array.Empty<IamAttachedPolicy>();
+        }
+
+        if (mfaPolicyAction is not null)
+        {
+            result.Actions.Add(mfaPolicyAction);
         }
 
         result.PolicyArns.AddRange(attached.Select(p => p.PolicyArn));

@@ -31,6 +31,9 @@ public sealed class UserOnboardingRequest
 
     public IReadOnlyList<string> Groups { get; set; } = Array.Empty<string>();
 
+    /// <summary>Attach the account's <see cref="RequireMfaPolicy"/> to the user (ensure it with <see cref="RequireMfaPolicy.EnsureAsync"/>).</summary>
+    public bool RequireMfa { get; set; }
+
     /// <summary>Which input item this is (1-based), for messages; null outside a batch.</summary>
     public int? Row { get; set; }
 

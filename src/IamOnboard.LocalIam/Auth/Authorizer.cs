@@ -1,94 +1,80 @@
-using System.Collections.Generic;
-using IamOnboard.LocalIam.Iam;
+using System;
+using System.Linq;
+using IamOnboard.LocalIam.Policy;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
 
 namespace IamOnboard.LocalIam.Auth;
 
 /// <summary>
-/// A deliberately small authorization model: root and holders of AdministratorAccess or IAMFullAccess may call
-/// any IAM action; holders of IAMReadOnlyAccess (or the broader ReadOnlyAccess / SecurityAudit) may call Get* and List*;
-/// everyone else is denied. Inline policies and custom managed policies are not evaluated.
+/// Authorises every request with IAM's identity-policy evaluation (<see cref="PolicyEvaluator"/>): the caller's user,
+/// group and role policies, its permissions boundary, and the request's context keys. The account root is not subject
+/// to identity policies, as in IAM.
 /// </summary>
 internal static class Authorizer
 {
-    private static readonly string[] FullIamPolicies = { ManagedPolicyCatalog.AdministratorAccess, ManagedPolicyCatalog.IamFullAccess };
-
-    private static readonly string[] ReadIamPolicies =
-    {
-        ManagedPolicyCatalog.IamReadOnlyAccess, ManagedPolicyCatalog.ReadOnlyAccess, "arn:aws:iam::aws:policy/SecurityAudit",
-    };
-
-    public static void AuthorizeIam(AccountStore store, CallerIdentity caller, string action, QueryParameters parameters)
+    public static void AuthorizeIam(AccountStore store, CallerIdentity caller, string action, QueryParameters parameters, RequestFacts facts)
     {
         if (caller.Kind == CallerKind.Root)
         {
             return;
         }
 
-        var policies = EffectivePolicyArns(store, caller);
-        if (policies.Overlaps(FullIamPolicies))
-        {
-            return;
-        }
-
-        if (!IamService.IsMutating(action) && policies.Overlaps(ReadIamPolicies))
-        {
-            return;
-        }
-
-        throw Denied(caller, "iam:" + action, ResourceOf(store, parameters));
+        string resource = ActionResources.ResourceOf(store, caller, action, parameters);
+        var context = facts.ContextFor(store, caller);
+        ActionResources.AddActionKeys(action, parameters, context);
+        Authorize(store, caller, "iam:" + action, resource, context);
     }
 
-    /// <summary>AssumeRole needs sts:AssumeRole, which of our catalogue only AdministratorAccess grants.</summary>
-    public static void AuthorizeAssumeRole(AccountStore store, CallerIdentity caller, string roleArn)
+    public static void AuthorizeAssumeRole(AccountStore store, CallerIdentity caller, string roleArn, RequestFacts facts)
     {
-        if (caller.Kind == CallerKind.Root || EffectivePolicyArns(store, caller).Contains(ManagedPolicyCatalog.AdministratorAccess))
+        if (caller.Kind != CallerKind.Root)
         {
-            return;
+            Authorize(store, caller, "sts:AssumeRole", roleArn, facts.ContextFor(store, caller));
+        }
+    }
+
+    public static PrincipalPolicies PoliciesOf(AccountStore store, CallerIdentity caller) =>
+        caller.Role is not null ? PrincipalPolicies.ForRole(store, caller.Role) : PrincipalPolicies.ForUser(store, caller.User!);
+
+    private static void Authorize(AccountStore store, CallerIdentity caller, string action, string resource, RequestContext context)
+    {
+        var policies = PoliciesOf(store, caller);
+        var identity = policies.Identity;
+        if (caller.User is not null && MayChangeOwnPassword(store, caller.User))
+        {
+            identity = identity.Concat(new[] { ChangeOwnPassword.Value }).ToList();
         }
 
-        throw Denied(caller, "sts:AssumeRole", roleArn);
+        var result = PolicyEvaluator.Evaluate(action, resource, context, identity, policies.Boundary);
+        if (result.Decision != EvaluationDecision.Allowed)
+        {
+            throw Denied(caller, action, resource, result);
+        }
+    }
+
+    /// <summary>
+    /// IAM lets users change their own password when the account's password policy allows it, and a user who must reset
+    /// theirs is given what the IAMUserChangePassword managed policy grants: ChangePassword on their own user and
+    /// GetAccountPasswordPolicy. An explicit Deny still wins.
+    /// </summary>
+    private static bool MayChangeOwnPassword(AccountStore store, UserEntity user) =>
+        store.State.PasswordPolicy?.AllowUsersToChangePassword == true || user.LoginProfile?.PasswordResetRequired == true;
+
+    private static readonly Lazy<PolicySource> ChangeOwnPassword = new(() =>
+        new PolicySource("IAMUserChangePassword", "aws-managed", PolicyParser.Parse(ManagedPolicyCatalog.Find(ManagedPolicyCatalog.IamUserChangePassword)!.Document)));
+
+    /// <summary>IAM's AccessDenied text, naming what kind of policy decided.</summary>
+    public static IamServiceException Denied(CallerIdentity caller, string action, string resource, EvaluationResult result)
+    {
+        string reason = result.Decision == EvaluationDecision.ExplicitDeny
+            ? (result.DecidedByBoundary ? " with an explicit deny in a permissions boundary" : " with an explicit deny in an identity-based policy")
+            : (result.DecidedByBoundary ? " because no permissions boundary allows the " + action + " action"
+                : " because no identity-based policy allows the " + action + " action");
+        return IamServiceException.AccessDenied("User: " + caller.Arn + " is not authorized to perform: " + action + " on resource: " + resource + reason);
     }
 
     public static IamServiceException Denied(CallerIdentity caller, string action, string resource) =>
         IamServiceException.AccessDenied("User: " + caller.Arn + " is not authorized to perform: " + action + " on resource: " + resource
             + " because no identity-based policy allows the " + action + " action");
-
-    private static HashSet<string> EffectivePolicyArns(AccountStore store, CallerIdentity caller)
-    {
-        var arns = new HashSet<string>();
-        if (caller.User is not null)
-        {
-            arns.UnionWith(caller.User.AttachedPolicyArns);
-            foreach (var group in store.GroupsOf(caller.User))
-            {
-                arns.UnionWith(group.AttachedPolicyArns);
-            }
-        }
-
-        if (caller.Role is not null)
-        {
-            arns.UnionWith(caller.Role.AttachedPolicyArns);
-        }
-
-        return arns;
-    }
-
-    private static string ResourceOf(AccountStore store, QueryParameters parameters)
-    {
-        string? user = parameters["UserName"];
-        if (user is not null)
-        {
-            return store.Arn("user", "/", user);
-        }
-
-        string? group = parameters["GroupName"];
-        if (group is not null)
-        {
-            return store.Arn("group", "/", group);
-        }
-
-        return parameters["PolicyArn"] ?? "*";
-    }
 }

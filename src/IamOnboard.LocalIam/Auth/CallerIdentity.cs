@@ -38,6 +38,12 @@ internal sealed class CallerIdentity
     public static CallerIdentity ForSession(AccountStore store, RoleEntity role, RoleSessionEntity session) =>
         new(CallerKind.AssumedRole, AssumedRoleArn(store, role, session.SessionName), role.RoleId + ":" + session.SessionName, null, role, session);
 
+    /// <summary>GetSessionToken's credentials: they act as the user (or root) that asked for them.</summary>
+    public static CallerIdentity ForTokenSession(AccountStore store, UserEntity? user, RoleSessionEntity session) =>
+        user is null
+            ? new(CallerKind.Root, "arn:aws:iam::" + store.AccountId + ":root", store.AccountId, null, null, session)
+            : new(CallerKind.User, store.UserArn(user), user.UserId, user, null, session);
+
     public static string AssumedRoleArn(AccountStore store, RoleEntity role, string sessionName) =>
         "arn:aws:sts::" + store.AccountId + ":assumed-role/" + role.RoleName + "/" + sessionName;
 }

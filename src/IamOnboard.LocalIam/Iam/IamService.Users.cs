@@ -181,6 +181,7 @@ internal sealed partial class IamService
         }
 
         user.LoginProfile = new LoginProfileEntity { CreateDate = context.Now, PasswordResetRequired = resetRequired };
+        SetPassword(context.Store, user.LoginProfile, context.Required("Password"));
         WriteLoginProfile(context, user);
     }
 
@@ -204,7 +205,7 @@ internal sealed partial class IamService
         return user;
     }
 
-    private static void GetLoginProfile(OperationContext context) => WriteLoginProfile(context, RequireLoginProfile(context));
+    private static void GetLoginProfile(OperationContext context) => WriteLoginProfile(context, RequireOwnLoginProfile(context));
 
     private static void UpdateLoginProfile(OperationContext context)
     {
@@ -213,6 +214,7 @@ internal sealed partial class IamService
         if (password is not null)
         {
             CheckedPassword(context, password);
+            SetPassword(context.Store, user.LoginProfile!, password);
         }
 
         bool? resetRequired = context.OptionalBool("PasswordResetRequired");

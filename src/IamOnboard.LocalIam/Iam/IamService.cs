@@ -26,13 +26,16 @@ internal sealed partial class IamService
         RegisterPolicies();
         RegisterMfa();
         RegisterAccount();
+        RegisterPasswords();
+        RegisterSimulation();
     }
 
     public bool Knows(string action) => _operations.ContainsKey(action);
 
-    /// <summary>Reads are free of side effects; everything else changes the account (and is persisted, and may have its response dropped).</summary>
+    /// <summary>Reads (and simulations) are free of side effects; everything else changes the account (and is persisted, and may have its response dropped).</summary>
     public static bool IsMutating(string action) =>
-        !action.StartsWith("Get", StringComparison.Ordinal) && !action.StartsWith("List", StringComparison.Ordinal);
+        !action.StartsWith("Get", StringComparison.Ordinal) && !action.StartsWith("List", StringComparison.Ordinal)
+        && !action.StartsWith("Simulate", StringComparison.Ordinal);
 
     /// <summary>Runs the action; returns the result element's inner XML, or null for operations without output.</summary>
     public string? Invoke(string action, OperationContext context)

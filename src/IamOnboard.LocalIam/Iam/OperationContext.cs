@@ -27,6 +27,12 @@ internal sealed class OperationContext
 
     public XmlResponseWriter Result { get; } = new();
 
+    /// <summary>Time, source address and signed region of the request, for the condition keys IAM sets.</summary>
+    public RequestFacts Facts { get; set; } = new(DateTime.UtcNow, "127.0.0.1", "us-east-1");
+
+    /// <summary>False only when the endpoint was started with policy evaluation off (a benchmark comparison).</summary>
+    public bool EvaluatePolicies { get; set; } = true;
+
     public string? Optional(string name) => Parameters[name];
 
     /// <summary>A required parameter; missing ones fail like IAM's query validation does.</summary>

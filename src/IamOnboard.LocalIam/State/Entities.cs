@@ -30,6 +30,12 @@ internal sealed class LoginProfileEntity
 {
     public DateTime CreateDate { get; set; }
     public bool PasswordResetRequired { get; set; }
+
+    /// <summary>Salted SHA-256 of the current password (<c>salt:hash</c>, base64), so ChangePassword can check the old one; null in older state files.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Hashes of earlier passwords, newest first, for the password policy's PasswordReusePrevention.</summary>
+    public List<string> PreviousPasswordHashes { get; set; } = new();
 }
 
 internal sealed class UserEntity
@@ -108,6 +114,15 @@ internal sealed class RoleSessionEntity
     public string RoleId { get; set; } = string.Empty;
     public string SessionName { get; set; } = string.Empty;
     public DateTime Expiration { get; set; }
+
+    /// <summary>Set for GetSessionToken's sessions: the user id (or the account id for root) the session acts as; RoleId is then empty.</summary>
+    public string? TokenOwnerId { get; set; }
+
+    /// <summary>When the session's MFA code was checked; null for a session obtained without MFA.</summary>
+    public DateTime? MfaAuthenticatedAt { get; set; }
+
+    /// <summary>When the session was issued (aws:TokenIssueTime).</summary>
+    public DateTime? IssuedAt { get; set; }
 }
 
 internal sealed class PasswordPolicyEntity

@@ -53,6 +53,7 @@ internal static class ManagedPolicyCatalog
     public const string IamFullAccess = "arn:aws:iam::aws:policy/IAMFullAccess";
     public const string IamReadOnlyAccess = "arn:aws:iam::aws:policy/IAMReadOnlyAccess";
     public const string ReadOnlyAccess = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    public const string IamUserChangePassword = "arn:aws:iam::aws:policy/IAMUserChangePassword";
 
     public static IReadOnlyList<AwsManagedPolicy> All { get; } = new[]
     {

@@ -11,21 +11,25 @@ using IamOnboard.Rules;
 namespace IamOnboard.LocalIam.Sts;
 
 /// <summary>The two STS (2011-06-15) operations the module and its tests need: GetCallerIdentity and AssumeRole.</summary>
-internal sealed class StsService
+internal sealed partial class StsService
 {
     public const string Namespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-    private static readonly HashSet<string> Actions = new(StringComparer.Ordinal) { "GetCallerIdentity", "AssumeRole" };
+    private static readonly HashSet<string> Actions = new(StringComparer.Ordinal) { "GetCallerIdentity", "AssumeRole", GetSessionTokenAction };
 
     public bool Knows(string action) => Actions.Contains(action);
 
-    public static bool IsMutating(string action) => action == "AssumeRole";
+    public static bool IsMutating(string action) => action == "AssumeRole" || action == GetSessionTokenAction;
 
     public string Invoke(string action, OperationContext context)
     {
         if (action == "GetCallerIdentity")
         {
             context.Result.Element("UserId", context.Caller.UserId).Element("Account", context.Store.AccountId).Element("Arn", context.Caller.Arn);
+        }
+        else if (action == GetSessionTokenAction)
+        {
+            GetSessionToken(context);
         }
         else
         {
@@ -91,7 +95,11 @@ internal sealed class StsService
             throw Authorizer.Denied(context.Caller, "sts:AssumeRole", roleArn);
         }
 
-        Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn);
+        if (context.EvaluatePolicies)
+        {
+            Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn, context.Facts);
+        }
+
         RequireMfaWhenAskedFor(context, role);
         if (duration > role.MaxSessionDuration)
         {

@@ -31,6 +31,10 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
     [AllowEmptyCollection]
     public string[] Policy { get; set; } = System.Array.Empty<string>();
 
+    /// <summary>Also attach the account's IamOnboard-RequireMfa policy (created once): nothing but MFA and password set-up without MFA.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter RequireMfa { get; set; }
+
     /// <summary>Refused: IAM groups cannot be tagged. Present so the refusal is explained rather than a binding error.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Tags")]
@@ -59,12 +63,14 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
             return;
         }
 
+        var requireMfa = RequireMfa.IsPresent;
+        var attachments = requireMfa ? policies.Append(RequireMfaPolicy.PolicyName).ToList() : policies;
         var apply = ShouldProcess($"IAM group '{name}'",
-            policies.Count == 0 ? "Create IAM group" : $"Create IAM group and attach {string.Join(", ", policies)}");
+            attachments.Count == 0 ? "Create IAM group" : $"Create IAM group and attach {string.Join(", ", attachments)}");
         var onboarder = _onboarder ??= new GroupOnboarder(OnboardSession);
         StartItem(async ct =>
         {
-            var result = await onboarder.CreateAsync(name, path, policies, apply, ct).ConfigureAwait(false);
+            var result = await onboarder.CreateAsync(name, path, policies, apply, ct, requireMfa).ConfigureAwait(false);
             if (apply)
             {
                 Dispatcher.WriteObject(new OnboardGroup(result));

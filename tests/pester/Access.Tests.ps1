@@ -1,0 +1,89 @@
+# Proving a starter's access end to end: the built module onboards, the AWS CLI v2 signs as the starter, and the local
+# endpoint evaluates the starter's real policies (groups, the RequireMfa guard, MFA session credentials).
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Get-AwsCliV2
+    $script:endpoint = Start-OnboardLocalIam
+    $null = Connect-TestEndpoint -Endpoint $script:endpoint
+    function script:AsUser($User, [string[]] $Arguments, [string] $SessionToken) {
+        Invoke-AwsCli -Endpoint $script:endpoint -AccessKeyId $User.AccessKeyId -SecretAccessKey $User.Secret -SessionToken $SessionToken -Arguments $Arguments
+    }
+
+    # One starter for the whole file: a -RequireMfa group with read access to IAM, a console password to reset, a key, an MFA device.
+    $script:group = New-TestName 'starters'
+    $null = New-OnboardGroup -GroupName $script:group -Policy IAMReadOnlyAccess -RequireMfa
+    $script:name = New-TestName 'starter'
+    $onboarded = New-OnboardUser -UserName $script:name -Group $script:group -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess
+    $onboarded.PasswordResetRequired | Should -BeTrue
+    $script:starter = [pscustomobject]@{
+        AccessKeyId = $onboarded.AccessKeyId
+        Secret      = ConvertTo-PlainText $onboarded.SecretAccessKey
+        Password    = ConvertTo-PlainText $onboarded.Password
+    }
+    $script:device = Enable-OnboardVirtualMfa -UserName $script:name -Unattended -IncludeSeed
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Access: a starter in a -RequireMfa group' {
+    It 'shares one IamOnboard-RequireMfa policy across groups' {
+        $second = New-OnboardGroup -GroupName (New-TestName 'mfa-only') -RequireMfa
+        $second.Policies | Should -Be @("arn:aws:iam::$($endpoint.AccountId):policy/IamOnboard-RequireMfa")
+        $second.Actions | Should -Not -Contain 'create policy IamOnboard-RequireMfa'
+    }
+
+    It 'is denied iam:ListUsers with their own key, and allowed with session credentials from their MFA code' {
+        $denied = AsUser $starter @('iam', 'list-users')
+        $denied.ExitCode | Should -Not -Be 0
+        $denied.StdErr | Should -Match 'AccessDenied'
+        $denied.StdErr | Should -Match ([regex]::Escape("user/$name is not authorized to perform: iam:ListUsers") + '.*explicit deny')
+
+        $code = Get-TestTotpCode -Base32Seed (ConvertTo-PlainText $device.Seed)
+        $session = AsUser $starter @('sts', 'get-session-token', '--serial-number', $device.SerialNumber, '--token-code', $code)
+        $session.ExitCode | Should -Be 0 -Because $session.StdErr
+        $credentials = $session.Json.Credentials
+        $withMfa = [pscustomobject]@{ AccessKeyId = $credentials.AccessKeyId; Secret = $credentials.SecretAccessKey }
+        $listed = AsUser $withMfa @('iam', 'list-users') -SessionToken $credentials.SessionToken
+        $listed.ExitCode | Should -Be 0 -Because $listed.StdErr
+        $listed.Json.Users.UserName | Should -Contain $name
+    }
+
+    It 'changes the handed-out password without MFA, which clears the reset flag' {
+        # (A wrong old password, and session credentials without MFA, are covered by the endpoint's xunit tests.)
+        $changed = AsUser $starter @('iam', 'change-password', '--old-password', $starter.Password, '--new-password', 'Starter-Chose-This-9!')
+        $changed.ExitCode | Should -Be 0 -Because $changed.StdErr
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeFalse
+    }
+}
+
+Describe 'Access: Test-OnboardAccess' {
+    It 'shows the RequireMfa deny without MFA and the group grant with it' {
+        $without = Test-OnboardAccess -UserName $name -Action iam:ListUsers, iam:ChangePassword -WithoutMfa
+        ($without | Where-Object Action -eq 'iam:ListUsers').Decision | Should -Be 'ExplicitDeny'
+        ($without | Where-Object Action -eq 'iam:ListUsers').DecidedBy | Should -Match '^IamOnboard-RequireMfa \(user-managed\)'
+        $with = Test-OnboardAccess -UserName $name -Action iam:ListUsers -WithMfa
+        $with.Decision | Should -Be 'Allowed'
+        $with.MatchedStatements[0].SourcePolicyId | Should -Be 'IAMReadOnlyAccess'
+        $with.PSObject.TypeNames[0] | Should -Be 'IamOnboard.Commands.OnboardAccessResult'
+    }
+
+    It 'reports an unexpected Allow as an error naming the user, action, decision and statement' {
+        $results = [pscustomobject]@{ UserName = $name } |
+            Test-OnboardAccess -WithMfa -Expect @{ 'iam:ListUsers' = 'Denied'; 'iam:CreateUser' = 'Denied' } -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 2
+        @($failures).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'UnexpectedAccessDecision,IamOnboard.Commands.TestOnboardAccessCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape("${name}: iam:ListUsers on * is Allowed, expected Denied; decided by IAMReadOnlyAccess"))
+        ($results | Where-Object Action -eq 'iam:CreateUser').AsExpected | Should -BeTrue
+    }
+
+    It 'refuses an expectation that is neither Allowed nor Denied, naming it' {
+        { Test-OnboardAccess -UserName $name -Expect @{ 'iam:ListUsers' = 'Maybe' } -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*'iam:ListUsers' = 'Maybe'*"
+    }
+}
