@@ -35,5 +35,11 @@ public sealed class LocalIamOptions
     /// <summary>Largest request body accepted; larger ones are answered 413 and the connection closed.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Sees every answered exchange; null for none. Starts as <see cref="DefaultInspector"/>.</summary>
+    internal Protocol.IExchangeInspector? Inspector { get; set; } = DefaultInspector;
+
+    /// <summary>The inspector new options start with: a test assembly sets it once so every endpoint it starts is checked.</summary>
+    internal static Protocol.IExchangeInspector? DefaultInspector { get; set; }
+
     internal LocalIamOptions Clone() => (LocalIamOptions)MemberwiseClone();
 }
