@@ -103,7 +103,8 @@ public static class QueryRequestCheck
         }
 
         used.Add(key);
-        problems.AddRange(ScalarProblems(model, shape, text).Select(p => key + "='" + Shorten(text) + "' " + p));
+        var shown = shape.TryGetProperty("sensitive", out var sensitive) && sensitive.GetBoolean() ? "(sensitive, " + text.Length + " chars)" : "'" + Shorten(text) + "'";
+        problems.AddRange(ScalarProblems(model, shape, text).Select(p => key + "=" + shown + " " + p));
     }
 
     private static void CheckEntries(ServiceModel model, JsonElement shape, string key, string entryName, Dictionary<string, string> values, HashSet<string> used, List<string> problems, Action<int, string> checkEntry)
