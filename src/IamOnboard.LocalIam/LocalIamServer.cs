@@ -522,6 +522,8 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
                 throw new IamServiceException("SignatureDoesNotMatch", 403, "Credential should be scoped to correct service: 'iam'.");
             }
 
+            SigV4Verifier.CheckRegion(authorization);
+
             string secret;
             CallerIdentity caller;
             DateTime now = DateTime.UtcNow;
