@@ -16,7 +16,7 @@ namespace IamOnboard.Iam;
 /// call follows Marker/IsTruncated to the last page. Errors surface as <see cref="IamServiceException"/> subclasses.
 /// </summary>
 /// <remarks>Thread-safe: one client serves concurrent calls.</remarks>
-public sealed class IamClient : IDisposable
+public sealed partial class IamClient : IDisposable
 {
     private readonly IamQueryTransport _transport;
     private readonly RecentlyCreatedEntities _recentlyCreated;

@@ -26,6 +26,7 @@ internal sealed partial class IamService
         RegisterPolicies();
         RegisterMfa();
         RegisterAccount();
+        RegisterCredentials();
     }
 
     public bool Knows(string action) => _operations.ContainsKey(action);
