@@ -69,7 +69,8 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'get-user', '--user-name', $name)).ExitCode | Should -Be 0
         $tags = (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags
         ($tags | Where-Object Key -eq 'onboard:disabled-by').Value | Should -Be $session.CallerArn
-        ($tags | Where-Object Key -eq 'onboard:disabled-at').Value | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+        # The raw answer: ConvertFrom-Json turns a date-like value into a DateTime.
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).StdOut | Should -Match '"Key": "onboard:disabled-at",\s*"Value": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
         (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.Status | Should -Be @('Inactive', 'Inactive')
         (Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $user.AccessKeyId -SecretAccessKey $secret -Arguments @('sts', 'get-caller-identity')).StdErr | Should -Match 'InvalidClientTokenId'
         (Aws @('iam', 'get-login-profile', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
