@@ -41,5 +41,11 @@ public sealed class LocalIamOptions
     /// </summary>
     public bool EvaluatePolicies { get; set; } = true;
 
+    /// <summary>Sees every answered exchange; null for none. Starts as <see cref="DefaultInspector"/>.</summary>
+    internal Protocol.IExchangeInspector? Inspector { get; set; } = DefaultInspector;
+
+    /// <summary>The inspector new options start with: a test assembly sets it once so every endpoint it starts is checked.</summary>
+    internal static Protocol.IExchangeInspector? DefaultInspector { get; set; }
+
     internal LocalIamOptions Clone() => (LocalIamOptions)MemberwiseClone();
 }

@@ -485,11 +485,12 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
 
         try
         {
-            return Process(request, authorizationHeader, sourceIp, ref ns, trace);
+            var (response, drop) = Process(request, authorizationHeader, sourceIp, ref ns, trace);
+            return (drop ? response : Inspected(request, ns, response), drop);
         }
         catch (IamServiceException error)
         {
-            return (ErrorResponse(ns, error), false);
+            return (Inspected(request, ns, ErrorResponse(ns, error)), false);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -573,6 +574,27 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         return (SuccessResponse(ns, action!, result), false);
     }
 
+    /// <summary>The answer, or a ModelConformance error when the options' inspector finds the exchange off the model (injected 5xx faults are not inspected).</summary>
+    private HttpResponse Inspected(HttpRequest request, string ns, HttpResponse response)
+    {
+        if (_options.Inspector is null || response.StatusCode >= 500)
+        {
+            return response;
+        }
+
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (var encoded in new[] { request.RawQuery, request.Method == "POST" ? Encoding.UTF8.GetString(request.Body) : string.Empty })
+        {
+            foreach (var (name, value) in QueryParameters.ParseEncoded(encoded))
+            {
+                parameters.Add(new KeyValuePair<string, string>(name, value));
+            }
+        }
+
+        var problem = _options.Inspector.Inspect(ns == StsService.Namespace ? "sts" : "iam", parameters, response.StatusCode, response.Body);
+        return problem is null ? response : ErrorResponse(ns, new IamServiceException("ModelConformance", 400, problem));
+    }
+
     /// <summary>Resolves and verifies the SigV4 signature; returns the caller and the signed service (iam or sts).</summary>
     private (CallerIdentity Caller, string Service, string Region) Authenticate(HttpRequest request, string authorizationHeader)
     {
@@ -588,6 +610,8 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             {
                 throw new IamServiceException("SignatureDoesNotMatch", 403, "Credential should be scoped to correct service: 'iam'.");
             }
+
+            SigV4Verifier.CheckRegion(authorization);
 
             string secret;
             CallerIdentity caller;

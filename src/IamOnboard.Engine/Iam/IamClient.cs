@@ -121,7 +121,7 @@ public sealed partial class IamClient : IDisposable
     }
 
     public Task<IReadOnlyList<IamAccessKeyMetadata>> ListAccessKeysAsync(string userName, CancellationToken cancellationToken = default)
-        => ListAsync("ListAccessKeys", new QueryParameters().Add("UserName", userName), "AccessKeyMetadata", IamXml.ReadAccessKeyMetadata, cancellationToken, Ref(EntityKind.User, userName));
+        => ListAsync("ListAccessKeys", new QueryParameters().Add("UserName", userName), "AccessKeyMetadata", key => IamXml.ReadAccessKeyMetadata(key, userName), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteAccessKeyAsync(string userName, string accessKeyId, CancellationToken cancellationToken = default)
         => CallAsync("DeleteAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId), OperationKind.Delete, cancellationToken);

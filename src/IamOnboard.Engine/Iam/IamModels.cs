@@ -22,7 +22,7 @@ public sealed class IamTag
 /// <summary>An IAM user as IAM reports it.</summary>
 public sealed class IamUser
 {
-    public IamUser(string userName, string userId, string arn, string path, DateTime createDate,
+    public IamUser(string userName, string userId, string arn, string path, DateTime? createDate,
         string? permissionsBoundaryArn = null, IReadOnlyList<IamTag>? tags = null, DateTime? passwordLastUsed = null)
     {
         UserName = userName;
@@ -39,8 +39,8 @@ public sealed class IamUser
     public string UserId { get; }
     public string Arn { get; }
     public string Path { get; }
-    /// <summary>UTC.</summary>
-    public DateTime CreateDate { get; }
+    /// <summary>UTC; null when the answer left it out (the module only shows it).</summary>
+    public DateTime? CreateDate { get; }
     public string? PermissionsBoundaryArn { get; }
     /// <summary>Tags as returned by the call; ListUsers does not return tags, GetUser and CreateUser do.</summary>
     public IReadOnlyList<IamTag> Tags { get; }
@@ -53,7 +53,7 @@ public sealed class IamUser
 /// <summary>An IAM group.</summary>
 public sealed class IamGroup
 {
-    public IamGroup(string groupName, string groupId, string arn, string path, DateTime createDate)
+    public IamGroup(string groupName, string groupId, string arn, string path, DateTime? createDate)
     {
         GroupName = groupName;
         GroupId = groupId;
@@ -66,7 +66,8 @@ public sealed class IamGroup
     public string GroupId { get; }
     public string Arn { get; }
     public string Path { get; }
-    public DateTime CreateDate { get; }
+    /// <summary>UTC; null when the answer left it out (the module does not rely on it).</summary>
+    public DateTime? CreateDate { get; }
 
     public override string ToString() => Arn;
 }
@@ -96,7 +97,7 @@ public enum IamAccessKeyStatus
 /// <summary>An access key without its secret.</summary>
 public class IamAccessKeyMetadata
 {
-    public IamAccessKeyMetadata(string userName, string accessKeyId, IamAccessKeyStatus status, DateTime createDate)
+    public IamAccessKeyMetadata(string userName, string accessKeyId, IamAccessKeyStatus status, DateTime? createDate)
     {
         UserName = userName;
         AccessKeyId = accessKeyId;
@@ -107,7 +108,8 @@ public class IamAccessKeyMetadata
     public string UserName { get; }
     public string AccessKeyId { get; }
     public IamAccessKeyStatus Status { get; }
-    public DateTime CreateDate { get; }
+    /// <summary>UTC; null when the answer left it out (the module does not rely on it).</summary>
+    public DateTime? CreateDate { get; }
 
     public override string ToString() => UserName + " " + AccessKeyId + " (" + Status + ")";
 }
@@ -115,7 +117,7 @@ public class IamAccessKeyMetadata
 /// <summary>A freshly created access key: the only moment IAM hands out the secret.</summary>
 public sealed class IamNewAccessKey : IamAccessKeyMetadata, IDisposable
 {
-    public IamNewAccessKey(string userName, string accessKeyId, IamAccessKeyStatus status, DateTime createDate, SecureString secretAccessKey)
+    public IamNewAccessKey(string userName, string accessKeyId, IamAccessKeyStatus status, DateTime? createDate, SecureString secretAccessKey)
         : base(userName, accessKeyId, status, createDate)
     {
         SecretAccessKey = secretAccessKey ?? throw new ArgumentNullException(nameof(secretAccessKey));
@@ -134,7 +136,7 @@ public sealed class IamNewAccessKey : IamAccessKeyMetadata, IDisposable
 /// <summary>A user's console password profile (the password itself is never returned by IAM).</summary>
 public sealed class IamLoginProfile
 {
-    public IamLoginProfile(string userName, DateTime createDate, bool passwordResetRequired)
+    public IamLoginProfile(string userName, DateTime? createDate, bool passwordResetRequired)
     {
         UserName = userName;
         CreateDate = createDate;
@@ -142,7 +144,8 @@ public sealed class IamLoginProfile
     }
 
     public string UserName { get; }
-    public DateTime CreateDate { get; }
+    /// <summary>UTC; null when the answer left it out (the module does not rely on it).</summary>
+    public DateTime? CreateDate { get; }
     public bool PasswordResetRequired { get; }
 
     public override string ToString() => UserName + " login profile";
@@ -183,7 +186,7 @@ public sealed class IamInlinePolicy
 public sealed class IamManagedPolicy
 {
     public IamManagedPolicy(string policyName, string policyId, string arn, string path, string defaultVersionId,
-        int attachmentCount, bool isAttachable, DateTime createDate, string? description = null)
+        int attachmentCount, bool isAttachable, DateTime? createDate, string? description = null)
     {
         PolicyName = policyName;
         PolicyId = policyId;
@@ -203,7 +206,8 @@ public sealed class IamManagedPolicy
     public string DefaultVersionId { get; }
     public int AttachmentCount { get; }
     public bool IsAttachable { get; }
-    public DateTime CreateDate { get; }
+    /// <summary>UTC; null when the answer left it out (the module does not rely on it).</summary>
+    public DateTime? CreateDate { get; }
     /// <summary>Only GetPolicy and CreatePolicy return it.</summary>
     public string? Description { get; }
     /// <summary>AWS managed policies live in the pseudo-account <c>aws</c>: <c>arn:{partition}:iam::aws:policy/...</c>.</summary>
@@ -242,7 +246,7 @@ public sealed class IamNewVirtualMfaDevice
 /// <summary>An MFA device assigned to a user.</summary>
 public sealed class IamMfaDevice
 {
-    public IamMfaDevice(string userName, string serialNumber, DateTime enableDate)
+    public IamMfaDevice(string userName, string serialNumber, DateTime? enableDate)
     {
         UserName = userName;
         SerialNumber = serialNumber;
@@ -251,7 +255,7 @@ public sealed class IamMfaDevice
 
     public string UserName { get; }
     public string SerialNumber { get; }
-    public DateTime EnableDate { get; }
+    public DateTime? EnableDate { get; }
 
     public override string ToString() => UserName + " " + SerialNumber;
 }

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Iam;
@@ -7,9 +9,16 @@ using IamOnboard.Sessions;
 
 namespace IamOnboard.Onboarding;
 
-/// <summary>Offboards a user: everything IAM refuses to delete a user with goes first, then the user.</summary>
+/// <summary>
+/// Offboards a user: everything IAM refuses to delete a user with goes first, then the user. Or, for leavers whose
+/// audit trail must stay, disables the user: nothing left to sign in or sign requests with, the user kept and tagged.
+/// </summary>
 public sealed class UserRemover
 {
+    /// <summary>Tag keys a disabled user gets: when, and by which identity.</summary>
+    public const string DisabledAtTag = "onboard:disabled-at";
+    public const string DisabledByTag = "onboard:disabled-by";
+
     private readonly OnboardSession _session;
 
     public UserRemover(OnboardSession session) => _session = session;
@@ -17,37 +26,14 @@ public sealed class UserRemover
     /// <summary>Removes the user and returns what was removed, in order.</summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string userName, CancellationToken ct)
     {
-        if (IamNameRules.CheckUserName(userName) is { } badName)
-        {
-            throw new OnboardInputException("InvalidUserName", "UserName", userName, badName.Message);
-        }
-
         var iam = _session.Iam;
+        await CheckTargetAsync(userName, ct).ConfigureAwait(false);
         var removed = new List<string>();
-        await iam.GetUserAsync(userName, ct).ConfigureAwait(false);
-
-        if (await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false) is not null)
-        {
-            await IgnoreMissing(iam.DeleteLoginProfileAsync(userName, ct)).ConfigureAwait(false);
-            removed.Add("login profile");
-        }
-
+        await RemoveSignInAsync(userName, removed, ct).ConfigureAwait(false);
         foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
         {
             await IgnoreMissing(iam.DeleteAccessKeyAsync(userName, key.AccessKeyId, ct)).ConfigureAwait(false);
             removed.Add($"access key {key.AccessKeyId}");
-        }
-
-        foreach (var device in await iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false))
-        {
-            await IgnoreMissing(iam.DeactivateMfaDeviceAsync(userName, device.SerialNumber, ct)).ConfigureAwait(false);
-            if (device.SerialNumber.Contains(":mfa/"))
-            {
-                // A virtual device outlives its user unless deleted; it would block its name forever.
-                await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(device.SerialNumber, ct)).ConfigureAwait(false);
-            }
-
-            removed.Add($"MFA device {device.SerialNumber}");
         }
 
         foreach (var policyName in await iam.ListUserPoliciesAsync(userName, ct).ConfigureAwait(false))
@@ -71,6 +57,99 @@ public sealed class UserRemover
         await iam.DeleteUserAsync(userName, ct).ConfigureAwait(false);
         removed.Add($"user {userName}");
         return removed;
+    }
+
+    /// <summary>
+    /// Leaves the user with nothing usable and keeps it (its ARN, policies, groups and CloudTrail history): access keys
+    /// deactivated, login profile, MFA devices, SSH keys, signing certificates and service-specific credentials removed,
+    /// and tags saying when and by whom. Returns what was done, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DisableAsync(string userName, DateTimeOffset now, CancellationToken ct)
+    {
+        var iam = _session.Iam;
+        await CheckTargetAsync(userName, ct).ConfigureAwait(false);
+        var done = new List<string>();
+        await RemoveSignInAsync(userName, done, ct).ConfigureAwait(false);
+        foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
+        {
+            if (key.Status == IamAccessKeyStatus.Active)
+            {
+                await iam.UpdateAccessKeyAsync(userName, key.AccessKeyId, IamAccessKeyStatus.Inactive, ct).ConfigureAwait(false);
+                done.Add($"access key {key.AccessKeyId} deactivated");
+            }
+        }
+
+        // A session name may hold characters a tag value may not (a comma): those become '_'.
+        var by = System.Text.RegularExpressions.Regex.Replace(_session.CallerArn, @"[^\p{L}\p{Z}\p{N}_.:/=+\-@]", "_");
+        by = by.Length <= IamNameRules.TagValueMaxLength ? by : by.Substring(0, IamNameRules.TagValueMaxLength);
+        await iam.TagUserAsync(userName, new[]
+        {
+            new IamTag(DisabledAtTag, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+            new IamTag(DisabledByTag, by),
+        }, ct).ConfigureAwait(false);
+        done.Add($"tagged {DisabledAtTag} and {DisabledByTag}");
+        return done;
+    }
+
+    /// <summary>
+    /// The name is valid, the user exists, and it is not the identity this session signs with: removing that would
+    /// delete the session's own access key and leave the administrator locked out halfway.
+    /// </summary>
+    private async Task CheckTargetAsync(string userName, CancellationToken ct)
+    {
+        if (IamNameRules.CheckUserName(userName) is { } badName)
+        {
+            throw new OnboardInputException("InvalidUserName", "UserName", userName, badName.Message);
+        }
+
+        var user = await _session.Iam.GetUserAsync(userName, ct).ConfigureAwait(false);
+        if (string.Equals(user.Arn, _session.CallerArn, StringComparison.Ordinal) || string.Equals(user.UserId, _session.CallerUserId, StringComparison.Ordinal))
+        {
+            throw new OnboardInputException("RemovingSessionIdentity", "UserName", userName,
+                $"IAM user '{userName}' is the identity this session is signed in as ({_session.CallerArn}); it is not removed or disabled, "
+                + "and its access key is left alone. Connect as another administrator to offboard it.");
+        }
+    }
+
+    /// <summary>Login profile, MFA devices, SSH keys, signing certificates and service-specific credentials: all removed either way.</summary>
+    private async Task RemoveSignInAsync(string userName, List<string> removed, CancellationToken ct)
+    {
+        var iam = _session.Iam;
+        if (await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false) is not null)
+        {
+            await IgnoreMissing(iam.DeleteLoginProfileAsync(userName, ct)).ConfigureAwait(false);
+            removed.Add("login profile");
+        }
+
+        foreach (var device in await iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false))
+        {
+            await IgnoreMissing(iam.DeactivateMfaDeviceAsync(userName, device.SerialNumber, ct)).ConfigureAwait(false);
+            if (device.SerialNumber.Contains(":mfa/"))
+            {
+                // A virtual device outlives its user unless deleted; it would block its name forever.
+                await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(device.SerialNumber, ct)).ConfigureAwait(false);
+            }
+
+            removed.Add($"MFA device {device.SerialNumber}");
+        }
+
+        foreach (var key in await iam.ListSshPublicKeysAsync(userName, ct).ConfigureAwait(false))
+        {
+            await IgnoreMissing(iam.DeleteSshPublicKeyAsync(userName, key.Id, ct)).ConfigureAwait(false);
+            removed.Add(key.ToString());
+        }
+
+        foreach (var certificate in await iam.ListSigningCertificatesAsync(userName, ct).ConfigureAwait(false))
+        {
+            await IgnoreMissing(iam.DeleteSigningCertificateAsync(userName, certificate.Id, ct)).ConfigureAwait(false);
+            removed.Add(certificate.ToString());
+        }
+
+        foreach (var credential in await iam.ListServiceSpecificCredentialsAsync(userName, ct).ConfigureAwait(false))
+        {
+            await IgnoreMissing(iam.DeleteServiceSpecificCredentialAsync(userName, credential.Id, ct)).ConfigureAwait(false);
+            removed.Add(credential.ToString());
+        }
     }
 
     private static async Task IgnoreMissing(Task call)

@@ -135,8 +135,12 @@ public sealed class VirtualMfaEnroller
 
         var base32 = Encoding.ASCII.GetString(created.Base32StringSeed);
         var label = _session.AccountAlias ?? _session.AccountId;
-        return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32,
-            OtpAuthUri.Create(deviceName, label, base32), created.QrCodePng);
+        var otpAuthUri = OtpAuthUri.Create(deviceName, label, base32);
+
+        // The QR PNG is drawn here from the seed: the endpoint's QRCodePNG is not known to be an image, let alone one of this seed.
+        var qrCodePng = QrCode.RenderPng(otpAuthUri);
+        Array.Clear(created.QrCodePng, 0, created.QrCodePng.Length);
+        return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32, otpAuthUri, qrCodePng);
     }
 
     /// <summary>Whether the user signs in to the console (has a login profile): a person, whose MFA seed must reach them.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using IamOnboard.LocalIam.Http;
@@ -92,6 +93,27 @@ internal static class SigV4Verifier
         return new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], signedHeaders.Split(';'), signature);
     }
 
+    /// <summary>
+    /// The scope's region must be one the service signs in: IAM is global and signs in its partition's one region
+    /// (us-east-1, cn-north-1, us-gov-west-1); STS signs in any real region.
+    /// </summary>
+    public static void CheckRegion(SigV4Authorization authorization)
+    {
+        bool known = authorization.Service == "iam"
+            ? Array.IndexOf(IamSigningRegions, authorization.Region) >= 0
+            : StsRegions.Contains(authorization.Region);
+        if (!known)
+        {
+            throw SignatureMismatch("Credential should be scoped to a valid region, not '" + authorization.Region + "'. "
+                + (authorization.Service == "iam" ? "IAM signs in " + string.Join(", ", IamSigningRegions) + " (one per partition)." : "STS signs in the region of its endpoint."));
+        }
+    }
+
+    private static readonly string[] IamSigningRegions =
+        { IamOnboard.Iam.AwsPartition.Aws.SigningRegion, IamOnboard.Iam.AwsPartition.China.SigningRegion, IamOnboard.Iam.AwsPartition.UsGov.SigningRegion };
+
+    private static readonly HashSet<string> StsRegions = new(Amazon.RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName), StringComparer.Ordinal);
+
     /// <summary>Throws SignatureDoesNotMatch unless <paramref name="authorization"/> is a valid signature of <paramref name="request"/> under <paramref name="secretAccessKey"/>.</summary>
     public static void Verify(HttpRequest request, SigV4Authorization authorization, string secretAccessKey, DateTime now)
     {
@@ -129,7 +151,13 @@ internal static class SigV4Verifier
 
         string bodyHash = HexSha256(request.Body);
         string? declaredHash = request.Header("x-amz-content-sha256");
-        if (declaredHash is not null && declaredHash != "UNSIGNED-PAYLOAD" && !string.Equals(declaredHash, bodyHash, StringComparison.OrdinalIgnoreCase))
+        if (declaredHash == "UNSIGNED-PAYLOAD")
+        {
+            // IAM and STS sign the body: with it left out, headers signed for one action could carry another's body.
+            throw SignatureMismatch("x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted by IAM or STS; the payload must be signed.");
+        }
+
+        if (declaredHash is not null && !string.Equals(declaredHash, bodyHash, StringComparison.OrdinalIgnoreCase))
         {
             throw SignatureMismatch("The provided 'x-amz-content-sha256' header does not match what was computed.");
         }

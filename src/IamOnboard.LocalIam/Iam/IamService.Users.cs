@@ -93,6 +93,9 @@ internal sealed partial class IamService
             user.InlinePolicies.Count > 0 ? "must delete policies first" :
             user.AttachedPolicyArns.Count > 0 ? "must detach all policies first" :
             user.GroupIds.Count > 0 ? "must remove user from all groups first" :
+            user.SshPublicKeys.Count > 0 ? "must delete SSH public keys first" :
+            user.SigningCertificates.Count > 0 ? "must delete signing certificates first" :
+            user.ServiceSpecificCredentials.Count > 0 ? "must delete service specific credentials first" :
             null;
         if (conflict is not null)
         {

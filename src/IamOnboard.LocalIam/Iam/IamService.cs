@@ -28,6 +28,7 @@ internal sealed partial class IamService
         RegisterAccount();
         RegisterPasswords();
         RegisterSimulation();
+        RegisterCredentials();
     }
 
     public bool Knows(string action) => _operations.ContainsKey(action);

@@ -53,6 +53,10 @@ internal sealed class UserEntity
 
     /// <summary>Group ids, in the order the user joined them.</summary>
     public List<string> GroupIds { get; set; } = new();
+
+    public List<SshPublicKeyEntity> SshPublicKeys { get; set; } = new();
+    public List<SigningCertificateEntity> SigningCertificates { get; set; } = new();
+    public List<ServiceSpecificCredentialEntity> ServiceSpecificCredentials { get; set; } = new();
 }
 
 internal sealed class GroupEntity

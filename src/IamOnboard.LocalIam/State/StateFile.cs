@@ -24,9 +24,10 @@ internal static class StateFile
             return null;
         }
 
+        AccountState state;
         try
         {
-            return JsonSerializer.Deserialize<AccountState>(bytes, Options)
+            state = JsonSerializer.Deserialize<AccountState>(bytes, Options)
                 ?? throw new InvalidDataException($"The local IAM state file '{path}' is empty.");
         }
         catch (JsonException error)
@@ -34,6 +35,16 @@ internal static class StateFile
             // The message names the file and position only; the content holds secrets.
             throw new InvalidDataException($"The local IAM state file '{path}' is not valid JSON (line {error.LineNumber}).");
         }
+
+        // Any JSON object deserialises (missing members keep their defaults); saving it back would replace someone's
+        // file with an account. A state file always has a 12-digit account id and a root key.
+        if (state.AccountId.Length != 12 || !state.AccountId.All(c => c is >= '0' and <= '9') || state.RootAccessKeyId.Length == 0)
+        {
+            throw new InvalidDataException($"The file '{path}' is JSON but not a local IAM state file (it has no 12-digit AccountId and root key); "
+                + "it was left as it is. Give -StatePath a new file or one an endpoint wrote.");
+        }
+
+        return state;
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class OnboardGroup
 
     public string Path { get; }
 
-    public DateTime CreateDate { get; }
+    public DateTime? CreateDate { get; }
 
     /// <summary>ARNs of the managed policies attached to the group.</summary>
     public string[] Policies { get; }

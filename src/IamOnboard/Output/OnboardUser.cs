@@ -61,7 +61,7 @@ public sealed class OnboardUser
 
     public string Path { get; }
 
-    public DateTime CreateDate { get; }
+    public DateTime? CreateDate { get; }
 
     public IDictionary Tags { get; }
 

@@ -21,8 +21,8 @@ public sealed class IamClientUserTests : IClassFixture<LocalIamFixture>
         Assert.Equal(name, created.UserName);
         Assert.Equal("/staff/", created.Path);
         Assert.Equal($"arn:aws:iam::{_fixture.Server.AccountId}:user/staff/{name}", created.Arn);
-        Assert.Equal(DateTimeKind.Utc, created.CreateDate.Kind);
-        Assert.True((DateTime.UtcNow - created.CreateDate).Duration() < TimeSpan.FromMinutes(5));
+        Assert.Equal(DateTimeKind.Utc, created.CreateDate!.Value.Kind);
+        Assert.True((DateTime.UtcNow - created.CreateDate!.Value).Duration() < TimeSpan.FromMinutes(5));
 
         var fetched = await iam.GetUserAsync(name.ToUpperInvariant());
         Assert.Equal(created.UserId, fetched.UserId);

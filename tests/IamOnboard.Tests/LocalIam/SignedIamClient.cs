@@ -92,7 +92,7 @@ internal sealed class SignedIamClient : IDisposable
     }
 
     /// <summary>A request signed by the SDK, as an HttpRequestMessage ready to send.</summary>
-    public HttpRequestMessage Sign(string service, byte[] body)
+    public HttpRequestMessage Sign(string service, byte[] body, string region = "us-east-1")
     {
         IRequest request = new DefaultRequest(new GetCallerIdentityRequest(), service)
         {
@@ -100,16 +100,17 @@ internal sealed class SignedIamClient : IDisposable
             Endpoint = _url,
             ResourcePath = "/",
             Content = body,
-            AuthenticationRegion = "us-east-1",
+            AuthenticationRegion = region,
             OverrideSigningServiceName = service,
         };
         request.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
+
         if (SessionToken is not null)
         {
             request.Headers["X-Amz-Security-Token"] = SessionToken;
         }
 
-        var config = new AmazonSecurityTokenServiceConfig { ServiceURL = _url.ToString(), AuthenticationRegion = "us-east-1" };
+        var config = new AmazonSecurityTokenServiceConfig { ServiceURL = _url.ToString(), AuthenticationRegion = region };
         new AWS4Signer().Sign(request, config, new RequestMetrics(), new BasicAWSCredentials(AccessKeyId, SecretAccessKey));
 
         var message = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };

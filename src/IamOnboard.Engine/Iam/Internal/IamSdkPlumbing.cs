@@ -176,31 +176,79 @@ internal sealed class IamQueryUnmarshaller : XmlResponseUnmarshaller
     public override AmazonServiceException UnmarshallException(XmlUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
     {
         var headerRequestId = context.ResponseData?.GetHeaderValue("x-amzn-RequestId");
-        try
+        var headerCode = QueryErrorDocument.CodeFromErrorTypeHeader(context.ResponseData?.GetHeaderValue("X-Amzn-ErrorType"));
+        var error = QueryErrorDocument.Read(context.Stream);
+        var errorCode = string.IsNullOrEmpty(error?.Code) ? headerCode : error!.Code;
+        if (!string.IsNullOrEmpty(errorCode))
         {
-            // <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
-            var root = XDocument.Load(context.Stream).Root;
-            var error = IamXml.Child(root, "Error");
-            var errorCode = IamXml.Text(error, "Code");
-            if (!string.IsNullOrEmpty(errorCode))
+            var errorType = error?.Type switch
             {
-                var errorType = IamXml.Text(error, "Type") switch
-                {
-                    "Sender" => ErrorType.Sender,
-                    "Receiver" => ErrorType.Receiver,
-                    _ => ErrorType.Unknown,
-                };
-                return new AmazonServiceException(IamXml.Text(error, "Message") ?? errorCode, innerException, errorType, errorCode,
-                    IamXml.Text(root, "RequestId") ?? headerRequestId, statusCode);
-            }
-        }
-        catch (XmlException)
-        {
-            // Not an awsQuery error body (a proxy's HTML page, an empty 503): fall through to a status-based error.
+                "Sender" => ErrorType.Sender,
+                "Receiver" => ErrorType.Receiver,
+                _ => ErrorType.Unknown,
+            };
+            return new AmazonServiceException(error?.Message ?? errorCode, innerException, errorType, errorCode,
+                error?.RequestId ?? headerRequestId, statusCode);
         }
 
         var code = (int)statusCode >= 500 ? IamErrorCodes.ServiceFailure : "HttpStatus" + ((int)statusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new AmazonServiceException("IAM answered HTTP " + (int)statusCode + " without an error document.", innerException,
             (int)statusCode >= 500 ? ErrorType.Receiver : ErrorType.Sender, code, headerRequestId, statusCode);
     }
+}
+
+/// <summary>
+/// An awsQuery error body in either shape the Query protocol uses, read the way the AWS CLI's query parser reads it:
+/// <c>&lt;ErrorResponse&gt;&lt;Error&gt;</c> (IAM, STS) or <c>&lt;ErrorResponse&gt;&lt;Errors&gt;&lt;Error&gt;</c> (other
+/// implementations of the API), with the request id beside the error.
+/// </summary>
+internal sealed class QueryErrorDocument
+{
+    public string? Code { get; private set; }
+    public string? Type { get; private set; }
+    public string? Message { get; private set; }
+    public string? RequestId { get; private set; }
+
+    /// <summary>The document, or null when the body is empty or not XML (a proxy's HTML page, an empty 503).</summary>
+    public static QueryErrorDocument? Read(System.IO.Stream body)
+    {
+        XElement? root;
+        try
+        {
+            root = XDocument.Load(body).Root;
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+
+        var error = IamXml.Child(root, "Error") ?? IamXml.Child(IamXml.Child(root, "Errors"), "Error");
+        if (root is null || error is null)
+        {
+            return null;
+        }
+
+        return new QueryErrorDocument
+        {
+            Code = NullIfEmpty(IamXml.Text(error, "Code")),
+            Type = IamXml.Text(error, "Type"),
+            Message = NullIfEmpty(IamXml.Text(error, "Message")),
+            RequestId = NullIfEmpty(IamXml.Text(root, "RequestId") ?? IamXml.Text(IamXml.Child(root, "ResponseMetadata"), "RequestId")),
+        };
+    }
+
+    /// <summary><c>X-Amzn-ErrorType: EntityAlreadyExists:http://internal.amazon.com/...</c>: the code is the part before the first colon.</summary>
+    public static string? CodeFromErrorTypeHeader(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
+        var colon = header!.IndexOf(':');
+        var code = (colon < 0 ? header : header.Substring(0, colon)).Trim();
+        return code.Length == 0 ? null : code;
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -11,6 +11,8 @@ namespace IamOnboard.Iam.Internal;
 /// <summary>Typed readers for the result shapes of IAM's awsQuery responses (one per shape, shared by every operation returning it).</summary>
 internal static class IamXml
 {
+    // Members the module only shows (dates) are read as optional: IAM's model requires some of them, but other
+    // implementations of the API leave them out, and a missing display value must not fail a whole operation.
     // Elements are matched by local name: the IAM namespace is the same everywhere, and tolerating its absence costs nothing.
     public static XElement? Child(XElement? parent, string name) => parent?.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 
@@ -20,8 +22,6 @@ internal static class IamXml
     public static string? Text(XElement? parent, string name) => Child(parent, name)?.Value;
 
     public static string RequiredText(XElement parent, string name) => Required(parent, name).Value;
-
-    public static DateTime Date(XElement parent, string name) => ParseDate(RequiredText(parent, name));
 
     public static DateTime? OptionalDate(XElement parent, string name)
     {
@@ -54,16 +54,17 @@ internal static class IamXml
             RequiredText(user, "UserId"),
             RequiredText(user, "Arn"),
             Text(user, "Path") ?? "/",
-            Date(user, "CreateDate"),
+            OptionalDate(user, "CreateDate"),
             Text(Child(user, "PermissionsBoundary"), "PermissionsBoundaryArn"),
             Members(user, "Tags").Select(ReadTag).ToList(),
             OptionalDate(user, "PasswordLastUsed"));
 
     public static IamGroup ReadGroup(XElement group)
-        => new(RequiredText(group, "GroupName"), RequiredText(group, "GroupId"), RequiredText(group, "Arn"), Text(group, "Path") ?? "/", Date(group, "CreateDate"));
+        => new(RequiredText(group, "GroupName"), RequiredText(group, "GroupId"), RequiredText(group, "Arn"), Text(group, "Path") ?? "/", OptionalDate(group, "CreateDate"));
 
-    public static IamAccessKeyMetadata ReadAccessKeyMetadata(XElement key)
-        => new(RequiredText(key, "UserName"), RequiredText(key, "AccessKeyId"), ReadStatus(key), Date(key, "CreateDate"));
+    /// <summary>IAM's model makes every AccessKeyMetadata member optional; the user asked about stands in for a missing UserName.</summary>
+    public static IamAccessKeyMetadata ReadAccessKeyMetadata(XElement key, string userName)
+        => new(Text(key, "UserName") ?? userName, RequiredText(key, "AccessKeyId"), ReadStatus(key), OptionalDate(key, "CreateDate"));
 
     public static IamNewAccessKey ReadNewAccessKey(XElement key)
     {
@@ -73,11 +74,11 @@ internal static class IamXml
             secret.AppendChar(c);
         }
 
-        return new IamNewAccessKey(RequiredText(key, "UserName"), RequiredText(key, "AccessKeyId"), ReadStatus(key), Date(key, "CreateDate"), secret);
+        return new IamNewAccessKey(RequiredText(key, "UserName"), RequiredText(key, "AccessKeyId"), ReadStatus(key), OptionalDate(key, "CreateDate"), secret);
     }
 
     public static IamLoginProfile ReadLoginProfile(XElement profile)
-        => new(RequiredText(profile, "UserName"), Date(profile, "CreateDate"), Bool(profile, "PasswordResetRequired"));
+        => new(RequiredText(profile, "UserName"), OptionalDate(profile, "CreateDate"), Bool(profile, "PasswordResetRequired"));
 
     public static IamAttachedPolicy ReadAttachedPolicy(XElement policy) => new(RequiredText(policy, "PolicyName"), RequiredText(policy, "PolicyArn"));
 
@@ -94,7 +95,7 @@ internal static class IamXml
             Text(policy, "DefaultVersionId") ?? "v1",
             Int(policy, "AttachmentCount") ?? 0,
             Text(policy, "IsAttachable") is null || Bool(policy, "IsAttachable"),
-            Date(policy, "CreateDate"),
+            OptionalDate(policy, "CreateDate"),
             Text(policy, "Description"));
 
     public static IamNewVirtualMfaDevice ReadNewVirtualMfaDevice(XElement device)
@@ -104,7 +105,7 @@ internal static class IamXml
             Convert.FromBase64String(RequiredText(device, "QRCodePNG")));
 
     public static IamMfaDevice ReadMfaDevice(XElement device)
-        => new(RequiredText(device, "UserName"), RequiredText(device, "SerialNumber"), Date(device, "EnableDate"));
+        => new(RequiredText(device, "UserName"), RequiredText(device, "SerialNumber"), OptionalDate(device, "EnableDate"));
 
     public static IamVirtualMfaDevice ReadVirtualMfaDevice(XElement device)
         => new(RequiredText(device, "SerialNumber"), Text(Child(device, "User"), "UserName"), OptionalDate(device, "EnableDate"));

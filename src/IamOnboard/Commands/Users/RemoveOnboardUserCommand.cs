@@ -1,10 +1,11 @@
+using System;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
 
-/// <summary>Remove-OnboardUser: offboards users, removing everything IAM requires gone before the user itself.</summary>
+/// <summary>Remove-OnboardUser: offboards users, removing everything IAM requires gone before the user itself (or, with -Disable, everything usable).</summary>
 [Cmdlet(VerbsCommon.Remove, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
@@ -13,7 +14,10 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
-    public string[] UserName { get; set; } = System.Array.Empty<string>();
+    public string[] UserName { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter Disable { get; set; }
 
     protected override void ProcessItem()
     {
@@ -21,15 +25,22 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
         foreach (var name in UserName)
         {
             var userName = name.Trim();
-            if (!ShouldProcess($"IAM user '{userName}'", "Remove the user with its login profile, access keys, MFA devices, policies and group memberships"))
+            var action = Disable
+                ? "Disable the user: deactivate its access keys, delete its login profile, MFA devices, SSH keys, signing certificates and service-specific credentials, and tag it; keep the user"
+                : "Remove the user with its login profile, access keys, MFA devices, SSH keys, signing certificates, service-specific credentials, policies and group memberships";
+            if (!ShouldProcess($"IAM user '{userName}'", action))
             {
                 continue;
             }
 
+            var disable = Disable.IsPresent;
             StartItem(async ct =>
             {
-                var removed = await remover.RemoveAsync(userName, ct).ConfigureAwait(false);
-                Dispatcher.WriteVerbose($"Removed {string.Join(", ", removed)}.");
+                var done = disable
+                    ? await remover.DisableAsync(userName, DateTimeOffset.UtcNow, ct).ConfigureAwait(false)
+                    : await remover.RemoveAsync(userName, ct).ConfigureAwait(false);
+                var line = (disable ? $"Disabled IAM user '{userName}': " : $"Removed IAM user '{userName}': ") + string.Join(", ", done) + ".";
+                Dispatcher.Post(c => c.WriteInformation(new InformationRecord(line, "Remove-OnboardUser"), new[] { "PSHOST" }));
             }, userName);
         }
     }

@@ -1,0 +1,105 @@
+# Remove-OnboardUser as IAM sees it: every credential kind a user can hold is gone in one call, -Disable leaves the
+# user with nothing usable, and the identity the session signs with is never removed. Read back with the AWS CLI v2.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+
+    # A user with every kind of credential and attachment IAM refuses DeleteUser for.
+    function script:New-FullyEquippedUser {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Policy ReadOnlyAccess -Group $group |
+            Enable-OnboardVirtualMfa -Unattended
+        $null = Add-OnboardInlinePolicy -UserName $name -PolicyName Extra -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+
+        # ssh-ed25519 public key blob: string "ssh-ed25519", then the 32-byte key, each with a 4-byte length.
+        $type = [Text.Encoding]::ASCII.GetBytes('ssh-ed25519')
+        $key = [byte[]]::new(32); [Security.Cryptography.RandomNumberGenerator]::Fill($key)
+        $blob = [byte[]](0, 0, 0, 11) + $type + [byte[]](0, 0, 0, 32) + $key
+        (Aws @('iam', 'upload-ssh-public-key', '--user-name', $name, '--ssh-public-key-body', "ssh-ed25519 $([Convert]::ToBase64String($blob)) $name")).ExitCode | Should -Be 0
+
+        $rsa = [Security.Cryptography.RSA]::Create(2048)
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$name", $rsa, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $certificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(30))
+        $pem = "-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($certificate.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----"
+        (Aws @('iam', 'upload-signing-certificate', '--user-name', $name, '--certificate-body', $pem)).ExitCode | Should -Be 0
+
+        (Aws @('iam', 'create-service-specific-credential', '--user-name', $name, '--service-name', 'codecommit.amazonaws.com')).ExitCode | Should -Be 0
+        $user
+    }
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Remove-OnboardUser offboarding' {
+    It 'removes a user with SSH key, signing certificate, service credential, policies, groups, MFA and keys in one call and says what it removed' {
+        $user = New-FullyEquippedUser
+        $name = $user.UserName
+        (Aws @('iam', 'delete-user', '--user-name', $name)).StdErr | Should -Match 'DeleteConflict'
+
+        Remove-OnboardUser -UserName $name -Confirm:$false -InformationVariable said -ErrorAction Stop
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        $said.Count | Should -Be 1
+        $line = "$($said[0].MessageData)"
+        $line | Should -Match "^Removed IAM user '$name': "
+        foreach ($part in 'login profile', 'access key', 'MFA device', 'SSH public key', 'signing certificate', 'service-specific credential', 'inline policy Extra', 'attachment of', 'membership of', "user $name") {
+            $line | Should -BeLike "*$part*"
+        }
+    }
+
+    It '-Disable keeps the user, tagged, with nothing usable: the key no longer signs' {
+        $user = New-FullyEquippedUser
+        $name = $user.UserName
+        # A second key, made by the AWS CLI, whose secret this test holds.
+        $key = (Aws @('iam', 'create-access-key', '--user-name', $name)).Json.AccessKey
+        $user = [pscustomobject]@{ AccessKeyId = $key.AccessKeyId }
+        $secret = $key.SecretAccessKey
+        (Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $user.AccessKeyId -SecretAccessKey $secret -Arguments @('sts', 'get-caller-identity')).ExitCode | Should -Be 0
+
+        Remove-OnboardUser -UserName $name -Disable -Confirm:$false -InformationVariable said -ErrorAction Stop
+        "$($said[0].MessageData)" | Should -Match "^Disabled IAM user '$name': "
+
+        (Aws @('iam', 'get-user', '--user-name', $name)).ExitCode | Should -Be 0
+        $tags = (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags
+        ($tags | Where-Object Key -eq 'onboard:disabled-by').Value | Should -Be $session.CallerArn
+        # The raw answer: ConvertFrom-Json turns a date-like value into a DateTime.
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).StdOut | Should -Match '"Key": "onboard:disabled-at",\s*"Value": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.Status | Should -Be @('Inactive', 'Inactive')
+        (Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $user.AccessKeyId -SecretAccessKey $secret -Arguments @('sts', 'get-caller-identity')).StdErr | Should -Match 'InvalidClientTokenId'
+        (Aws @('iam', 'get-login-profile', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-ssh-public-keys', '--user-name', $name)).Json.SSHPublicKeys | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-signing-certificates', '--user-name', $name)).Json.Certificates | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-service-specific-credentials', '--user-name', $name)).Json.ServiceSpecificCredentials | Should -BeNullOrEmpty
+        # Kept for the audit trail: policies and groups.
+        (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyName | Should -Contain 'ReadOnlyAccess'
+    }
+}
+
+Describe 'Remove-OnboardUser and the session identity' {
+    It 'refuses to remove the user the session signs in as and leaves its key working' {
+        # Its own endpoint: on failure the shared endpoint's administrator would lose its key.
+        $own = Start-OnboardLocalIam
+        try {
+            $ownSession = Connect-TestEndpoint -Endpoint $own
+            $self = $ownSession.CallerArn.Split('/')[-1]
+            Remove-OnboardUser -UserName $self -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'RemovingSessionIdentity,IamOnboard.Commands.RemoveOnboardUserCommand'
+            "$($failures[0].Exception.Message)" | Should -Match 'signed in as'
+            (Invoke-AwsCli -Endpoint $own -Arguments @('iam', 'list-access-keys', '--user-name', $self)).Json.AccessKeyMetadata.Count | Should -Be 1
+            (Invoke-AwsCli -Endpoint $own -Arguments @('sts', 'get-caller-identity')).ExitCode | Should -Be 0
+        }
+        finally {
+            $null = Connect-TestEndpoint -Endpoint $endpoint
+            $own | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
