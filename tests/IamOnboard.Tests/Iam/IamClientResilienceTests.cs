@@ -18,6 +18,9 @@ public sealed class IamClientResilienceTests
     {
         using var server = LocalIamServer.Start(new LocalIamOptions { ThrottleRate = 5, ThrottleBurst = 5, RandomSeed = 7 });
         using var iam = LocalIamFixture.CreateClient(server);
+
+        // Sixty callers at once: the storm needs them all in flight, not the session's default budget of four.
+        iam.Budget.DefaultLimit = 60;
         var log = new CollectingLog();
         var names = Enumerable.Range(0, 60).Select(i => Names.Unique("storm" + i)).ToList();
         using (OnboardLog.Use(log))

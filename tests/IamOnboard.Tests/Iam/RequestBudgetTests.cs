@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Iam;
+using Xunit;
+
+namespace IamOnboard.Tests.Iam;
+
+public class RequestBudgetTests
+{
+    [Fact]
+    public async Task NeverGrantsMoreThanTheLimitAndServesWaitersInOrder()
+    {
+        var budget = new RequestBudget(2);
+        var first = await budget.AcquireAsync(CancellationToken.None);
+        var second = await budget.AcquireAsync(CancellationToken.None);
+        var third = budget.AcquireAsync(CancellationToken.None);
+        var fourth = budget.AcquireAsync(CancellationToken.None);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, budget.InFlight);
+
+        first.Dispose();
+        (await third).Dispose();
+        Assert.False(fourth.IsCompleted || budget.InFlight > 2);
+        second.Dispose();
+        (await fourth).Dispose();
+        Assert.Equal(0, budget.InFlight);
+    }
+
+    [Fact]
+    public async Task TheSmallestNamedLimitOfTheRunningCommandsHolds()
+    {
+        var budget = new RequestBudget(8);
+        using (budget.Join(3))
+        using (budget.Join(null))
+        using (budget.Join(5))
+        {
+            Assert.Equal(3, budget.Limit);
+            var permits = new List<IDisposable>();
+            for (var i = 0; i < 3; i++)
+            {
+                permits.Add(await budget.AcquireAsync(CancellationToken.None));
+            }
+
+            var waiting = budget.AcquireAsync(CancellationToken.None);
+            Assert.False(waiting.IsCompleted);
+            permits.ForEach(p => p.Dispose());
+            (await waiting).Dispose();
+        }
+
+        Assert.Equal(8, budget.Limit);
+    }
+
+    [Fact]
+    public async Task ALimitGrowingWhenACommandEndsLetsWaitersIn()
+    {
+        var budget = new RequestBudget(2);
+        var lease = budget.Join(1);
+        var held = await budget.AcquireAsync(CancellationToken.None);
+        var waiting = budget.AcquireAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        lease.Dispose();
+        (await waiting).Dispose();
+        held.Dispose();
+    }
+
+    [Fact]
+    public async Task ACancelledWaiterTakesNoPermit()
+    {
+        var budget = new RequestBudget(1);
+        var held = await budget.AcquireAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var waiting = budget.AcquireAsync(cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        held.Dispose();
+        Assert.Equal(0, budget.InFlight);
+        (await budget.AcquireAsync(CancellationToken.None)).Dispose();
+    }
+
+    [Fact]
+    public async Task ManyConcurrentCallersStayWithinTheLimit()
+    {
+        var budget = new RequestBudget(3);
+        var peak = 0;
+        var current = 0;
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using (await budget.AcquireAsync(CancellationToken.None))
+            {
+                var now = Interlocked.Increment(ref current);
+                InterlockedMax(ref peak, now);
+                await Task.Yield();
+                Interlocked.Decrement(ref current);
+            }
+        }));
+        Assert.InRange(peak, 1, 3);
+        Assert.Equal(0, budget.InFlight);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+}
