@@ -14,7 +14,8 @@ namespace IamOnboard.Commands;
 /// is made before every row was checked and New-OnboardUser takes each request as it is.
 /// </summary>
 [Cmdlet(VerbsData.Import, "OnboardCsv")]
-[OutputType(typeof(UserOnboardingRequest))]
+// By name: PowerShell reads cmdlet attributes at import, before the engine's resolver is installed (OnImportAndRemove).
+[OutputType("IamOnboard.Onboarding.UserOnboardingRequest")]
 public sealed class ImportOnboardCsvCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
