@@ -19,6 +19,10 @@ public sealed class UserRowMapping
         PassedOver = passedOver;
     }
 
+    /// <summary>A request already mapped and checked (Import-OnboardCsv's), taken as it is.</summary>
+    public static UserRowMapping Of(UserOnboardingRequest request) =>
+        new(request ?? throw new ArgumentNullException(nameof(request)), null, Array.Empty<string>(), Array.Empty<string>());
+
     /// <summary>The request, checked offline; null when <see cref="Problem"/> is set.</summary>
     public UserOnboardingRequest? Request { get; }
 
@@ -168,8 +172,10 @@ public static class UserRowMapper
     {
         if (!TagValues.TryRead(value, out var tags, out var error))
         {
-            var shown = TagValues.Scalar(value) ?? TagValues.Describe(value!);
-            throw new OnboardInputException("InvalidTag", UserColumns.Tag, shown, $"Tag: '{shown}' is not a tag list ({error}). Write key=value;key2=value2.");
+            var text = TagValues.Scalar(value);
+            throw text is null
+                ? new OnboardInputException("InvalidTag", UserColumns.Tag, TagValues.Describe(value!), $"Tag: {error}.")
+                : new OnboardInputException("InvalidTag", UserColumns.Tag, text, $"Tag: '{text}' is not a tag list ({error}). Write key=value;key2=value2.");
         }
 
         return tags;

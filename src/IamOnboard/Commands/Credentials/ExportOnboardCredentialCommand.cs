@@ -37,8 +37,14 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
     public PSObject? InputObject { get; set; }
 
     /// <summary>Console (everyone, as the console wizard's file) or AwsCliImport (key holders, as aws configure import --csv takes).</summary>
+    /// <remarks>A string, not the engine's enum: a value-type field of an engine type would need the engine when PowerShell
+    /// loads the cmdlet classes at import, before the resolver that finds it is installed.</remarks>
     [Parameter]
-    public CredentialCsvFormat Format { get; set; } = CredentialCsvFormat.Console;
+    [ValidateSet(nameof(CredentialCsvFormat.Console), nameof(CredentialCsvFormat.AwsCliImport), IgnoreCase = true)]
+    public string Format { get; set; } = nameof(CredentialCsvFormat.Console);
+
+    private CredentialCsvFormat FileFormat =>
+        string.Equals(Format, nameof(CredentialCsvFormat.AwsCliImport), StringComparison.OrdinalIgnoreCase) ? CredentialCsvFormat.AwsCliImport : CredentialCsvFormat.Console;
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
@@ -92,7 +98,7 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
 
         try
         {
-            CredentialCsv.WriteRow(writer, row, Format);
+            CredentialCsv.WriteRow(writer, row, FileFormat);
             writer.Flush();
             _file!.Flush(flushToDisk: true);
         }
@@ -130,14 +136,14 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
     /// <summary>False (after saying why) for a user with no line in the file; stops the batch for one whose secret the format would lose.</summary>
     private bool CanWrite(OnboardUser user, CredentialCsvRow row)
     {
-        if (CredentialCsv.CannotHold(row, Format) is { } reason)
+        if (CredentialCsv.CannotHold(row, FileFormat) is { } reason)
         {
             // Terminating, like a file that cannot be written: the user stays marked as not handed out, so the next run
             // replaces the credentials rather than leaving a password nobody received.
             ThrowTerminatingError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, user, reason));
         }
 
-        if (!CredentialCsv.Holds(row, Format))
+        if (!CredentialCsv.Holds(row, FileFormat))
         {
             WriteWarning($"{user.UserName}: no access key was created in this run, so the user has no line in the AWS CLI's import file.");
             return false;
@@ -169,7 +175,7 @@ public sealed class ExportOnboardCredentialCommand : PSCmdlet, IDisposable
         {
             _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
             _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            CredentialCsv.WriteHeader(_writer, Format);
+            CredentialCsv.WriteHeader(_writer, FileFormat);
         }
         catch (IOException failure)
         {

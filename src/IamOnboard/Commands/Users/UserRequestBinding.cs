@@ -67,7 +67,7 @@ internal sealed class UserRequestBinding
         if (item?.BaseObject is UserOnboardingRequest typed)
         {
             BatchSize = item.Properties["BatchSize"]?.Value is int size ? size : BatchSize;
-            return UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed);
+            return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed);
         }
 
         var overridden = new HashSet<string>(overrides.Select(o => o.Key), StringComparer.Ordinal);
