@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using IamOnboard.Onboarding;
 
 namespace IamOnboard.Input;
 
 /// <summary>
-/// The columns (or property names, or hashtable keys) a user to onboard is read from, and the names accepted for
-/// each: letter case, spaces, '_' and '-' are ignored, so "Console access", "console_access" and "ConsoleAccess"
-/// are one column.
+/// The columns (or property names, or hashtable keys) a user to onboard is read from: the names accepted for each and
+/// how its cell sets the request. Letter case, spaces, '_' and '-' are ignored in names, so "Console access",
+/// "console_access" and "ConsoleAccess" are one column. A new column is one line here (and its parameter).
 /// </summary>
 public static class UserColumns
 {
@@ -23,23 +24,29 @@ public static class UserColumns
     public const string Policy = "Policy";
     public const string Group = "Group";
 
-    /// <summary>The canonical columns of a starters file and the headers accepted for each.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Known = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    private static readonly Column[] Table =
     {
-        [UserName] = new[] { "User name", "Name" },
-        [Path] = Array.Empty<string>(),
-        [Tag] = new[] { "Tags" },
-        [PermissionsBoundary] = new[] { "Permissions boundary" },
-        [ConsoleAccess] = new[] { "Console access" },
-        [PasswordResetRequired] = new[] { "Password reset required" },
-        [ProgrammaticAccess] = new[] { "Programmatic access" },
-        [AdditionalAccessKey] = new[] { "Additional access key" },
-        [Policy] = new[] { "Policies", "PolicyArn" },
-        [Group] = new[] { "Groups", "GroupName" },
+        new(UserName, new[] { "User name", "Name" }, (r, v) => r.UserName = CellValues.Text(UserName, v) ?? string.Empty),
+        new(Path, Array.Empty<string>(), (r, v) => r.Path = CellValues.NullIfEmpty(CellValues.Text(Path, v))),
+        new(Tag, new[] { "Tags" }, (r, v) => r.Tags = CellValues.Tags(v)),
+        new(PermissionsBoundary, new[] { "Permissions boundary" }, (r, v) => r.PermissionsBoundary = CellValues.NullIfEmpty(CellValues.Text(PermissionsBoundary, CellValues.BoundaryArn(v)))),
+        new(ConsoleAccess, new[] { "Console access" }, (r, v) => r.ConsoleAccess = CellValues.YesNo(ConsoleAccess, v)),
+        new(PasswordResetRequired, new[] { "Password reset required" }, (r, v) => r.PasswordResetRequired = CellValues.YesNo(PasswordResetRequired, v)),
+        new(ProgrammaticAccess, new[] { "Programmatic access" }, (r, v) => r.ProgrammaticAccess = CellValues.YesNo(ProgrammaticAccess, v)),
+        new(AdditionalAccessKey, new[] { "Additional access key" }, (r, v) => r.AdditionalAccessKey = CellValues.YesNo(AdditionalAccessKey, v)),
+        new(Policy, new[] { "Policies", "PolicyArn" }, (r, v) => r.Policies = CellValues.List(Policy, v)),
+        new(Group, new[] { "Groups", "GroupName" }, (r, v) => r.Groups = CellValues.List(Group, v)),
+
+        // Not a CSV column (the starters file refuses it): a SecureString from -Password or a hashtable.
+        new(Password, Array.Empty<string>(), (r, v) => r.Password = CellValues.Password(v)),
     };
 
-    /// <summary>The yes/no columns.</summary>
-    public static readonly IReadOnlyList<string> YesNo = new[] { ConsoleAccess, PasswordResetRequired, ProgrammaticAccess, AdditionalAccessKey };
+    /// <summary>The canonical columns of a starters file and the other headers accepted for each.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Known =
+        Table.Where(c => c.Name != Password).ToDictionary(c => c.Name, c => c.Aliases, StringComparer.Ordinal);
+
+    /// <summary>Every column a request is read from, Password included: New-OnboardUser's parameters of the same names.</summary>
+    public static readonly IReadOnlyList<string> All = Table.Select(c => c.Name).ToArray();
 
     /// <summary>
     /// Attributes IAM reports for a user that exists (in Get-IAMUser or list-users output) and that no one sets when
@@ -47,24 +54,32 @@ public static class UserColumns
     /// </summary>
     public static readonly IReadOnlyList<string> ReportedByIam = new[] { "Arn", "UserId", "CreateDate", "PasswordLastUsed" };
 
-    private static readonly Dictionary<string, string> ByNormalizedName = BuildIndex();
+    private static readonly Dictionary<string, Column> ByNormalizedName = BuildIndex();
 
     /// <summary>The canonical column a header names ("Password" included), or null when it is not a known column.</summary>
     public static string? Resolve(string header) =>
-        ByNormalizedName.TryGetValue(Normalize(header), out var column) ? column : null;
+        ByNormalizedName.TryGetValue(Normalize(header), out var column) ? column.Name : null;
 
     /// <summary>True for an attribute in <see cref="ReportedByIam"/>.</summary>
     public static bool IsReportedByIam(string header) => ReportedByIam.Any(a => Normalize(a) == Normalize(header));
 
-    private static Dictionary<string, string> BuildIndex()
+    /// <summary>Sets what the cell of a canonical column gives; throws <see cref="OnboardInputException"/> for a value it cannot take.</summary>
+    internal static void Apply(UserOnboardingRequest request, string column, object? value)
     {
-        var index = new Dictionary<string, string>(StringComparer.Ordinal) { [Normalize(Password)] = Password };
-        foreach (var column in Known)
+        ByNormalizedName[Normalize(column)].Set(request, value);
+
+        // A password means console access, whichever cell came first.
+        request.ConsoleAccess |= request.Password is not null;
+    }
+
+    private static Dictionary<string, Column> BuildIndex()
+    {
+        var index = new Dictionary<string, Column>(StringComparer.Ordinal);
+        foreach (var column in Table)
         {
-            index[Normalize(column.Key)] = column.Key;
-            foreach (var alias in column.Value)
+            foreach (var name in column.Aliases.Append(column.Name))
             {
-                index[Normalize(alias)] = column.Key;
+                index[Normalize(name)] = column;
             }
         }
 
@@ -73,4 +88,20 @@ public static class UserColumns
 
     private static string Normalize(string header) =>
         new string(header.Where(c => !char.IsWhiteSpace(c) && c != '_' && c != '-').ToArray()).ToLowerInvariant();
+
+    private sealed class Column
+    {
+        public Column(string name, string[] aliases, Action<UserOnboardingRequest, object?> set)
+        {
+            Name = name;
+            Aliases = aliases;
+            Set = set;
+        }
+
+        public string Name { get; }
+
+        public string[] Aliases { get; }
+
+        public Action<UserOnboardingRequest, object?> Set { get; }
+    }
 }

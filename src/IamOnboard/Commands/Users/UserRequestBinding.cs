@@ -23,13 +23,6 @@ internal sealed class UserRequestBinding
     /// <summary>How deep objects in cells are turned into tables of their properties (a tag list of Tag objects needs 2).</summary>
     private const int PropertyDepth = 3;
 
-    private static readonly string[] RequestParameters =
-    {
-        UserColumns.UserName, UserColumns.Path, UserColumns.Tag, UserColumns.PermissionsBoundary, UserColumns.ConsoleAccess,
-        UserColumns.Password, UserColumns.PasswordResetRequired, UserColumns.ProgrammaticAccess, UserColumns.AdditionalAccessKey,
-        UserColumns.Policy, UserColumns.Group,
-    };
-
     private readonly BatchUserNames _names = new();
     private readonly HashSet<string> _reportedColumns = new(StringComparer.OrdinalIgnoreCase);
     private int _received;
@@ -60,7 +53,7 @@ internal sealed class UserRequestBinding
 
     private UserRowMapping Map(PSCmdlet cmdlet, PSObject? item, int? row)
     {
-        var overrides = RequestParameters
+        var overrides = UserColumns.All
             .Where(cmdlet.MyInvocation.BoundParameters.ContainsKey)
             .Select(name => new KeyValuePair<string, object?>(name, Plain(cmdlet.MyInvocation.BoundParameters[name], PropertyDepth)))
             .ToList();
