@@ -6,9 +6,11 @@ BeforeAll {
     $script:endpoint = Start-OnboardLocalIam
     $script:session = Connect-TestEndpoint -Endpoint $endpoint
     function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
-    function script:Get-Tags([string] $UserName) {
+    # One AWS CLI call per check: the user with its path, boundary and tags (each call starts a Python process).
+    function script:Get-User([string] $UserName) { (Aws @('iam', 'get-user', '--user-name', $UserName)).Json.User }
+    function script:Get-Tags([string] $UserName, $User = (Get-User $UserName)) {
         $table = [ordered]@{}
-        foreach ($tag in (Aws @('iam', 'list-user-tags', '--user-name', $UserName)).Json.Tags) {
+        foreach ($tag in $User.Tags) {
             if ($tag.Key -ne 'iamonboard:credentials-not-handed-out') { $table[$tag.Key] = $tag.Value }
         }
         $table
@@ -49,14 +51,13 @@ Describe 'CSV files through plain Import-Csv' {
         @('user name,Console access,Programmatic access,Password reset required,Tags,GROUPS,permissions boundary'
             "$prefix-a,Yes,Yes,yes,team=data,,arn:aws:iam::aws:policy/PowerUserAccess"
             "$prefix-b,no,TRUE,no,,,") | Set-Content $file
-        $users = Import-Csv $file | New-OnboardUser
+        $users = Import-Csv $file | New-OnboardUser | Sort-Object UserName
         $users | Should -HaveCount 2
+        ($users[0].ConsoleAccess, [bool]$users[0].AccessKeyId, $users[1].ConsoleAccess, [bool]$users[1].AccessKeyId) | Should -Be @($true, $true, $false, $true)
         (Aws @('iam', 'get-login-profile', '--user-name', "$prefix-a")).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
-        (Aws @('iam', 'list-access-keys', '--user-name', "$prefix-a")).Json.AccessKeyMetadata | Should -HaveCount 1
-        (Aws @('iam', 'list-access-keys', '--user-name', "$prefix-b")).Json.AccessKeyMetadata | Should -HaveCount 1
-        (Aws @('iam', 'get-login-profile', '--user-name', "$prefix-b")).ExitCode | Should -Not -Be 0
-        (Aws @('iam', 'get-user', '--user-name', "$prefix-a")).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be 'arn:aws:iam::aws:policy/PowerUserAccess'
-        (Get-Tags "$prefix-a").team | Should -Be 'data'
+        $iamUser = Get-User "$prefix-a"
+        $iamUser.PermissionsBoundary.PermissionsBoundaryArn | Should -Be 'arn:aws:iam::aws:policy/PowerUserAccess'
+        (Get-Tags -User $iamUser).team | Should -Be 'data'
     }
 
     It 'warns once per batch about each column it does not take, naming it' {
@@ -103,9 +104,7 @@ Describe 'CSV files through plain Import-Csv' {
     It 'binds a piped hashtable by its keys like a row' {
         $name = New-TestName 'hash'
         $user = @{ 'User name' = $name; 'Programmatic access' = 'yes'; Tag = 'team=data' } | New-OnboardUser
-        $user.UserName | Should -Be $name
-        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | Should -HaveCount 1
-        (Aws @('iam', 'list-users')).Json.Users.UserName | Should -Not -Contain 'System.Collections.Hashtable'
+XX
     }
 
     It 'binds objects shaped like Get-IAMUser output' {
@@ -117,8 +116,7 @@ Describe 'CSV files through plain Import-Csv' {
         $user = $iamUser | New-OnboardUser -WarningVariable warnings
         $user.UserName | Should -Be $name
         $warnings | Should -BeNullOrEmpty
-        (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.Path | Should -Be '/imported/'
-        (Get-Tags $name).team | Should -Be 'data'
+YY
     }
 }
 
