@@ -104,7 +104,8 @@ Describe 'CSV files through plain Import-Csv' {
     It 'binds a piped hashtable by its keys like a row' {
         $name = New-TestName 'hash'
         $user = @{ 'User name' = $name; 'Programmatic access' = 'yes'; Tag = 'team=data' } | New-OnboardUser
-XX
+        ($user.UserName, [bool]$user.AccessKeyId) | Should -Be @($name, $true)
+        (Get-Tags $name).team | Should -Be 'data'
     }
 
     It 'binds objects shaped like Get-IAMUser output' {
@@ -116,7 +117,9 @@ XX
         $user = $iamUser | New-OnboardUser -WarningVariable warnings
         $user.UserName | Should -Be $name
         $warnings | Should -BeNullOrEmpty
-YY
+        $iamUser = Get-User $name
+        $iamUser.Path | Should -Be '/imported/'
+        (Get-Tags -User $iamUser).team | Should -Be 'data'
     }
 }
 
