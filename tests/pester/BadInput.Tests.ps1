@@ -104,7 +104,7 @@ Describe 'Bad CSV rows' {
         $errors = @($importErrors) + @($runErrors)
         $errors | Should -HaveCount 1
         Get-ShortId $errors[0] | Should -Be $Id
-        $errors[0].Exception.Message | Should -BeLike $Message
+        "$($errors[0])" | Should -BeLike $Message
         $errors.FullyQualifiedErrorId | Where-Object { $_ -like 'UnexpectedError*' } | Should -BeNullOrEmpty
         $users | Should -HaveCount 1
         $users[0].UserName | Should -Be $good

@@ -46,7 +46,7 @@ Describe 'Import-OnboardCsv' {
         $rows[0].Row | Should -Be 1
         $rows[0].BatchSize | Should -Be 11
         $failures | Should -HaveCount 7
-        $messages = $failures.Exception.Message
+        $messages = $failures | ForEach-Object { "$_" }   # the error record names the row; the exception carries it as data
         $messages | Where-Object { $_ -match "^row 3 \(line 4\): .*bad name!" } | Should -Not -BeNullOrEmpty
         $messages | Where-Object { $_ -match '^row 4 .*userName' } | Should -Not -BeNullOrEmpty
         $messages | Where-Object { $_ -match '^row 5 .*engineering' } | Should -Not -BeNullOrEmpty

@@ -29,8 +29,23 @@ public sealed class CredentialCsvRow
         $"{UserName} (password: {(Password is null ? "no" : "yes")}, access key: {AccessKeyId ?? "none"})";
 }
 
+/// <summary>The layouts of the credentials file.</summary>
+public enum CredentialCsvFormat
+{
+    /// <summary>The classic IAM console wizard's file: everyone, with password, key and sign-in link.</summary>
+    Console,
+
+    /// <summary>
+    /// The file <c>aws configure import --csv</c> imports: only users with a new access key (the CLI refuses a row
+    /// without one), the key columns first (the CLI splits lines on every comma, so nothing before them may hold one),
+    /// then the password and sign-in link, which the CLI ignores.
+    /// </summary>
+    AwsCliImport,
+}
+
 /// <summary>
-/// The credentials file of the classic IAM console wizard, which <c>aws configure import --csv</c> reads as is.
+/// The credentials file: the classic IAM console wizard's layout, or the key holders' file the AWS CLI imports
+/// (<see cref="CredentialCsvFormat"/>).
 /// </summary>
 /// <remarks>
 /// Values are written exactly as they are, quoted per RFC 4180 where needed, with no guard against spreadsheet formula
@@ -41,6 +56,36 @@ public sealed class CredentialCsvRow
 public static class CredentialCsv
 {
     public const string Header = "User name,Password,Access key ID,Secret access key,Console login link";
+
+    public const string AwsCliImportHeader = "User name,Access key ID,Secret access key,Password,Console login link";
+
+    /// <summary>True when the row has a line in a file of this format: the CLI's file holds key holders only.</summary>
+    public static bool Holds(CredentialCsvRow row, CredentialCsvFormat format) =>
+        format == CredentialCsvFormat.Console || HasKey(row);
+
+    private static bool HasKey(CredentialCsvRow row) => row.AccessKeyId is not null && row.SecretAccessKey is not null;
+
+    /// <summary>
+    /// Why the row cannot go into a file of this format without losing or garbling a secret, or null. The AWS CLI's file
+    /// has no line for a user without a key, so such a user's password would be lost; and the CLI splits lines on every
+    /// comma, so a user name with one would import the key under the wrong name.
+    /// </summary>
+    public static string? CannotHold(CredentialCsvRow row, CredentialCsvFormat format)
+    {
+        if (format != CredentialCsvFormat.AwsCliImport)
+        {
+            return null;
+        }
+
+        if (!HasKey(row) && row.Password is not null)
+        {
+            return $"{row.UserName} has a new console password but no access key, and the AWS CLI's import file holds only users with a key: the password would be lost. Export such users with -Format Console.";
+        }
+
+        return row.UserName.IndexOf(',') >= 0
+            ? $"{row.UserName}: the AWS CLI splits its import file on every comma, so a user name with a comma cannot be imported. Export this user with -Format Console."
+            : null;
+    }
 
     /// <summary>Writes the header and one line per row, CRLF line ends (RFC 4180).</summary>
     public static void Write(TextWriter writer, IEnumerable<CredentialCsvRow> rows)
@@ -62,9 +107,34 @@ public static class CredentialCsv
         }
     }
 
-    public static void WriteHeader(TextWriter writer)
+    public static void WriteHeader(TextWriter writer, CredentialCsvFormat format = CredentialCsvFormat.Console)
     {
-        writer.Write(Header);
+        writer.Write(format == CredentialCsvFormat.AwsCliImport ? AwsCliImportHeader : Header);
+        writer.Write("\r\n");
+    }
+
+    public static void WriteRow(TextWriter writer, CredentialCsvRow row, CredentialCsvFormat format)
+    {
+        if (format == CredentialCsvFormat.Console)
+        {
+            WriteRow(writer, row);
+            return;
+        }
+
+        if (CannotHold(row, format) is { } reason)
+        {
+            throw new ArgumentException(reason, nameof(row));
+        }
+
+        writer.Write(row.UserName);
+        writer.Write(',');
+        writer.Write(row.AccessKeyId);
+        writer.Write(',');
+        writer.Write(row.SecretAccessKey);
+        writer.Write(',');
+        writer.Write(Quote(row.Password));
+        writer.Write(',');
+        writer.Write(Quote(row.ConsoleLoginLink));
         writer.Write("\r\n");
     }
 

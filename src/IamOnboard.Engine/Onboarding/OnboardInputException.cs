@@ -4,7 +4,7 @@ namespace IamOnboard.Onboarding;
 
 /// <summary>
 /// Input that was refused before any call to IAM: a bad name, path, tag, policy document, password, MFA code or
-/// CSV value. Names the field and, unless it is a secret, the value.
+/// CSV value. Names the field and, unless it is a secret, the value; in a batch, the row and line as data.
 /// </summary>
 public class OnboardInputException : Exception
 {
@@ -41,4 +41,18 @@ public class OnboardInputException : Exception
 
     /// <summary>The offending value; null when it is a secret.</summary>
     public string? Value { get; }
+
+    /// <summary>The batch row (1-based) the input came from; null outside a batch. Error records put it before the message.</summary>
+    public int? Row { get; set; }
+
+    /// <summary>The file line the row starts on, when the row came from a file.</summary>
+    public int? Line { get; set; }
+
+    /// <summary>Sets <see cref="Row"/> and <see cref="Line"/> where not set yet, and returns this exception.</summary>
+    public OnboardInputException AtRow(int? row, int? line)
+    {
+        Row ??= row;
+        Line ??= line;
+        return this;
+    }
 }

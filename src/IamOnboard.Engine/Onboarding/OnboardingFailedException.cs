@@ -33,4 +33,10 @@ public class OnboardingFailedException : Exception
 
     /// <summary>True when everything the failed call created was removed again.</summary>
     public bool RolledBack { get; }
+
+    /// <summary>The batch row (1-based) of the request; null outside a batch. Error records put it before the message.</summary>
+    public int? Row { get; set; }
+
+    /// <summary>The file line the row starts on, when the row came from a file.</summary>
+    public int? Line { get; set; }
 }

@@ -44,29 +44,40 @@ public sealed class UserOnboarder
     /// <summary>Checks everything that needs no call to IAM. Throws <see cref="OnboardInputException"/> naming the field and value.</summary>
     public static void ValidateOffline(UserOnboardingRequest request)
     {
-        var where = request.Where;
-        Refuse(IamNameRules.CheckUserName(request.UserName), "InvalidUserName", "UserName", where);
+        try
+        {
+            CheckOffline(request);
+        }
+        catch (OnboardInputException invalid)
+        {
+            throw invalid.AtRow(request.Row, request.Line);
+        }
+    }
+
+    private static void CheckOffline(UserOnboardingRequest request)
+    {
+        Refuse(IamNameRules.CheckUserName(request.UserName), "InvalidUserName", "UserName");
         if (request.Path is not null)
         {
-            Refuse(IamNameRules.CheckPath(request.Path), "InvalidPath", "Path", where);
+            Refuse(IamNameRules.CheckPath(request.Path), "InvalidPath", "Path");
         }
 
         var tagProblem = IamNameRules.CheckUserTags(request.Tags).FirstOrDefault();
-        Refuse(tagProblem, "InvalidTag", "Tag", where);
+        Refuse(tagProblem, "InvalidTag", "Tag");
         if (request.Tags.Any(t => string.Equals(t.Key, HandOffMark.TagKey, StringComparison.OrdinalIgnoreCase)))
         {
             throw new OnboardInputException("ReservedTagKey", "Tag", HandOffMark.TagKey,
-                $"{where}Tag: the key '{HandOffMark.TagKey}' is IamOnboard's own: it marks credentials not yet handed out.");
+                $"Tag: the key '{HandOffMark.TagKey}' is IamOnboard's own: it marks credentials not yet handed out.");
         }
 
         if (NeedsHandOffMark(request) && request.Tags.Count >= IamLimits.TagsPerUser)
         {
             throw new OnboardInputException("TooManyTags", "Tag", request.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"{where}Tag: {request.Tags.Count} tags given; with console or programmatic access at most {IamLimits.TagsPerUser - 1}, as IamOnboard needs one tag ('{HandOffMark.TagKey}') until the credentials are handed out.");
+                $"Tag: {request.Tags.Count} tags given; with console or programmatic access at most {IamLimits.TagsPerUser - 1}, as IamOnboard needs one tag ('{HandOffMark.TagKey}') until the credentials are handed out.");
         }
         foreach (var group in request.Groups)
         {
-            Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group", where);
+            Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group");
         }
 
         foreach (var policy in request.Policies)
@@ -74,25 +85,25 @@ public sealed class UserOnboarder
             if (policy.StartsWith("arn:", StringComparison.OrdinalIgnoreCase) && !ManagedPolicyArn.IsMatch(policy))
             {
                 throw new OnboardInputException("InvalidPolicyArn", "Policy", policy,
-                    $"{where}Policy: '{policy}' is not a managed policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME).");
+                    $"Policy: '{policy}' is not a managed policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME).");
             }
 
             if (string.IsNullOrWhiteSpace(policy))
             {
-                throw new OnboardInputException("InvalidPolicyName", "Policy", policy, $"{where}Policy: an empty policy name was given.");
+                throw new OnboardInputException("InvalidPolicyName", "Policy", policy, $"Policy: an empty policy name was given.");
             }
         }
 
         if (request.PermissionsBoundary is { } boundary && !ManagedPolicyArn.IsMatch(boundary))
         {
             throw new OnboardInputException("InvalidPermissionsBoundary", "PermissionsBoundary", boundary,
-                $"{where}PermissionsBoundary: '{boundary}' is not a managed policy ARN.");
+                $"PermissionsBoundary: '{boundary}' is not a managed policy ARN.");
         }
 
         if (request.Password is not null && !request.ConsoleAccess)
         {
             throw new OnboardInputException("PasswordWithoutConsoleAccess", "Password", null,
-                $"{where}Password: a password was given without console access.");
+                $"Password: a password was given without console access.");
         }
     }
 
@@ -202,11 +213,11 @@ public sealed class UserOnboarder
             {
                 arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
             }
-            catch (OnboardInputException unknown) when (request.Where.Length > 0 && !unknown.Message.StartsWith(request.Where, StringComparison.Ordinal))
+            catch (OnboardInputException unknown) when (request.Row is not null && unknown.Row is null)
             {
                 // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
                 var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
-                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, request.Where + message);
+                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request.Row, request.Line);
             }
 
             if (!prepared.PolicyArns.Contains(arn, StringComparer.Ordinal))
@@ -220,7 +231,7 @@ public sealed class UserOnboarder
             if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))
             {
                 throw new OnboardInputException("GroupNotFound", "Group", group,
-                    $"{request.Where}Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.");
+                    $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request.Row, request.Line);
             }
         }
 
@@ -234,7 +245,7 @@ public sealed class UserOnboarder
                 if (violations.Count > 0)
                 {
                     throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
-                        $"{request.Where}Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.");
+                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request.Row, request.Line);
                 }
             }
 
@@ -332,8 +343,8 @@ public sealed class UserOnboarder
             ? "Everything this call had created was removed, so the row can simply be run again."
             : $"Rolling back failed, so these still exist: {string.Join(", ", left)}. Run Remove-OnboardUser '{user.UserName}' or run the row again to complete it.";
         throw new OnboardingFailedException(
-            $"{request.Where}IAM user '{user.UserName}' was not onboarded: {reason}. {state}",
-            user.UserName, left.Count == 0, failure);
+            $"IAM user '{user.UserName}' was not onboarded: {reason}. {state}",
+            user.UserName, left.Count == 0, failure) { Row = request.Row, Line = request.Line };
     }
 
     private async Task<UserOnboardingResult> CompleteExistingUserAsync(
@@ -514,8 +525,8 @@ public sealed class UserOnboarder
             }
 
             throw new OnboardingFailedException(
-                $"{request.Where}IAM user '{user.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
-                user.UserName, false, failure);
+                $"IAM user '{user.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
+                user.UserName, false, failure) { Row = request.Row, Line = request.Line };
         }
 
         if (result.Actions.Count > 0)
@@ -673,11 +684,11 @@ public sealed class UserOnboarder
     private UserOnboardingResult NewResult(UserOnboardingRequest request, IamUser user, OnboardingOutcome outcome) =>
         new(user, outcome) { ConsoleSignInUrl = _session.ConsoleSignInUrl, Row = request.Row };
 
-    private static void Refuse(RuleViolation? violation, string errorId, string field, string where)
+    private static void Refuse(RuleViolation? violation, string errorId, string field)
     {
         if (violation is not null)
         {
-            throw new OnboardInputException(errorId, field, violation.Value, where + violation.Message);
+            throw new OnboardInputException(errorId, field, violation.Value, violation.Message);
         }
     }
 

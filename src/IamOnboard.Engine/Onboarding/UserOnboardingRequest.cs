@@ -37,6 +37,12 @@ public sealed class UserOnboardingRequest
     /// <summary>Which input item this is (1-based), for messages; null outside a batch.</summary>
     public int? Row { get; set; }
 
-    /// <summary>"row 3: " in a batch, empty otherwise: prefixes every message about this request.</summary>
+    /// <summary>The file line the row starts on, when the request was read from a file.</summary>
+    public int? Line { get; set; }
+
+    /// <summary>
+    /// "row 3: " in a batch, empty otherwise: prefixes log lines (verbose, warnings) about this request. Exceptions do
+    /// not use it: they carry Row and Line as data and the error record adds the prefix.
+    /// </summary>
     public string Where => Row is null ? string.Empty : $"row {Row}: ";
 }

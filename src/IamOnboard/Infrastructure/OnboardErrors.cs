@@ -11,6 +11,35 @@ internal static class OnboardErrors
 {
     public static ErrorRecord FromException(Exception exception, object? target)
     {
+        var record = RecordFor(exception, target);
+        if (RowPrefix(exception) is { } prefix && record.ErrorDetails is null)
+        {
+            // The row is data on the exception; the message people read names it first, as a batch's errors must.
+            record.ErrorDetails = new ErrorDetails(prefix + record.Exception.Message);
+        }
+
+        return record;
+    }
+
+    /// <summary>"row 3 (line 4): " for a failure of a batch row read from a file, "row 3: " for other batch rows, else null.</summary>
+    internal static string? RowPrefix(Exception exception)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } single)
+        {
+            return RowPrefix(single.InnerExceptions[0]);
+        }
+
+        var (row, line) = exception switch
+        {
+            OnboardInputException input => (input.Row, input.Line),
+            OnboardingFailedException failed => (failed.Row, failed.Line),
+            _ => ((int?)null, (int?)null),
+        };
+        return row is null ? null : line is null ? $"row {row}: " : $"row {row} (line {line}): ";
+    }
+
+    private static ErrorRecord RecordFor(Exception exception, object? target)
+    {
         return exception switch
         {
             IamServiceException iam => new ErrorRecord(iam, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
@@ -20,7 +49,7 @@ internal static class OnboardErrors
             OnboardInputException input => new ErrorRecord(input, input.ErrorId, ErrorCategory.InvalidArgument, target),
             OnboardConfigurationException configuration => new ErrorRecord(configuration, "SessionNotAvailable", ErrorCategory.InvalidOperation, target),
             OperationCanceledException canceled => new ErrorRecord(canceled, "OperationCanceled", ErrorCategory.OperationStopped, target),
-            AggregateException { InnerExceptions.Count: 1 } aggregate => FromException(aggregate.InnerExceptions[0], target),
+            AggregateException { InnerExceptions.Count: 1 } aggregate => RecordFor(aggregate.InnerExceptions[0], target),
             _ => new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target),
         };
     }

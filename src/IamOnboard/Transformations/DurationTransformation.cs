@@ -20,7 +20,7 @@ public sealed class DurationTransformationAttribute : ArgumentTransformationAttr
 
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
-        var value = FlexibleSwitchAttribute.Unwrap(inputData);
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         TimeSpan duration = value switch
         {
             TimeSpan span => span,

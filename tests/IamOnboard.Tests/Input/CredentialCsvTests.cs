@@ -83,4 +83,26 @@ public class CredentialCsvTests
     [Fact]
     public void An_empty_batch_is_just_the_header() =>
         Assert.Equal(new[] { CredentialCsv.Header }, WriteToString().Split("\r\n").Where(l => l.Length > 0));
+
+    [Fact]
+    public void The_aws_cli_layout_holds_key_holders_only_with_the_key_columns_before_any_that_may_hold_a_comma()
+    {
+        var keyHolder = new CredentialCsvRow("alice", Link) { Password = "a,b\"c", AccessKeyId = "AKIAEXAMPLE1", SecretAccessKey = "s3cr3t/Key+abc" };
+        var nothing = new CredentialCsvRow("carl", Link);
+        var passwordOnly = new CredentialCsvRow("bob", Link) { Password = "Other#pass1" };
+        using var writer = new StringWriter();
+
+        CredentialCsv.WriteHeader(writer, CredentialCsvFormat.AwsCliImport);
+        CredentialCsv.WriteRow(writer, keyHolder, CredentialCsvFormat.AwsCliImport);
+
+        var lines = writer.ToString().Split("\r\n");
+        Assert.Equal("User name,Access key ID,Secret access key,Password,Console login link", lines[0]);
+        Assert.Equal(new[] { "alice", "AKIAEXAMPLE1", "s3cr3t/Key+abc" }, lines[1].Split(',').Take(3));
+        Assert.Equal("a,b\"c", ReadBack(writer.ToString())[1][3]);
+        Assert.False(CredentialCsv.Holds(nothing, CredentialCsvFormat.AwsCliImport));
+        Assert.True(CredentialCsv.Holds(nothing, CredentialCsvFormat.Console));
+        Assert.Null(CredentialCsv.CannotHold(nothing, CredentialCsvFormat.AwsCliImport));
+        Assert.Contains("password would be lost", CredentialCsv.CannotHold(passwordOnly, CredentialCsvFormat.AwsCliImport), System.StringComparison.Ordinal);
+        Assert.Contains("comma", CredentialCsv.CannotHold(new CredentialCsvRow("a,b", Link) { AccessKeyId = "AKIA1", SecretAccessKey = "s" }, CredentialCsvFormat.AwsCliImport), System.StringComparison.Ordinal);
+    }
 }

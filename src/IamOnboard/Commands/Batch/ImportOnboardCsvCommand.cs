@@ -8,12 +8,14 @@ using IamOnboard.Onboarding;
 namespace IamOnboard.Commands;
 
 /// <summary>
-/// Import-OnboardCsv: reads a starters file for New-OnboardUser. The whole file is checked first (encoding,
-/// columns, names, paths, tags, yes/no cells, duplicate users), each bad row reported with its row, line, field
-/// and value; only then are the valid rows written, numbered, so no change is made before every row was checked.
+/// Import-OnboardCsv: reads a starters file into typed requests for New-OnboardUser. The whole file is checked first
+/// (encoding, columns, names, paths, tags, yes/no cells, duplicate users), each bad row reported with its row, line,
+/// field and value; only then are the valid rows written, each a request numbered with its row and line, so no change
+/// is made before every row was checked and New-OnboardUser takes each request as it is.
 /// </summary>
 [Cmdlet(VerbsData.Import, "OnboardCsv")]
-[OutputType(typeof(PSObject))]
+// By name: PowerShell reads cmdlet attributes at import, before the engine's resolver is installed (OnImportAndRemove).
+[OutputType("IamOnboard.Onboarding.UserOnboardingRequest")]
 public sealed class ImportOnboardCsvCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,19 +29,20 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        StarterFile file;
-        var invalidRows = new HashSet<int>();
+        var valid = new List<UserOnboardingRequest>();
         var total = 0;
         try
         {
-            file = StarterFile.Open(path, Delimiter);
-            foreach (var row in file.ReadRows())
+            foreach (var row in StartersCsvReader.Open(path, Delimiter).ReadRows())
             {
                 total++;
                 if (row.Problem is not null)
                 {
-                    invalidRows.Add(row.Row);
-                    WriteError(OnboardErrors.FromException(row.Problem, RowObject(row, total: null)));
+                    WriteError(OnboardErrors.FromException(row.Problem, RefusedRow(row)));
+                }
+                else
+                {
+                    valid.Add(row.Request!);
                 }
             }
         }
@@ -59,32 +62,27 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
             return;
         }
 
-        WriteVerbose($"{path}: {total} rows, {invalidRows.Count} refused before any change.");
-        foreach (var row in file.ReadRows())
+        WriteVerbose($"{path}: {total} rows, {total - valid.Count} refused before any change.");
+        foreach (var request in valid)
         {
-            if (!invalidRows.Contains(row.Row))
-            {
-                WriteObject(RowObject(row, total));
-            }
+            // The batch's size rides along for New-OnboardUser's progress and summary (refused rows count in it).
+            var output = PSObject.AsPSObject(request);
+            output.Properties.Add(new PSNoteProperty("BatchSize", total));
+            WriteObject(output);
         }
     }
 
-    /// <summary>The row as New-OnboardUser binds it, with its row number and the batch's size for progress.</summary>
-    private static PSObject RowObject(StarterRow row, int? total)
+    /// <summary>A refused row as the error's target: its cells as written, with its row and line.</summary>
+    private static PSObject RefusedRow(StartersCsvRow row)
     {
         var result = new PSObject();
-        foreach (var column in StarterFile.Columns.Keys)
+        foreach (var cell in row.Cells)
         {
-            result.Properties.Add(new PSNoteProperty(column, row.Values.TryGetValue(column, out var value) ? value : null));
+            result.Properties.Add(new PSNoteProperty(cell.Key, cell.Value));
         }
 
         result.Properties.Add(new PSNoteProperty("Row", row.Row));
         result.Properties.Add(new PSNoteProperty("Line", row.Line));
-        if (total is not null)
-        {
-            result.Properties.Add(new PSNoteProperty("BatchSize", total.Value));
-        }
-
         return result;
     }
 }

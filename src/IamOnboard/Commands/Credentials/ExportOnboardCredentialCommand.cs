@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -36,6 +37,16 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>Console (everyone, as the console wizard's file) or AwsCliImport (key holders, as aws configure import --csv takes).</summary>
+    /// <remarks>A string, not the engine's enum: a value-type field of an engine type would need the engine when PowerShell
+    /// loads the cmdlet classes at import, before the resolver that finds it is installed.</remarks>
+    [Parameter]
+    [ValidateSet(nameof(CredentialCsvFormat.Console), nameof(CredentialCsvFormat.AwsCliImport), IgnoreCase = true)]
+    public string Format { get; set; } = nameof(CredentialCsvFormat.Console);
+
+    private CredentialCsvFormat FileFormat =>
+        string.Equals(Format, nameof(CredentialCsvFormat.AwsCliImport), StringComparison.OrdinalIgnoreCase) ? CredentialCsvFormat.AwsCliImport : CredentialCsvFormat.Console;
+
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -72,9 +83,15 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return;
         }
 
-        if (user.Password is null && user.SecretAccessKey is null)
+        var row = new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
         {
-            WriteWarning($"{user.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
+            Password = user.Password is null ? null : SecretText.Reveal(user.Password),
+            AccessKeyId = user.AccessKeyId,
+            SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
+        };
+        if (!CanWrite(user, row))
+        {
+            return;
         }
 
         var writer = OpenOnce();
@@ -85,12 +102,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         try
         {
-            CredentialCsv.WriteRow(writer, new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
-            {
-                Password = user.Password is null ? null : SecretText.Reveal(user.Password),
-                AccessKeyId = user.AccessKeyId,
-                SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
-            });
+            CredentialCsv.WriteRow(writer, row, FileFormat);
             writer.Flush();
             _file!.Flush(flushToDisk: true);
         }
@@ -135,6 +147,30 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         base.Dispose(disposing);
     }
 
+    /// <summary>False (after saying why) for a user with no line in the file; stops the batch for one whose secret the format would lose.</summary>
+    private bool CanWrite(OnboardUser user, CredentialCsvRow row)
+    {
+        if (CredentialCsv.CannotHold(row, FileFormat) is { } reason)
+        {
+            // Terminating, like a file that cannot be written: the user stays marked as not handed out, so the next run
+            // replaces the credentials rather than leaving a password nobody received.
+            ThrowTerminatingError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, user, reason));
+        }
+
+        if (!CredentialCsv.Holds(row, FileFormat))
+        {
+            WriteWarning($"{user.UserName}: no access key was created in this run, so the user has no line in the AWS CLI's import file.");
+            return false;
+        }
+
+        if (row.Password is null && row.SecretAccessKey is null)
+        {
+            WriteWarning($"{user.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
+        }
+
+        return true;
+    }
+
     /// <summary>Creates the file at the first user (asking ShouldProcess once); null when the caller declined.</summary>
     private StreamWriter? OpenOnce()
     {
@@ -153,7 +189,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
             _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            CredentialCsv.WriteHeader(_writer);
+            CredentialCsv.WriteHeader(_writer, FileFormat);
         }
         catch (IOException failure)
         {

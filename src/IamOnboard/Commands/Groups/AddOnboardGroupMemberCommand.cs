@@ -20,7 +20,8 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
         public const string ByUser = "ByUser";
     }
 
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] GroupName { get; set; } = System.Array.Empty<string>();

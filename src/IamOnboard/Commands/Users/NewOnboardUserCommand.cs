@@ -1,87 +1,88 @@
 using System;
-using System.Collections;
-using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
 using IamOnboard.Commands.Infrastructure;
-using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
 
 /// <summary>New-OnboardUser: creates an IAM user with console and programmatic access, policies and groups; completes an existing one.</summary>
-[Cmdlet(VerbsCommon.New, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardUser))]
 public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
-    private int _received;
+    private readonly UserRequestBinding _binding = new();
     private UserOnboarder? _onboarder;
     private InRowOrder? _planOrder;
     private readonly BatchProgress _progress = new("Onboarding IAM users");
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    private static class ParameterSets
+    {
+        public const string ByName = "ByName";
+        public const string Pipeline = "Pipeline";
+    }
+
+    /// <summary>The user to create or complete; in a pipeline, each item names one (see InputObject).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByName)]
     [Alias("User name", "Name")]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// A pipeline item: a request from Import-OnboardCsv, a row from Import-Csv, a hashtable, an object with a
+    /// UserName (Get-IAMUser output) or a user name. Mapped to a request in one place (UserRequestBinding).
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.Pipeline, DontShow = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
     [AllowEmptyString]
     [AllowNull]
     public string? Path { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>key=value;key2=value2 text, a hashtable, or {Key, Value} items as in AWS.Tools.</summary>
+    [Parameter]
     [Alias("Tags")]
-    [TagTable]
     [AllowNull]
-    public IDictionary? Tag { get; set; }
+    public object? Tag { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [AllowEmptyString]
     [AllowNull]
     [ArgumentCompleter(typeof(PolicyArnCompleter))]
     public string? PermissionsBoundary { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [FlexibleSwitch]
+    [Parameter]
     public SwitchParameter ConsoleAccess { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public SecureString? Password { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [FlexibleSwitch]
+    [Parameter]
     public SwitchParameter PasswordResetRequired { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [FlexibleSwitch]
+    [Parameter]
     public SwitchParameter ProgrammaticAccess { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [FlexibleSwitch]
+    [Parameter]
     public SwitchParameter AdditionalAccessKey { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("Policies", "PolicyArn")]
-    [SemicolonList]
     [ArgumentCompleter(typeof(PolicyCompleter))]
     [AllowEmptyCollection]
     public string[] Policy { get; set; } = System.Array.Empty<string>();
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("Groups", "GroupName")]
-    [SemicolonList]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [AllowEmptyCollection]
     public string[] Group { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>The data row number, when rows come from Import-OnboardCsv (used in every message about the row).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public int? Row { get; set; }
-
     /// <summary>How many rows the batch has, when rows come from Import-OnboardCsv (for progress).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public int? BatchSize { get; set; }
+    private int? BatchSize => _binding.BatchSize;
 
     /// <summary>How many users to work on at once; output streams as each finishes.</summary>
     [Parameter]
@@ -92,24 +93,11 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     protected override void ProcessItem()
     {
-        _received++;
-        var request = new UserOnboardingRequest
+        if (!_binding.TryBind(this, InputObject, _progress, out var request))
         {
-            UserName = UserName.Trim(),
-            Path = string.IsNullOrWhiteSpace(Path) ? null : Path!.Trim(),
-            Tags = TagTableAttribute.ToPairs(Tag),
-            PermissionsBoundary = string.IsNullOrWhiteSpace(PermissionsBoundary) ? null : PermissionsBoundary!.Trim(),
-            ConsoleAccess = ConsoleAccess.IsPresent || Password is not null,
-            Password = Password,
-            PasswordResetRequired = PasswordResetRequired.IsPresent,
-            ProgrammaticAccess = ProgrammaticAccess.IsPresent,
-            AdditionalAccessKey = AdditionalAccessKey.IsPresent,
-            Policies = Policy.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).ToList(),
-            Groups = Group.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()).ToList(),
-            // Plain Import-Csv rows are numbered as they arrive (a row that failed parameter binding is not seen
-            // here); Import-OnboardCsv numbers them itself, exactly.
-            Row = Row ?? (MyInvocation.ExpectingInput ? _received : null),
-        };
+            return;
+        }
+
         var target = request.UserName;
         _progress.RowStarted(request.Row, BatchSize);
 

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Input;
+
+/// <summary>One data row of a starters CSV: its request, or the problem that refuses it.</summary>
+public sealed class StartersCsvRow
+{
+    internal StartersCsvRow(int row, int line, IReadOnlyDictionary<string, string> cells, UserOnboardingRequest? request, OnboardInputException? problem)
+    {
+        Row = row;
+        Line = line;
+        Cells = cells;
+        Request = request;
+        Problem = problem;
+    }
+
+    /// <summary>1-based data row (the header is not a row).</summary>
+    public int Row { get; }
+
+    /// <summary>The file line the row starts on.</summary>
+    public int Line { get; }
+
+    /// <summary>Cell text by header as written, to show a refused row.</summary>
+    public IReadOnlyDictionary<string, string> Cells { get; }
+
+    /// <summary>The typed request (with Row and Line); null when the row is refused.</summary>
+    public UserOnboardingRequest? Request { get; }
+
+    public OnboardInputException? Problem { get; }
+}
+
+/// <summary>
+/// Reads a CSV of new starters into typed requests, each row mapped once by <see cref="UserRowMapper"/>. Every check
+/// that needs no call to IAM is made here for the whole file (names, paths, tags, yes/no cells, lists, duplicate
+/// users, unknown columns, encoding), so a batch can refuse bad rows before the first change is made.
+/// </summary>
+public sealed class StartersCsvReader
+{
+    private readonly string _path;
+    private readonly char _delimiter;
+    private readonly string[] _headers;
+
+    private StartersCsvReader(string path, char delimiter, string[] headers, int headerLine)
+    {
+        _path = path;
+        _delimiter = delimiter;
+        _headers = headers;
+        HeaderLine = headerLine;
+    }
+
+    public int HeaderLine { get; }
+
+    /// <summary>Reads and checks the header. Unknown columns are refused: a misspelt header would silently drop data.</summary>
+    public static StartersCsvReader Open(string path, char delimiter = ',')
+    {
+        var header = CsvRecordReader.Read(path, delimiter).FirstOrDefault(r => !r.IsBlank)
+            ?? throw new OnboardInputException("CsvEmpty", "Path", path, $"'{path}' has no header row.");
+        var headers = header.Fields.Select(f => f.Trim()).ToArray();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < headers.Length; i++)
+        {
+            var text = headers[i];
+            if (text.Length == 0)
+            {
+                throw new OnboardInputException("CsvColumnUnnamed", "Header", null, $"line {header.Line}: column {i + 1} has no name.");
+            }
+
+            var column = UserColumns.Resolve(text);
+            if (column == UserColumns.Password)
+            {
+                throw new OnboardInputException("CsvPasswordColumn", "Header", text,
+                    $"line {header.Line}: a 'Password' column puts passwords in a file; leave it out and New-OnboardUser generates each password to the account's policy.");
+            }
+
+            if (column is null)
+            {
+                throw new OnboardInputException("CsvColumnUnknown", "Header", text,
+                    $"line {header.Line}: column '{text}' is not one New-OnboardUser takes. Known columns: {string.Join(", ", UserColumns.Known.Keys)}.");
+            }
+
+            if (seen.TryGetValue(column, out var earlier))
+            {
+                throw new OnboardInputException("CsvColumnRepeated", "Header", text, $"line {header.Line}: column '{text}' repeats '{earlier}' ({column}).");
+            }
+
+            seen[column] = text;
+        }
+
+        if (!seen.ContainsKey(UserColumns.UserName))
+        {
+            throw new OnboardInputException("CsvUserNameMissing", "Header", null, $"line {header.Line}: no 'User name' column.");
+        }
+
+        return new StartersCsvReader(path, delimiter, headers, header.Line);
+    }
+
+    /// <summary>The data rows, each mapped and checked; a user named twice is a problem on its second row.</summary>
+    public IEnumerable<StartersCsvRow> ReadRows()
+    {
+        var names = new BatchUserNames();
+        var row = 0;
+        foreach (var record in CsvRecordReader.Read(_path, _delimiter))
+        {
+            if (record.Line <= HeaderLine || record.IsBlank)
+            {
+                continue;
+            }
+
+            row++;
+            var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < record.Fields.Count && i < _headers.Length; i++)
+            {
+                cells[_headers[i]] = record.Fields[i].Trim();
+            }
+
+            var problem = FieldCountProblem(record)?.AtRow(row, record.Line);
+            UserOnboardingRequest? request = null;
+            if (problem is null)
+            {
+                var mapped = UserRowMapper.Map(cells.Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)), row, record.Line);
+                request = mapped.Request;
+                problem = mapped.Problem ?? names.Check(request!);
+            }
+
+            yield return new StartersCsvRow(row, record.Line, cells, problem is null ? request : null, problem);
+        }
+    }
+
+    private OnboardInputException? FieldCountProblem(CsvRecord record)
+    {
+        if (record.Fields.Count > _headers.Length)
+        {
+            return new OnboardInputException("CsvStrayFields", "Row", null,
+                $"{record.Fields.Count} fields, but the header has {_headers.Length} columns (a stray comma or an unquoted value?).");
+        }
+
+        // A short row is refused too rather than read with empty cells: a missing comma shifts every later value into
+        // the wrong column, and a cell left out is more often a mistake than a choice (an empty cell is written ",,").
+        if (record.Fields.Count < _headers.Length)
+        {
+            return new OnboardInputException("CsvMissingFields", "Row", null,
+                $"{record.Fields.Count} {(record.Fields.Count == 1 ? "field" : "fields")}, but the header has {_headers.Length} columns (a missing comma, or cells left out at the end of the row? Write an empty cell as ,,).");
+        }
+
+        return null;
+    }
+}

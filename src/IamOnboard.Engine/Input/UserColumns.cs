@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Input;
+
+/// <summary>
+/// The columns (or property names, or hashtable keys) a user to onboard is read from: the names accepted for each and
+/// how its cell sets the request. Letter case, spaces, '_' and '-' are ignored in names, so "Console access",
+/// "console_access" and "ConsoleAccess" are one column. A new column is one line here (and its parameter).
+/// </summary>
+public static class UserColumns
+{
+    public const string UserName = "UserName";
+    public const string Path = "Path";
+    public const string Tag = "Tag";
+    public const string PermissionsBoundary = "PermissionsBoundary";
+    public const string ConsoleAccess = "ConsoleAccess";
+    public const string Password = "Password";
+    public const string PasswordResetRequired = "PasswordResetRequired";
+    public const string ProgrammaticAccess = "ProgrammaticAccess";
+    public const string AdditionalAccessKey = "AdditionalAccessKey";
+    public const string Policy = "Policy";
+    public const string Group = "Group";
+
+    private static readonly Column[] Table =
+    {
+        new(UserName, new[] { "User name", "Name" }, (r, v) => r.UserName = CellValues.Text(UserName, v) ?? string.Empty),
+        new(Path, Array.Empty<string>(), (r, v) => r.Path = CellValues.NullIfEmpty(CellValues.Text(Path, v))),
+        new(Tag, new[] { "Tags" }, (r, v) => r.Tags = CellValues.Tags(v)),
+        new(PermissionsBoundary, new[] { "Permissions boundary" }, (r, v) => r.PermissionsBoundary = CellValues.NullIfEmpty(CellValues.Text(PermissionsBoundary, CellValues.BoundaryArn(v)))),
+        new(ConsoleAccess, new[] { "Console access" }, (r, v) => r.ConsoleAccess = CellValues.YesNo(ConsoleAccess, v)),
+        new(PasswordResetRequired, new[] { "Password reset required" }, (r, v) => r.PasswordResetRequired = CellValues.YesNo(PasswordResetRequired, v)),
+        new(ProgrammaticAccess, new[] { "Programmatic access" }, (r, v) => r.ProgrammaticAccess = CellValues.YesNo(ProgrammaticAccess, v)),
+        new(AdditionalAccessKey, new[] { "Additional access key" }, (r, v) => r.AdditionalAccessKey = CellValues.YesNo(AdditionalAccessKey, v)),
+        new(Policy, new[] { "Policies", "PolicyArn" }, (r, v) => r.Policies = CellValues.List(Policy, v)),
+        new(Group, new[] { "Groups", "GroupName" }, (r, v) => r.Groups = CellValues.List(Group, v)),
+
+        // Not a CSV column (the starters file refuses it): a SecureString from -Password or a hashtable.
+        new(Password, Array.Empty<string>(), (r, v) => r.Password = CellValues.Password(v)),
+    };
+
+    /// <summary>The canonical columns of a starters file and the other headers accepted for each.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Known =
+        Table.Where(c => c.Name != Password).ToDictionary(c => c.Name, c => c.Aliases, StringComparer.Ordinal);
+
+    /// <summary>Every column a request is read from, Password included: New-OnboardUser's parameters of the same names.</summary>
+    public static readonly IReadOnlyList<string> All = Table.Select(c => c.Name).ToArray();
+
+    /// <summary>
+    /// Attributes IAM reports for a user that exists (in Get-IAMUser or list-users output) and that no one sets when
+    /// creating a user: such input is a user already made elsewhere, so these are passed over (and said so in verbose output).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReportedByIam = new[] { "Arn", "UserId", "CreateDate", "PasswordLastUsed" };
+
+    private static readonly Dictionary<string, Column> ByNormalizedName = BuildIndex();
+
+    /// <summary>The canonical column a header names ("Password" included), or null when it is not a known column.</summary>
+    public static string? Resolve(string header) =>
+        ByNormalizedName.TryGetValue(Normalize(header), out var column) ? column.Name : null;
+
+    /// <summary>True for an attribute in <see cref="ReportedByIam"/>.</summary>
+    public static bool IsReportedByIam(string header) => ReportedByIam.Any(a => Normalize(a) == Normalize(header));
+
+    /// <summary>Sets what the cell of a canonical column gives; throws <see cref="OnboardInputException"/> for a value it cannot take.</summary>
+    internal static void Apply(UserOnboardingRequest request, string column, object? value)
+    {
+        ByNormalizedName[Normalize(column)].Set(request, value);
+
+        // A password means console access, whichever cell came first.
+        request.ConsoleAccess |= request.Password is not null;
+    }
+
+    private static Dictionary<string, Column> BuildIndex()
+    {
+        var index = new Dictionary<string, Column>(StringComparer.Ordinal);
+        foreach (var column in Table)
+        {
+            foreach (var name in column.Aliases.Append(column.Name))
+            {
+                index[Normalize(name)] = column;
+            }
+        }
+
+        return index;
+    }
+
+    private static string Normalize(string header) =>
+        new string(header.Where(c => !char.IsWhiteSpace(c) && c != '_' && c != '-').ToArray()).ToLowerInvariant();
+
+    private sealed class Column
+    {
+        public Column(string name, string[] aliases, Action<UserOnboardingRequest, object?> set)
+        {
+            Name = name;
+            Aliases = aliases;
+            Set = set;
+        }
+
+        public string Name { get; }
+
+        public string[] Aliases { get; }
+
+        public Action<UserOnboardingRequest, object?> Set { get; }
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Input;
+
+/// <summary>What one row (a CSV row, an object's properties, a hashtable's keys) became.</summary>
+public sealed class UserRowMapping
+{
+    internal UserRowMapping(UserOnboardingRequest? request, OnboardInputException? problem, IReadOnlyList<string> unknownColumns, IReadOnlyList<string> passedOver)
+    {
+        Request = request;
+        Problem = problem;
+        UnknownColumns = unknownColumns;
+        PassedOver = passedOver;
+    }
+
+    /// <summary>A request already mapped and checked (Import-OnboardCsv's), taken as it is.</summary>
+    public static UserRowMapping Of(UserOnboardingRequest request) =>
+        new(request ?? throw new ArgumentNullException(nameof(request)), null, Array.Empty<string>(), Array.Empty<string>());
+
+    /// <summary>The request, checked offline; null when <see cref="Problem"/> is set.</summary>
+    public UserOnboardingRequest? Request { get; }
+
+    /// <summary>Why the row cannot be onboarded, with its row, line, field and value.</summary>
+    public OnboardInputException? Problem { get; }
+
+    /// <summary>Columns that are not ones New-OnboardUser takes, as written; their cells were not used.</summary>
+    public IReadOnlyList<string> UnknownColumns { get; }
+
+    /// <summary>Attributes IAM reports for an existing user (Arn, UserId, ...), as written; not used.</summary>
+    public IReadOnlyList<string> PassedOver { get; }
+}
+
+/// <summary>
+/// The one mapping from a row of named cells to a <see cref="UserOnboardingRequest"/>, shared by the starters CSV
+/// reader and New-OnboardUser's pipeline input, so both give the same request and the same errors. Cells hold plain
+/// .NET values: text, yes/no, numbers, SecureString, tables (IDictionary) and lists.
+/// </summary>
+public static class UserRowMapper
+{
+    /// <summary>
+    /// Applies <paramref name="cells"/> to a copy of <paramref name="start"/> (a new request when null) and checks the
+    /// result offline. A problem names the row, line, field and value.
+    /// </summary>
+    public static UserRowMapping Map(IEnumerable<KeyValuePair<string, object?>> cells, int? row, int? line, UserOnboardingRequest? start = null)
+    {
+        var unknown = new List<string>();
+        var passedOver = new List<string>();
+        var byColumn = new Dictionary<string, (string Header, object? Value)>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var cell in cells)
+            {
+                var column = UserColumns.Resolve(cell.Key);
+                if (column is null)
+                {
+                    (UserColumns.IsReportedByIam(cell.Key) ? passedOver : unknown).Add(cell.Key);
+                }
+                else if (byColumn.TryGetValue(column, out var earlier))
+                {
+                    throw new OnboardInputException("ColumnRepeated", column, cell.Key, $"'{cell.Key}' and '{earlier.Header}' both give {column}; give it once.");
+                }
+                else
+                {
+                    byColumn[column] = (cell.Key, cell.Value);
+                }
+            }
+
+            var request = Copy(start ?? new UserOnboardingRequest());
+            request.Row = row ?? request.Row;
+            request.Line = line ?? request.Line;
+            foreach (var cell in byColumn)
+            {
+                UserColumns.Apply(request, cell.Key, cell.Value.Value);
+            }
+
+            UserOnboarder.ValidateOffline(request);
+            return new UserRowMapping(request, null, unknown, passedOver);
+        }
+        catch (OnboardInputException invalid)
+        {
+            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line), unknown, passedOver);
+        }
+    }
+
+    private static UserOnboardingRequest Copy(UserOnboardingRequest source) => new()
+    {
+        UserName = source.UserName,
+        Path = source.Path,
+        Tags = source.Tags,
+        PermissionsBoundary = source.PermissionsBoundary,
+        ConsoleAccess = source.ConsoleAccess,
+        Password = source.Password,
+        PasswordResetRequired = source.PasswordResetRequired,
+        ProgrammaticAccess = source.ProgrammaticAccess,
+        AdditionalAccessKey = source.AdditionalAccessKey,
+        Policies = source.Policies,
+        Groups = source.Groups,
+        Row = source.Row,
+        Line = source.Line,
+    };
+}

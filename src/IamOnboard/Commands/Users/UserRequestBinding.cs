@@ -1,0 +1,159 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Input;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// Builds New-OnboardUser's request for one pipeline item or one call, by the engine's one row mapping
+/// (<see cref="UserRowMapper"/>): a request from Import-OnboardCsv is taken as it is; a CSV row from Import-Csv, a
+/// hashtable, an object (Get-IAMUser output) or a name is mapped; parameters given on the command line apply to every
+/// item. Numbers rows as they arrive, counts refused rows, refuses a name repeated in the batch, and warns once per
+/// batch about each column it does not take.
+/// </summary>
+internal sealed class UserRequestBinding
+{
+    /// <summary>How deep objects in cells are turned into tables of their properties (a tag list of Tag objects needs 2).</summary>
+    private const int PropertyDepth = 3;
+
+    private readonly BatchUserNames _names = new();
+    private readonly HashSet<string> _reportedColumns = new(StringComparer.OrdinalIgnoreCase);
+    private int _received;
+
+    /// <summary>The batch's size when Import-OnboardCsv gave it (refused rows included), for progress.</summary>
+    public int? BatchSize { get; private set; }
+
+    /// <summary>The request for this item; false when it was refused (the error is written and the row counted).</summary>
+    public bool TryBind(PSCmdlet cmdlet, PSObject? item, BatchProgress progress, out UserOnboardingRequest request)
+    {
+        var inBatch = cmdlet.MyInvocation.ExpectingInput;
+        var row = inBatch ? ++_received : (int?)null;
+        var mapping = Map(cmdlet, item, row);
+        Report(cmdlet, mapping);
+        var problem = mapping.Problem ?? (inBatch ? _names.Check(mapping.Request!) : null);
+        if (problem is not null)
+        {
+            progress.RowStarted(problem.Row, BatchSize);
+            progress.RowFailed();
+            cmdlet.WriteError(OnboardErrors.FromException(problem, (object?)item ?? mapping.Request?.UserName));
+            request = null!;
+            return false;
+        }
+
+        request = mapping.Request!;
+        return true;
+    }
+
+    private UserRowMapping Map(PSCmdlet cmdlet, PSObject? item, int? row)
+    {
+        var overrides = UserColumns.All
+            .Where(cmdlet.MyInvocation.BoundParameters.ContainsKey)
+            .Select(name => new KeyValuePair<string, object?>(name, Plain(cmdlet.MyInvocation.BoundParameters[name], PropertyDepth)))
+            .ToList();
+        if (item?.BaseObject is UserOnboardingRequest typed)
+        {
+            BatchSize = item.Properties["BatchSize"]?.Value is int size ? size : BatchSize;
+            return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed);
+        }
+
+        var overridden = new HashSet<string>(overrides.Select(o => o.Key), StringComparer.Ordinal);
+        var cells = Cells(item).Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
+        return UserRowMapper.Map(cells.Concat(overrides), row, null);
+    }
+
+    /// <summary>The named cells of a pipeline item: a name, a hashtable's entries, or an object's properties.</summary>
+    private static IEnumerable<KeyValuePair<string, object?>> Cells(PSObject? item)
+    {
+        switch (item?.BaseObject)
+        {
+            case null:
+                return Array.Empty<KeyValuePair<string, object?>>();
+            case IDictionary table:
+                return table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Plain(e.Value, PropertyDepth)));
+            case var scalar when item.BaseObject is not PSCustomObject && IsScalar(scalar):
+                return new[] { new KeyValuePair<string, object?>(UserColumns.UserName, Plain(scalar, 0)) };
+            default:
+                return Properties(item).Select(p => new KeyValuePair<string, object?>(p.Key, Plain(p.Value, PropertyDepth)));
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<string, object?>> Properties(PSObject item)
+    {
+        foreach (var property in item.Properties)
+        {
+            object? value;
+            try
+            {
+                value = property.Value;
+            }
+            catch (GetValueException)
+            {
+                continue; // a property that cannot be read holds nothing New-OnboardUser could take
+            }
+
+            yield return new KeyValuePair<string, object?>(property.Name, value);
+        }
+    }
+
+    /// <summary>A cell value as plain .NET: PSObject unwrapped, switches as bool, lists as lists, objects as tables of their properties.</summary>
+    private static object? Plain(object? value, int depth)
+    {
+        var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
+        switch (raw)
+        {
+            case null:
+                return null;
+            case SwitchParameter flag:
+                return flag.IsPresent;
+            case string or SecureString:
+                return raw;
+            case IDictionary table:
+                var copy = new OrderedDictionary();
+                foreach (DictionaryEntry entry in table)
+                {
+                    copy[Plain(entry.Key, 0) ?? string.Empty] = Plain(entry.Value, depth - 1);
+                }
+
+                return copy;
+            case IEnumerable items:
+                return items.Cast<object?>().Select(i => Plain(i, depth - 1)).ToList();
+            case var _ when raw is not PSCustomObject && IsScalar(raw):
+                return raw;
+            default:
+                if (depth <= 0)
+                {
+                    return raw.ToString();
+                }
+
+                var properties = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in Properties(PSObject.AsPSObject(value)))
+                {
+                    properties[property.Key] = Plain(property.Value, depth - 1);
+                }
+
+                return properties;
+        }
+    }
+
+    private static bool IsScalar(object value) => value.GetType().IsPrimitive || value is string or decimal or DateTime or DateTimeOffset or Enum or Guid;
+
+    private void Report(PSCmdlet cmdlet, UserRowMapping mapping)
+    {
+        foreach (var column in mapping.UnknownColumns.Where(_reportedColumns.Add))
+        {
+            cmdlet.WriteWarning($"The input's '{column}' is not a column New-OnboardUser takes, so it is ignored (said once per batch). Known columns: {string.Join(", ", UserColumns.Known.Keys)}.");
+        }
+
+        foreach (var column in mapping.PassedOver.Where(_reportedColumns.Add))
+        {
+            cmdlet.WriteVerbose($"The input's '{column}' is an attribute IAM reports for an existing user, not one to set; it is passed over.");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.IO;
+using System.Linq;
+using IamOnboard.Input;
+using IamOnboard.Onboarding;
+using Xunit;
+
+namespace IamOnboard.Tests.Input;
+
+public sealed class StartersCsvReaderTests : IDisposable
+{
+    private const string Header = "User name,Path,Tag,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess,Policy,Group";
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "starters-" + Guid.NewGuid().ToString("N") + ".csv");
+
+    [Fact]
+    public void A_row_with_fewer_fields_than_the_header_is_refused_with_its_row_line_and_both_counts_and_the_others_go_on()
+    {
+        File.WriteAllText(_path, Header + "\nana,/,,no,no,yes,,\nben,/,,no\ncarl,/,,no,no,no,,\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal(3, rows.Count);
+        Assert.Null(rows[0].Problem);
+        Assert.Null(rows[2].Problem);
+        var problem = Assert.IsType<OnboardInputException>(rows[1].Problem);
+        Assert.Equal("CsvMissingFields", problem.ErrorId);
+        Assert.StartsWith("4 fields, but the header has 8 columns", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((2, 3), (problem.Row, problem.Line));
+    }
+
+    [Fact]
+    public void A_row_of_one_field_says_field_and_a_row_with_too_many_is_still_a_stray_field()
+    {
+        File.WriteAllText(_path, Header + "\nana\nben,/,,no,no,no,,,extra\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal("CsvMissingFields", rows[0].Problem!.ErrorId);
+        Assert.StartsWith("1 field, but the header has 8 columns", rows[0].Problem!.Message, StringComparison.Ordinal);
+        Assert.Equal((1, 2), (rows[0].Problem!.Row, rows[0].Problem!.Line));
+        Assert.Equal("CsvStrayFields", rows[1].Problem!.ErrorId);
+    }
+
+    [Fact]
+    public void Blank_lines_and_rows_of_empty_cells_are_still_skipped_and_a_one_column_file_needs_no_commas()
+    {
+        File.WriteAllText(_path, Header + "\n\nana,/,,no,no,no,,\n\r\n,,,\n,,,,,,,\nben,/,,no,no,no,,\n\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal(new[] { "ana", "ben" }, rows.Select(r => r.Request!.UserName));
+        Assert.All(rows, r => Assert.Null(r.Problem));
+        Assert.Equal(new[] { 1, 2 }, rows.Select(r => r.Row));
+
+        File.WriteAllText(_path, "User name\nana\nben\n");
+        Assert.All(StartersCsvReader.Open(_path).ReadRows(), r => Assert.Null(r.Problem));
+    }
+
+    [Fact]
+    public void A_row_becomes_a_typed_request_with_its_row_and_line_as_data()
+    {
+        File.WriteAllText(_path, "User name,Console access,Programmatic access,Tags,Groups\n\nana,yes,no,\"team=data;cost-center=7\",dev;ops\n");
+
+        var row = Assert.Single(StartersCsvReader.Open(_path).ReadRows());
+
+        var request = Assert.IsType<UserOnboardingRequest>(row.Request);
+        Assert.Null(row.Problem);
+        Assert.Equal(("ana", true, false), (request.UserName, request.ConsoleAccess, request.ProgrammaticAccess));
+        Assert.Equal(new[] { "team=data", "cost-center=7" }, request.Tags.Select(t => t.Key + "=" + t.Value));
+        Assert.Equal(new[] { "dev", "ops" }, request.Groups);
+        Assert.Equal((1, 3), (request.Row, request.Line));
+    }
+
+    [Fact]
+    public void A_bad_cell_is_a_problem_with_row_line_field_and_value_and_no_row_text_in_its_message()
+    {
+        File.WriteAllText(_path, "User name,ConsoleAccess\nana,yes\nben,maybe\nANA,no\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        var maybe = rows[1].Problem!;
+        Assert.Equal(("InvalidYesNo", "ConsoleAccess", "maybe", 2, 3), (maybe.ErrorId, maybe.Field, maybe.Value, maybe.Row, maybe.Line));
+        Assert.DoesNotContain("row", maybe.Message, StringComparison.Ordinal);
+        var repeated = rows[2].Problem!;
+        Assert.Equal(("DuplicateUserName", 3, 4), (repeated.ErrorId, repeated.Row, repeated.Line));
+        Assert.Contains("repeats row 1", repeated.Message, StringComparison.Ordinal);
+        Assert.Null(rows[1].Request);
+    }
+
+    public void Dispose()
+    {
+        if (File.Exists(_path))
+        {
+            File.Delete(_path);
+        }
+    }
+}

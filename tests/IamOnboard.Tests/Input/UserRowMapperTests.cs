@@ -1,0 +1,140 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Linq;
+using System.Security;
+using IamOnboard.Input;
+using IamOnboard.Onboarding;
+using Xunit;
+
+namespace IamOnboard.Tests.Input;
+
+public class UserRowMapperTests
+{
+    private static KeyValuePair<string, object?> Cell(string name, object? value) => new(name, value);
+
+    private static UserRowMapping Map(params KeyValuePair<string, object?>[] cells) => UserRowMapper.Map(cells, 4, null);
+
+    private static IEnumerable<string> TagText(UserOnboardingRequest request) => request.Tags.Select(t => t.Key + "=" + t.Value);
+
+    [Theory]
+    [InlineData("Console access")]
+    [InlineData("ConsoleAccess")]
+    [InlineData("console_access")]
+    [InlineData("CONSOLE-ACCESS")]
+    public void Every_documented_column_binds_from_its_spaced_and_unspaced_forms_in_any_case(string header)
+    {
+        var mapping = Map(Cell("user name", "ana"), Cell(header, "Yes"), Cell("Programmatic access", "y"), Cell("Password reset required", "1"),
+            Cell("Additional access key", "true"), Cell("Permissions boundary", "arn:aws:iam::aws:policy/PowerUserAccess"), Cell("GROUPS", "a;b"), Cell("policy arn", "ReadOnlyAccess"));
+
+        var request = mapping.Request!;
+        Assert.Null(mapping.Problem);
+        Assert.True(request.ConsoleAccess && request.ProgrammaticAccess && request.PasswordResetRequired && request.AdditionalAccessKey);
+        Assert.Equal("arn:aws:iam::aws:policy/PowerUserAccess", request.PermissionsBoundary);
+        Assert.Equal(new[] { "a", "b" }, request.Groups);
+        Assert.Equal(new[] { "ReadOnlyAccess" }, request.Policies);
+        Assert.Equal(4, request.Row);
+    }
+
+    [Fact]
+    public void A_bad_yes_no_cell_names_row_field_and_value_as_data()
+    {
+        var problem = Map(Cell("UserName", "ana"), Cell("Console access", "maybe")).Problem!;
+
+        Assert.Equal(("InvalidYesNo", "ConsoleAccess", "maybe", 4), (problem.ErrorId, problem.Field, problem.Value, problem.Row));
+        Assert.StartsWith("ConsoleAccess: 'maybe'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_columns_are_listed_and_attributes_iam_reports_are_passed_over()
+    {
+        var mapping = Map(Cell("UserName", "ana"), Cell("Department", "Finance"), Cell("Arn", "arn:aws:iam::1:user/ana"), Cell("UserId", "AIDA"));
+
+        Assert.NotNull(mapping.Request);
+        Assert.Equal(new[] { "Department" }, mapping.UnknownColumns);
+        Assert.Equal(new[] { "Arn", "UserId" }, mapping.PassedOver);
+    }
+
+    [Fact]
+    public void The_aws_tools_tag_forms_give_the_tags_they_mean()
+    {
+        var one = new Hashtable { ["Key"] = "team", ["Value"] = "data" };
+        var list = new List<object?> { new OrderedDictionary { ["Key"] = "team", ["Value"] = "data" }, new OrderedDictionary { ["key"] = "cost", ["value"] = 7 } };
+
+        Assert.Equal(new[] { "team=data" }, TagText(Map(Cell("UserName", "a"), Cell("Tag", one)).Request!));
+        Assert.Equal(new[] { "team=data", "cost=7" }, TagText(Map(Cell("UserName", "a"), Cell("Tags", list)).Request!));
+        Assert.Equal(new[] { "team=data", "site=x" }, TagText(Map(Cell("UserName", "a"), Cell("Tag", new OrderedDictionary { ["team"] = "data", ["site"] = "x" })).Request!));
+    }
+
+    [Fact]
+    public void A_nested_table_as_a_tag_value_and_a_key_given_twice_in_any_case_are_refused()
+    {
+        var nested = Map(Cell("UserName", "a"), Cell("Tag", new Hashtable { ["team"] = new Hashtable { ["x"] = 1 } })).Problem!;
+        var twice = Map(Cell("UserName", "a"), Cell("Tag", "team=a;Team=b")).Problem!;
+
+        Assert.Equal("InvalidTag", nested.ErrorId);
+        Assert.Contains("table", nested.Message, StringComparison.Ordinal);
+        Assert.Equal("InvalidTag", twice.ErrorId);
+        Assert.Contains("Team", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_text_password_is_refused_without_echoing_it_and_a_secure_one_means_console_access()
+    {
+        var plain = Map(Cell("UserName", "a"), Cell("Password", "Secret-123!")).Problem!;
+        using var secure = new SecureString();
+        secure.AppendChar('x');
+
+        Assert.Equal("PasswordNotSecure", plain.ErrorId);
+        Assert.DoesNotContain("Secret-123!", plain.Message, StringComparison.Ordinal);
+        Assert.Null(plain.Value);
+        Assert.True(Map(Cell("UserName", "a"), Cell("Password", secure)).Request!.ConsoleAccess);
+    }
+
+    [Fact]
+    public void Cells_apply_on_top_of_a_request_so_command_line_values_override_a_read_row()
+    {
+        var read = new UserOnboardingRequest { UserName = "ana", Path = "/a/", Row = 2, Line = 3 };
+
+        var request = UserRowMapper.Map(new[] { Cell("ProgrammaticAccess", true), Cell("Path", "/b/") }, null, null, read).Request!;
+
+        Assert.Equal(("ana", "/b/", true, 2, 3), (request.UserName, request.Path, request.ProgrammaticAccess, request.Row, request.Line));
+        Assert.Equal("/a/", read.Path);
+    }
+
+    [Fact]
+    public void A_column_given_twice_under_two_names_is_refused_rather_than_one_silently_winning()
+    {
+        var problem = Map(Cell("UserName", "a"), Cell("Console access", "yes"), Cell("ConsoleAccess", "no")).Problem!;
+
+        Assert.Equal("ColumnRepeated", problem.ErrorId);
+    }
+
+    [Fact]
+    public void Get_IAMUser_shaped_input_binds_its_name_path_tags_and_boundary()
+    {
+        var tags = new List<object?> { new OrderedDictionary { ["Key"] = "team", ["Value"] = "data" } };
+        var boundary = new OrderedDictionary { ["PermissionsBoundaryArn"] = "arn:aws:iam::aws:policy/PowerUserAccess", ["PermissionsBoundaryType"] = "Policy" };
+
+        var mapping = Map(Cell("UserName", "ana"), Cell("Path", "/x/"), Cell("Arn", "arn:aws:iam::1:user/x/ana"), Cell("Tags", tags),
+            Cell("PermissionsBoundary", boundary), Cell("CreateDate", DateTime.UtcNow));
+
+        var request = mapping.Request!;
+        Assert.Equal(("ana", "/x/", "arn:aws:iam::aws:policy/PowerUserAccess"), (request.UserName, request.Path, request.PermissionsBoundary));
+        Assert.Equal(new[] { "team=data" }, TagText(request));
+        Assert.Empty(mapping.UnknownColumns);
+    }
+
+    [Fact]
+    public void A_repeated_name_in_a_batch_is_refused_naming_both_rows()
+    {
+        var names = new BatchUserNames();
+
+        Assert.Null(names.Check(new UserOnboardingRequest { UserName = "ana.x", Row = 2 }));
+        var problem = names.Check(new UserOnboardingRequest { UserName = "ANA.X", Row = 5 })!;
+
+        Assert.Equal(("DuplicateUserName", 5), (problem.ErrorId, problem.Row));
+        Assert.Contains("repeats row 2", problem.Message, StringComparison.Ordinal);
+    }
+}

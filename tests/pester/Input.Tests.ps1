@@ -1,0 +1,211 @@
+# What New-OnboardUser takes as input: typed requests from Import-OnboardCsv, rows from plain Import-Csv, hashtables,
+# Get-IAMUser-shaped objects and the AWS.Tools tag forms; each verified by reading IAM back through the AWS CLI v2.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:endpoint = Start-OnboardLocalIam
+    $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    function script:Aws([string[]] $Arguments) { Invoke-AwsCli -Endpoint $script:endpoint -Arguments $Arguments }
+    # One AWS CLI call per check: the user with its path, boundary and tags (each call starts a Python process).
+    function script:Get-User([string] $UserName) { (Aws @('iam', 'get-user', '--user-name', $UserName)).Json.User }
+    function script:Get-Tags([string] $UserName, $User = (Get-User $UserName)) {
+        $table = [ordered]@{}
+        foreach ($tag in $User.Tags) {
+            if ($tag.Key -ne 'iamonboard:credentials-not-handed-out') { $table[$tag.Key] = $tag.Value }
+        }
+        $table
+    }
+    function script:Get-Summary($Information) { ($Information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData }
+    function script:Get-ShortId($ErrorRecord) { $ErrorRecord.FullyQualifiedErrorId.Split(',')[0] }
+}
+
+AfterAll {
+    Disconnect-Onboard
+    $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Rows mapped once' {
+    It 'Import-OnboardCsv writes typed requests with row and line, and its errors carry them as data' {
+        $prefix = New-TestName 'typed'
+        $file = Join-Path $TestDrive 'typed.csv'
+        @('User name,Console access,Tag', "$prefix-a,yes,team=data", '', "$prefix-b,maybe,") | Set-Content $file
+        $rows = Import-OnboardCsv $file -ErrorVariable refused -ErrorAction SilentlyContinue
+        $rows | Should -HaveCount 1
+        $rows[0].GetType().FullName | Should -Be 'IamOnboard.Onboarding.UserOnboardingRequest'   # the engine's type lives in the module's load context
+        $rows[0].ConsoleAccess | Should -BeTrue
+        ($rows[0].Row, $rows[0].Line, $rows[0].BatchSize) | Should -Be @(1, 2, 2)
+        $refused | Should -HaveCount 1
+        ($refused[0].Exception.Row, $refused[0].Exception.Line, $refused[0].Exception.Field, $refused[0].Exception.Value) | Should -Be @(2, 4, 'ConsoleAccess', 'maybe')
+        $refused[0].Exception.Message | Should -Not -BeLike '*row 2*'
+        "$($refused[0])" | Should -BeLike "row 2 (line 4): ConsoleAccess: 'maybe'*"
+        $user = $rows | New-OnboardUser
+        $user.Row | Should -Be 1
+        (Get-Tags "$prefix-a").team | Should -Be 'data'
+    }
+}
+
+Describe 'CSV files through plain Import-Csv' {
+    It 'binds every documented column from its spaced and unspaced forms, in any case' {
+        $prefix = New-TestName 'spaced'
+        $file = Join-Path $TestDrive 'spaced.csv'
+        @('user name,Console access,Programmatic access,Password reset required,Tags,GROUPS,permissions boundary'
+            "$prefix-a,Yes,Yes,yes,team=data,,arn:aws:iam::aws:policy/PowerUserAccess"
+            "$prefix-b,no,TRUE,no,,,") | Set-Content $file
+        $users = Import-Csv $file | New-OnboardUser | Sort-Object UserName
+        $users | Should -HaveCount 2
+        ($users[0].ConsoleAccess, [bool]$users[0].AccessKeyId, $users[1].ConsoleAccess, [bool]$users[1].AccessKeyId) | Should -Be @($true, $true, $false, $true)
+        (Aws @('iam', 'get-login-profile', '--user-name', "$prefix-a")).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
+        $iamUser = Get-User "$prefix-a"
+        $iamUser.PermissionsBoundary.PermissionsBoundaryArn | Should -Be 'arn:aws:iam::aws:policy/PowerUserAccess'
+        (Get-Tags -User $iamUser).team | Should -Be 'data'
+    }
+
+    It 'warns once per batch about each column it does not take, naming it' {
+        $prefix = New-TestName 'dept'
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ 'User name' = "$prefix-$_"; Department = 'Finance'; Office = 'Lisbon' } }
+        $users = $rows | New-OnboardUser -WarningVariable warnings -WarningAction SilentlyContinue
+        $users | Should -HaveCount 3
+        $warnings | Should -HaveCount 2
+        $warnings[0].Message | Should -BeLike "*'Department'*"
+        $warnings[1].Message | Should -BeLike "*'Office'*"
+    }
+
+    It 'reports a bad cell naming row, field and value, goes on with the batch, and keeps row numbers and counts true' {
+        $prefix = New-TestName 'cells'
+        $file = Join-Path $TestDrive 'cells.csv'
+        @('User name,ConsoleAccess', "$prefix-a,yes", "$prefix-b,maybe", 'bad name!,no', "$prefix-d,no") | Set-Content $file
+        $users = Import-Csv $file | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue -InformationVariable information
+        $users = $users | Sort-Object Row
+        $users.UserName | Should -Be @("$prefix-a", "$prefix-d")
+        $users.Row | Should -Be @(1, 4)
+        $failures | Should -HaveCount 2
+        "$($failures[0])" | Should -BeLike "row 2: ConsoleAccess: 'maybe'*"
+        Get-ShortId $failures[0] | Should -Be 'InvalidYesNo'
+        "$($failures[1])" | Should -BeLike 'row 3: *bad name!*'
+        $summary = Get-Summary $information
+        ($summary.Total, $summary.Created, $summary.Failed) | Should -Be @(4, 2, 2)
+    }
+
+    It 'refuses a name repeated in a batch without regard to case, naming both rows' {
+        $prefix = New-TestName 'dup'
+        $rows = @(
+            [pscustomobject]@{ UserName = "$prefix-ana.x"; Path = '/first/' }
+            [pscustomobject]@{ UserName = "$prefix-other"; Path = '/' }
+            [pscustomobject]@{ UserName = "$prefix-ANA.X".ToUpperInvariant(); Path = '/second/' }
+        )
+        $users = $rows | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
+        $users | Should -HaveCount 2
+        $failures | Should -HaveCount 1
+        Get-ShortId $failures[0] | Should -Be 'DuplicateUserName'
+        "$($failures[0])" | Should -BeLike 'row 3: *repeats row 1*'
+        (Aws @('iam', 'get-user', '--user-name', "$prefix-ana.x")).Json.User.Path | Should -Be '/first/'
+    }
+
+    It 'binds a piped hashtable by its keys like a row' {
+        $name = New-TestName 'hash'
+        $user = @{ 'User name' = $name; 'Programmatic access' = 'yes'; Tag = 'team=data' } | New-OnboardUser
+        ($user.UserName, [bool]$user.AccessKeyId) | Should -Be @($name, $true)
+        (Get-Tags $name).team | Should -Be 'data'
+    }
+
+    It 'binds objects shaped like Get-IAMUser output' {
+        $name = New-TestName 'iamuser'
+        $iamUser = [pscustomobject]@{
+            UserName = $name; Path = '/imported/'; Arn = "arn:aws:iam::123456789012:user/imported/$name"; UserId = 'AIDAEXAMPLE'
+            CreateDate = [datetime]::UtcNow; Tags = [System.Collections.Generic.List[object]]@([pscustomobject]@{ Key = 'team'; Value = 'data' })
+        }
+        $user = $iamUser | New-OnboardUser -WarningVariable warnings
+        $user.UserName | Should -Be $name
+        $warnings | Should -BeNullOrEmpty
+        $iamUser = Get-User $name
+        $iamUser.Path | Should -Be '/imported/'
+        (Get-Tags -User $iamUser).team | Should -Be 'data'
+    }
+}
+
+Describe 'AWS.Tools tag habits' {
+    BeforeAll {
+        # The shape of Amazon.IdentityManagement.Model.Tag: a .NET class with Key and Value, not a PSCustomObject.
+        class IamModelTag { [string] $Key; [string] $Value; IamModelTag([string] $k, [string] $v) { $this.Key = $k; $this.Value = $v } }
+    }
+
+    It '-Tag @{Key=...;Value=...} is one tag' {
+        $name = New-TestName 'kv'
+        $null = New-OnboardUser $name -Tag @{ Key = 'team'; Value = 'data' }
+        $tags = Get-Tags $name
+        $tags.Keys | Should -Be @('team')
+        $tags.team | Should -Be 'data'
+    }
+
+    It 'a list of {Key, Value} objects and of Tag-shaped .NET objects gives the tags they mean' {
+        $first = New-TestName 'kvlist'
+        $null = New-OnboardUser $first -Tag @([pscustomobject]@{ Key = 'team'; Value = 'data' }, @{ Key = 'site'; Value = 'lis' })
+        (Get-Tags $first).Keys | Sort-Object | Should -Be @('site', 'team')
+        $second = New-TestName 'model'
+        $null = New-OnboardUser $second -Tag @([IamModelTag]::new('team', 'ops'), [IamModelTag]::new('cost', '7'))
+        $tags = Get-Tags $second
+        ($tags.team, $tags.cost) | Should -Be @('ops', '7')
+    }
+
+    It 'refuses a nested hashtable as a value and a key given twice in any case' {
+        { New-OnboardUser (New-TestName 'nest') -Tag @{ team = @{ a = 1 } } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidTag,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*'team'*table*"
+        $twice = New-TestName 'twice'
+        { New-OnboardUser $twice -Tag 'team=a;Team=b' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidTag,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*Team*"
+        (Aws @('iam', 'get-user', '--user-name', $twice)).ExitCode | Should -Not -Be 0
+    }
+}
+
+Describe 'The credentials file for the AWS CLI' {
+    It 'imports with aws configure import --csv from a batch where some users have no key' {
+        $prefix = New-TestName 'cli'
+        $keys = Join-Path $TestDrive 'keys.csv'
+        $users = @(
+            @{ UserName = "$prefix-key1"; ProgrammaticAccess = 'yes'; ConsoleAccess = 'yes' }
+            @{ UserName = "$prefix-none"; ProgrammaticAccess = 'no' }
+            @{ UserName = "$prefix-key2"; ProgrammaticAccess = 'yes' }
+        ) | New-OnboardUser | Export-OnboardCredential -Path $keys -Format AwsCliImport -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -BeLike "$prefix-none:*"
+
+        $cliHome = Join-Path $TestDrive 'cli-home'
+        $null = New-Item -ItemType Directory -Path $cliHome
+        $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/aws')
+        foreach ($argument in 'configure', 'import', '--csv', "file://$keys") { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        foreach ($name in @($start.Environment.Keys)) { if ($name -like 'AWS_*') { $null = $start.Environment.Remove($name) } }
+        $start.Environment['HOME'] = $cliHome
+        $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $cliHome 'credentials'
+        $start.Environment['AWS_CONFIG_FILE'] = Join-Path $cliHome 'config'
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        $stderr.Result | Should -BeNullOrEmpty
+        $process.ExitCode | Should -Be 0
+        $stdout | Should -BeLike '*imported 2 profile*'
+        $imported = Get-Content -Raw (Join-Path $cliHome 'credentials')
+        $imported | Should -BeLike "*[[]$prefix-key1]*aws_access_key_id = AKIA*"
+        $imported | Should -BeLike "*[[]$prefix-key2]*"
+        $imported | Should -Not -BeLike "*$prefix-none*"
+    }
+
+    It 'stops, before writing it, at a user whose password the key holders file would lose' {
+        $keys = Join-Path $TestDrive 'lost.csv'
+        { New-OnboardUser (New-TestName 'pwonly') -ConsoleAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+    }
+}
+
+Describe 'Groups from the pipeline' {
+    It 'New-OnboardGroup G | Add-OnboardGroupMember -UserName u binds the group' {
+        $group = New-TestName 'pipegroup'
+        $user = New-TestName 'pipeuser'
+        $null = New-OnboardUser $user
+        $membership = New-OnboardGroup $group | Add-OnboardGroupMember -UserName $user
+        $membership.GroupName | Should -Be $group
+        (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Be @($user)
+    }
+}
