@@ -1,0 +1,43 @@
+using System;
+
+namespace IamOnboard.Iam.Internal;
+
+/// <summary>How a call may be retried when its response is lost.</summary>
+internal enum OperationKind
+{
+    /// <summary>No state change: always safe to retry.</summary>
+    Read,
+    /// <summary>Repeating it leaves the same state (Put, Attach, Tag, Update, AddUserToGroup): safe to retry.</summary>
+    Idempotent,
+    /// <summary>Repeating it after success answers NoSuchEntity; retried, and that NoSuchEntity after a lost response counts as done.</summary>
+    Delete,
+    /// <summary>Creates something (or consumes MFA codes): a retry would duplicate it or fail misleadingly, so a lost response is surfaced instead.</summary>
+    Create,
+}
+
+/// <summary>
+/// The one classification of IAM actions, by IAM's naming: the client retries by it, and the local endpoint persists
+/// and drops responses by it (<c>IamService.IsMutating</c>).
+/// </summary>
+internal static class IamOperations
+{
+    public static OperationKind KindOf(string action)
+    {
+        if (StartsWith(action, "Get") || StartsWith(action, "List"))
+        {
+            return OperationKind.Read;
+        }
+
+        // EnableMFADevice consumes two MFA codes: sent again, it fails misleadingly, so it is treated as a create.
+        if (StartsWith(action, "Create") || action == "EnableMFADevice")
+        {
+            return OperationKind.Create;
+        }
+
+        return StartsWith(action, "Delete") || StartsWith(action, "Remove") || StartsWith(action, "Detach") || StartsWith(action, "Deactivate")
+            ? OperationKind.Delete
+            : OperationKind.Idempotent; // Put, Attach, Tag, Untag, Update, Add: repeating them leaves the same state.
+    }
+
+    private static bool StartsWith(string action, string prefix) => action.StartsWith(prefix, StringComparison.Ordinal);
+}
