@@ -223,6 +223,21 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// A test hook: runs <paramref name="interruption"/> once, on the request's thread, just before the next request of
+    /// <paramref name="action"/> is carried out: another client's change lands between two calls of the one under test
+    /// at exactly that point (e.g. a second run tags a user between a run's TagUser and its GetUser).
+    /// </summary>
+    public void InterruptNext(string action, Action interruption)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        _faults.InterruptNext(action, interruption ?? throw new ArgumentNullException(nameof(interruption)));
+    }
+
+    /// <summary>
     /// A test hook: makes every temporary credential issued so far (by AssumeRole) expire now, so that requests signed
     /// with them are answered ExpiredToken, as IAM and STS answer them. STS issues nothing shorter than 900 seconds, and
     /// a test should not wait that long. Only the sessions' expiry changes; the clock SigV4 checks requests against does
@@ -536,6 +551,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
         }
 
         _requestsByAction.AddOrUpdate(action!, 1, (_, count) => count + 1);
+        _faults.TakeInterruption(action!)?.Invoke();
         bool mutating = isSts ? StsService.IsMutating(action!) : IamService.IsMutating(action!);
 
         var facts = new RequestFacts(StateFile.Truncate(DateTime.UtcNow), sourceIp, region);

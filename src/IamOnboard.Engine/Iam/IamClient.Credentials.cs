@@ -14,7 +14,7 @@ public sealed partial class IamClient
 
     public async Task<IamUserCredential> UploadSshPublicKeyAsync(string userName, string publicKeyBody, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("UploadSSHPublicKey", new QueryParameters().Add("UserName", userName).Add("SSHPublicKeyBody", publicKeyBody), OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("UploadSSHPublicKey", new QueryParameters().Add("UserName", userName).Add("SSHPublicKeyBody", publicKeyBody), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return ReadCredential(IamXml.Required(result, "SSHPublicKey"), userName, "SSHPublicKeyId", IamUserCredentialKind.SshPublicKey);
     }
 
@@ -22,13 +22,13 @@ public sealed partial class IamClient
         => ListAsync("ListSSHPublicKeys", new QueryParameters().Add("UserName", userName), "SSHPublicKeys", e => ReadCredential(e, userName, "SSHPublicKeyId", IamUserCredentialKind.SshPublicKey), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteSshPublicKeyAsync(string userName, string sshPublicKeyId, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteSSHPublicKey", new QueryParameters().Add("UserName", userName).Add("SSHPublicKeyId", sshPublicKeyId), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteSSHPublicKey", new QueryParameters().Add("UserName", userName).Add("SSHPublicKeyId", sshPublicKeyId), cancellationToken);
 
     // ---- Signing certificates ----
 
     public async Task<IamUserCredential> UploadSigningCertificateAsync(string userName, string certificateBody, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("UploadSigningCertificate", new QueryParameters().Add("UserName", userName).Add("CertificateBody", certificateBody), OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("UploadSigningCertificate", new QueryParameters().Add("UserName", userName).Add("CertificateBody", certificateBody), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return ReadCredential(IamXml.Required(result, "Certificate"), userName, "CertificateId", IamUserCredentialKind.SigningCertificate);
     }
 
@@ -36,26 +36,26 @@ public sealed partial class IamClient
         => ListAsync("ListSigningCertificates", new QueryParameters().Add("UserName", userName), "Certificates", e => ReadCredential(e, userName, "CertificateId", IamUserCredentialKind.SigningCertificate), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteSigningCertificateAsync(string userName, string certificateId, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteSigningCertificate", new QueryParameters().Add("UserName", userName).Add("CertificateId", certificateId), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteSigningCertificate", new QueryParameters().Add("UserName", userName).Add("CertificateId", certificateId), cancellationToken);
 
     // ---- Service-specific credentials ----
 
     /// <summary>Creates a service-specific credential; its password is returned only here and is not kept by this client.</summary>
     public async Task<IamUserCredential> CreateServiceSpecificCredentialAsync(string userName, string serviceName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("CreateServiceSpecificCredential", new QueryParameters().Add("UserName", userName).Add("ServiceName", serviceName), OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("CreateServiceSpecificCredential", new QueryParameters().Add("UserName", userName).Add("ServiceName", serviceName), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return ReadCredential(IamXml.Required(result, "ServiceSpecificCredential"), userName, "ServiceSpecificCredentialId", IamUserCredentialKind.ServiceSpecificCredential);
     }
 
     /// <summary>Every service-specific credential of the user (one answer: ListServiceSpecificCredentials is not paged).</summary>
     public async Task<IReadOnlyList<IamUserCredential>> ListServiceSpecificCredentialsAsync(string userName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("ListServiceSpecificCredentials", new QueryParameters().Add("UserName", userName), OperationKind.Read, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("ListServiceSpecificCredentials", new QueryParameters().Add("UserName", userName), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return IamXml.Members(result, "ServiceSpecificCredentials").Select(e => ReadCredential(e, userName, "ServiceSpecificCredentialId", IamUserCredentialKind.ServiceSpecificCredential)).ToList();
     }
 
     public Task DeleteServiceSpecificCredentialAsync(string userName, string credentialId, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteServiceSpecificCredential", new QueryParameters().Add("UserName", userName).Add("ServiceSpecificCredentialId", credentialId), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteServiceSpecificCredential", new QueryParameters().Add("UserName", userName).Add("ServiceSpecificCredentialId", credentialId), cancellationToken);
 
     private static IamUserCredential ReadCredential(XElement element, string userName, string idElement, IamUserCredentialKind kind)
         => new(kind, IamXml.Text(element, "UserName") ?? userName, IamXml.RequiredText(element, idElement),

@@ -55,7 +55,7 @@ public sealed partial class IamClient : IDisposable
     public async Task<IamUser> CreateUserAsync(string userName, string? path = null, IEnumerable<IamTag>? tags = null, string? permissionsBoundary = null, CancellationToken cancellationToken = default)
     {
         var parameters = new QueryParameters().Add("UserName", userName).Add("Path", path).Add("PermissionsBoundary", permissionsBoundary).AddTags(tags);
-        var result = await CallAsync("CreateUser", parameters, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("CreateUser", parameters, cancellationToken).ConfigureAwait(false);
         _recentlyCreated.Add(EntityKind.User, userName);
         return IamXml.ReadUser(IamXml.Required(result, "User"));
     }
@@ -63,7 +63,7 @@ public sealed partial class IamClient : IDisposable
     /// <summary>The named user, or the calling user when <paramref name="userName"/> is null.</summary>
     public async Task<IamUser> GetUserAsync(string? userName = null, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetUser", new QueryParameters().Add("UserName", userName), OperationKind.Read, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("GetUser", new QueryParameters().Add("UserName", userName), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return IamXml.ReadUser(IamXml.Required(result, "User"));
     }
 
@@ -71,13 +71,13 @@ public sealed partial class IamClient : IDisposable
         => ListAsync("ListUsers", new QueryParameters().Add("PathPrefix", pathPrefix), "Users", IamXml.ReadUser, cancellationToken);
 
     public Task DeleteUserAsync(string userName, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteUser", new QueryParameters().Add("UserName", userName), OperationKind.Delete, cancellationToken, Ref(EntityKind.User, userName));
+        => CallAsync("DeleteUser", new QueryParameters().Add("UserName", userName), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task TagUserAsync(string userName, IEnumerable<IamTag> tags, CancellationToken cancellationToken = default)
-        => CallAsync("TagUser", new QueryParameters().Add("UserName", userName).AddTags(tags), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+        => CallAsync("TagUser", new QueryParameters().Add("UserName", userName).AddTags(tags), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task UntagUserAsync(string userName, IEnumerable<string> tagKeys, CancellationToken cancellationToken = default)
-        => CallAsync("UntagUser", new QueryParameters().Add("UserName", userName).AddList("TagKeys", tagKeys), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+        => CallAsync("UntagUser", new QueryParameters().Add("UserName", userName).AddList("TagKeys", tagKeys), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task<IReadOnlyList<IamTag>> ListUserTagsAsync(string userName, CancellationToken cancellationToken = default)
         => ListAsync("ListUserTags", new QueryParameters().Add("UserName", userName), "Tags", IamXml.ReadTag, cancellationToken, Ref(EntityKind.User, userName));
@@ -88,13 +88,13 @@ public sealed partial class IamClient : IDisposable
     public async Task<IamLoginProfile> CreateLoginProfileAsync(string userName, string password, bool passwordResetRequired, CancellationToken cancellationToken = default)
     {
         var parameters = new QueryParameters().Add("UserName", userName).Add("Password", password).Add("PasswordResetRequired", passwordResetRequired);
-        var result = await CallAsync("CreateLoginProfile", parameters, OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("CreateLoginProfile", parameters, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return IamXml.ReadLoginProfile(IamXml.Required(result, "LoginProfile"));
     }
 
     public async Task<IamLoginProfile> GetLoginProfileAsync(string userName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetLoginProfile", new QueryParameters().Add("UserName", userName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("GetLoginProfile", new QueryParameters().Add("UserName", userName), cancellationToken).ConfigureAwait(false);
         return IamXml.ReadLoginProfile(IamXml.Required(result, "LoginProfile"));
     }
 
@@ -103,10 +103,10 @@ public sealed partial class IamClient : IDisposable
     /// goes only into the signed request body.
     /// </summary>
     public Task UpdateLoginProfileAsync(string userName, string password, bool passwordResetRequired, CancellationToken cancellationToken = default)
-        => CallAsync("UpdateLoginProfile", new QueryParameters().Add("UserName", userName).Add("Password", password).Add("PasswordResetRequired", passwordResetRequired), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+        => CallAsync("UpdateLoginProfile", new QueryParameters().Add("UserName", userName).Add("Password", password).Add("PasswordResetRequired", passwordResetRequired), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteLoginProfileAsync(string userName, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteLoginProfile", new QueryParameters().Add("UserName", userName), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteLoginProfile", new QueryParameters().Add("UserName", userName), cancellationToken);
 
     // ---- Access keys ----
 
@@ -116,7 +116,7 @@ public sealed partial class IamClient : IDisposable
     /// </summary>
     public async Task<IamNewAccessKey> CreateAccessKeyAsync(string userName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("CreateAccessKey", new QueryParameters().Add("UserName", userName), OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
+        var result = await CallAsync("CreateAccessKey", new QueryParameters().Add("UserName", userName), cancellationToken, Ref(EntityKind.User, userName)).ConfigureAwait(false);
         return IamXml.ReadNewAccessKey(IamXml.Required(result, "AccessKey"));
     }
 
@@ -124,16 +124,16 @@ public sealed partial class IamClient : IDisposable
         => ListAsync("ListAccessKeys", new QueryParameters().Add("UserName", userName), "AccessKeyMetadata", key => IamXml.ReadAccessKeyMetadata(key, userName), cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteAccessKeyAsync(string userName, string accessKeyId, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId), cancellationToken);
 
     public Task UpdateAccessKeyAsync(string userName, string accessKeyId, IamAccessKeyStatus status, CancellationToken cancellationToken = default)
-        => CallAsync("UpdateAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId).Add("Status", status.ToString()), OperationKind.Idempotent, cancellationToken);
+        => CallAsync("UpdateAccessKey", new QueryParameters().Add("UserName", userName).Add("AccessKeyId", accessKeyId).Add("Status", status.ToString()), cancellationToken);
 
     // ---- Groups ----
 
     public async Task<IamGroup> CreateGroupAsync(string groupName, string? path = null, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("CreateGroup", new QueryParameters().Add("GroupName", groupName).Add("Path", path), OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("CreateGroup", new QueryParameters().Add("GroupName", groupName).Add("Path", path), cancellationToken).ConfigureAwait(false);
         _recentlyCreated.Add(EntityKind.Group, groupName);
         return IamXml.ReadGroup(IamXml.Required(result, "Group"));
     }
@@ -159,30 +159,30 @@ public sealed partial class IamClient : IDisposable
         => ListAsync("ListGroupsForUser", new QueryParameters().Add("UserName", userName), "Groups", IamXml.ReadGroup, cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteGroupAsync(string groupName, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteGroup", new QueryParameters().Add("GroupName", groupName), OperationKind.Delete, cancellationToken, Ref(EntityKind.Group, groupName));
+        => CallAsync("DeleteGroup", new QueryParameters().Add("GroupName", groupName), cancellationToken, Ref(EntityKind.Group, groupName));
 
     public Task AddUserToGroupAsync(string groupName, string userName, CancellationToken cancellationToken = default)
-        => CallAsync("AddUserToGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
+        => CallAsync("AddUserToGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
 
     public Task RemoveUserFromGroupAsync(string groupName, string userName, CancellationToken cancellationToken = default)
-        => CallAsync("RemoveUserFromGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), OperationKind.Delete, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
+        => CallAsync("RemoveUserFromGroup", new QueryParameters().Add("GroupName", groupName).Add("UserName", userName), cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.User, userName));
 
     // ---- Managed policy attachments ----
 
     public Task AttachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default)
-        => CallAsync("AttachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.Policy, policyArn));
+        => CallAsync("AttachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.Policy, policyArn));
 
     public Task DetachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default)
-        => CallAsync("DetachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken);
+        => CallAsync("DetachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), cancellationToken);
 
     public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedUserPoliciesAsync(string userName, CancellationToken cancellationToken = default)
         => ListAsync("ListAttachedUserPolicies", new QueryParameters().Add("UserName", userName), "AttachedPolicies", IamXml.ReadAttachedPolicy, cancellationToken, Ref(EntityKind.User, userName));
 
     public Task AttachGroupPolicyAsync(string groupName, string policyArn, CancellationToken cancellationToken = default)
-        => CallAsync("AttachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.Policy, policyArn));
+        => CallAsync("AttachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.Group, groupName), Ref(EntityKind.Policy, policyArn));
 
     public Task DetachGroupPolicyAsync(string groupName, string policyArn, CancellationToken cancellationToken = default)
-        => CallAsync("DetachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken);
+        => CallAsync("DetachGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyArn", policyArn), cancellationToken);
 
     public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default)
         => ListAsync("ListAttachedGroupPolicies", new QueryParameters().Add("GroupName", groupName), "AttachedPolicies", IamXml.ReadAttachedPolicy, cancellationToken, Ref(EntityKind.Group, groupName));
@@ -190,11 +190,11 @@ public sealed partial class IamClient : IDisposable
     // ---- Inline policies ----
 
     public Task PutUserPolicyAsync(string userName, string policyName, string policyDocument, CancellationToken cancellationToken = default)
-        => CallAsync("PutUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.User, userName));
+        => CallAsync("PutUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), cancellationToken, Ref(EntityKind.User, userName));
 
     public async Task<IamInlinePolicy> GetUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("GetUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), cancellationToken).ConfigureAwait(false);
         return IamXml.ReadInlinePolicy(result!);
     }
 
@@ -203,14 +203,14 @@ public sealed partial class IamClient : IDisposable
         => ListAsync("ListUserPolicies", new QueryParameters().Add("UserName", userName), "PolicyNames", e => e.Value, cancellationToken, Ref(EntityKind.User, userName));
 
     public Task DeleteUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyName", policyName), cancellationToken);
 
     public Task PutGroupPolicyAsync(string groupName, string policyName, string policyDocument, CancellationToken cancellationToken = default)
-        => CallAsync("PutGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), OperationKind.Idempotent, cancellationToken, Ref(EntityKind.Group, groupName));
+        => CallAsync("PutGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName).Add("PolicyDocument", policyDocument), cancellationToken, Ref(EntityKind.Group, groupName));
 
     public async Task<IamInlinePolicy> GetGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("GetGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), cancellationToken).ConfigureAwait(false);
         return IamXml.ReadInlinePolicy(result!);
     }
 
@@ -219,14 +219,14 @@ public sealed partial class IamClient : IDisposable
         => ListAsync("ListGroupPolicies", new QueryParameters().Add("GroupName", groupName), "PolicyNames", e => e.Value, cancellationToken, Ref(EntityKind.Group, groupName));
 
     public Task DeleteGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteGroupPolicy", new QueryParameters().Add("GroupName", groupName).Add("PolicyName", policyName), cancellationToken);
 
     // ---- Managed policies ----
 
     public async Task<IamManagedPolicy> CreatePolicyAsync(string policyName, string policyDocument, string? path = null, string? description = null, CancellationToken cancellationToken = default)
     {
         var parameters = new QueryParameters().Add("PolicyName", policyName).Add("PolicyDocument", policyDocument).Add("Path", path).Add("Description", description);
-        var result = await CallAsync("CreatePolicy", parameters, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("CreatePolicy", parameters, cancellationToken).ConfigureAwait(false);
         var policy = IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
         _recentlyCreated.Add(EntityKind.Policy, policy.Arn);
         return policy;
@@ -234,7 +234,7 @@ public sealed partial class IamClient : IDisposable
 
     public async Task<IamManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetPolicy", new QueryParameters().Add("PolicyArn", policyArn), OperationKind.Read, cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
+        var result = await CallAsync("GetPolicy", new QueryParameters().Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
         return IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
     }
 
@@ -251,14 +251,14 @@ public sealed partial class IamClient : IDisposable
     }
 
     public Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default)
-        => CallAsync("DeletePolicy", new QueryParameters().Add("PolicyArn", policyArn), OperationKind.Delete, cancellationToken, Ref(EntityKind.Policy, policyArn));
+        => CallAsync("DeletePolicy", new QueryParameters().Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.Policy, policyArn));
 
     // ---- MFA ----
 
     /// <summary>Creates a virtual MFA device; seed and QR code come back only from this call. A lost response throws <see cref="IamResponseLostException"/>.</summary>
     public async Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path = null, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("CreateVirtualMFADevice", new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path), OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("CreateVirtualMFADevice", new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path), cancellationToken).ConfigureAwait(false);
         var device = IamXml.ReadNewVirtualMfaDevice(IamXml.Required(result, "VirtualMFADevice"));
         _recentlyCreated.Add(EntityKind.MfaDevice, device.SerialNumber);
         return device;
@@ -270,14 +270,14 @@ public sealed partial class IamClient : IDisposable
         var parameters = new QueryParameters().Add("UserName", userName).Add("SerialNumber", serialNumber)
             .Add("AuthenticationCode1", authenticationCode1).Add("AuthenticationCode2", authenticationCode2);
         // Not retried on a lost response: the same codes would be refused as reused and hide the success.
-        return CallAsync("EnableMFADevice", parameters, OperationKind.Create, cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.MfaDevice, serialNumber));
+        return CallAsync("EnableMFADevice", parameters, cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.MfaDevice, serialNumber));
     }
 
     public Task DeactivateMfaDeviceAsync(string userName, string serialNumber, CancellationToken cancellationToken = default)
-        => CallAsync("DeactivateMFADevice", new QueryParameters().Add("UserName", userName).Add("SerialNumber", serialNumber), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeactivateMFADevice", new QueryParameters().Add("UserName", userName).Add("SerialNumber", serialNumber), cancellationToken);
 
     public Task DeleteVirtualMfaDeviceAsync(string serialNumber, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteVirtualMFADevice", new QueryParameters().Add("SerialNumber", serialNumber), OperationKind.Delete, cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
+        => CallAsync("DeleteVirtualMFADevice", new QueryParameters().Add("SerialNumber", serialNumber), cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
 
     /// <summary>MFA devices of the user, or of the caller when <paramref name="userName"/> is null.</summary>
     public Task<IReadOnlyList<IamMfaDevice>> ListMfaDevicesAsync(string? userName = null, CancellationToken cancellationToken = default)
@@ -293,7 +293,7 @@ public sealed partial class IamClient : IDisposable
     {
         try
         {
-            var result = await CallAsync("GetAccountPasswordPolicy", new QueryParameters(), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+            var result = await CallAsync("GetAccountPasswordPolicy", new QueryParameters(), cancellationToken).ConfigureAwait(false);
             return IamXml.ReadPasswordPolicy(IamXml.Required(result, "PasswordPolicy"));
         }
         catch (IamNoSuchEntityException)
@@ -319,24 +319,24 @@ public sealed partial class IamClient : IDisposable
             .Add("MaxPasswordAge", policy.MaxPasswordAge)
             .Add("PasswordReusePrevention", policy.PasswordReusePrevention)
             .Add("HardExpiry", policy.HardExpiry);
-        return CallAsync("UpdateAccountPasswordPolicy", parameters, OperationKind.Idempotent, cancellationToken);
+        return CallAsync("UpdateAccountPasswordPolicy", parameters, cancellationToken);
     }
 
     public Task DeleteAccountPasswordPolicyAsync(CancellationToken cancellationToken = default)
-        => CallAsync("DeleteAccountPasswordPolicy", new QueryParameters(), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteAccountPasswordPolicy", new QueryParameters(), cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAccountAliasesAsync(CancellationToken cancellationToken = default)
         => ListAsync("ListAccountAliases", new QueryParameters(), "AccountAliases", e => e.Value, cancellationToken);
 
     public Task CreateAccountAliasAsync(string accountAlias, CancellationToken cancellationToken = default)
-        => CallAsync("CreateAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), OperationKind.Create, cancellationToken);
+        => CallAsync("CreateAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), cancellationToken);
 
     public Task DeleteAccountAliasAsync(string accountAlias, CancellationToken cancellationToken = default)
-        => CallAsync("DeleteAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), OperationKind.Delete, cancellationToken);
+        => CallAsync("DeleteAccountAlias", new QueryParameters().Add("AccountAlias", accountAlias), cancellationToken);
 
     public async Task<IamAccountSummary> GetAccountSummaryAsync(CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("GetAccountSummary", new QueryParameters(), OperationKind.Read, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync("GetAccountSummary", new QueryParameters(), cancellationToken).ConfigureAwait(false);
         return IamXml.ReadAccountSummary(IamXml.Required(result, "SummaryMap"));
     }
 
@@ -359,10 +359,11 @@ public sealed partial class IamClient : IDisposable
     /// One call, with read-after-create retries (a NoSuchEntity naming an entity this client created moments ago is
     /// eventual consistency, not absence) and fresh rounds of attempts while IAM keeps throttling it.
     /// </summary>
-    private async Task<XElement?> CallAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken, params EntityRef?[] references)
+    private async Task<XElement?> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken, params EntityRef?[] references)
     {
         // One verbose line per call: the action and the entities it names, never a parameter value (passwords, codes).
         Diagnostics.OnboardLog.Current.Verbose(parameters.DescribeCall(action));
+        var kind = IamOperations.KindOf(action);
         var throttledRound = 1;
         for (var consistencyRetry = 0; ; consistencyRetry++)
         {
@@ -405,7 +406,7 @@ public sealed partial class IamClient : IDisposable
         do
         {
             var page = parameters.Clone().Add("Marker", marker).Add("MaxItems", _options.PageSize);
-            var result = await CallAsync(action, page, OperationKind.Read, cancellationToken, references).ConfigureAwait(false)
+            var result = await CallAsync(action, page, cancellationToken, references).ConfigureAwait(false)
                 ?? throw new IamServiceException("IAM returned no " + action + "Result element.", "MalformedResponse", null, 200, null, action);
             yield return result;
             marker = IamXml.IsTruncated(result) ? IamXml.Text(result, "Marker") : null;

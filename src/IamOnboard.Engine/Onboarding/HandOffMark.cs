@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using IamOnboard.Iam;
 
@@ -12,26 +14,60 @@ namespace IamOnboard.Onboarding;
 /// reached nobody and replaces them, instead of reporting "already has an access key".
 /// </summary>
 /// <remarks>
-/// The value lists what is pending (<c>password</c>, <c>access-key</c>) and the keys the user already had when the mark
-/// was set (<c>kept=AKIA...</c>), which are never touched. Only characters IAM allows in tag values are used.
+/// <para>The value says which run set it and when (<c>run=host/pid/start/seq set=2026-12-05T19:25:49Z</c>), what is
+/// pending (<c>password</c>, <c>access-key</c>) and the keys the user already had when the mark was set
+/// (<c>kept=AKIA...</c>), which are never touched. Only characters IAM allows in tag values are used. A mark without
+/// <c>run=</c> (left by IamOnboard before runs were named) belongs to an unknown run, taken as dead.</para>
+/// <para>While the run that set a mark is live, another run never replaces what it made: it reports the user instead
+/// (<see cref="HandOffInProgressException"/>). Liveness (<see cref="IsLive"/>): a run of this process is live while it
+/// holds credentials (<see cref="OnboardingRun"/>); a run of another process on this host while that process exists
+/// (same process id and start time); a run on another host, which cannot be asked, for <see cref="Lease"/> after it set
+/// the mark. The lease is 15 minutes: a run hands credentials on seconds after making them, so 15 minutes covers a slow
+/// pipeline and clocks minutes apart, while a crashed run's users can still be repaired the same hour.</para>
 /// </remarks>
 public sealed class HandOffMark
 {
     /// <summary>The tag key; refused in a request's own tags.</summary>
     public const string TagKey = "iamonboard:handoff";
 
+    /// <summary>How long a mark set on another host counts as its run's (see the remarks).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+
     private const string PasswordToken = "password";
     private const string AccessKeyToken = "access-key";
     private const string KeptPrefix = "kept=";
+    private const string RunPrefix = "run=";
+    private const string SetPrefix = "set=";
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    /// <summary>Start times of one process read twice can differ by a few milliseconds (they are computed from boot time).</summary>
+    private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
 
     private readonly HashSet<string> _kept;
 
+    /// <summary>A mark of an unknown run (as marks of the previous version are read).</summary>
     public HandOffMark(bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds)
+        : this(null, null, password, accessKey, keptAccessKeyIds)
     {
+    }
+
+    public HandOffMark(RunId? run, DateTime? setUtc, bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds)
+    {
+        Run = run;
+        SetUtc = setUtc is { } set ? new DateTime(set.Ticks - (set.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc) : null;
         Password = password;
         AccessKey = accessKey;
         _kept = new HashSet<string>(keptAccessKeyIds ?? throw new ArgumentNullException(nameof(keptAccessKeyIds)), StringComparer.Ordinal);
     }
+
+    /// <summary>The run that set the mark; null for a mark of the previous version (an unknown, dead run).</summary>
+    public RunId? Run { get; }
+
+    /// <summary>When the mark was set (UTC, whole seconds); null when unknown.</summary>
+    public DateTime? SetUtc { get; }
+
+    /// <summary>When a run on another host stops counting as live: <see cref="SetUtc"/> + <see cref="Lease"/>.</summary>
+    public DateTime? Until => SetUtc + Lease;
 
     /// <summary>A console password was (or is about to be) set and has not been handed out.</summary>
     public bool Password { get; }
@@ -45,14 +81,20 @@ public sealed class HandOffMark
     /// <summary>The mark among a user's tags, or null when there is none.</summary>
     public static HandOffMark? Find(IEnumerable<IamTag> tags)
     {
-        var tag = tags.FirstOrDefault(t => string.Equals(t.Key, TagKey, StringComparison.OrdinalIgnoreCase));
+        var tag = tags.FirstOrDefault(IsMark);
         if (tag is null)
         {
             return null;
         }
 
         var tokens = tag.Value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        string? Value(string prefix) => tokens.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t.Substring(prefix.Length)).FirstOrDefault();
+        var run = Value(RunPrefix) is { } id ? RunId.Parse(id) : null;
+        DateTime? set = DateTime.TryParseExact(Value(SetPrefix), TimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
         return new HandOffMark(
+            run,
+            set,
             tokens.Contains(PasswordToken, StringComparer.Ordinal),
             tokens.Contains(AccessKeyToken, StringComparer.Ordinal),
             tokens.Where(t => t.StartsWith(KeptPrefix, StringComparison.Ordinal)).Select(t => t.Substring(KeptPrefix.Length)));
@@ -65,9 +107,84 @@ public sealed class HandOffMark
     public IReadOnlyList<IamAccessKeyMetadata> UnclaimedKeys(IEnumerable<IamAccessKeyMetadata> keys) =>
         AccessKey ? keys.Where(k => !_kept.Contains(k.AccessKeyId)).ToList() : new List<IamAccessKeyMetadata>();
 
+    /// <summary>Whether the run that set the mark may still be handing its credentials out (see the remarks).</summary>
+    public bool IsLive(DateTime utcNow)
+    {
+        if (Run is null)
+        {
+            return false;
+        }
+
+        if (OnboardingRuns.IsThisProcess(Run))
+        {
+            return OnboardingRuns.IsLiveHere(Run);
+        }
+
+        if (OnboardingRuns.IsThisHost(Run))
+        {
+            return ProcessExists(Run);
+        }
+
+        return SetUtc is null || utcNow < Until;
+    }
+
+    /// <summary>Who set the mark, in words for an error message.</summary>
+    public string DescribeRun() => Run is null
+        ? "an earlier run"
+        : $"the run of process {Run.ProcessId} on host {Run.Host} (run {Run})";
+
+    private static bool ProcessExists(RunId run)
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(run.ProcessId);
+        }
+        catch (ArgumentException)
+        {
+            return false; // No such process.
+        }
+
+        using (process)
+        {
+            try
+            {
+                var started = process.StartTime.ToUniversalTime();
+                return !process.HasExited && (started - run.ProcessStartUtc).Duration() <= StartTimeTolerance;
+            }
+            catch (Exception unreadable) when (unreadable is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                // A process we may not inspect (another user's): it exists, so it may be the run. Never guess "dead".
+                return !SafeHasExited(process);
+            }
+        }
+    }
+
+    private static bool SafeHasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (Exception unreadable) when (unreadable is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
     public IamTag ToTag()
     {
         var tokens = new List<string>();
+        if (Run is not null)
+        {
+            tokens.Add(RunPrefix + Run);
+        }
+
+        if (SetUtc is { } set)
+        {
+            tokens.Add(SetPrefix + set.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        }
+
         if (Password)
         {
             tokens.Add(PasswordToken);
@@ -82,7 +199,11 @@ public sealed class HandOffMark
         return new IamTag(TagKey, string.Join(" ", tokens));
     }
 
-    /// <summary>Whether this mark already says everything <paramref name="other"/> says.</summary>
+    /// <summary>Whether this mark already says everything <paramref name="other"/> says, set by the same run.</summary>
     public bool Covers(HandOffMark other) =>
-        (Password || !other.Password) && (AccessKey || !other.AccessKey) && _kept.SetEquals(other._kept);
+        string.Equals(Run?.ToString(), other.Run?.ToString(), StringComparison.Ordinal)
+        && (Password || !other.Password) && (AccessKey || !other.AccessKey) && _kept.SetEquals(other._kept);
+
+    /// <summary>Whether the mark was set by <paramref name="run"/>.</summary>
+    public bool IsOf(OnboardingRun run) => Run is not null && string.Equals(Run.ToString(), run.Id.ToString(), StringComparison.Ordinal);
 }

@@ -65,4 +65,7 @@ public sealed class UserOnboardingResult
     /// (<see cref="UserOnboarder.ClearHandOffMarkAsync"/>).
     /// </summary>
     public bool ClearsHandOffMark { get; internal set; }
+
+    /// <summary>The plan this result comes from (for -WhatIf, the plan itself: its steps, in order).</summary>
+    public UserOnboardingPlan? Plan { get; internal set; }
 }

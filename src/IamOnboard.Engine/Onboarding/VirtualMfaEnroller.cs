@@ -99,39 +99,35 @@ public sealed class VirtualMfaEnroller
     public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct)
     {
         ValidateOffline(userName, deviceName);
-        IamNewVirtualMfaDevice created;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        var created = await LostResponseCreate.SendAsync(_session.Iam, "CreateVirtualMFADevice", userName,
+            async (attempt, t) =>
             {
-                created = await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, ct).ConfigureAwait(false);
-                break;
-            }
-            catch (IamResponseLostException)
+                try
+                {
+                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, t).ConfigureAwait(false);
+                }
+                catch (IamEntityAlreadyExistsException) when (!attempt.IsLast)
+                {
+                    var serial = await FindExistingDeviceAsync(userName, deviceName, t).ConfigureAwait(false);
+                    if (!await replaceAbandoned(serial).ConfigureAwait(false))
+                    {
+                        throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
+                            $"DeviceName: an unassigned virtual MFA device named '{deviceName}' ({serial}) is left from an earlier enrolment and was not replaced.");
+                    }
+
+                    OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
+                    await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, t).ConfigureAwait(false);
+                    return null; // Created again on the next attempt.
+                }
+            },
+            async t =>
             {
                 // The device may exist with a seed nobody received: delete an unassigned one of this name and create it
                 // again, while attempts last. When every response is lost, such a device is still deleted before the throw.
-                await DeleteUnassignedAsync(userName, deviceName, ct).ConfigureAwait(false);
-                if (attempt >= UserOnboarder.LostResponseAttempts)
-                {
-                    throw;
-                }
-
-                UserOnboarder.LogResend("CreateVirtualMFADevice", userName, attempt + 1);
-            }
-            catch (IamEntityAlreadyExistsException) when (attempt < UserOnboarder.LostResponseAttempts)
-            {
-                var serial = await FindExistingDeviceAsync(userName, deviceName, ct).ConfigureAwait(false);
-                if (!await replaceAbandoned(serial).ConfigureAwait(false))
-                {
-                    throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
-                        $"DeviceName: an unassigned virtual MFA device named '{deviceName}' ({serial}) is left from an earlier enrolment and was not replaced.");
-                }
-
-                OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
-                await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, ct).ConfigureAwait(false);
-            }
-        }
+                await DeleteUnassignedAsync(userName, deviceName, t).ConfigureAwait(false);
+                return null;
+            },
+            ct).ConfigureAwait(false);
 
         var base32 = Encoding.ASCII.GetString(created.Base32StringSeed);
         var label = _session.AccountAlias ?? _session.AccountId;

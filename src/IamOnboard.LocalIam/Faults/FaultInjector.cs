@@ -18,6 +18,7 @@ internal sealed class FaultInjector
     private readonly double _dropRate;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, int> _scriptedDrops = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Action> _interruptions = new(StringComparer.Ordinal);
     private double _tokens;
     private double _lastRefillSeconds;
 
@@ -77,6 +78,30 @@ internal sealed class FaultInjector
         lock (_gate)
         {
             _scriptedDrops[action] = count;
+        }
+    }
+
+    /// <summary>Runs <paramref name="interruption"/> once, just before the next request of <paramref name="action"/> is carried out.</summary>
+    public void InterruptNext(string action, Action interruption)
+    {
+        lock (_gate)
+        {
+            _interruptions[action] = interruption;
+        }
+    }
+
+    /// <summary>The interruption waiting for this request's action, taken (it runs once); null when there is none.</summary>
+    public Action? TakeInterruption(string action)
+    {
+        lock (_gate)
+        {
+            if (_interruptions.TryGetValue(action, out var interruption))
+            {
+                _interruptions.Remove(action);
+                return interruption;
+            }
+
+            return null;
         }
     }
 

@@ -33,10 +33,12 @@ internal sealed partial class IamService
 
     public bool Knows(string action) => _operations.ContainsKey(action);
 
-    /// <summary>Reads (and simulations) are free of side effects; everything else changes the account (and is persisted, and may have its response dropped).</summary>
+    /// <summary>
+    /// Reads are free of side effects; everything else changes the account (and is persisted, and may have its response
+    /// dropped). The client's own classification, so the endpoint drops the responses the client expects to lose.
+    /// </summary>
     public static bool IsMutating(string action) =>
-        !action.StartsWith("Get", StringComparison.Ordinal) && !action.StartsWith("List", StringComparison.Ordinal)
-        && !action.StartsWith("Simulate", StringComparison.Ordinal);
+        IamOnboard.Iam.Internal.IamOperations.KindOf(action) != IamOnboard.Iam.Internal.OperationKind.Read;
 
     /// <summary>Runs the action; returns the result element's inner XML, or null for operations without output.</summary>
     public string? Invoke(string action, OperationContext context)

@@ -43,6 +43,7 @@ internal static class OnboardErrors
         return exception switch
         {
             IamServiceException iam => new ErrorRecord(iam, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
+            HandOffInProgressException inProgress => new ErrorRecord(inProgress, HandOffInProgressException.ErrorId, ErrorCategory.ResourceBusy, target),
             OnboardingFailedException { InnerException: IamServiceException iam } failed => new ErrorRecord(failed, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
             OnboardingFailedException failed => new ErrorRecord(failed, "OnboardingFailed", ErrorCategory.InvalidResult, target),
             MfaAlreadyEnabledException enabled => new ErrorRecord(enabled, "MfaAlreadyEnabled", ErrorCategory.ResourceExists, target),

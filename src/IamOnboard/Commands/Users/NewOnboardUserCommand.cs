@@ -14,6 +14,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
     private readonly UserRequestBinding _binding = new();
     private UserOnboarder? _onboarder;
+
+    /// <summary>This command's run: named in every hand-off mark it sets, live while what it made is not yet handed out.</summary>
+    private readonly OnboardingRun _run = OnboardingRuns.Begin();
     private InRowOrder? _planOrder;
     private readonly BatchProgress _progress = new("Onboarding IAM users");
 
@@ -112,7 +115,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             return;
         }
 
-        var onboarder = _onboarder ??= new UserOnboarder(OnboardSession);
+        var onboarder = _onboarder ??= new UserOnboarder(OnboardSession, _run);
         if (IsWhatIf())
         {
             var planOrder = _planOrder ??= new InRowOrder(Dispatcher);
@@ -166,7 +169,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             var output = new OnboardUser(result);
             if (result.ClearsHandOffMark)
             {
-                HandOffs.Register(output, this, t => onboarder.ClearHandOffMarkAsync(result, t), runHold: null);
+                // The run stays live (another run leaves these credentials alone) until they are handed out or abandoned.
+                _run.AddHold();
+                HandOffs.Register(output, this, t => onboarder.ClearHandOffMarkAsync(result, t), new RunHold(_run));
             }
 
             WriteOn(output, output);
@@ -219,4 +224,24 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
             ? whatIf is SwitchParameter { IsPresent: true }
             : GetVariableValue("WhatIfPreference") is bool preference ? preference : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true };
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            // The command's own hold; holds for credentials still travelling down the pipeline keep the run live.
+            _run.End();
+        }
+    }
+
+    /// <summary>Releases one hold on the run when its credentials are handed out or abandoned.</summary>
+    private sealed class RunHold : IDisposable
+    {
+        private OnboardingRun? _run;
+
+        public RunHold(OnboardingRun run) => _run = run;
+
+        public void Dispose() => System.Threading.Interlocked.Exchange(ref _run, null)?.ReleaseHold();
+    }
 }

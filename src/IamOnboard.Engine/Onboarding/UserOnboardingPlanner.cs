@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Iam;
+using IamOnboard.Passwords;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>
+/// Works out, with reads only, the steps that onboard one request: all of them for a new user, what is missing for an
+/// existing one. Everything that can be refused (unknown policy or group, a password the account policy rejects,
+/// credentials another live run is handing out) is refused here, before the first change.
+/// </summary>
+internal sealed class UserOnboardingPlanner
+{
+    private readonly OnboardSession _session;
+    private readonly AccountFacts _facts;
+    private readonly OnboardingRun _run;
+
+    public UserOnboardingPlanner(OnboardSession session, AccountFacts facts, OnboardingRun run)
+    {
+        _session = session;
+        _facts = facts;
+        _run = run;
+    }
+
+    /// <summary>The checks that need reads (policies, groups, password policy), all before the first change.</summary>
+    public async Task<PreparedRequest> PrepareAsync(UserOnboardingRequest request, CancellationToken ct)
+    {
+        var prepared = new PreparedRequest();
+        foreach (var reference in request.Policies)
+        {
+            string arn;
+            try
+            {
+                arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
+            }
+            catch (OnboardInputException unknown) when (request.Row is not null && unknown.Row is null)
+            {
+                // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
+                var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
+                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request.Row, request.Line);
+            }
+
+            AddOnce(prepared.PolicyArns, arn);
+        }
+
+        foreach (var group in request.Groups)
+        {
+            if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))
+            {
+                throw new OnboardInputException("GroupNotFound", "Group", group,
+                    $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request.Row, request.Line);
+            }
+        }
+
+        if (request.ConsoleAccess)
+        {
+            var policy = await _facts.GetPasswordPolicyAsync(ct).ConfigureAwait(false);
+            prepared.PasswordPolicy = policy;
+            if (request.Password is not null)
+            {
+                var violations = policy.Check(SecretText.Reveal(request.Password));
+                if (violations.Count > 0)
+                {
+                    throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
+                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request.Row, request.Line);
+                }
+            }
+
+            // Like the console: a user told to reset the password must be allowed to change it.
+            if (request.PasswordResetRequired && !policy.AllowUsersToChangePassword)
+            {
+                AddOnce(prepared.PolicyArns, PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword"));
+            }
+        }
+
+        return prepared;
+    }
+
+    /// <summary>The plan for the user as IAM has it now (null: it does not exist).</summary>
+    public async Task<UserOnboardingPlan> PlanAsync(UserOnboardingRequest request, PreparedRequest prepared, CancellationToken ct)
+    {
+        IamUser existing;
+        try
+        {
+            existing = await _session.Iam.GetUserAsync(request.UserName, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return PlanNewUser(request, prepared);
+        }
+
+        return await PlanExistingUserAsync(request, prepared, existing, markIsThisCalls: false, ct).ConfigureAwait(false);
+    }
+
+    public UserOnboardingPlan PlanNewUser(UserOnboardingRequest request, PreparedRequest prepared)
+    {
+        var mark = UserOnboarder.NeedsHandOffMark(request)
+            ? new HandOffMark(_run.Id, DateTime.UtcNow, request.ConsoleAccess, request.ProgrammaticAccess, Array.Empty<string>())
+            : null;
+        var steps = new List<OnboardingStep> { new CreateUserStep(request, mark) };
+        if (request.ConsoleAccess)
+        {
+            steps.Add(new CreateLoginProfileStep(request));
+        }
+
+        steps.AddRange(prepared.PolicyArns.Select(arn => new AttachPolicyStep(arn)));
+        steps.AddRange(request.Groups.Select(group => new AddToGroupStep(group)));
+        if (request.ProgrammaticAccess)
+        {
+            steps.Add(new CreateAccessKeyStep(Array.Empty<string>(), undoable: true));
+        }
+
+        var plan = new UserOnboardingPlan(request, null, steps) { PasswordPolicy = prepared.PasswordPolicy, ClearsHandOffMark = mark is not null };
+        plan.PolicyArns.AddRange(prepared.PolicyArns);
+        plan.Groups.AddRange(request.Groups);
+        return plan;
+    }
+
+    /// <summary>
+    /// The plan that completes an existing user. <paramref name="markIsThisCalls"/>: the user was made by this call's
+    /// own CreateUser (its response was lost), so a mark of this run on it is this call's.
+    /// </summary>
+    public async Task<UserOnboardingPlan> PlanExistingUserAsync(
+        UserOnboardingRequest request, PreparedRequest prepared, IamUser user, bool markIsThisCalls, CancellationToken ct)
+    {
+        var iam = _session.Iam;
+        var steps = new List<OnboardingStep>();
+        var notes = new List<string>();
+        if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
+        {
+            notes.Add($"path is {user.Path}, not {request.Path}; left unchanged");
+        }
+
+        var missingTags = request.Tags
+            .Where(t => !user.Tags.Any(existing => string.Equals(existing.Key, t.Key, StringComparison.OrdinalIgnoreCase) && existing.Value == t.Value))
+            .Select(t => new IamTag(t.Key, t.Value))
+            .ToList();
+        if (missingTags.Count > 0)
+        {
+            steps.Add(new TagUserStep(missingTags));
+        }
+
+        var mark = MarkToRepair(request, user, markIsThisCalls, notes);
+        var credentials = await PlanCredentialsAsync(request, user.UserName, mark, notes, ct).ConfigureAwait(false);
+        if (credentials.Mark is not null)
+        {
+            // Bookkeeping first: a run that has to back off has changed nothing.
+            steps.Insert(0, new SetHandOffMarkStep(credentials.Mark));
+        }
+
+        if (credentials.Password is not null)
+        {
+            steps.Add(credentials.Password);
+        }
+
+        var attached = await iam.ListAttachedUserPoliciesAsync(user.UserName, ct).ConfigureAwait(false);
+        var missingPolicies = prepared.PolicyArns.Where(arn => !attached.Any(p => p.PolicyArn == arn)).ToList();
+        steps.AddRange(missingPolicies.Select(arn => new AttachPolicyStep(arn)));
+        var memberOf = await iam.ListGroupsForUserAsync(user.UserName, ct).ConfigureAwait(false);
+        var missingGroups = request.Groups.Where(g => !memberOf.Any(m => string.Equals(m.GroupName, g, StringComparison.OrdinalIgnoreCase))).ToList();
+        steps.AddRange(missingGroups.Select(group => new AddToGroupStep(group)));
+        steps.AddRange(credentials.KeySteps);
+
+        var plan = new UserOnboardingPlan(request, user, steps)
+        {
+            PasswordPolicy = prepared.PasswordPolicy,
+            ClearsHandOffMark = credentials.ClearsMark,
+            ConsoleAccessKept = credentials.ConsoleAccessKept,
+        };
+        plan.Notes.AddRange(notes);
+        plan.PolicyArns.AddRange(attached.Select(p => p.PolicyArn).Concat(missingPolicies));
+        plan.Groups.AddRange(memberOf.Select(g => g.GroupName).Concat(missingGroups));
+        return plan;
+    }
+
+    /// <summary>
+    /// The user's hand-off mark when it is one this run may repair (a dead run's, or this call's own); null when there is
+    /// none or it is a live run's that this request does not touch. Throws when the request would touch a live run's credentials.
+    /// </summary>
+    private HandOffMark? MarkToRepair(UserOnboardingRequest request, IamUser user, bool markIsThisCalls, List<string> notes)
+    {
+        var mark = HandOffMark.Find(user.Tags);
+        if (mark is null || (markIsThisCalls && mark.IsOf(_run)) || !(mark.IsOf(_run) || mark.IsLive(DateTime.UtcNow)))
+        {
+            return mark;
+        }
+
+        if (UserOnboarder.NeedsHandOffMark(request))
+        {
+            throw HandOffConflict.Exception(request, mark);
+        }
+
+        notes.Add($"{mark.DescribeRun()} is still handing out credentials of this user; they were left alone");
+        return null;
+    }
+
+    private async Task<CredentialPlan> PlanCredentialsAsync(UserOnboardingRequest request, string userName, HandOffMark? mark, List<string> notes, CancellationToken ct)
+    {
+        var iam = _session.Iam;
+        var plan = new CredentialPlan();
+
+        // A mark left by a run that never handed its secrets out: the password it set and the keys it made reached
+        // nobody, so they are replaced when this request asks for that kind of access.
+        var profile = request.ConsoleAccess || mark?.Password == true
+            ? await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false)
+            : null;
+        var keys = request.ProgrammaticAccess || mark?.AccessKey == true
+            ? await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false)
+            : Array.Empty<IamAccessKeyMetadata>();
+        var unclaimedKeys = mark?.UnclaimedKeys(keys) ?? Array.Empty<IamAccessKeyMetadata>();
+        var unclaimedPassword = mark?.Password == true && profile is not null;
+        var newPassword = request.ConsoleAccess && (profile is null || unclaimedPassword);
+        var newKey = request.ProgrammaticAccess && (unclaimedKeys.Count > 0 || keys.Count == 0 || request.AdditionalAccessKey);
+        var passwordLeft = unclaimedPassword && !request.ConsoleAccess;
+        var keysLeft = unclaimedKeys.Count > 0 && !request.ProgrammaticAccess;
+        if (passwordLeft)
+        {
+            notes.Add("the console password an earlier run set was never handed out; run with -ConsoleAccess to set a new one");
+        }
+
+        if (keysLeft)
+        {
+            notes.Add($"the secret of access key {string.Join(", ", unclaimedKeys.Select(k => k.AccessKeyId))} was never handed out by the run that made it; run with -ProgrammaticAccess to replace it");
+        }
+
+        if (newPassword || newKey)
+        {
+            var wanted = new HandOffMark(_run.Id, DateTime.UtcNow, newPassword || passwordLeft, newKey || keysLeft,
+                keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId));
+            plan.Mark = mark is null || !mark.Covers(wanted) ? wanted : null;
+            plan.ClearsMark = !passwordLeft && !keysLeft;
+        }
+        else
+        {
+            // Nothing it speaks of is left (e.g. the run was stopped before it made anything): remove it.
+            plan.ClearsMark = mark is not null && !passwordLeft && !keysLeft;
+        }
+
+        if (request.ConsoleAccess)
+        {
+            plan.ConsoleAccessKept = !newPassword;
+            plan.Password = !newPassword ? null : profile is null ? new CreateLoginProfileStep(request) : new ReplacePasswordStep(request);
+            if (!newPassword)
+            {
+                notes.Add("console access already enabled; the password was not reset");
+            }
+        }
+
+        if (request.ProgrammaticAccess && newKey)
+        {
+            plan.KeySteps.AddRange(unclaimedKeys.Select(k => new DeleteUnclaimedKeyStep(k.AccessKeyId)));
+            plan.KeySteps.Add(new CreateAccessKeyStep(keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId), undoable: false));
+        }
+        else if (request.ProgrammaticAccess)
+        {
+            // A second key is a second secret to guard; never made without being asked.
+            notes.Add($"already has access key {string.Join(", ", keys.Select(k => k.AccessKeyId))}; no new key created (use -AdditionalAccessKey to add one)");
+        }
+
+        return plan;
+    }
+
+    private static void AddOnce(List<string> arns, string arn)
+    {
+        if (!arns.Contains(arn, StringComparer.Ordinal))
+        {
+            arns.Add(arn);
+        }
+    }
+
+    /// <summary>What the credential part of an existing user's plan is.</summary>
+    private sealed class CredentialPlan
+    {
+        public HandOffMark? Mark { get; set; }
+
+        public bool ClearsMark { get; set; }
+
+        public bool ConsoleAccessKept { get; set; }
+
+        public OnboardingStep? Password { get; set; }
+
+        public List<OnboardingStep> KeySteps { get; } = new();
+    }
+}
+
+/// <summary>A request's facts that need reads: its policies as ARNs (deduplicated) and the account password policy.</summary>
+internal sealed class PreparedRequest
+{
+    public List<string> PolicyArns { get; } = new();
+
+    public PasswordPolicy? PasswordPolicy { get; set; }
+}

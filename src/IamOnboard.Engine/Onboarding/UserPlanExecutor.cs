@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Sessions;
+
+namespace IamOnboard.Onboarding;
+
+/// <summary>
+/// Applies a <see cref="UserOnboardingPlan"/> step by step. A new user whose onboarding fails after it was created is
+/// rolled back, newest step first; an existing user keeps what was added, and the failure says exactly what that is.
+/// </summary>
+internal sealed class UserPlanExecutor
+{
+    /// <summary>Clean-up after a failure gets its own budget: the caller's token may be why it failed (Ctrl+C).</summary>
+    private static readonly TimeSpan CleanUpBudget = TimeSpan.FromSeconds(30);
+
+    private readonly OnboardSession _session;
+    private readonly OnboardingRun _run;
+
+    public UserPlanExecutor(OnboardSession session, OnboardingRun run)
+    {
+        _session = session;
+        _run = run;
+    }
+
+    /// <summary>
+    /// Applies the plan. A new user's plan throws <see cref="UserAlreadyExistsException"/> when the user turns out to
+    /// exist (nothing was changed): the caller plans the existing user and applies that.
+    /// </summary>
+    public async Task<UserOnboardingResult> ApplyAsync(UserOnboardingPlan plan, CancellationToken ct)
+    {
+        var context = new StepContext(_session.Iam, plan, _run);
+        if (plan.IsNewUser)
+        {
+            await ApplyToNewUserAsync(context, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await ApplyToExistingUserAsync(context, ct).ConfigureAwait(false);
+        }
+
+        return Result(context);
+    }
+
+    private async Task ApplyToNewUserAsync(StepContext context, CancellationToken ct)
+    {
+        var steps = context.Plan.Steps;
+        await steps[0].ApplyAsync(context, ct).ConfigureAwait(false); // Creates the user: nothing to undo before it.
+        var undo = new Stack<OnboardingStep>();
+        undo.Push(steps[0]);
+        try
+        {
+            foreach (var step in steps.Skip(1))
+            {
+                if (step.UndoEvenIfFailed)
+                {
+                    undo.Push(step);
+                }
+
+                await step.ApplyAsync(context, ct).ConfigureAwait(false);
+                if (!step.UndoEvenIfFailed && step.UndoWhat is not null)
+                {
+                    undo.Push(step);
+                }
+            }
+        }
+        catch (Exception failure)
+        {
+            await RollBackAsync(context, undo, failure).ConfigureAwait(false);
+            throw; // RollBackAsync throws; this keeps the compiler's flow analysis honest.
+        }
+    }
+
+    /// <summary>Undoes what this call created, newest first, and throws a failure that says what (if anything) is left.</summary>
+    private static async Task RollBackAsync(StepContext context, Stack<OnboardingStep> undo, Exception failure)
+    {
+        using var budget = new CancellationTokenSource(CleanUpBudget);
+        var left = new List<string>();
+        var where = context.Request.Where;
+        while (undo.Count > 0)
+        {
+            var step = undo.Pop();
+            var what = step is CreateUserStep ? $"user '{context.UserName}'" : step.UndoWhat!;
+            try
+            {
+                await step.UndoAsync(context, budget.Token).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException)
+            {
+                // Already gone.
+            }
+            catch (Exception undoFailure)
+            {
+                left.Add(what);
+                OnboardLog.Current.Warning($"{where}Could not remove {what} while rolling back: {undoFailure.Message}");
+            }
+        }
+
+        var reason = failure is OperationCanceledException ? "the operation was stopped" : failure.Message;
+        var state = left.Count == 0
+            ? "Everything this call had created was removed, so the row can simply be run again."
+            : $"Rolling back failed, so these still exist: {string.Join(", ", left)}. Run Remove-OnboardUser '{context.UserName}' or run the row again to complete it.";
+        var message = $"IAM user '{context.UserName}' was not onboarded: {reason}. {state}";
+        if (failure is HandOffInProgressException conflict)
+        {
+            throw new HandOffInProgressException($"{message} {conflict.Message}", context.UserName, conflict.Mark) { Row = context.Request.Row, Line = context.Request.Line };
+        }
+
+        throw new OnboardingFailedException(message, context.UserName, left.Count == 0, failure) { Row = context.Request.Row, Line = context.Request.Line };
+    }
+
+    private async Task ApplyToExistingUserAsync(StepContext context, CancellationToken ct)
+    {
+        var done = new List<string>();
+        CreateLoginProfileStep? profileStep = null;
+        try
+        {
+            foreach (var step in context.Plan.Steps)
+            {
+                profileStep = step as CreateLoginProfileStep ?? profileStep;
+                await step.ApplyAsync(context, ct).ConfigureAwait(false);
+                if (step.DoneLabel is { } label)
+                {
+                    done.Add(label);
+                }
+            }
+        }
+        catch (HandOffInProgressException conflict)
+        {
+            // Another live run is handing this user's credentials out: take back this run's mark (if it is still the
+            // one on the user), so that a later run does not take that run's credentials for this run's lost ones.
+            await WithdrawMarkAsync(context).ConfigureAwait(false);
+            if (done.Count == 0)
+            {
+                throw;
+            }
+
+            throw new HandOffInProgressException($"{conflict.Message} Added before it was found: {string.Join(", ", done)}.", context.UserName, conflict.Mark);
+        }
+        catch (Exception failure) when (done.Count > 0 || profileStep?.MayHaveMade == true)
+        {
+            // The result carrying the password is never returned, so a profile this call made has a password nobody
+            // holds, and a re-run would leave it so ("console access already enabled"): delete it, and the re-run
+            // makes a new one and hands its password back.
+            var profileLeft = profileStep?.MayHaveMade == true && !await DiscardLoginProfileAsync(context).ConfigureAwait(false);
+            done.Remove("login profile");
+            if (profileLeft)
+            {
+                done.Add("login profile (its password was never handed back: reset it, or delete it and run the row again)");
+            }
+
+            if (failure is OperationCanceledException || done.Count == 0)
+            {
+                throw;
+            }
+
+            throw new OnboardingFailedException(
+                $"IAM user '{context.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
+                context.UserName, false, failure) { Row = context.Request.Row, Line = context.Request.Line };
+        }
+    }
+
+    /// <summary>Deletes a login profile whose password cannot be handed back; false when it could not be deleted.</summary>
+    private static async Task<bool> DiscardLoginProfileAsync(StepContext context)
+    {
+        using var budget = new CancellationTokenSource(CleanUpBudget);
+        var where = context.Request.Where;
+        try
+        {
+            await context.Iam.DeleteLoginProfileAsync(context.UserName, budget.Token).ConfigureAwait(false);
+            OnboardLog.Current.Verbose($"{where}Deleted the login profile just made for '{context.UserName}': the onboarding failed, so its password could not be handed back.");
+            return true;
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return true;
+        }
+        catch (Exception failure)
+        {
+            OnboardLog.Current.Warning($"{where}Could not delete the login profile just made for '{context.UserName}', whose password was never handed back: {failure.Message}");
+            return false;
+        }
+    }
+
+    private async Task WithdrawMarkAsync(StepContext context)
+    {
+        if (context.MarkSet is null)
+        {
+            return;
+        }
+
+        using var budget = new CancellationTokenSource(CleanUpBudget);
+        try
+        {
+            var user = await context.Iam.GetUserAsync(context.UserName, budget.Token).ConfigureAwait(false);
+            if (HandOffMark.Find(user.Tags)?.IsOf(_run) == true)
+            {
+                await context.Iam.UntagUserAsync(context.UserName, new[] { HandOffMark.TagKey }, budget.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception failure) when (failure is IamServiceException or OperationCanceledException or IamResponseLostException)
+        {
+            OnboardLog.Current.Warning($"{context.Request.Where}Could not take back this run's hand-off mark on '{context.UserName}': {failure.Message}");
+        }
+    }
+
+    private UserOnboardingResult Result(StepContext context)
+    {
+        var plan = context.Plan;
+        var result = new UserOnboardingResult(context.User!, plan.IsNewUser ? OnboardingOutcome.Created : plan.PlannedOutcome)
+        {
+            ConsoleSignInUrl = _session.ConsoleSignInUrl,
+            Row = plan.Request.Row,
+            Plan = plan,
+            ClearsHandOffMark = plan.ClearsHandOffMark,
+            AccessKey = context.AccessKey,
+        };
+        result.Actions.AddRange(plan.Steps.Where(s => s.Shown).Select(s => s.Done));
+        result.Notes.AddRange(plan.Notes);
+        result.PolicyArns.AddRange(plan.PolicyArns);
+        result.Groups.AddRange(plan.Groups);
+        if (context.Password is not null)
+        {
+            result.ConsoleAccess = true;
+            result.Password = context.Password;
+            result.PasswordResetRequired = plan.Request.PasswordResetRequired;
+        }
+        else if (plan.ConsoleAccessKept)
+        {
+            result.ConsoleAccess = true;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
+using IamOnboard.Iam.Internal;
+using IamOnboard.LocalIam;
+using IamOnboard.Onboarding;
+using IamOnboard.Rules;
+using IamOnboard.Sessions;
+using IamOnboard.Tests.Iam;
+using Xunit;
+
+namespace IamOnboard.Tests.Onboarding;
+
+/// <summary>Runs, their holds, and when a hand-off mark counts as its run's (the liveness rules of <see cref="HandOffMark"/>).</summary>
+public sealed class OnboardingRunTests : IAsyncLifetime
+{
+    private LocalIamServer _server = null!;
+    private OnboardSession _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = LocalIamServer.Start(new LocalIamOptions());
+        _session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+        });
+    }
+
+    public Task DisposeAsync()
+    {
+        _session.Dispose();
+        _server.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static HandOffMark MarkOf(RunId run, DateTime set) => new(run, set, password: true, accessKey: true, Array.Empty<string>());
+
+    [Fact]
+    public void AMarkNamesItsRunInATagValueIamAccepts()
+    {
+        var run = OnboardingRuns.Begin();
+        var set = new DateTime(2026, 12, 5, 19, 25, 49, DateTimeKind.Utc);
+        var tag = new HandOffMark(run.Id, set, true, true, new[] { "AKIAKEPT000000000002", "AKIAKEPT000000000001" }).ToTag();
+        run.End();
+
+        Assert.StartsWith($"run={run.Id} set=2026-12-05T19:25:49Z password access-key kept=AKIAKEPT000000000001 kept=AKIAKEPT000000000002", tag.Value, StringComparison.Ordinal);
+        Assert.Empty(IamNameRules.CheckUserTags(new[] { new KeyValuePair<string, string>(tag.Key, tag.Value) }));
+        var read = HandOffMark.Find(new[] { tag })!;
+        Assert.Equal(run.Id.ToString(), read.Run!.ToString());
+        Assert.Equal(set, read.SetUtc);
+        Assert.Equal(set + TimeSpan.FromMinutes(15), read.Until);
+        Assert.Equal(Environment.ProcessId, read.Run.ProcessId);
+    }
+
+    [Fact]
+    public void TheHostNameIsCutToWhatATagValueMayHold()
+    {
+        var id = RunId.Parse(RunId.SanitiseHost("Büro PC#1 (" + new string('x', 80) + ")") + "/1/2/3")!;
+        Assert.Matches("^[a-z0-9._-]{1,63}$", id.Host);
+        Assert.StartsWith("bropc1", id.Host, StringComparison.Ordinal);
+        Assert.Null(RunId.Parse("host/1/2"));
+        Assert.Null(RunId.Parse("Host With Space/1/2/3"));
+    }
+
+    [Fact]
+    public void AMarkOfThePreviousVersionIsAnUnknownDeadRun()
+    {
+        var mark = HandOffMark.Find(new[] { new IamTag(HandOffMark.TagKey, "password access-key kept=AKIAKEPT000000000001") })!;
+        Assert.Null(mark.Run);
+        Assert.True(mark.Password && mark.AccessKey);
+        Assert.False(mark.IsLive(DateTime.UtcNow));
+    }
+
+    [Fact]
+    public void ARunOfThisProcessIsLiveWhileItHoldsCredentials()
+    {
+        var run = OnboardingRuns.Begin();
+        var mark = MarkOf(run.Id, DateTime.UtcNow.AddDays(-1)); // Old: in this process the lease does not matter.
+        Assert.True(mark.IsLive(DateTime.UtcNow));
+
+        run.AddHold();
+        run.End();
+        run.End(); // Ends once.
+        Assert.True(run.IsLive);
+        Assert.True(mark.IsLive(DateTime.UtcNow));
+
+        run.ReleaseHold();
+        Assert.False(run.IsLive);
+        Assert.False(mark.IsLive(DateTime.UtcNow));
+        Assert.Throws<InvalidOperationException>(() => run.AddHold());
+        Assert.Throws<InvalidOperationException>(() => run.ReleaseHold());
+    }
+
+    [Fact]
+    public void RunsOfOneProcessHaveTheirOwnIds()
+    {
+        var first = OnboardingRuns.Begin();
+        var second = OnboardingRuns.Begin();
+        first.End();
+        Assert.NotEqual(first.Id.ToString(), second.Id.ToString());
+        Assert.Equal(first.Id.ProcessStartMs, second.Id.ProcessStartMs);
+        Assert.False(MarkOf(first.Id, DateTime.UtcNow).IsLive(DateTime.UtcNow));
+        Assert.True(MarkOf(second.Id, DateTime.UtcNow).IsLive(DateTime.UtcNow));
+        second.End();
+    }
+
+    [Fact]
+    public void ARunOnAnotherHostIsLiveForTheLease()
+    {
+        var set = new DateTime(2026, 12, 5, 8, 0, 0, DateTimeKind.Utc);
+        var mark = MarkOf(RunId.Parse("build-agent-7/4242/1764950000000/3")!, set);
+        Assert.True(mark.IsLive(set.AddMinutes(14)));
+        Assert.False(mark.IsLive(set.AddMinutes(15)));
+        Assert.False(mark.IsLive(set.AddHours(2)));
+    }
+
+    [Fact]
+    public void ARunOfAnotherProcessOnThisHostIsLiveWhileThatVeryProcessIs()
+    {
+        var here = OnboardingRuns.Begin();
+        here.End();
+        var host = here.Id.Host;
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            OperatingSystem.IsWindows() ? "ping" : "sleep", OperatingSystem.IsWindows() ? "-n 120 127.0.0.1" : "120") { UseShellExecute = false, RedirectStandardOutput = true })!;
+        var start = new DateTimeOffset(other.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds();
+        var longAgo = DateTime.UtcNow.AddDays(-1);
+
+        Assert.True(MarkOf(RunId.Parse($"{host}/{other.Id}/{start}/1")!, longAgo).IsLive(DateTime.UtcNow));
+        // The same process id with another start time is a process that reused the id: the run is gone.
+        Assert.False(MarkOf(RunId.Parse($"{host}/{other.Id}/{start - 3_600_000}/1")!, DateTime.UtcNow).IsLive(DateTime.UtcNow));
+
+        other.Kill();
+        other.WaitForExit();
+        Assert.False(MarkOf(RunId.Parse($"{host}/{other.Id}/{start}/1")!, DateTime.UtcNow).IsLive(DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task ALiveRunsCredentialsAreNotReplacedByAnotherRunOfTheSameProcessUntilItEnds()
+    {
+        var name = Names.Unique("tworuns");
+        var request = new UserOnboardingRequest { UserName = name, ConsoleAccess = true, ProgrammaticAccess = true };
+        var first = OnboardingRuns.Begin();
+        var second = OnboardingRuns.Begin();
+        using var log = OnboardLog.Use(new CollectingLog());
+        var made = await new UserOnboarder(_session, first).OnboardAsync(request, CancellationToken.None);
+        first.AddHold(); // Its credentials are on their way out (the cmdlets' ledger holds them).
+        first.End();
+
+        var busy = await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(_session, second).OnboardAsync(request, CancellationToken.None));
+        Assert.Equal("HandOffInProgress", HandOffInProgressException.ErrorId);
+        Assert.Contains($"process {Environment.ProcessId}", busy.Message, StringComparison.Ordinal);
+        Assert.Equal(made.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.True(HandOffMark.Find((await _session.Iam.GetUserAsync(name)).Tags)!.IsOf(first));
+        await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(_session, second).PlanAsync(request, CancellationToken.None));
+
+        // Abandoned (e.g. the pipeline was stopped): the run is dead, and its unclaimed credentials are replaced.
+        first.ReleaseHold();
+        var repaired = await new UserOnboarder(_session, second).OnboardAsync(request, CancellationToken.None);
+        Assert.Equal(OnboardingOutcome.Completed, repaired.Outcome);
+        Assert.NotNull(repaired.Password);
+        Assert.Equal(repaired.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.True(HandOffMark.Find((await _session.Iam.GetUserAsync(name)).Tags)!.IsOf(second));
+        second.End();
+    }
+
+    [Fact]
+    public async Task ARunWhoseMarkAnotherLiveRunReplacedAtTheSameMomentBacksOffAndMakesNothing()
+    {
+        var name = Names.Unique("tagrace");
+        await _session.Iam.CreateUserAsync(name);
+        var other = OnboardingRuns.Begin();
+        var theirs = new HandOffMark(other.Id, DateTime.UtcNow, false, true, Array.Empty<string>()).ToTag();
+        // The other run tags the user after this run's TagUser and before it reads the user back.
+        _server.InterruptNext("TagUser", () => _server.InterruptNext("GetUser", () =>
+            _session.Iam.TagUserAsync(name, new[] { theirs }).GetAwaiter().GetResult()));
+        var run = OnboardingRuns.Begin();
+
+        await Assert.ThrowsAsync<HandOffInProgressException>(() =>
+            new UserOnboarder(_session, run).OnboardAsync(new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true }, CancellationToken.None));
+
+        Assert.Empty(await _session.Iam.ListAccessKeysAsync(name));
+        Assert.Equal(theirs.Value, (await _session.Iam.GetUserAsync(name)).Tags.Single(HandOffMark.IsMark).Value);
+        run.End();
+        other.End();
+    }
+
+    [Fact]
+    public async Task TheWhatIfPlanIsTheStepsApplyingRunsInOrder()
+    {
+        var name = Names.Unique("plan");
+        var request = new UserOnboardingRequest { UserName = name, ConsoleAccess = true, ProgrammaticAccess = true, Groups = Array.Empty<string>() };
+        var onboarder = new UserOnboarder(_session);
+        var plan = await onboarder.PlanAsync(request, CancellationToken.None);
+        Assert.Equal(OnboardingOutcome.Created, plan.PlannedOutcome);
+        Assert.Equal(plan.Actions, plan.Plan!.StepDescriptions);
+        Assert.Equal(new[] { $"create user {name} (path /)", "enable console access with a generated password", "create an access key" }, plan.Plan.StepDescriptions);
+
+        var done = await onboarder.OnboardAsync(request, CancellationToken.None);
+        Assert.Equal(plan.Plan.StepDescriptions.Count, done.Actions.Count);
+        Assert.Equal($"create access key {done.AccessKey!.AccessKeyId}", done.Actions[^1]);
+        await onboarder.ClearHandOffMarkAsync(done, CancellationToken.None);
+
+        var again = await new UserOnboarder(_session).PlanAsync(request, CancellationToken.None);
+        Assert.Equal(OnboardingOutcome.Unchanged, again.PlannedOutcome);
+        Assert.Empty(again.Plan!.StepDescriptions);
+    }
+}
