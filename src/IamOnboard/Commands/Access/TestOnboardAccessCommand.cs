@@ -25,6 +25,7 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name")]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
 
