@@ -87,3 +87,17 @@ Describe 'Access: Test-OnboardAccess' {
             Should -Throw -ExpectedMessage "*'iam:ListUsers' = 'Maybe'*"
     }
 }
+
+Describe 'Access: New-OnboardUser -RequireMfa' {
+    It 'attaches the account''s RequireMfa policy from the parameter and from a CSV column, planned first with -WhatIf' {
+        $name = New-TestName 'mfauser'
+        $plan = New-OnboardUser -UserName $name -RequireMfa -WhatIf -Verbose 4>&1 | Out-String
+        $created = New-OnboardUser -UserName $name -RequireMfa
+        $created.Policies | Should -Contain "arn:aws:iam::$($script:endpoint.AccountId):policy/IamOnboard-RequireMfa"
+        $fromCsv = New-TestName 'mfacsv'
+        $row = [pscustomobject]@{ 'User name' = $fromCsv; 'Require MFA' = 'yes' } | New-OnboardUser
+        $row.Policies | Should -Contain "arn:aws:iam::$($script:endpoint.AccountId):policy/IamOnboard-RequireMfa"
+        $denied = Test-OnboardAccess -UserName $fromCsv -Action iam:ListUsers -WithoutMfa
+        $denied.Decision | Should -Not -Be 'allowed'
+    }
+}

@@ -23,6 +23,7 @@ public static class UserColumns
     public const string AdditionalAccessKey = "AdditionalAccessKey";
     public const string Policy = "Policy";
     public const string Group = "Group";
+    public const string RequireMfa = "RequireMfa";
 
     private static readonly Column[] Table =
     {
@@ -36,6 +37,7 @@ public static class UserColumns
         new(AdditionalAccessKey, new[] { "Additional access key" }, (r, v) => r.AdditionalAccessKey = CellValues.YesNo(AdditionalAccessKey, v)),
         new(Policy, new[] { "Policies", "PolicyArn" }, (r, v) => r.Policies = CellValues.List(Policy, v)),
         new(Group, new[] { "Groups", "GroupName" }, (r, v) => r.Groups = CellValues.List(Group, v)),
+        new(RequireMfa, new[] { "Require MFA" }, (r, v) => r.RequireMfa = CellValues.YesNo(RequireMfa, v)),
 
         // Not a CSV column (the starters file refuses it): a SecureString from -Password or a hashtable.
         new(Password, Array.Empty<string>(), (r, v) => r.Password = CellValues.Password(v)),

@@ -97,6 +97,7 @@ public static class UserRowMapper
         AdditionalAccessKey = source.AdditionalAccessKey,
         Policies = source.Policies,
         Groups = source.Groups,
+        RequireMfa = source.RequireMfa,
         Row = source.Row,
         Line = source.Line,
     };

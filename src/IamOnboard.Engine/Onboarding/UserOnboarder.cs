@@ -25,6 +25,8 @@ public sealed class UserOnboarder
     internal const int LostResponseAttempts = IamClientOptions.DefaultLostResponseAttempts;
 
     private readonly OnboardSession _session;
+    private readonly object _requireMfaGate = new();
+    private Task<(string Arn, bool Created)>? _requireMfaPolicy;
     private readonly UserOnboardingPlanner _planner;
     private readonly UserPlanExecutor _executor;
 
@@ -115,11 +117,26 @@ public sealed class UserOnboarder
         }
     }
 
+    /// <summary>The account's IamOnboard-RequireMfa policy, looked up (and made, when applying) once per onboarder.</summary>
+    private Task<(string Arn, bool Created)> RequireMfaPolicyAsync(bool apply, CancellationToken ct)
+    {
+        lock (_requireMfaGate)
+        {
+            return _requireMfaPolicy ??= RequireMfaPolicy.EnsureAsync(_session, apply, ct);
+        }
+    }
+
     /// <summary>Creates the user, or completes an existing one, with everything the request asks for.</summary>
     /// <exception cref="HandOffInProgressException">Another live run is handing out the user's credentials; nothing of them was touched.</exception>
     public async Task<UserOnboardingResult> OnboardAsync(UserOnboardingRequest request, CancellationToken ct)
     {
         ValidateOffline(request);
+        if (request.RequireMfa)
+        {
+            // The account's policy is set up once, like New-OnboardGroup -RequireMfa does, before any row attaches it.
+            await RequireMfaPolicyAsync(apply: true, ct).ConfigureAwait(false);
+        }
+
         var prepared = await _planner.PrepareAsync(request, ct).ConfigureAwait(false);
 
         // Planned as new without a read (most rows are new users; a read each would add a call per user): when the
@@ -146,6 +163,7 @@ public sealed class UserOnboarder
     public async Task<UserOnboardingResult> PlanAsync(UserOnboardingRequest request, CancellationToken ct)
     {
         ValidateOffline(request);
+        var policyToCreate = request.RequireMfa && (await RequireMfaPolicyAsync(apply: false, ct).ConfigureAwait(false)).Created;
         var prepared = await _planner.PrepareAsync(request, ct).ConfigureAwait(false);
         var plan = await _planner.PlanAsync(request, prepared, ct).ConfigureAwait(false);
         var user = plan.ExistingUser ?? new IamUser(request.UserName, string.Empty,
@@ -160,6 +178,11 @@ public sealed class UserOnboarder
             Row = request.Row,
             ConsoleAccess = plan.ConsoleAccessKept,
         };
+        if (policyToCreate)
+        {
+            result.Actions.Add($"create policy {RequireMfaPolicy.PolicyName} for the account (once)");
+        }
+
         result.Actions.AddRange(plan.StepDescriptions);
         if (!plan.IsNewUser)
         {

@@ -48,6 +48,12 @@ internal sealed class UserOnboardingPlanner
             AddOnce(prepared.PolicyArns, arn);
         }
 
+        if (request.RequireMfa)
+        {
+            // Made once for the account before any row is applied (UserOnboarder); here it is only named.
+            AddOnce(prepared.PolicyArns, RequireMfaPolicy.ArnFor(_session));
+        }
+
         foreach (var group in request.Groups)
         {
             if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))

@@ -72,6 +72,10 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter AdditionalAccessKey { get; set; }
 
+    /// <summary>Attach the account's IamOnboard-RequireMfa policy (made once): nothing but setting up MFA and a password until signed in with MFA.</summary>
+    [Parameter]
+    public SwitchParameter RequireMfa { get; set; }
+
     [Parameter]
     [Alias("Policies", "PolicyArn")]
     [ArgumentCompleter(typeof(PolicyCompleter))]
