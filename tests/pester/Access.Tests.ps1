@@ -89,9 +89,8 @@ Describe 'Access: Test-OnboardAccess' {
 }
 
 Describe 'Access: New-OnboardUser -RequireMfa' {
-    It 'attaches the account''s RequireMfa policy from the parameter and from a CSV column, planned first with -WhatIf' {
+    It 'attaches the account''s RequireMfa policy from the parameter and from a CSV column, then denies without MFA' {
         $name = New-TestName 'mfauser'
-        $plan = New-OnboardUser -UserName $name -RequireMfa -WhatIf -Verbose 4>&1 | Out-String
         $created = New-OnboardUser -UserName $name -RequireMfa
         $created.Policies | Should -Contain "arn:aws:iam::$($script:endpoint.AccountId):policy/IamOnboard-RequireMfa"
         $fromCsv = New-TestName 'mfacsv'
