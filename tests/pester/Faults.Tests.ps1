@@ -27,9 +27,12 @@ BeforeAll {
             $next = @()
             for ($i = 0; $i -lt $pending.Count; $i++) {
                 $results[$pending[$i]] = $answers[$i]
-                if ($answers[$i].ExitCode -ne 0 -and $answers[$i].StdErr -notmatch 'NoSuchEntity' -and $round -lt 8) { $next += $pending[$i] }
+                if ($answers[$i].ExitCode -ne 0 -and $answers[$i].StdErr -notmatch 'NoSuchEntity' -and $round -lt 12) { $next += $pending[$i] }
             }
             $pending = $next
+            # A storm endpoint admits a few requests a second and one CLI process sends its commands far faster:
+            # give the bucket time to refill for what is left (1 s per 5 commands, the slowest storm's rate).
+            if ($pending.Count -gt 0) { Start-Sleep -Seconds ([Math]::Min(15, [Math]::Ceiling($pending.Count / 5.0))) }
         }
         , $results
     }
