@@ -13,7 +13,7 @@ BeforeAll {
         $null = New-OnboardGroup -GroupName $group
         $name = New-TestName
         $user = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Policy ReadOnlyAccess -Group $group |
-            Enable-OnboardVirtualMfa -Unattended
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed
         $null = Add-OnboardInlinePolicy -UserName $name -PolicyName Extra -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
 
         # ssh-ed25519 public key blob: string "ssh-ed25519", then the 32-byte key, each with a 4-byte length.

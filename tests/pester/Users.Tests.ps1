@@ -291,9 +291,10 @@ Describe 'Credentials that never reached anyone' {
 
     It 'keeps the mark of a user that a later IamOnboard command dropped' {
         $name = New-TestName
-        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
-        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ErrorVariable failed -ErrorAction SilentlyContinue
-        $failed.FullyQualifiedErrorId | Should -BeLike 'MfaAlreadyEnabled,*'
+        $null = New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        # A console user's seed would reach no one without -QrCodePath or -IncludeSeed: refused, and the user dropped.
+        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.FullyQualifiedErrorId | Should -BeLike 'MfaSeedWouldBeLost,*'
         Get-HandOffMark $name | Should -Be 'access-key' -Because 'the key never got past Enable-OnboardVirtualMfa'
 
         $user = New-OnboardUser -UserName $name -ProgrammaticAccess -WarningAction SilentlyContinue

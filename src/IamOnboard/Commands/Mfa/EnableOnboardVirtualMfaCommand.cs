@@ -263,7 +263,16 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     /// </summary>
     private void PassOnAlreadyEnabled(OnboardUser? user, string userName, string serialNumber)
     {
-        Dispatcher.WriteVerbose($"{userName}: MFA device {serialNumber} is already enabled; left as it is and passed on.");
+        var already = $"{userName}: MFA device {serialNumber} is already enabled; left as it is.";
+        if (user is null)
+        {
+            Dispatcher.WriteWarning(already); // asked for by name with -SkipIfEnabled: say so
+        }
+        else
+        {
+            Dispatcher.WriteVerbose(already + " Passed on."); // a re-run of the pipeline: expected, not a warning
+        }
+
         if (user is not null)
         {
             user.MfaSerialNumber = serialNumber;
