@@ -281,8 +281,9 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user }, user);
     }
 
+    /// <summary>A person: console access in this run, or a login profile from before (asked of IAM).</summary>
     private async Task<bool> IsConsoleUserAsync(OnboardUser? user, string userName, CancellationToken ct) =>
-        user is not null ? user.ConsoleAccess : await new VirtualMfaEnroller(OnboardSession).IsConsoleUserAsync(userName, ct).ConfigureAwait(false);
+        user?.ConsoleAccess == true || await new VirtualMfaEnroller(OnboardSession).IsConsoleUserAsync(userName, ct).ConfigureAwait(false);
 
     private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target)
     {
