@@ -7,10 +7,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 using IamOnboard.LocalIam;
 using IamOnboard.Onboarding;
-using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
 using Xunit;
 
@@ -22,34 +20,13 @@ namespace IamOnboard.Tests.Onboarding;
 /// the other run's change landing between two of its calls (the endpoint's <see cref="LocalIamServer.InterruptNext"/>).
 /// Only the public onboarding surface is used, so each case also runs against the code before runs were named.
 /// </summary>
-public sealed class ConcurrentRunTests : IAsyncLifetime
+public sealed class ConcurrentRunTests : LocalSessionTestBase
 {
-    private LocalIamServer _server = null!;
-    private OnboardSession _session = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = LocalIamServer.Start(new LocalIamOptions());
-        _session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
-        {
-            AccessKey = _server.AdminAccessKeyId,
-            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
-            EndpointUrl = _server.Url.ToString(),
-        });
-    }
-
-    public Task DisposeAsync()
-    {
-        _session.Dispose();
-        _server.Dispose();
-        return Task.CompletedTask;
-    }
-
     /// <summary>A user with an access key that the run named in <paramref name="markValue"/> is handing out.</summary>
     private async Task<string> UserWithKeyBeingHandedOutAsync(string name, string markValue)
     {
-        await _session.Iam.CreateUserAsync(name, tags: new[] { new IamTag("iamonboard:handoff", markValue) });
-        return (await _session.Iam.CreateAccessKeyAsync(name)).AccessKeyId;
+        await Session.Iam.CreateUserAsync(name, tags: new[] { new IamTag("iamonboard:handoff", markValue) });
+        return (await Session.Iam.CreateAccessKeyAsync(name)).AccessKeyId;
     }
 
     private static string Stamp(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -62,12 +39,12 @@ public sealed class ConcurrentRunTests : IAsyncLifetime
         var name = Names.Unique("otherhost");
         var key = await UserWithKeyBeingHandedOutAsync(name, $"run=build-agent-7/4242/1764950000000/3 set={Stamp(DateTime.UtcNow.AddMinutes(-2))} access-key");
 
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(_session).OnboardAsync(WithKey(name), CancellationToken.None));
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(Session).OnboardAsync(WithKey(name), CancellationToken.None));
 
         Assert.Equal("HandOffInProgressException", failure.GetType().Name);
         Assert.Contains("build-agent-7", failure.Message, StringComparison.Ordinal);
         Assert.Contains("4242", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(key, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.Equal(key, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
     }
 
     [Fact]
@@ -79,10 +56,10 @@ public sealed class ConcurrentRunTests : IAsyncLifetime
         UserOnboardingResult result;
         using (OnboardLog.Use(new CollectingLog()))
         {
-            result = await new UserOnboarder(_session).OnboardAsync(WithKey(name), CancellationToken.None);
+            result = await new UserOnboarder(Session).OnboardAsync(WithKey(name), CancellationToken.None);
         }
 
-        var now = Assert.Single(await _session.Iam.ListAccessKeysAsync(name));
+        var now = Assert.Single(await Session.Iam.ListAccessKeysAsync(name));
         Assert.NotEqual(key, now.AccessKeyId);
         Assert.Equal(result.AccessKey!.AccessKeyId, now.AccessKeyId);
     }
@@ -97,20 +74,20 @@ public sealed class ConcurrentRunTests : IAsyncLifetime
         // Set long ago: on this host the process itself says whether the run can still be live, not the lease.
         var key = await UserWithKeyBeingHandedOutAsync(name, $"run={host}/{other.Id}/{startMs}/1 set={Stamp(DateTime.UtcNow.AddHours(-3))} access-key");
 
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(_session).OnboardAsync(WithKey(name), CancellationToken.None));
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(Session).OnboardAsync(WithKey(name), CancellationToken.None));
         Assert.Equal("HandOffInProgressException", failure.GetType().Name);
         Assert.Contains(other.Id.ToString(CultureInfo.InvariantCulture), failure.Message, StringComparison.Ordinal);
-        Assert.Equal(key, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.Equal(key, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
 
         other.Kill();
         other.WaitForExit();
         UserOnboardingResult result;
         using (OnboardLog.Use(new CollectingLog()))
         {
-            result = await new UserOnboarder(_session).OnboardAsync(WithKey(name), CancellationToken.None);
+            result = await new UserOnboarder(Session).OnboardAsync(WithKey(name), CancellationToken.None);
         }
 
-        Assert.Equal(result.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.Equal(result.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
         Assert.NotEqual(key, result.AccessKey.AccessKeyId);
     }
 
@@ -118,20 +95,20 @@ public sealed class ConcurrentRunTests : IAsyncLifetime
     public async Task ALoginProfileAnotherRunMadeAtTheSameMomentIsNeverDeleted()
     {
         var name = Names.Unique("profilerace");
-        await _session.Iam.CreateUserAsync(name);
+        await Session.Iam.CreateUserAsync(name);
         // The other run gives the user console access after this run found none and before its CreateLoginProfile.
-        _server.InterruptNext("CreateLoginProfile", () =>
-            _session.Iam.CreateLoginProfileAsync(name, "Other-run-password-1!", true).GetAwaiter().GetResult());
+        Server.InterruptNext("CreateLoginProfile", () =>
+            Session.Iam.CreateLoginProfileAsync(name, "Other-run-password-1!", true).GetAwaiter().GetResult());
 
         Exception failure;
         using (OnboardLog.Use(new CollectingLog()))
         {
             failure = await Assert.ThrowsAnyAsync<Exception>(() =>
-                new UserOnboarder(_session).OnboardAsync(new UserOnboardingRequest { UserName = name, ConsoleAccess = true }, CancellationToken.None));
+                new UserOnboarder(Session).OnboardAsync(new UserOnboardingRequest { UserName = name, ConsoleAccess = true }, CancellationToken.None));
         }
 
         // The other run's profile (whose password only it holds) is still there, and the row says why it failed.
-        Assert.NotNull(await _session.Iam.GetLoginProfileAsync(name));
+        Assert.NotNull(await Session.Iam.GetLoginProfileAsync(name));
         Assert.Equal("HandOffInProgressException", failure.GetType().Name);
     }
 

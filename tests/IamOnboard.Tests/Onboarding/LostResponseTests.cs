@@ -5,11 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
-using IamOnboard.LocalIam;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
-using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
 using Xunit;
 
@@ -20,29 +17,8 @@ namespace IamOnboard.Tests.Onboarding;
 /// responses make two in a row a matter of time): nothing is left whose secret nobody received, and a row that gives
 /// up leaves nothing behind. The endpoint drops the responses of chosen calls, so every case repeats exactly.
 /// </summary>
-public sealed class LostResponseTests : IAsyncLifetime
+public sealed class LostResponseTests : LocalSessionTestBase
 {
-    private LocalIamServer _server = null!;
-    private OnboardSession _session = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = LocalIamServer.Start(new LocalIamOptions());
-        _session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
-        {
-            AccessKey = _server.AdminAccessKeyId,
-            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
-            EndpointUrl = _server.Url.ToString(),
-        });
-    }
-
-    public Task DisposeAsync()
-    {
-        _session.Dispose();
-        _server.Dispose();
-        return Task.CompletedTask;
-    }
-
     private static UserOnboardingRequest Starter(string name) =>
         new() { UserName = name, ConsoleAccess = true, PasswordResetRequired = true, ProgrammaticAccess = true };
 
@@ -50,18 +26,18 @@ public sealed class LostResponseTests : IAsyncLifetime
     public async Task TwoLostCreateAccessKeyResponsesInARowLeaveOnlyTheKeyHandedBack()
     {
         var name = Names.Unique("twice");
-        _server.DropNextResponses("CreateAccessKey", 2);
+        Server.DropNextResponses("CreateAccessKey", 2);
         var log = new CollectingLog();
         UserOnboardingResult result;
         using (OnboardLog.Use(log))
         {
-            result = await new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None);
+            result = await new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None);
         }
 
         Assert.NotNull(result.AccessKey);
-        var key = Assert.Single(await _session.Iam.ListAccessKeysAsync(name));
+        var key = Assert.Single(await Session.Iam.ListAccessKeysAsync(name));
         Assert.Equal(result.AccessKey!.AccessKeyId, key.AccessKeyId);
-        Assert.Equal(3, _server.GetStatistics().RequestsByAction["CreateAccessKey"]);
+        Assert.Equal(3, Server.GetStatistics().RequestsByAction["CreateAccessKey"]);
         Assert.Equal(2, log.Messages.Count(m => m.StartsWith("W The response to CreateAccessKey for '" + name + "' was lost", StringComparison.Ordinal)));
         Assert.Equal(new[] { "attempt 2 of 4", "attempt 3 of 4" }, log.DebugMessages
             .Where(m => m.StartsWith("IAM CreateAccessKey for '" + name + "' attempt ", StringComparison.Ordinal))
@@ -72,110 +48,110 @@ public sealed class LostResponseTests : IAsyncLifetime
     public async Task EveryCreateAccessKeyResponseLostRollsTheNewUserBackCompletely()
     {
         var name = Names.Unique("never");
-        _server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
+        Server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
         OnboardingFailedException failure;
         using (OnboardLog.Use(new CollectingLog()))
         {
-            failure = await Assert.ThrowsAsync<OnboardingFailedException>(() => new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None));
+            failure = await Assert.ThrowsAsync<OnboardingFailedException>(() => new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None));
         }
 
         Assert.True(failure.RolledBack, failure.Message);
         Assert.IsType<IamResponseLostException>(failure.InnerException);
-        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => _session.Iam.GetUserAsync(name));
+        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetUserAsync(name));
 
         // Nothing was left, so the row simply runs again.
-        var again = await new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None);
+        var again = await new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None);
         Assert.Equal(OnboardingOutcome.Created, again.Outcome);
-        Assert.Equal(again.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.Equal(again.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
     }
 
     [Fact]
     public async Task EveryCreateAccessKeyResponseLostForAnExistingUserLeavesNoKeyWithoutItsSecret()
     {
         var name = Names.Unique("existing");
-        await _session.Iam.CreateUserAsync(name);
-        _server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
+        await Session.Iam.CreateUserAsync(name);
+        Server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
         using (OnboardLog.Use(new CollectingLog()))
         {
             await Assert.ThrowsAsync<IamResponseLostException>(() =>
-                new UserOnboarder(_session).OnboardAsync(new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true }, CancellationToken.None));
+                new UserOnboarder(Session).OnboardAsync(new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true }, CancellationToken.None));
         }
 
-        Assert.Empty(await _session.Iam.ListAccessKeysAsync(name));
+        Assert.Empty(await Session.Iam.ListAccessKeysAsync(name));
     }
 
     [Fact]
     public async Task AnExistingUserWhoseCompletionFailsKeepsNoLoginProfileWithAPasswordNobodyHolds()
     {
         var name = Names.Unique("halfway");
-        await _session.Iam.CreateUserAsync(name);
-        _server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
+        await Session.Iam.CreateUserAsync(name);
+        Server.DropNextResponses("CreateAccessKey", UserOnboarder.LostResponseAttempts);
         using (OnboardLog.Use(new CollectingLog()))
         {
             // OnboardingFailedException naming what was added (a policy, with the account's default password policy), or
             // the lost response itself when nothing is left: never the login profile.
-            var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None));
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None));
             Assert.True(failure is OnboardingFailedException or IamResponseLostException, failure.ToString());
             Assert.DoesNotContain("login profile", failure.Message, StringComparison.Ordinal);
         }
 
-        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => _session.Iam.GetLoginProfileAsync(name));
+        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetLoginProfileAsync(name));
 
         // The re-run makes the profile again and hands its password back.
-        var again = await new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None);
+        var again = await new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None);
         Assert.NotNull(again.Password);
-        Assert.NotNull(await _session.Iam.GetLoginProfileAsync(name));
-        Assert.Equal(again.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.NotNull(await Session.Iam.GetLoginProfileAsync(name));
+        Assert.Equal(again.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
     }
 
     [Fact]
     public async Task ALostCreateLoginProfileResponseKeepsTheProfileAndHandsThePasswordBack()
     {
         var name = Names.Unique("profile");
-        _server.DropNextResponses("CreateLoginProfile", 1);
+        Server.DropNextResponses("CreateLoginProfile", 1);
         UserOnboardingResult result;
         using (OnboardLog.Use(new CollectingLog()))
         {
-            result = await new UserOnboarder(_session).OnboardAsync(Starter(name), CancellationToken.None);
+            result = await new UserOnboarder(Session).OnboardAsync(Starter(name), CancellationToken.None);
         }
 
         Assert.NotNull(result.Password);
-        Assert.NotNull(await _session.Iam.GetLoginProfileAsync(name));
-        Assert.Equal(1, _server.GetStatistics().RequestsByAction["CreateLoginProfile"]);
+        Assert.NotNull(await Session.Iam.GetLoginProfileAsync(name));
+        Assert.Equal(1, Server.GetStatistics().RequestsByAction["CreateLoginProfile"]);
     }
 
     [Fact]
     public async Task TwoLostCreateVirtualMfaDeviceResponsesInARowLeaveNoUnassignedDevice()
     {
         var name = Names.Unique("mfa");
-        await _session.Iam.CreateUserAsync(name);
-        _server.DropNextResponses("CreateVirtualMFADevice", 2);
-        var enroller = new VirtualMfaEnroller(_session);
+        await Session.Iam.CreateUserAsync(name);
+        Server.DropNextResponses("CreateVirtualMFADevice", 2);
+        var enroller = new VirtualMfaEnroller(Session);
         using (OnboardLog.Use(new CollectingLog()))
         {
             var device = await enroller.CreateDeviceAsync(name, name, null, _ => Task.FromResult(false), CancellationToken.None);
-            var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned);
+            var unassigned = await Session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned);
             Assert.Equal(device.SerialNumber, Assert.Single(unassigned, d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal)).SerialNumber);
             await enroller.EnableUnattendedAsync(device, SystemClock.Instance, CancellationToken.None);
         }
 
-        Assert.DoesNotContain(await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned), d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal));
-        Assert.Single(await _session.Iam.ListMfaDevicesAsync(name));
+        Assert.DoesNotContain(await Session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned), d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal));
+        Assert.Single(await Session.Iam.ListMfaDevicesAsync(name));
     }
 
     [Fact]
     public async Task EveryCreateVirtualMfaDeviceResponseLostLeavesNoUnassignedDevice()
     {
         var name = Names.Unique("nomfa");
-        await _session.Iam.CreateUserAsync(name);
-        _server.DropNextResponses("CreateVirtualMFADevice", UserOnboarder.LostResponseAttempts);
+        await Session.Iam.CreateUserAsync(name);
+        Server.DropNextResponses("CreateVirtualMFADevice", UserOnboarder.LostResponseAttempts);
         using (OnboardLog.Use(new CollectingLog()))
         {
             await Assert.ThrowsAsync<IamResponseLostException>(() =>
-                new VirtualMfaEnroller(_session).CreateDeviceAsync(name, name, null, _ => Task.FromResult(false), CancellationToken.None));
+                new VirtualMfaEnroller(Session).CreateDeviceAsync(name, name, null, _ => Task.FromResult(false), CancellationToken.None));
         }
 
-        Assert.DoesNotContain(await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned), d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal));
+        Assert.DoesNotContain(await Session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned), d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -183,22 +159,22 @@ public sealed class LostResponseTests : IAsyncLifetime
     {
         // A re-run of a batch with -SkipIfEnabled asks this of every user; listing every assigned device in the
         // account each time made a re-run of 1,000 users read 1,000 devices 1,000 times.
-        var enroller = new VirtualMfaEnroller(_session);
+        var enroller = new VirtualMfaEnroller(Session);
         var names = Enumerable.Range(0, 3).Select(i => Names.Unique("enrolled" + i)).ToList();
         using (OnboardLog.Use(new CollectingLog()))
         {
             foreach (var name in names)
             {
-                await _session.Iam.CreateUserAsync(name);
+                await Session.Iam.CreateUserAsync(name);
                 var device = await enroller.CreateDeviceAsync(name, name, null, _ => Task.FromResult(false), CancellationToken.None);
                 await enroller.EnableUnattendedAsync(device, SystemClock.Instance, CancellationToken.None);
             }
 
-            var before = _server.GetStatistics().RequestsByAction;
+            var before = Server.GetStatistics().RequestsByAction;
             var already = await Assert.ThrowsAsync<MfaAlreadyEnabledException>(() =>
                 enroller.CreateDeviceAsync(names[1], names[1], null, _ => Task.FromResult(false), CancellationToken.None));
             Assert.EndsWith("/" + names[1], already.SerialNumber, StringComparison.Ordinal);
-            var after = _server.GetStatistics().RequestsByAction;
+            var after = Server.GetStatistics().RequestsByAction;
 
             // One look for an abandoned device of the name, one at the user's own devices; no account-wide Assigned list.
             Assert.Equal(1, after.GetValueOrDefault("ListVirtualMFADevices") - before.GetValueOrDefault("ListVirtualMFADevices"));

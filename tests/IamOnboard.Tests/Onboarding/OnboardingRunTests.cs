@@ -5,40 +5,16 @@ using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
-using IamOnboard.LocalIam;
 using IamOnboard.Onboarding;
 using IamOnboard.Rules;
-using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
 using Xunit;
 
 namespace IamOnboard.Tests.Onboarding;
 
 /// <summary>Runs, their holds, and when a hand-off mark counts as its run's (the liveness rules of <see cref="HandOffMark"/>).</summary>
-public sealed class OnboardingRunTests : IAsyncLifetime
+public sealed class OnboardingRunTests : LocalSessionTestBase
 {
-    private LocalIamServer _server = null!;
-    private OnboardSession _session = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = LocalIamServer.Start(new LocalIamOptions());
-        _session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
-        {
-            AccessKey = _server.AdminAccessKeyId,
-            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
-            EndpointUrl = _server.Url.ToString(),
-        });
-    }
-
-    public Task DisposeAsync()
-    {
-        _session.Dispose();
-        _server.Dispose();
-        return Task.CompletedTask;
-    }
-
     private static HandOffMark MarkOf(RunId run, DateTime set) => new(run, set, password: true, accessKey: true, Array.Empty<string>());
 
     [Fact]
@@ -148,24 +124,24 @@ public sealed class OnboardingRunTests : IAsyncLifetime
         var first = OnboardingRuns.Begin();
         var second = OnboardingRuns.Begin();
         using var log = OnboardLog.Use(new CollectingLog());
-        var made = await new UserOnboarder(_session, first).OnboardAsync(request, CancellationToken.None);
+        var made = await new UserOnboarder(Session, first).OnboardAsync(request, CancellationToken.None);
         first.AddHold(); // Its credentials are on their way out (the cmdlets' ledger holds them).
         first.End();
 
-        var busy = await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(_session, second).OnboardAsync(request, CancellationToken.None));
+        var busy = await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(Session, second).OnboardAsync(request, CancellationToken.None));
         Assert.Equal("HandOffInProgress", HandOffInProgressException.ErrorId);
         Assert.Contains($"process {Environment.ProcessId}", busy.Message, StringComparison.Ordinal);
-        Assert.Equal(made.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
-        Assert.True(HandOffMark.Find((await _session.Iam.GetUserAsync(name)).Tags)!.IsOf(first));
-        await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(_session, second).PlanAsync(request, CancellationToken.None));
+        Assert.Equal(made.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.True(HandOffMark.Find((await Session.Iam.GetUserAsync(name)).Tags)!.IsOf(first));
+        await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(Session, second).PlanAsync(request, CancellationToken.None));
 
         // Abandoned (e.g. the pipeline was stopped): the run is dead, and its unclaimed credentials are replaced.
         first.ReleaseHold();
-        var repaired = await new UserOnboarder(_session, second).OnboardAsync(request, CancellationToken.None);
+        var repaired = await new UserOnboarder(Session, second).OnboardAsync(request, CancellationToken.None);
         Assert.Equal(OnboardingOutcome.Completed, repaired.Outcome);
         Assert.NotNull(repaired.Password);
-        Assert.Equal(repaired.AccessKey!.AccessKeyId, Assert.Single(await _session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
-        Assert.True(HandOffMark.Find((await _session.Iam.GetUserAsync(name)).Tags)!.IsOf(second));
+        Assert.Equal(repaired.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.True(HandOffMark.Find((await Session.Iam.GetUserAsync(name)).Tags)!.IsOf(second));
         second.End();
     }
 
@@ -173,19 +149,19 @@ public sealed class OnboardingRunTests : IAsyncLifetime
     public async Task ARunWhoseMarkAnotherLiveRunReplacedAtTheSameMomentBacksOffAndMakesNothing()
     {
         var name = Names.Unique("tagrace");
-        await _session.Iam.CreateUserAsync(name);
+        await Session.Iam.CreateUserAsync(name);
         var other = OnboardingRuns.Begin();
         var theirs = new HandOffMark(other.Id, DateTime.UtcNow, false, true, Array.Empty<string>()).ToTag();
         // The other run tags the user after this run's TagUser and before it reads the user back.
-        _server.InterruptNext("TagUser", () => _server.InterruptNext("GetUser", () =>
-            _session.Iam.TagUserAsync(name, new[] { theirs }).GetAwaiter().GetResult()));
+        Server.InterruptNext("TagUser", () => Server.InterruptNext("GetUser", () =>
+            Session.Iam.TagUserAsync(name, new[] { theirs }).GetAwaiter().GetResult()));
         var run = OnboardingRuns.Begin();
 
         await Assert.ThrowsAsync<HandOffInProgressException>(() =>
-            new UserOnboarder(_session, run).OnboardAsync(new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true }, CancellationToken.None));
+            new UserOnboarder(Session, run).OnboardAsync(new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true }, CancellationToken.None));
 
-        Assert.Empty(await _session.Iam.ListAccessKeysAsync(name));
-        Assert.Equal(theirs.Value, (await _session.Iam.GetUserAsync(name)).Tags.Single(HandOffMark.IsMark).Value);
+        Assert.Empty(await Session.Iam.ListAccessKeysAsync(name));
+        Assert.Equal(theirs.Value, (await Session.Iam.GetUserAsync(name)).Tags.Single(HandOffMark.IsMark).Value);
         run.End();
         other.End();
     }
@@ -195,7 +171,7 @@ public sealed class OnboardingRunTests : IAsyncLifetime
     {
         var name = Names.Unique("plan");
         var request = new UserOnboardingRequest { UserName = name, ConsoleAccess = true, ProgrammaticAccess = true, Groups = Array.Empty<string>() };
-        var onboarder = new UserOnboarder(_session);
+        var onboarder = new UserOnboarder(Session);
         var plan = await onboarder.PlanAsync(request, CancellationToken.None);
         Assert.Equal(OnboardingOutcome.Created, plan.PlannedOutcome);
         Assert.Equal(plan.Actions, plan.Plan!.StepDescriptions);
@@ -206,7 +182,7 @@ public sealed class OnboardingRunTests : IAsyncLifetime
         Assert.Equal($"create access key {done.AccessKey!.AccessKeyId}", done.Actions[^1]);
         await onboarder.ClearHandOffMarkAsync(done, CancellationToken.None);
 
-        var again = await new UserOnboarder(_session).PlanAsync(request, CancellationToken.None);
+        var again = await new UserOnboarder(Session).PlanAsync(request, CancellationToken.None);
         Assert.Equal(OnboardingOutcome.Unchanged, again.PlannedOutcome);
         Assert.Empty(again.Plan!.StepDescriptions);
     }
