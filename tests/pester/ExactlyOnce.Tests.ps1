@@ -45,9 +45,10 @@ BeforeAll {
             $keys | Should -HaveCount 1 -Because "$name must end with exactly one access key"
             $keys[0].Status | Should -Be 'Active'
             $withKey = @($rows | Where-Object { $_.'Access key ID' -eq $keys[0].AccessKeyId })
-            $withKey | Should -HaveCount 1 -Because "the secret of $name's key must be in exactly one output file"
+            # File names only in the assertions: a failing test must not print the secrets into the log.
+            @($withKey.File) | Should -HaveCount 1 -Because "the secret of $name's key must be in exactly one output file"
             $withPassword = @($rows | Where-Object { $_.'User name' -eq $name -and $_.Password })
-            $withPassword | Should -HaveCount 1 -Because "$name's password must be in exactly one output file"
+            @($withPassword.File) | Should -HaveCount 1 -Because "$name's password must be in exactly one output file"
             $caller = Invoke-AwsCli -Endpoint $Endpoint -Arguments @('sts', 'get-caller-identity') -AccessKeyId $keys[0].AccessKeyId -SecretAccessKey $withKey[0].'Secret access key'
             $caller.ExitCode | Should -Be 0 -Because "the key in $($withKey[0].File) must work: $($caller.StdErr)"
             $caller.Json.Arn | Should -BeLike "*:user/$name"
@@ -106,14 +107,21 @@ Describe 'Exactly once: credentials and interrupted runs' {
         $csv = Join-Path $TestDrive 'twice.csv'
         @('User name,Console access,Programmatic access') + ($names | ForEach-Object { "$_,yes,yes" }) | Set-Content $csv
         $files = 'a', 'b', 'again' | ForEach-Object { Join-Path $TestDrive "twice-$_.csv" }
-        $script = 'Import-Module $env:T_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey $env:T_SECRET; ' +
+        # Both runs connect, then wait at a start line, so their batches really overlap (process start takes seconds).
+        $go = Join-Path $TestDrive 'go'
+        $script = 'Import-Module $env:T_MODULE; $s = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
+            'New-Item -ItemType File -Path $env:T_READY | Out-Null; while (-not (Test-Path $env:T_GO)) { Start-Sleep -Milliseconds 10 }; ' +
             'Import-OnboardCsv $env:T_CSV | New-OnboardUser -Session $s -ErrorAction SilentlyContinue | Export-OnboardCredential -Path $env:T_OUT'
         $runs = foreach ($out in $files[0], $files[1]) {
             $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $values = @{ T_MODULE = $env:IAMONBOARD_MODULE; T_URL = $endpoint.Url; T_KEY = $endpoint.AccessKeyId; T_SECRET = (ConvertTo-PlainText $endpoint.SecretAccessKey); T_CSV = $csv; T_OUT = $out }
+            $values = @{ T_MODULE = $env:IAMONBOARD_MODULE; T_URL = $endpoint.Url; T_KEY = $endpoint.AccessKeyId; T_SECRET = (ConvertTo-PlainText $endpoint.SecretAccessKey)
+                T_CSV = $csv; T_OUT = $out; T_READY = "$out.ready"; T_GO = $go }
             foreach ($key in $values.Keys) { $start.Environment[$key] = $values[$key] }
             [System.Diagnostics.Process]::Start($start)
         }
+        $deadline = [DateTime]::UtcNow.AddMinutes(3)
+        while (-not ((Test-Path "$($files[0]).ready") -and (Test-Path "$($files[1]).ready")) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        $null = New-Item -ItemType File -Path $go
         foreach ($run in $runs) { $run.WaitForExit(300000) | Should -BeTrue }
         # A row one run refused (the other was handing it out) was delivered by the other; a plain re-run finds nothing to do.
         $null = Import-OnboardCsv $csv | New-OnboardUser -Session $session -WarningAction SilentlyContinue | Export-OnboardCredential -Path $files[2] -WarningAction SilentlyContinue
