@@ -67,7 +67,7 @@ public static class UserRowMapper
                 }
             }
 
-            var request = Copy(start ?? new UserOnboardingRequest());
+            var request = (start ?? new UserOnboardingRequest()).Clone();
             request.Row = row ?? request.Row;
             request.Line = line ?? request.Line;
             foreach (var cell in byColumn)
@@ -83,22 +83,4 @@ public static class UserRowMapper
             return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line), unknown, passedOver);
         }
     }
-
-    private static UserOnboardingRequest Copy(UserOnboardingRequest source) => new()
-    {
-        UserName = source.UserName,
-        Path = source.Path,
-        Tags = source.Tags,
-        PermissionsBoundary = source.PermissionsBoundary,
-        ConsoleAccess = source.ConsoleAccess,
-        Password = source.Password,
-        PasswordResetRequired = source.PasswordResetRequired,
-        ProgrammaticAccess = source.ProgrammaticAccess,
-        AdditionalAccessKey = source.AdditionalAccessKey,
-        Policies = source.Policies,
-        Groups = source.Groups,
-        RequireMfa = source.RequireMfa,
-        Row = source.Row,
-        Line = source.Line,
-    };
 }
