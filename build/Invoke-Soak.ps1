@@ -80,7 +80,6 @@ function Invoke-ExactlyOnceMode {
         $rows = @(foreach ($f in $files) { if (Test-Path $f) { Import-Csv $f } })
         $none = [Threading.CancellationToken]::None
         function Wait-Iam($Task) { $Task.GetAwaiter().GetResult() }
-        $clientType = $iam.GetType()
         $assigned = @{}
         foreach ($device in (Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assigned[$device.UserName] = 1 + [int]$assigned[$device.UserName] }
         $result = [ordered]@{ Mode = $Mode; Rows = $Users; Seconds = [int]$clock.Elapsed.TotalSeconds; Incomplete = 0; KeysNotInOneFile = 0; KeysNotWorking = 0; PasswordsNotInOneFile = 0; MarksLeft = 0; QrMissing = 0
@@ -92,9 +91,13 @@ function Invoke-ExactlyOnceMode {
             foreach ($key in $keys) {
                 $holders = @($rows | Where-Object { $_.'Access key ID' -eq $key.AccessKeyId })
                 if ($holders.Count -ne 1) { $result.KeysNotInOneFile++; continue }
-                # The secret in the file must sign as the user: a client made with it asks IAM who it is.
-                $client = [Activator]::CreateInstance($clientType, @($iam.Options, $key.AccessKeyId, (ConvertTo-SecureString $holders[0].'Secret access key' -AsPlainText -Force), $null))
-                try { if ((Wait-Iam ($client.GetUserAsync($null, $none))).UserName -ne $name) { $result.KeysNotWorking++ } } catch { $result.KeysNotWorking++ } finally { $client.Dispose() }
+                # The secret in the file must sign as the user: STS says whose key it is (a starter may call nothing else).
+                try {
+                    $who = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $holders[0].'Secret access key'
+                    if ($who.CallerArn -notlike "*:user/$name") { $result.KeysNotWorking++ }
+                    $who.Dispose()
+                }
+                catch { $result.KeysNotWorking++ }
             }
             if (@($rows | Where-Object { $_.'User name' -eq $name -and $_.Password }).Count -ne 1) { $result.PasswordsNotInOneFile++ }
             $user = Wait-Iam ($iam.GetUserAsync($name, $none))

@@ -28,6 +28,19 @@ public class AccessEvaluationTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task A_call_about_oneself_without_UserName_is_evaluated_on_the_callers_own_ARN()
+    {
+        var dev = await UserClientAsync("self");
+        var denied = await dev.IamAsync("GetUser");
+        AssertError(denied, 403, "AccessDenied");
+        Assert.Equal($"User: {UserArn("self")} is not authorized to perform: iam:GetUser on resource: {UserArn("self")} because no identity-based policy allows the iam:GetUser action", denied.ErrorMessage);
+
+        (await Admin.IamAsync("PutUserPolicy", ("UserName", "self"), ("PolicyName", "own"),
+            ("PolicyDocument", Doc("{\"Effect\":\"Allow\",\"Action\":\"iam:GetUser\",\"Resource\":\"arn:aws:iam::*:user/${aws:username}\"}")))).EnsureSuccess();
+        (await dev.IamAsync("GetUser")).EnsureSuccess();
+    }
+
+    [Fact]
     public async Task A_group_deny_beats_AdministratorAccess_with_IAMs_message()
     {
         var ops = await UserClientAsync("ops", "arn:aws:iam::aws:policy/AdministratorAccess");
