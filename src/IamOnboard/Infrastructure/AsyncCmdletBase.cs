@@ -179,8 +179,15 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
         catch (OperationCanceledException)
         {
-            // A failure under -ErrorAction Stop cancels the work and queues its error: writing it stops the pipeline.
+            // A failure under -ErrorAction Stop queued its error and cancelled the work: writing it stops the command with
+            // that error. Only a real stop (Ctrl+C) may end it as stopped; a PipelineStoppedException would silently stop
+            // the caller's whole script too.
             Dispatcher.Drain();
+            if (!StopToken.IsCancellationRequested && Dispatcher.StoppingFailure is { } failure)
+            {
+                ThrowTerminatingError(failure);
+            }
+
             throw new PipelineStoppedException();
         }
     }

@@ -31,6 +31,7 @@ internal sealed class PipelineDispatcher : IDisposable
     private readonly CancellationToken _stopping;
     private int _itemLimit;
     private int _itemsRunning;
+    private ErrorRecord? _stoppingFailure;
 
     public PipelineDispatcher(AsyncCmdletBase cmdlet, PipelineStages stages, int itemLimit, CancellationToken stopping)
     {
@@ -47,6 +48,9 @@ internal sealed class PipelineDispatcher : IDisposable
 
     /// <summary>Cancelled when the pipeline stops, or when a failure must stop the command (-ErrorAction Stop).</summary>
     public CancellationToken WorkToken => _work.Token;
+
+    /// <summary>The failure that cancelled the work under -ErrorAction Stop, if one did.</summary>
+    public ErrorRecord? StoppingFailure => Volatile.Read(ref _stoppingFailure);
 
     /// <summary>Whether output is waiting for the pipeline thread.</summary>
     public bool HasPendingWrites => !_writes.IsEmpty;
@@ -165,12 +169,15 @@ internal sealed class PipelineDispatcher : IDisposable
             }
             catch (Exception exception)
             {
+                // The error is queued before the work is cancelled: the pipeline thread, seeing the cancellation, must
+                // find the error to stop with, never mistake the failure for a user's stop.
+                var record = onFailure(exception);
+                WriteError(record);
                 if (stopOnFailure)
                 {
+                    Interlocked.CompareExchange(ref _stoppingFailure, record, null);
                     CancelWork();
                 }
-
-                WriteError(onFailure(exception));
             }
             finally
             {
