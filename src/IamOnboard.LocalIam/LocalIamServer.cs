@@ -223,6 +223,26 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Answers the next <paramref name="count"/> requests of <paramref name="action"/> with ServiceFailure (500) without
+    /// carrying them out, whatever <see cref="LocalIamOptions.FailureRate"/> says: a repeatable retry, for tests.
+    /// Replaces any failures still pending for that action.
+    /// </summary>
+    public void FailNextRequests(string action, int count)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
+        }
+
+        _faults.FailNext(action, count);
+    }
+
+    /// <summary>
     /// A test hook: runs <paramref name="interruption"/> once, on the request's thread, just before the next request of
     /// <paramref name="action"/> is carried out: another client's change lands between two calls of the one under test
     /// at exactly that point (e.g. a second run tags a user between a run's TagUser and its GetUser).
@@ -563,7 +583,7 @@ public sealed class LocalIamServer : IDisposable, IAsyncDisposable
             }
         }
 
-        if (_faults.ShouldFail())
+        if (_faults.ShouldFail(action!))
         {
             Interlocked.Increment(ref _failuresInjected);
             throw new IamServiceException("ServiceFailure", 500, "An internal error occurred. Please try again.", senderFault: false);

@@ -10,8 +10,10 @@ Describe 'Secrets in a full run with verbose and debug output' {
         $script:folder = Join-Path $TestDrive 'run'
         $null = New-Item -ItemType Directory -Path $folder
         $statePath = Join-Path $folder 'state.json'
-        # A few injected ServiceFailures make the client retry, so the debug stream has its 'attempt N' lines to check.
-        $script:endpoint = Start-OnboardLocalIam -StatePath $statePath -FailureRate 0.1
+        # Injected ServiceFailures make the client retry, so the debug stream has its 'attempt N' lines to check: a few
+        # scripted on the calls that carry secrets (always), and a few at random on any call.
+        $script:endpoint = Start-OnboardLocalIam -StatePath $statePath -FailureRate 0.05
+        foreach ($action in 'CreateLoginProfile', 'CreateAccessKey', 'CreateVirtualMFADevice', 'EnableMFADevice') { $endpoint.FailNextRequests($action, 1) }
         $script:credentialsPath = Join-Path $folder 'credentials.csv'
         $script:qrFolder = Join-Path $folder 'qr/'
         $transcript = Join-Path $folder 'transcript.txt'
@@ -77,7 +79,10 @@ Describe 'Secrets in a full run with verbose and debug output' {
         $secrets | Should -HaveCount 9
         $secrets | ForEach-Object { $_.Length | Should -BeGreaterOrEqual 16 }
         ($streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -Not -BeNullOrEmpty
-        ($streams | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }) | Should -Not -BeNullOrEmpty
+        $debug = @($streams | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message)
+        foreach ($action in 'CreateLoginProfile', 'CreateAccessKey', 'CreateVirtualMFADevice', 'EnableMFADevice') {
+            $debug -match "^IAM $action attempt 2 of " | Should -Not -BeNullOrEmpty -Because "the endpoint failed the first $action of the run"
+        }
     }
 
     It 'keeps every secret out of the captured streams' {

@@ -18,6 +18,7 @@ internal sealed class FaultInjector
     private readonly double _dropRate;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, int> _scriptedDrops = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _scriptedFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action> _interruptions = new(StringComparer.Ordinal);
     private double _tokens;
     private double _lastRefillSeconds;
@@ -55,7 +56,29 @@ internal sealed class FaultInjector
         }
     }
 
-    public bool ShouldFail() => Roll(_failureRate);
+    /// <summary>Whether this request is answered ServiceFailure: first the scripted failures for its action, then the dice.</summary>
+    public bool ShouldFail(string action)
+    {
+        lock (_gate)
+        {
+            if (_scriptedFailures.TryGetValue(action, out var left) && left > 0)
+            {
+                _scriptedFailures[action] = left - 1;
+                return true;
+            }
+        }
+
+        return Roll(_failureRate);
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> ServiceFailure (not carried out), whatever the rate.</summary>
+    public void FailNext(string action, int count)
+    {
+        lock (_gate)
+        {
+            _scriptedFailures[action] = count;
+        }
+    }
 
     /// <summary>Whether this mutation's response is dropped: first the scripted drops for its action, then the dice.</summary>
     public bool ShouldDropResponse(string action)

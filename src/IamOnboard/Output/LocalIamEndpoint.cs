@@ -66,6 +66,12 @@ public sealed class LocalIamEndpoint
     public IReadOnlyList<RecordedRequest> StopRecordingRequests() => Server.StopRecordingRequests();
 
     /// <summary>
+    /// For tests of retries: answers the next <paramref name="count"/> requests of <paramref name="action"/> (an IAM or STS
+    /// action name such as CreateAccessKey) with ServiceFailure, without carrying them out.
+    /// </summary>
+    public void FailNextRequests(string action, int count) => Server.FailNextRequests(action, count);
+
+    /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
     /// next request signed with them is answered ExpiredToken. Returns how many sessions it expired.
     /// </summary>
