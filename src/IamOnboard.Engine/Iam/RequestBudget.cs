@@ -12,16 +12,20 @@ namespace IamOnboard.Iam;
 /// </summary>
 /// <remarks>
 /// Each command that names a limit (-ThrottleLimit) joins the budget for as long as it runs; the limit in force is the
-/// smallest one named by a command still running, else <see cref="DefaultLimit"/>. Waiters are served first come, first
-/// served, so a user further along the pipeline is not starved by new users behind it.
+/// smallest one named by a command still running, else <see cref="DefaultLimit"/>. Waiters are served by
+/// <see cref="Priority"/> (the row a request works for: lower first), then in arrival order: a user already under way,
+/// further along the pipeline, finishes before users behind it take the budget, so one user's chain of calls is not
+/// stretched by everyone else's.
 /// </remarks>
 public sealed class RequestBudget
 {
     /// <summary>The limit when no running command names one.</summary>
     public const int StandardLimit = 4;
 
+    private static readonly AsyncLocal<long?> CurrentPriority = new();
+
     private readonly object _gate = new();
-    private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new();
+    private readonly LinkedList<Waiter> _waiters = new();
     private readonly List<int> _namedLimits = new();
     private int _defaultLimit;
     private int _inFlight;
@@ -29,6 +33,16 @@ public sealed class RequestBudget
     public RequestBudget(int defaultLimit = StandardLimit)
     {
         _defaultLimit = CheckLimit(defaultLimit);
+    }
+
+    /// <summary>
+    /// The priority of the requests made from here on in this flow of work: the row they are for (lower is served
+    /// first). Requests without one (batch-level lookups) go before any row.
+    /// </summary>
+    public static long? Priority
+    {
+        get => CurrentPriority.Value;
+        set => CurrentPriority.Value = value;
     }
 
     /// <summary>The limit when no running command names one (Connect-Onboard -ThrottleLimit sets it).</summary>
@@ -80,8 +94,8 @@ public sealed class RequestBudget
     /// <summary>Waits for room for one request; dispose the result once the response is in.</summary>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource<bool> waiter;
-        LinkedListNode<TaskCompletionSource<bool>> node;
+        Waiter waiter;
+        LinkedListNode<Waiter> node;
         lock (_gate)
         {
             if (_waiters.Count == 0 && _inFlight < CurrentLimit())
@@ -90,19 +104,33 @@ public sealed class RequestBudget
                 return new Permit(this);
             }
 
-            waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _waiters.AddLast(waiter);
+            waiter = new Waiter(Priority ?? long.MinValue);
+            node = InsertInOrder(waiter);
         }
 
         using (cancellationToken.Register(() => Cancel(node)))
         {
-            await waiter.Task.ConfigureAwait(false);
+            await waiter.Granted.Task.ConfigureAwait(false);
         }
 
         return new Permit(this);
     }
 
-    private void Cancel(LinkedListNode<TaskCompletionSource<bool>> node)
+    /// <summary>After every waiter of the same or a higher priority: by priority, then first come, first served.</summary>
+    private LinkedListNode<Waiter> InsertInOrder(Waiter waiter)
+    {
+        for (var at = _waiters.Last; at is not null; at = at.Previous)
+        {
+            if (at.Value.Priority <= waiter.Priority)
+            {
+                return _waiters.AddAfter(at, waiter);
+            }
+        }
+
+        return _waiters.AddFirst(waiter);
+    }
+
+    private void Cancel(LinkedListNode<Waiter> node)
     {
         lock (_gate)
         {
@@ -114,7 +142,7 @@ public sealed class RequestBudget
             _waiters.Remove(node);
         }
 
-        node.Value.TrySetCanceled();
+        node.Value.Granted.TrySetCanceled();
     }
 
     private void Release()
@@ -142,7 +170,7 @@ public sealed class RequestBudget
     {
         while (true)
         {
-            TaskCompletionSource<bool> next;
+            Waiter next;
             lock (_gate)
             {
                 if (_waiters.Count == 0 || _inFlight >= CurrentLimit())
@@ -155,7 +183,7 @@ public sealed class RequestBudget
                 _inFlight++;
             }
 
-            next.TrySetResult(true);
+            next.Granted.TrySetResult(true);
         }
     }
 
@@ -163,6 +191,15 @@ public sealed class RequestBudget
 
     private static int CheckLimit(int limit) =>
         limit >= 1 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), limit, "A request budget allows at least one request in flight.");
+
+    private sealed class Waiter
+    {
+        public Waiter(long priority) => Priority = priority;
+
+        public long Priority { get; }
+
+        public TaskCompletionSource<bool> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed class Permit : IDisposable
     {

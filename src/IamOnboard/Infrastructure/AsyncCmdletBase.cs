@@ -170,12 +170,15 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Starts work for one pipeline item; a failure becomes a non-terminating error naming <paramref name="target"/>.</summary>
-    protected void StartItem(Func<CancellationToken, Task> work, object? target)
+    /// <summary>
+    /// Starts work for one pipeline item; a failure becomes a non-terminating error naming <paramref name="target"/>.
+    /// <paramref name="row"/>, the input row the item comes from, orders its requests in the session's budget.
+    /// </summary>
+    protected void StartItem(Func<CancellationToken, Task> work, object? target, int? row = null)
     {
         try
         {
-            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target), StopsOnError);
+            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target), StopsOnError, row);
         }
         catch (OperationCanceledException)
         {

@@ -139,8 +139,9 @@ internal sealed class PipelineDispatcher : IDisposable
     /// Starts <paramref name="work"/> once fewer than <see cref="ItemLimit"/> items are running, writing output and
     /// pumping the next stage while it waits. Exceptions escaping <paramref name="work"/> become error records through
     /// <paramref name="onFailure"/>; with <paramref name="stopOnFailure"/> a failure also cancels every other item at once.
+    /// <paramref name="priority"/> is the row the item works for (see <see cref="Iam.RequestBudget.Priority"/>).
     /// </summary>
-    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure, bool stopOnFailure)
+    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure, bool stopOnFailure, long? priority = null)
     {
         while (true)
         {
@@ -159,6 +160,9 @@ internal sealed class PipelineDispatcher : IDisposable
         Remember(Task.Run(async () =>
         {
             using var _ = OnboardLog.Use(Log);
+
+            // The item's row orders its IAM requests in the session's budget: users under way finish first.
+            Iam.RequestBudget.Priority = priority;
             try
             {
                 await work(token).ConfigureAwait(false);

@@ -81,6 +81,36 @@ public class RequestBudgetTests
     }
 
     [Fact]
+    public async Task WaitersAreServedByRowThenInArrivalOrder()
+    {
+        var budget = new RequestBudget(1);
+        var held = await budget.AcquireAsync(CancellationToken.None);
+        var order = new List<string>();
+        Task<IDisposable> Wait(long? row)
+        {
+            RequestBudget.Priority = row;
+            return budget.AcquireAsync(CancellationToken.None);
+        }
+
+        // Row 7 asks first, then row 3 (a user further along), then row 3 again, then a batch-level lookup.
+        var tasks = new (string Name, Task<IDisposable> Task)[]
+        {
+            ("row 7", Wait(7)), ("row 3 first", Wait(3)), ("row 3 second", Wait(3)), ("lookup", Wait(null)),
+        };
+        RequestBudget.Priority = null;
+        held.Dispose();
+        for (var served = 0; served < tasks.Length; served++)
+        {
+            var next = await Task.WhenAny(tasks.Where(t => !order.Contains(t.Name)).Select(t => t.Task));
+            var name = tasks.Single(t => t.Task == next).Name;
+            order.Add(name);
+            (await next).Dispose();
+        }
+
+        Assert.Equal(new[] { "lookup", "row 3 first", "row 3 second", "row 7" }, order);
+    }
+
+    [Fact]
     public async Task ManyConcurrentCallersStayWithinTheLimit()
     {
         var budget = new RequestBudget(3);

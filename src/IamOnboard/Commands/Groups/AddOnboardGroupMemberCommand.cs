@@ -76,6 +76,6 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
             {
                 WriteOn(user, user);
             }
-        }, (object?)user ?? userName);
+        }, (object?)user ?? userName, user?.Row);
     }
 }

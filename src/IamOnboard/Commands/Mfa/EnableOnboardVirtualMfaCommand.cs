@@ -157,7 +157,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
         var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
         if (Unattended.IsPresent || Code1 is not null)
         {
-            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, ct), target);
+            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, ct), target, user?.Row);
         }
         else
         {

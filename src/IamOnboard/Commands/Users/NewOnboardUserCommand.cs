@@ -152,7 +152,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                     };
                     cmdlet.ShouldProcess($"IAM user '{request.UserName}'", $"{request.Where}{actions}");
                 });
-            }, target);
+            }, target, request.Row);
             return;
         }
 
@@ -179,7 +179,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             }
 
             WriteOn(output, output);
-        }, target);
+        }, target, request.Row);
     }
 
     protected override void EndProcessing()
