@@ -278,9 +278,12 @@ Describe 'Credentials that never reached anyone' {
         (Import-Csv $file).'Access key ID' | Should -Be (Get-KeyIds $name)
     }
 
-    It 'refuses the mark''s key among the request''s own tags, and a 50th tag when it needs the mark' {
+    It 'refuses IamOnboard''s own tag keys among the request''s own tags, and a 50th tag when it needs the mark' {
         $name = New-TestName
         { New-OnboardUser -UserName $name -Tag @{ 'iamonboard:handoff' = 'x' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReservedTagKey,IamOnboard.Commands.NewOnboardUserCommand'
+        # A run's claim tag (iamonboard:claim:...) is IamOnboard's too: every key under 'iamonboard:' is.
+        { New-OnboardUser -UserName $name -Tag @{ 'IamOnboard:Claim:0123456789abcdef' = 'x' } -ErrorAction Stop } |
             Should -Throw -ErrorId 'ReservedTagKey,IamOnboard.Commands.NewOnboardUserCommand'
         $fifty = @{}; 1..50 | ForEach-Object { $fifty["k$_"] = 'v' }
         { New-OnboardUser -UserName $name -Tag $fifty -ProgrammaticAccess -ErrorAction Stop } |

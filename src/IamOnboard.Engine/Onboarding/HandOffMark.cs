@@ -30,6 +30,15 @@ public sealed class HandOffMark
     /// <summary>The tag key; refused in a request's own tags.</summary>
     public const string TagKey = "iamonboard:handoff";
 
+    /// <summary>
+    /// The start of a run's claim tag's key (<see cref="ClaimTag"/>). Every tag key starting with <c>iamonboard:</c> is
+    /// IamOnboard's own and refused in a request's tags.
+    /// </summary>
+    public const string ClaimKeyPrefix = "iamonboard:claim:";
+
+    /// <summary>What every IamOnboard bookkeeping tag key starts with.</summary>
+    public const string ReservedKeyPrefix = "iamonboard:";
+
     /// <summary>How long a mark set on another host counts as its run's (see the remarks).</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
 
@@ -100,8 +109,36 @@ public sealed class HandOffMark
             tokens.Where(t => t.StartsWith(KeptPrefix, StringComparison.Ordinal)).Select(t => t.Substring(KeptPrefix.Length)));
     }
 
-    /// <summary>Whether a tag is the mark (the output leaves it out: it is bookkeeping, gone once the result is taken).</summary>
+    /// <summary>Whether a tag is the mark.</summary>
     public static bool IsMark(IamTag tag) => string.Equals(tag.Key, TagKey, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a tag is IamOnboard's bookkeeping, a mark or a claim (the output leaves them out: they are gone once the result is taken).</summary>
+    public static bool IsBookkeeping(IamTag tag) => tag.Key.StartsWith(ReservedKeyPrefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A run's claim on an existing user, put on before the run touches the user's credentials. Unlike the mark, whose
+    /// one key any run overwrites (IAM's tags are last-writer-wins, with no compare-and-set), each run's claim has a key
+    /// of its own, so two runs that claim the user at the same moment both see both claims and neither goes on.
+    /// </summary>
+    public static IamTag ClaimTag(OnboardingRun run, DateTime utcNow) =>
+        new(ClaimKey(run.Id), $"{RunPrefix}{run.Id} {SetPrefix}{utcNow.ToString(TimeFormat, CultureInfo.InvariantCulture)}");
+
+    /// <summary>The key of <paramref name="run"/>'s claim tag: the prefix and a short hash of the run id (a key has at most 128 characters).</summary>
+    public static string ClaimKey(RunId run)
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(run.ToString()));
+        return ClaimKeyPrefix + string.Concat(hash.Take(8).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Whether a tag is <paramref name="run"/>'s claim.</summary>
+    public static bool IsClaimOf(IamTag tag, OnboardingRun run) => string.Equals(tag.Key, ClaimKey(run.Id), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The claims among a user's tags, each read as a mark of its run (no credentials pending) for its liveness and description.</summary>
+    public static IReadOnlyList<(IamTag Tag, HandOffMark Claim)> FindClaims(IEnumerable<IamTag> tags) =>
+        tags.Where(t => t.Key.StartsWith(ClaimKeyPrefix, StringComparison.OrdinalIgnoreCase))
+            .Select(t => (t, Find(new[] { new IamTag(TagKey, t.Value) })!))
+            .ToList();
 
     /// <summary>The keys that reached nobody: those the user has now that it did not have when the mark was set.</summary>
     public IReadOnlyList<IamAccessKeyMetadata> UnclaimedKeys(IEnumerable<IamAccessKeyMetadata> keys) =>

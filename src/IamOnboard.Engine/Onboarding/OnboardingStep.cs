@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -72,6 +73,12 @@ internal sealed class StepContext
 
     /// <summary>The hand-off mark this run set on an existing user (withdrawn again if the run backs off).</summary>
     public HandOffMark? MarkSet { get; set; }
+
+    /// <summary>This run put its claim tag on the existing user (<see cref="HandOffMark.ClaimTag"/>).</summary>
+    public bool ClaimSet { get; set; }
+
+    /// <summary>Claims of dead runs found on the user: removed with this run's own once its credentials are handed out.</summary>
+    public List<string> StaleClaimKeys { get; } = new();
 }
 
 /// <summary>The user could not be created because it exists (made by someone else, or by a send whose response was lost).</summary>

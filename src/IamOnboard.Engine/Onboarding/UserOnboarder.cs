@@ -74,10 +74,10 @@ public sealed class UserOnboarder
 
         var tagProblem = IamNameRules.CheckUserTags(request.Tags).FirstOrDefault();
         Refuse(tagProblem, "InvalidTag", "Tag");
-        if (request.Tags.Any(t => string.Equals(t.Key, HandOffMark.TagKey, StringComparison.OrdinalIgnoreCase)))
+        if (request.Tags.Select(t => t.Key).FirstOrDefault(k => k.StartsWith(HandOffMark.ReservedKeyPrefix, StringComparison.OrdinalIgnoreCase)) is { } reserved)
         {
-            throw new OnboardInputException("ReservedTagKey", "Tag", HandOffMark.TagKey,
-                $"Tag: the key '{HandOffMark.TagKey}' is IamOnboard's own: it marks credentials not yet handed out.");
+            throw new OnboardInputException("ReservedTagKey", "Tag", reserved,
+                $"Tag: the key '{reserved}' is IamOnboard's own (keys starting with '{HandOffMark.ReservedKeyPrefix}' mark credentials not yet handed out).");
         }
 
         if (NeedsHandOffMark(request) && request.Tags.Count >= IamLimits.TagsPerUser)
@@ -196,12 +196,12 @@ public sealed class UserOnboarder
     }
 
     /// <summary>
-    /// Removes the user's hand-off mark. Call once the result's secrets have reached the caller; until then a re-run
-    /// treats them as lost and replaces them (once this onboarder's run is no longer live).
+    /// Removes the user's hand-off mark (and this run's claim). Call once the result's secrets have reached the caller;
+    /// until then a re-run treats them as lost and replaces them (once this onboarder's run is no longer live).
     /// </summary>
     public Task ClearHandOffMarkAsync(UserOnboardingResult result, CancellationToken ct) =>
         result.ClearsHandOffMark
-            ? _session.Iam.UntagUserAsync(result.User.UserName, new[] { HandOffMark.TagKey }, ct)
+            ? _session.Iam.UntagUserAsync(result.User.UserName, result.HandOffTagKeys, ct)
             : Task.CompletedTask;
 
     internal static bool NeedsHandOffMark(UserOnboardingRequest request) => request.ConsoleAccess || request.ProgrammaticAccess;

@@ -156,7 +156,7 @@ internal sealed class UserOnboardingPlanner
         if (credentials.Mark is not null)
         {
             // Bookkeeping first: a run that has to back off has changed nothing.
-            steps.Insert(0, new SetHandOffMarkStep(credentials.Mark));
+            steps.Insert(0, new SetHandOffMarkStep(credentials.Mark, mark, credentials.KeysSeen));
         }
 
         if (credentials.Password is not null)
@@ -218,6 +218,7 @@ internal sealed class UserOnboardingPlanner
         var keys = request.ProgrammaticAccess || mark?.AccessKey == true
             ? await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false)
             : Array.Empty<IamAccessKeyMetadata>();
+        plan.KeysSeen = request.ProgrammaticAccess || mark?.AccessKey == true ? keys.Select(k => k.AccessKeyId).ToList() : null;
         var unclaimedKeys = mark?.UnclaimedKeys(keys) ?? Array.Empty<IamAccessKeyMetadata>();
         var unclaimedPassword = mark?.Password == true && profile is not null;
         var newPassword = request.ConsoleAccess && (profile is null || unclaimedPassword);
@@ -283,6 +284,9 @@ internal sealed class UserOnboardingPlanner
     private sealed class CredentialPlan
     {
         public HandOffMark? Mark { get; set; }
+
+        /// <summary>The user's access keys when the plan read them (null: not read).</summary>
+        public List<string>? KeysSeen { get; set; }
 
         public bool ClearsMark { get; set; }
 

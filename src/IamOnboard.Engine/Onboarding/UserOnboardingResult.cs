@@ -61,10 +61,13 @@ public sealed class UserOnboardingResult
     public int? Row { get; internal set; }
 
     /// <summary>
-    /// The user carries a <see cref="HandOffMark"/> that is to be removed once this result has reached the caller
-    /// (<see cref="UserOnboarder.ClearHandOffMarkAsync"/>).
+    /// The user carries IamOnboard's bookkeeping tags (its <see cref="HandOffMark"/>, a run's claim) that are to be removed
+    /// once this result has reached the caller (<see cref="UserOnboarder.ClearHandOffMarkAsync"/>).
     /// </summary>
-    public bool ClearsHandOffMark { get; internal set; }
+    public bool ClearsHandOffMark => HandOffTagKeys.Count > 0;
+
+    /// <summary>The keys of the bookkeeping tags <see cref="UserOnboarder.ClearHandOffMarkAsync"/> removes.</summary>
+    public IReadOnlyList<string> HandOffTagKeys { get; internal set; } = System.Array.Empty<string>();
 
     /// <summary>The plan this result comes from (for -WhatIf, the plan itself: its steps, in order).</summary>
     public UserOnboardingPlan? Plan { get; internal set; }

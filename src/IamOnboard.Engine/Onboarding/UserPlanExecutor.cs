@@ -115,6 +115,20 @@ internal sealed class UserPlanExecutor
 
     private async Task ApplyToExistingUserAsync(StepContext context, CancellationToken ct)
     {
+        try
+        {
+            await ApplyStepsToExistingUserAsync(context, ct).ConfigureAwait(false);
+        }
+        catch when (context.ClaimSet)
+        {
+            // The mark stays (a later run repairs what it speaks of); the claim goes, so this failed row holds nobody back.
+            await WithdrawAsync(context, mark: false).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ApplyStepsToExistingUserAsync(StepContext context, CancellationToken ct)
+    {
         var done = new List<string>();
         CreateLoginProfileStep? profileStep = null;
         try
@@ -133,7 +147,7 @@ internal sealed class UserPlanExecutor
         {
             // Another live run is handing this user's credentials out: take back this run's mark (if it is still the
             // one on the user), so that a later run does not take that run's credentials for this run's lost ones.
-            await WithdrawMarkAsync(context).ConfigureAwait(false);
+            await WithdrawAsync(context, mark: true).ConfigureAwait(false);
             if (done.Count == 0)
             {
                 throw;
@@ -186,9 +200,10 @@ internal sealed class UserPlanExecutor
         }
     }
 
-    private async Task WithdrawMarkAsync(StepContext context)
+    /// <summary>Takes back this run's claim, and its mark when <paramref name="mark"/> and the mark on the user is still this run's.</summary>
+    private async Task WithdrawAsync(StepContext context, bool mark)
     {
-        if (context.MarkSet is null)
+        if (!context.ClaimSet && (!mark || context.MarkSet is null))
         {
             return;
         }
@@ -196,16 +211,43 @@ internal sealed class UserPlanExecutor
         using var budget = new CancellationTokenSource(CleanUpBudget);
         try
         {
-            var user = await context.Iam.GetUserAsync(context.UserName, budget.Token).ConfigureAwait(false);
-            if (HandOffMark.Find(user.Tags)?.IsOf(_run) == true)
+            var keys = new List<string>();
+            if (context.ClaimSet)
             {
-                await context.Iam.UntagUserAsync(context.UserName, new[] { HandOffMark.TagKey }, budget.Token).ConfigureAwait(false);
+                keys.Add(HandOffMark.ClaimKey(_run.Id));
             }
+
+            if (mark && context.MarkSet is not null &&
+                HandOffMark.Find((await context.Iam.GetUserAsync(context.UserName, budget.Token).ConfigureAwait(false)).Tags)?.IsOf(_run) == true)
+            {
+                keys.Add(HandOffMark.TagKey);
+            }
+
+            await context.Iam.UntagUserAsync(context.UserName, keys, budget.Token).ConfigureAwait(false);
+            context.ClaimSet = false;
         }
         catch (Exception failure) when (failure is IamServiceException or OperationCanceledException or IamResponseLostException)
         {
-            OnboardLog.Current.Warning($"{context.Request.Where}Could not take back this run's hand-off mark on '{context.UserName}': {failure.Message}");
+            OnboardLog.Current.Warning($"{context.Request.Where}Could not take back this run's hand-off tags on '{context.UserName}': {failure.Message}");
         }
+    }
+
+    /// <summary>What the hand-off removes: the mark (when nothing it speaks of is left), this run's claim, dead runs' claims.</summary>
+    private List<string> HandOffTagKeys(StepContext context)
+    {
+        var keys = new List<string>();
+        if (context.Plan.ClearsHandOffMark)
+        {
+            keys.Add(HandOffMark.TagKey);
+        }
+
+        if (context.ClaimSet)
+        {
+            keys.Add(HandOffMark.ClaimKey(_run.Id));
+        }
+
+        keys.AddRange(context.StaleClaimKeys);
+        return keys;
     }
 
     private UserOnboardingResult Result(StepContext context)
@@ -216,7 +258,7 @@ internal sealed class UserPlanExecutor
             ConsoleSignInUrl = _session.ConsoleSignInUrl,
             Row = plan.Request.Row,
             Plan = plan,
-            ClearsHandOffMark = plan.ClearsHandOffMark,
+            HandOffTagKeys = HandOffTagKeys(context),
             AccessKey = context.AccessKey,
         };
         result.Actions.AddRange(plan.Steps.Where(s => s.Shown).Select(s => s.Done));

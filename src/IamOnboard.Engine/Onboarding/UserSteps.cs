@@ -67,14 +67,31 @@ internal sealed class CreateUserStep : OnboardingStep
 }
 
 /// <summary>
-/// Puts this run's hand-off mark on an existing user before any secret is made, then reads the user back: when
-/// another live run marked it at the same moment (the last tag wins), this run backs off without making anything.
+/// Before any secret is made for an existing user: claims the user for this run, checks that no other live run is at
+/// work on it and that it is still what the plan was made for, and only then puts on this run's hand-off mark.
 /// </summary>
+/// <remarks>
+/// IAM's tags are last-writer-wins, so the mark alone cannot settle two runs that tag the user at the same moment: the
+/// later tag replaces the earlier, and each run could read its own back. The claim has a key per run, so it is never
+/// replaced: of two runs that claim at once, the later reader sees the earlier claim (or both see both, and both back
+/// off; the row is run again). A run that claimed, made, handed out and cleared everything between this run's plan and
+/// its claim leaves no claim or mark, only credentials: the re-read of the mark and the keys catches that.
+/// </remarks>
 internal sealed class SetHandOffMarkStep : OnboardingStep
 {
     private readonly HandOffMark _mark;
+    private readonly HandOffMark? _plannedMark;
+    private readonly HashSet<string>? _plannedKeys;
 
-    public SetHandOffMarkStep(HandOffMark mark) => _mark = mark;
+    /// <param name="mark">The mark to set.</param>
+    /// <param name="plannedMark">The mark the plan found on the user (null: none).</param>
+    /// <param name="plannedKeys">The access keys the plan found, when it read them.</param>
+    public SetHandOffMarkStep(HandOffMark mark, HandOffMark? plannedMark, IEnumerable<string>? plannedKeys)
+    {
+        _mark = mark;
+        _plannedMark = plannedMark;
+        _plannedKeys = plannedKeys is null ? null : new HashSet<string>(plannedKeys, StringComparer.Ordinal);
+    }
 
     public override string Description => "mark the credentials about to be made as not yet handed out";
 
@@ -82,16 +99,43 @@ internal sealed class SetHandOffMarkStep : OnboardingStep
 
     internal override async Task ApplyAsync(StepContext context, CancellationToken ct)
     {
+        await context.Iam.TagUserAsync(context.UserName, new[] { HandOffMark.ClaimTag(context.Run, DateTime.UtcNow) }, ct).ConfigureAwait(false);
+        context.ClaimSet = true;
+        var user = await context.Iam.GetUserAsync(context.UserName, ct).ConfigureAwait(false);
+        var now = DateTime.UtcNow;
+        var claims = HandOffMark.FindClaims(user.Tags).Where(c => !c.Claim.IsOf(context.Run)).ToList();
+        var mark = HandOffMark.Find(user.Tags);
+        var rival = claims.Select(c => c.Claim).FirstOrDefault(c => c.IsLive(now))
+            ?? (mark is not null && !mark.IsOf(context.Run) && mark.IsLive(now) ? mark : null);
+        if (rival is not null)
+        {
+            throw HandOffConflict.Exception(context.Request, rival);
+        }
+
+        context.StaleClaimKeys.AddRange(claims.Select(c => c.Tag.Key));
+        if (!IsPlanned(mark, context.Run))
+        {
+            throw HandOffConflict.Changed(context.Request, mark is null ? "the hand-off mark it found is gone" : $"{mark.DescribeRun()} has put its hand-off mark on it");
+        }
+
+        if (_plannedKeys is not null)
+        {
+            var added = (await context.Iam.ListAccessKeysAsync(context.UserName, ct).ConfigureAwait(false))
+                .Select(k => k.AccessKeyId).Where(id => !_plannedKeys.Contains(id)).ToList();
+            if (added.Count > 0)
+            {
+                throw HandOffConflict.Changed(context.Request, $"access key {string.Join(", ", added)} was made");
+            }
+        }
+
         await context.Iam.TagUserAsync(context.UserName, new[] { _mark.ToTag() }, ct).ConfigureAwait(false);
         context.MarkSet = _mark;
-        var reread = await context.Iam.GetUserAsync(context.UserName, ct).ConfigureAwait(false);
-        var now = HandOffMark.Find(reread.Tags);
-        if (now is not null && !now.IsOf(context.Run) && now.IsLive(DateTime.UtcNow))
-        {
-            context.MarkSet = null; // Replaced by the other run's: nothing of this run's to withdraw.
-            throw HandOffConflict.Exception(context.Request, now);
-        }
     }
+
+    /// <summary>Whether the user's mark is the one the plan found (same run, same time), or this run's own.</summary>
+    private bool IsPlanned(HandOffMark? mark, OnboardingRun run) =>
+        mark is null ? _plannedMark is null
+            : mark.IsOf(run) || (_plannedMark is not null && string.Equals(mark.Run?.ToString(), _plannedMark.Run?.ToString(), StringComparison.Ordinal) && mark.SetUtc == _plannedMark.SetUtc);
 }
 
 /// <summary>Adds the request's tags an existing user lacks.</summary>
@@ -170,6 +214,12 @@ internal static class StepTexts
 /// <summary>The failure of a row that met credentials another live run is handing out.</summary>
 internal static class HandOffConflict
 {
+    /// <summary>The user changed between this run's plan and its claim, most likely through another run at that moment.</summary>
+    public static HandOffInProgressException Changed(UserOnboardingRequest request, string what) =>
+        new($"IAM user '{request.UserName}' changed after this run looked at it ({what}), most likely by another run at the same moment; " +
+            "nothing of its credentials was deleted or replaced. Run the row again to see what is left to do.",
+            request.UserName, new HandOffMark(false, false, Array.Empty<string>())) { Row = request.Row, Line = request.Line };
+
     public static HandOffInProgressException Exception(UserOnboardingRequest request, HandOffMark mark, string? extra = null)
     {
         var set = mark.SetUtc is { } at ? $" set its mark at {at:yyyy-MM-dd HH:mm:ss}Z and" : string.Empty;

@@ -19,7 +19,7 @@ public sealed class OnboardUser
         Path = user.Path;
         CreateDate = user.CreateDate;
         var tags = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-        foreach (var tag in user.Tags.Where(t => !HandOffMark.IsMark(t)))
+        foreach (var tag in user.Tags.Where(t => !HandOffMark.IsBookkeeping(t)))
         {
             tags[tag.Key] = tag.Value;
         }

@@ -167,6 +167,62 @@ public sealed class OnboardingRunTests : LocalSessionTestBase
     }
 
     [Fact]
+    public async Task ARunThatMarksAUserJustAfterAnotherLiveRunDidBacksOffAndMakesNoSecondKey()
+    {
+        // Issue 13, the race left over: both runs read the user (no mark), then each tags it. The tag is last-writer-
+        // wins, so the later run used to overwrite the earlier run's mark, read back its own, and make a second key.
+        var name = Names.Unique("lateclaim");
+        await Session.Iam.CreateUserAsync(name);
+        var request = new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true };
+        var first = OnboardingRuns.Begin();
+        var second = OnboardingRuns.Begin();
+        UserOnboardingResult? made = null;
+        // The first run onboards the user (its key not yet handed out) after the second planned, before its tag lands.
+        Server.InterruptNext("TagUser", () => made = new UserOnboarder(Session, first).OnboardAsync(request, CancellationToken.None).GetAwaiter().GetResult());
+
+        var busy = await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(Session, second).OnboardAsync(request, CancellationToken.None));
+
+        Assert.Contains($"process {Environment.ProcessId}", busy.Message, StringComparison.Ordinal);
+        Assert.Equal(made!.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        var tags = (await Session.Iam.GetUserAsync(name)).Tags;
+        Assert.True(HandOffMark.Find(tags)!.IsOf(first));
+        Assert.DoesNotContain(tags, t => HandOffMark.IsClaimOf(t, second));
+
+        // Once the first run has handed its key out, nothing of the runs' bookkeeping is left on the user.
+        await new UserOnboarder(Session, first).ClearHandOffMarkAsync(made, CancellationToken.None);
+        Assert.DoesNotContain((await Session.Iam.GetUserAsync(name)).Tags, HandOffMark.IsBookkeeping);
+        first.End();
+        second.End();
+    }
+
+    [Fact]
+    public async Task ARunWhoseUserAnotherRunCompletedSinceItLookedBacksOffAndMakesNoSecondKey()
+    {
+        // The other run did everything (key made, handed out, mark removed) between this run's plan and its claim:
+        // no live mark or claim is left to see, but the user is no longer what this run planned for.
+        var name = Names.Unique("doneclaim");
+        await Session.Iam.CreateUserAsync(name);
+        var request = new UserOnboardingRequest { UserName = name, ProgrammaticAccess = true };
+        var first = OnboardingRuns.Begin();
+        var second = OnboardingRuns.Begin();
+        UserOnboardingResult? made = null;
+        Server.InterruptNext("TagUser", () =>
+        {
+            var onboarder = new UserOnboarder(Session, first);
+            made = onboarder.OnboardAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+            onboarder.ClearHandOffMarkAsync(made, CancellationToken.None).GetAwaiter().GetResult();
+            first.End();
+        });
+
+        var changed = await Assert.ThrowsAsync<HandOffInProgressException>(() => new UserOnboarder(Session, second).OnboardAsync(request, CancellationToken.None));
+
+        Assert.Contains(made!.AccessKey!.AccessKeyId, changed.Message, StringComparison.Ordinal);
+        Assert.Equal(made.AccessKey.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
+        Assert.DoesNotContain((await Session.Iam.GetUserAsync(name)).Tags, HandOffMark.IsBookkeeping);
+        second.End();
+    }
+
+    [Fact]
     public async Task TheWhatIfPlanIsTheStepsApplyingRunsInOrder()
     {
         var name = Names.Unique("plan");
