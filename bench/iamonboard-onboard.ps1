@@ -6,7 +6,8 @@
     call is the first on a fresh connection, as the JS script's first call is inside its timer) and
         Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -ThrottleLimit T -GroupName G |] Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ThrottleLimit T
     and prints one JSON line. -ThrottleLimit goes to every stage: it is the pipeline's budget of requests in flight. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
-    with -Pipeline Group the rows also carry the group, so New-OnboardUser adds the membership itself.
+    with -Pipeline Group the rows also carry the group, so New-OnboardUser adds the membership itself; -Pipeline OneAtATime
+    runs that pipeline once per row, one row after the other.
     With -WhatIf the run is a plan instead: Import-Csv $Csv | New-OnboardUser -WhatIf, its What-if lines discarded.
 #>
 param(
@@ -16,7 +17,7 @@ param(
     [Parameter(Mandatory)] [string] $Csv,
     [int] $ThrottleLimit = 0,
     [string] $GroupName = 'bench-group',
-    [ValidateSet('Group', 'AddGroupMember')] [string] $Pipeline = 'Group',
+    [ValidateSet('Group', 'AddGroupMember', 'OneAtATime')] [string] $Pipeline = 'Group',
     [switch] $WhatIf
 )
 $ErrorActionPreference = 'Stop'
@@ -32,6 +33,15 @@ if ($WhatIf) {
     # The What-if lines go to the host; the bench sends this process's output to a file.
     Import-Csv $Csv | New-OnboardUser -WhatIf @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue
     $count = -1
+}
+elseif ($Pipeline -eq 'OneAtATime') {
+    # Each row its own pipeline, one after the other: one user in flight at a time, as the JS script's single worker
+    # does, so a user's chain of calls shows the hand-off between stages with nobody else's calls in between.
+    foreach ($row in Import-Csv $Csv) {
+        $row | New-OnboardUser @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |
+            ForEach-Object { $count++ }
+    }
 }
 elseif ($Pipeline -eq 'Group') {
     Import-Csv $Csv | New-OnboardUser @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue |

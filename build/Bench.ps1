@@ -31,7 +31,7 @@ param(
     [int] $SmallStreamRows = 1000,
     [int] $ImportRuns = 5,
     [double] $EndpointSeconds = 5,
-    [ValidateSet('Onboarding', 'AddGroupMember', 'Cli', 'Import', 'Startup', 'Streaming', 'Endpoint')]
+    [ValidateSet('Onboarding', 'AddGroupMember', 'OneAtATime', 'Cli', 'Import', 'Startup', 'Streaming', 'Endpoint')]
     [string[]] $Skip = @()
 )
 $ErrorActionPreference = 'Stop'
@@ -60,7 +60,7 @@ function Get-UserCount([int] $Budget) { if ($Users -gt 0) { $Users } else { [Mat
 
 function Invoke-OnboardingRun {
     <# One tool's full onboarding of $Count users on a fresh endpoint, with a budget of $Budget requests in flight. #>
-    param([ValidateSet('IamOnboard', 'IamOnboardAddGroupMember', 'JsSdk', 'AwsCli')] [string] $Tool, [int] $Count, [int] $Budget)
+    param([ValidateSet('IamOnboard', 'IamOnboardAddGroupMember', 'IamOnboardOneAtATime', 'JsSdk', 'AwsCli')] [string] $Tool, [int] $Count, [int] $Budget)
     $endpoint = Start-BenchEndpoint -Latency $LatencyMs -WithGroup
     try {
         $secret = Get-Secret $endpoint
@@ -74,7 +74,7 @@ function Invoke-OnboardingRun {
                 # -ThrottleLimit N on every stage: the budget of N requests in flight for the pipeline.
                 $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'bench/iamonboard-onboard.ps1'),
                     '-ModuleManifest', $ModuleManifest, '-EndpointUrl', $endpoint.Url, '-AccessKeyId', $endpoint.AccessKeyId,
-                    '-Csv', $csv, '-GroupName', $groupName, '-Pipeline', $(if ($Tool -eq 'IamOnboard') { 'Group' } else { 'AddGroupMember' }),
+                    '-Csv', $csv, '-GroupName', $groupName, '-Pipeline', $(switch ($Tool) { 'IamOnboard' { 'Group' } 'IamOnboardOneAtATime' { 'OneAtATime' } default { 'AddGroupMember' } }),
                     '-ThrottleLimit', $Budget)
                 $run = Invoke-Measured -Command ((Get-PwshCommand) + $arguments) -Environment @{ BENCH_SECRET_ACCESS_KEY = $secret }
             }
@@ -174,6 +174,22 @@ if ('AddGroupMember' -notin $Skip) {
     Write-Host ("         {0:0.00} s, {1} calls, peak {2} in flight" -f $run.WallSeconds, $run.Calls, $run.PeakInFlight)
     $results.runs += $run
     $results.onboarding += Get-OnboardingSummary -Runs @($run)
+}
+
+if ('OneAtATime' -notin $Skip) {
+    # One user in flight at a time (each row its own pipeline), against the JS script's single worker: a user's chain
+    # with nobody else's calls in between. The batch at budget 1 interleaves users by design (the next user's call
+    # takes the budget while one user is between calls), so its chain is no measure of the hand-off between stages.
+    $count = [Math]::Max($MinUsers, 20)
+    $runs = @()
+    for ($i = 1; $i -le $Repeat; $i++) {
+        Write-Step "IamOnboard one user at a time, $count users (run $i of $Repeat)"
+        $run = Invoke-OnboardingRun -Tool IamOnboardOneAtATime -Count $count -Budget 1
+        Write-Host ("         {0:0.00} s, {1} calls, peak {2} in flight, chain {3} ms" -f $run.WallSeconds, $run.Calls, $run.PeakInFlight, $run.ChainMs)
+        $runs += $run
+        $results.runs += $run
+    }
+    $results.onboarding += Get-OnboardingSummary -Runs $runs
 }
 
 if ('Cli' -notin $Skip) {

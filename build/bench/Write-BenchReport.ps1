@@ -32,7 +32,14 @@ function Get-BenchTargets {
     $js1 = Get-BenchRow $Results 'JsSdk' 1
     if ($iam1 -and $js1 -and $iam1.chainMs -and $js1.chainMs) {
         $r = [Math]::Round($iam1.chainMs / $js1.chainMs, 2)
-        Add-Target "One user's chain of calls at 1 in flight vs the JS script (median, endpoint-side)" '<= 1.2x' "${r}x ($($iam1.chainMs) ms vs $($js1.chainMs) ms)" ($r -le 1.2)
+        Add-Target "One user's chain of calls at 1 in flight vs the JS script (median, endpoint-side), batch" '<= 1.2x' "${r}x ($($iam1.chainMs) ms vs $($js1.chainMs) ms)" ($r -le 1.2) `
+            'in a batch at budget 1 the next user''s call takes the budget while a user is between two calls, so each chain holds other users'' calls'
+    }
+    $alone = Get-BenchRow $Results 'IamOnboardOneAtATime' 1
+    if ($alone -and $js1 -and $alone.chainMs -and $js1.chainMs) {
+        $r = [Math]::Round($alone.chainMs / $js1.chainMs, 2)
+        Add-Target "One user's chain of calls, one user at a time (each row its own pipeline) vs the JS script at 1" '<= 1.2x' "${r}x ($($alone.chainMs) ms vs $($js1.chainMs) ms)" ($r -le 1.2) `
+            'the hand-off between stages with nobody else''s calls in between'
     }
     foreach ($budget in @($budgets | Where-Object { $_ -in 1, 4, 8 })) {
         $row = Get-BenchRow $Results 'IamOnboard' $budget
@@ -153,7 +160,8 @@ function Write-BenchReport {
     $null = $md.AppendLine('| target | goal | figure | met |').AppendLine('| --- | --- | --- | --- |')
     foreach ($t in $Results.targets) {
         $met = if ($null -eq $t.met) { 'n/a' } elseif ($t.met) { 'met' } else { '**not met**' }
-        $null = $md.AppendLine("| $($t.target) | $($t.goal) | $($t.figure) | $met |")
+        $figure = if ($t.note) { "$($t.figure); $($t.note)" } else { $t.figure }
+        $null = $md.AppendLine("| $($t.target) | $($t.goal) | $figure | $met |")
     }
     $null = $md.AppendLine().AppendLine(("Machine: {0} cores, {1}, pwsh {2}, node {3}. Whole benchmark: {4} s." -f $Results.machine.cores, $Results.machine.os, $Results.machine.pwsh, $Results.machine.node, $Results.totalSeconds))
     Set-Content -Path (Join-Path $OutputDirectory 'results.md') -Value $md.ToString() -Encoding utf8
