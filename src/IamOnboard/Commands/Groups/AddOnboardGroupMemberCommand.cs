@@ -9,15 +9,17 @@ namespace IamOnboard.Commands;
 /// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser is passed on, so
 /// the pipeline continues; a user name gives a membership object.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
-[OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser })]
-[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName })]
-public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
+[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser, ParameterSets.ByUserWithSession })]
+[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName, ParameterSets.ByNameWithSession })]
+public sealed partial class AddOnboardGroupMemberCommand : OnboardCmdletBase
 {
     private static class ParameterSets
     {
         public const string ByName = "ByName";
         public const string ByUser = "ByUser";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string ByUserWithSession = ByUser + WithSession;
     }
 
     /// <summary>The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName.</summary>
@@ -27,6 +29,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
     public string[] GroupName { get; set; } = System.Array.Empty<string>();
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -34,6 +37,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
     /// <summary>A user from New-OnboardUser; it is written back to the pipeline with its groups updated.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
     /// <summary>How many users to add at once; output streams as each finishes.</summary>

@@ -14,9 +14,9 @@ namespace IamOnboard.Commands;
 /// Enable-OnboardVirtualMfa: creates a virtual MFA device for a user and enables it with two consecutive codes,
 /// typed by a person who scanned the QR code, given as -Code1/-Code2, or computed from the seed (-Unattended).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
+[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardMfaDevice))]
-public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
+public sealed partial class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 {
     private const int AttemptsPerCode = 3;
 
@@ -24,9 +24,12 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     {
         public const string ByName = "ByName";
         public const string ByUser = "ByUser";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string ByUserWithSession = ByUser + WithSession;
     }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -34,6 +37,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 
     /// <summary>A user from New-OnboardUser or Add-OnboardGroupMember; it travels on in the output's User property.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
     /// <summary>The device name; the user name when not given.</summary>

@@ -10,7 +10,7 @@ namespace IamOnboard.Commands;
 /// <summary>Add-OnboardInlinePolicy: puts an inline policy on a user or group, checked locally first.</summary>
 [Cmdlet(VerbsCommon.Add, "OnboardInlinePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.UserDocument)]
 [OutputType(typeof(OnboardInlinePolicy))]
-public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
+public sealed partial class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 {
     private static class ParameterSets
     {
@@ -18,10 +18,16 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         public const string UserFile = "UserFile";
         public const string GroupDocument = "GroupDocument";
         public const string GroupFile = "GroupFile";
+        public const string UserDocumentWithSession = UserDocument + WithSession;
+        public const string UserFileWithSession = UserFile + WithSession;
+        public const string GroupDocumentWithSession = GroupDocument + WithSession;
+        public const string GroupFileWithSession = GroupFile + WithSession;
     }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserDocument)]
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFileWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -29,6 +35,8 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFile)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? GroupName { get; set; }
@@ -40,12 +48,16 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     /// <summary>The policy as JSON text or as a hashtable.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.UserDocument)]
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
     [ValidateNotNull]
     public object? PolicyDocument { get; set; }
 
     /// <summary>A .json file holding the policy.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFile)]
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFile)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFileWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 

@@ -10,7 +10,7 @@ namespace IamOnboard.Commands;
 /// <summary>New-OnboardUser: creates an IAM user with console and programmatic access, policies and groups; completes an existing one.</summary>
 [Cmdlet(VerbsCommon.New, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardUser))]
-public sealed class NewOnboardUserCommand : OnboardCmdletBase
+public sealed partial class NewOnboardUserCommand : OnboardCmdletBase
 {
     private readonly UserRequestBinding _binding = new();
     private UserOnboarder? _onboarder;
@@ -24,10 +24,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     {
         public const string ByName = "ByName";
         public const string Pipeline = "Pipeline";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string PipelineWithSession = Pipeline + WithSession;
     }
 
     /// <summary>The user to create or complete; in a pipeline, each item names one (see InputObject).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name", "Name")]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
@@ -37,6 +40,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     /// UserName (Get-IAMUser output) or a user name. Mapped to a request in one place (UserRequestBinding).
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.Pipeline, DontShow = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.PipelineWithSession, DontShow = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
