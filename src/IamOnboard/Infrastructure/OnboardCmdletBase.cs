@@ -14,7 +14,7 @@ namespace IamOnboard.Commands.Infrastructure;
 /// -TokenCode, -Credential). -Region and -EndpointUrl apply to either kind of session, so they are in every set.
 /// A cmdlet without parameter sets of its own has two: <see cref="DefaultSet"/> and <see cref="SessionSet"/>. A cmdlet
 /// with sets of its own (ByName, ByUser, ...) has each twice, X and X + <see cref="WithSession"/>: it overrides the
-/// virtual parameters below with those set names, in a partial class file of its own (*.ConnectionParameters.cs), and
+/// virtual parameters below with those set names, after its own parameters (so they come after them in the syntax), and
 /// every attribute but [Parameter] must be repeated there, because PowerShell reads an overriding property's attributes
 /// only. Sessions.ParameterSets.Tests.ps1 checks every cmdlet against these rules.
 /// </remarks>

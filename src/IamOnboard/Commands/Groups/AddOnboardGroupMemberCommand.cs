@@ -1,7 +1,10 @@
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -12,7 +15,7 @@ namespace IamOnboard.Commands;
 [Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser, ParameterSets.ByUserWithSession })]
 [OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName, ParameterSets.ByNameWithSession })]
-public sealed partial class AddOnboardGroupMemberCommand : OnboardCmdletBase
+public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 {
     private static class ParameterSets
     {
@@ -44,6 +47,50 @@ public sealed partial class AddOnboardGroupMemberCommand : OnboardCmdletBase
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByUserWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => ThrottleLimit;
 

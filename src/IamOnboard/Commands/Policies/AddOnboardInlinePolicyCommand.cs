@@ -1,16 +1,19 @@
 using System.Collections;
 using System.IO;
 using System.Management.Automation;
+using System.Security;
 using System.Text;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
 /// <summary>Add-OnboardInlinePolicy: puts an inline policy on a user or group, checked locally first.</summary>
 [Cmdlet(VerbsCommon.Add, "OnboardInlinePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.UserDocument)]
 [OutputType(typeof(OnboardInlinePolicy))]
-public sealed partial class AddOnboardInlinePolicyCommand : OnboardCmdletBase
+public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 {
     private static class ParameterSets
     {
@@ -60,6 +63,66 @@ public sealed partial class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFileWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override void ProcessItem()
     {

@@ -1,16 +1,18 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
+using System;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
 /// <summary>New-OnboardUser: creates an IAM user with console and programmatic access, policies and groups; completes an existing one.</summary>
 [Cmdlet(VerbsCommon.New, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardUser))]
-public sealed partial class NewOnboardUserCommand : OnboardCmdletBase
+public sealed class NewOnboardUserCommand : OnboardCmdletBase
 {
     private readonly UserRequestBinding _binding = new();
     private UserOnboarder? _onboarder;
@@ -99,6 +101,50 @@ public sealed partial class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.PipelineWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => ThrottleLimit;
 
