@@ -242,6 +242,14 @@ Describe 'Role profiles with mfa_serial' {
         (Get-OnboardSession).AccountId | Should -Be $endpoint.AccountId
     }
 
+    It 'takes -TokenCode alone for the role profile AWS_PROFILE names, as a new session for the call' {
+        $null = Connect-TestEndpoint -Endpoint $endpoint
+        $env:AWS_PROFILE = 'admin-mfa'
+        $everything = New-OnboardUser -UserName (New-TestName) -TokenCode (Get-TestTotpCode -Base32Seed $seed) -Verbose 4>&1
+        ($everything | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($mfaEndpoint.AccountId):user/"
+        ($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'new session for this call only'
+    }
+
     It 'fails clearly in a runbook when a per-call role profile needs a code and none is given' {
         $shell = [powershell]::Create()
         try {
