@@ -141,6 +141,8 @@ namespace IamOnboardTests {
         $credential = [pscredential]::new($other.AccessKeyId, $other.SecretAccessKey)
         { New-OnboardUser -UserName (New-TestName) -Credential $credential -AccessKey $other.AccessKeyId -EndpointUrl $other.Url -ErrorAction Stop } |
             Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand'
+        { New-OnboardUser -UserName (New-TestName) -Credential $credential -ProfileName other -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*-Credential or -ProfileName*'
         $withToken = [pscustomobject]@{} | Add-Member -MemberType ScriptMethod -Name GetCredentials -PassThru -Value {
             [pscustomobject]@{ AccessKey = 'ASIAIOSFODNN7EXAMPLE'; SecretKey = 'not-a-secret'; Token = 'a-token' } }
         { Connect-Onboard -Credential $withToken -SessionToken 'another-token' -EndpointUrl $other.Url -ErrorAction Stop } |

@@ -72,10 +72,11 @@ internal sealed class SessionResolver
         };
         if (parameters.Credential is { } credential)
         {
-            if (parameters.AccessKey is not null || parameters.SecretKey is not null)
+            if (parameters.AccessKey is not null || parameters.SecretKey is not null || parameters.ProfileName is not null)
             {
+                var other = parameters.ProfileName is not null ? "-ProfileName" : "-AccessKey and -SecretKey";
                 _cmdlet.ThrowTerminatingError(OnboardErrors.Create("CredentialConflict", ErrorCategory.InvalidArgument, "Credential",
-                    "-Credential already carries an access key and its secret: give either -Credential or -AccessKey and -SecretKey, not both."));
+                    $"-Credential already carries an access key and its secret: give either -Credential or {other}, not both."));
             }
 
             ApplyCredential(credential, options);
