@@ -143,6 +143,8 @@ namespace IamOnboardTests {
             Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand'
         { New-OnboardUser -UserName (New-TestName) -Credential $credential -ProfileName other -ErrorAction Stop } |
             Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*-Credential or -ProfileName*'
+        { New-OnboardUser -UserName (New-TestName) -ProfileName other -AccessKey $other.AccessKeyId -SecretKey $otherSecret -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*either a profile name or an access key*'
         $withToken = [pscustomobject]@{} | Add-Member -MemberType ScriptMethod -Name GetCredentials -PassThru -Value {
             [pscustomobject]@{ AccessKey = 'ASIAIOSFODNN7EXAMPLE'; SecretKey = 'not-a-secret'; Token = 'a-token' } }
         { Connect-Onboard -Credential $withToken -SessionToken 'another-token' -EndpointUrl $other.Url -ErrorAction Stop } |
