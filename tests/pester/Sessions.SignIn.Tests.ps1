@@ -74,10 +74,81 @@ Describe 'Per-call session parameters' {
         $user.Arn | Should -Match ":$($other.AccountId):user/"
     }
 
-    It 'refuses -Session together with -ProfileName instead of silently ignoring one' {
+    It 'refuses -Session together with -ProfileName instead of silently ignoring one: the binder does (Sessions.ParameterSets.Tests.ps1)' {
         $session = Connect-TestEndpoint -Endpoint $endpoint
         { New-OnboardUser -UserName (New-TestName) -Session $session -ProfileName other -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SessionConflict,IamOnboard.Commands.NewOnboardUserCommand'
+            Should -Throw -ErrorId 'AmbiguousParameterSet,IamOnboard.Commands.NewOnboardUserCommand'
+    }
+
+    It 'takes a PSCredential per call (-Credential), as AWS.Tools does' {
+        $credential = [pscredential]::new($other.AccessKeyId, $other.SecretAccessKey)
+        (New-OnboardUser -UserName (New-TestName) -Credential $credential -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
+    }
+
+    It "takes AWS.Tools' AWSCredentials by its shape, session token included, per call and on Connect-Onboard" {
+        # A stand-in for what Get-AWSCredential returns. AWS.Tools' AWSCredentials is a class of its own AWSSDK.Core, a
+        # different type from ours (ours lives in a private load context), so the module reads it by shape: a
+        # GetCredentials() method returning AccessKey, SecretKey and Token, as Amazon.Runtime.ImmutableCredentials has.
+        # Temporary keys prove the token is used: without it STS does not know them.
+        $temporary = (Invoke-AwsCli -Endpoint $other -Arguments @('sts', 'get-session-token')).Json.Credentials
+        $temporary.SessionToken | Should -Not -BeNullOrEmpty
+        function New-AwsToolsCredentialStandIn($Token) {
+            $keys = [pscustomobject]@{ AccessKey = $temporary.AccessKeyId; SecretKey = $temporary.SecretAccessKey; Token = $Token; UseToken = [bool]$Token }
+            $standIn = [pscustomobject]@{ PSTypeName = 'Amazon.Runtime.SessionAWSCredentials' }
+            $standIn | Add-Member -MemberType ScriptMethod -Name GetCredentials -Value { $keys }.GetNewClosure() -PassThru
+        }
+        $standIn = New-AwsToolsCredentialStandIn -Token $temporary.SessionToken
+
+        $everything = New-OnboardUser -UserName (New-TestName) -Credential $standIn -EndpointUrl $other.Url -Verbose 4>&1
+        ($everything | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($other.AccountId):user/"
+        ($everything | Out-String) | Should -Not -Match ([regex]::Escape($temporary.SecretAccessKey))
+        $session = Connect-Onboard -Credential $standIn -EndpointUrl $other.Url
+        $session.AccountId | Should -Be $other.AccountId
+        $session.CredentialSource | Should -Match 'session token'
+
+        { Connect-Onboard -Credential (New-AwsToolsCredentialStandIn -Token $null) -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidClientTokenId,IamOnboard.Commands.ConnectOnboardCommand'
+    }
+
+    It 'reads a .NET credentials object by its GetCredentials() method, as it must read the type AWS.Tools loads' {
+        if (-not ('IamOnboardTests.AwsCredentialsLike' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace IamOnboardTests {
+    public sealed class KeysLike { public string AccessKey { get; set; } public string SecretKey { get; set; } public string Token { get; set; } }
+    public sealed class AwsCredentialsLike {
+        private readonly KeysLike _keys;
+        public AwsCredentialsLike(string accessKey, string secretKey) { _keys = new KeysLike { AccessKey = accessKey, SecretKey = secretKey }; }
+        public KeysLike GetCredentials() { return _keys; }
+    }
+}
+'@
+        }
+        $credentials = [IamOnboardTests.AwsCredentialsLike]::new($other.AccessKeyId, $otherSecret)
+        (New-OnboardUser -UserName (New-TestName) -Credential $credentials -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
+    }
+
+    It 'refuses a -Credential of any other shape, naming its type' {
+        { New-OnboardUser -UserName (New-TestName) -Credential @{ AccessKey = 'AKIAIOSFODNN7EXAMPLE'; SecretKey = 'x' } -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnsupportedCredential,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*a System.Collections.Hashtable is neither*'
+        { Connect-Onboard -Credential (Get-Date) -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnsupportedCredential,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*a System.DateTime is neither*'
+        $empty = [pscustomobject]@{} | Add-Member -MemberType ScriptMethod -Name GetCredentials -Value { [pscustomobject]@{ AccessKey = '' } } -PassThru
+        { Connect-Onboard -Credential $empty -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnsupportedCredential,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*returned no AccessKey and SecretKey*'
+    }
+
+    It 'refuses -Credential with -AccessKey, and a session token given twice, rather than ignoring one' {
+        $credential = [pscredential]::new($other.AccessKeyId, $other.SecretAccessKey)
+        { New-OnboardUser -UserName (New-TestName) -Credential $credential -AccessKey $other.AccessKeyId -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand'
+        { New-OnboardUser -UserName (New-TestName) -Credential $credential -ProfileName other -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*-Credential or -ProfileName*'
+        { New-OnboardUser -UserName (New-TestName) -ProfileName other -AccessKey $other.AccessKeyId -SecretKey $otherSecret -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*either a profile name or an access key*'
+        $withToken = [pscustomobject]@{} | Add-Member -MemberType ScriptMethod -Name GetCredentials -PassThru -Value {
+            [pscustomobject]@{ AccessKey = 'ASIAIOSFODNN7EXAMPLE'; SecretKey = 'not-a-secret'; Token = 'a-token' } }
+        { Connect-Onboard -Credential $withToken -SessionToken 'another-token' -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.ConnectOnboardCommand'
     }
 
     It 'accepts a plain-string -SecretKey on Connect-Onboard and keeps no plain copy' {
@@ -166,6 +237,43 @@ Describe 'Role profiles with mfa_serial' {
     It 'assumes the role with the code given by -TokenCode' {
         $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
         $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
+    }
+
+    It 'signs in for one call with -ProfileName and -TokenCode, as a script does, leaving the default session alone' {
+        $null = Connect-TestEndpoint -Endpoint $endpoint
+        $user = New-OnboardUser -UserName (New-TestName) -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
+        $user.Arn | Should -Match ":$($mfaEndpoint.AccountId):user/"
+        (Get-OnboardSession).AccountId | Should -Be $endpoint.AccountId
+    }
+
+    It 'takes -TokenCode alone for the role profile AWS_PROFILE names, as a new session for the call' {
+        $null = Connect-TestEndpoint -Endpoint $endpoint
+        $env:AWS_PROFILE = 'admin-mfa'
+        $everything = New-OnboardUser -UserName (New-TestName) -TokenCode (Get-TestTotpCode -Base32Seed $seed) -Verbose 4>&1
+        ($everything | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($mfaEndpoint.AccountId):user/"
+        ($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'new session for this call only'
+    }
+
+    It 'fails clearly in a runbook when a per-call role profile needs a code and none is given' {
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module)
+                    Import-Module $Module
+                    try { New-OnboardUser -UserName runbook-user -ProfileName admin-mfa -ErrorAction Stop; 'created' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                }).AddArgument($env:IAMONBOARD_MODULE)
+            $answer = $shell.Invoke()
+            $answer[0] | Should -Be 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand'
+            $answer[1] | Should -Match "Profile 'admin-mfa'.*$([regex]::Escape($serial)).*-TokenCode"
+        }
+        finally { $shell.Dispose() }
+    }
+
+    It 'refuses a -TokenCode that no MFA device asks for, per call and on Connect-Onboard' {
+        { New-OnboardUser -UserName (New-TestName) -ProfileName base -TokenCode 123456 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*-TokenCode was given, but no MFA device asks for it*profile 'base'*"
+        { Connect-Onboard -ProfileName base -TokenCode 123456 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*-TokenCode was given, but no MFA device asks for it*'
     }
 
     It 'shows STS refusing a wrong code' {

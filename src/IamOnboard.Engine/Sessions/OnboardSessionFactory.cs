@@ -41,9 +41,18 @@ public static class OnboardSessionFactory
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
             + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
 
+        var role = RoleToAssume(options, resolved);
+        if (!string.IsNullOrEmpty(options.TokenCode) && role?.MfaSerial is null)
+        {
+            // A code nothing asks for is a sign the call signs in elsewhere than meant; never dropped silently.
+            throw new OnboardConfigurationException("-TokenCode was given, but no MFA device asks for it: " + (role is null
+                ? "the credentials come from " + resolved.Source + ", with no role to assume"
+                : "role " + role.RoleArn + " is assumed without one (an mfa_serial goes with its own role profile only)")
+                + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
+        }
+
         var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
         var credentialSource = resolved.Source;
-        var role = RoleToAssume(options, resolved);
         if (role is not null)
         {
             using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout);
@@ -154,7 +163,7 @@ public static class OnboardSessionFactory
         if (role.MfaSerial is not null && string.IsNullOrEmpty(options.TokenCode))
         {
             throw new OnboardConfigurationException("Profile '" + role.ProfileName + "' assumes role " + role.RoleArn + " with MFA device " + role.MfaSerial
-                + ": give its current code with -TokenCode (in an interactive session Connect-Onboard asks for it).");
+                + ": give its current code with -TokenCode (an interactive session asks for it).");
         }
 
         return new RoleRequest(role.RoleArn, options.RoleSessionName ?? role.RoleSessionName, options.ExternalId ?? role.ExternalId, options.RoleDuration ?? role.Duration, role.MfaSerial);

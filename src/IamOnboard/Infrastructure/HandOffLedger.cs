@@ -27,12 +27,6 @@ internal sealed class HandOffLedger
     private readonly object _gate = new();
     private readonly Dictionary<OnboardUser, Entry> _entries = new(IdentityComparer.Instance);
 
-    /// <summary>Users currently held (for tests and diagnostics).</summary>
-    public int Count
-    {
-        get { lock (_gate) { return _entries.Count; } }
-    }
-
     /// <summary>
     /// Records that <paramref name="holder"/> made secrets for <paramref name="user"/> that are marked in IAM.
     /// <paramref name="removeMark"/> removes the mark; <paramref name="runHold"/> keeps the run that made them live

@@ -8,47 +8,77 @@ namespace IamOnboard.Commands.Infrastructure;
 /// <summary>
 /// The base of every cmdlet that talks to IAM. Takes AWS.Tools' common parameters; <see cref="SessionResolver"/> picks the session.
 /// </summary>
+/// <remarks>
+/// -Session carries its own credentials, so it lives in parameter sets of its own and the binder refuses it with the
+/// parameters that name credentials for one call (-ProfileName, -ProfileLocation, -AccessKey, -SecretKey, -SessionToken,
+/// -TokenCode, -Credential). -Region and -EndpointUrl apply to either kind of session, so they are in every set.
+/// A cmdlet without parameter sets of its own has two: <see cref="DefaultSet"/> and <see cref="SessionSet"/>. A cmdlet
+/// with sets of its own (ByName, ByUser, ...) has each twice, X and X + <see cref="WithSession"/>: it overrides the
+/// virtual parameters below with those set names, after its own parameters (so they come after them in the syntax), and
+/// every attribute but [Parameter] must be repeated there, because PowerShell reads an overriding property's attributes
+/// only. Sessions.ParameterSets.Tests.ps1 checks every cmdlet against these rules.
+/// </remarks>
 public abstract class OnboardCmdletBase : AsyncCmdletBase
 {
+    /// <summary>The set of a cmdlet without sets of its own when it is not given -Session.</summary>
+    protected internal const string DefaultSet = "Default";
+
+    /// <summary>The set of a cmdlet without sets of its own when it is given -Session.</summary>
+    protected internal const string SessionSet = "Session";
+
+    /// <summary>The suffix of the twin, with -Session, of a cmdlet's own parameter set.</summary>
+    protected internal const string WithSession = "WithSession";
+
     private OnboardSession? _session;
     private bool _ownsSession;
     private IDisposable? _budgetLease;
 
     /// <summary>The IAM session to use instead of the default from Connect-Onboard (not combinable with other credentials).</summary>
-    [Parameter]
-    public OnboardSession? Session { get; set; }
+    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    public virtual OnboardSession? Session { get; set; }
 
     /// <summary>A shared credentials/config profile to use for this call only: a new session, the default one left as it is.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = DefaultSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string? ProfileName { get; set; }
+    public virtual string? ProfileName { get; set; }
 
     /// <summary>The shared credentials file to read profiles from, for this call only (as in AWS.Tools).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
-    public string? ProfileLocation { get; set; }
+    public virtual string? ProfileLocation { get; set; }
+
+    /// <summary>An access key id for this call only (with -SecretKey), as in AWS.Tools.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidateNotNullOrEmpty]
+    public virtual string? AccessKey { get; set; }
+
+    /// <summary>The secret access key for -AccessKey: a SecureString, or a string (kept as a SecureString from then on).</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Transformations.SecureStringFromText]
+    public virtual SecureString? SecretKey { get; set; }
+
+    /// <summary>The session token of temporary -AccessKey or -Credential credentials.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Transformations.SecureStringFromText]
+    public virtual SecureString? SessionToken { get; set; }
+
+    /// <summary>The current code of the MFA device a role profile's mfa_serial names, for this call's sign-in.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public virtual string? TokenCode { get; set; }
+
+    /// <summary>Credentials for this call only: a PSCredential (access key id and secret) or AWS.Tools' AWSCredentials.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Transformations.AwsCredentialArgument]
+    [ValidateNotNull]
+    public virtual object? Credential { get; set; }
 
     /// <summary>The region for this call only; the session's credentials and endpoints stay.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(RegionCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Region { get; set; }
-
-    /// <summary>An access key id for this call only (with -SecretKey), as in AWS.Tools.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? AccessKey { get; set; }
-
-    /// <summary>The secret access key for -AccessKey: a SecureString, or a string (kept as a SecureString from then on).</summary>
-    [Parameter]
-    [Transformations.SecureStringFromText]
-    public SecureString? SecretKey { get; set; }
-
-    /// <summary>The session token of temporary -AccessKey credentials.</summary>
-    [Parameter]
-    [Transformations.SecureStringFromText]
-    public SecureString? SessionToken { get; set; }
 
     /// <summary>An endpoint serving IAM and STS for this call only; the session's credentials stay.</summary>
     [Parameter]
@@ -71,6 +101,8 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
             AccessKey = AccessKey,
             SecretKey = SecretKey,
             SessionToken = SessionToken,
+            TokenCode = TokenCode,
+            Credential = Credential,
             EndpointUrl = EndpointUrl,
         };
         _session = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl)).Resolve(parameters, out _ownsSession);

@@ -3,11 +3,12 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;
 
-/// <summary>The session parameters a cmdlet was given (AWS.Tools' common parameters plus -Session).</summary>
+/// <summary>The session parameters a cmdlet was given (AWS.Tools' common parameters plus -Session and -TokenCode).</summary>
 internal sealed class SessionParameters
 {
     public OnboardSession? Session { get; init; }
@@ -17,15 +18,20 @@ internal sealed class SessionParameters
     public string? AccessKey { get; init; }
     public SecureString? SecretKey { get; init; }
     public SecureString? SessionToken { get; init; }
+    public string? TokenCode { get; init; }
+    public object? Credential { get; init; }
     public string? EndpointUrl { get; init; }
 
-    public bool NamesCredentials => ProfileName is not null || AccessKey is not null || SecretKey is not null || SessionToken is not null || ProfileLocation is not null;
+    /// <summary>Whether the call names its own credentials (the parameter binder keeps all of these apart from -Session).</summary>
+    public bool NamesCredentials => ProfileName is not null || AccessKey is not null || SecretKey is not null || SessionToken is not null
+        || ProfileLocation is not null || TokenCode is not null || Credential is not null;
 }
 
 /// <summary>
 /// Which session a call runs against, and the one place the root-credential policy and the MFA prompt live.
 /// A call never lands in an account or endpoint the user did not name: -Region and -EndpointUrl keep the session's
-/// credentials; -ProfileName or -AccessKey make a new session for this call only; nothing named keeps the session.
+/// credentials; -ProfileName, -AccessKey or -Credential (and -ProfileLocation or -TokenCode, for the profile the SDK
+/// chain picks) make a new session for this call only; nothing named keeps the session.
 /// </summary>
 internal sealed class SessionResolver
 {
@@ -44,12 +50,7 @@ internal sealed class SessionResolver
         owned = false;
         if (parameters.Session is { } given)
         {
-            if (parameters.NamesCredentials)
-            {
-                _cmdlet.ThrowTerminatingError(OnboardErrors.Create("SessionConflict", ErrorCategory.InvalidArgument, given,
-                    "-Session already carries credentials: do not combine it with -ProfileName, -ProfileLocation, -AccessKey, -SecretKey or -SessionToken."));
-            }
-
+            // -Session with credentials for the call cannot reach here: they are in other parameter sets.
             return WithCallSettings(given, "the session given with -Session", parameters, ref owned);
         }
 
@@ -66,8 +67,21 @@ internal sealed class SessionResolver
             AccessKey = parameters.AccessKey,
             SecretKey = parameters.SecretKey,
             SessionToken = parameters.SessionToken,
+            TokenCode = parameters.TokenCode,
             EndpointUrl = parameters.EndpointUrl,
         };
+        if (parameters.Credential is { } credential)
+        {
+            if (parameters.AccessKey is not null || parameters.SecretKey is not null || parameters.ProfileName is not null)
+            {
+                var other = parameters.ProfileName is not null ? "-ProfileName" : "-AccessKey and -SecretKey";
+                _cmdlet.ThrowTerminatingError(OnboardErrors.Create("CredentialConflict", ErrorCategory.InvalidArgument, "Credential",
+                    $"-Credential already carries an access key and its secret: give either -Credential or {other}, not both."));
+            }
+
+            ApplyCredential(credential, options);
+        }
+
         AskForTokenCode(options);
         var session = _run(ct => OnboardSessionFactory.ConnectAsync(options, ct));
         owned = true;
@@ -97,6 +111,34 @@ internal sealed class SessionResolver
         }
 
         return forCall;
+    }
+
+    /// <summary>
+    /// Puts the keys of a -Credential argument (<see cref="CredentialArgument"/>) into <paramref name="options"/>. A
+    /// session token comes from the argument or from -SessionToken; both at once is refused rather than one ignored.
+    /// </summary>
+    public void ApplyCredential(object credential, OnboardConnectOptions options)
+    {
+        KeyCredential keys;
+        try
+        {
+            keys = CredentialArgument.Read(credential);
+        }
+        catch (OnboardInputException unreadable)
+        {
+            _cmdlet.ThrowTerminatingError(OnboardErrors.FromException(unreadable, "Credential"));
+            return;
+        }
+
+        if (keys.SessionToken is not null && options.SessionToken is not null)
+        {
+            _cmdlet.ThrowTerminatingError(OnboardErrors.Create("CredentialConflict", ErrorCategory.InvalidArgument, "SessionToken",
+                "-Credential already carries a session token: leave out -SessionToken."));
+        }
+
+        options.AccessKey = keys.AccessKey;
+        options.SecretKey = keys.SecretKey;
+        options.SessionToken ??= keys.SessionToken;
     }
 
     /// <summary>

@@ -206,6 +206,33 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_token_code_nothing_asks_for_is_refused_before_any_request()
+    {
+        using var environment = new EnvironmentScope();
+        var before = _server.GetStatistics().TotalRequests;
+        var withKeys = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+            TokenCode = "123456",
+        }));
+        Assert.Contains("-TokenCode was given, but no MFA device asks for it", withKeys.Message, StringComparison.Ordinal);
+        Assert.Contains("explicit access key " + _server.AdminAccessKeyId, withKeys.Message, StringComparison.Ordinal);
+
+        var withRole = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+            RoleArn = $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole",
+            TokenCode = "123456",
+        }));
+        Assert.Contains("is assumed without one", withRole.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _server.GetStatistics().TotalRequests);
+    }
+
+    [Fact]
     public async Task An_expired_session_token_fails_once_with_ExpiredToken_and_says_to_get_new_credentials()
     {
         using var environment = new EnvironmentScope();

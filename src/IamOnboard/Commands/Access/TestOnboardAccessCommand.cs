@@ -15,7 +15,7 @@ namespace IamOnboard.Commands;
 /// Test-OnboardAccess: asks IAM's policy simulator (SimulatePrincipalPolicy) what a user's policies decide for each
 /// action and resource, optionally with MFA present or absent, and checks the answers against -Expect.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "OnboardAccess")]
+[Cmdlet(VerbsDiagnostic.Test, "OnboardAccess", DefaultParameterSetName = DefaultSet)]
 [OutputType(typeof(OnboardAccessResult))]
 public sealed class TestOnboardAccessCommand : OnboardCmdletBase
 {

@@ -1,7 +1,10 @@
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -9,15 +12,17 @@ namespace IamOnboard.Commands;
 /// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser is passed on, so
 /// the pipeline continues; a user name gives a membership object.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
-[OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser })]
-[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName })]
+[Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
+[OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser, ParameterSets.ByUserWithSession })]
+[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName, ParameterSets.ByNameWithSession })]
 public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 {
     private static class ParameterSets
     {
         public const string ByName = "ByName";
         public const string ByUser = "ByUser";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string ByUserWithSession = ByUser + WithSession;
     }
 
     /// <summary>The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName.</summary>
@@ -27,6 +32,7 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
     public string[] GroupName { get; set; } = System.Array.Empty<string>();
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -34,12 +40,57 @@ public sealed class AddOnboardGroupMemberCommand : OnboardCmdletBase
 
     /// <summary>A user from New-OnboardUser; it is written back to the pipeline with its groups updated.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
     /// <summary>How many users to add at once; output streams as each finishes.</summary>
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByUserWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => ThrottleLimit;
 

@@ -8,7 +8,7 @@ using IamOnboard.Onboarding;
 namespace IamOnboard.Commands;
 
 /// <summary>New-OnboardGroup: creates a group with attached managed policies; completes an existing one.</summary>
-[Cmdlet(VerbsCommon.New, "OnboardGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "OnboardGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DefaultSet)]
 [OutputType(typeof(OnboardGroup))]
 public sealed class NewOnboardGroupCommand : OnboardCmdletBase
 {

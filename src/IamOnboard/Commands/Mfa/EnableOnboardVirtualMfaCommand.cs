@@ -1,12 +1,14 @@
-using System;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
+using System.Security;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -14,19 +16,20 @@ namespace IamOnboard.Commands;
 /// Enable-OnboardVirtualMfa: creates a virtual MFA device for a user and enables it with two consecutive codes,
 /// typed by a person who scanned the QR code, given as -Code1/-Code2, or computed from the seed (-Unattended).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByUser)]
+[Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardMfaDevice))]
-public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
+public sealed partial class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 {
-    private const int AttemptsPerCode = 3;
-
     private static class ParameterSets
     {
         public const string ByName = "ByName";
         public const string ByUser = "ByUser";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string ByUserWithSession = ByUser + WithSession;
     }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -34,6 +37,7 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 
     /// <summary>A user from New-OnboardUser or Add-OnboardGroupMember; it travels on in the output's User property.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
     /// <summary>The device name; the user name when not given.</summary>
@@ -83,6 +87,50 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByUserWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.ByUser)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => Unattended.IsPresent ? ThrottleLimit : 1;
 
@@ -285,111 +333,6 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     private async Task<bool> IsConsoleUserAsync(OnboardUser? user, string userName, CancellationToken ct) =>
         user?.ConsoleAccess == true || await new VirtualMfaEnroller(OnboardSession).IsConsoleUserAsync(userName, ct).ConfigureAwait(false);
 
-    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target)
-    {
-        if (!TryRun(async ct =>
-            {
-                try
-                {
-                    return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
-                }
-                catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
-                {
-                    PassOnAlreadyEnabled(user, userName, already.SerialNumber);
-                    return null;
-                }
-            }, target, out PendingMfaDevice? device) || device is null)
-        {
-            return;
-        }
-
-        var qrPath = WriteQrFile(device, qrFile);
-        ShowOnHost(device);
-        if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
-        {
-            Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
-        }
-
-        var codes = PromptForCodes(device);
-        if (codes is null)
-        {
-            Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
-            WriteError(OnboardErrors.Create("MfaCodesNotEntered", ErrorCategory.OperationStopped, target,
-                $"{userName}: no valid pair of codes was entered, so the MFA device was deleted. Run the command again to retry."));
-            return;
-        }
-
-        if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
-        {
-            WriteObject(Output(device, user, enabled, qrPath));
-            Acknowledge(user);
-        }
-    }
-
-    /// <summary>Asks for code 1 and code 2, checking each against the seed so a typo costs a retry, not a failed call.</summary>
-    private (string Code1, string Code2)? PromptForCodes(PendingMfaDevice device)
-    {
-        for (var attempt = 1; attempt <= AttemptsPerCode; attempt++)
-        {
-            var code1 = ReadCode($"Code 1 for {device.UserName} (6 digits from the authenticator app)");
-            if (code1 is null)
-            {
-                return null;
-            }
-
-            if (!device.IsCurrentCode(code1, DateTimeOffset.UtcNow))
-            {
-                Host.UI.WriteLine(Totp.IsWellFormedCode(code1)
-                    ? "That code does not match this device. Check the app shows the new entry, and type its current code."
-                    : "A code is exactly 6 digits.");
-                continue;
-            }
-
-            Host.UI.WriteLine("Now wait for the app to show the next code.");
-            var code2 = ReadCode("Code 2 (the next code, after the first one changed)");
-            if (code2 is null)
-            {
-                return null;
-            }
-
-            var check = device.CheckCodes(code1, code2, DateTimeOffset.UtcNow);
-            if (check.Status == MfaCodePairStatus.Valid)
-            {
-                return (code1, code2);
-            }
-
-            Host.UI.WriteLine(ExplainCodes(check.Status) + " Let's start again with the current code.");
-        }
-
-        return null;
-    }
-
-    private string? ReadCode(string prompt)
-    {
-        Host.UI.Write(prompt + ": ");
-        string? line;
-        try
-        {
-            line = Host.UI.ReadLine();
-        }
-        catch (Exception exception) when (exception is PSInvalidOperationException or NotImplementedException or InvalidOperationException)
-        {
-            return null;
-        }
-
-        return line?.Trim().Replace(" ", string.Empty);
-    }
-
-    private static string ExplainCodes(MfaCodePairStatus status) => status switch
-    {
-        MfaCodePairStatus.FirstCodeMalformed => "Code 1 is not 6 digits.",
-        MfaCodePairStatus.SecondCodeMalformed => "Code 2 is not 6 digits.",
-        MfaCodePairStatus.FirstCodeWrong => "Code 1 does not match this device.",
-        MfaCodePairStatus.SecondCodeWrong => "Code 2 does not match this device.",
-        MfaCodePairStatus.NotConsecutive => "The two codes are valid but not consecutive: code 2 must be the very next code the app shows after code 1.",
-        _ => "The codes were not accepted.",
-    };
-
     /// <summary>Writes the QR code as PNG to the file claimed for this user, readable by its owner only; returns the path.</summary>
     private string? WriteQrFile(PendingMfaDevice device, string? qrFile)
     {
@@ -437,15 +380,4 @@ public sealed class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
 
     private Task<bool> AskToReplace(string serialNumber) =>
         Dispatcher.Ask(cmdlet => cmdlet.ShouldProcess(serialNumber, "Delete the abandoned, unassigned virtual MFA device and create it again"));
-
-    private bool HostCanPrompt()
-    {
-        if (Host?.UI is null || string.Equals(Host.Name, "Default Host", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var arguments = Environment.GetCommandLineArgs();
-        return !arguments.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase));
-    }
 }

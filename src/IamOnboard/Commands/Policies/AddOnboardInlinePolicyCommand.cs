@@ -1,9 +1,12 @@
 using System.Collections;
 using System.IO;
 using System.Management.Automation;
+using System.Security;
 using System.Text;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -18,10 +21,16 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         public const string UserFile = "UserFile";
         public const string GroupDocument = "GroupDocument";
         public const string GroupFile = "GroupFile";
+        public const string UserDocumentWithSession = UserDocument + WithSession;
+        public const string UserFileWithSession = UserFile + WithSession;
+        public const string GroupDocumentWithSession = GroupDocument + WithSession;
+        public const string GroupFileWithSession = GroupFile + WithSession;
     }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserDocument)]
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.UserFileWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
@@ -29,6 +38,8 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFile)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? GroupName { get; set; }
@@ -40,14 +51,78 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     /// <summary>The policy as JSON text or as a hashtable.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.UserDocument)]
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
     [ValidateNotNull]
     public object? PolicyDocument { get; set; }
 
     /// <summary>A .json file holding the policy.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFile)]
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFile)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFileWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserDocumentWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFileWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.UserDocument)]
+    [Parameter(ParameterSetName = ParameterSets.UserFile)]
+    [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
+    [Parameter(ParameterSetName = ParameterSets.GroupFile)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override void ProcessItem()
     {

@@ -54,10 +54,14 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
     [ValidatePattern("^[0-9]{6}$")]
     public string? TokenCode { get; set; }
 
-    /// <summary>Access key id as the user name, secret access key as the password.</summary>
+    /// <summary>
+    /// A PSCredential (access key id as the user name, secret access key as the password) or AWS.Tools' AWSCredentials,
+    /// read by its shape (<see cref="CredentialArgument"/>).
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Credential)]
-    [Credential]
-    public PSCredential? Credential { get; set; }
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public object? Credential { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.Default)]
     [Parameter(ParameterSetName = ParameterSets.Keys)]
@@ -116,6 +120,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             TokenCode = TokenCode,
         };
 
+        var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
         switch (ParameterSetName)
         {
             case ParameterSets.Keys:
@@ -123,8 +128,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 options.SecretKey = SecretKey;
                 break;
             case ParameterSets.Credential:
-                options.AccessKey = Credential!.UserName;
-                options.SecretKey = Credential.Password;
+                resolver.ApplyCredential(Credential!, options);
                 break;
             case ParameterSets.Local:
                 var endpoint = LocalIamEndpoints.Start(new LocalIamOptions());
@@ -135,7 +139,6 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 break;
         }
 
-        var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
         resolver.AskForTokenCode(options);
         var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");

@@ -1,9 +1,11 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
+using System;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -24,10 +26,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     {
         public const string ByName = "ByName";
         public const string Pipeline = "Pipeline";
+        public const string ByNameWithSession = ByName + WithSession;
+        public const string PipelineWithSession = Pipeline + WithSession;
     }
 
     /// <summary>The user to create or complete; in a pipeline, each item names one (see InputObject).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name", "Name")]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
@@ -37,6 +42,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     /// UserName (Get-IAMUser output) or a user name. Mapped to a request in one place (UserRequestBinding).
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.Pipeline, DontShow = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.PipelineWithSession, DontShow = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
@@ -95,6 +101,50 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
+
+    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
+    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
+    // overriding property's own attributes only.
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.PipelineWithSession)]
+    public override OnboardSession? Session { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileName { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidateNotNullOrEmpty]
+    public override string? ProfileLocation { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidateNotNullOrEmpty]
+    public override string? AccessKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [SecureStringFromText]
+    public override SecureString? SecretKey { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [SecureStringFromText]
+    public override SecureString? SessionToken { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [ValidatePattern("^[0-9]{6}$")]
+    public override string? TokenCode { get; set; }
+
+    [Parameter(ParameterSetName = ParameterSets.ByName)]
+    [Parameter(ParameterSetName = ParameterSets.Pipeline)]
+    [AwsCredentialArgument]
+    [ValidateNotNull]
+    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => ThrottleLimit;
 

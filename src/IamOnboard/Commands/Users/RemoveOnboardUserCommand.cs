@@ -6,7 +6,7 @@ using IamOnboard.Onboarding;
 namespace IamOnboard.Commands;
 
 /// <summary>Remove-OnboardUser: offboards users, removing everything IAM requires gone before the user itself (or, with -Disable, everything usable).</summary>
-[Cmdlet(VerbsCommon.Remove, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "OnboardUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = DefaultSet)]
 [OutputType(typeof(void))]
 public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
 {

@@ -1,0 +1,133 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Mfa;
+using IamOnboard.Onboarding;
+
+namespace IamOnboard.Commands;
+
+/// <summary>
+/// Enable-OnboardVirtualMfa's enrolment with a person at the host: the device is shown (QR code, seed), the person types
+/// two consecutive codes, each checked against the seed before IAM sees them. Runs on the pipeline thread.
+/// </summary>
+public sealed partial class EnableOnboardVirtualMfaCommand
+{
+    private const int AttemptsPerCode = 3;
+
+    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target)
+    {
+        if (!TryRun(async ct =>
+            {
+                try
+                {
+                    return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
+                }
+                catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
+                {
+                    PassOnAlreadyEnabled(user, userName, already.SerialNumber);
+                    return null;
+                }
+            }, target, out PendingMfaDevice? device) || device is null)
+        {
+            return;
+        }
+
+        var qrPath = WriteQrFile(device, qrFile);
+        ShowOnHost(device);
+        if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
+        {
+            Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
+        }
+
+        var codes = PromptForCodes(device);
+        if (codes is null)
+        {
+            Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
+            WriteError(OnboardErrors.Create("MfaCodesNotEntered", ErrorCategory.OperationStopped, target,
+                $"{userName}: no valid pair of codes was entered, so the MFA device was deleted. Run the command again to retry."));
+            return;
+        }
+
+        if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
+        {
+            WriteObject(Output(device, user, enabled, qrPath));
+            Acknowledge(user);
+        }
+    }
+
+    /// <summary>Asks for code 1 and code 2, checking each against the seed so a typo costs a retry, not a failed call.</summary>
+    private (string Code1, string Code2)? PromptForCodes(PendingMfaDevice device)
+    {
+        for (var attempt = 1; attempt <= AttemptsPerCode; attempt++)
+        {
+            var code1 = ReadCode($"Code 1 for {device.UserName} (6 digits from the authenticator app)");
+            if (code1 is null)
+            {
+                return null;
+            }
+
+            if (!device.IsCurrentCode(code1, DateTimeOffset.UtcNow))
+            {
+                Host.UI.WriteLine(Totp.IsWellFormedCode(code1)
+                    ? "That code does not match this device. Check the app shows the new entry, and type its current code."
+                    : "A code is exactly 6 digits.");
+                continue;
+            }
+
+            Host.UI.WriteLine("Now wait for the app to show the next code.");
+            var code2 = ReadCode("Code 2 (the next code, after the first one changed)");
+            if (code2 is null)
+            {
+                return null;
+            }
+
+            var check = device.CheckCodes(code1, code2, DateTimeOffset.UtcNow);
+            if (check.Status == MfaCodePairStatus.Valid)
+            {
+                return (code1, code2);
+            }
+
+            Host.UI.WriteLine(ExplainCodes(check.Status) + " Let's start again with the current code.");
+        }
+
+        return null;
+    }
+
+    private string? ReadCode(string prompt)
+    {
+        Host.UI.Write(prompt + ": ");
+        string? line;
+        try
+        {
+            line = Host.UI.ReadLine();
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or NotImplementedException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return line?.Trim().Replace(" ", string.Empty);
+    }
+
+    private static string ExplainCodes(MfaCodePairStatus status) => status switch
+    {
+        MfaCodePairStatus.FirstCodeMalformed => "Code 1 is not 6 digits.",
+        MfaCodePairStatus.SecondCodeMalformed => "Code 2 is not 6 digits.",
+        MfaCodePairStatus.FirstCodeWrong => "Code 1 does not match this device.",
+        MfaCodePairStatus.SecondCodeWrong => "Code 2 does not match this device.",
+        MfaCodePairStatus.NotConsecutive => "The two codes are valid but not consecutive: code 2 must be the very next code the app shows after code 1.",
+        _ => "The codes were not accepted.",
+    };
+
+    private bool HostCanPrompt()
+    {
+        if (Host?.UI is null || string.Equals(Host.Name, "Default Host", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var arguments = Environment.GetCommandLineArgs();
+        return !arguments.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase));
+    }
+}
