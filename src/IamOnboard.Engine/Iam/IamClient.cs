@@ -6,6 +6,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam.Internal;
 using IamOnboard.Passwords;
 

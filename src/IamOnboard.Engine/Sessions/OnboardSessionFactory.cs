@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Sessions.Internal;
+using IamOnboard.AwsSdk;
 
 namespace IamOnboard.Sessions;
 
