@@ -14,7 +14,7 @@ using IamOnboard.LocalIam.Sts;
 
 namespace IamOnboard.LocalIam;
 
-/// <summary>One request: to the SSO portal, or through throttling, authentication, policies and faults to IAM or STS.</summary>
+/// <summary>One request: to IAM Identity Center (the SSO portal, SSO OIDC), or through throttling, authentication, policies and faults to IAM or STS.</summary>
 public sealed partial class LocalIamServer
 {
     private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, string sourceIp, RequestTrace? trace)
@@ -26,9 +26,10 @@ public sealed partial class LocalIamServer
 
         if (SsoPortal.Serves(request))
         {
+            Counted("GetRoleCredentials", trace);
             lock (_stateLock)
             {
-                var answer = _sso.GetRoleCredentials(request, _store, StateFile.Truncate(DateTime.UtcNow));
+                var answer = _ssoPortal.GetRoleCredentials(request, _store, StateFile.Truncate(DateTime.UtcNow));
                 if (answer.StatusCode == 200 && _options.StatePath is not null)
                 {
                     StateFile.Save(_options.StatePath, _store.State);
@@ -36,6 +37,12 @@ public sealed partial class LocalIamServer
 
                 return (answer, false);
             }
+        }
+
+        if (SsoOidc.Serves(request))
+        {
+            Counted("CreateToken", trace);
+            return (_ssoOidc.CreateToken(request, DateTime.UtcNow), false);
         }
 
         string authorizationHeader = request.Header("authorization") ?? string.Empty;
@@ -98,7 +105,7 @@ public sealed partial class LocalIamServer
                 "Could not find operation " + action + " for version " + (isSts ? "2011-06-15" : "2010-05-08"));
         }
 
-        _requestsByAction.AddOrUpdate(action!, 1, (_, count) => count + 1);
+        Counted(action!, trace: null);
         _faults.TakeInterruption(action!)?.Invoke();
         bool mutating = isSts ? StsService.IsMutating(action!) : IamService.IsMutating(action!);
 
@@ -136,6 +143,16 @@ public sealed partial class LocalIamServer
         }
 
         return (SuccessResponse(ns, action!, result), false);
+    }
+
+    /// <summary>Counts a request of <paramref name="action"/> (statistics), and names it in the recording when there is one.</summary>
+    private void Counted(string action, RequestTrace? trace)
+    {
+        _requestsByAction.AddOrUpdate(action, 1, (_, count) => count + 1);
+        if (trace is not null)
+        {
+            trace.Action = action;
+        }
     }
 
     /// <summary>The answer, or a ModelConformance error when the options' inspector finds the exchange off the model (injected 5xx faults are not inspected).</summary>

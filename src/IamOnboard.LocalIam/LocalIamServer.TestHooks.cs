@@ -90,8 +90,16 @@ public sealed partial class LocalIamServer
     }
 
     /// <summary>
-    /// A test hook standing in for <c>aws sso login</c>: a bearer token the SSO portal (<c>/federation/credentials</c>)
-    /// accepts for <paramref name="lifetime"/>, for any role of the account. Put it in ~/.aws/sso/cache as the CLI would.
+    /// A test hook standing in for <c>aws sso login</c> with a legacy profile: a bearer token the SSO portal
+    /// (<c>/federation/credentials</c>) accepts for <paramref name="lifetime"/>, for any role of the account, with no
+    /// refresh token. Put it in ~/.aws/sso/cache as the CLI would.
     /// </summary>
-    public string IssueSsoAccessToken(TimeSpan lifetime) => _sso.IssueAccessToken(lifetime);
+    public string IssueSsoAccessToken(TimeSpan lifetime) => _identityCenter.IssueAccessToken(lifetime);
+
+    /// <summary>
+    /// A test hook standing in for <c>aws sso login</c> with an sso-session: a registered client, an access token the
+    /// portal accepts for <paramref name="accessTokenLifetime"/> (zero or less: already expired) and a refresh token SSO
+    /// OIDC (<c>POST /token</c>) exchanges once for a new access token. Put them in ~/.aws/sso/cache as the CLI would.
+    /// </summary>
+    public SsoSignIn SignInToSso(TimeSpan accessTokenLifetime) => _identityCenter.SignIn(accessTokenLifetime);
 }

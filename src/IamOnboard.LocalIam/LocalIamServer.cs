@@ -17,7 +17,8 @@ namespace IamOnboard.LocalIam;
 
 /// <summary>
 /// An IAM- and STS-compatible endpoint on 127.0.0.1: awsQuery over HTTP/1.1, SigV4 authentication, IAM's rules,
-/// quotas and error codes, optional persistence and fault injection. For tests, demos and benchmarks.
+/// quotas and error codes, optional persistence and fault injection; and what an SSO profile calls of IAM Identity
+/// Center (the portal's GetRoleCredentials, SSO OIDC's refresh). For tests, demos and benchmarks.
 /// </summary>
 public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
 {
@@ -30,7 +31,9 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly object _stateLock = new();
     private readonly IamService _iam = new();
     private readonly StsService _sts = new();
-    private readonly SsoPortal _sso = new();
+    private readonly SsoPortal _ssoPortal;
+    private readonly SsoOidc _ssoOidc;
+    private readonly IdentityCenterTokens _identityCenter = new();
     private readonly FaultInjector _faults;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
@@ -53,6 +56,8 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
         _store = store;
         _stateFileLock = stateFileLock;
         _faults = new FaultInjector(options);
+        _ssoPortal = new SsoPortal(_identityCenter);
+        _ssoOidc = new SsoOidc(_identityCenter);
         _listener = new TcpListener(IPAddress.Loopback, options.Port);
         _listener.Start(512);
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
