@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
-using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 
 namespace IamOnboard.AwsSdk;
@@ -47,22 +46,8 @@ internal sealed class StsGateway : IDisposable
 
     public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
     {
-        // Always an explicit URL: the endpoint settings are resolved once, for IAM and STS alike (ServiceEndpoints), so the
-        // SDK must not apply its own reading of AWS_ENDPOINT_URL* and the config file to STS only.
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
-        LoopbackGuard.Check(Endpoint, "STS");
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            MaxErrorRetry = Math.Max(0, maxAttempts - 1),
-            ServiceURL = Endpoint,
-            AuthenticationRegion = region,
-        };
-
-        if (timeout is { } value)
-        {
-            config.Timeout = value;
-        }
-
+        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
     }
 

@@ -41,7 +41,7 @@ public static class OnboardSessionFactory
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
             + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
 
-        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         var role = RoleToAssume(options, resolved);
         if (role is not null)
