@@ -18,8 +18,9 @@ namespace IamOnboard.AwsSdk;
 /// </summary>
 /// <remarks>
 /// Not the SDK's <c>SSOAWSCredentials</c>: it builds its clients from the region alone, so the portal and SSO OIDC would
-/// not follow -ProfileName's endpoint settings nor IAMONBOARD_LOOPBACK_ONLY, and its token manager would fall back to
-/// an interactive sign-in. Both calls are unsigned (the bearer token and the client secret authenticate them).
+/// not follow -ProfileName's endpoint settings nor IAMONBOARD_LOOPBACK_ONLY; and its token manager renews in the last
+/// 6 minutes only (the CLI: 15) and saves the cache with a plain file write. Both calls are unsigned (the bearer token
+/// and the client secret authenticate them), and neither starts a sign-in: that is <c>aws sso login</c>'s.
 /// </remarks>
 internal sealed class SsoGateway : IDisposable
 {
