@@ -8,6 +8,8 @@ $script:ShippedFiles = @(
     'IamOnboard.LocalIam.dll'
     'AWSSDK.Core.dll'
     'AWSSDK.SecurityToken.dll'
+    'AWSSDK.SSO.dll'
+    'AWSSDK.SSOOIDC.dll'
     'AWSSDK.Extensions.Numerics.dll'
     'Otp.NET.dll'
     'QRCoder.dll'

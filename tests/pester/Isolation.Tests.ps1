@@ -51,3 +51,60 @@ $loaded = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All)
         ($result.Loaded | Where-Object Name -EQ 'IamOnboard.Engine').Context | Should -Be 'IamOnboard'
     }
 }
+
+Describe 'AWSSDK.SSO and AWSSDK.SSOOIDC in the private load context' {
+    It 'ships them in dependencies/ and signs in through an SSO profile with them from the IamOnboard context' {
+        foreach ($name in 'AWSSDK.SSO', 'AWSSDK.SSOOIDC') {
+            Test-Path (Join-Path $moduleDir "dependencies/$name.dll") | Should -BeTrue
+            Test-Path (Join-Path $moduleDir "$name.dll") | Should -BeFalse -Because 'only IamOnboard.dll sits beside the manifest'
+        }
+
+        # A fresh process: an SSO profile whose cached sign-in has expired, renewed through SSO OIDC and exchanged at the
+        # portal, so both SDK clients run; then where each AWSSDK assembly was loaded from.
+        $script = @'
+param($Module, $AwsHome)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+$endpoint = Start-OnboardLocalIam
+$null = New-Item -ItemType Directory (Join-Path $AwsHome '.aws/sso/cache') -Force
+$env:HOME = $AwsHome
+$env:AWS_CONFIG_FILE = Join-Path $AwsHome 'config'
+$env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $AwsHome 'credentials'
+Set-Content $env:AWS_SHARED_CREDENTIALS_FILE ''
+Set-Content $env:AWS_CONFIG_FILE "[profile sso]`nsso_session = iso`nsso_account_id = $($endpoint.AccountId)`nsso_role_name = OrganizationAccountAccessRole`nendpoint_url = $($endpoint.Url)`n[sso-session iso]`nsso_start_url = https://iso.example/start`nsso_region = eu-west-1`n"
+$signIn = $endpoint.SignInToSso([timespan]::FromHours(-1))
+$plain = { param($secure) [System.Net.NetworkCredential]::new('', $secure).Password }
+$name = -join ([System.Security.Cryptography.SHA1]::Create().ComputeHash([Text.Encoding]::UTF8.GetBytes('iso')) | ForEach-Object { $_.ToString('x2') })
+@{ accessToken = (& $plain $signIn.AccessToken); expiresAt = $signIn.ExpiresAt.ToString('yyyy-MM-ddTHH:mm:ssZ'); clientId = $signIn.ClientId
+   clientSecret = (& $plain $signIn.ClientSecret); registrationExpiresAt = $signIn.RegistrationExpiresAt.ToString('yyyy-MM-ddTHH:mm:ssZ')
+   refreshToken = (& $plain $signIn.RefreshToken) } | ConvertTo-Json | Set-Content (Join-Path $AwsHome ".aws/sso/cache/$name.json")
+$session = Connect-Onboard -ProfileName sso
+$loaded = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All) {
+    foreach ($assembly in $context.Assemblies | Where-Object { $_.GetName().Name -like 'AWSSDK.*' }) {
+        [pscustomobject]@{ Context = $context.Name; Name = $assembly.GetName().Name; Path = $assembly.Location }
+    }
+}
+[pscustomobject]@{ Caller = $session.CallerArn; Loaded = @($loaded) } | ConvertTo-Json -Depth 4 -Compress
+'@
+        $scriptPath = Join-Path $TestDrive 'isolation-sso.ps1'
+        Set-Content -Path $scriptPath -Value $script
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, (Join-Path $TestDrive 'sso-home'))
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        $stderr.Result | Should -BeNullOrEmpty
+        $process.ExitCode | Should -Be 0
+        $result = $stdout | ConvertFrom-Json
+
+        $result.Caller | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+        foreach ($name in 'AWSSDK.SSO', 'AWSSDK.SSOOIDC', 'AWSSDK.Core') {
+            $copies = @($result.Loaded | Where-Object Name -EQ $name)
+            $copies | Should -HaveCount 1 -Because "$name is loaded once, by the module"
+            $copies[0].Context | Should -Be 'IamOnboard'
+            $copies[0].Path | Should -Be (Join-Path $moduleDir "dependencies/$name.dll")
+        }
+    }
+}

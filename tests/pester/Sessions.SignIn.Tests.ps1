@@ -322,11 +322,28 @@ Describe 'IAM Identity Center (SSO) profiles' {
     BeforeAll {
         $script:ssoConfig = "[profile corp-admin]`nsso_session = corp`nsso_account_id = $($endpoint.AccountId)`nsso_role_name = OrganizationAccountAccessRole`n" +
             "region = us-east-1`nendpoint_url = $($endpoint.Url)`n[sso-session corp]`nsso_start_url = https://corp.example/start`nsso_region = us-east-1`n"
-        function script:Write-SsoCache([string] $Token, [datetime] $ExpiresAt) {
+        # The CLI's cache file for sso-session 'corp': the SHA-1 hex of the session name, computed here independently.
+        function script:Get-SsoCachePath {
             $sha1 = [System.Security.Cryptography.SHA1]::Create()
             $name = -join ($sha1.ComputeHash([Text.Encoding]::UTF8.GetBytes('corp')) | ForEach-Object { $_.ToString('x2') })
-            @{ accessToken = $Token; expiresAt = $ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'); region = 'us-east-1'; startUrl = 'https://corp.example/start' } |
-                ConvertTo-Json | Set-Content (Join-Path $awsHome ".aws/sso/cache/$name.json")
+            Join-Path $awsHome ".aws/sso/cache/$name.json"
+        }
+        function script:Write-SsoCache([string] $Token, [datetime] $ExpiresAt, [hashtable] $Refresh = @{}) {
+            $cache = [ordered]@{ startUrl = 'https://corp.example/start'; region = 'us-east-1'; accessToken = $Token; expiresAt = $ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') }
+            foreach ($key in $Refresh.Keys) { $cache[$key] = $Refresh[$key] }
+            $cache | ConvertTo-Json | Set-Content (Get-SsoCachePath)
+        }
+        # What 'aws sso login' with an sso-session caches, from a sign-in the endpoint made (access token, client, refresh token).
+        function script:Write-SsoSignIn($SignIn, [string] $RefreshToken) {
+            if (-not $RefreshToken) { $RefreshToken = ConvertTo-PlainText $SignIn.RefreshToken }
+            Write-SsoCache -Token (ConvertTo-PlainText $SignIn.AccessToken) -ExpiresAt $SignIn.ExpiresAt -Refresh @{
+                clientId = $SignIn.ClientId; clientSecret = (ConvertTo-PlainText $SignIn.ClientSecret)
+                registrationExpiresAt = $SignIn.RegistrationExpiresAt.ToString('yyyy-MM-ddTHH:mm:ssZ'); refreshToken = $RefreshToken
+            }
+        }
+        function script:Get-CreateTokenCount {
+            $byAction = $endpoint.GetStatistics().RequestsByAction
+            if ($byAction.ContainsKey('CreateToken')) { $byAction['CreateToken'] } else { 0 }
         }
     }
     BeforeEach {
@@ -342,6 +359,63 @@ Describe 'IAM Identity Center (SSO) profiles' {
         $session.CallerArn | Should -Match ":assumed-role/OrganizationAccountAccessRole/"
         $session.CredentialSource | Should -Match 'SSO'
         (New-OnboardUser -UserName (New-TestName)).Status | Should -Be 'Created'
+    }
+
+    It 'renews an expired sign-in through SSO OIDC with its refresh token, saves it as the CLI does, and onboards with it' {
+        $signIn = $endpoint.SignInToSso([timespan]::FromHours(-1))
+        Write-SsoSignIn $signIn
+        $secrets = @((ConvertTo-PlainText $signIn.AccessToken), (ConvertTo-PlainText $signIn.RefreshToken), (ConvertTo-PlainText $signIn.ClientSecret))
+        $refreshesBefore = Get-CreateTokenCount
+
+        $streams = Connect-Onboard -ProfileName corp-admin -Verbose -Debug 4>&1 5>&1 3>&1 2>&1
+        $user = New-OnboardUser -UserName (New-TestName) -Verbose -Debug 4>&1 5>&1 3>&1 2>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_ -isnot [System.Management.Automation.DebugRecord] }
+        $user.Status | Should -Be 'Created'
+        $user.Arn | Should -Match ":$($endpoint.AccountId):user/"
+        (Get-OnboardSession).CallerArn | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+        ($streams | Out-String) | Should -Match 'renewed through SSO OIDC'
+        (Get-CreateTokenCount) - $refreshesBefore | Should -Be 1
+
+        # The CLI's file, in place: a new access token valid for the future, the refresh token replaced (the endpoint
+        # rotates them), the client registration kept, start URL and region from the config; owner-only.
+        $cache = Get-Content -Raw (Get-SsoCachePath) | ConvertFrom-Json -AsHashtable -DateKind String
+        @($cache.Keys | Sort-Object) | Should -Be @('accessToken', 'clientId', 'clientSecret', 'expiresAt', 'refreshToken', 'region', 'registrationExpiresAt', 'startUrl')
+        $cache.accessToken | Should -Not -BeNullOrEmpty
+        $cache.accessToken | Should -Not -Be $secrets[0]
+        $cache.refreshToken | Should -Not -BeNullOrEmpty
+        $cache.refreshToken | Should -Not -Be $secrets[1]
+        $cache.clientId | Should -Be $signIn.ClientId
+        $cache.clientSecret | Should -Be $secrets[2]
+        $cache.registrationExpiresAt | Should -Be $signIn.RegistrationExpiresAt.ToString('yyyy-MM-ddTHH:mm:ssZ')
+        $cache.startUrl | Should -Be 'https://corp.example/start'
+        $cache.region | Should -Be 'us-east-1'
+        (Get-Content -Raw (Get-SsoCachePath)) | Should -Match '"expiresAt":\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+        [datetime]::Parse($cache.expiresAt, [cultureinfo]::InvariantCulture, 'AdjustToUniversal') | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(30))
+        if (-not $IsWindows) { (Get-Item (Get-SsoCachePath)).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
+
+        # No token or client secret, old or new, reaches verbose, debug, warning or error output.
+        $text = ($streams | Out-String) + ($user | Out-String)
+        foreach ($secret in $secrets + @($cache.accessToken, $cache.refreshToken)) { $text.Contains($secret) | Should -BeFalse -Because 'SSO tokens are secrets' }
+
+        # The saved token is the one the portal now accepts: the next sign-in uses it without another refresh.
+        Disconnect-Onboard
+        (Connect-Onboard -ProfileName corp-admin).CallerArn | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+        (Get-CreateTokenCount) - $refreshesBefore | Should -Be 1
+    }
+
+    It 'says to run aws sso login when SSO OIDC refuses to renew the expired sign-in, and leaves the cache alone' {
+        Write-SsoSignIn $endpoint.SignInToSso([timespan]::FromHours(-1)) -RefreshToken 'aor-not-a-refresh-token-the-endpoint-issued'
+        $before = Get-Content -Raw (Get-SsoCachePath)
+        { Connect-Onboard -ProfileName corp-admin -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*expired at*refused to refresh it (InvalidGrantException)*aws sso login --profile corp-admin*"
+        Get-Content -Raw (Get-SsoCachePath) | Should -Be $before
+    }
+
+    It 'goes on with a sign-in that is about to expire when it cannot be renewed, and warns to sign in again' {
+        $signIn = $endpoint.SignInToSso([timespan]::FromMinutes(5))
+        Write-SsoSignIn $signIn -RefreshToken 'aor-not-a-refresh-token-the-endpoint-issued'
+        $session = Connect-Onboard -ProfileName corp-admin -WarningVariable warnings -WarningAction SilentlyContinue
+        $session.CallerArn | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+        ($warnings | Out-String) | Should -Match "expires at .* could not be renewed: SSO OIDC refused to refresh it \(InvalidGrantException\).*aws sso login --profile corp-admin"
     }
 
     It 'says to run aws sso login when the cached sign-in has expired' {

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using System.Xml.Linq;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam.Internal;
 using IamOnboard.Passwords;
 
@@ -343,85 +342,4 @@ public sealed partial class IamClient : IDisposable
     public void Dispose() => _transport.Dispose();
 
     public override string ToString() => "IAM client for " + Endpoint;
-
-    // ---- Plumbing ----
-
-    private static EntityRef? Ref(EntityKind kind, string? name) => name is null ? null : new EntityRef(kind, name);
-
-    /// <summary>
-    /// How many times a call whose every attempt was throttled starts over. A throttled request was refused, not
-    /// applied, so sending it again is safe for any call; under a storm with several calls in flight one of them can lose
-    /// the race for the server's tokens on every attempt, and failing that row would be the wrong answer to "slow down".
-    /// </summary>
-    private const int ThrottledRounds = 3;
-
-    /// <summary>
-    /// One call, with read-after-create retries (a NoSuchEntity naming an entity this client created moments ago is
-    /// eventual consistency, not absence) and fresh rounds of attempts while IAM keeps throttling it.
-    /// </summary>
-    private async Task<XElement?> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken, params EntityRef?[] references)
-    {
-        // One verbose line per call: the action and the entities it names, never a parameter value (passwords, codes).
-        Diagnostics.OnboardLog.Current.Verbose(parameters.DescribeCall(action));
-        var kind = IamOperations.KindOf(action);
-        var throttledRound = 1;
-        for (var consistencyRetry = 0; ; consistencyRetry++)
-        {
-            try
-            {
-                using (await Budget.AcquireAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)
-            {
-                TimeSpan delay;
-                using (var jitter = new Passwords.CryptoRandom())
-                {
-                    delay = TimeSpan.FromMilliseconds(1000 + jitter.Next(2000));
-                }
-
-                Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
-                    "IAM {0}: throttled on every attempt; waiting {1:0.0} s and starting over (round {2} of {3}).",
-                    action, delay.TotalSeconds, throttledRound + 1, ThrottledRounds));
-                throttledRound++;
-                consistencyRetry--;
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IamNoSuchEntityException missing) when (consistencyRetry < _options.ReadAfterCreateRetries && kind != OperationKind.Delete && _recentlyCreated.MayBeCatchingUp(references, missing.Message))
-            {
-                var delay = TimeSpan.FromMilliseconds(500 * (1 << consistencyRetry));
-                Diagnostics.OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture,
-                    "IAM {0}: NoSuchEntity, but this client created {1} moments ago; IAM is eventually consistent, retrying in {2:0.0} s ({3} of {4}).",
-                    action, _recentlyCreated.DescribeRecent(references), delay.TotalSeconds, consistencyRetry + 1, _options.ReadAfterCreateRetries));
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async IAsyncEnumerable<XElement> PagesAsync(string action, QueryParameters parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, params EntityRef?[] references)
-    {
-        string? marker = null;
-        do
-        {
-            var page = parameters.Clone().Add("Marker", marker).Add("MaxItems", _options.PageSize);
-            var result = await CallAsync(action, page, cancellationToken, references).ConfigureAwait(false)
-                ?? throw new IamServiceException("IAM returned no " + action + "Result element.", "MalformedResponse", null, 200, null, action);
-            yield return result;
-            marker = IamXml.IsTruncated(result) ? IamXml.Text(result, "Marker") : null;
-        }
-        while (!string.IsNullOrEmpty(marker));
-    }
-
-    private async Task<IReadOnlyList<T>> ListAsync<T>(string action, QueryParameters parameters, string listElement, Func<XElement, T> read, CancellationToken cancellationToken, params EntityRef?[] references)
-    {
-        var items = new List<T>();
-        await foreach (var page in PagesAsync(action, parameters, cancellationToken, references).ConfigureAwait(false))
-        {
-            items.AddRange(IamXml.Members(page, listElement).Select(read));
-        }
-
-        return items;
-    }
 }

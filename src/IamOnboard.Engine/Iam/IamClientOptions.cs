@@ -14,25 +14,23 @@ public enum IamRetryMode
 /// <summary>An AWS partition: where IAM lives and how requests to it are signed.</summary>
 public sealed class AwsPartition
 {
-    public static readonly AwsPartition Aws = new("aws", "https://iam.amazonaws.com", "us-east-1", "signin.aws.amazon.com", "https://sts.{0}.amazonaws.com");
-    public static readonly AwsPartition China = new("aws-cn", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1", "signin.amazonaws.cn", "https://sts.{0}.amazonaws.com.cn");
-    public static readonly AwsPartition UsGov = new("aws-us-gov", "https://iam.us-gov.amazonaws.com", "us-gov-west-1", "signin.amazonaws-us-gov.com", "https://sts.{0}.amazonaws.com");
+    public static readonly AwsPartition Aws = new("aws", "https://iam.amazonaws.com", "us-east-1", "signin.aws.amazon.com", "amazonaws.com");
+    public static readonly AwsPartition China = new("aws-cn", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1", "signin.amazonaws.cn", "amazonaws.com.cn");
+    public static readonly AwsPartition UsGov = new("aws-us-gov", "https://iam.us-gov.amazonaws.com", "us-gov-west-1", "signin.amazonaws-us-gov.com", "amazonaws.com");
 
     // The isolated partitions have their own IAM and STS hosts and no public console sign-in host.
-    public static readonly AwsPartition Iso = new("aws-iso", "https://iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", null, "https://sts.{0}.c2s.ic.gov");
-    public static readonly AwsPartition IsoB = new("aws-iso-b", "https://iam.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", null, "https://sts.{0}.sc2s.sgov.gov");
-    public static readonly AwsPartition IsoE = new("aws-iso-e", "https://iam.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", null, "https://sts.{0}.cloud.adc-e.uk");
-    public static readonly AwsPartition IsoF = new("aws-iso-f", "https://iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", null, "https://sts.{0}.csp.hci.ic.gov");
+    public static readonly AwsPartition Iso = new("aws-iso", "https://iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", null, "c2s.ic.gov");
+    public static readonly AwsPartition IsoB = new("aws-iso-b", "https://iam.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", null, "sc2s.sgov.gov");
+    public static readonly AwsPartition IsoE = new("aws-iso-e", "https://iam.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", null, "cloud.adc-e.uk");
+    public static readonly AwsPartition IsoF = new("aws-iso-f", "https://iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", null, "csp.hci.ic.gov");
 
-    private readonly string _stsEndpointFormat;
-
-    private AwsPartition(string name, string iamEndpoint, string signingRegion, string? signInHost, string stsEndpointFormat)
+    private AwsPartition(string name, string iamEndpoint, string signingRegion, string? signInHost, string dnsSuffix)
     {
         Name = name;
         IamEndpoint = iamEndpoint;
         SigningRegion = signingRegion;
         SignInHost = signInHost;
-        _stsEndpointFormat = stsEndpointFormat;
+        DnsSuffix = dnsSuffix;
     }
 
     /// <summary><c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
@@ -44,8 +42,14 @@ public sealed class AwsPartition
     /// <summary>Host suffix of the console sign-in URL: <c>https://{alias or account}.{SignInHost}/console</c>; null where there is none.</summary>
     public string? SignInHost { get; }
 
+    /// <summary>The domain of the partition's regional endpoints: <c>https://{service}.{region}.{DnsSuffix}</c>.</summary>
+    public string DnsSuffix { get; }
+
     /// <summary>The regional STS endpoint for <paramref name="region"/>.</summary>
-    public string StsEndpointFor(string region) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _stsEndpointFormat, region);
+    public string StsEndpointFor(string region) => RegionalEndpoint("sts", region);
+
+    /// <summary>A service's regional endpoint, e.g. <c>portal.sso</c> (IAM Identity Center's portal) or <c>oidc</c> (SSO OIDC).</summary>
+    public string RegionalEndpoint(string hostPrefix, string region) => "https://" + hostPrefix + "." + region + "." + DnsSuffix;
 
     /// <summary>The partition a region belongs to: <c>cn-*</c> is aws-cn, <c>us-gov-*</c> aws-us-gov, <c>*-iso-*</c>, <c>*-isob-*</c>, <c>*-isoe-*</c>, <c>*-isof-*</c> the ISO partitions, anything else aws.</summary>
     public static AwsPartition ForRegion(string? region)

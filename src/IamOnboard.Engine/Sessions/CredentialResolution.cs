@@ -3,7 +3,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
-using IamOnboard.Iam.Internal;
+using IamOnboard.AwsSdk;
 
 namespace IamOnboard.Sessions;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 using IamOnboard.Iam;
-using IamOnboard.Sessions.Internal;
+using IamOnboard.AwsSdk;
 
 namespace IamOnboard.Sessions;
 

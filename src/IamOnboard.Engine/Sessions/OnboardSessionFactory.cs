@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Sessions.Internal;
+using IamOnboard.AwsSdk;
 
 namespace IamOnboard.Sessions;
 
@@ -51,7 +51,7 @@ public static class OnboardSessionFactory
                 + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
         }
 
-        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         if (role is not null)
         {

@@ -1,27 +1,32 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO;
-using System.Net;
-using System.Net.Http;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using IamOnboard.AwsSdk;
 using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
 
 namespace IamOnboard.Sessions;
 
 /// <summary>
-/// An IAM Identity Center profile: the token <c>aws sso login</c> cached, exchanged for role credentials with the SSO
-/// portal's GetRoleCredentials. Done here rather than by the SDK's SSO provider so the portal's endpoint follows the
-/// same settings as IAM and STS (AWS_ENDPOINT_URL_SSO, services sections) and the cache is read from the current HOME.
+/// An IAM Identity Center profile: the sign-in <c>aws sso login</c> cached, renewed through SSO OIDC when it is about to
+/// expire and the cache holds a refresh token (written back as the CLI does), and exchanged for role credentials at the
+/// SSO portal. Never an interactive sign-in: without a usable token the error says to run <c>aws sso login</c>.
+/// The calls go through the AWS SDK (<see cref="SsoGateway"/>) to endpoints resolved like IAM's and STS's.
 /// </summary>
 internal sealed class SsoProfile
 {
-    private SsoProfile(string profileName, string startUrl, string region, string accountId, string roleName, string cacheKey, string? endpointUrl)
+    /// <summary>As the AWS CLI: a token with less than this left is refreshed first (and used as is if that fails).</summary>
+    internal static readonly TimeSpan RefreshWindow = TimeSpan.FromMinutes(15);
+
+    // One refresh at a time per cache file in this process: a refresh token is used once, so two runspaces refreshing the
+    // same sign-in at once would have the second refused.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> RefreshLocks = new(StringComparer.Ordinal);
+
+    private SsoProfile(string profileName, string startUrl, string region, string accountId, string roleName, string cacheKey, string? portalEndpoint, string? oidcEndpoint)
     {
         ProfileName = profileName;
         StartUrl = startUrl;
@@ -29,18 +34,21 @@ internal sealed class SsoProfile
         AccountId = accountId;
         RoleName = roleName;
         CacheKey = cacheKey;
-        EndpointUrl = endpointUrl;
+        var partition = AwsPartition.ForRegion(region);
+        PortalUrl = portalEndpoint ?? partition.RegionalEndpoint("portal.sso", region);
+        OidcUrl = oidcEndpoint ?? partition.RegionalEndpoint("oidc", region);
     }
 
     public string ProfileName { get; }
     public string StartUrl { get; }
+    /// <summary>sso_region: where the portal and SSO OIDC are.</summary>
     public string Region { get; }
     public string AccountId { get; }
     public string RoleName { get; }
     /// <summary>The sso-session name, or the start URL for a legacy profile: its SHA-1 names the cache file.</summary>
     public string CacheKey { get; }
-    public string? EndpointUrl { get; }
-    public string PortalUrl => EndpointUrl ?? "https://portal.sso." + Region + ".amazonaws.com";
+    public string PortalUrl { get; }
+    public string OidcUrl { get; }
     private string LoginHint => "Run 'aws sso login --profile " + ProfileName + "' and try again.";
 
     public static SsoProfile From(string name, ConfigSection profile, SharedConfigFiles files)
@@ -69,99 +77,137 @@ internal sealed class SsoProfile
             throw new OnboardConfigurationException("SSO profile '" + name + "' needs sso_start_url and sso_region (in the profile or its sso-session) and sso_account_id and sso_role_name.");
         }
 
-        return new SsoProfile(name, startUrl, region, accountId, roleName, cacheKey, ServiceEndpoints.Resolve("SSO", null, profile, files));
+        return new SsoProfile(name, startUrl, region, accountId, roleName, cacheKey,
+            ServiceEndpoints.Resolve("SSO", null, profile, files), ServiceEndpoints.Resolve("SSO OIDC", null, profile, files));
     }
 
-    /// <summary>The role credentials for this profile, or a configuration error saying to log in again.</summary>
-    public async Task<AWSCredentials> GetRoleCredentialsAsync(TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>The role credentials for this profile, or a configuration error saying what to do (usually: sign in again).</summary>
+    public async Task<AWSCredentials> GetRoleCredentialsAsync(int maxAttempts, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var token = ReadCachedToken();
-        LoopbackGuard.Check(PortalUrl, "SSO");
-        var url = PortalUrl.TrimEnd('/') + "/federation/credentials?role_name=" + Uri.EscapeDataString(RoleName) + "&account_id=" + Uri.EscapeDataString(AccountId);
-        using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(100) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.TryAddWithoutValidation("x-amz-sso_bearer_token", token);
-        HttpResponseMessage response;
+        var path = SsoTokenCache.PathFor(CacheKey);
+        using var gateway = new SsoGateway(Region, PortalUrl, OidcUrl, maxAttempts, timeout);
+        var token = await CurrentTokenAsync(path, gateway, cancellationToken).ConfigureAwait(false);
+        OnboardLog.Current.Verbose("SSO profile '" + ProfileName + "': signed in until " + Utc(token.ExpiresAt) + "; role " + RoleName + " in account " + AccountId + " from " + PortalUrl + ".");
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await gateway.GetRoleCredentialsAsync(token.AccessToken, AccountId, RoleName, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException exception)
+        catch (SsoCallException exception) when (exception.StatusCode is 401)
         {
-            throw new OnboardConfigurationException("The SSO portal " + PortalUrl + " did not answer for profile '" + ProfileName + "': " + exception.Message, exception);
+            throw new OnboardConfigurationException("The SSO portal refused the cached sign-in token of profile '" + ProfileName + "' (" + exception.ErrorCode + "). " + LoginHint, exception);
         }
-
-        using (response)
+        catch (SsoCallException exception)
         {
-            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            {
-                throw new OnboardConfigurationException("The SSO portal refused the cached sign-in token of profile '" + ProfileName + "' (" + (int)response.StatusCode + "). " + LoginHint);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new OnboardConfigurationException("The SSO portal " + PortalUrl + " answered " + (int)response.StatusCode + " to GetRoleCredentials for role " + RoleName + " in account " + AccountId + ".");
-            }
-
-            return ParseRoleCredentials(body);
+            throw new OnboardConfigurationException("Profile '" + ProfileName + "': " + exception.Message + " (role " + RoleName + " in account " + AccountId + ")", exception);
         }
     }
 
-    private string ReadCachedToken()
+    /// <summary>The cached token, refreshed first when it has less than <see cref="RefreshWindow"/> left and can be.</summary>
+    private async Task<CachedSsoToken> CurrentTokenAsync(string path, SsoGateway gateway, CancellationToken cancellationToken)
     {
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetEnvironmentVariable("USERPROFILE") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var path = Path.Combine(home, ".aws", "sso", "cache", Sha1Hex(CacheKey) + ".json");
-        if (!File.Exists(path))
+        var cached = ReadCache(path) ?? throw new OnboardConfigurationException("SSO profile '" + ProfileName + "' has no cached sign-in (" + path + "). " + LoginHint);
+        if (cached.ExpiresAt - DateTimeOffset.UtcNow >= RefreshWindow)
         {
-            throw new OnboardConfigurationException("SSO profile '" + ProfileName + "' has no cached sign-in (" + path + "). " + LoginHint);
+            return cached;
         }
 
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var root = document.RootElement;
-        if (!root.TryGetProperty("accessToken", out var accessToken) || accessToken.ValueKind != JsonValueKind.String
-            || !root.TryGetProperty("expiresAt", out var expiresAt) || expiresAt.ValueKind != JsonValueKind.String
-            || !DateTimeOffset.TryParse(expiresAt.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expiry))
+        var refreshLock = RefreshLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new OnboardConfigurationException("The cached SSO sign-in of profile '" + ProfileName + "' (" + path + ") has no accessToken or expiresAt. " + LoginHint);
-        }
+            // Another runspace may have refreshed it while this one waited.
+            cached = ReadCache(path) ?? cached;
+            var now = DateTimeOffset.UtcNow;
+            if (cached.ExpiresAt - now >= RefreshWindow)
+            {
+                return cached;
+            }
 
-        if (expiry <= DateTimeOffset.UtcNow)
+            var notRefreshed = cached.WhyNotRefreshable(now);
+            if (notRefreshed is null)
+            {
+                var (renewed, whyNot) = await TryRefreshAsync(path, cached, gateway, cancellationToken).ConfigureAwait(false);
+                if (renewed is not null)
+                {
+                    return renewed;
+                }
+
+                notRefreshed = whyNot;
+            }
+
+            // A refresh token is used once: another process may have refreshed this sign-in and written it meanwhile.
+            var current = ReadCache(path);
+            if (current is not null && current.AccessToken != cached.AccessToken && current.ExpiresAt > now)
+            {
+                return current;
+            }
+
+            if (cached.ExpiresAt > now)
+            {
+                OnboardLog.Current.Warning("The SSO sign-in of profile '" + ProfileName + "' expires at " + Utc(cached.ExpiresAt) + " and could not be renewed: "
+                    + notRefreshed + ". " + LoginHint);
+                return cached;
+            }
+
+            throw new OnboardConfigurationException("The SSO sign-in of profile '" + ProfileName + "' expired at " + Utc(cached.ExpiresAt) + " and could not be renewed: "
+                + notRefreshed + ". " + LoginHint);
+        }
+        finally
         {
-            throw new OnboardConfigurationException("The SSO sign-in of profile '" + ProfileName + "' expired at " + expiry.ToString("u", CultureInfo.InvariantCulture) + ". " + LoginHint);
+            refreshLock.Release();
         }
-
-        OnboardLog.Current.Verbose("SSO profile '" + ProfileName + "': cached sign-in valid until " + expiry.ToString("u", CultureInfo.InvariantCulture) + "; role " + RoleName + " in account " + AccountId + " from " + PortalUrl + ".");
-        return accessToken.GetString()!;
     }
 
-    private AWSCredentials ParseRoleCredentials(string body)
+    /// <summary>The renewed token (written back to the cache), or why there is none.</summary>
+    private async Task<(CachedSsoToken? Renewed, string? WhyNot)> TryRefreshAsync(string path, CachedSsoToken cached, SsoGateway gateway, CancellationToken cancellationToken)
+    {
+        RefreshedSsoToken refreshed;
+        try
+        {
+            refreshed = await gateway.RefreshAsync(cached.ClientId!, cached.ClientSecret!, cached.RefreshToken!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SsoCallException exception)
+        {
+            return (null, exception.Refused ? "SSO OIDC refused to refresh it (" + exception.ErrorCode + ")" : exception.Message.TrimEnd('.'));
+        }
+
+        var renewed = new CachedSsoToken
+        {
+            StartUrl = StartUrl,
+            Region = Region,
+            AccessToken = refreshed.AccessToken,
+            ExpiresAt = refreshed.ExpiresAt,
+            ClientId = cached.ClientId,
+            ClientSecret = cached.ClientSecret,
+            RegistrationExpiresAt = cached.RegistrationExpiresAt,
+            RefreshToken = refreshed.RefreshToken,
+        };
+        try
+        {
+            SsoTokenCache.Write(path, renewed);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The old refresh token may be spent already: say so, but this run can go on with the new token.
+            OnboardLog.Current.Warning("The renewed SSO sign-in of profile '" + ProfileName + "' could not be saved to " + path + " (" + exception.Message + "); the next run may have to sign in again.");
+            return (renewed, null);
+        }
+
+        OnboardLog.Current.Verbose("SSO profile '" + ProfileName + "': the cached sign-in was renewed through SSO OIDC at " + OidcUrl + " and saved to " + path + ".");
+        return (renewed, null);
+    }
+
+    private CachedSsoToken? ReadCache(string path)
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var credentials = document.RootElement.GetProperty("roleCredentials");
-            return new SessionAWSCredentials(
-                credentials.GetProperty("accessKeyId").GetString(),
-                credentials.GetProperty("secretAccessKey").GetString(),
-                credentials.GetProperty("sessionToken").GetString());
+            return SsoTokenCache.Read(path);
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception exception) when (exception is FormatException or IOException or UnauthorizedAccessException)
         {
-            throw new OnboardConfigurationException("The SSO portal's answer to GetRoleCredentials for profile '" + ProfileName + "' holds no role credentials.", exception);
+            throw new OnboardConfigurationException("The cached SSO sign-in of profile '" + ProfileName + "' cannot be read: " + exception.Message + " " + LoginHint, exception);
         }
     }
 
-    private static string Sha1Hex(string value)
-    {
-        using var sha1 = SHA1.Create();
-        var hash = sha1.ComputeHash(Encoding.UTF8.GetBytes(value));
-        var text = new StringBuilder(hash.Length * 2);
-        foreach (var b in hash)
-        {
-            text.Append(b.ToString("x2", CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
+    private static string Utc(DateTimeOffset time) => time.ToString("u", CultureInfo.InvariantCulture);
 }

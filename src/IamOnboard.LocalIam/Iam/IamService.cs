@@ -38,7 +38,7 @@ internal sealed partial class IamService
     /// dropped). The client's own classification, so the endpoint drops the responses the client expects to lose.
     /// </summary>
     public static bool IsMutating(string action) =>
-        IamOnboard.Iam.Internal.IamOperations.KindOf(action) != IamOnboard.Iam.Internal.OperationKind.Read;
+        IamOnboard.Iam.IamOperations.KindOf(action) != IamOnboard.Iam.OperationKind.Read;
 
     /// <summary>Runs the action; returns the result element's inner XML, or null for operations without output.</summary>
     public string? Invoke(string action, OperationContext context)

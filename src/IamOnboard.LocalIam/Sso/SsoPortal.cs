@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using IamOnboard.LocalIam.Http;
@@ -9,30 +8,27 @@ namespace IamOnboard.LocalIam.Sso;
 
 /// <summary>
 /// The IAM Identity Center portal's GetRoleCredentials (<c>GET /federation/credentials?role_name=R&amp;account_id=A</c>
-/// with header <c>x-amz-sso_bearer_token</c>), the one call an SSO profile makes once <c>aws sso login</c> has cached a
-/// token. Tokens are issued by <see cref="IssueAccessToken"/> (standing in for the login) and live in memory only;
-/// every role of the account is assigned to the token's holder.
+/// with header <c>x-amz-sso_bearer_token</c>), the call an SSO profile makes with the token <c>aws sso login</c> cached
+/// (or SSO OIDC refreshed). Every role of the account is assigned to the token's holder.
 /// </summary>
 internal sealed class SsoPortal
 {
     public const string Path = "/federation/credentials";
 
-    private readonly ConcurrentDictionary<string, DateTime> _tokens = new(StringComparer.Ordinal);
+    private readonly IdentityCenterTokens _tokens;
+
+    public SsoPortal(IdentityCenterTokens tokens)
+    {
+        _tokens = tokens;
+    }
 
     public static bool Serves(HttpRequest request) => request.Method == "GET" && request.RawPath == Path;
-
-    public string IssueAccessToken(TimeSpan lifetime)
-    {
-        string token = "aoa" + IdGenerator.SessionToken();
-        _tokens[token] = DateTime.UtcNow + lifetime;
-        return token;
-    }
 
     /// <summary>Runs under the server's state lock: it adds a role session to the store.</summary>
     public HttpResponse GetRoleCredentials(HttpRequest request, AccountStore store, DateTime now)
     {
         string? token = request.Header("x-amz-sso_bearer_token");
-        if (token is null || !_tokens.TryGetValue(token, out var expiry) || expiry <= now)
+        if (token is null || !_tokens.Accepts(token, now))
         {
             return Error(401, "UnauthorizedException", "Session token not found or invalid");
         }

@@ -83,5 +83,12 @@ public sealed class LocalIamEndpoint
     /// </summary>
     public SecureString IssueSsoAccessToken(TimeSpan lifetime) => SecretText.Protect(Server.IssueSsoAccessToken(lifetime));
 
+    /// <summary>
+    /// For tests, standing in for <c>aws sso login</c> with an sso-session: a client registration, an access token the
+    /// portal accepts for <paramref name="accessTokenLifetime"/> (zero or less: already expired) and a refresh token the
+    /// endpoint's SSO OIDC exchanges once for a new access token. Write them to ~/.aws/sso/cache as the AWS CLI would.
+    /// </summary>
+    public SsoSignIn SignInToSso(TimeSpan accessTokenLifetime) => Server.SignInToSso(accessTokenLifetime);
+
     public override string ToString() => Url;
 }

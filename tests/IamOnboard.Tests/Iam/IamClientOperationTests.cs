@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam;
 using IamOnboard.Passwords;
 using Xunit;
@@ -183,13 +184,13 @@ public sealed class IamClientOperationTests : IClassFixture<LocalIamFixture>
     public async Task BadCredentialsAreAccessDeniedWithTheirCode()
     {
         using var wrongSecret = new IamClient(new IamClientOptions { EndpointUrl = _fixture.Server.Url.ToString(), MaxAttempts = 1 },
-            _fixture.Server.AdminAccessKeyId, IamOnboard.Iam.Internal.SdkCredentials.Protect("wrong-secret-wrong-secret-wrong-secret00"));
+            _fixture.Server.AdminAccessKeyId, SdkCredentials.Protect("wrong-secret-wrong-secret-wrong-secret00"));
         var signature = await Assert.ThrowsAsync<IamAccessDeniedException>(() => wrongSecret.ListUsersAsync());
         Assert.Equal(IamErrorCodes.SignatureDoesNotMatch, signature.ErrorCode);
         Assert.DoesNotContain("wrong-secret", signature.Message, StringComparison.Ordinal);
 
         using var unknownKey = new IamClient(new IamClientOptions { EndpointUrl = _fixture.Server.Url.ToString(), MaxAttempts = 1 },
-            "AKIAUNKNOWNUNKNOWN00", IamOnboard.Iam.Internal.SdkCredentials.Protect("whatever-whatever-whatever-whatever-0000"));
+            "AKIAUNKNOWNUNKNOWN00", SdkCredentials.Protect("whatever-whatever-whatever-whatever-0000"));
         var token = await Assert.ThrowsAsync<IamAccessDeniedException>(() => unknownKey.ListUsersAsync());
         Assert.Equal(IamErrorCodes.InvalidClientTokenId, token.ErrorCode);
         Assert.Equal(403, token.StatusCode);

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using IamOnboard.AwsSdk;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 using IamOnboard.LocalIam;
 
 namespace IamOnboard.Tests.Iam;

@@ -1,4 +1,4 @@
-using IamOnboard.Iam.Internal;
+using IamOnboard.Iam;
 using IamOnboard.LocalIam.Iam;
 using Xunit;
 

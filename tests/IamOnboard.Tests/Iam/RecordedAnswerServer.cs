@@ -9,8 +9,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 
 namespace IamOnboard.Tests.Iam;
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using IamOnboard.Iam.Internal;
+using IamOnboard.AwsSdk;
 using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;

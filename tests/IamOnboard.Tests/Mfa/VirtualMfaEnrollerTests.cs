@@ -1,8 +1,8 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 using IamOnboard.LocalIam;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;

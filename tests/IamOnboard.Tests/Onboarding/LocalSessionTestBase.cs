@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using IamOnboard.Iam.Internal;
+using IamOnboard.AwsSdk;
 using IamOnboard.LocalIam;
 using IamOnboard.Sessions;
 using Xunit;

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 using IamOnboard.LocalIam;
 using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
@@ -24,7 +24,7 @@ internal sealed class EnvironmentScope : IDisposable
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS",
-        "AWS_ENDPOINT_URL_SSO", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HOME",
     };
 
     private readonly Dictionary<string, string?> _saved = new();
@@ -47,8 +47,11 @@ internal sealed class EnvironmentScope : IDisposable
         Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", CredentialsFile);
         Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", ConfigFile);
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        // A home of its own: the AWS CLI's SSO token cache is found under it.
+        Environment.SetEnvironmentVariable("HOME", _directory);
     }
 
+    public string Home => _directory;
     public string CredentialsFile { get; }
     public string ConfigFile { get; }
 

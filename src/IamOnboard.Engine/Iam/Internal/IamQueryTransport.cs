@@ -1,13 +1,12 @@
 using System;
 using System.Globalization;
 using System.Net.Http;
-using System.Runtime.InteropServices;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
+using IamOnboard.AwsSdk;
 using IamOnboard.Diagnostics;
 
 namespace IamOnboard.Iam.Internal;
@@ -103,7 +102,7 @@ internal sealed class IamQueryTransport : IDisposable
                 return null;
             }
 
-            var mapped = IamErrorMapping.Map(exception, action);
+            var mapped = SdkErrors.Map(exception, action);
             if (request.AnAttemptLostItsResponse || exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError || mapped is IamThrottlingException)
             {
                 OnboardLog.Current.Debug("IAM " + action + " failed: " + IamAttemptHandler.Describe(exception));
@@ -117,7 +116,7 @@ internal sealed class IamQueryTransport : IDisposable
         }
         catch (Exception exception) when (exception is not IamServiceException)
         {
-            var cause = IamAttemptHandler.Innermost(exception).Message;
+            var cause = SdkErrors.Innermost(exception).Message;
             if (request.ResponseLostNotRetried)
             {
                 OnboardLog.Current.Debug("IAM " + action + ": response lost after the request was sent; not retried, to avoid a duplicate.");
@@ -161,96 +160,4 @@ internal sealed class FreshConnectionHttpClientFactory : HttpClientFactory
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
     public override string GetConfigUniqueString(IClientConfig clientConfig) => "IamOnboard-fresh-connection:" + base.GetConfigUniqueString(clientConfig);
-}
-
-internal static class IamErrorMapping
-{
-    public static IamServiceException Map(AmazonServiceException exception, string operation)
-    {
-        var code = string.IsNullOrEmpty(exception.ErrorCode) ? "Unknown" : exception.ErrorCode;
-        var type = exception.ErrorType == ErrorType.Unknown ? null : exception.ErrorType.ToString();
-        var status = (int)exception.StatusCode;
-        var requestId = exception.RequestId;
-        var message = string.IsNullOrEmpty(exception.Message) ? code : exception.Message;
-        return code switch
-        {
-            IamErrorCodes.EntityAlreadyExists => new IamEntityAlreadyExistsException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.NoSuchEntity => new IamNoSuchEntityException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.LimitExceeded => new IamLimitExceededException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.MalformedPolicyDocument => new IamMalformedPolicyDocumentException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.PasswordPolicyViolation => new IamPasswordPolicyViolationException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.InvalidAuthenticationCode => new IamInvalidAuthenticationCodeException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.DeleteConflict or IamErrorCodes.EntityTemporarilyUnmodifiable or IamErrorCodes.ConcurrentModification
-                => new IamDeleteConflictException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.InvalidInput or IamErrorCodes.ValidationError => new IamInvalidInputException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.ExpiredToken or "ExpiredTokenException"
-                => new IamAccessDeniedException(ExpiredTokenMessage(message), IamErrorCodes.ExpiredToken, type, status, requestId, operation, exception),
-            IamErrorCodes.AccessDenied or IamErrorCodes.InvalidClientTokenId or IamErrorCodes.SignatureDoesNotMatch
-                or IamErrorCodes.MissingAuthenticationToken or "AccessDeniedException" or "UnrecognizedClientException" or "IncompleteSignature"
-                => new IamAccessDeniedException(message, code, type, status, requestId, operation, exception),
-            IamErrorCodes.Throttling or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException"
-                => new IamThrottlingException(message, code, type, status, requestId, operation, exception),
-            _ when status >= 500 => new IamServiceFailureException(message, code, type, status, requestId, operation, exception),
-            _ => new IamServiceException(message, code, type, status, requestId, operation, exception),
-        };
-    }
-
-    /// <summary>
-    /// ExpiredToken says only that the token is expired; the user needs to know it is the session's temporary
-    /// credentials that ran out (retrying cannot help), and what to do.
-    /// </summary>
-    internal static string ExpiredTokenMessage(string serviceMessage) =>
-        serviceMessage.TrimEnd('.') + ": the session's temporary credentials are no longer valid, and retrying will not help. "
-        + "Get new temporary credentials (assume the role again, or sign in again) and run Connect-Onboard again.";
-}
-
-/// <summary>Builds SDK credentials from secrets held as <see cref="SecureString"/>; the SDK signs with plain strings, so they exist as such only inside it.</summary>
-internal static class SdkCredentials
-{
-    public static AWSCredentials FromKeys(string accessKeyId, SecureString secretAccessKey, SecureString? sessionToken)
-    {
-        if (string.IsNullOrEmpty(accessKeyId))
-        {
-            throw new ArgumentException("An access key id is required.", nameof(accessKeyId));
-        }
-
-        if (secretAccessKey is null || secretAccessKey.Length == 0)
-        {
-            throw new ArgumentException("A secret access key is required.", nameof(secretAccessKey));
-        }
-
-        var secret = Reveal(secretAccessKey);
-        return sessionToken is null || sessionToken.Length == 0
-            ? new BasicAWSCredentials(accessKeyId, secret)
-            : new SessionAWSCredentials(accessKeyId, secret, Reveal(sessionToken));
-    }
-
-    public static string Reveal(SecureString value)
-    {
-        var pointer = IntPtr.Zero;
-        try
-        {
-            pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
-            return Marshal.PtrToStringUni(pointer, value.Length);
-        }
-        finally
-        {
-            if (pointer != IntPtr.Zero)
-            {
-                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-            }
-        }
-    }
-
-    public static SecureString Protect(string value)
-    {
-        var secure = new SecureString();
-        foreach (var c in value)
-        {
-            secure.AppendChar(c);
-        }
-
-        secure.MakeReadOnly();
-        return secure;
-    }
 }

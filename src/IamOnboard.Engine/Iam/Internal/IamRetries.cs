@@ -1,10 +1,10 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
+using IamOnboard.AwsSdk;
 using IamOnboard.Diagnostics;
 
 namespace IamOnboard.Iam.Internal;
@@ -134,17 +134,6 @@ internal sealed class IamAttemptHandler : PipelineHandler
             return string.Format(CultureInfo.InvariantCulture, "{0} (HTTP {1}), request id {2}", service.ErrorCode, (int)service.StatusCode, service.RequestId ?? "none");
         }
 
-        return "no response (" + Innermost(exception).Message + ")";
-    }
-
-    public static Exception Innermost(Exception exception)
-    {
-        var current = exception;
-        while (current.InnerException is not null && current is not IOException)
-        {
-            current = current.InnerException;
-        }
-
-        return current;
+        return "no response (" + SdkErrors.Innermost(exception).Message + ")";
     }
 }

@@ -7,9 +7,8 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using IamOnboard.Iam;
-using IamOnboard.Iam.Internal;
 
-namespace IamOnboard.Sessions.Internal;
+namespace IamOnboard.AwsSdk;
 
 /// <summary>Temporary credentials from AssumeRole. Holds its secrets as <see cref="SecureString"/>; ToString shows only the key id and expiry.</summary>
 internal sealed class TemporaryCredentials : IDisposable
@@ -47,22 +46,8 @@ internal sealed class StsGateway : IDisposable
 
     public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
     {
-        // Always an explicit URL: the endpoint settings are resolved once, for IAM and STS alike (ServiceEndpoints), so the
-        // SDK must not apply its own reading of AWS_ENDPOINT_URL* and the config file to STS only.
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
-        IamOnboard.Diagnostics.LoopbackGuard.Check(Endpoint, "STS");
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            MaxErrorRetry = Math.Max(0, maxAttempts - 1),
-            ServiceURL = Endpoint,
-            AuthenticationRegion = region,
-        };
-
-        if (timeout is { } value)
-        {
-            config.Timeout = value;
-        }
-
+        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
     }
 
@@ -116,7 +101,7 @@ internal sealed class StsGateway : IDisposable
         }
         catch (AmazonServiceException exception) when (exception.StatusCode != 0)
         {
-            throw IamErrorMapping.Map(exception, operation);
+            throw SdkErrors.Map(exception, operation);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -124,7 +109,7 @@ internal sealed class StsGateway : IDisposable
         }
         catch (Exception exception) when (exception is not AmazonClientException)
         {
-            throw new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + IamAttemptHandler.Innermost(exception).Message, operation, Endpoint, exception);
+            throw new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
         }
     }
 }

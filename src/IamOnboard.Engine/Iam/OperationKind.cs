@@ -1,6 +1,6 @@
 using System;
 
-namespace IamOnboard.Iam.Internal;
+namespace IamOnboard.Iam;
 
 /// <summary>How a call may be retried when its response is lost.</summary>
 internal enum OperationKind

@@ -1,0 +1,64 @@
+using System;
+using System.IO;
+using Amazon.Runtime;
+using IamOnboard.Iam;
+
+namespace IamOnboard.AwsSdk;
+
+/// <summary>
+/// What the AWS SDK's exceptions mean for the engine: a service's error answer becomes the matching
+/// <see cref="IamServiceException"/> (IAM and STS share the error model), and a failure without an answer is described
+/// by its innermost cause.
+/// </summary>
+internal static class SdkErrors
+{
+    public static IamServiceException Map(AmazonServiceException exception, string operation)
+    {
+        var code = string.IsNullOrEmpty(exception.ErrorCode) ? "Unknown" : exception.ErrorCode;
+        var type = exception.ErrorType == ErrorType.Unknown ? null : exception.ErrorType.ToString();
+        var status = (int)exception.StatusCode;
+        var requestId = exception.RequestId;
+        var message = string.IsNullOrEmpty(exception.Message) ? code : exception.Message;
+        return code switch
+        {
+            IamErrorCodes.EntityAlreadyExists => new IamEntityAlreadyExistsException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.NoSuchEntity => new IamNoSuchEntityException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.LimitExceeded => new IamLimitExceededException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.MalformedPolicyDocument => new IamMalformedPolicyDocumentException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.PasswordPolicyViolation => new IamPasswordPolicyViolationException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.InvalidAuthenticationCode => new IamInvalidAuthenticationCodeException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.DeleteConflict or IamErrorCodes.EntityTemporarilyUnmodifiable or IamErrorCodes.ConcurrentModification
+                => new IamDeleteConflictException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.InvalidInput or IamErrorCodes.ValidationError => new IamInvalidInputException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.ExpiredToken or "ExpiredTokenException"
+                => new IamAccessDeniedException(ExpiredTokenMessage(message), IamErrorCodes.ExpiredToken, type, status, requestId, operation, exception),
+            IamErrorCodes.AccessDenied or IamErrorCodes.InvalidClientTokenId or IamErrorCodes.SignatureDoesNotMatch
+                or IamErrorCodes.MissingAuthenticationToken or "AccessDeniedException" or "UnrecognizedClientException" or "IncompleteSignature"
+                => new IamAccessDeniedException(message, code, type, status, requestId, operation, exception),
+            IamErrorCodes.Throttling or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException"
+                => new IamThrottlingException(message, code, type, status, requestId, operation, exception),
+            _ when status >= 500 => new IamServiceFailureException(message, code, type, status, requestId, operation, exception),
+            _ => new IamServiceException(message, code, type, status, requestId, operation, exception),
+        };
+    }
+
+    /// <summary>
+    /// ExpiredToken says only that the token is expired; the user needs to know it is the session's temporary
+    /// credentials that ran out (retrying cannot help), and what to do.
+    /// </summary>
+    internal static string ExpiredTokenMessage(string serviceMessage) =>
+        serviceMessage.TrimEnd('.') + ": the session's temporary credentials are no longer valid, and retrying will not help. "
+        + "Get new temporary credentials (assume the role again, or sign in again) and run Connect-Onboard again.";
+
+    /// <summary>The cause worth showing: the innermost exception, stopping at an I/O error (its inner ones are socket details).</summary>
+    public static Exception Innermost(Exception exception)
+    {
+        var current = exception;
+        while (current.InnerException is not null && current is not IOException)
+        {
+            current = current.InnerException;
+        }
+
+        return current;
+    }
+}

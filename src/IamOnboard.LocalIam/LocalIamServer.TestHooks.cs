@@ -1,0 +1,105 @@
+using System;
+using System.Linq;
+using IamOnboard.LocalIam.State;
+
+namespace IamOnboard.LocalIam;
+
+/// <summary>Test hooks: faults on the next requests of an action, interruptions, expired sessions, SSO sign-ins.</summary>
+public sealed partial class LocalIamServer
+{
+    /// <summary>
+    /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
+    /// and then drops their responses, whatever <see cref="LocalIamOptions.DropResponseRate"/> says: a repeatable way to
+    /// lose the response to one particular call, for tests. Replaces any drops still pending for that action.
+    /// </summary>
+    public void DropNextResponses(string action, int count)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
+        }
+
+        _faults.DropNextResponses(action, count);
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests of <paramref name="action"/> with ServiceFailure (500) without
+    /// carrying them out, whatever <see cref="LocalIamOptions.FailureRate"/> says: a repeatable retry, for tests.
+    /// Replaces any failures still pending for that action.
+    /// </summary>
+    public void FailNextRequests(string action, int count)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
+        }
+
+        _faults.FailNext(action, count);
+    }
+
+    /// <summary>
+    /// A test hook: runs <paramref name="interruption"/> once, on the request's thread, just before the next request of
+    /// <paramref name="action"/> is carried out: another client's change lands between two calls of the one under test
+    /// at exactly that point (e.g. a second run tags a user between a run's TagUser and its GetUser).
+    /// </summary>
+    public void InterruptNext(string action, Action interruption)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        _faults.InterruptNext(action, interruption ?? throw new ArgumentNullException(nameof(interruption)));
+    }
+
+    /// <summary>
+    /// A test hook: makes every temporary credential issued so far (by AssumeRole) expire now, so that requests signed
+    /// with them are answered ExpiredToken, as IAM and STS answer them. STS issues nothing shorter than 900 seconds, and
+    /// a test should not wait that long. Only the sessions' expiry changes; the clock SigV4 checks requests against does
+    /// not. Returns how many sessions it expired.
+    /// </summary>
+    public int ExpireTemporaryCredentials()
+    {
+        lock (_stateLock)
+        {
+            DateTime expired = StateFile.Truncate(DateTime.UtcNow).AddSeconds(-1);
+            int count = 0;
+            foreach (var session in _store.State.RoleSessions.Where(s => s.Expiration > expired))
+            {
+                session.Expiration = expired;
+                count++;
+            }
+
+            if (count > 0 && _options.StatePath is not null)
+            {
+                StateFile.Save(_options.StatePath, _store.State);
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// A test hook standing in for <c>aws sso login</c> with a legacy profile: a bearer token the SSO portal
+    /// (<c>/federation/credentials</c>) accepts for <paramref name="lifetime"/>, for any role of the account, with no
+    /// refresh token. Put it in ~/.aws/sso/cache as the CLI would.
+    /// </summary>
+    public string IssueSsoAccessToken(TimeSpan lifetime) => _identityCenter.IssueAccessToken(lifetime);
+
+    /// <summary>
+    /// A test hook standing in for <c>aws sso login</c> with an sso-session: a registered client, an access token the
+    /// portal accepts for <paramref name="accessTokenLifetime"/> (zero or less: already expired) and a refresh token SSO
+    /// OIDC (<c>POST /token</c>) exchanges once for a new access token. Put them in ~/.aws/sso/cache as the CLI would.
+    /// </summary>
+    public SsoSignIn SignInToSso(TimeSpan accessTokenLifetime) => _identityCenter.SignIn(accessTokenLifetime);
+}
