@@ -22,10 +22,14 @@ public class RequestBudgetTests
         Assert.Equal(2, budget.InFlight);
 
         first.Dispose();
-        (await third).Dispose();
-        Assert.False(fourth.IsCompleted || budget.InFlight > 2);
-        second.Dispose();
+        var thirdPermit = await third;
+        // Checked while two permits are held: once one is released the fourth is granted, and its await may finish on
+        // a pool thread at any moment (checking after the release made this test depend on timing).
+        Assert.False(fourth.IsCompleted);
+        Assert.Equal(2, budget.InFlight);
+        thirdPermit.Dispose();
         (await fourth).Dispose();
+        second.Dispose();
         Assert.Equal(0, budget.InFlight);
     }
 
