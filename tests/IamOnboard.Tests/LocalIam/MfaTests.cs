@@ -1,13 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Text;
 using System.Threading.Tasks;
 using IamOnboard.Mfa;
-using StbImageSharp;
 using Xunit;
-using ZXing;
-using ZXing.Common;
-using ZXing.QrCode;
 
 namespace IamOnboard.Tests.LocalIam;
 
@@ -34,10 +29,7 @@ public sealed class MfaTests : LocalIamTestBase
 
         Assert.Equal($"arn:aws:iam::{Server.AccountId}:mfa/alice-phone", serial);
         Assert.Matches("^[A-Z2-7]{64}$", base32);
-        var image = ImageResult.FromMemory(png, ColorComponents.RedGreenBlueAlpha);
-        var source = new RGBLuminanceSource(image.Data, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
-        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
-        string? decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
+        string? decoded = IamOnboard.Tests.Mfa.QrDecoding.DecodePng(png);
         Assert.Equal(OtpAuthUri.Create("alice-phone", Server.AccountId, base32), decoded);
 
         AssertError(await Admin.IamAsync("CreateVirtualMFADevice", ("VirtualMFADeviceName", "ALICE-PHONE")), 409, "EntityAlreadyExists");

@@ -1,12 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using IamOnboard.Mfa;
 using StbImageSharp;
 using Xunit;
-using ZXing;
-using ZXing.Common;
-using ZXing.QrCode;
 
 namespace IamOnboard.Tests.Mfa;
 
@@ -15,13 +11,7 @@ public class QrCodeTests
     private const string Seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     private static readonly string Uri = OtpAuthUri.Create("alice.smith", "example-corp", Seed);
 
-    // Decodes with ZXing, an implementation independent of the one that drew the code.
-    private static string? Decode(byte[] rgba, int width, int height)
-    {
-        var source = new RGBLuminanceSource(rgba, width, height, RGBLuminanceSource.BitmapFormat.RGBA32);
-        var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
-    }
+    private static string? Decode(byte[] rgba, int width, int height) => QrDecoding.DecodeRgba(rgba, width, height);
 
     private static (byte[] Rgba, int Size) ToRgba(bool[,] dark, int pixelsPerModule)
     {
@@ -40,6 +30,14 @@ public class QrCodeTests
         }
 
         return (rgba, size);
+    }
+
+    [Fact]
+    public void ACodeWhoseDataLooksLikeAFinderPatternIsStillRead()
+    {
+        // This random seed's code once failed CI: ZXing's finder search missed it, though the code is valid.
+        var uri = OtpAuthUri.Create("alice-phone", "123456789012", "2HMQWKKMLXTUMLDF6OJW5A5ET4DRW2LX4SOESS4YNTK5KTTQCGQVZQE2KI52GZWR");
+        Assert.Equal(uri, QrDecoding.DecodePng(QrCode.RenderPng(uri)));
     }
 
     [Fact]
