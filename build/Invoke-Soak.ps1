@@ -101,7 +101,8 @@ function Invoke-ExactlyOnceMode {
             }
             if (@($rows | Where-Object { $_.'User name' -eq $name -and $_.Password }).Count -ne 1) { $result.PasswordsNotInOneFile++ }
             $user = Wait-Iam ($iam.GetUserAsync($name, $none))
-            if (@($user.Tags | Where-Object Key -eq 'iamonboard:handoff').Count) { $result.MarksLeft++ }
+            # The hand-off mark or a run's claim (iamonboard:claim:...): no IamOnboard bookkeeping tag may be left.
+            if (@($user.Tags | Where-Object { $_.Key -like 'iamonboard:*' }).Count) { $result.MarksLeft++ }
             if (-not (Test-Path (Join-Path $qr "$name.png"))) { $result.QrMissing++ }
         }
         [pscustomobject]$result
