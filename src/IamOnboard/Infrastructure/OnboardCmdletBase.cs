@@ -16,7 +16,8 @@ namespace IamOnboard.Commands.Infrastructure;
 /// with sets of its own (ByName, ByUser, ...) has each twice, X and X + <see cref="WithSession"/>: it overrides the
 /// virtual parameters below with those set names, after its own parameters (so they come after them in the syntax), and
 /// every attribute but [Parameter] must be repeated there, because PowerShell reads an overriding property's attributes
-/// only. Sessions.ParameterSets.Tests.ps1 checks every cmdlet against these rules.
+/// only. Cmdlets whose sets are ByName and ByUser derive from <see cref="ByNameOrUserCmdletBase"/>, which does this once.
+/// Sessions.ParameterSets.Tests.ps1 checks every cmdlet against these rules.
 /// </remarks>
 public abstract class OnboardCmdletBase : AsyncCmdletBase
 {

@@ -1,14 +1,11 @@
 using System.IO;
 using System.Management.Automation;
-using System.Security;
 using System.Threading.Tasks;
 using System.Threading;
 using System;
 using IamOnboard.Commands.Infrastructure;
-using IamOnboard.Commands.Transformations;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
-using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
@@ -18,14 +15,14 @@ namespace IamOnboard.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Enable, "OnboardVirtualMfa", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardMfaDevice))]
-public sealed partial class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
+public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletBase
 {
     private static class ParameterSets
     {
-        public const string ByName = "ByName";
-        public const string ByUser = "ByUser";
-        public const string ByNameWithSession = ByName + WithSession;
-        public const string ByUserWithSession = ByUser + WithSession;
+        public const string ByName = ByNameSet;
+        public const string ByUser = ByUserSet;
+        public const string ByNameWithSession = ByNameSet + WithSession;
+        public const string ByUserWithSession = ByUserSet + WithSession;
     }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
@@ -87,50 +84,6 @@ public sealed partial class EnableOnboardVirtualMfaCommand : OnboardCmdletBase
     [Parameter]
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
-
-    // The connection parameters in this cmdlet's sets (the rules: OnboardCmdletBase): -Session, mandatory, in the
-    // WithSession twins; the credentials of one call in the others. Every attribute is repeated: PowerShell reads an
-    // overriding property's own attributes only.
-    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
-    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByUserWithSession)]
-    public override OnboardSession? Session { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [ArgumentCompleter(typeof(ProfileNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public override string? ProfileName { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [ValidateNotNullOrEmpty]
-    public override string? ProfileLocation { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [ValidateNotNullOrEmpty]
-    public override string? AccessKey { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [SecureStringFromText]
-    public override SecureString? SecretKey { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [SecureStringFromText]
-    public override SecureString? SessionToken { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [ValidatePattern("^[0-9]{6}$")]
-    public override string? TokenCode { get; set; }
-
-    [Parameter(ParameterSetName = ParameterSets.ByName)]
-    [Parameter(ParameterSetName = ParameterSets.ByUser)]
-    [AwsCredentialArgument]
-    [ValidateNotNull]
-    public override object? Credential { get; set; }
 
     protected override int ConcurrentItems => Unattended.IsPresent ? ThrottleLimit : 1;
 
