@@ -108,6 +108,7 @@ function Invoke-OnboardingRun {
         WallSeconds = $wall; ProcessSeconds = $run.ProcessSeconds; CpuSeconds = $run.CpuSeconds; PeakMemoryMB = $run.PeakMemoryMB
         Calls = $calls.Total; CallsByAction = $calls.ByAction
         PeakInFlight = $calls.PeakInFlight; MeanInFlight = [Math]::Round($calls.InFlightSeconds / $wall, 2)
+        Connections = $calls.Connections
         # The floor: every call's latency, spread over the budget.
         FloorSeconds = [Math]::Round($calls.Total * $LatencyMs / 1000 / $Budget, 3)
         ChainMs = $chains.ChainMs; GapMs = $chains.GapMs
@@ -132,6 +133,7 @@ function Get-OnboardingSummary {
         peakInFlight = ($Runs.PeakInFlight | Measure-Object -Maximum).Maximum
         peakInFlightAll = @($Runs.PeakInFlight)
         meanInFlight = [Math]::Round((Get-Median $Runs.MeanInFlight), 2)
+        connections = Get-Median $Runs.Connections
         peakMemoryMB = Get-Median $Runs.PeakMemoryMB
         floorSeconds = [Math]::Round($floor, 3)
         floorRatio = [Math]::Round($wall / $floor, 2)

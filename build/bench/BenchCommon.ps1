@@ -89,6 +89,7 @@ function Get-CallCounts {
         AuthFailed      = $After.AuthenticationFailures - $Before.AuthenticationFailures
         PeakInFlight    = $After.PeakInFlight
         InFlightSeconds = ($After.TotalTimeInFlight - $Before.TotalTimeInFlight).TotalSeconds
+        Connections     = $After.ConnectionsAccepted - $Before.ConnectionsAccepted
     }
 }
 

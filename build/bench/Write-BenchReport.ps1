@@ -116,10 +116,10 @@ function Write-OnboardingTables {
     }
 
     $null = $Md.AppendLine('## Every run set').AppendLine()
-    $null = $Md.AppendLine('| tool | budget | users | runs | wall (s), median | all runs (s) | process (s) | CPU (s) | peak memory (MB) | peak / mean in flight | chain at this budget (ms) |')
-    $null = $Md.AppendLine('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |')
+    $null = $Md.AppendLine('| tool | budget | users | runs | wall (s), median | all runs (s) | process (s) | CPU (s) | peak memory (MB) | peak / mean in flight | connections opened | chain at this budget (ms) |')
+    $null = $Md.AppendLine('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
     foreach ($row in $Results.onboarding) {
-        $null = $Md.AppendLine(("| {0} | {1} | {2} | {3} | {4:0.00} | {5} | {6:0.00} | {7:0.00} | {8:0} | {9} / {10:0.0} | {11} |" -f $row.tool, $row.budget, $row.users, $row.runs, $row.wallSeconds, ($row.wallSecondsAll -join ', '), $row.processSeconds, $row.cpuSeconds, $row.peakMemoryMB, ($row.peakInFlightAll -join ','), $row.meanInFlight, $row.chainMs))
+        $null = $Md.AppendLine(("| {0} | {1} | {2} | {3} | {4:0.00} | {5} | {6:0.00} | {7:0.00} | {8:0} | {9} / {10:0.0} | {11} | {12} |" -f $row.tool, $row.budget, $row.users, $row.runs, $row.wallSeconds, ($row.wallSecondsAll -join ', '), $row.processSeconds, $row.cpuSeconds, $row.peakMemoryMB, ($row.peakInFlightAll -join ','), $row.meanInFlight, $row.connections, $row.chainMs))
     }
 }
 

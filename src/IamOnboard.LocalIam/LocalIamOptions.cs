@@ -35,6 +35,9 @@ public sealed class LocalIamOptions
     /// <summary>Largest request body accepted; larger ones are answered 413 and the connection closed.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>How long a keep-alive connection may wait for its next request before the endpoint closes it, as servers do.</summary>
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
     /// <summary>
     /// Authorise every request by evaluating the caller's identity policies (the default). False lets every
     /// authenticated request through unchecked: only for measuring what evaluation costs, never for tests of access.

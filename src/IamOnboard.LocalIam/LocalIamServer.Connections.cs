@@ -46,6 +46,7 @@ public sealed partial class LocalIamServer
     private async Task ServeConnectionAsync(TcpClient client)
     {
         _connections[client] = 0;
+        Interlocked.Increment(ref _connectionsAccepted);
         using var timeout = new CancellationTokenSource();
         // Closing the socket is what reliably aborts a pending read on every runtime.
         using var abortOnTimeout = timeout.Token.Register(client.Dispose);
@@ -56,7 +57,7 @@ public sealed partial class LocalIamServer
             var reader = new HttpRequestReader(stream, _options.MaxRequestBodyBytes, () => timeout.CancelAfter(RequestTimeout));
             while (!_stopping.IsCancellationRequested)
             {
-                timeout.CancelAfter(IdleTimeout);
+                timeout.CancelAfter(_options.IdleConnectionTimeout);
                 HttpRequest? request;
                 try
                 {

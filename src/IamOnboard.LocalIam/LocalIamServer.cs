@@ -22,7 +22,6 @@ namespace IamOnboard.LocalIam;
 /// </summary>
 public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
 {
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly LocalIamOptions _options;
@@ -47,6 +46,7 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
     private long _responsesDropped;
     private long _authenticationFailures;
     private long _malformedRequests;
+    private long _connectionsAccepted;
     private readonly IDisposable? _stateFileLock;
     private int _stopped;
 
@@ -168,6 +168,11 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "ThrottleRate, ThrottleBurst and Latency must not be negative.");
         }
 
+        if (options.IdleConnectionTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "IdleConnectionTimeout must be positive.");
+        }
+
         if (options.MaxRequestBodyBytes <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRequestBodyBytes must be positive.");
@@ -184,7 +189,8 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _malformedRequests),
         _inFlight.Current,
         _inFlight.Peak,
-        _inFlight.TotalTime);
+        _inFlight.TotalTime,
+        Interlocked.Read(ref _connectionsAccepted));
 
     /// <summary>
     /// Starts <see cref="LocalIamStatistics.PeakInFlight"/> over from the requests in flight now, so that a run's peak

@@ -8,7 +8,7 @@ public sealed class LocalIamStatistics
 {
     internal LocalIamStatistics(long totalRequests, IReadOnlyDictionary<string, long> requestsByAction, long throttled,
         long failuresInjected, long responsesDropped, long authenticationFailures, long malformedRequests,
-        int inFlight, int peakInFlight, TimeSpan totalTimeInFlight)
+        int inFlight, int peakInFlight, TimeSpan totalTimeInFlight, long connectionsAccepted)
     {
         InFlight = inFlight;
         PeakInFlight = peakInFlight;
@@ -20,6 +20,7 @@ public sealed class LocalIamStatistics
         ResponsesDropped = responsesDropped;
         AuthenticationFailures = authenticationFailures;
         MalformedRequests = malformedRequests;
+        ConnectionsAccepted = connectionsAccepted;
     }
 
     /// <summary>Every HTTP request read, well-formed or not.</summary>
@@ -58,4 +59,7 @@ public sealed class LocalIamStatistics
     /// mean number of requests in flight during it.
     /// </summary>
     public TimeSpan TotalTimeInFlight { get; }
+
+    /// <summary>TCP connections accepted: with keep-alive, a client that reuses its connections opens about as many as it has requests in flight at once.</summary>
+    public long ConnectionsAccepted { get; }
 }

@@ -31,6 +31,48 @@ internal sealed class UserOnboardingPlanner
     public async Task<PreparedRequest> PrepareAsync(UserOnboardingRequest request, CancellationToken ct)
     {
         var prepared = new PreparedRequest();
+
+        // Asked first, so that it travels with the policy and group reads: a batch's first row waits for one round
+        // trip, not one after the other.
+        var passwordPolicy = request.ConsoleAccess ? _facts.GetPasswordPolicyAsync(ct) : null;
+        try
+        {
+            await CheckPoliciesAndGroupsAsync(request, prepared, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The row fails on its first finding; the read left running is the batch's, and its failure is not this row's.
+            _ = passwordPolicy?.ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        if (passwordPolicy is not null)
+        {
+            var policy = await passwordPolicy.ConfigureAwait(false);
+            prepared.PasswordPolicy = policy;
+            if (request.Password is not null)
+            {
+                var violations = policy.Check(SecretText.Reveal(request.Password));
+                if (violations.Count > 0)
+                {
+                    throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
+                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request.Row, request.Line);
+                }
+            }
+
+            // Like the console: a user told to reset the password must be allowed to change it.
+            if (request.PasswordResetRequired && !policy.AllowUsersToChangePassword)
+            {
+                AddOnce(prepared.PolicyArns, PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword"));
+            }
+        }
+
+        return prepared;
+    }
+
+    /// <summary>The row's managed policies resolved to ARNs, and its groups found, in the order given.</summary>
+    private async Task CheckPoliciesAndGroupsAsync(UserOnboardingRequest request, PreparedRequest prepared, CancellationToken ct)
+    {
         foreach (var reference in request.Policies)
         {
             string arn;
@@ -62,29 +104,6 @@ internal sealed class UserOnboardingPlanner
                     $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request.Row, request.Line);
             }
         }
-
-        if (request.ConsoleAccess)
-        {
-            var policy = await _facts.GetPasswordPolicyAsync(ct).ConfigureAwait(false);
-            prepared.PasswordPolicy = policy;
-            if (request.Password is not null)
-            {
-                var violations = policy.Check(SecretText.Reveal(request.Password));
-                if (violations.Count > 0)
-                {
-                    throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
-                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request.Row, request.Line);
-                }
-            }
-
-            // Like the console: a user told to reset the password must be allowed to change it.
-            if (request.PasswordResetRequired && !policy.AllowUsersToChangePassword)
-            {
-                AddOnce(prepared.PolicyArns, PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword"));
-            }
-        }
-
-        return prepared;
     }
 
     /// <summary>The plan for the user as IAM has it now (null: it does not exist).</summary>

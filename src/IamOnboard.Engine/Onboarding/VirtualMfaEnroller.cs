@@ -14,7 +14,9 @@ namespace IamOnboard.Onboarding;
 /// <summary>A virtual MFA device created for a user and not yet enabled. Holds the seed: never log it.</summary>
 public sealed class PendingMfaDevice
 {
-    internal PendingMfaDevice(string userName, string deviceName, string serialNumber, byte[] key, string base32Seed, string otpAuthUri, byte[] qrCodePng)
+    private byte[]? _qrCodePng;
+
+    internal PendingMfaDevice(string userName, string deviceName, string serialNumber, byte[] key, string base32Seed, string otpAuthUri)
     {
         UserName = userName;
         DeviceName = deviceName;
@@ -22,7 +24,6 @@ public sealed class PendingMfaDevice
         Key = key;
         Base32Seed = base32Seed;
         OtpAuthUri = otpAuthUri;
-        QrCodePng = qrCodePng;
     }
 
     public string UserName { get; }
@@ -40,8 +41,11 @@ public sealed class PendingMfaDevice
     /// <summary>What the QR code says: <c>otpauth://totp/...</c>, carrying the seed.</summary>
     public string OtpAuthUri { get; }
 
-    /// <summary>IAM's QR code of the URI, as PNG bytes.</summary>
-    public byte[] QrCodePng { get; }
+    /// <summary>
+    /// The QR code of the URI, as PNG bytes, drawn from the seed on first use (the endpoint's QRCodePNG is not known
+    /// to be an image, let alone one of this seed). Only a QR file needs it, so unattended enrolment never draws one.
+    /// </summary>
+    public byte[] QrCodePng => _qrCodePng ??= QrCode.RenderPng(OtpAuthUri);
 
     /// <summary>Checks two codes a person typed against the seed before IAM is asked.</summary>
     public MfaCodePairCheck CheckCodes(string code1, string code2, DateTimeOffset now) => Totp.CheckConsecutivePair(Key, code1, code2, now);
@@ -133,10 +137,8 @@ public sealed class VirtualMfaEnroller
         var label = _session.AccountAlias ?? _session.AccountId;
         var otpAuthUri = OtpAuthUri.Create(deviceName, label, base32);
 
-        // The QR PNG is drawn here from the seed: the endpoint's QRCodePNG is not known to be an image, let alone one of this seed.
-        var qrCodePng = QrCode.RenderPng(otpAuthUri);
         Array.Clear(created.QrCodePng, 0, created.QrCodePng.Length);
-        return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32, otpAuthUri, qrCodePng);
+        return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32, otpAuthUri);
     }
 
     /// <summary>Whether the user signs in to the console (has a login profile): a person, whose MFA seed must reach them.</summary>

@@ -102,12 +102,6 @@ public static class OnboardSessionFactory
         IamClient? iam = null;
         try
         {
-            var caller = knownCaller?.Caller ?? await WithConfigurationErrors(() => sts.GetCallerIdentityAsync(cancellationToken), credentialSource, "GetCallerIdentity").ConfigureAwait(false);
-            if (knownCaller is null)
-            {
-                log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
-            }
-
             iam = new IamClient(new IamClientOptions
             {
                 Region = region,
@@ -117,7 +111,28 @@ public static class OnboardSessionFactory
                 Timeout = settings.Timeout,
             }, settings.Credentials);
 
-            var alias = knownCaller is null ? await AccountAliasAsync(iam, cancellationToken).ConfigureAwait(false) : knownCaller.AccountAlias;
+            // The alias is asked for alongside the caller's identity: connecting takes one round trip, not two.
+            var aliasLookup = knownCaller is null ? AccountAliasAsync(iam, cancellationToken) : Task.FromResult(knownCaller.AccountAlias);
+            CallerIdentity caller;
+            try
+            {
+                caller = knownCaller?.Caller ?? await WithConfigurationErrors(() => sts.GetCallerIdentityAsync(cancellationToken), credentialSource, "GetCallerIdentity").ConfigureAwait(false);
+            }
+            catch
+            {
+                // The identity's failure is the one to report; the alias lookup failed for the same reason or is moot.
+                // It is let finish first, so the client is not disposed under it.
+                await Task.WhenAny(aliasLookup).ConfigureAwait(false);
+                _ = aliasLookup.Exception;
+                throw;
+            }
+
+            if (knownCaller is null)
+            {
+                log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
+            }
+
+            var alias = await aliasLookup.ConfigureAwait(false);
             if (partition.SignInHost is null)
             {
                 log.Verbose("Partition " + partition.Name + " has no public console sign-in host: ConsoleSignInUrl is empty and no sign-in link can be handed out.");

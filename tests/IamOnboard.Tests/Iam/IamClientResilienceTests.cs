@@ -91,6 +91,45 @@ public sealed class IamClientResilienceTests
     }
 
     [Fact]
+    public async Task ALostCreateResponseOnAReusedConnectionIsNotSentAgainByTheHttpStack()
+    {
+        // Creates share the pooled keep-alive connections. .NET resends a request on a new connection when a reused one
+        // ends before the response; were it to do so after sending the body, a lost CreateAccessKey would become two keys.
+        using var server = LocalIamServer.Start(new LocalIamOptions());
+        using var admin = LocalIamFixture.CreateClient(server);
+        var user = Names.Unique("reused");
+        await admin.CreateUserAsync(user);
+        await admin.GetUserAsync(user);
+        long connections = server.GetStatistics().ConnectionsAccepted;
+
+        server.DropNextResponses("CreateAccessKey", 1);
+        await Assert.ThrowsAsync<IamResponseLostException>(() => admin.CreateAccessKeyAsync(user));
+
+        var statistics = server.GetStatistics();
+        Assert.Equal(1, statistics.RequestsByAction["CreateAccessKey"]);
+        Assert.Equal(connections, statistics.ConnectionsAccepted); // sent on the reused connection, and not again on a new one
+        Assert.Single(await admin.ListAccessKeysAsync(user));
+    }
+
+    [Fact]
+    public async Task ACreateAfterTheEndpointClosedAnIdleConnectionIsSentOnceOnANewOne()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions { IdleConnectionTimeout = TimeSpan.FromMilliseconds(100) });
+        using var admin = LocalIamFixture.CreateClient(server);
+        var user = Names.Unique("idle");
+        await admin.CreateUserAsync(user);
+        long connections = server.GetStatistics().ConnectionsAccepted;
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the endpoint has closed the pooled connection by now
+
+        var key = await admin.CreateAccessKeyAsync(user);
+
+        var statistics = server.GetStatistics();
+        Assert.Equal(1, statistics.RequestsByAction["CreateAccessKey"]);
+        Assert.Equal(connections + 1, statistics.ConnectionsAccepted);
+        Assert.Equal(key.AccessKeyId, Assert.Single(await admin.ListAccessKeysAsync(user)).AccessKeyId);
+    }
+
+    [Fact]
     public async Task CancellationAbortsInFlightHttpPromptly()
     {
         using var server = LocalIamServer.Start(new LocalIamOptions { Latency = TimeSpan.FromSeconds(8) });

@@ -263,7 +263,8 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         // Connecting again with the same expired credentials fails the same way, also at once.
         before = _server.GetStatistics().AuthenticationFailures;
         var again = await Assert.ThrowsAsync<IamAccessDeniedException>(() => OnboardSessionFactory.ConnectAsync(options));
-        Assert.Equal(1, _server.GetStatistics().AuthenticationFailures - before);
+        // GetCallerIdentity and the account alias lookup sent beside it, each once: neither is retried.
+        Assert.Equal(2, _server.GetStatistics().AuthenticationFailures - before);
         Assert.Equal("ExpiredToken", again.ErrorCode);
         Assert.Contains("Connect-Onboard", again.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
@@ -58,13 +57,13 @@ internal sealed class IamQueryTransport : IDisposable
         _client = new IamSdkClient(credentials, config);
 
         // Below the retry policy, AWSSDK.Core 4 resends a request at once when the connection fails in a way it takes
-        // for a stale keep-alive connection (MaxStaleConnectionRetries), and .NET's HTTP stack may replay a request that
-        // failed on a reused connection before any response byte. For a create whose response was dropped after IAM
-        // applied it, either resend is a duplicate (a second access key). Creates therefore get no stale-connection
-        // retries and travel on connections never reused: one extra handshake per create buys an honest "response lost".
+        // for a stale keep-alive connection (MaxStaleConnectionRetries). For a create whose response was dropped after
+        // IAM applied it, that resend is a duplicate (a second access key), so creates get none. They still share the
+        // pooled keep-alive connections: .NET's HTTP stack resends a request on a fresh connection only if the reused one
+        // ended before any of the request's body was sent (IamQueryRequest never asks for Expect: 100-continue), and
+        // IAM cannot have applied a request whose body it never got. IamClientResilienceTests pins both.
         var createConfig = CreateConfig(options);
         createConfig.MaxStaleConnectionRetries = 0;
-        createConfig.HttpClientFactory = new FreshConnectionHttpClientFactory();
         _createClient = new IamSdkClient(credentials, createConfig);
     }
 
@@ -135,29 +134,4 @@ internal sealed class IamQueryTransport : IDisposable
         _client.Dispose();
         _createClient.Dispose();
     }
-}
-
-/// <summary>An HttpClient that closes every connection after its response, so no request is ever sent on a reused connection.</summary>
-internal sealed class FreshConnectionHttpClientFactory : HttpClientFactory
-{
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
-    {
-        var handler = new HttpClientHandler();
-        var proxy = clientConfig.GetWebProxy();
-        if (proxy is not null)
-        {
-            handler.Proxy = proxy;
-            handler.UseProxy = true;
-        }
-
-        var client = new HttpClient(handler, disposeHandler: true) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
-        client.DefaultRequestHeaders.ConnectionClose = true;
-        return client;
-    }
-
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
-
-    public override string GetConfigUniqueString(IClientConfig clientConfig) => "IamOnboard-fresh-connection:" + base.GetConfigUniqueString(clientConfig);
 }

@@ -100,6 +100,10 @@ internal sealed class IamQueryRequest : AmazonWebServiceRequest
 
     public string Action { get; }
     public QueryParameters Parameters { get; }
+
+    // Never Expect: 100-continue: with it, .NET may resend a request whose body it had begun to send when the
+    // connection ended, which for a create could be a duplicate (see IamQueryTransport).
+    protected override bool Expect100Continue => false;
     public OperationKind Kind { get; }
     public int MaxAttempts { get; }
 
