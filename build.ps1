@@ -26,6 +26,10 @@
     Only run Pester tests whose full name matches this wildcard.
 .PARAMETER Users
     How many users the soak task onboards in each mode (default 1,000), e.g. -Users 50 for a quick look.
+.PARAMETER ReadyToRun
+    The runtimes (linux-x64, win-x64, osx-arm64, ...) the build compiles the dependencies for ahead of time, so a fresh
+    PowerShell 7 on them JIT-compiles less before its first request. Default: the runtime this build runs on; 'none'
+    for none. Each runtime adds about 4.5 MB; elsewhere the IL assemblies load as before.
 #>
 [CmdletBinding()]
 param(
@@ -39,14 +43,16 @@ param(
     [string[]] $TestName,
 
     [ValidateRange(1, 100000)]
-    [int] $Users = 1000
+    [int] $Users = 1000,
+
+    [string[]] $ReadyToRun = @([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'build/BuildTasks.ps1')
 
-$context = New-BuildContext -Root $PSScriptRoot -Configuration $Configuration
+$context = New-BuildContext -Root $PSScriptRoot -Configuration $Configuration -ReadyToRun @($ReadyToRun | Where-Object { $_ -ne 'none' })
 foreach ($name in $Task) {
     Invoke-BuildTask -Name $name -Context $context -TestName $TestName -Users $Users
 }

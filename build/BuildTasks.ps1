@@ -36,8 +36,24 @@ $script:PublishedNotShipped = @(
     'System.Text.Encoding.CodePages.dll'
 )
 
+# Compiled ahead of time (ReadyToRun) as well: what loads into the module's private context on PowerShell 7 and runs
+# on every call. IamOnboard.dll stays IL only: PowerShell loads it by path, on Windows PowerShell 5.1 too.
+$script:ReadyToRunFiles = @(
+    'AWSSDK.Core.dll'
+    'AWSSDK.SecurityToken.dll'
+    'AWSSDK.SSO.dll'
+    'AWSSDK.SSOOIDC.dll'
+    'IamOnboard.Engine.dll'
+    'IamOnboard.LocalIam.dll'
+    'Otp.NET.dll'
+    'QRCoder.dll'
+)
+
+# The .NET the images are compiled against: PowerShell 7.6's. DependencyIsolation.cs uses them on this .NET or later.
+$script:ReadyToRunFramework = 'net10.0'
+
 function New-BuildContext {
-    param([string] $Root, [string] $Configuration)
+    param([string] $Root, [string] $Configuration, [string[]] $ReadyToRun = @())
     $manifest = Import-PowerShellDataFile -Path (Join-Path $Root 'IamOnboard.psd1')
     $version = $manifest.ModuleVersion
     $out = Join-Path $Root 'out'
@@ -49,6 +65,7 @@ function New-BuildContext {
         ModuleDir     = Join-Path $out "IamOnboard/$version"
         ModuleManifest = Join-Path $out "IamOnboard/$version/IamOnboard.psd1"
         TestResults   = Join-Path $out 'test'
+        ReadyToRun    = $ReadyToRun
     }
 }
 
@@ -104,8 +121,31 @@ function Invoke-BuildModuleTask {
     Copy-Item (Join-Path $Context.Root 'IamOnboard.psd1') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'LICENSE') -Destination $Context.ModuleDir
     Copy-Item (Join-Path $Context.Root 'src/IamOnboard/IamOnboard.format.ps1xml') -Destination $Context.ModuleDir
+    foreach ($runtime in $Context.ReadyToRun) {
+        Add-ReadyToRunImages -Context $Context -Runtime $runtime
+    }
     Invoke-HelpCompileTask -Context $Context
     Write-Host "Built module: $($Context.ModuleDir)"
+}
+
+function Add-ReadyToRunImages {
+    # Publishing the throwaway project compiles the IL assemblies it references; only those images are kept.
+    param($Context, [string] $Runtime)
+    $dependencies = Join-Path $Context.ModuleDir 'dependencies'
+    $staging = Join-Path $Context.Out "ready-to-run/$Runtime"
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    # %3B: a literal ';' in a -p: value would end the property.
+    $inputs = ($script:ReadyToRunFiles | ForEach-Object { Join-Path $dependencies $_ }) -join '%3B'
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $Context.Root 'build/ReadyToRun/ReadyToRun.csproj'), '-c', 'Release', '-r', $Runtime,
+        '-o', $staging, "-p:ReadyToRunInputs=$inputs", '--nologo', '-v', 'quiet'
+    )
+    $target = Join-Path $dependencies "ready-to-run/$script:ReadyToRunFramework-$Runtime"
+    $null = New-Item -ItemType Directory -Path $target -Force
+    foreach ($file in $script:ReadyToRunFiles) {
+        Copy-Item (Join-Path $staging $file) -Destination $target
+    }
+    Write-Host "ReadyToRun images for $Runtime`: $target"
 }
 
 function Invoke-HelpCompileTask {

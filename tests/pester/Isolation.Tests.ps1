@@ -11,7 +11,7 @@ BeforeAll {
 Describe 'Isolation from another AWSSDK.Core' {
     It 'imports and onboards with a different AWSSDK.Core loaded first' {
         Test-Path $otherSdk | Should -BeTrue
-        $ours = Join-Path $moduleDir 'dependencies/AWSSDK.Core.dll'
+        $ours = Get-ModuleDependencyPath -ModuleDir $moduleDir -Name 'AWSSDK.Core'
         # The hard case: same assembly version, different build. Only a private context tells them apart.
         [Reflection.AssemblyName]::GetAssemblyName($otherSdk).Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName($ours).Version)
         (Get-Item $otherSdk).VersionInfo.FileVersion | Should -Not -Be (Get-Item $ours).VersionInfo.FileVersion
@@ -104,7 +104,7 @@ $loaded = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All)
             $copies = @($result.Loaded | Where-Object Name -EQ $name)
             $copies | Should -HaveCount 1 -Because "$name is loaded once, by the module"
             $copies[0].Context | Should -Be 'IamOnboard'
-            $copies[0].Path | Should -Be (Join-Path $moduleDir "dependencies/$name.dll")
+            $copies[0].Path | Should -Be (Get-ModuleDependencyPath -ModuleDir $moduleDir -Name $name)
         }
     }
 }

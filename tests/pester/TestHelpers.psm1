@@ -142,6 +142,19 @@ function New-ChildPwshStartInfo {
     $start
 }
 
+function Get-ModuleDependencyPath {
+    <#
+    .SYNOPSIS
+        Where the built module loads a dependency from in a pwsh like this one: its ReadyToRun image when the build
+        made images for this runtime (build.ps1 -ReadyToRun) and this .NET is the one they were compiled for or later,
+        else the IL assembly in dependencies/.
+    #>
+    param([string] $ModuleDir, [string] $Name)
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $image = Join-Path $ModuleDir "dependencies/ready-to-run/net10.0-$runtime/$Name.dll"
+    if ([Environment]::Version.Major -ge 10 -and (Test-Path $image)) { $image } else { Join-Path $ModuleDir "dependencies/$Name.dll" }
+}
+
 function Get-TestTotpCode {
     <#
     .SYNOPSIS
@@ -173,4 +186,4 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-TestTotpCode
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-ModuleDependencyPath, Get-TestTotpCode

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace IamOnboard.Commands.Infrastructure;
 
@@ -76,9 +77,14 @@ internal static class DependencyIsolation
         var context = constructor.Invoke(new object[] { LoadContextName, false });
 
         var platform = PlatformAssemblyPaths();
+        var images = Environment.GetEnvironmentVariable(NoReadyToRunVariable) is { Length: > 0 }
+            ? null
+            : ReadyToRunFolder(folder, CurrentRuntime(), Environment.Version.Major);
         var loaded = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
-        foreach (var path in Directory.EnumerateFiles(folder, "*.dll"))
+        foreach (var ilPath in Directory.EnumerateFiles(folder, "*.dll"))
         {
+            var image = images is null ? null : Path.Combine(images, Path.GetFileName(ilPath));
+            var path = image is not null && File.Exists(image) ? image : ilPath;
             var name = AssemblyName.GetAssemblyName(path);
             if (name.Name is null || ProvidedByPlatform(name, platform))
             {
@@ -91,6 +97,54 @@ internal static class DependencyIsolation
         }
 
         return loaded;
+    }
+
+    /// <summary>Set (to anything) to load the IL assemblies even where ReadyToRun images apply: for comparing the two.</summary>
+    public const string NoReadyToRunVariable = "IAMONBOARD_NO_READYTORUN";
+
+    /// <summary>
+    /// The folder of ReadyToRun images (the dependencies compiled ahead of time by build.ps1 -ReadyToRun, IL included)
+    /// for <paramref name="runtime"/>, or null. Named <c>ready-to-run/net&lt;major&gt;.0-&lt;runtime&gt;</c>: images
+    /// for another OS or processor are never used, nor images compiled against a later .NET than the one running.
+    /// Where none applies, the IL assemblies beside the folder load as before; only start-up is slower.
+    /// </summary>
+    internal static string? ReadyToRunFolder(string dependencies, string runtime, int runtimeMajor)
+    {
+        var root = Path.Combine(dependencies, "ready-to-run");
+        if (!Directory.Exists(root))
+        {
+            return null;
+        }
+
+        string? best = null;
+        var bestMajor = -1;
+        foreach (var candidate in Directory.EnumerateDirectories(root))
+        {
+            var name = Path.GetFileName(candidate);
+            var dash = name.IndexOf('-');
+            if (dash < 4 || !name.StartsWith("net", StringComparison.OrdinalIgnoreCase) ||
+                !string.Equals(name.Substring(dash + 1), runtime, StringComparison.OrdinalIgnoreCase) ||
+                !Version.TryParse(name.Substring(3, dash - 3), out var framework) ||
+                framework.Major > runtimeMajor || framework.Major <= bestMajor)
+            {
+                continue;
+            }
+
+            best = candidate;
+            bestMajor = framework.Major;
+        }
+
+        return best;
+    }
+
+    /// <summary>This process's portable runtime identifier: linux-x64, win-arm64, osx-arm64 and so on.</summary>
+    internal static string CurrentRuntime()
+    {
+        var os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
+            : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+            : RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux"
+            : "unknown";
+        return os + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
     }
 
     /// <summary>The trusted platform assemblies (.NET and PowerShell's own), which the default context loads by name.</summary>
