@@ -205,20 +205,26 @@ if ('Cli' -notin $Skip) {
 }
 
 if ('Startup' -notin $Skip) {
-    Write-Step "Startup: $ImportRuns fresh pwsh processes to a first New-OnboardUser on Connect-Onboard -Local"
-    $phases = @()
-    $processSeconds = @()
+    # With the module's ReadyToRun images (where the build made them for this runtime) and without, in turn.
+    Write-Step "Startup: $ImportRuns fresh pwsh processes to a first New-OnboardUser on Connect-Onboard -Local, with and without ReadyToRun images, in turn"
+    $variants = [ordered]@{ startup = @{}; startupWithoutImages = @{ IAMONBOARD_NO_READYTORUN = '1' } }
+    $phases = @{}; $processSeconds = @{}
+    foreach ($key in $variants.Keys) { $phases[$key] = @(); $processSeconds[$key] = @() }
     for ($i = 0; $i -lt $ImportRuns; $i++) {
-        $r = Invoke-Measured -Command ((Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'bench/startup.ps1'), '-ModuleManifest', $ModuleManifest))
-        if ($r.ExitCode -ne 0 -or -not $r.Result) { throw "The startup run failed: $($r.StdErr). Logs: $($r.Log).*" }
-        $phases += $r.Result
-        $processSeconds += $r.ProcessSeconds
+        foreach ($key in $variants.Keys) {
+            $r = Invoke-Measured -Command ((Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'bench/startup.ps1'), '-ModuleManifest', $ModuleManifest)) -Environment $variants[$key]
+            if ($r.ExitCode -ne 0 -or -not $r.Result) { throw "The startup run failed: $($r.StdErr). Logs: $($r.Log).*" }
+            $phases[$key] += $r.Result
+            $processSeconds[$key] += $r.ProcessSeconds
+        }
     }
-    $results.startup = [ordered]@{ runs = $ImportRuns; processSeconds = [Math]::Round((Get-Median $processSeconds), 3) }
-    foreach ($name in $phases[0].PSObject.Properties.Name) {
-        $results.startup[$name] = Get-Median @($phases | ForEach-Object { $_.$name })
+    foreach ($key in $variants.Keys) {
+        $results[$key] = [ordered]@{ runs = $ImportRuns; processSeconds = [Math]::Round((Get-Median $processSeconds[$key]), 3) }
+        foreach ($name in $phases[$key][0].PSObject.Properties.Name) {
+            $results[$key][$name] = Get-Median @($phases[$key] | ForEach-Object { $_.$name })
+        }
+        Write-Host ("         {5}: process {0} s: to script {1} ms, Import-Module {2} ms, Connect-Onboard -Local {3} ms, first New-OnboardUser {4} ms (wall)" -f $results[$key].processSeconds, $results[$key].processToScriptMs, $results[$key].importModuleMs, $results[$key].connectLocalMs, $results[$key].firstUserMs, $key)
     }
-    Write-Host ("         process {0} s: to script {1} ms, Import-Module {2} ms, Connect-Onboard -Local {3} ms, first New-OnboardUser {4} ms (wall)" -f $results.startup.processSeconds, $results.startup.processToScriptMs, $results.startup.importModuleMs, $results.startup.connectLocalMs, $results.startup.firstUserMs)
 }
 
 if ('Import' -notin $Skip) {

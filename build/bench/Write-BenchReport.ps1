@@ -141,6 +141,12 @@ function Write-BenchReport {
         $null = $md.AppendLine().AppendLine('## Startup to the first request').AppendLine()
         $null = $md.AppendLine(("Fresh pwsh, median of {0} runs, wall / CPU of the process's threads (JIT included): whole process {1:0.000} s; process start to script {2} ms / {3} ms, Import-Module {4} / {5} ms, Connect-Onboard -Local {6} / {7} ms, first New-OnboardUser {8} / {9} ms (a second one: {10} / {11} ms)." -f
             $s.runs, $s.processSeconds, $s.processToScriptMs, $s.cpuBeforeScriptMs, $s.importModuleMs, $s.importModuleCpuMs, $s.connectLocalMs, $s.connectLocalCpuMs, $s.firstUserMs, $s.firstUserCpuMs, $s.secondUserMs, $s.secondUserCpuMs))
+        if ($Results.Contains('startupWithoutImages')) {
+            $w = $Results.startupWithoutImages
+            $null = $md.AppendLine().AppendLine(("Without the ReadyToRun images (IAMONBOARD_NO_READYTORUN, runs in turn with the above): whole process {0:0.000} s; Import-Module {1} / {2} ms, Connect-Onboard -Local {3} / {4} ms, first New-OnboardUser {5} / {6} ms. The images save {7} ms of wall time from Import-Module to the first user's answer." -f
+                $w.processSeconds, $w.importModuleMs, $w.importModuleCpuMs, $w.connectLocalMs, $w.connectLocalCpuMs, $w.firstUserMs, $w.firstUserCpuMs,
+                (($w.importModuleMs + $w.connectLocalMs + $w.firstUserMs) - ($s.importModuleMs + $s.connectLocalMs + $s.firstUserMs))))
+        }
     }
     if ($Results.Contains('streaming')) {
         $null = $md.AppendLine().AppendLine('## Streaming: a CSV through New-OnboardUser -WhatIf (endpoint without latency)').AppendLine()
