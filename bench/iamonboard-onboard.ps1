@@ -5,7 +5,8 @@
     Imports the module, then times Connect-Onboard to the endpoint (the secret comes from BENCH_SECRET_ACCESS_KEY; its
     call is the first on a fresh connection, as the JS script's first call is inside its timer) and
         Import-Csv $Csv | New-OnboardUser -ThrottleLimit T | [Add-OnboardGroupMember -ThrottleLimit T -GroupName G |] Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ThrottleLimit T
-    and prints one JSON line. -ThrottleLimit goes to every stage: it is the pipeline's budget of requests in flight. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
+    and prints one JSON line. -ThrottleLimit goes to Connect-Onboard and every stage: it is the session's and the
+    pipeline's budget of requests in flight. Each CSV row asks for console access (reset at first sign-in), an access key and tags;
     with -Pipeline Group the rows also carry the group, so New-OnboardUser adds the membership itself; -Pipeline OneAtATime
     runs that pipeline once per row, one row after the other.
     With -WhatIf the run is a plan instead: Import-Csv $Csv | New-OnboardUser -WhatIf, its What-if lines discarded.
@@ -28,7 +29,8 @@ if ($ThrottleLimit -gt 0) { $throttle.ThrottleLimit = $ThrottleLimit }
 $errors = $null
 $count = 0
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
-$null = Connect-Onboard -EndpointUrl $EndpointUrl -AccessKey $AccessKeyId -SecretKey $secret
+# The budget is the session's as well: Connect-Onboard's own requests keep to it too.
+$null = Connect-Onboard -EndpointUrl $EndpointUrl -AccessKey $AccessKeyId -SecretKey $secret @throttle
 if ($WhatIf) {
     # The What-if lines go to the host; the bench sends this process's output to a file.
     Import-Csv $Csv | New-OnboardUser -WhatIf @throttle -ErrorVariable +errors -ErrorAction SilentlyContinue

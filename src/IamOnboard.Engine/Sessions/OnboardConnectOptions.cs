@@ -48,6 +48,12 @@ public sealed class OnboardConnectOptions
     /// <summary>Per-attempt HTTP timeout; null keeps the SDK's default.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>
+    /// The session's budget of requests in flight (its <see cref="Iam.RequestBudget.DefaultLimit"/>), in force from the
+    /// connection's own first requests on; null keeps the budget's default.
+    /// </summary>
+    public int? ThrottleLimit { get; set; }
+
     public override string ToString()
         => "OnboardConnectOptions(" + (ProfileName is null ? string.Empty : "profile " + ProfileName + " ") + (AccessKey is null ? string.Empty : "access key " + AccessKey + " ")
             + (RoleArn is null ? string.Empty : "role " + RoleArn + " ") + (EndpointUrl ?? string.Empty) + ")";

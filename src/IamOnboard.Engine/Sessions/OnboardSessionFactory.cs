@@ -66,7 +66,7 @@ public static class OnboardSessionFactory
         }
 
         var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout);
-        return await OpenAsync(settings, region, credentialSource, knownCaller: null, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(settings, region, credentialSource, knownCaller: null, cancellationToken, options.ThrottleLimit).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public static class OnboardSessionFactory
         return OpenAsync(settings, newRegion, session.CredentialSource, samePlace ? session : null, cancellationToken);
     }
 
-    private static async Task<OnboardSession> OpenAsync(SessionSettings settings, string region, string credentialSource, OnboardSession? knownCaller, CancellationToken cancellationToken)
+    private static async Task<OnboardSession> OpenAsync(SessionSettings settings, string region, string credentialSource, OnboardSession? knownCaller, CancellationToken cancellationToken, int? throttleLimit = null)
     {
         var log = OnboardLog.Current;
         var partition = AwsPartition.ForRegion(region);
@@ -111,8 +111,15 @@ public static class OnboardSessionFactory
                 Timeout = settings.Timeout,
             }, settings.Credentials);
 
-            // The alias is asked for alongside the caller's identity: connecting takes one round trip, not two.
-            var aliasLookup = knownCaller is null ? AccountAliasAsync(iam, cancellationToken) : Task.FromResult(knownCaller.AccountAlias);
+            if (throttleLimit is { } limit)
+            {
+                iam.Budget.DefaultLimit = limit;
+            }
+
+            // The alias is asked for beside the caller's identity, so connecting takes one round trip, not two; but
+            // only when the budget allows two requests in flight (STS's GetCallerIdentity takes no permit of it).
+            var together = knownCaller is null && iam.Budget.DefaultLimit >= 2;
+            var aliasLookup = together ? AccountAliasAsync(iam, cancellationToken) : Task.FromResult(knownCaller?.AccountAlias);
             CallerIdentity caller;
             try
             {
@@ -132,7 +139,9 @@ public static class OnboardSessionFactory
                 log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
             }
 
-            var alias = await aliasLookup.ConfigureAwait(false);
+            var alias = knownCaller is null && !together
+                ? await AccountAliasAsync(iam, cancellationToken).ConfigureAwait(false)
+                : await aliasLookup.ConfigureAwait(false);
             if (partition.SignInHost is null)
             {
                 log.Verbose("Partition " + partition.Name + " has no public console sign-in host: ConsoleSignInUrl is empty and no sign-in link can be handed out.");

@@ -105,6 +105,34 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         Assert.All(log.Messages, m => Assert.DoesNotContain(_server.AdminSecretAccessKey, m, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(4, 2)]
+    public async Task ConnectingKeepsToTheBudgetItIsGiven(int throttleLimit, int expectedPeak)
+    {
+        // GetCallerIdentity and the alias lookup go together only when the budget allows two requests in flight.
+        using var environment = new EnvironmentScope();
+        using var server = LocalIamServer.Start(new LocalIamOptions { Latency = TimeSpan.FromMilliseconds(100) });
+        var alias = Names.Unique("budget");
+        using (var admin = LocalIamFixture.CreateClient(server))
+        {
+            await admin.CreateAccountAliasAsync(alias);
+        }
+
+        server.ResetPeakInFlight();
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(server.AdminSecretAccessKey),
+            EndpointUrl = server.Url.ToString(),
+            ThrottleLimit = throttleLimit,
+        });
+
+        Assert.Equal(expectedPeak, server.GetStatistics().PeakInFlight);
+        Assert.Equal(throttleLimit, session.RequestBudget.DefaultLimit);
+        Assert.Equal($"https://{alias}.signin.aws.amazon.com/console", session.ConsoleSignInUrl);
+    }
+
     [Fact]
     public async Task RootKeyIsDetectedAndAliasFeedsTheSignInUrl()
     {

@@ -118,6 +118,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             SessionToken = SessionToken,
             ProfileLocation = ProfileLocation,
             TokenCode = TokenCode,
+            ThrottleLimit = ThrottleLimit,
         };
 
         var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
@@ -143,11 +144,6 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
         var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
         resolver.EnforceRootPolicy(session, AllowRootCredential.IsPresent, "add -AllowRootCredential to accept the risk");
-
-        if (ThrottleLimit is { } limit)
-        {
-            session.RequestBudget.DefaultLimit = limit;
-        }
 
         ModuleState.Current.SetDefaultSession(session);
         WriteObject(session);
