@@ -235,6 +235,55 @@ Describe 'Exactly once: MFA seeds and QR codes' {
         @($devices | Where-Object { $_ -like "*/$prefix-*" }) | Should -HaveCount 1
     }
 
+    It 'a QR file left by an enrolment killed before enabling does not block the re-run; a file of an enabled device still does' {
+        $name = New-TestName 'qrkilled'
+        $folder = Join-Path $TestDrive 'killed-qr/'
+        $png = Join-Path $folder "$name.png"
+        # A person's enrolment in a process of its own: it writes the QR code, then waits at the prompt for two codes,
+        # and is killed there (a closed terminal, a stopped runbook), before the device is enabled.
+        $script = 'Import-Module $env:T_MODULE; $null = Connect-Onboard -EndpointUrl $env:T_URL -AccessKey $env:T_KEY -SecretKey (ConvertTo-SecureString $env:T_SECRET -AsPlainText -Force); ' +
+            'New-OnboardUser $env:T_NAME -ConsoleAccess | Enable-OnboardVirtualMfa -QrCodePath $env:T_QR'
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-Command', $script)
+        $values = @{ T_MODULE = $env:IAMONBOARD_MODULE; T_URL = $endpoint.Url; T_KEY = $endpoint.AccessKeyId; T_SECRET = (ConvertTo-PlainText $endpoint.SecretAccessKey); T_NAME = $name; T_QR = $folder }
+        foreach ($key in $values.Keys) { $start.Environment[$key] = $values[$key] }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [Diagnostics.Process]::Start($start)
+        try {
+            $null = $child.StandardOutput.ReadToEndAsync(); $null = $child.StandardError.ReadToEndAsync()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $png) -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Test-Path $png | Should -BeTrue -Because 'the enrolment writes the QR code before it asks for codes'
+        }
+        finally {
+            $child.Kill($true)
+            $child.WaitForExit()
+        }
+        $left = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber |
+            Where-Object { $_ -like "*/$name" }
+        $left | Should -HaveCount 1
+
+        # The README's pipeline again: the dead enrolment's code signs no one in, so its file gives way, with a warning.
+        $again = New-OnboardUser $name -ConsoleAccess -Session $session -WarningAction SilentlyContinue |
+            Enable-OnboardVirtualMfa -Unattended -QrCodePath $folder -Session $session -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -BeNullOrEmpty
+        $again.Status | Should -Be 'Enabled'
+        "$warned" | Should -BeLike "*$left*enabled for nobody*replaced*"
+        $devices = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices
+        $devices | Should -HaveCount 1
+        $bytes = [IO.File]::ReadAllBytes($png)
+        [Text.Encoding]::ASCII.GetString($bytes).Contains("IamOnboard-MFA-device$([char]0)$($devices[0].SerialNumber)") | Should -BeTrue -Because 'the new file names the new, enabled device'
+
+        # That file now holds the code of an enabled device: another user's enrolment must not take its place.
+        $other = New-TestName 'qrother'
+        Copy-Item $png (Join-Path $folder "$other.png")
+        $null = New-OnboardUser $other -ConsoleAccess -Session $session |
+            Enable-OnboardVirtualMfa -Unattended -QrCodePath $folder -Session $session -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'QrCodeFileExists*'
+        [IO.File]::ReadAllBytes((Join-Path $folder "$other.png")) | Should -Be $bytes
+    }
+
     It '-QrCodePath never replaces an existing file without -Force' {
         $name = New-TestName 'qrkeep'
         $png = Join-Path $TestDrive 'precious.png'

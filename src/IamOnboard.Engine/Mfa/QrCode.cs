@@ -36,6 +36,100 @@ public static class QrCode
         return png.GetGraphic(pixelsPerModule, drawQuietZones: true);
     }
 
+    /// <summary>The PNG keyword under which <see cref="RenderPng(string, string)"/> names the device: no secret, an ARN.</summary>
+    public const string DeviceKeyword = "IamOnboard-MFA-device";
+
+    /// <summary>
+    /// A PNG of <paramref name="text"/> that also names the virtual MFA device it enrols (a PNG text chunk), so a later
+    /// run can tell a QR file whose device was never enabled from anyone else's file (<see cref="FindDevice"/>).
+    /// </summary>
+    public static byte[] RenderPng(string text, string deviceSerialNumber)
+    {
+        var png = RenderPng(text);
+        var keyword = Encoding.ASCII.GetBytes(DeviceKeyword);
+        var value = Encoding.ASCII.GetBytes(deviceSerialNumber);
+        var data = new byte[keyword.Length + 1 + value.Length];
+        keyword.CopyTo(data, 0);
+        value.CopyTo(data, keyword.Length + 1);
+        var chunk = PngChunk("tEXt", data);
+
+        // After the signature (8 bytes) and the IHDR chunk (4 + 4 + 13 + 4 bytes), where PNG allows text chunks.
+        const int afterHeader = 8 + 25;
+        var marked = new byte[png.Length + chunk.Length];
+        Buffer.BlockCopy(png, 0, marked, 0, afterHeader);
+        Buffer.BlockCopy(chunk, 0, marked, afterHeader, chunk.Length);
+        Buffer.BlockCopy(png, afterHeader, marked, afterHeader + chunk.Length, png.Length - afterHeader);
+        return marked;
+    }
+
+    /// <summary>The device a PNG written by <see cref="RenderPng(string, string)"/> names, or null for any other file.</summary>
+    public static string? FindDevice(byte[] png)
+    {
+        if (png.Length < 8 || png[0] != 0x89 || png[1] != (byte)'P' || png[2] != (byte)'N' || png[3] != (byte)'G')
+        {
+            return null;
+        }
+
+        var keyword = Encoding.ASCII.GetBytes(DeviceKeyword + "\0");
+        var offset = 8;
+        while (offset + 12 <= png.Length)
+        {
+            var length = (png[offset] << 24) | (png[offset + 1] << 16) | (png[offset + 2] << 8) | png[offset + 3];
+            if (length < 0 || offset + 12 + length > png.Length)
+            {
+                return null;
+            }
+
+            var type = Encoding.ASCII.GetString(png, offset + 4, 4);
+            if (type == "IEND")
+            {
+                return null;
+            }
+
+            if (type == "tEXt" && length > keyword.Length && png.Skip(offset + 8).Take(keyword.Length).SequenceEqual(keyword))
+            {
+                return Encoding.ASCII.GetString(png, offset + 8 + keyword.Length, length - keyword.Length);
+            }
+
+            offset += 12 + length;
+        }
+
+        return null;
+    }
+
+    private static byte[] PngChunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        chunk[0] = (byte)(data.Length >> 24);
+        chunk[1] = (byte)(data.Length >> 16);
+        chunk[2] = (byte)(data.Length >> 8);
+        chunk[3] = (byte)data.Length;
+        Encoding.ASCII.GetBytes(type, 0, 4, chunk, 4);
+        data.CopyTo(chunk, 8);
+        var crc = Crc32(chunk, 4, 4 + data.Length);
+        chunk[8 + data.Length] = (byte)(crc >> 24);
+        chunk[9 + data.Length] = (byte)(crc >> 16);
+        chunk[10 + data.Length] = (byte)(crc >> 8);
+        chunk[11 + data.Length] = (byte)crc;
+        return chunk;
+    }
+
+    /// <summary>PNG's CRC-32 (ISO 3309, the polynomial 0xEDB88320 reflected), over the chunk type and data.</summary>
+    private static uint Crc32(byte[] bytes, int start, int count)
+    {
+        var crc = 0xFFFFFFFFu;
+        for (var i = start; i < start + count; i++)
+        {
+            crc ^= bytes[i];
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     /// <summary>The QR code as text for a terminal; see <see cref="RenderTerminal(string, bool)"/>.</summary>
     public static string RenderTerminal(string text) => RenderTerminal(text, ansiColors: false);
 

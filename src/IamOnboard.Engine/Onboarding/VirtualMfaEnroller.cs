@@ -44,8 +44,9 @@ public sealed class PendingMfaDevice
     /// <summary>
     /// The QR code of the URI, as PNG bytes, drawn from the seed on first use (the endpoint's QRCodePNG is not known
     /// to be an image, let alone one of this seed). Only a QR file needs it, so unattended enrolment never draws one.
+    /// The PNG names the device (<see cref="QrCode.FindDevice"/>).
     /// </summary>
-    public byte[] QrCodePng => _qrCodePng ??= QrCode.RenderPng(OtpAuthUri);
+    public byte[] QrCodePng => _qrCodePng ??= QrCode.RenderPng(OtpAuthUri, SerialNumber);
 
     /// <summary>Checks two codes a person typed against the seed before IAM is asked.</summary>
     public MfaCodePairCheck CheckCodes(string code1, string code2, DateTimeOffset now) => Totp.CheckConsecutivePair(Key, code1, code2, now);
@@ -139,6 +140,22 @@ public sealed class VirtualMfaEnroller
 
         Array.Clear(created.QrCodePng, 0, created.QrCodePng.Length);
         return new PendingMfaDevice(userName, deviceName, created.SerialNumber, Totp.KeyFromBase32(base32), base32, otpAuthUri);
+    }
+
+    /// <summary>
+    /// Whether a QR file naming <paramref name="serialNumber"/> (<see cref="QrCode.FindDevice"/>) is left from an
+    /// enrolment that never finished: the device is in this account and enabled for nobody, so its seed signs no one
+    /// in. Such a file only stands in the way of the enrolment that replaces it (a run stopped after writing it).
+    /// </summary>
+    public async Task<bool> IsUnusedQrDeviceAsync(string serialNumber, CancellationToken ct)
+    {
+        if (!serialNumber.StartsWith($"arn:{_session.Partition}:iam::{_session.AccountId}:mfa/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var assigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Assigned, ct).ConfigureAwait(false);
+        return !assigned.Any(d => string.Equals(d.SerialNumber, serialNumber, StringComparison.Ordinal));
     }
 
     /// <summary>Whether the user signs in to the console (has a login profile): a person, whose MFA seed must reach them.</summary>

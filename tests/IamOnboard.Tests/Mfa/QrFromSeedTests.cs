@@ -50,5 +50,28 @@ public sealed class QrFromSeedTests
         var text = QrDecoding.DecodePng(device.QrCodePng);
         Assert.Equal(device.OtpAuthUri, text);
         Assert.Contains("secret=" + Seed, text, StringComparison.Ordinal);
+        Assert.Equal("arn:aws:iam::123456789012:mfa/anna", IamOnboard.Mfa.QrCode.FindDevice(device.QrCodePng));
+    }
+
+    [Fact]
+    public void A_png_names_its_device_in_a_valid_text_chunk_and_other_files_name_none()
+    {
+        const string uri = "otpauth://totp/AWS:anna?secret=" + Seed;
+        const string serial = "arn:aws:iam::123456789012:mfa/anna";
+        var marked = IamOnboard.Mfa.QrCode.RenderPng(uri, serial);
+
+        Assert.Equal(serial, IamOnboard.Mfa.QrCode.FindDevice(marked));
+        Assert.Equal(uri, QrDecoding.DecodePng(marked));
+
+        // The chunk right after IHDR: length, "tEXt", keyword NUL serial, and a CRC checked with another CRC-32.
+        int length = (marked[33] << 24) | (marked[34] << 16) | (marked[35] << 8) | marked[36];
+        Assert.Equal("tEXt", Encoding.ASCII.GetString(marked, 37, 4));
+        Assert.Equal("IamOnboard-MFA-device\0" + serial, Encoding.ASCII.GetString(marked, 41, length));
+        var crc = System.IO.Hashing.Crc32.Hash(marked.AsSpan(37, 4 + length));
+        Assert.Equal(new[] { crc[3], crc[2], crc[1], crc[0] }, marked[(41 + length)..(45 + length)]);
+        Assert.Null(IamOnboard.Mfa.QrCode.FindDevice(IamOnboard.Mfa.QrCode.RenderPng(uri)));
+        Assert.Null(IamOnboard.Mfa.QrCode.FindDevice(Encoding.ASCII.GetBytes("not mine")));
+        Assert.Null(IamOnboard.Mfa.QrCode.FindDevice(marked[..40])); // cut short: no chunk read past the end
+        Assert.DoesNotContain(Seed, Encoding.ASCII.GetString(marked), StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
             return;
         }
 
-        var qrPath = WriteQrFile(device, qrFile);
+        var qrPath = WriteQrFile(device, qrFile, Dispatcher.Run(ct => ReplacesUnusedQrFileAsync(enroller, qrFile, ct)));
         ShowOnHost(device);
         if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
         {

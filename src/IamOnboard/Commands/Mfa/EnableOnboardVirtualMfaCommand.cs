@@ -191,7 +191,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         string? qrPath;
         try
         {
-            qrPath = WriteQrFile(device, qrFile);
+            qrPath = WriteQrFile(device, qrFile, await ReplacesUnusedQrFileAsync(enroller, qrFile, ct).ConfigureAwait(false));
         }
         catch (Exception)
         {
@@ -286,15 +286,36 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     private async Task<bool> IsConsoleUserAsync(OnboardUser? user, string userName, CancellationToken ct) =>
         user?.ConsoleAccess == true || await new VirtualMfaEnroller(OnboardSession).IsConsoleUserAsync(userName, ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// Whether the file already at <paramref name="qrFile"/> is this module's QR code of a device enabled for nobody,
+    /// left by an enrolment that did not finish (a run stopped between writing it and enabling the device): its seed
+    /// signs no one in, and keeping it would fail every re-run of the pipeline for this user.
+    /// </summary>
+    private async Task<bool> ReplacesUnusedQrFileAsync(VirtualMfaEnroller enroller, string? qrFile, CancellationToken ct)
+    {
+        if (qrFile is null || Force.IsPresent || QrCodeFiles.PreviousDevice(qrFile) is not { } previous)
+        {
+            return false;
+        }
+
+        if (!await enroller.IsUnusedQrDeviceAsync(previous, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Dispatcher.WriteWarning($"{qrFile} held the QR code of MFA device {previous}, which is enabled for nobody (an enrolment that did not finish); replaced with the new device's.");
+        return true;
+    }
+
     /// <summary>Writes the QR code as PNG to the file claimed for this user, readable by its owner only; returns the path.</summary>
-    private string? WriteQrFile(PendingMfaDevice device, string? qrFile)
+    private string? WriteQrFile(PendingMfaDevice device, string? qrFile, bool replaceUnused)
     {
         if (qrFile is null)
         {
             return null;
         }
 
-        QrCodeFiles.Write(qrFile, device.QrCodePng, Force.IsPresent);
+        QrCodeFiles.Write(qrFile, device.QrCodePng, Force.IsPresent, replaceUnused);
         Dispatcher.WriteVerbose($"{device.UserName}: QR code written to {qrFile} (readable by its owner only).");
         return qrFile;
     }

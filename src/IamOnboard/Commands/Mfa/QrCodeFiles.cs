@@ -52,9 +52,30 @@ internal sealed class QrCodeFiles
         return true;
     }
 
-    /// <summary>Writes the PNG, readable by its owner only; refuses to replace an existing file without -Force.</summary>
-    public static void Write(string file, byte[] png, bool force)
+    /// <summary>
+    /// The MFA device an existing QR file at <paramref name="file"/> was written for, when IamOnboard wrote it (the PNG
+    /// names it); null when there is no such file, or it is anyone else's.
+    /// </summary>
+    public static string? PreviousDevice(string file)
     {
+        try
+        {
+            return File.Exists(file) ? Mfa.QrCode.FindDevice(File.ReadAllBytes(file)) : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the PNG, readable by its owner only. An existing file is replaced only with -Force or when
+    /// <paramref name="replaceUnused"/> (it is IamOnboard's code of a device enabled for nobody: see
+    /// VirtualMfaEnroller.IsUnusedQrDeviceAsync); otherwise it is refused.
+    /// </summary>
+    public static void Write(string file, byte[] png, bool force, bool replaceUnused = false)
+    {
+        force |= replaceUnused;
         if (File.Exists(file) && !force)
         {
             throw new Onboarding.OnboardInputException("QrCodeFileExists", "QrCodePath", file,
