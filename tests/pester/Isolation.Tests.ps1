@@ -32,16 +32,7 @@ $loaded = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All)
 '@
         $scriptPath = Join-Path $TestDrive 'isolation.ps1'
         Set-Content -Path $scriptPath -Value $script
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $otherSdk, $env:IAMONBOARD_MODULE)
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
-        $result = $stdout | ConvertFrom-Json
+        $result = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $otherSdk, $env:IAMONBOARD_MODULE) | ConvertFrom-Json
 
         $result.Status | Should -Be 'Created'
         $sdk = @($result.Loaded | Where-Object Name -EQ 'AWSSDK.Core')
@@ -88,16 +79,7 @@ $loaded = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All)
 '@
         $scriptPath = Join-Path $TestDrive 'isolation-sso.ps1'
         Set-Content -Path $scriptPath -Value $script
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, (Join-Path $TestDrive 'sso-home'))
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
-        $result = $stdout | ConvertFrom-Json
+        $result = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, (Join-Path $TestDrive 'sso-home')) | ConvertFrom-Json
 
         $result.Caller | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
         foreach ($name in 'AWSSDK.SSO', 'AWSSDK.SSOOIDC', 'AWSSDK.Core') {

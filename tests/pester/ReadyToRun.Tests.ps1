@@ -37,18 +37,10 @@ $paths = foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All) 
 '@
         $scriptPath = Join-Path $TestDrive "probe-$([guid]::NewGuid().ToString('n')).ps1"
         Set-Content -Path $scriptPath -Value $script
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $Manifest)
-        $start.Environment.Remove('IAMONBOARD_NO_READYTORUN')
-        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
-        $stdout | ConvertFrom-Json
+        # The variable only where a case sets it: none inherited from the test run.
+        $variables = @{ IAMONBOARD_NO_READYTORUN = $null }
+        foreach ($name in $Environment.Keys) { $variables[$name] = $Environment[$name] }
+        Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $Manifest) -Environment $variables | ConvertFrom-Json
     }
 
     function Copy-ModuleWithImagesAs([string] $FolderName) {

@@ -142,6 +142,28 @@ function New-ChildPwshStartInfo {
     $start
 }
 
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a fresh pwsh with the given arguments (and environment variables), insists that it wrote nothing to stderr
+        and exited 0, and returns what it wrote to stdout.
+    #>
+    param([string[]] $Arguments, [hashtable] $Environment = @{})
+    $start = New-ChildPwshStartInfo -Arguments $Arguments
+    foreach ($name in $Environment.Keys) {
+        if ($null -eq $Environment[$name]) { $null = $start.Environment.Remove($name) } else { $start.Environment[$name] = $Environment[$name] }
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    $stderr.Result | Should -BeNullOrEmpty
+    $process.ExitCode | Should -Be 0
+    $stdout
+}
+
 function Get-ModuleDependencyPath {
     <#
     .SYNOPSIS
@@ -186,4 +208,4 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Get-ModuleDependencyPath, Get-TestTotpCode
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Get-ModuleDependencyPath, Get-TestTotpCode
