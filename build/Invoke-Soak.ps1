@@ -30,6 +30,27 @@ $file = Join-Path $work 'starters.csv'
 @('User name,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess') +
     (1..$Users | ForEach-Object { "soak-$_,yes,yes,yes" }) | Set-Content -Path $file -Encoding utf8NoBOM
 
+function Get-AwsCliV2 {
+    # An older AWS CLI v1 may come first on PATH: the one whose --version says aws-cli/2.
+    foreach ($candidate in @(@(Get-Command aws -All -CommandType Application -ErrorAction SilentlyContinue | ForEach-Object Source) + '/usr/bin/aws' | Select-Object -Unique)) {
+        if ((Test-Path $candidate) -and ((& $candidate --version 2>&1 | Out-String) -match '^aws-cli/2\.')) { return $candidate }
+    }
+    throw 'The AWS CLI v2 is not installed (Debian package awscli).'
+}
+
+function Test-ConsolePassword($Endpoint, $Key, [string] $Password) {
+    # Whether the password in a credentials line is the user's console password now: ChangePassword to the same
+    # password is refused for a wrong old one ("incorrect"), and accepted for the right one, changing nothing.
+    $env:AWS_ACCESS_KEY_ID = $Key.'Access key ID'; $env:AWS_SECRET_ACCESS_KEY = $Key.'Secret access key'
+    try {
+        $said = & $script:AwsCli iam change-password --endpoint-url $Endpoint.Url --region us-east-1 --old-password $Password --new-password $Password 2>&1 | Out-String
+        if ($LASTEXITCODE -eq 0) { return $true }
+        if ($said -match 'incorrect') { return $false }
+        throw "ChangePassword failed: $said"
+    }
+    finally { $env:AWS_ACCESS_KEY_ID = $null; $env:AWS_SECRET_ACCESS_KEY = $null }
+}
+
 function Invoke-ExactlyOnceMode {
     # Runs the README's pipeline for people the way the mode says, then the same pipeline once more to converge, and
     # checks every user against the credentials files all those runs wrote.
@@ -82,7 +103,7 @@ function Invoke-ExactlyOnceMode {
         function Wait-Iam($Task) { $Task.GetAwaiter().GetResult() }
         $assigned = @{}
         foreach ($device in (Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Assigned', $none)))) { $assigned[$device.UserName] = 1 + [int]$assigned[$device.UserName] }
-        $result = [ordered]@{ Mode = $Mode; Rows = $Users; Seconds = [int]$clock.Elapsed.TotalSeconds; Incomplete = 0; KeysNotInOneFile = 0; KeysNotWorking = 0; PasswordsNotInOneFile = 0; MarksLeft = 0; QrMissing = 0
+        $result = [ordered]@{ Mode = $Mode; Rows = $Users; Seconds = [int]$clock.Elapsed.TotalSeconds; Incomplete = 0; KeysNotInOneFile = 0; KeysNotWorking = 0; PasswordsNotInOneFile = 0; StalePasswordRows = 0; MarksLeft = 0; QrMissing = 0
             UnassignedMfa = @(Wait-Iam ($iam.ListVirtualMfaDevicesAsync('Unassigned', $none))).Count }
         foreach ($n in 1..$Users) {
             $name = "soak-$n"
@@ -99,7 +120,17 @@ function Invoke-ExactlyOnceMode {
                 }
                 catch { $result.KeysNotWorking++ }
             }
-            if (@($rows | Where-Object { $_.'User name' -eq $name -and $_.Password }).Count -ne 1) { $result.PasswordsNotInOneFile++ }
+            $passwordRows = @($rows | Where-Object { $_.'User name' -eq $name -and $_.Password })
+            if ($passwordRows.Count -gt 1 -and $keys.Count -eq 1) {
+                # A run killed after writing a user's line but before removing the mark: the re-run made a new password,
+                # so the first line's no longer works. Which ones do: IAM's ChangePassword, signed as the starter, takes
+                # only the current one (and is then given it back unchanged).
+                $key = @($rows | Where-Object { $_.'Access key ID' -eq $keys[0].AccessKeyId })
+                $working = @($passwordRows | Where-Object { $key.Count -eq 1 -and (Test-ConsolePassword -Endpoint $endpoint -Key $key[0] -Password $_.Password) })
+                $result.StalePasswordRows += $passwordRows.Count - $working.Count
+                $passwordRows = $working
+            }
+            if ($passwordRows.Count -ne 1) { $result.PasswordsNotInOneFile++ }
             $user = Wait-Iam ($iam.GetUserAsync($name, $none))
             # The hand-off mark or a run's claim (iamonboard:claim:...): no IamOnboard bookkeeping tag may be left.
             if (@($user.Tags | Where-Object { $_.Key -like 'iamonboard:*' }).Count) { $result.MarksLeft++ }
@@ -169,6 +200,7 @@ $table = foreach ($mode in $modes) {
 $table | Format-Table -Property * -AutoSize | Out-String -Width 250 | Write-Host
 $lost = @($table | Where-Object { $_.Incomplete -or $_.OrphanKeys -or $_.UnknownPasswords -or $_.UnassignedMfa })
 
+$script:AwsCli = Get-AwsCliV2
 $exactlyOnce = @(
     Invoke-ExactlyOnceMode -Mode 'two runs at once' -Work $work -File $file -Users $Users -ModuleManifest $ModuleManifest
     Invoke-ExactlyOnceMode -Mode 'stopped, then re-run' -Work $work -File $file -Users $Users -ModuleManifest $ModuleManifest

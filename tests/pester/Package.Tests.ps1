@@ -66,16 +66,7 @@ $null = Connect-Onboard -Local
 $user = New-OnboardUser -UserName packaged.user -ConsoleAccess
 '{0}|{1}|{2}' -f (Get-Module IamOnboard).ModuleBase, $user.UserName, $user.Status
 '@
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.Environment['PSModulePath'] = $installDir
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
+        $stdout = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script) -Environment @{ PSModulePath = $installDir }
         $base, $userName, $status = $stdout.Trim() -split '\|'
         $base | Should -Be (Resolve-Path $installed).Path
         $userName | Should -Be 'packaged.user'
