@@ -239,7 +239,9 @@ Describe 'Credentials that never reached anyone' {
         $user.Status | Should -Be 'Completed'
         $user.Password | Should -BeOfType [securestring]
         $user.AccessKeyId | Should -Not -Be $lost[0]
-        $warnings | Should -Match ([regex]::Escape($lost[0]))
+        @($warnings | Where-Object { "$_" -match [regex]::Escape($lost[0]) }) | Should -HaveCount 1
+        @($warnings | Where-Object { "$_" -like "Setting a new console password for '$name'*no longer signs in*" }) | Should -HaveCount 1
+        $warnings | Should -HaveCount 2
         Get-KeyIds $name | Should -Be @($user.AccessKeyId)
         Get-HandOffMark $name | Should -BeNullOrEmpty
         # The new key works: it signs a call as the user.

@@ -93,6 +93,8 @@ internal sealed class ReplacePasswordStep : OnboardingStep
     internal override async Task ApplyAsync(StepContext context, CancellationToken ct)
     {
         var password = StepPasswords.For(context);
+        // Like a deleted key, said aloud: had that run written the password somewhere before it died, that copy stops working.
+        OnboardLog.Current.Warning($"{context.Request.Where}Setting a new console password for '{context.UserName}': the run that set the last one never finished handing it out, and any copy of it no longer signs in.");
         await context.Iam.UpdateLoginProfileAsync(context.UserName, password, context.Request.PasswordResetRequired, ct).ConfigureAwait(false);
         StepPasswords.HandBack(context, password);
     }
