@@ -27,18 +27,34 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
         [System.Diagnostics.Process]::Start($start)
     }
 
-    function script:Read-UntilSecret($Process) {
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            $line = $Process.StandardOutput.ReadLine()
-            if ($null -eq $line) { break }
-            if ($line -match 'Secret key for .+: ([A-Z2-7]+)') { return $Matches[1] }
-        }
-        throw "The child never showed the secret. Errors: $($Process.StandardError.ReadToEnd())"
+    # Every read from the child has a deadline: a child left waiting at its prompt must fail the test, not hang the run.
+    function script:Stop-Child($Process, [string] $Why) {
+        $Process.Kill($true)
+        $Process.WaitForExit()
+        throw "$Why Errors: $($Process.StandardError.ReadToEnd())"
     }
 
-    function script:Get-Code([string] $Seed, [int] $StepOffset = 0) {
-        Get-TestTotpCode -Base32Seed $Seed -At ([DateTimeOffset]::UtcNow.AddSeconds(30 * $StepOffset))
+    function script:Read-UntilSecret($Process) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ($true) {
+            $read = $Process.StandardOutput.ReadLineAsync()
+            $left = [Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+            if (-not $read.Wait([int]$left)) { Stop-Child $Process 'The child never showed the secret within 60 s.' }
+            if ($null -eq $read.Result) { Stop-Child $Process 'The child ended without showing the secret.' }
+            if ($read.Result -match 'Secret key for .+: ([A-Z2-7]+)') { return $Matches[1] }
+        }
+    }
+
+    function script:Read-Rest($Process) {
+        $rest = $Process.StandardOutput.ReadToEndAsync()
+        if (-not $rest.Wait(90000)) { Stop-Child $Process 'The child was still asking for codes after 90 s.' }
+        $rest.Result
+    }
+
+    # The code $StepOffset 30-second steps from $At: the codes a test types are all taken at one moment, so a step
+    # boundary between two of them cannot make a consecutive pair into a gap.
+    function script:Get-Code([string] $Seed, [int] $StepOffset = 0, [DateTimeOffset] $At = [DateTimeOffset]::UtcNow) {
+        Get-TestTotpCode -Base32Seed $Seed -At $At.AddSeconds(30 * $StepOffset)
     }
 }
 
@@ -148,11 +164,12 @@ Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {
         $null = New-OnboardUser -UserName $name
         $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret', '-ShowQrCode'
         $seed = Read-UntilSecret $process
+        $at = [DateTimeOffset]::UtcNow
         $process.StandardInput.WriteLine('123 456')       # a typo: not this device's code
-        $process.StandardInput.WriteLine((Get-Code $seed))
-        $process.StandardInput.WriteLine((Get-Code $seed 1))
+        $process.StandardInput.WriteLine((Get-Code $seed 0 $at))
+        $process.StandardInput.WriteLine((Get-Code $seed 1 $at))
         $process.StandardInput.Flush()
-        $rest = $process.StandardOutput.ReadToEnd()
+        $rest = Read-Rest $process
         $process.WaitForExit(60000) | Should -BeTrue
         $rest | Should -Match 'does not match'
         $rest | Should -Match "RESULT Enabled arn:aws:iam::$($endpoint.AccountId):mfa/$name"
@@ -164,12 +181,13 @@ Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {
         $null = New-OnboardUser -UserName $name
         $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret'
         $seed = Read-UntilSecret $process
-        $process.StandardInput.WriteLine((Get-Code $seed))
-        $process.StandardInput.WriteLine((Get-Code $seed -2))
-        $process.StandardInput.WriteLine((Get-Code $seed))
-        $process.StandardInput.WriteLine((Get-Code $seed 1))
+        $at = [DateTimeOffset]::UtcNow
+        $process.StandardInput.WriteLine((Get-Code $seed 0 $at))
+        $process.StandardInput.WriteLine((Get-Code $seed -2 $at))
+        $process.StandardInput.WriteLine((Get-Code $seed 0 $at))
+        $process.StandardInput.WriteLine((Get-Code $seed 1 $at))
         $process.StandardInput.Flush()
-        $rest = $process.StandardOutput.ReadToEnd()
+        $rest = Read-Rest $process
         $process.WaitForExit(60000) | Should -BeTrue
         $rest | Should -Match 'not consecutive'
         $rest | Should -Match 'RESULT Enabled'
