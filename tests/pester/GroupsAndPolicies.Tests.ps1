@@ -129,3 +129,25 @@ Describe 'Add-OnboardInlinePolicy' {
         $failures[0].Exception.Message | Should -Match '2048'
     }
 }
+
+Describe 'Groups piped into Add-OnboardGroupMember -UserName' {
+    It 'adds the named user to every group piped in, while the groups before it are still being made' {
+        # Latency keeps New-OnboardGroup waiting for later groups while Add-OnboardGroupMember has a result ready: the
+        # hand-over of the pipeline thread (a pump) must not be sent to a stage whose -UserName rules out user objects.
+        $endpoint = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(150))
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $name = New-TestName 'piped'
+            $null = New-OnboardUser -UserName $name -Session $session
+            $groups = 1..6 | ForEach-Object { New-TestName 'pg' }
+            $out = $groups | New-OnboardGroup -Session $session | Add-OnboardGroupMember -UserName $name -Session $session -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            @($out) | Should -HaveCount 6
+            $member = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-groups-for-user', '--user-name', $name)).Json.Groups.GroupName
+            foreach ($group in $groups) { $member | Should -Contain $group }
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}

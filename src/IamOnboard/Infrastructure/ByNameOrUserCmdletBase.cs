@@ -19,6 +19,13 @@ public abstract class ByNameOrUserCmdletBase : OnboardCmdletBase
     /// <summary>The user comes as an object (-InputObject, from the pipeline).</summary>
     protected internal const string ByUserSet = "ByUser";
 
+    /// <summary>
+    /// Only the ByUser sets bind an OnboardUser from the pipeline, and a -UserName given on the command line rules them
+    /// out: `New-OnboardGroup G | Add-OnboardGroupMember -UserName u` pipes groups, and a pump sent there would fail
+    /// to bind (InputObjectNotBound).
+    /// </summary>
+    internal override bool TakesPumps => !MyInvocation.BoundParameters.ContainsKey("UserName");
+
     [Parameter(Mandatory = true, ParameterSetName = ByNameSet + WithSession)]
     [Parameter(Mandatory = true, ParameterSetName = ByUserSet + WithSession)]
     public override OnboardSession? Session { get; set; }

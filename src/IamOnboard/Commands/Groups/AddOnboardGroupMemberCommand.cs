@@ -47,8 +47,6 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
 
     protected override int ConcurrentItems => ThrottleLimit;
 
-    internal override bool TakesPumps => true;
-
     protected override void ProcessItem()
     {
         var user = InputObject;

@@ -87,8 +87,6 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
     protected override int ConcurrentItems => Unattended.IsPresent ? ThrottleLimit : 1;
 
-    internal override bool TakesPumps => true;
-
     private QrCodeFiles? _qrFiles;
 
     protected override void BeginProcessing()
