@@ -206,9 +206,10 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         try
         {
             // Not stopped midway: a stop between sending EnableMFADevice and its answer would leave an enabled device whose
-            // QR code (the seed) was deleted as if enabling had failed. One request, so it finishes within seconds.
-            using var finish = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            enabled = await EnableAsync(enroller, device, userName, finish.Token).ConfigureAwait(false);
+            // QR code (the seed) was deleted as if enabling had failed. Nor timed: under throttling the request can wait
+            // for the budget and back off for longer than any fixed limit (a 30 s one failed rows in a throttling storm,
+            // as a bare TaskCanceledException). The client's attempts and per-attempt timeout bound it.
+            enabled = await EnableAsync(enroller, device, userName, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
