@@ -118,8 +118,7 @@ public static class OnboardSessionFactory
 
             // The alias is asked for beside the caller's identity, so connecting takes one round trip, not two; but
             // only when the budget allows two requests in flight (STS's GetCallerIdentity takes no permit of it).
-            var together = knownCaller is null && iam.Budget.DefaultLimit >= 2;
-            var aliasLookup = together ? AccountAliasAsync(iam, cancellationToken) : Task.FromResult(knownCaller?.AccountAlias);
+            var aliasBeside = knownCaller is null && iam.Budget.DefaultLimit >= 2 ? AccountAliasAsync(iam, cancellationToken) : null;
             CallerIdentity caller;
             try
             {
@@ -129,8 +128,12 @@ public static class OnboardSessionFactory
             {
                 // The identity's failure is the one to report; the alias lookup failed for the same reason or is moot.
                 // It is let finish first, so the client is not disposed under it.
-                await Task.WhenAny(aliasLookup).ConfigureAwait(false);
-                _ = aliasLookup.Exception;
+                if (aliasBeside is not null)
+                {
+                    await Task.WhenAny(aliasBeside).ConfigureAwait(false);
+                    _ = aliasBeside.Exception;
+                }
+
                 throw;
             }
 
@@ -139,9 +142,9 @@ public static class OnboardSessionFactory
                 log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
             }
 
-            var alias = knownCaller is null && !together
-                ? await AccountAliasAsync(iam, cancellationToken).ConfigureAwait(false)
-                : await aliasLookup.ConfigureAwait(false);
+            var alias = knownCaller is not null
+                ? knownCaller.AccountAlias
+                : await (aliasBeside ?? AccountAliasAsync(iam, cancellationToken)).ConfigureAwait(false);
             if (partition.SignInHost is null)
             {
                 log.Verbose("Partition " + partition.Name + " has no public console sign-in host: ConsoleSignInUrl is empty and no sign-in link can be handed out.");
