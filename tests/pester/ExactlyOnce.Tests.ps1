@@ -141,6 +141,23 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $name -Files $file
     }
 
+    It 'removes the mark of handed-out credentials even when UntagUser takes over a minute, as under throttling' {
+        # The endpoint holds the next UntagUser for 65 s before carrying it out: under throttling, a removal that waits for
+        # the budget and backs off takes as long. A fixed 60 s limit cut it short, reported the mark as not removed, and
+        # left it for the next run, which would have replaced credentials someone already had.
+        if (-not ('IamOnboardTests.Hold' -as [type])) {
+            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class Hold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
+        }
+        $server = $endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($endpoint)
+        $server.InterruptNext('UntagUser', [IamOnboardTests.Hold]::For(65000))
+        $name = New-TestName 'slowmark'
+        $user = New-OnboardUser $name -ProgrammaticAccess -Session $session -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($failures | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) | Should -BeNullOrEmpty
+        $user.AccessKeyId | Should -Not -BeNullOrEmpty
+        $endpoint.GetStatistics().RequestsByAction['UntagUser'] | Should -BeGreaterOrEqual 1
+        Get-TagKeys $endpoint $name | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'a command that fails to take the user (an error in the next command) leaves the mark' {
         $name = New-TestName 'dropped'
         { New-OnboardUser $name -ProgrammaticAccess -Session $session | ForEach-Object { throw 'not taken' } } | Should -Throw

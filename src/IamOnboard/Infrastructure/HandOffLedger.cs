@@ -89,9 +89,11 @@ internal sealed class HandOffLedger
 
         try
         {
-            // The secrets are out: the removal no longer depends on the pipeline's stop token, only on its own budget.
-            using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await entry.RemoveMark(budget.Token).ConfigureAwait(false);
+            // The secrets are out, so nothing may cut the removal short: not the pipeline's stop, and no fixed limit. A
+            // removal cut short leaves the mark, and the next run would replace credentials someone already has. Under
+            // throttling the request can wait for the budget and back off for minutes (a fixed limit cut it short); the
+            // client's attempts and per-attempt timeout bound it, and a removal that fails still says so.
+            await entry.RemoveMark(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
