@@ -202,6 +202,63 @@ Describe 'Endpoint and region settings reach IAM and STS alike' {
             Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*Profile 'nosuch' (named by AWS_PROFILE) was not found*"
     }
 
+    It 'refuses half a key pair in the environment, as the AWS CLI does, instead of signing in with the default profile' {
+        # The default profile is another account's: falling through to it would onboard there without a word.
+        Set-AwsFiles -Config "[default]`nendpoint_url = $($other.Url)`n" -Credentials "[default]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        Remove-Item env:AWS_SECRET_ACCESS_KEY
+        $env:AWS_ENDPOINT_URL = $endpoint.Url
+        $usersBefore = @((Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'list-users')).Json.Users).Count
+        { Connect-Onboard -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*AWS_ACCESS_KEY_ID is set, but AWS_SECRET_ACCESS_KEY is not*'
+        { New-OnboardUser -UserName (New-TestName) -ErrorAction Stop } | Should -Throw -ExpectedMessage '*Partial credentials in the environment*'
+        Remove-Item env:AWS_ACCESS_KEY_ID
+        $env:AWS_SECRET_ACCESS_KEY = $adminSecret
+        { Connect-Onboard -ErrorAction Stop } | Should -Throw -ExpectedMessage '*AWS_SECRET_ACCESS_KEY is set, but AWS_ACCESS_KEY_ID is not*'
+        @((Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'list-users')).Json.Users).Count | Should -Be $usersBefore -Because 'nothing may land in the default profile''s account'
+    }
+
+    It 'says AWS_PROFILE names a missing profile when the environment holds keys too, as the AWS CLI does' {
+        $env:AWS_PROFILE = 'prod-typo'
+        $env:AWS_ENDPOINT_URL = $endpoint.Url
+        { Connect-Onboard -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*Profile 'prod-typo' (named by AWS_PROFILE) was not found*"
+    }
+
+    It 'lets AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false keep the endpoints of a profile that says to ignore them (the environment beats the file)' {
+        Set-AwsFiles -Config "[default]`nendpoint_url = $($endpoint.Url)`nignore_configured_endpoint_urls = true`n"
+        # The profile alone: AWS's own endpoint, which the suite's loopback switch refuses before anything is sent.
+        { Connect-Onboard -ErrorAction Stop } | Should -Throw -ExpectedMessage '*refuses STS endpoint*amazonaws.com*'
+        foreach ($value in 'false', '0') {
+            $env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = $value
+            (Connect-Onboard).AccountId | Should -Be $endpoint.AccountId -Because "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=$value is not true"
+            Disconnect-Onboard
+        }
+    }
+
+    It 'reads the shared files named now, and never signs in from a file named before (AWS_SHARED_CREDENTIALS_FILE changed in the session)' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        Set-AwsFiles -Config "[default]`nendpoint_url = $($other.Url)`n" -Credentials "[default]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        (Connect-Onboard).AccountId | Should -Be $other.AccountId
+        Disconnect-Onboard
+        # Files for another customer, with named profiles only: no default to sign in with.
+        $env:AWS_CONFIG_FILE = Join-Path $awsHome 'customer-config'
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $awsHome 'customer-credentials'
+        Set-AwsFiles -Config "[profile customer]`nendpoint_url = $($endpoint.Url)`n" -Credentials "[customer]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        { Connect-Onboard -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*No AWS credentials found*customer-credentials*"
+        { New-OnboardUser -UserName (New-TestName) -ErrorAction Stop } | Should -Throw -ExpectedMessage '*No AWS credentials found*'
+        (Connect-Onboard -ProfileName customer).AccountId | Should -Be $endpoint.AccountId
+        Disconnect-Onboard
+    }
+
+    It 'reports a failing credential_process as a credentials failure, with its message, running it once' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        $script = Join-Path $awsHome 'vault.sh'
+        $runs = Join-Path $awsHome 'vault.runs'
+        Set-Content -Path $script -Value "#!/bin/sh`necho run >> '$runs'`necho 'vault: not logged in' >&2`nexit 3"
+        if (-not $IsWindows) { chmod +x $script }
+        Set-AwsFiles -Config "[profile vault]`nendpoint_url = $($endpoint.Url)`ncredential_process = $script`n"
+        { Connect-Onboard -ProfileName vault -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*profile 'vault'*could not be fetched*vault: not logged in*"
+        @(Get-Content $runs) | Should -HaveCount 1
+    }
+
     It 'shows the real cause when a role profile cannot assume its role' {
         Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
         Set-AwsFiles -Config "[profile ops]`nrole_arn = arn:aws:iam::$($endpoint.AccountId):role/NoSuchRole`nsource_profile = base`nendpoint_url = $($endpoint.Url)`n" `
@@ -416,6 +473,15 @@ Describe 'IAM Identity Center (SSO) profiles' {
         $session = Connect-Onboard -ProfileName corp-admin -WarningVariable warnings -WarningAction SilentlyContinue
         $session.CallerArn | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
         ($warnings | Out-String) | Should -Match "expires at .* could not be renewed: SSO OIDC refused to refresh it \(InvalidGrantException\).*aws sso login --profile corp-admin"
+    }
+
+    It 'reads the expiresAt the AWS CLI''s legacy sign-in writes (2026-12-06T05:32:17UTC)' {
+        $token = ConvertTo-PlainText ($endpoint.IssueSsoAccessToken([timespan]::FromHours(1)))
+        [ordered]@{ startUrl = 'https://corp.example/start'; region = 'us-east-1'; accessToken = $token; expiresAt = (Get-Date).AddHours(1).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss') + 'UTC' } |
+            ConvertTo-Json | Set-Content (Get-SsoCachePath)
+        (Connect-Onboard -ProfileName corp-admin).CallerArn | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+        [ordered]@{ startUrl = 'https://corp.example/start'; region = 'us-east-1'; accessToken = $token; expiresAt = 'next Tuesday' } | ConvertTo-Json | Set-Content (Get-SsoCachePath)
+        { Connect-Onboard -ProfileName corp-admin -ErrorAction Stop } | Should -Throw -ExpectedMessage "*expiresAt 'next Tuesday' is not a date*"
     }
 
     It 'says to run aws sso login when the cached sign-in has expired' {

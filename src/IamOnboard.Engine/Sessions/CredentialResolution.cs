@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using IamOnboard.AwsSdk;
 
@@ -81,9 +80,22 @@ internal sealed class ResolvedCredentials
 
         var envKey = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
         var envSecret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
-        if (!string.IsNullOrEmpty(envKey) && !string.IsNullOrEmpty(envSecret))
+        if (string.IsNullOrEmpty(envKey) != string.IsNullOrEmpty(envSecret))
         {
-            return new ResolvedCredentials(FromEnvironment(), "environment variables", files.Profile(envProfile ?? "default"), files);
+            // As the AWS CLI: half a key pair in the environment is a mistake to report (a misspelt variable), never a
+            // reason to sign in with the next source in the chain, another account's default profile.
+            throw new OnboardConfigurationException("Partial credentials in the environment: " + (string.IsNullOrEmpty(envKey) ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID")
+                + " is set, but " + (string.IsNullOrEmpty(envKey) ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") + " is not. Set both, or clear both to use a profile. " + ConnectHint);
+        }
+
+        if (!string.IsNullOrEmpty(envKey))
+        {
+            // AWS_PROFILE still supplies the settings (region, endpoints); one that does not exist is an error, as in the
+            // AWS CLI, not a profile silently left out.
+            var settings = string.IsNullOrEmpty(envProfile) ? files.Profile("default")
+                : files.Profile(envProfile!) ?? throw new OnboardConfigurationException("Profile '" + envProfile + "' (named by AWS_PROFILE) was not found in "
+                    + files.Searched + ". Correct AWS_PROFILE or clear it: the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY sign in either way, and the profile gives the region and endpoints.");
+            return new ResolvedCredentials(FromEnvironment(), "environment variables", settings, files);
         }
 
         if (!string.IsNullOrEmpty(envProfile))
@@ -177,21 +189,16 @@ internal sealed class ResolvedCredentials
             return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
         }
 
-        // credential_process, web identity and the like: the SDK's own providers.
-        var chain = new CredentialProfileStoreChain(files.CredentialsPath);
-        try
+        // credential_process: the SDK's provider, given the command read from the files named now. The SDK's profile
+        // store is not asked: it keeps the file paths it first read for the life of the process, and would read another
+        // (or an older) file's profile of the same name.
+        if (section["credential_process"] is { } command)
         {
-            if (chain.TryGetAWSCredentials(name, out var credentials) && credentials is not null)
-            {
-                return credentials;
-            }
-        }
-        catch (AmazonClientException exception)
-        {
-            throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " cannot give credentials: " + exception.Message, exception);
+            return new ProcessAWSCredentials(command);
         }
 
-        throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no usable credentials. " + ConnectHint);
+        throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no credentials IamOnboard can use: it needs aws_access_key_id and "
+            + "aws_secret_access_key, credential_process, role_arn with source_profile (or credential_source = Environment), or an SSO sign-in (sso_session). " + ConnectHint);
     }
 
     private static AWSCredentials FromEnvironment()
@@ -225,13 +232,23 @@ internal sealed class ResolvedCredentials
             throw new OnboardConfigurationException("No AWS credentials found. " + ConnectHint);
         }
 
+        // Only the roles of the machine it runs on come from the SDK's chain. Environment keys and profiles were looked
+        // for above, in the files named now; the SDK's own profile step keeps the credentials file it first read for the
+        // life of the process, so after AWS_SHARED_CREDENTIALS_FILE changes it would sign in from the old file's default
+        // profile: another account, without a word.
         var source = credentials.GetType().Name switch
         {
             "DefaultInstanceProfileAWSCredentials" or "InstanceProfileAWSCredentials" => "EC2 instance role",
             "GenericContainerCredentials" or "ECSTaskCredentials" => "container role",
             "AssumeRoleWithWebIdentityCredentials" => "web identity role",
-            var name => "SDK default chain: " + name,
+            _ => null,
         };
+        if (source is null)
+        {
+            throw new OnboardConfigurationException("No AWS credentials found: no keys in the environment, no profile 'default' in " + files.Searched
+                + ", and no container, instance or web identity role. " + ConnectHint);
+        }
+
         return new ResolvedCredentials(credentials, source, null, files);
     }
 }

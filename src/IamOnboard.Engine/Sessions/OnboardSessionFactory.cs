@@ -52,6 +52,7 @@ public static class OnboardSessionFactory
         }
 
         var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false);
+        await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         if (role is not null)
         {
@@ -215,6 +216,29 @@ public static class OnboardSessionFactory
     }
 
     private sealed record RoleRequest(string RoleArn, string? SessionName, string? ExternalId, TimeSpan? Duration, string? MfaSerial);
+
+    /// <summary>
+    /// Fetches credentials that come from a provider (credential_process, an instance, container or web identity role)
+    /// once, before any request: a provider that fails is reported as what it is, once. Fetched by the first requests
+    /// instead, its failure read as an endpoint that gave no answer, and a credential_process ran once per request
+    /// sent beside another.
+    /// </summary>
+    private static async Task FetchOnceAsync(AWSCredentials credentials, string credentialSource)
+    {
+        if (credentials is BasicAWSCredentials or SessionAWSCredentials)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new OnboardConfigurationException("The credentials from " + credentialSource + " could not be fetched: " + Innermost(exception).Message, exception);
+        }
+    }
 
     private static async Task<T> WithConfigurationErrors<T>(Func<Task<T>> call, string credentialSource, string what)
     {

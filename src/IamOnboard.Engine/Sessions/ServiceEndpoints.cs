@@ -5,8 +5,8 @@ namespace IamOnboard.Sessions;
 /// <summary>
 /// Where each service a session talks to is reached, by the SDKs' "service-specific endpoints" rules, highest first:
 /// the endpoint given in code (-EndpointUrl); AWS_ENDPOINT_URL_&lt;SERVICE&gt;; AWS_ENDPOINT_URL; the profile's
-/// <c>services</c> entry; the profile's <c>endpoint_url</c>. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's
-/// <c>ignore_configured_endpoint_urls</c>) leaves only the in-code one. Null means AWS's own endpoint.
+/// <c>services</c> entry; the profile's <c>endpoint_url</c>. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or, when that is
+/// not set, the profile's <c>ignore_configured_endpoint_urls</c>) leaves only the in-code one. Null means AWS's own endpoint.
 /// </summary>
 internal static class ServiceEndpoints
 {
@@ -18,7 +18,11 @@ internal static class ServiceEndpoints
             return explicitUrl;
         }
 
-        if (IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) || IsTrue(profile?["ignore_configured_endpoint_urls"]))
+        // The environment beats the profile both ways: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false keeps a profile's
+        // endpoints although the profile says to ignore them (botocore's reading: only "true" is true).
+        var ignoreFromEnvironment = Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+        var ignore = string.IsNullOrWhiteSpace(ignoreFromEnvironment) ? IsTrue(profile?["ignore_configured_endpoint_urls"]) : IsTrue(ignoreFromEnvironment);
+        if (ignore)
         {
             return null;
         }

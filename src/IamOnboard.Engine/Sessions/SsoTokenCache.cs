@@ -33,7 +33,7 @@ internal sealed class CachedSsoToken
             return "the cached sign-in holds no refresh token and client registration";
         }
 
-        if (!DateTimeOffset.TryParse(RegistrationExpiresAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var registrationEnd))
+        if (!SsoTokenCache.TryParseTime(RegistrationExpiresAt!, out var registrationEnd))
         {
             return "the cached client registration's expiry '" + RegistrationExpiresAt + "' is not a date";
         }
@@ -60,6 +60,21 @@ internal static class SsoTokenCache
         return Path.Combine(home, ".aws", "sso", "cache", Sha1Hex(cacheKey) + ".json");
     }
 
+    /// <summary>
+    /// A time in a cache file: ISO 8601 (<c>...Z</c>, <c>+00:00</c>, with or without fractions), and the form the AWS
+    /// CLI's legacy SSO sign-in writes, <c>2026-12-06T05:32:17UTC</c> (Python's <c>%Z</c> of a UTC time).
+    /// </summary>
+    internal static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.EndsWith("UTC", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = trimmed.Substring(0, trimmed.Length - 3).TrimEnd() + "Z";
+        }
+
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+
     /// <summary>The cached sign-in, or null when there is no file.</summary>
     /// <exception cref="FormatException">The file is not a cached sign-in (no accessToken or expiresAt). The message names the file, never a token.</exception>
     public static CachedSsoToken? Read(string path)
@@ -75,10 +90,14 @@ internal static class SsoTokenCache
             var root = document.RootElement;
             var accessToken = Text(root, "accessToken");
             var expiresAt = Text(root, "expiresAt");
-            if (string.IsNullOrEmpty(accessToken) || expiresAt is null
-                || !DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expiry))
+            if (string.IsNullOrEmpty(accessToken) || string.IsNullOrEmpty(expiresAt))
             {
                 throw new FormatException(path + " has no accessToken or no expiresAt date.");
+            }
+
+            if (!TryParseTime(expiresAt!, out var expiry))
+            {
+                throw new FormatException(path + ": its expiresAt '" + expiresAt + "' is not a date and time IamOnboard can read.");
             }
 
             return new CachedSsoToken
