@@ -41,6 +41,25 @@ Describe 'New-OnboardUser' {
         $attached.PolicyArn | Should -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
     }
 
+    It 'lets a user on a path change the password it must reset, which IAMUserChangePassword alone does not (its resource has no path)' {
+        # As the starter at first sign-in: ChangePassword signed with the starter's own key, checked by the endpoint's
+        # evaluation of the policies. AWS's IAMUserChangePassword allows user/${aws:username} only, which user/engineering/NAME is not.
+        $name = New-TestName
+        $user = New-OnboardUser -UserName $name -Path '/engineering/' -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess
+        $attached = (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies
+        $attached.PolicyArn | Should -Not -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
+        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -Be 'IamOnboardChangeOwnPassword'
+        $change = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $user.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $user.SecretAccessKey) `
+            -Arguments @('iam', 'change-password', '--old-password', (ConvertTo-PlainText $user.Password), '--new-password', 'Starter-Own-Passw0rd!')
+        $change.ExitCode | Should -Be 0 -Because $change.StdErr
+        (Aws @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeFalse
+        # Another user on that path is not this one: the grant is the user's own password only.
+        $other = New-OnboardUser -UserName (New-TestName) -Path '/engineering/'
+        (Test-OnboardAccess -UserName $name -Action iam:ChangePassword -Resource $other.Arn).Decision | Should -Not -Be 'Allowed'
+        # A re-run finds the policy in place and changes nothing.
+        (New-OnboardUser -UserName $name -Path '/engineering/' -ConsoleAccess -PasswordResetRequired -WarningAction SilentlyContinue).Status | Should -Be 'Unchanged'
+    }
+
     It 'does not attach IAMUserChangePassword when the account policy lets users change their password' {
         $null = Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
         try {
