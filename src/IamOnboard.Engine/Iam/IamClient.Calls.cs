@@ -41,7 +41,11 @@ public sealed partial class IamClient
             {
                 using (await Budget.AcquireAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return await _transport.SendAsync(action, parameters, kind, cancellationToken).ConfigureAwait(false);
+                    // A create that holds the budget is not cut off by a stop: abandoned in flight, IAM may still carry
+                    // it out, after the caller looked and found nothing to roll back, and a user would be left that no
+                    // error names. It finishes (its attempts and per-attempt timeout bound it), and the caller, stopped,
+                    // rolls back what it made. A stop while waiting for the budget, above, sends nothing.
+                    return await _transport.SendAsync(action, parameters, kind, kind == OperationKind.Create ? CancellationToken.None : cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)

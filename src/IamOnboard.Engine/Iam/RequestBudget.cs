@@ -94,6 +94,8 @@ public sealed class RequestBudget
     /// <summary>Waits for room for one request; dispose the result once the response is in.</summary>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {
+        // A stopped caller gets no room, even when there is some: its next request is not sent.
+        cancellationToken.ThrowIfCancellationRequested();
         Waiter waiter;
         LinkedListNode<Waiter> node;
         lock (_gate)
