@@ -60,6 +60,25 @@ Describe 'New-OnboardUser' {
         (New-OnboardUser -UserName $name -Path '/engineering/' -ConsoleAccess -PasswordResetRequired -WarningAction SilentlyContinue).Status | Should -Be 'Unchanged'
     }
 
+    It 'sets on a re-run the permissions boundary an existing user lacks, and warns instead of replacing another' {
+        # Adding a boundary column to the file and running it again is how a guardrail reaches people already onboarded.
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name -Tag @{ team = 'data' }
+        $boundary = 'arn:aws:iam::aws:policy/PowerUserAccess'
+        $user = New-OnboardUser -UserName $name -PermissionsBoundary $boundary -Tag @{ team = 'platform' }
+        $user.Status | Should -Be 'Completed'
+        $user.PermissionsBoundary | Should -Be $boundary
+        $user.Tags['team'] | Should -Be 'platform' -Because 'the result shows the user as IAM now has it'
+        (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be $boundary
+
+        $other = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+        $again = New-OnboardUser -UserName $name -PermissionsBoundary $other -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'Unchanged'
+        ($warnings -join "`n") | Should -Match ([regex]::Escape("permissions boundary is $boundary, not $other; left unchanged"))
+        $again.Notes -join "`n" | Should -Match 'left unchanged'
+        (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be $boundary
+    }
+
     It 'does not attach IAMUserChangePassword when the account policy lets users change their password' {
         $null = Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
         try {

@@ -168,6 +168,9 @@ public sealed partial class IamClient : IDisposable
 
     // ---- Managed policy attachments ----
 
+    public Task PutUserPermissionsBoundaryAsync(string userName, string permissionsBoundaryArn, CancellationToken cancellationToken = default)
+        => CallAsync("PutUserPermissionsBoundary", new QueryParameters().Add("UserName", userName).Add("PermissionsBoundary", permissionsBoundaryArn), cancellationToken, Ref(EntityKind.User, userName));
+
     public Task AttachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default)
         => CallAsync("AttachUserPolicy", new QueryParameters().Add("UserName", userName).Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.User, userName), Ref(EntityKind.Policy, policyArn));
 

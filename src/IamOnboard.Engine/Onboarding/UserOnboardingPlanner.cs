@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Passwords;
 using IamOnboard.Sessions;
@@ -175,6 +176,22 @@ internal sealed class UserOnboardingPlanner
         if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
         {
             notes.Add($"path is {user.Path}, not {request.Path}; left unchanged");
+        }
+
+        if (request.PermissionsBoundary is { } boundary && !string.Equals(boundary, user.PermissionsBoundaryArn, StringComparison.Ordinal))
+        {
+            if (user.PermissionsBoundaryArn is null)
+            {
+                // A guardrail added to the file and run again: completing the user means setting it.
+                steps.Add(new SetPermissionsBoundaryStep(boundary));
+            }
+            else
+            {
+                // Replacing a boundary can widen what the user may do: that is a change to make knowingly, not a re-run's.
+                var left = $"permissions boundary is {user.PermissionsBoundaryArn}, not {boundary}; left unchanged (replacing a boundary can widen what the user may do; change it in IAM if that is meant)";
+                notes.Add(left);
+                OnboardLog.Current.Warning($"{request.Where}IAM user '{user.UserName}': {left}.");
+            }
         }
 
         var missingTags = request.Tags

@@ -149,7 +149,37 @@ internal sealed class TagUserStep : OnboardingStep
 
     internal override string? DoneLabel => "tags";
 
-    internal override Task ApplyAsync(StepContext context, CancellationToken ct) => context.Iam.TagUserAsync(context.UserName, _tags, ct);
+    internal override async Task ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        await context.Iam.TagUserAsync(context.UserName, _tags, ct).ConfigureAwait(false);
+        if (context.User is { } user)
+        {
+            // The result shows the user as IAM now has it: a tag given again with a new value replaces the old one.
+            var tags = user.Tags.Where(t => !_tags.Any(n => string.Equals(n.Key, t.Key, StringComparison.OrdinalIgnoreCase))).Concat(_tags).ToList();
+            context.User = new IamUser(user.UserName, user.UserId, user.Arn, user.Path, user.CreateDate, user.PermissionsBoundaryArn, tags, user.PasswordLastUsed);
+        }
+    }
+}
+
+/// <summary>Gives an existing user without a permissions boundary the one the request names (a guardrail added on a re-run).</summary>
+internal sealed class SetPermissionsBoundaryStep : OnboardingStep
+{
+    private readonly string _arn;
+
+    public SetPermissionsBoundaryStep(string arn) => _arn = arn;
+
+    public override string Description => $"set permissions boundary {_arn}";
+
+    internal override string? DoneLabel => $"permissions boundary {_arn}";
+
+    internal override async Task ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        await context.Iam.PutUserPermissionsBoundaryAsync(context.UserName, _arn, ct).ConfigureAwait(false);
+        if (context.User is { } user)
+        {
+            context.User = new IamUser(user.UserName, user.UserId, user.Arn, user.Path, user.CreateDate, _arn, user.Tags, user.PasswordLastUsed);
+        }
+    }
 }
 
 internal sealed class AttachPolicyStep : OnboardingStep

@@ -17,6 +17,7 @@ internal sealed partial class IamService
         Register("TagUser", TagUser, hasResult: false);
         Register("UntagUser", UntagUser, hasResult: false);
         Register("ListUserTags", ListUserTags);
+        Register("PutUserPermissionsBoundary", PutUserPermissionsBoundary, hasResult: false);
         Register("CreateLoginProfile", CreateLoginProfile);
         Register("GetLoginProfile", GetLoginProfile);
         Register("UpdateLoginProfile", UpdateLoginProfile, hasResult: false);
@@ -103,6 +104,19 @@ internal sealed partial class IamService
         }
 
         context.Store.RemoveUser(user);
+    }
+
+    private static void PutUserPermissionsBoundary(OperationContext context)
+    {
+        var user = RequireUser(context, CheckedUserName(context));
+        string boundary = context.Required("PermissionsBoundary");
+        OperationContext.EnforceLength("PermissionsBoundary", boundary, 20, 2048);
+        if (!context.Store.PolicyExists(boundary))
+        {
+            throw IamServiceException.NoSuchEntity("Scope ARN: " + boundary + " does not exist or is not attachable.");
+        }
+
+        user.PermissionsBoundary = boundary;
     }
 
     private static void TagUser(OperationContext context)
