@@ -158,6 +158,37 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Get-TagKeys $endpoint $name | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'credentials sent to the screen, Out-Null or Format-* count as not handed out: a warning, the mark stays, and the re-run delivers them' {
+        # The help's first example used to be New-OnboardUser typed alone: the password went to the screen as a
+        # SecureString's type name, the mark was removed, and the starter's password was lost for good.
+        $sinks = [ordered]@{
+            'Out-Null'    = { param($n) New-OnboardUser $n -ConsoleAccess -ProgrammaticAccess -Session $session -WarningVariable +script:sinkWarnings -WarningAction SilentlyContinue | Out-Null }
+            'Out-Default' = { param($n) New-OnboardUser $n -ConsoleAccess -Session $session -WarningVariable +script:sinkWarnings -WarningAction SilentlyContinue | Out-Default 6>&1 | Out-Null }
+            'Format-Table' = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:sinkWarnings -WarningAction SilentlyContinue | Format-Table | Out-Null }
+        }
+        $names = @()
+        foreach ($sink in $sinks.Keys) {
+            $script:sinkWarnings = @()
+            $name = New-TestName 'sink'
+            $names += $name
+            & $sinks[$sink] $name
+            ($script:sinkWarnings -join "`n") | Should -Match ([regex]::Escape("$($name): the new credentials went to $sink"))
+            Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "credentials sent to $sink reached nobody"
+        }
+
+        # Anything that may keep the object takes it: the mark goes, and no warning is given.
+        $kept = New-TestName 'kept'
+        $picked = New-OnboardUser $kept -ProgrammaticAccess -Session $session -WarningVariable keptWarnings | Select-Object UserName, AccessKeyId, SecretAccessKey
+        $picked.SecretAccessKey | Should -BeOfType [securestring]
+        $keptWarnings | Should -BeNullOrEmpty
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+
+        $file = Join-Path $TestDrive 'sinks.csv'
+        $names | ForEach-Object { [pscustomobject]@{ UserName = $_; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } } |
+            New-OnboardUser -Session $session -WarningAction SilentlyContinue | Export-OnboardCredential -Path $file
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $file
+    }
+
     It 'a command that fails to take the user (an error in the next command) leaves the mark' {
         $name = New-TestName 'dropped'
         { New-OnboardUser $name -ProgrammaticAccess -Session $session | ForEach-Object { throw 'not taken' } } | Should -Throw

@@ -19,6 +19,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private PipelineDispatcher? _dispatcher;
     private HandOffLedger? _ledger;
     private PipelineStages? _stages;
+    private string? _secretSink; // "" once looked up and the output goes elsewhere
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -103,10 +104,46 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private async Task WriteOnAsync(object output, OnboardUser? user)
     {
         await Dispatcher.WriteObjectAsync(output).ConfigureAwait(false);
-        await AcknowledgeAsync(user).ConfigureAwait(false);
+        if (!ReleaseIfWrittenToSink(user))
+        {
+            await AcknowledgeAsync(user).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The same after a write made on the pipeline thread, or once a user's secrets are durably stored.</summary>
+    /// <summary>The same after a write made on the pipeline thread.</summary>
+    internal void AcknowledgeWritten(OnboardUser? user)
+    {
+        if (!ReleaseIfWrittenToSink(user))
+        {
+            Acknowledge(user);
+        }
+    }
+
+    /// <summary>
+    /// When this cmdlet's output goes to the screen, Out-Null or Format-* (<see cref="SecretSinks"/>), a user's new
+    /// credentials written there reached nobody: the user keeps its hand-off mark, so the next run replaces them, and a
+    /// warning says so and how to keep them. True when that was the case.
+    /// </summary>
+    private bool ReleaseIfWrittenToSink(OnboardUser? user)
+    {
+        if (user is null || !HandOffs.IsHeldBy(user, this))
+        {
+            return false;
+        }
+
+        _secretSink ??= SecretSinks.Downstream(this) ?? string.Empty;
+        if (_secretSink.Length == 0 || !HandOffs.Release(user, this))
+        {
+            return false;
+        }
+
+        Dispatcher.WriteWarning($"{user.UserName}: the new credentials went to {_secretSink}, which keeps no secret (a password or key there is a SecureString). " +
+            $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
+            "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.");
+        return true;
+    }
+
+    /// <summary>Once a user's secrets are durably stored (Export-OnboardCredential), or after a write known to reach someone.</summary>
     internal void Acknowledge(OnboardUser? user)
     {
         if (HandOffs.IsHeldBy(user, this))

@@ -102,6 +102,27 @@ internal sealed class HandOffLedger
     }
 
     /// <summary>
+    /// <paramref name="holder"/> wrote the user where its secrets are lost (the screen, Out-Null): not handed out. The
+    /// entry is dropped and the mark stays in IAM, so the next run replaces them. False when the holder did not hold it.
+    /// </summary>
+    public bool Release(OnboardUser? user, object holder)
+    {
+        Entry? entry;
+        lock (_gate)
+        {
+            if (user is null || !_entries.TryGetValue(user, out entry) || !ReferenceEquals(entry.Holder, holder))
+            {
+                return false;
+            }
+
+            _entries.Remove(user);
+        }
+
+        entry.RunHold?.Dispose();
+        return true;
+    }
+
+    /// <summary>
     /// Drops what <paramref name="holder"/> still holds when it ends without having handed it on (stopped, declined,
     /// failed): the marks stay in IAM and the run that made them is no longer kept live by them.
     /// </summary>

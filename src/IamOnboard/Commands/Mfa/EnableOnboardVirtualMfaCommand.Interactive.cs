@@ -52,7 +52,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
         if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
         {
             WriteObject(Output(device, user, enabled, qrPath));
-            Acknowledge(user);
+            AcknowledgeWritten(user);
         }
     }
 
