@@ -86,6 +86,19 @@ Describe 'CSV files through plain Import-Csv' {
         ($summary.Total, $summary.Created, $summary.Failed) | Should -Be @(4, 2, 2)
     }
 
+    It 'says a semicolon-separated file (a European Excel export) needs -Delimiter, through Import-OnboardCsv and plain Import-Csv alike' {
+        $name = New-TestName 'semi'
+        $file = Join-Path $TestDrive 'semicolons.csv'
+        Set-Content -Path $file -Value "User name;Console access;Tags`n$name;no;team=data"
+        { Import-OnboardCsv $file -ErrorAction Stop } | Should -Throw -ErrorId 'CsvColumnUnknown*' -ExpectedMessage "*'User name;Console access;Tags'*separate its columns with ';': give -Delimiter ';'*"
+        $null = Import-Csv $file | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserName*'
+        "$($failures[0])" | Should -BeLike "*row 1*no user name*only 'User name;Console access;Tags'*-Delimiter ';'*"
+        (Aws @('iam', 'get-user', '--user-name', $name)).ExitCode | Should -Not -Be 0
+        (Import-Csv $file -Delimiter ';' | New-OnboardUser).UserName | Should -Be $name
+    }
+
     It 'refuses a name repeated in a batch without regard to case, naming both rows' {
         $prefix = New-TestName 'dup'
         $rows = @(

@@ -78,7 +78,7 @@ public sealed class StartersCsvReader
             if (column is null)
             {
                 throw new OnboardInputException("CsvColumnUnknown", "Header", text,
-                    $"line {header.Line}: column '{text}' is not one New-OnboardUser takes. Known columns: {string.Join(", ", UserColumns.Known.Keys)}.");
+                    $"line {header.Line}: column '{text}' is not one New-OnboardUser takes. Known columns: {string.Join(", ", UserColumns.Known.Keys)}.{DelimiterHint(text, delimiter)}");
             }
 
             if (seen.TryGetValue(column, out var earlier))
@@ -95,6 +95,24 @@ public sealed class StartersCsvReader
         }
 
         return new StartersCsvReader(path, delimiter, headers, header.Line);
+    }
+
+    /// <summary>
+    /// A header cell that holds known columns joined by another separator (a semicolon-separated export of a European
+    /// Excel, a tab-separated one): the hint to give that separator.
+    /// </summary>
+    internal static string DelimiterHint(string cell, char delimiter)
+    {
+        foreach (var other in new[] { ';', '\t', ',', '|' })
+        {
+            if (other != delimiter && cell.IndexOf(other) >= 0 && cell.Split(other).Any(part => UserColumns.Resolve(part.Trim()) is not null))
+            {
+                var shown = other == '\t' ? "\"`t\"" : "'" + other + "'";
+                return $" The file seems to separate its columns with {shown}: give -Delimiter {shown}.";
+            }
+        }
+
+        return string.Empty;
     }
 
     /// <summary>The data rows, each mapped and checked; a user named twice is a problem on its second row.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Input;
@@ -73,6 +74,16 @@ public static class UserRowMapper
             foreach (var cell in byColumn)
             {
                 UserColumns.Apply(request, cell.Key, cell.Value.Value);
+            }
+
+            if (string.IsNullOrWhiteSpace(request.UserName))
+            {
+                // Said in words, with what the input does have, rather than as IAM's "Value '' at 'userName'" text.
+                var found = byColumn.ContainsKey(UserColumns.UserName)
+                    ? $"its '{byColumn[UserColumns.UserName].Header}' is empty"
+                    : unknown.Count == 0 ? "it has no UserName ('User name', Name) property" : $"it has no UserName ('User name', Name) property, only {string.Join(", ", unknown.Select(u => $"'{u}'"))}";
+                var hint = unknown.Count == 1 ? StartersCsvReader.DelimiterHint(unknown[0], ',') : string.Empty;
+                throw new OnboardInputException("InvalidUserName", UserColumns.UserName, null, $"{UserColumns.UserName}: no user name: {found}.{hint}");
             }
 
             UserOnboarder.ValidateOffline(request);
