@@ -33,6 +33,16 @@ BeforeAll {
         throw "The endpoint saw fewer than $Count $Action calls in $TimeoutSeconds s."
     }
 
+    # The endpoint holds the next request of the action this long before carrying it out (its InterruptNext test hook,
+    # reached through the endpoint object's internal server): a slow or throttled IAM at one exact call.
+    function Suspend-NextRequest($Endpoint, [string] $Action, [int] $Milliseconds) {
+        if (-not ('IamOnboardTests.Hold' -as [type])) {
+            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class Hold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
+        }
+        $server = $Endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($Endpoint)
+        $server.InterruptNext($Action, [IamOnboardTests.Hold]::For($Milliseconds))
+    }
+
     # Every user: exactly one key, whose secret is in exactly one credentials file and signs as that user; its password
     # in exactly one file; no hand-off mark left. The admin's reads go through one CLI process; each key signs its own.
     function Assert-DeliveredExactlyOnce($Endpoint, [string[]] $UserNames, [string[]] $Files) {
@@ -145,11 +155,7 @@ Describe 'Exactly once: credentials and interrupted runs' {
         # The endpoint holds the next UntagUser for 65 s before carrying it out: under throttling, a removal that waits for
         # the budget and backs off takes as long. A fixed 60 s limit cut it short, reported the mark as not removed, and
         # left it for the next run, which would have replaced credentials someone already had.
-        if (-not ('IamOnboardTests.Hold' -as [type])) {
-            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class Hold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
-        }
-        $server = $endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($endpoint)
-        $server.InterruptNext('UntagUser', [IamOnboardTests.Hold]::For(65000))
+        Suspend-NextRequest $endpoint 'UntagUser' 65000
         $name = New-TestName 'slowmark'
         $user = New-OnboardUser $name -ProgrammaticAccess -Session $session -ErrorVariable failures -ErrorAction SilentlyContinue
         @($failures | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) | Should -BeNullOrEmpty
@@ -210,12 +216,8 @@ Describe 'Exactly once: credentials and interrupted runs' {
         # The endpoint holds the CreateUser 2 s before carrying it out; the run is stopped meanwhile. Abandoned in flight,
         # the create was still carried out after the run had stopped looking, and a user was left that no error named
         # (found with -ErrorAction Stop on another row of a batch, as with Ctrl+C).
-        if (-not ('IamOnboardTests.Hold' -as [type])) {
-            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class Hold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
-        }
-        $server = $endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($endpoint)
         $name = New-TestName 'stopmidcreate'
-        $server.InterruptNext('CreateUser', [IamOnboardTests.Hold]::For(2000))
+        Suspend-NextRequest $endpoint 'CreateUser' 2000
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $run = Start-StoppablePipeline {
             param($Module, $Name, $Session)
