@@ -259,6 +259,25 @@ Describe 'Endpoint and region settings reach IAM and STS alike' {
         @(Get-Content $runs) | Should -HaveCount 1
     }
 
+    It 'reports a credential_process that fails when the SDK refreshes its credentials as a credentials failure, not a network one' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        # The first run gives keys that are about to expire, so the SDK runs the process again for the next request;
+        # that run fails, as a vault whose session ended does.
+        $script = Join-Path $awsHome 'vault.sh'
+        $ran = Join-Path $awsHome 'vault.ran'
+        $keys = '{"Version":1,"AccessKeyId":"' + $endpoint.AccessKeyId + '","SecretAccessKey":"' + $adminSecret + '","Expiration":"EXPIRES"}'
+        Set-Content -Path $script -Value @"
+#!/bin/sh
+if [ -f '$ran' ]; then echo 'vault: session expired' >&2; exit 4; fi
+touch '$ran'
+echo '$keys' | sed "s/EXPIRES/`$(date -u -d '+8 seconds' +%Y-%m-%dT%H:%M:%SZ)/"
+"@
+        if (-not $IsWindows) { chmod +x $script }
+        Set-AwsFiles -Config "[profile vault]`nendpoint_url = $($endpoint.Url)`ncredential_process = $script`n"
+        { Connect-Onboard -ProfileName vault -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*could not be fetched*credential_process*vault: session expired*"
+        $ran | Should -Exist
+    }
+
     It 'shows the real cause when a role profile cannot assume its role' {
         Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
         Set-AwsFiles -Config "[profile ops]`nrole_arn = arn:aws:iam::$($endpoint.AccountId):role/NoSuchRole`nsource_profile = base`nendpoint_url = $($endpoint.Url)`n" `

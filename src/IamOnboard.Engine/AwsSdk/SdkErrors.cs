@@ -50,6 +50,24 @@ internal static class SdkErrors
         serviceMessage.TrimEnd('.') + ": the session's temporary credentials are no longer valid, and retrying will not help. "
         + "Get new temporary credentials (assume the role again, or sign in again) and run Connect-Onboard again.";
 
+    /// <summary>
+    /// When a request failed because its credentials could not be fetched (a credential_process that fails when the
+    /// SDK refreshes its credentials mid-run), the error to report instead of "got no response": the endpoint is not
+    /// what failed, and retrying the row will not help until the credentials are back. Null for anything else.
+    /// </summary>
+    public static Exception? CredentialFailure(Exception exception, string what)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is ProcessAWSCredentialException)
+            {
+                return new Sessions.OnboardConfigurationException("The session's credentials could not be fetched for " + what + " (credential_process): " + current.Message, exception);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The cause worth showing: the innermost exception, stopping at an I/O error (its inner ones are socket details).</summary>
     public static Exception Innermost(Exception exception)
     {

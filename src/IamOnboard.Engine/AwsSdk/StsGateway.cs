@@ -109,7 +109,8 @@ internal sealed class StsGateway : IDisposable
         }
         catch (Exception exception) when (exception is not AmazonClientException)
         {
-            throw new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
+            throw SdkErrors.CredentialFailure(exception, "STS " + operation)
+                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
         }
     }
 }

@@ -115,6 +115,11 @@ internal sealed class IamQueryTransport : IDisposable
         }
         catch (Exception exception) when (exception is not IamServiceException)
         {
+            if (SdkErrors.CredentialFailure(exception, "IAM " + action) is { } credentials)
+            {
+                throw credentials;
+            }
+
             var cause = SdkErrors.Innermost(exception).Message;
             if (request.ResponseLostNotRetried)
             {
