@@ -184,21 +184,13 @@ Describe 'The credentials file for the AWS CLI' {
 
         $cliHome = Join-Path $TestDrive 'cli-home'
         $null = New-Item -ItemType Directory -Path $cliHome
-        $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/aws')
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
         foreach ($argument in 'configure', 'import', '--csv', "file://$keys") { $start.ArgumentList.Add($argument) }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
         foreach ($name in @($start.Environment.Keys)) { if ($name -like 'AWS_*') { $null = $start.Environment.Remove($name) } }
         $start.Environment['HOME'] = $cliHome
         $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $cliHome 'credentials'
         $start.Environment['AWS_CONFIG_FILE'] = Join-Path $cliHome 'config'
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
-        $stdout | Should -BeLike '*imported 2 profile*'
+        Invoke-CheckedProcess -StartInfo $start | Should -BeLike '*imported 2 profile*'
         $imported = Get-Content -Raw (Join-Path $cliHome 'credentials')
         $imported | Should -BeLike "*[[]$prefix-key1]*aws_access_key_id = AKIA*"
         $imported | Should -BeLike "*[[]$prefix-key2]*"

@@ -97,16 +97,7 @@ Import-Module IamOnboard
 $null = Connect-Onboard -Local
 '{0}|{1}' -f (Get-Module IamOnboard).ModuleBase, (New-OnboardUser -UserName zipped.user).Status
 '@
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.Environment['PSModulePath'] = $modules
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
+        $stdout = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script) -Environment @{ PSModulePath = $modules }
         $base, $status = $stdout.Trim() -split '\|'
         $base | Should -Be (Join-Path (Resolve-Path $modules).Path 'IamOnboard')
         $status | Should -Be 'Created'

@@ -153,9 +153,18 @@ function Invoke-ChildPwsh {
     foreach ($name in $Environment.Keys) {
         if ($null -eq $Environment[$name]) { $null = $start.Environment.Remove($name) } else { $start.Environment[$name] = $Environment[$name] }
     }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($start)
+    Invoke-CheckedProcess -StartInfo $start
+}
+
+function Invoke-CheckedProcess {
+    <#
+    .SYNOPSIS
+        Starts a process, insists that it wrote nothing to stderr and exited 0, and returns what it wrote to stdout.
+    #>
+    param([Parameter(Mandatory)] [System.Diagnostics.ProcessStartInfo] $StartInfo)
+    $StartInfo.RedirectStandardOutput = $true
+    $StartInfo.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($StartInfo)
     $stderr = $process.StandardError.ReadToEndAsync()
     $stdout = $process.StandardOutput.ReadToEnd()
     $process.WaitForExit()
@@ -208,4 +217,4 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Get-ModuleDependencyPath, Get-TestTotpCode
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode
