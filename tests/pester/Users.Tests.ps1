@@ -41,14 +41,15 @@ Describe 'New-OnboardUser' {
         $attached.PolicyArn | Should -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
     }
 
-    It 'lets a user on a path change the password it must reset, which IAMUserChangePassword alone does not (its resource has no path)' {
+    It 'attaches IAMUserChangePassword to a user on a path too, as the console does, and the starter can do the reset' {
         # As the starter at first sign-in: ChangePassword signed with the starter's own key, checked by the endpoint's
-        # evaluation of the policies. AWS's IAMUserChangePassword allows user/${aws:username} only, which user/engineering/NAME is not.
+        # evaluation of the policies. IAMUserChangePassword v3 (May 2025) allows user/${aws:username} and
+        # user/*/${aws:username}, so user/engineering/NAME needs no policy of its own.
         $name = New-TestName
         $user = New-OnboardUser -UserName $name -Path '/engineering/' -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess
         $attached = (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies
-        $attached.PolicyArn | Should -Not -Contain 'arn:aws:iam::aws:policy/IAMUserChangePassword'
-        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -Be 'IamOnboardChangeOwnPassword'
+        $attached.PolicyArn | Should -Be 'arn:aws:iam::aws:policy/IAMUserChangePassword'
+        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
         $change = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $user.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $user.SecretAccessKey) `
             -Arguments @('iam', 'change-password', '--old-password', (ConvertTo-PlainText $user.Password), '--new-password', 'Starter-Own-Passw0rd!')
         $change.ExitCode | Should -Be 0 -Because $change.StdErr
@@ -58,6 +59,23 @@ Describe 'New-OnboardUser' {
         (Test-OnboardAccess -UserName $name -Action iam:ChangePassword -Resource $other.Arn).Decision | Should -Not -Be 'Allowed'
         # A re-run finds the policy in place and changes nothing.
         (New-OnboardUser -UserName $name -Path '/engineering/' -ConsoleAccess -PasswordResetRequired -WarningAction SilentlyContinue).Status | Should -Be 'Unchanged'
+    }
+
+    It 'refuses the reset of a starter given no permission to change the password, as IAM does, so the attachment above is what counts' {
+        # Made with the AWS CLI alone: a login profile that must be reset, a key, and no policy. A password reset
+        # required at sign-in grants nothing by itself; only the account policy's AllowUsersToChangePassword would.
+        $name = New-TestName
+        $null = Aws @('iam', 'create-user', '--user-name', $name)
+        $null = Aws @('iam', 'create-login-profile', '--user-name', $name, '--password', 'First-Passw0rd!', '--password-reset-required')
+        $key = (Aws @('iam', 'create-access-key', '--user-name', $name)).Json.AccessKey
+        $changeArgs = @('iam', 'change-password', '--old-password', 'First-Passw0rd!', '--new-password', 'Starter-Own-Passw0rd!')
+        $refused = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $key.AccessKeyId -SecretAccessKey $key.SecretAccessKey -Arguments $changeArgs
+        $refused.ExitCode | Should -Not -Be 0
+        $refused.StdErr | Should -Match 'AccessDenied.*iam:ChangePassword'
+
+        $null = Aws @('iam', 'attach-user-policy', '--user-name', $name, '--policy-arn', 'arn:aws:iam::aws:policy/IAMUserChangePassword')
+        $allowed = Invoke-AwsCli -Endpoint $endpoint -AccessKeyId $key.AccessKeyId -SecretAccessKey $key.SecretAccessKey -Arguments $changeArgs
+        $allowed.ExitCode | Should -Be 0 -Because $allowed.StdErr
     }
 
     It 'sets on a re-run the permissions boundary an existing user lacks, and warns instead of replacing another' {

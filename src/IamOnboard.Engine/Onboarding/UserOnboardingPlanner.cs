@@ -61,24 +61,14 @@ internal sealed class UserOnboardingPlanner
                 }
             }
 
-            // Like the console: a user told to reset the password must be allowed to change it. How depends on the
-            // user's path (ChangeOwnPasswordPolicy), which for an existing user only IAM knows: decided when planning.
-            prepared.ChangeOwnPassword = request.PasswordResetRequired && !policy.AllowUsersToChangePassword;
+            // Like the console: a user told to reset the password must be allowed to change it.
+            if (request.PasswordResetRequired && !policy.AllowUsersToChangePassword)
+            {
+                AddOnce(prepared.PolicyArns, PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword"));
+            }
         }
 
         return prepared;
-    }
-
-    /// <summary>The managed policies to attach to a user on <paramref name="path"/>: the row's, and IAMUserChangePassword where it fits.</summary>
-    private List<string> PolicyArnsFor(PreparedRequest prepared, string? path)
-    {
-        var arns = prepared.PolicyArns.ToList();
-        if (prepared.ChangeOwnPassword && ChangeOwnPasswordPolicy.ManagedPolicyFits(path))
-        {
-            AddOnce(arns, PolicyReference.AwsManagedArn(_session.Partition, "IAMUserChangePassword"));
-        }
-
-        return arns;
     }
 
     /// <summary>The row's managed policies resolved to ARNs, and its groups found, in the order given.</summary>
@@ -144,13 +134,7 @@ internal sealed class UserOnboardingPlanner
             steps.Add(new CreateLoginProfileStep(request));
         }
 
-        var policyArns = PolicyArnsFor(prepared, request.Path);
-        steps.AddRange(policyArns.Select(arn => new AttachPolicyStep(arn)));
-        if (prepared.ChangeOwnPassword && !ChangeOwnPasswordPolicy.ManagedPolicyFits(request.Path))
-        {
-            steps.Add(new PutChangeOwnPasswordPolicyStep(ChangeOwnPasswordPolicy.Document(_session.Partition, request.Path!)));
-        }
-
+        steps.AddRange(prepared.PolicyArns.Select(arn => new AttachPolicyStep(arn)));
         steps.AddRange(request.Groups.Select(group => new AddToGroupStep(group)));
         if (request.ProgrammaticAccess)
         {
@@ -158,7 +142,7 @@ internal sealed class UserOnboardingPlanner
         }
 
         var plan = new UserOnboardingPlan(request, null, steps) { PasswordPolicy = prepared.PasswordPolicy, ClearsHandOffMark = mark is not null };
-        plan.PolicyArns.AddRange(policyArns);
+        plan.PolicyArns.AddRange(prepared.PolicyArns);
         plan.Groups.AddRange(request.Groups);
         return plan;
     }
@@ -217,14 +201,8 @@ internal sealed class UserOnboardingPlanner
         }
 
         var attached = await iam.ListAttachedUserPoliciesAsync(user.UserName, ct).ConfigureAwait(false);
-        var missingPolicies = PolicyArnsFor(prepared, user.Path).Where(arn => !attached.Any(p => p.PolicyArn == arn)).ToList();
+        var missingPolicies = prepared.PolicyArns.Where(arn => !attached.Any(p => p.PolicyArn == arn)).ToList();
         steps.AddRange(missingPolicies.Select(arn => new AttachPolicyStep(arn)));
-        if (prepared.ChangeOwnPassword && !ChangeOwnPasswordPolicy.ManagedPolicyFits(user.Path)
-            && !(await iam.ListUserPoliciesAsync(user.UserName, ct).ConfigureAwait(false)).Contains(ChangeOwnPasswordPolicy.Name, StringComparer.Ordinal))
-        {
-            steps.Add(new PutChangeOwnPasswordPolicyStep(ChangeOwnPasswordPolicy.Document(_session.Partition, user.Path)));
-        }
-
         var memberOf = await iam.ListGroupsForUserAsync(user.UserName, ct).ConfigureAwait(false);
         var missingGroups = request.Groups.Where(g => !memberOf.Any(m => string.Equals(m.GroupName, g, StringComparison.OrdinalIgnoreCase))).ToList();
         steps.AddRange(missingGroups.Select(group => new AddToGroupStep(group)));
@@ -360,9 +338,6 @@ internal sealed class UserOnboardingPlanner
 internal sealed class PreparedRequest
 {
     public List<string> PolicyArns { get; } = new();
-
-    /// <summary>The user must reset the password and the account's password policy does not let users change theirs.</summary>
-    public bool ChangeOwnPassword { get; set; }
 
     public PasswordPolicy? PasswordPolicy { get; set; }
 }

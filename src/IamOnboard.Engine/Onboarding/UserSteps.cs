@@ -199,45 +199,6 @@ internal sealed class AttachPolicyStep : OnboardingStep
     internal override Task UndoAsync(StepContext context, CancellationToken ct) => context.Iam.DetachUserPolicyAsync(context.UserName, _arn, ct);
 }
 
-/// <summary>
-/// Lets a user on a path change their own password. AWS's IAMUserChangePassword allows iam:ChangePassword on
-/// <c>arn:aws:iam::*:user/${aws:username}</c>, which a user's ARN matches only on the root path: a user on
-/// <c>/engineering/</c> is <c>user/engineering/NAME</c>, and with only that policy could not do the reset it is told to do.
-/// </summary>
-internal static class ChangeOwnPasswordPolicy
-{
-    public const string Name = "IamOnboardChangeOwnPassword";
-
-    public static bool ManagedPolicyFits(string? path) => string.IsNullOrEmpty(path) || path == "/";
-
-    /// <summary>IAMUserChangePassword's two statements, with the user's path in the resource.</summary>
-    public static string Document(string partition, string path) =>
-        "{\"Version\":\"2012-10-17\",\"Statement\":["
-        + "{\"Effect\":\"Allow\",\"Action\":\"iam:ChangePassword\",\"Resource\":\"arn:" + partition + ":iam::*:user" + path + "${aws:username}\"},"
-        + "{\"Effect\":\"Allow\",\"Action\":\"iam:GetAccountPasswordPolicy\",\"Resource\":\"*\"}]}";
-}
-
-/// <summary>Puts <see cref="ChangeOwnPasswordPolicy"/> on the user, in place of IAMUserChangePassword, which cannot match its ARN.</summary>
-internal sealed class PutChangeOwnPasswordPolicyStep : OnboardingStep
-{
-    private readonly string _document;
-
-    public PutChangeOwnPasswordPolicyStep(string document) => _document = document;
-
-    public override string Description =>
-        $"put inline policy {ChangeOwnPasswordPolicy.Name} (iam:ChangePassword on its own user: IAMUserChangePassword does not match a user on a path)";
-
-    internal override string? DoneLabel => $"inline policy {ChangeOwnPasswordPolicy.Name}";
-
-    internal override string? UndoWhat => $"its inline policy {ChangeOwnPasswordPolicy.Name}";
-
-    internal override Task ApplyAsync(StepContext context, CancellationToken ct) =>
-        context.Iam.PutUserPolicyAsync(context.UserName, ChangeOwnPasswordPolicy.Name, _document, ct);
-
-    internal override Task UndoAsync(StepContext context, CancellationToken ct) =>
-        context.Iam.DeleteUserPolicyAsync(context.UserName, ChangeOwnPasswordPolicy.Name, ct);
-}
-
 internal sealed class AddToGroupStep : OnboardingStep
 {
     private readonly string _group;

@@ -41,7 +41,7 @@ internal static class Authorizer
     {
         var policies = PoliciesOf(store, caller);
         var identity = policies.Identity;
-        if (caller.User is not null && MayChangeOwnPassword(store, caller.User))
+        if (caller.User is not null && MayChangeOwnPassword(store))
         {
             identity = identity.Concat(new[] { ChangeOwnPassword.Value }).ToList();
         }
@@ -54,12 +54,13 @@ internal static class Authorizer
     }
 
     /// <summary>
-    /// IAM lets users change their own password when the account's password policy allows it, and a user who must reset
-    /// theirs is given what the IAMUserChangePassword managed policy grants: ChangePassword on their own user and
-    /// GetAccountPasswordPolicy. An explicit Deny still wins.
+    /// The account password policy's AllowUsersToChangePassword gives every user what IAMUserChangePassword grants:
+    /// ChangePassword on their own user and GetAccountPasswordPolicy. A user who must reset the password gets nothing
+    /// more: without that setting it needs a policy, which is why the console attaches IAMUserChangePassword. An
+    /// explicit Deny still wins.
     /// </summary>
-    private static bool MayChangeOwnPassword(AccountStore store, UserEntity user) =>
-        store.State.PasswordPolicy?.AllowUsersToChangePassword == true || user.LoginProfile?.PasswordResetRequired == true;
+    private static bool MayChangeOwnPassword(AccountStore store) =>
+        store.State.PasswordPolicy?.AllowUsersToChangePassword == true;
 
     private static readonly Lazy<PolicySource> ChangeOwnPassword = new(() =>
         new PolicySource("IAMUserChangePassword", "aws-managed", PolicyParser.Parse(ManagedPolicyCatalog.Find(ManagedPolicyCatalog.IamUserChangePassword)!.Document)));

@@ -64,8 +64,9 @@ internal static class ManagedPolicyCatalog
             + "{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:DeleteServiceLinkedRole\",\"iam:ListRoles\",\"organizations:DescribeOrganization\",\"account:ListRegions\",\"account:GetAccountInformation\"],\"Resource\":\"*\"}]}"),
         new AwsManagedPolicy("ReadOnlyAccess", "/", "v1", "Provides read-only access to AWS services and resources.",
             Allow("[\"iam:Get*\",\"iam:List*\",\"iam:Generate*\",\"ec2:Describe*\",\"ec2:Get*\",\"s3:Get*\",\"s3:List*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"logs:Describe*\",\"logs:Get*\",\"sts:GetCallerIdentity\"]")),
-        new AwsManagedPolicy("IAMUserChangePassword", "/", "v2", "Provides the ability for an IAM user to change their own password.",
-            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:ChangePassword\"],\"Resource\":[\"arn:aws:iam::*:user/${aws:username}\"]},"
+        // v3 (May 2025) added user/*/${aws:username}: users on a path are covered too.
+        new AwsManagedPolicy("IAMUserChangePassword", "/", "v3", "Provides the ability for an IAM user to change their own password.",
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:ChangePassword\"],\"Resource\":[\"arn:aws:iam::*:user/${aws:username}\",\"arn:aws:iam::*:user/*/${aws:username}\"]},"
             + "{\"Effect\":\"Allow\",\"Action\":[\"iam:GetAccountPasswordPolicy\"],\"Resource\":\"*\"}]}"),
         new AwsManagedPolicy("IAMReadOnlyAccess", "/", "v4", "Provides read only access to IAM via the AWS Management Console.",
             Allow("[\"iam:GenerateCredentialReport\",\"iam:GenerateServiceLastAccessedDetails\",\"iam:Get*\",\"iam:List*\",\"iam:SimulateCustomPolicy\",\"iam:SimulatePrincipalPolicy\"]")),

@@ -119,13 +119,16 @@ public class AccessEvaluationTests : LocalIamTestBase
     }
 
     [Fact]
-    public async Task ChangePassword_checks_the_old_password_and_the_policy_and_clears_the_reset_flag()
+    public async Task ChangePassword_needs_a_grant_checks_the_old_password_and_the_policy_and_clears_the_reset_flag()
     {
         var starter = await UserClientAsync("starter");
         (await Admin.IamAsync("CreateLoginProfile", ("UserName", "starter"), ("Password", "Handed-Out-Pw-1"), ("PasswordResetRequired", "true"))).EnsureSuccess();
         (await Admin.IamAsync("UpdateAccountPasswordPolicy", ("MinimumPasswordLength", "14"), ("PasswordReusePrevention", "3"))).EnsureSuccess();
 
-        // The user holds no policy at all: a pending reset is what lets them change it.
+        // No policy at all: a pending reset grants nothing by itself (the console attaches IAMUserChangePassword for that).
+        AssertError(await starter.IamAsync("ChangePassword", ("OldPassword", "Handed-Out-Pw-1"), ("NewPassword", "A-Much-Longer-Pw-2")), 403, "AccessDenied");
+        (await Admin.IamAsync("AttachUserPolicy", ("UserName", "starter"), ("PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword"))).EnsureSuccess();
+
         AssertError(await starter.IamAsync("ChangePassword", ("OldPassword", "wrong-password-1"), ("NewPassword", "A-Much-Longer-Pw-2")), 403, "AccessDenied");
         AssertError(await starter.IamAsync("ChangePassword", ("OldPassword", "Handed-Out-Pw-1"), ("NewPassword", "short")), 400, "PasswordPolicyViolation");
         AssertError(await starter.IamAsync("ChangePassword", ("OldPassword", "Handed-Out-Pw-1"), ("NewPassword", "Handed-Out-Pw-1")), 400, "PasswordPolicyViolation");
@@ -137,8 +140,12 @@ public class AccessEvaluationTests : LocalIamTestBase
         (await starter.IamAsync("ChangePassword", ("OldPassword", "Handed-Out-Pw-1"), ("NewPassword", "A-Much-Longer-Pw-2"))).EnsureSuccess();
         Assert.Equal("false", (await Admin.IamAsync("GetLoginProfile", ("UserName", "starter"))).EnsureSuccess().Value("PasswordResetRequired"));
 
-        // Reset done, and the account does not let users change passwords: the next change needs iam:ChangePassword.
+        // Without the policy, and with an account policy that does not let users change passwords, no change at all.
+        (await Admin.IamAsync("DetachUserPolicy", ("UserName", "starter"), ("PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword"))).EnsureSuccess();
         AssertError(await starter.IamAsync("ChangePassword", ("OldPassword", "A-Much-Longer-Pw-2"), ("NewPassword", "Third-Long-Password-3")), 403, "AccessDenied");
+        // AllowUsersToChangePassword gives every user that grant at the account level.
+        (await Admin.IamAsync("UpdateAccountPasswordPolicy", ("MinimumPasswordLength", "14"), ("PasswordReusePrevention", "3"), ("AllowUsersToChangePassword", "true"))).EnsureSuccess();
+        (await starter.IamAsync("ChangePassword", ("OldPassword", "A-Much-Longer-Pw-2"), ("NewPassword", "Third-Long-Password-3"))).EnsureSuccess();
         AssertError(await Admin.IamAsync("ChangePassword", ("OldPassword", "x"), ("NewPassword", "y")), 404, "NoSuchEntity");
     }
 
