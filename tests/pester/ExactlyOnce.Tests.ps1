@@ -195,6 +195,75 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $file
     }
 
+    It 'credentials thrown away ($null =, [void], > $null) or turned into text (Export-Csv, ConvertTo-Json, > file) count as not handed out' {
+        # Each of these used to remove the mark: a re-run then said "Unchanged", and the starter's password was lost.
+        $csv = Join-Path $TestDrive 'lossy.csv'
+        $text = Join-Path $TestDrive 'lossy.txt'
+        $lossy = [ordered]@{
+            '$null ='        = { param($n) $null = New-OnboardUser $n -ConsoleAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue }
+            '[void]'         = { param($n) [void](New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue) }
+            '> $null'        = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue > $null }
+            'Export-Csv'     = { param($n) New-OnboardUser $n -ConsoleAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue | Export-Csv $csv }
+            'ConvertTo-Json' = { param($n) $null = New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue | ConvertTo-Json }
+            '> file'         = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:lossyWarnings -WarningAction SilentlyContinue > $text }
+        }
+        foreach ($way in $lossy.Keys) {
+            $script:lossyWarnings = @()
+            $name = New-TestName 'lossy'
+            & $lossy[$way] $name
+            ($script:lossyWarnings -join "`n") | Should -Match ([regex]::Escape("$($name): the new credentials went to")) -Because "$way keeps no secret"
+            Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "credentials sent through $way reached nobody"
+        }
+
+        # A variable keeps them: the same statement shape with a variable removes the mark.
+        $kept = New-TestName 'kept'
+        $held = New-OnboardUser $kept -ProgrammaticAccess -Session $session -WarningVariable keptWarnings
+        $held.SecretAccessKey | Should -BeOfType [securestring]
+        $keptWarnings | Should -BeNullOrEmpty
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+    }
+
+    It 'an IamOnboard command that binds the user by name only passes the credentials on, or says it did not' {
+        $group = New-OnboardGroup (New-TestName 'g') -Session $session
+        $qr = Join-Path $TestDrive 'qr-byname'
+        $null = New-Item -ItemType Directory $qr
+        $policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}'
+        $file = Join-Path $TestDrive 'byname.csv'
+
+        # The MFA stage before the group stage: Add-OnboardGroupMember binds the device's UserName and passes the device on.
+        $mfaFirst = New-TestName 'mfafirst'
+        New-OnboardUser $mfaFirst -ConsoleAccess -ProgrammaticAccess -Session $session |
+            Enable-OnboardVirtualMfa -Unattended -QrCodePath $qr -Session $session |
+            Add-OnboardGroupMember -GroupName $group.GroupName -Session $session |
+            Export-OnboardCredential -Path $file
+        # Add-OnboardInlinePolicy binds the user's UserName and passes the user on.
+        $inline = New-TestName 'inline'
+        New-OnboardUser $inline -ProgrammaticAccess -Session $session |
+            Add-OnboardInlinePolicy -PolicyName Reader -PolicyDocument $policy -Session $session |
+            Export-OnboardCredential -Path "$file.2"
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $mfaFirst, $inline -Files $file, "$file.2"
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-groups-for-user', '--user-name', $mfaFirst)).Json.Groups.GroupName | Should -Be $group.GroupName
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-user-policies', '--user-name', $inline)).Json.PolicyNames | Should -Be 'Reader'
+
+        # A command that does not pass users on (Test-OnboardAccess), and one that declines (-WhatIf), name the user and keep the mark.
+        $tested = New-TestName 'tested'
+        $results = New-OnboardUser $tested -ProgrammaticAccess -Session $session | Test-OnboardAccess -Action iam:GetUser -Session $session -WarningVariable testWarnings
+        $results.Decision | Should -Not -BeNullOrEmpty
+        ($testWarnings -join "`n") | Should -Match ([regex]::Escape("$($tested): Test-OnboardAccess did not hand on the new credentials"))
+        Get-TagKeys $endpoint $tested | Should -Contain 'iamonboard:handoff'
+        $declined = New-TestName 'declined'
+        New-OnboardUser $declined -ConsoleAccess -Session $session | Enable-OnboardVirtualMfa -Unattended -QrCodePath $qr -Session $session -WhatIf -WarningVariable mfaWarnings | Out-Null
+        ($mfaWarnings -join "`n") | Should -Match ([regex]::Escape("$($declined): Enable-OnboardVirtualMfa did not hand on the new credentials"))
+        Get-TagKeys $endpoint $declined | Should -Contain 'iamonboard:handoff'
+
+        # An IamOnboard command the user cannot bind to (-UserName given for another user) never took it: the mark stays.
+        $unbound = New-TestName 'unbound'
+        New-OnboardUser $unbound -ProgrammaticAccess -Session $session -WarningVariable unboundWarnings -WarningAction SilentlyContinue |
+            Test-OnboardAccess -UserName $tested -Action iam:GetUser -Session $session -ErrorAction SilentlyContinue | Out-Null
+        ($unboundWarnings -join "`n") | Should -Match ([regex]::Escape("$($unbound): Test-OnboardAccess did not take the user"))
+        Get-TagKeys $endpoint $unbound | Should -Contain 'iamonboard:handoff'
+    }
+
     It 'a command that fails to take the user (an error in the next command) leaves the mark' {
         $name = New-TestName 'dropped'
         { New-OnboardUser $name -ProgrammaticAccess -Session $session | ForEach-Object { throw 'not taken' } } | Should -Throw

@@ -352,7 +352,9 @@ Describe 'Credentials that never reached anyone' {
 
     It 'keeps the mark of a user that a later IamOnboard command dropped' {
         $name = New-TestName
-        $null = New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        # Kept in a variable: thrown away ($null =), the password would count as not handed out and keep its mark too.
+        $enrolled = New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        $enrolled.Status | Should -Be 'Enabled'
         # A console user's seed would reach no one without -QrCodePath or -IncludeSeed: refused, and the user dropped.
         $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed.FullyQualifiedErrorId | Should -BeLike 'MfaSeedWouldBeLost,*'

@@ -20,6 +20,8 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private HandOffLedger? _ledger;
     private PipelineStages? _stages;
     private string? _secretSink; // "" once looked up and the output goes elsewhere
+    private string? _nextOnboardCommand;
+    private object? _carrierByName;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -61,18 +63,42 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             return;
         }
 
+        var tookBound = false;
         foreach (var value in bound)
         {
-            HandOffs.TakeOver(value, this);
+            tookBound |= HandOffs.TakeOver(value, this);
         }
 
-        ProcessItem();
+        // Bound by property name only (its UserName), the object itself is not among the values: it is the one the
+        // command before is writing. Only pipeline input counts: a command run inside a ForEach-Object script block did
+        // not receive it.
+        _carrierByName = !tookBound && MyInvocation.ExpectingInput ? HandOffs.TakeOverInTransit(this) : null;
+        using (HandOffs.BeginTransit(null))
+        {
+            ProcessItem();
+        }
     }
+
+    /// <summary>
+    /// For the item in <see cref="ProcessItem"/>: the object carrying a user's new credentials (a user, or an MFA device
+    /// with its user) that reached this command bound by property name only. The command passes it on with
+    /// <see cref="WriteOn"/> in place of its own output, or it is reported as not handed out when the command ends.
+    /// </summary>
+    private protected object? CarrierByName => _carrierByName;
 
     /// <summary>The cmdlet's work for one pipeline item (what ProcessRecord is elsewhere).</summary>
     protected abstract void ProcessItem();
 
-    protected override void EndProcessing() => _dispatcher?.Complete();
+    /// <summary>Finishes the work, then names every user whose new credentials this command still holds.</summary>
+    protected override void EndProcessing()
+    {
+        _dispatcher?.Complete();
+        foreach (var userName in HandOffs.Abandon(this))
+        {
+            WriteWarning($"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials (declined, -WhatIf, failed, or not part of its output). " +
+                $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.");
+        }
+    }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -110,6 +136,15 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Writes an output that may carry a held user on the pipeline thread; then <see cref="AcknowledgeWritten"/>.</summary>
+    internal void WriteCarrier(object output)
+    {
+        using (HandOffs.BeginTransit(output))
+        {
+            WriteObject(output);
+        }
+    }
+
     /// <summary>The same after a write made on the pipeline thread.</summary>
     internal void AcknowledgeWritten(OnboardUser? user)
     {
@@ -131,13 +166,17 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             return false;
         }
 
-        _secretSink ??= SecretSinks.Downstream(this) ?? string.Empty;
-        if (_secretSink.Length == 0 || !HandOffs.Release(user, this))
+        _secretSink ??= SecretSinks.Downstream(this, out _nextOnboardCommand) ?? string.Empty;
+        if ((_secretSink.Length == 0 && _nextOnboardCommand is null) || !HandOffs.Release(user, this))
         {
             return false;
         }
 
-        Dispatcher.WriteWarning($"{user.UserName}: the new credentials went to {_secretSink}, which keeps no secret (a password or key there is a SecureString). " +
+        // An IamOnboard command takes over every user it receives; one still held here never reached it (its binding failed).
+        var lost = _secretSink.Length > 0
+            ? $"the new credentials went to {_secretSink}, which keeps no secret (a password or key there is a SecureString, written as its type name or dropped)"
+            : $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody";
+        Dispatcher.WriteWarning($"{user.UserName}: {lost}. " +
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
             "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.");
         return true;

@@ -40,12 +40,15 @@ internal sealed class HandOffLedger
         }
     }
 
-    /// <summary>Takes over every held user in <paramref name="value"/> (a user, an MFA device with its user, a PSObject of either).</summary>
-    public void TakeOver(object? value, object holder)
+    /// <summary>
+    /// Takes over every held user in <paramref name="value"/> (a user, an MFA device with its user, a PSObject of either).
+    /// True when there was one to take.
+    /// </summary>
+    public bool TakeOver(object? value, object holder)
     {
         if (UserIn(value) is not { } user)
         {
-            return;
+            return false;
         }
 
         lock (_gate)
@@ -53,8 +56,49 @@ internal sealed class HandOffLedger
             if (_entries.TryGetValue(user, out var entry))
             {
                 entry.Holder = holder;
+                return true;
             }
         }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Marks <paramref name="output"/> as the object an IamOnboard command is writing, until the returned scope ends: the
+    /// write runs the next commands' ProcessRecord on this thread, so an IamOnboard command among them that receives
+    /// the object bound by property name only (its UserName) can still take the user over (<see cref="TakeOverInTransit"/>).
+    /// Every write of an IamOnboard command sets it, carrier or not, so an outer write's object is never mistaken for
+    /// this one's. Pipeline thread only.
+    /// </summary>
+    public TransitScope BeginTransit(object? output)
+    {
+        var previous = _inTransit;
+        _inTransit = UserIn(output) is { } user ? new Transit(user, output!) : null;
+        return new TransitScope(this, previous);
+    }
+
+    /// <summary>
+    /// Takes over the user whose object is being written right now, when another command holds it: the object reached
+    /// <paramref name="holder"/> although none of its bound values is that object. Returns the object written (the user or
+    /// the MFA device carrying it), which the holder must pass on; null when there is none.
+    /// </summary>
+    public object? TakeOverInTransit(object holder)
+    {
+        if (_inTransit is not { } transit)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(transit.User, out var entry) && !ReferenceEquals(entry.Holder, holder))
+            {
+                entry.Holder = holder;
+                return transit.Output;
+            }
+        }
+
+        return null;
     }
 
     public bool IsHeldBy(OnboardUser? user, object holder)
@@ -154,6 +198,36 @@ internal sealed class HandOffLedger
         OnboardMfaDevice device => device.User,
         _ => null,
     };
+
+    private Transit? _inTransit; // pipeline thread only
+
+    internal sealed class Transit
+    {
+        public Transit(OnboardUser user, object output)
+        {
+            User = user;
+            Output = output;
+        }
+
+        public OnboardUser User { get; }
+
+        public object Output { get; }
+    }
+
+    /// <summary>Restores the object in transit before the write that began this scope.</summary>
+    internal readonly struct TransitScope : IDisposable
+    {
+        private readonly HandOffLedger _ledger;
+        private readonly Transit? _previous;
+
+        internal TransitScope(HandOffLedger ledger, Transit? previous)
+        {
+            _ledger = ledger;
+            _previous = previous;
+        }
+
+        public void Dispose() => _ledger._inTransit = _previous;
+    }
 
     private sealed class Entry
     {

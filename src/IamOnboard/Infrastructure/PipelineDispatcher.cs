@@ -82,7 +82,11 @@ internal sealed class PipelineDispatcher : IDisposable
     /// </summary>
     public Task WriteObjectAsync(object value) => Ask(cmdlet =>
     {
-        cmdlet.WriteObject(value);
+        using (_cmdlet.HandOffs.BeginTransit(value))
+        {
+            cmdlet.WriteObject(value);
+        }
+
         return true;
     });
 
@@ -223,7 +227,11 @@ internal sealed class PipelineDispatcher : IDisposable
     {
         while (_writes.TryDequeue(out var write))
         {
-            write(_cmdlet);
+            // Nothing written here is the object an outer write has in transit (WriteObjectAsync sets its own).
+            using (_cmdlet.HandOffs.BeginTransit(null))
+            {
+                write(_cmdlet);
+            }
         }
 
         PumpNextStage();
@@ -289,7 +297,10 @@ internal sealed class PipelineDispatcher : IDisposable
     {
         if (_stages.Next(_cmdlet) is { TakesPumps: true } next && next.HasOutputReady())
         {
-            _cmdlet.WriteObject(OnboardUser.Pump);
+            using (_cmdlet.HandOffs.BeginTransit(null))
+            {
+                _cmdlet.WriteObject(OnboardUser.Pump);
+            }
         }
     }
 

@@ -1,21 +1,25 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Reflection;
 
 namespace IamOnboard.Commands.Infrastructure;
 
 /// <summary>
-/// Whether a cmdlet's output goes straight to one of PowerShell's display or discard commands: Out-Default (what runs
-/// after a command typed at the prompt, or a script's output that nobody captures), Out-Host, Out-Null, Out-String and
-/// Format-*. What reaches them keeps no secret: a password or key there is a SecureString shown as its type name, or
-/// thrown away. A new user's credentials written there have been handed to nobody.
+/// Where a cmdlet's output goes, as far as a new user's credentials are concerned: to a command that keeps no secret
+/// (a sink), to another IamOnboard command, or anywhere else.
 /// </summary>
 /// <remarks>
-/// PowerShell has no public way to see the next command; its command runtime's output pipe knows it (PowerShell 7 and
-/// Windows PowerShell 5.1 alike). Where those internals cannot be read the answer is "not a sink", which is what it was
-/// before: the credentials count as handed out. Nothing else is a sink: a variable, Select-Object, ForEach-Object,
-/// Export-Csv or any other command may keep them.
+/// <para>Sinks: the screen (Out-Default: a command typed at the prompt, or a script's output nobody captures), Out-Host,
+/// Out-Null, Out-String, Format-*, Out-GridView; the commands that turn objects into text (Export-Csv, ConvertTo-*,
+/// Out-File and `&gt;` redirection, Set-Content, Add-Content, Write-Host), where a SecureString becomes its type name or
+/// its length; and discarded output (`&gt; $null`, `$null = …`, `[void](…)`). Anything else may keep them: a variable,
+/// Select-Object, ForEach-Object, Export-Clixml.</para>
+/// <para>PowerShell has no public way to see the next command; its command runtime's output pipe knows it (PowerShell 7 and
+/// Windows PowerShell 5.1 alike), and the invocation's script position gives the statement. Where those internals
+/// cannot be read the answer is "anywhere else", what it was before: the credentials count as handed out.</para>
 /// </remarks>
 internal static class SecretSinks
 {
@@ -27,26 +31,100 @@ internal static class SecretSinks
         ["Microsoft.PowerShell.Commands.OutHostCommand"] = "Out-Host (the screen)",
         ["Microsoft.PowerShell.Commands.OutNullCommand"] = "Out-Null",
         ["Microsoft.PowerShell.Commands.OutStringCommand"] = "Out-String",
+        ["Microsoft.PowerShell.Commands.OutGridViewCommand"] = "Out-GridView",
         ["Microsoft.PowerShell.Commands.FormatTableCommand"] = "Format-Table",
         ["Microsoft.PowerShell.Commands.FormatListCommand"] = "Format-List",
         ["Microsoft.PowerShell.Commands.FormatWideCommand"] = "Format-Wide",
         ["Microsoft.PowerShell.Commands.FormatCustomCommand"] = "Format-Custom",
+        ["Microsoft.PowerShell.Commands.ExportCsvCommand"] = "Export-Csv",
+        ["Microsoft.PowerShell.Commands.ConvertToCsvCommand"] = "ConvertTo-Csv",
+        ["Microsoft.PowerShell.Commands.ConvertToJsonCommand"] = "ConvertTo-Json",
+        ["Microsoft.PowerShell.Commands.ConvertToHtmlCommand"] = "ConvertTo-Html",
+        ["Microsoft.PowerShell.Commands.ConvertToXmlCommand"] = "ConvertTo-Xml",
+        ["Microsoft.PowerShell.Commands.OutFileCommand"] = "Out-File",
+        ["Microsoft.PowerShell.Commands.SetContentCommand"] = "Set-Content",
+        ["Microsoft.PowerShell.Commands.AddContentCommand"] = "Add-Content",
+        ["Microsoft.PowerShell.Commands.WriteHostCommand"] = "Write-Host",
     };
 
-    /// <summary>The display or discard command <paramref name="cmdlet"/>'s output goes to, in words; null for anything else.</summary>
-    public static string? Downstream(Cmdlet cmdlet)
+    /// <summary>
+    /// The sink <paramref name="cmdlet"/>'s output goes to, in words, or the IamOnboard command it goes to
+    /// (<paramref name="onboardCommand"/>); both null for anything else.
+    /// </summary>
+    public static string? Downstream(PSCmdlet cmdlet, out string? onboardCommand)
     {
+        onboardCommand = null;
         try
         {
             var runtime = cmdlet.CommandRuntime;
             var pipe = runtime?.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime);
-            var next = pipe?.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe);
-            var command = next?.GetType().GetProperty("Command", Internal)?.GetValue(next);
+            if (pipe is null)
+            {
+                return null;
+            }
+
+            if (pipe.GetType().GetProperty("NullPipe", Internal)?.GetValue(pipe) is true)
+            {
+                return "$null (discarded)";
+            }
+
+            var next = pipe.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe) ?? RedirectedTo(pipe);
+            if (next is null)
+            {
+                // Collected: a variable, a nested pipeline's result, or a statement that throws it away.
+                return IsDiscardedByStatement(cmdlet.MyInvocation) ? "$null (discarded)" : null;
+            }
+
+            var command = next.GetType().GetProperty("Command", Internal)?.GetValue(next);
+            if (command is AsyncCmdletBase onboard)
+            {
+                onboardCommand = onboard.MyInvocation.MyCommand.Name;
+                return null;
+            }
+
             return command is not null && Sinks.TryGetValue(command.GetType().FullName ?? string.Empty, out var name) ? name : null;
         }
-        catch (Exception exception) when (exception is TargetInvocationException or MemberAccessException or AmbiguousMatchException)
+        catch (Exception exception) when (exception is TargetInvocationException or MemberAccessException or AmbiguousMatchException or InvalidCastException)
         {
             return null;
         }
+    }
+
+    /// <summary>`&gt; file` sends the output to a pipeline of its own, whose first command is Out-File.</summary>
+    private static object? RedirectedTo(object pipe)
+    {
+        var processor = pipe.GetType().GetProperty("PipelineProcessor", Internal)?.GetValue(pipe);
+        var commands = processor?.GetType().GetProperty("Commands", Internal)?.GetValue(processor) as IList;
+        return commands is { Count: > 0 } ? commands[0] : null;
+    }
+
+    /// <summary>Whether the statement around the command throws its output away: `$null = …` or `[void](…)`.</summary>
+    private static bool IsDiscardedByStatement(InvocationInfo invocation)
+    {
+        if (invocation.GetType().GetProperty("ScriptPosition", Internal)?.GetValue(invocation) is not IScriptExtent extent
+            || extent.StartScriptPosition.GetFullScript() is not { Length: > 0 } script)
+        {
+            return false;
+        }
+
+        var ast = Parser.ParseInput(script, out _, out _);
+        var command = ast.Find(a => a is CommandAst && a.Extent.StartOffset == extent.StartOffset && a.Extent.EndOffset == extent.EndOffset, true);
+        for (var node = command?.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case AssignmentStatementAst assignment:
+                    return assignment.Left is VariableExpressionAst variable && variable.VariablePath.IsVariable
+                        && string.Equals(variable.VariablePath.UserPath, "null", StringComparison.OrdinalIgnoreCase);
+                case ConvertExpressionAst convert:
+                    return convert.StaticType == typeof(void);
+                case PipelineAst or ParenExpressionAst or SubExpressionAst or ArrayExpressionAst or StatementBlockAst or CommandExpressionAst:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
     }
 }

@@ -6,12 +6,13 @@ using IamOnboard.Onboarding;
 namespace IamOnboard.Commands;
 
 /// <summary>
-/// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser is passed on, so
-/// the pipeline continues; a user name gives a membership object.
+/// Add-OnboardGroupMember: adds users to groups. Idempotent. A user object from New-OnboardUser, or any object carrying
+/// a user's new credentials (an MFA device from Enable-OnboardVirtualMfa), is passed on, so the pipeline continues; a user
+/// name gives a membership object.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "OnboardGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.ByName)]
 [OutputType(typeof(OnboardUser), ParameterSetName = new[] { ParameterSets.ByUser, ParameterSets.ByUserWithSession })]
-[OutputType(typeof(OnboardGroupMembership), ParameterSetName = new[] { ParameterSets.ByName, ParameterSets.ByNameWithSession })]
+[OutputType(typeof(OnboardGroupMembership), typeof(OnboardMfaDevice), ParameterSetName = new[] { ParameterSets.ByName, ParameterSets.ByNameWithSession })]
 public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
 {
     private static class ParameterSets
@@ -51,6 +52,7 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
     {
         var user = InputObject;
         var userName = user?.UserName ?? UserName.Trim();
+        var carrier = user is null ? CarrierByName : null; // an MFA device from Enable-OnboardVirtualMfa, say: passed on as it came
         var onboarder = new GroupOnboarder(OnboardSession);
         var groups = GroupName.Select(g => g.Trim()).ToList();
         var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
@@ -68,7 +70,7 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
                         user.Groups = user.Groups.Concat(new[] { group }).ToArray();
                     }
                 }
-                else
+                else if (carrier is null)
                 {
                     Dispatcher.WriteObject(new OnboardGroupMembership(group, userName, status));
                 }
@@ -77,6 +79,10 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
             if (user is not null)
             {
                 WriteOn(user, user);
+            }
+            else if (carrier is not null && apply)
+            {
+                WriteOn(carrier, HandOffLedger.UserIn(carrier));
             }
         }, (object?)user ?? userName, user?.Row);
     }

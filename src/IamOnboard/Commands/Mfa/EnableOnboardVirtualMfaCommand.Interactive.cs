@@ -51,7 +51,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
 
         if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
         {
-            WriteObject(Output(device, user, enabled, qrPath));
+            WriteCarrier(Output(device, user, enabled, qrPath));
             AcknowledgeWritten(user);
         }
     }

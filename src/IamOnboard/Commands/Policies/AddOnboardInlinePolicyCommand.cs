@@ -12,7 +12,7 @@ namespace IamOnboard.Commands;
 
 /// <summary>Add-OnboardInlinePolicy: puts an inline policy on a user or group, checked locally first.</summary>
 [Cmdlet(VerbsCommon.Add, "OnboardInlinePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ParameterSets.UserDocument)]
-[OutputType(typeof(OnboardInlinePolicy))]
+[OutputType(typeof(OnboardInlinePolicy), typeof(OnboardUser), typeof(OnboardMfaDevice))]
 public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 {
     private static class ParameterSets
@@ -149,10 +149,15 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         var apply = ShouldProcess($"IAM {kind.ToString().ToLowerInvariant()} '{owner}'", $"Put inline policy {PolicyName}");
         var writer = new InlinePolicyWriter(OnboardSession);
         var policyName = PolicyName;
+        var carrier = CarrierByName; // a user with new credentials from New-OnboardUser: passed on as it came
         StartItem(async ct =>
         {
             var result = await writer.PutAsync(kind, owner, policyName, document, apply, ct).ConfigureAwait(false);
-            if (apply)
+            if (apply && carrier is not null)
+            {
+                WriteOn(carrier, HandOffLedger.UserIn(carrier));
+            }
+            else if (apply)
             {
                 Dispatcher.WriteObject(new OnboardInlinePolicy(result));
             }
