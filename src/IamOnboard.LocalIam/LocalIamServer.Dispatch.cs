@@ -125,6 +125,7 @@ public sealed partial class LocalIamServer
         }
 
         bool drop = mutating && _faults.ShouldDropResponse(action!);
+        bool gatewayTimeout = mutating && !drop && _faults.ShouldAnswerGatewayTimeout(action!);
         string? result;
         lock (_stateLock)
         {
@@ -140,6 +141,12 @@ public sealed partial class LocalIamServer
         {
             Interlocked.Increment(ref _responsesDropped);
             return (new HttpResponse(500, "text/xml", Array.Empty<byte>()), true);
+        }
+
+        if (gatewayTimeout)
+        {
+            // What a proxy or load balancer in front of IAM answers when it stopped waiting: the change is made all the same.
+            return (new HttpResponse(504, "text/html", Encoding.UTF8.GetBytes("<html><head><title>504 Gateway Time-out</title></head><body><h1>504 Gateway Time-out</h1></body></html>")), false);
         }
 
         return (SuccessResponse(ns, action!, result), false);

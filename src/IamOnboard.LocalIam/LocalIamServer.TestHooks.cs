@@ -48,6 +48,26 @@ public sealed partial class LocalIamServer
     }
 
     /// <summary>
+    /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
+    /// and answers each with HTTP 504 and a proxy's HTML page: a proxy or load balancer in front of IAM that stopped
+    /// waiting after IAM had applied the change, an answer that does not say whether it was applied. For tests.
+    /// </summary>
+    public void AnswerNextWithGatewayTimeout(string action, int count)
+    {
+        if (string.IsNullOrEmpty(action))
+        {
+            throw new ArgumentException("An action is required.", nameof(action));
+        }
+
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
+        }
+
+        _faults.GatewayTimeoutNext(action, count);
+    }
+
+    /// <summary>
     /// A test hook: runs <paramref name="interruption"/> once, on the request's thread, just before the next request of
     /// <paramref name="action"/> is carried out: another client's change lands between two calls of the one under test
     /// at exactly that point (e.g. a second run tags a user between a run's TagUser and its GetUser).

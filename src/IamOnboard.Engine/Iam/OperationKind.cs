@@ -41,5 +41,14 @@ internal static class IamOperations
             : OperationKind.Idempotent; // Put, Attach, Tag, Untag, Update, Add: repeating them leaves the same state.
     }
 
+    /// <summary>
+    /// The creates whose callers look into a lost response and send again only once they know it was not applied
+    /// (LostResponseCreate, VirtualMfaEnroller): the ones that make a secret, consume MFA codes, or start a user's
+    /// hand-off. For them an answer that does not say whether IAM applied the request (a 5xx) is a lost response too;
+    /// other creates (CreateGroup, CreatePolicy) are retried by the SDK and read a repeat's EntityAlreadyExists as done.
+    /// </summary>
+    public static bool LooksIntoLostResponse(string action) =>
+        action is "CreateUser" or "CreateLoginProfile" or "CreateAccessKey" or "CreateVirtualMFADevice" or "EnableMFADevice";
+
     private static bool StartsWith(string action, string prefix) => action.StartsWith(prefix, StringComparison.Ordinal);
 }

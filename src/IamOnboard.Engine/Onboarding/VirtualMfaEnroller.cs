@@ -167,18 +167,28 @@ public sealed class VirtualMfaEnroller
     {
         try
         {
-            try
+            var attempts = Math.Max(1, _session.Iam.Options.LostResponseAttempts);
+            for (var attempt = 1; ; attempt++)
             {
-                await _session.Iam.EnableMfaDeviceAsync(device.UserName, device.SerialNumber, code1, code2, ct).ConfigureAwait(false);
-            }
-            catch (IamResponseLostException)
-            {
-                if (!await IsEnabledAsync(device, ct).ConfigureAwait(false))
+                try
                 {
-                    throw;
+                    await _session.Iam.EnableMfaDeviceAsync(device.UserName, device.SerialNumber, code1, code2, ct).ConfigureAwait(false);
+                    break;
                 }
+                catch (IamResponseLostException)
+                {
+                    if (await IsEnabledAsync(device, ct).ConfigureAwait(false))
+                    {
+                        OnboardLog.Current.Verbose($"The response to EnableMFADevice for '{device.UserName}' was lost, but {device.SerialNumber} is enabled.");
+                        break;
+                    }
 
-                OnboardLog.Current.Verbose($"The response to EnableMFADevice for '{device.UserName}' was lost, but {device.SerialNumber} is enabled.");
+                    // Not applied, so its two codes were not used: sending them again is safe.
+                    if (attempt >= attempts)
+                    {
+                        throw;
+                    }
+                }
             }
         }
         catch (IamInvalidAuthenticationCodeException refused)

@@ -19,6 +19,7 @@ internal sealed class FaultInjector
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, int> _scriptedDrops = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _scriptedFailures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _scriptedGatewayTimeouts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action> _interruptions = new(StringComparer.Ordinal);
     private double _tokens;
     private double _lastRefillSeconds;
@@ -101,6 +102,30 @@ internal sealed class FaultInjector
         lock (_gate)
         {
             _scriptedDrops[action] = count;
+        }
+    }
+
+    /// <summary>Whether this mutation, once carried out, is answered with a gateway's 504 (scripted only).</summary>
+    public bool ShouldAnswerGatewayTimeout(string action)
+    {
+        lock (_gate)
+        {
+            if (_scriptedGatewayTimeouts.TryGetValue(action, out var left) && left > 0)
+            {
+                _scriptedGatewayTimeouts[action] = left - 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> with a gateway's 504 once carried out.</summary>
+    public void GatewayTimeoutNext(string action, int count)
+    {
+        lock (_gate)
+        {
+            _scriptedGatewayTimeouts[action] = count;
         }
     }
 

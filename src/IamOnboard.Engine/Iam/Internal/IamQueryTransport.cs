@@ -95,6 +95,14 @@ internal sealed class IamQueryTransport : IDisposable
         }
         catch (AmazonServiceException exception) when (IamRetryRules.HasResponse(exception))
         {
+            if (request.ResponseLostNotRetried)
+            {
+                OnboardLog.Current.Debug("IAM " + action + ": " + IamAttemptHandler.Describe(exception) + " after the request was sent; not retried, to avoid a duplicate.");
+                throw new IamResponseLostException(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0} to {1} answered HTTP {2}, which does not say whether IAM applied the request. It was not retried, to avoid a duplicate; check what exists before repeating it.",
+                    action, Endpoint, (int)exception.StatusCode), action, Endpoint, exception);
+            }
+
             if (kind == OperationKind.Delete && request.AnAttemptLostItsResponse && exception.ErrorCode == IamErrorCodes.NoSuchEntity)
             {
                 OnboardLog.Current.Debug("IAM " + action + ": NoSuchEntity after an attempt whose response was lost; that attempt did the delete.");

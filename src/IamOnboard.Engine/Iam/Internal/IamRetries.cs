@@ -32,9 +32,27 @@ internal static class IamRetryRules
     }
 
     /// <summary>
+    /// True for an answer that does not say whether IAM carried the request out: a 5xx other than throttling (IAM's 500
+    /// ServiceFailure, a proxy's or load balancer's 502 or 504 after it stopped waiting).
+    /// </summary>
+    public static bool OutcomeUnknown(Exception exception) => exception switch
+    {
+        AmazonServiceException service => (int)service.StatusCode >= 500 && !ThrottlingCodes.Contains(service.ErrorCode ?? string.Empty),
+        HttpErrorResponseException http => (int)http.Response.StatusCode >= 500,
+        _ => false,
+    };
+
+    private static readonly System.Collections.Generic.HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "RequestLimitExceeded", "RequestThrottled", "SlowDown",
+    };
+
+    /// <summary>
     /// Vetoes what the SDK would otherwise retry: anything after cancellation, and a create whose request may have
     /// reached IAM without its response reaching us (the SDK retries IOExceptions on POSTs, which for CreateAccessKey
-    /// would mint a second key whose twin's secret nobody received).
+    /// would mint a second key whose twin's secret nobody received). The creates whose callers look into a lost response
+    /// (<see cref="IamOperations.LooksIntoLostResponse"/>) are handed back on an answer of unknown outcome as well.
     /// </summary>
     public static bool MayRetry(IExecutionContext executionContext, Exception exception)
     {
@@ -43,7 +61,18 @@ internal static class IamRetryRules
             return false;
         }
 
-        if (HasResponse(exception) || NeverSent(exception))
+        if (HasResponse(exception))
+        {
+            if (OutcomeUnknown(exception) && executionContext.RequestContext.OriginalRequest is IamQueryRequest { LooksIntoLostResponse: true } lookedInto)
+            {
+                lookedInto.ResponseLostNotRetried = true;
+                return false;
+            }
+
+            return true;
+        }
+
+        if (NeverSent(exception))
         {
             return true;
         }
@@ -118,7 +147,8 @@ internal sealed class IamAttemptHandler : PipelineHandler
         catch (Exception exception) when (request is not null)
         {
             request.LastFailure = Describe(exception);
-            if (!IamRetryRules.HasResponse(exception) && !IamRetryRules.NeverSent(exception) && !executionContext.RequestContext.CancellationToken.IsCancellationRequested)
+            var lost = IamRetryRules.OutcomeUnknown(exception) || (!IamRetryRules.HasResponse(exception) && !IamRetryRules.NeverSent(exception));
+            if (lost && !executionContext.RequestContext.CancellationToken.IsCancellationRequested)
             {
                 request.AnAttemptLostItsResponse = true;
             }

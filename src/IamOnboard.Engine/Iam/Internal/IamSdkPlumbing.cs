@@ -110,7 +110,13 @@ internal sealed class IamQueryRequest : AmazonWebServiceRequest
     /// <summary>What went wrong on the latest failed attempt, for the next attempt's debug line (never parameters).</summary>
     public string? LastFailure { get; set; }
 
-    /// <summary>Set when an attempt got no response: a later NoSuchEntity on a delete then means the lost attempt did it.</summary>
+    /// <summary>The caller looks into a lost response itself (<see cref="IamOperations.LooksIntoLostResponse"/>).</summary>
+    public bool LooksIntoLostResponse => IamOperations.LooksIntoLostResponse(Action);
+
+    /// <summary>
+    /// Set when an attempt got no response, or one of unknown outcome (a 5xx): a later NoSuchEntity on a delete then
+    /// means that attempt did it.
+    /// </summary>
     public bool AnAttemptLostItsResponse { get; set; }
 
     /// <summary>Set when the retry policy refused to resend a create whose response was lost.</summary>
