@@ -110,6 +110,8 @@ Describe 'Add-OnboardInlinePolicy' {
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Statement\[0\].*Effect' }
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Principal":"*"}]}'; Expect = 'Principal' }
         @{ Document = '{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Version' }
+        # IAM refuses an operator it does not know; the endpoint used to keep it and then leave the whole policy out.
+        @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"},{"Effect":"Deny","Action":"iam:GetUser","Resource":"*","Condition":{"NotIpAddres":{"aws:SourceIp":"10.0.0.0/8"}}}]}'; Expect = 'Statement\[1\].*"NotIpAddres" is not a condition operator' }
     ) {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

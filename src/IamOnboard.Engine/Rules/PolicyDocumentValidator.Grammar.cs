@@ -274,6 +274,18 @@ public static partial class PolicyDocumentValidator
             foreach (var op in condition.EnumerateObject())
             {
                 string opLocation = $"{location}.{op.Name}";
+                if (!ConditionOperatorNames.IsKnown(op.Name))
+                {
+                    string? meant = ConditionOperatorNames.SameNameOtherCase(op.Name);
+                    string hint = meant is not null
+                        ? $"did you mean \"{meant}\"? operator names are case-sensitive"
+                        : IsDecoratedNull(op.Name)
+                            ? "Null takes neither IfExists nor ForAllValues:/ForAnyValue:"
+                            : "see the IAM User Guide's list of condition operators, e.g. StringEquals, StringLike, IpAddress, Bool";
+                    Add(opLocation, $"{location}: \"{op.Name}\" is not a condition operator ({hint}).");
+                    continue;
+                }
+
                 if (op.Value.ValueKind != JsonValueKind.Object)
                 {
                     Add(opLocation, $"{opLocation}: must be an object of condition keys and values, found {Describe(op.Value)}.");
@@ -330,6 +342,25 @@ public static partial class PolicyDocumentValidator
         };
 
         private void Add(string location, string message) => _problems.Add(new PolicyProblem(location, message));
+    }
+
+    private static bool IsDecoratedNull(string name)
+    {
+        string bare = name;
+        foreach (string prefix in new[] { ConditionOperatorNames.ForAllValues, ConditionOperatorNames.ForAnyValue })
+        {
+            if (bare.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                bare = bare.Substring(prefix.Length);
+            }
+        }
+
+        if (bare.EndsWith(ConditionOperatorNames.IfExistsSuffix, StringComparison.Ordinal))
+        {
+            bare = bare.Substring(0, bare.Length - ConditionOperatorNames.IfExistsSuffix.Length);
+        }
+
+        return bare == ConditionOperatorNames.Null && name != ConditionOperatorNames.Null;
     }
 
     private static bool IsConditionScalar(JsonElement value) =>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using IamOnboard.LocalIam.Policy;
+using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
 
 namespace IamOnboard.LocalIam.Auth;
@@ -22,11 +23,11 @@ internal sealed class PrincipalPolicies
     public static PrincipalPolicies ForUser(AccountStore store, UserEntity user)
     {
         var identity = new List<PolicySource>();
-        AddInline(identity, user.InlinePolicies, "user");
+        AddInline(identity, user.InlinePolicies, "user", user.UserName);
         AddManaged(store, identity, user.AttachedPolicyArns);
         foreach (var group in store.GroupsOf(user))
         {
-            AddInline(identity, group.InlinePolicies, "group");
+            AddInline(identity, group.InlinePolicies, "group", group.GroupName);
             AddManaged(store, identity, group.AttachedPolicyArns);
         }
 
@@ -43,7 +44,7 @@ internal sealed class PrincipalPolicies
     public static PrincipalPolicies ForGroup(AccountStore store, GroupEntity group)
     {
         var identity = new List<PolicySource>();
-        AddInline(identity, group.InlinePolicies, "group");
+        AddInline(identity, group.InlinePolicies, "group", group.GroupName);
         AddManaged(store, identity, group.AttachedPolicyArns);
         return new PrincipalPolicies(identity, null);
     }
@@ -57,15 +58,11 @@ internal sealed class PrincipalPolicies
 
     public static PrincipalPolicies Custom(List<PolicySource> identity, List<PolicySource>? boundary) => new(identity, boundary);
 
-    private static void AddInline(List<PolicySource> into, List<InlinePolicyEntity> policies, string type)
+    private static void AddInline(List<PolicySource> into, List<InlinePolicyEntity> policies, string type, string owner)
     {
         foreach (var inline in policies)
         {
-            var parsed = TryParse(inline.Document);
-            if (parsed is not null)
-            {
-                into.Add(new PolicySource(inline.PolicyName, type, parsed));
-            }
+            into.Add(new PolicySource(inline.PolicyName, type, Parse(inline.Document, $"inline policy {inline.PolicyName} of {type} {owner}")));
         }
     }
 
@@ -75,24 +72,26 @@ internal sealed class PrincipalPolicies
         {
             var aws = ManagedPolicyCatalog.Find(arn);
             string? document = aws?.Document ?? store.FindCustomerPolicy(arn)?.Document;
-            var parsed = document is null ? null : TryParse(document);
-            if (parsed is not null)
+            if (document is not null)
             {
-                into.Add(new PolicySource(store.PolicyNameOf(arn), aws is not null ? "aws-managed" : "user-managed", parsed));
+                into.Add(new PolicySource(store.PolicyNameOf(arn), aws is not null ? "aws-managed" : "user-managed", Parse(document, "managed policy " + arn)));
             }
         }
     }
 
-    // Stored documents were validated when they were written; one that still cannot be read grants nothing.
-    private static ParsedPolicy? TryParse(string document)
+    // Stored documents were checked when they were written. One that still cannot be read (a state file from an older,
+    // laxer endpoint) must not be left out: leaving out its Deny statements would allow what it denies.
+    private static ParsedPolicy Parse(string document, string what)
     {
         try
         {
             return PolicyParser.Parse(document);
         }
-        catch (PolicyParseException)
+        catch (PolicyParseException error)
         {
-            return null;
+            throw new IamServiceException("ServiceFailure", 500,
+                $"The stored {what} cannot be evaluated ({error.Message}); the request is refused rather than decided without it. Replace or delete that policy.",
+                senderFault: false);
         }
     }
 }

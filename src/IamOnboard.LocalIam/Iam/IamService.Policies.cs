@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using IamOnboard.LocalIam.Policy;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
 using IamOnboard.Rules;
@@ -166,6 +167,19 @@ internal sealed partial class IamService
         {
             string message = validation.Problems.Count > 0 ? validation.Problems[0].Message : "Syntax errors in policy.";
             throw IamServiceException.MalformedPolicyDocument(message);
+        }
+
+        // What is stored must be what the evaluator can read: a policy it could not read would have to fail every request.
+        if (kind == PolicyDocumentKind.Identity)
+        {
+            try
+            {
+                PolicyParser.Parse(document);
+            }
+            catch (PolicyParseException error)
+            {
+                throw IamServiceException.MalformedPolicyDocument(error.Message);
+            }
         }
 
         return document;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
+using IamOnboard.Rules;
 
 namespace IamOnboard.LocalIam.Policy;
 
@@ -56,45 +57,25 @@ internal static class ConditionOperators
         ["ArnNotLike"] = new((r, p) => Wildcard.ArnMatches(p, r), true),
     };
 
-    public const string ForAllValues = "ForAllValues:";
-    public const string ForAnyValue = "ForAnyValue:";
-    public const string IfExistsSuffix = "IfExists";
+    public const string ForAllValues = ConditionOperatorNames.ForAllValues;
+    public const string ForAnyValue = ConditionOperatorNames.ForAnyValue;
 
-    /// <summary>Splits an operator name into its set prefix, base operator and IfExists flag; null base when unknown.</summary>
+    /// <summary>
+    /// Splits an operator name into its set prefix, base operator and IfExists flag; null base for <c>Null</c>.
+    /// Throws for a name IAM does not accept: the parser refuses those, so one here is a bug, not a policy to guess at.
+    /// </summary>
     public static (string? SetPrefix, string BaseName, ConditionOperator? Base, bool IfExists) Describe(string name)
     {
-        string? prefix = null;
-        string rest = name;
-        if (rest.StartsWith(ForAllValues, StringComparison.Ordinal))
+        if (!ConditionOperatorNames.TryParse(name, out var parsed))
         {
-            prefix = ForAllValues;
-            rest = rest.Substring(ForAllValues.Length);
-        }
-        else if (rest.StartsWith(ForAnyValue, StringComparison.Ordinal))
-        {
-            prefix = ForAnyValue;
-            rest = rest.Substring(ForAnyValue.Length);
+            throw new ArgumentException("\"" + name + "\" is not a condition operator.", nameof(name));
         }
 
-        bool ifExists = rest.EndsWith(IfExistsSuffix, StringComparison.Ordinal) && rest != "Null";
-        if (ifExists)
-        {
-            rest = rest.Substring(0, rest.Length - IfExistsSuffix.Length);
-        }
-
-        if (rest == "Null")
-        {
-            return (prefix, rest, null, false);
-        }
-
-        return (prefix, rest, Base.TryGetValue(rest, out var op) ? op : null, ifExists);
+        var op = parsed.BaseName == ConditionOperatorNames.Null ? null : Base[parsed.BaseName];
+        return (parsed.SetPrefix, parsed.BaseName, op, parsed.IfExists);
     }
 
-    public static bool IsKnown(string name)
-    {
-        var (prefix, baseName, op, ifExists) = Describe(name);
-        return baseName == "Null" ? prefix is null && !ifExists : op is not null;
-    }
+    public static bool IsKnown(string name) => ConditionOperatorNames.IsKnown(name);
 
     private static ConditionOperator Numeric(Func<int, bool> test, bool negated) =>
         new((r, p) => TryNumber(r, out var a) && TryNumber(p, out var b) && test(a.CompareTo(b)), negated, substitutes: false);

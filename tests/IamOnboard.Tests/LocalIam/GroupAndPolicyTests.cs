@@ -93,6 +93,21 @@ public sealed class GroupAndPolicyTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task A_policy_with_an_unknown_condition_operator_is_refused_as_IAM_does()
+    {
+        await CreateUserAsync("erin");
+        (await Admin.IamAsync("CreateGroup", ("GroupName", "typos"))).EnsureSuccess();
+        const string misspelt = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringEqualz\":{\"aws:username\":\"erin\"}}}]}";
+
+        var user = await Admin.IamAsync("PutUserPolicy", ("UserName", "erin"), ("PolicyName", "p"), ("PolicyDocument", misspelt));
+        AssertError(user, 400, "MalformedPolicyDocument");
+        Assert.Contains("\"StringEqualz\" is not a condition operator", user.ErrorMessage);
+        AssertError(await Admin.IamAsync("PutGroupPolicy", ("GroupName", "typos"), ("PolicyName", "p"), ("PolicyDocument", misspelt.Replace("StringEqualz", "NullIfExists"))), 400, "MalformedPolicyDocument");
+        AssertError(await Admin.IamAsync("CreatePolicy", ("PolicyName", "typo"), ("PolicyDocument", misspelt.Replace("StringEqualz", "stringequals"))), 400, "MalformedPolicyDocument");
+        Assert.Empty((await Admin.IamAsync("ListUserPolicies", ("UserName", "erin"))).Values("member"));
+    }
+
+    [Fact]
     public async Task Inline_policies_are_validated_size_limited_and_returned_url_encoded()
     {
         await CreateUserAsync("dave");

@@ -46,6 +46,37 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stored_policy_the_endpoint_cannot_read_fails_the_request_instead_of_being_left_out()
+    {
+        // A state file written by an older endpoint that let an unknown operator through: leaving that policy out would
+        // drop its Deny and allow what it denies.
+        string path = Path.Combine(_directory, "lax.json");
+        string keyId, secret;
+        using (var first = LocalIamServer.Start(new LocalIamOptions { StatePath = path }))
+        {
+            var admin = SignedIamClient.Admin(first);
+            (await admin.IamAsync("CreateUser", ("UserName", "bob"))).EnsureSuccess();
+            (await admin.IamAsync("AttachUserPolicy", ("UserName", "bob"), ("PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))).EnsureSuccess();
+            (await admin.IamAsync("PutUserPolicy", ("UserName", "bob"), ("PolicyName", "Guard"), ("PolicyDocument",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"iam:ListUsers\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:username\":\"bob\"}}}]}"))).EnsureSuccess();
+            var key = (await admin.IamAsync("CreateAccessKey", ("UserName", "bob"))).EnsureSuccess();
+            keyId = key.Value("AccessKeyId")!;
+            secret = key.Value("SecretAccessKey")!;
+        }
+
+        string state = File.ReadAllText(path);
+        Assert.Contains("StringEquals", state, StringComparison.Ordinal);
+        File.WriteAllText(path, state.Replace("StringEquals", "StringEqualz"));
+
+        using var second = LocalIamServer.Start(new LocalIamOptions { StatePath = path });
+        var bob = new SignedIamClient(second.Url, keyId, secret);
+        var refused = await bob.IamAsync("ListUsers");
+        Assert.True((int)refused.Status == 500 && refused.ErrorCode == "ServiceFailure", $"Expected 500 ServiceFailure, got {(int)refused.Status} {refused.ErrorCode}");
+        Assert.Contains("inline policy Guard of user bob", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("StringEqualz", refused.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Start_deletes_the_temporary_files_a_killed_save_left_and_nothing_else()
     {
         string path = Path.Combine(_directory, "state.json");

@@ -175,5 +175,9 @@ public class PolicyEvaluatorTests
     {
         Assert.Throws<PolicyParseException>(() => PolicyParser.Parse(Doc(Stmt("Allow", "\"*\"", condition: "{\"StringSorta\":{\"a:b\":\"c\"}}"))));
         Assert.Throws<PolicyParseException>(() => PolicyParser.Parse(Doc(Stmt("Maybe", "\"*\""))));
+
+        // IfExists goes on every operator but Null; names are spelt exactly as IAM documents them.
+        Assert.Throws<PolicyParseException>(() => PolicyParser.Parse(Doc(Stmt("Allow", "\"*\"", condition: "{\"NullIfExists\":{\"a:b\":\"true\"}}"))));
+        Assert.Throws<PolicyParseException>(() => PolicyParser.Parse(Doc(Stmt("Allow", "\"*\"", condition: "{\"stringequals\":{\"a:b\":\"c\"}}"))));
     }
 }

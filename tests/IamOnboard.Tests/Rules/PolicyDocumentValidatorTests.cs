@@ -160,6 +160,35 @@ public class PolicyDocumentValidatorTests
     public void Conditions_are_objects_of_objects_of_scalars(string condition, string location) =>
         Assert.Equal(location, SingleProblem(Identity("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"," + condition + "}")).Location);
 
+    [Theory]
+    [InlineData("NotIpAddres", "IpAddress, Bool")]
+    [InlineData("StringEqualz", "IpAddress, Bool")]
+    [InlineData("ForAnyValues:StringEquals", "IpAddress, Bool")]
+    [InlineData("NullIfExists", "Null takes neither IfExists")]
+    [InlineData("ForAllValues:Null", "Null takes neither IfExists")]
+    [InlineData("stringequals", "did you mean \"StringEquals\"? operator names are case-sensitive")]
+    [InlineData("ForAnyValue:stringLikeIfExists", "did you mean \"ForAnyValue:StringLikeIfExists\"?")]
+    public void Unknown_condition_operators_are_rejected_naming_statement_and_operator(string op, string hint)
+    {
+        var problem = SingleProblem(Identity("""{"Effect":"Deny","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{""" +
+            "\"" + op + "\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}"));
+
+        Assert.Equal("Statement[1].Condition." + op, problem.Location);
+        Assert.StartsWith($"Statement[1].Condition: \"{op}\" is not a condition operator", problem.Message);
+        Assert.Contains(hint, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("Null")]
+    [InlineData("StringNotEqualsIgnoreCase")]
+    [InlineData("ForAllValues:StringLikeIfExists")]
+    [InlineData("ForAnyValue:ArnNotLike")]
+    [InlineData("NotIpAddressIfExists")]
+    [InlineData("DateGreaterThanEquals")]
+    public void Every_documented_form_of_an_operator_is_accepted(string op) =>
+        Assert.True(PolicyDocumentValidator.Validate(Identity("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"" + op + "\":{\"aws:username\":\"a\"}}}"),
+            PolicyDocumentKind.Identity).IsValid);
+
     [Fact]
     public void Unknown_elements_are_rejected_with_a_case_hint()
     {
