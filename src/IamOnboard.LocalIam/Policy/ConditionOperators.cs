@@ -29,10 +29,10 @@ internal static class ConditionOperators
 {
     private static readonly Dictionary<string, ConditionOperator> Base = new(StringComparer.Ordinal)
     {
-        ["StringEquals"] = new((r, p) => string.Equals(r, p, StringComparison.Ordinal), false),
-        ["StringNotEquals"] = new((r, p) => string.Equals(r, p, StringComparison.Ordinal), true),
-        ["StringEqualsIgnoreCase"] = new((r, p) => string.Equals(r, p, StringComparison.OrdinalIgnoreCase), false),
-        ["StringNotEqualsIgnoreCase"] = new((r, p) => string.Equals(r, p, StringComparison.OrdinalIgnoreCase), true),
+        ["StringEquals"] = new((r, p) => string.Equals(r, Wildcard.Unmarked(p), StringComparison.Ordinal), false),
+        ["StringNotEquals"] = new((r, p) => string.Equals(r, Wildcard.Unmarked(p), StringComparison.Ordinal), true),
+        ["StringEqualsIgnoreCase"] = new((r, p) => string.Equals(r, Wildcard.Unmarked(p), StringComparison.OrdinalIgnoreCase), false),
+        ["StringNotEqualsIgnoreCase"] = new((r, p) => string.Equals(r, Wildcard.Unmarked(p), StringComparison.OrdinalIgnoreCase), true),
         ["StringLike"] = new((r, p) => Wildcard.IsMatch(p, r, ignoreCase: false), false),
         ["StringNotLike"] = new((r, p) => Wildcard.IsMatch(p, r, ignoreCase: false), true),
         ["NumericEquals"] = Numeric(c => c == 0, false),

@@ -5,12 +5,14 @@ namespace IamOnboard.LocalIam.Policy;
 
 /// <summary>
 /// Replaces <c>${key}</c> (and <c>${key, 'default'}</c>) with the request's value of the key, and the escapes
-/// <c>${*}</c>, <c>${?}</c>, <c>${$}</c> with the literal character. A variable whose key the request lacks (and has
+/// <c>${*}</c>, <c>${?}</c>, <c>${$}</c> with the literal character. What a variable puts in is literal text, marked so
+/// that <see cref="Wildcard"/> does not read a '*' or '?' in it as a wildcard (IAM's special characters exist for
+/// exactly that); <see cref="Wildcard.Unmarked"/> gives the plain text. A variable whose key the request lacks (and has
 /// no default) makes the whole string unusable: the element it appears in matches nothing, as in IAM.
 /// </summary>
 internal static class PolicyVariables
 {
-    /// <summary>The substituted text, or null when a variable has no value. Multi-valued keys cannot be substituted.</summary>
+    /// <summary>The substituted pattern, or null when a variable has no value. Multi-valued keys cannot be substituted.</summary>
     public static string? Substitute(string text, RequestContext context)
     {
         int open = text.IndexOf("${", StringComparison.Ordinal);
@@ -36,7 +38,7 @@ internal static class PolicyVariables
                 return null;
             }
 
-            result.Append(value);
+            result.Append(Wildcard.Literal(value));
             position = close + 1;
             open = text.IndexOf("${", position, StringComparison.Ordinal);
         }

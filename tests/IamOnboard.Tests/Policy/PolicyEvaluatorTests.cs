@@ -113,6 +113,43 @@ public class PolicyEvaluatorTests
         Assert.Equal(EvaluationDecision.Allowed, Decide("iam:GetUser", "arn:aws:iam::1:user/${aws:username}", Alice(), new[] { old }));
     }
 
+    [Theory]
+    [InlineData("arn:aws:iam::*:user/${*}", "arn:aws:iam::1:user/*", true)]
+    [InlineData("arn:aws:iam::*:user/${*}", "arn:aws:iam::1:user/victim", false)]
+    [InlineData("arn:aws:iam::*:user/es${?}", "arn:aws:iam::1:user/es?", true)]
+    [InlineData("arn:aws:iam::*:user/es${?}", "arn:aws:iam::1:user/esc", false)]
+    [InlineData("arn:aws:iam::*:user/${$}${*}*", "arn:aws:iam::1:user/$*x", true)]
+    [InlineData("arn:aws:iam::*:user/${$}${*}*", "arn:aws:iam::1:user/$x", false)]
+    [InlineData("arn:aws:s3:::home/${aws:PrincipalTag/home}/*", "arn:aws:s3:::home/a*b/k", true)]
+    [InlineData("arn:aws:s3:::home/${aws:PrincipalTag/home}/*", "arn:aws:s3:::home/axyzb/k", false)]
+    public void Special_characters_and_variable_values_are_literal_in_a_resource(string pattern, string resource, bool matches)
+    {
+        // IAM User Guide, policy variables: ${*}, ${?} and ${$} stand for the character itself, not a wildcard.
+        var context = Alice().Set("aws:PrincipalTag/home", "a*b");
+        Assert.Equal(matches ? EvaluationDecision.Allowed : EvaluationDecision.ImplicitDeny,
+            Decide("iam:GetUser", resource, context, new[] { Doc(Stmt("Allow", "\"iam:GetUser\"", "\"" + pattern + "\"")) }));
+    }
+
+    [Theory]
+    [InlineData("StringLike", "esc${*}", "esc*", true)]
+    [InlineData("StringLike", "esc${*}", "esc", false)]
+    [InlineData("StringLike", "esc${*}", "escape", false)]
+    [InlineData("StringLike", "e${?}*", "e?x", true)]
+    [InlineData("StringLike", "e${?}*", "ex", false)]
+    [InlineData("StringEquals", "esc${*}", "esc*", true)]
+    [InlineData("StringEqualsIgnoreCase", "ESC${*}", "esc*", true)]
+    [InlineData("StringNotEquals", "esc${*}", "esc*", false)]
+    [InlineData("ArnLike", "arn:aws:iam::*:user/${*}", "arn:aws:iam::1:user/*", true)]
+    [InlineData("ArnLike", "arn:aws:iam::*:user/${*}", "arn:aws:iam::1:user/victim", false)]
+    [InlineData("ArnLike", "arn:aws:iam::*:user/${aws:userid}", "arn:aws:iam::1:user/AIDA:s", true)]
+    public void Special_characters_are_literal_in_conditions(string op, string policyValue, string requestValue, bool holds)
+    {
+        var context = Alice().Set("test:key", requestValue).Set("aws:userid", "AIDA:s");
+        var condition = "{\"" + op + "\":{\"test:key\":\"" + policyValue + "\"}}";
+        Assert.Equal(holds ? EvaluationDecision.Allowed : EvaluationDecision.ImplicitDeny,
+            Decide("iam:GetUser", Resource, context, new[] { Doc(Stmt("Allow", "\"iam:GetUser\"", condition: condition)) }));
+    }
+
     [Fact]
     public void IfExists_conditions_hold_when_the_key_is_absent_and_test_it_when_present()
     {
