@@ -99,4 +99,43 @@ Describe 'Access: New-OnboardUser -RequireMfa' {
         $denied = Test-OnboardAccess -UserName $fromCsv -Action iam:ListUsers -WithoutMfa
         $denied.Decision | Should -Not -Be 'allowed'
     }
+
+    It 'lets a starter on a path set up their own MFA device and change their password' {
+        # Their ARN is user/eng/<name>: the policy must name user/*/${aws:username} as well as user/${aws:username}.
+        $name = New-TestName 'pathmfa'
+        $created = New-OnboardUser -UserName $name -Path /eng/ -RequireMfa -ConsoleAccess -ProgrammaticAccess
+        $created.Arn | Should -BeLike "*:user/eng/$name"
+        $user = [pscustomobject]@{ AccessKeyId = $created.AccessKeyId; Secret = ConvertTo-PlainText $created.SecretAccessKey }
+        $seedFile = Join-Path $TestDrive "$name.seed"
+        $device = AsUser $user @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $name, '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+        $device.ExitCode | Should -Be 0 -Because $device.StdErr
+        $seed = (Get-Content -Raw $seedFile).Trim()
+        $now = [DateTimeOffset]::UtcNow
+        $enabled = AsUser $user @('iam', 'enable-mfa-device', '--user-name', $name, '--serial-number', $device.Json.VirtualMFADevice.SerialNumber,
+            '--authentication-code1', (Get-TestTotpCode -Base32Seed $seed -At $now.AddSeconds(-30)), '--authentication-code2', (Get-TestTotpCode -Base32Seed $seed -At $now))
+        $enabled.ExitCode | Should -Be 0 -Because $enabled.StdErr
+        $changed = AsUser $user @('iam', 'change-password', '--old-password', (ConvertTo-PlainText $created.Password), '--new-password', 'Path-Starter-Chose-9!')
+        $changed.ExitCode | Should -Be 0 -Because $changed.StdErr
+    }
+
+    It 'brings an account''s IamOnboard-RequireMfa made by an older module up to date, as a new default version' {
+        # The policy is made once per account: without an update, a better document never reaches an account that has it.
+        $old = Start-OnboardLocalIam
+        try {
+            $withoutPathUsers = '{"Version":"2012-10-17","Statement":[{"Sid":"ManageOwnPassword","Effect":"Allow","Action":["iam:ChangePassword","iam:GetUser"],"Resource":"arn:aws:iam::*:user/${aws:username}"},' +
+                '{"Sid":"DenyEverythingElseWithoutMfa","Effect":"Deny","NotAction":["iam:ChangePassword","iam:GetUser"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}'
+            (Invoke-AwsCli -Endpoint $old -Arguments @('iam', 'create-policy', '--policy-name', 'IamOnboard-RequireMfa', '--policy-document', $withoutPathUsers)).ExitCode | Should -Be 0
+            $account = @{ EndpointUrl = $old.Url; AccessKey = $old.AccessKeyId; SecretKey = $old.SecretAccessKey }
+            $name = New-TestName 'oldacct'
+            $created = New-OnboardUser -UserName $name -Path /eng/ -RequireMfa -ConsoleAccess -ProgrammaticAccess @account
+            $policyArn = "arn:aws:iam::$($old.AccountId):policy/IamOnboard-RequireMfa"
+            (Invoke-AwsCli -Endpoint $old -Arguments @('iam', 'get-policy', '--policy-arn', $policyArn)).Json.Policy.DefaultVersionId | Should -Be 'v2'
+            $changed = Invoke-AwsCli -Endpoint $old -AccessKeyId $created.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $created.SecretAccessKey) -Arguments @(
+                'iam', 'change-password', '--old-password', (ConvertTo-PlainText $created.Password), '--new-password', 'Old-Account-Starter-9!')
+            $changed.ExitCode | Should -Be 0 -Because $changed.StdErr
+        }
+        finally {
+            $old | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
 }

@@ -252,6 +252,32 @@ public sealed partial class IamClient : IDisposable
         return ListAsync("ListPolicies", parameters, "Policies", IamXml.ReadManagedPolicy, cancellationToken);
     }
 
+    /// <summary>One version of a managed policy, with its document.</summary>
+    public async Task<IamPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetPolicyVersion", new QueryParameters().Add("PolicyArn", policyArn).Add("VersionId", versionId), cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
+        return IamXml.ReadPolicyVersion(IamXml.Required(result, "PolicyVersion"));
+    }
+
+    /// <summary>The versions of a managed policy, without their documents.</summary>
+    public Task<IReadOnlyList<IamPolicyVersion>> ListPolicyVersionsAsync(string policyArn, CancellationToken cancellationToken = default)
+        => ListAsync("ListPolicyVersions", new QueryParameters().Add("PolicyArn", policyArn), "Versions", IamXml.ReadPolicyVersion, cancellationToken, Ref(EntityKind.Policy, policyArn));
+
+    public async Task<IamPolicyVersion> CreatePolicyVersionAsync(string policyArn, string policyDocument, bool setAsDefault, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("PolicyArn", policyArn).Add("PolicyDocument", policyDocument);
+        if (setAsDefault)
+        {
+            parameters.Add("SetAsDefault", true);
+        }
+
+        var result = await CallAsync("CreatePolicyVersion", parameters, cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
+        return IamXml.ReadPolicyVersion(IamXml.Required(result, "PolicyVersion"));
+    }
+
+    public Task DeletePolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellationToken = default)
+        => CallAsync("DeletePolicyVersion", new QueryParameters().Add("PolicyArn", policyArn).Add("VersionId", versionId), cancellationToken, Ref(EntityKind.Policy, policyArn));
+
     public Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default)
         => CallAsync("DeletePolicy", new QueryParameters().Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.Policy, policyArn));
 

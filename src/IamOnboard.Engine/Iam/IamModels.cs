@@ -216,6 +216,28 @@ public sealed class IamManagedPolicy
     public override string ToString() => Arn;
 }
 
+/// <summary>One version of a customer managed policy (IAM keeps up to five).</summary>
+public sealed class IamPolicyVersion
+{
+    public IamPolicyVersion(string versionId, bool isDefaultVersion, DateTime? createDate, string? document = null)
+    {
+        VersionId = versionId;
+        IsDefaultVersion = isDefaultVersion;
+        CreateDate = createDate;
+        Document = document;
+    }
+
+    /// <summary>v1, v2, ...; IAM never reuses the number of a deleted version.</summary>
+    public string VersionId { get; }
+    public bool IsDefaultVersion { get; }
+    /// <summary>UTC; null when the answer left it out.</summary>
+    public DateTime? CreateDate { get; }
+    /// <summary>The document, decoded; only GetPolicyVersion returns it.</summary>
+    public string? Document { get; }
+
+    public override string ToString() => VersionId;
+}
+
 /// <summary>A freshly created virtual MFA device: the only moment IAM hands out the seed and QR code.</summary>
 public sealed class IamNewVirtualMfaDevice
 {

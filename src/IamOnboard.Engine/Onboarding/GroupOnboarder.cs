@@ -63,9 +63,11 @@ public sealed class GroupOnboarder
         string? mfaPolicyAction = null;
         if (requireMfa)
         {
-            var (mfaArn, created) = await RequireMfaPolicy.EnsureAsync(_session, apply, ct).ConfigureAwait(false);
+            var (mfaArn, created, updated) = await RequireMfaPolicy.EnsureAsync(_session, apply, ct).ConfigureAwait(false);
             arns.Add(mfaArn);
-            mfaPolicyAction = created ? $"create policy {RequireMfaPolicy.PolicyName}" : null;
+            mfaPolicyAction = created ? $"create policy {RequireMfaPolicy.PolicyName}"
+                : updated ? $"update policy {RequireMfaPolicy.PolicyName} to the current document (new default version)"
+                : null;
         }
 
         foreach (var policy in policies)

@@ -1,9 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Rules;
@@ -112,7 +108,7 @@ public sealed class InlinePolicyWriter
                 $"The inline policies of {kind.ToString().ToLowerInvariant()} '{owner}' would total {aggregate} characters (not counting white space) with '{policyName}'; IAM allows {limit}.");
         }
 
-        if (current is not null && SameJson(current, document))
+        if (current is not null && PolicyJson.Same(current, document))
         {
             return new InlinePolicyResult(kind, owner, policyName, document, "Unchanged", aggregate, limit);
         }
@@ -132,32 +128,5 @@ public sealed class InlinePolicyWriter
         }
 
         return new InlinePolicyResult(kind, owner, policyName, document, current is null ? "Created" : "Updated", aggregate, limit);
-    }
-
-    /// <summary>
-    /// Whether two documents are the same JSON: white space between tokens (layout) does not count, white space inside a
-    /// string does ("Data Science" is not "DataScience"). A document that is not JSON is never the same.
-    /// </summary>
-    internal static bool SameJson(string a, string b) =>
-        Compact(a) is { } compactA && Compact(b) is { } compactB && compactA == compactB;
-
-    // The document rewritten without layout; strings keep every character (escapes are written one way on both sides).
-    private static string? Compact(string document)
-    {
-        try
-        {
-            using var parsed = JsonDocument.Parse(document);
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                parsed.WriteTo(writer);
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

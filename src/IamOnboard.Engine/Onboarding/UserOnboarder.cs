@@ -26,7 +26,7 @@ public sealed class UserOnboarder
 
     private readonly OnboardSession _session;
     private readonly object _requireMfaGate = new();
-    private Task<(string Arn, bool Created)>? _requireMfaPolicy;
+    private Task<(string Arn, bool Created, bool Updated)>? _requireMfaPolicy;
     private readonly UserOnboardingPlanner _planner;
     private readonly UserPlanExecutor _executor;
 
@@ -118,7 +118,7 @@ public sealed class UserOnboarder
     }
 
     /// <summary>The account's IamOnboard-RequireMfa policy, looked up (and made, when applying) once per onboarder.</summary>
-    private Task<(string Arn, bool Created)> RequireMfaPolicyAsync(bool apply, CancellationToken ct)
+    private Task<(string Arn, bool Created, bool Updated)> RequireMfaPolicyAsync(bool apply, CancellationToken ct)
     {
         lock (_requireMfaGate)
         {
@@ -163,7 +163,7 @@ public sealed class UserOnboarder
     public async Task<UserOnboardingResult> PlanAsync(UserOnboardingRequest request, CancellationToken ct)
     {
         ValidateOffline(request);
-        var policyToCreate = request.RequireMfa && (await RequireMfaPolicyAsync(apply: false, ct).ConfigureAwait(false)).Created;
+        var mfaPolicy = request.RequireMfa ? await RequireMfaPolicyAsync(apply: false, ct).ConfigureAwait(false) : default;
         var prepared = await _planner.PrepareAsync(request, ct).ConfigureAwait(false);
         var plan = await _planner.PlanAsync(request, prepared, ct).ConfigureAwait(false);
         var user = plan.ExistingUser ?? new IamUser(request.UserName, string.Empty,
@@ -178,9 +178,13 @@ public sealed class UserOnboarder
             Row = request.Row,
             ConsoleAccess = plan.ConsoleAccessKept,
         };
-        if (policyToCreate)
+        if (mfaPolicy.Created)
         {
             result.Actions.Add($"create policy {RequireMfaPolicy.PolicyName} for the account (once)");
+        }
+        else if (mfaPolicy.Updated)
+        {
+            result.Actions.Add($"update policy {RequireMfaPolicy.PolicyName} to the current document (once, a new default version)");
         }
 
         result.Actions.AddRange(plan.StepDescriptions);

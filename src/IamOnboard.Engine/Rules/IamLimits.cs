@@ -26,6 +26,9 @@ public static class IamLimits
     /// <summary>Size of one managed policy document, in non-whitespace characters.</summary>
     public const int ManagedPolicyDocumentSize = 6144;
 
+    /// <summary>Versions a customer managed policy keeps, the default included.</summary>
+    public const int ManagedPolicyVersions = 5;
+
     /// <summary>Tags on one user.</summary>
     public const int TagsPerUser = 50;
 

@@ -8,7 +8,7 @@ using IamOnboard.Rules;
 
 namespace IamOnboard.LocalIam.Iam;
 
-/// <summary>Customer managed policies: create, read, list, delete (attachments and inline policies are in IamService.Policies).</summary>
+/// <summary>Customer managed policies: create, read, list, delete, and their versions (attachments and inline policies are in IamService.Policies).</summary>
 internal sealed partial class IamService
 {
     private static void CreatePolicy(OperationContext context)
@@ -135,6 +135,39 @@ internal sealed partial class IamService
     private static void GetPolicyVersion(OperationContext context)
     {
         string arn = CheckedPolicyArn(context);
+        string versionId = CheckedVersionId(context);
+        var policy = RequirePolicy(context, arn);
+        var version = VersionsOf(context, policy).FirstOrDefault(v => v.VersionId == versionId)
+            ?? throw IamServiceException.NoSuchEntity("Policy " + arn + " version " + versionId + " does not exist or is not attachable.");
+        context.Result.Open("PolicyVersion")
+            .Element("Document", Uri.EscapeDataString(version.Document))
+            .Element("VersionId", version.VersionId)
+            .Element("IsDefaultVersion", version.VersionId == policy.VersionId)
+            .Element("CreateDate", version.CreateDate)
+            .Close("PolicyVersion");
+    }
+
+    /// <summary>Every version of the policy, the default first; an AWS managed policy shows only its default here.</summary>
+    private static IEnumerable<PolicyVersionEntity> VersionsOf(OperationContext context, PolicyView policy)
+    {
+        var customer = policy.IsAws ? null : context.Store.FindCustomerPolicy(policy.Arn);
+        yield return new PolicyVersionEntity
+        {
+            VersionId = policy.VersionId,
+            Document = policy.Document,
+            CreateDate = customer?.DefaultVersionCreateDate ?? policy.CreateDate,
+        };
+        if (customer is not null)
+        {
+            foreach (var other in customer.OtherVersions)
+            {
+                yield return other;
+            }
+        }
+    }
+
+    private static string CheckedVersionId(OperationContext context)
+    {
         string versionId = context.Required("VersionId");
         if (!Regex.IsMatch(versionId, @"^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$"))
         {
@@ -142,18 +175,121 @@ internal sealed partial class IamService
                 + "' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
         }
 
-        var policy = RequirePolicy(context, arn);
-        if (policy.VersionId != versionId)
+        return versionId;
+    }
+
+    // Versions change only customer managed policies; AWS's own cannot be changed.
+    private static ManagedPolicyEntity RequireCustomerPolicy(OperationContext context, string arn)
+    {
+        if (ManagedPolicyCatalog.Find(arn) is not null)
         {
-            throw IamServiceException.NoSuchEntity("Policy " + arn + " version " + versionId + " does not exist or is not attachable.");
+            throw IamServiceException.InvalidInput("Cannot modify the AWS managed policy " + arn + ".");
+        }
+
+        return context.Store.FindCustomerPolicy(arn) ?? throw IamServiceException.NoSuchEntity("Policy " + arn + " was not found.");
+    }
+
+    private static int VersionNumber(string versionId) =>
+        int.TryParse(versionId.Substring(1).Split('.')[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : 0;
+
+    private static void CreatePolicyVersion(OperationContext context)
+    {
+        var policy = RequireCustomerPolicy(context, CheckedPolicyArn(context));
+        string document = CheckedPolicyDocument(context);
+        bool setAsDefault = context.OptionalBool("SetAsDefault") ?? false;
+        if (PolicyDocumentValidator.CountNonWhitespace(document) > IamLimits.ManagedPolicyDocumentSize)
+        {
+            throw IamServiceException.LimitExceeded("Cannot exceed quota for PolicySize: " + IamLimits.ManagedPolicyDocumentSize);
+        }
+
+        if (1 + policy.OtherVersions.Count >= IamLimits.ManagedPolicyVersions)
+        {
+            throw IamServiceException.LimitExceeded("A managed policy can have up to " + IamLimits.ManagedPolicyVersions
+                + " versions. Before you create a new version, you must delete an existing version.");
+        }
+
+        int last = Math.Max(policy.LastVersionNumber, policy.OtherVersions.Select(v => VersionNumber(v.VersionId)).Append(VersionNumber(policy.DefaultVersionId)).Max());
+        var version = new PolicyVersionEntity { VersionId = "v" + (last + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Document = document, CreateDate = context.Now };
+        policy.LastVersionNumber = last + 1;
+        if (setAsDefault)
+        {
+            MakeDefault(policy, version, context.Now);
+        }
+        else
+        {
+            policy.OtherVersions.Add(version);
         }
 
         context.Result.Open("PolicyVersion")
-            .Element("Document", Uri.EscapeDataString(policy.Document))
-            .Element("VersionId", policy.VersionId)
-            .Element("IsDefaultVersion", true)
-            .Element("CreateDate", policy.CreateDate)
+            .Element("VersionId", version.VersionId)
+            .Element("IsDefaultVersion", setAsDefault)
+            .Element("CreateDate", version.CreateDate)
             .Close("PolicyVersion");
+    }
+
+    // The current default joins the other versions; the given one (taken out of them if it is there) becomes the default.
+    private static void MakeDefault(ManagedPolicyEntity policy, PolicyVersionEntity version, DateTime now)
+    {
+        policy.OtherVersions.Remove(version);
+        policy.OtherVersions.Add(new PolicyVersionEntity
+        {
+            VersionId = policy.DefaultVersionId,
+            Document = policy.Document,
+            CreateDate = policy.DefaultVersionCreateDate ?? policy.CreateDate,
+        });
+        policy.DefaultVersionId = version.VersionId;
+        policy.Document = version.Document;
+        policy.DefaultVersionCreateDate = version.CreateDate;
+        policy.UpdateDate = now;
+    }
+
+    private static void ListPolicyVersions(OperationContext context)
+    {
+        var policy = RequirePolicy(context, CheckedPolicyArn(context));
+
+        // Newest first, as IAM lists them.
+        var page = Page(context, VersionsOf(context, policy).ToList(), v => (int.MaxValue - VersionNumber(v.VersionId)).ToString("D10", System.Globalization.CultureInfo.InvariantCulture), out string? next);
+        var w = context.Result.Open("Versions");
+        foreach (var version in page)
+        {
+            w.Open("member")
+                .Element("VersionId", version.VersionId)
+                .Element("IsDefaultVersion", version.VersionId == policy.VersionId)
+                .Element("CreateDate", version.CreateDate)
+                .Close("member");
+        }
+
+        WritePageEnd(w.Close("Versions"), next);
+    }
+
+    private static void DeletePolicyVersion(OperationContext context)
+    {
+        string arn = CheckedPolicyArn(context);
+        string versionId = CheckedVersionId(context);
+        var policy = RequireCustomerPolicy(context, arn);
+        if (policy.DefaultVersionId == versionId)
+        {
+            throw IamServiceException.DeleteConflict("Cannot delete the default version of a policy.");
+        }
+
+        var version = policy.OtherVersions.FirstOrDefault(v => v.VersionId == versionId)
+            ?? throw IamServiceException.NoSuchEntity("Policy " + arn + " version " + versionId + " does not exist.");
+        policy.OtherVersions.Remove(version);
+    }
+
+    private static void SetDefaultPolicyVersion(OperationContext context)
+    {
+        string arn = CheckedPolicyArn(context);
+        string versionId = CheckedVersionId(context);
+        var policy = RequireCustomerPolicy(context, arn);
+        if (policy.DefaultVersionId == versionId)
+        {
+            return;
+        }
+
+        var version = policy.OtherVersions.FirstOrDefault(v => v.VersionId == versionId)
+            ?? throw IamServiceException.NoSuchEntity("Policy " + arn + " version " + versionId + " does not exist.");
+        MakeDefault(policy, version, context.Now);
     }
 
     private static void ListPolicies(OperationContext context)
@@ -189,6 +325,11 @@ internal sealed partial class IamService
         if (context.Store.AttachmentCount(arn) > 0)
         {
             throw IamServiceException.DeleteConflict("Cannot delete a policy attached to entities.");
+        }
+
+        if (policy.OtherVersions.Count > 0)
+        {
+            throw IamServiceException.DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
         }
 
         context.Store.State.Policies.Remove(policy);

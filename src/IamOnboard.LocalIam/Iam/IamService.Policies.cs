@@ -62,6 +62,10 @@ internal sealed partial class IamService
         Register("CreatePolicy", CreatePolicy);
         Register("GetPolicy", GetPolicy);
         Register("GetPolicyVersion", GetPolicyVersion);
+        Register("CreatePolicyVersion", CreatePolicyVersion);
+        Register("ListPolicyVersions", ListPolicyVersions);
+        Register("DeletePolicyVersion", DeletePolicyVersion, hasResult: false);
+        Register("SetDefaultPolicyVersion", SetDefaultPolicyVersion, hasResult: false);
         Register("ListPolicies", ListPolicies);
         Register("DeletePolicy", DeletePolicy, hasResult: false);
     }

@@ -81,6 +81,22 @@ internal sealed class ManagedPolicyEntity
     public DateTime CreateDate { get; set; }
     public DateTime UpdateDate { get; set; }
     public List<TagEntry> Tags { get; set; } = new();
+
+    /// <summary>When the default version was made; null means with the policy (state files from before versions).</summary>
+    public DateTime? DefaultVersionCreateDate { get; set; }
+
+    /// <summary>The versions that are not the default (Document and DefaultVersionId are the default's).</summary>
+    public List<PolicyVersionEntity> OtherVersions { get; set; } = new();
+
+    /// <summary>The highest version number ever given: IAM never reuses a deleted version's number. 0 in older state files.</summary>
+    public int LastVersionNumber { get; set; }
+}
+
+internal sealed class PolicyVersionEntity
+{
+    public string VersionId { get; set; } = string.Empty;
+    public string Document { get; set; } = string.Empty;
+    public DateTime CreateDate { get; set; }
 }
 
 internal sealed class VirtualMfaDeviceEntity

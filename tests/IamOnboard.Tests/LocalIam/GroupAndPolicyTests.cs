@@ -108,6 +108,38 @@ public sealed class GroupAndPolicyTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task Customer_managed_policies_keep_up_to_five_versions_as_IAM_does()
+    {
+        string arn = (await Admin.IamAsync("CreatePolicy", ("PolicyName", "versioned"), ("PolicyDocument", AllowS3))).EnsureSuccess().Value("Arn")!;
+        string second = AllowS3.Replace("s3:GetObject", "s3:PutObject");
+        var created = (await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", arn), ("PolicyDocument", second), ("SetAsDefault", "true"))).EnsureSuccess();
+        Assert.Equal("v2", created.Value("VersionId"));
+        Assert.Equal("v2", (await Admin.IamAsync("GetPolicy", ("PolicyArn", arn))).EnsureSuccess().Value("DefaultVersionId"));
+        Assert.Equal(second, Uri.UnescapeDataString((await Admin.IamAsync("GetPolicyVersion", ("PolicyArn", arn), ("VersionId", "v2"))).EnsureSuccess().Value("Document")!));
+        Assert.Equal(AllowS3, Uri.UnescapeDataString((await Admin.IamAsync("GetPolicyVersion", ("PolicyArn", arn), ("VersionId", "v1"))).EnsureSuccess().Value("Document")!));
+
+        for (int i = 3; i <= 5; i++)
+        {
+            (await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", arn), ("PolicyDocument", AllowS3))).EnsureSuccess();
+        }
+
+        AssertError(await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", arn), ("PolicyDocument", AllowS3)), 409, "LimitExceeded");
+        Assert.Equal(new[] { "v5", "v4", "v3", "v2", "v1" }, (await Admin.IamAsync("ListPolicyVersions", ("PolicyArn", arn))).EnsureSuccess().Values("VersionId"));
+        AssertError(await Admin.IamAsync("DeletePolicyVersion", ("PolicyArn", arn), ("VersionId", "v2")), 409, "DeleteConflict");
+        AssertError(await Admin.IamAsync("DeletePolicy", ("PolicyArn", arn)), 409, "DeleteConflict");
+        (await Admin.IamAsync("DeletePolicyVersion", ("PolicyArn", arn), ("VersionId", "v1"))).EnsureSuccess();
+        AssertError(await Admin.IamAsync("GetPolicyVersion", ("PolicyArn", arn), ("VersionId", "v1")), 404, "NoSuchEntity");
+
+        // Numbers are never reused; a malformed new version is refused like a malformed policy.
+        Assert.Equal("v6", (await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", arn), ("PolicyDocument", AllowS3))).EnsureSuccess().Value("VersionId"));
+        (await Admin.IamAsync("DeletePolicyVersion", ("PolicyArn", arn), ("VersionId", "v6"))).EnsureSuccess();
+        AssertError(await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", arn), ("PolicyDocument", AllowS3.Replace("\"Allow\"", "\"allow\""))), 400, "MalformedPolicyDocument");
+        (await Admin.IamAsync("SetDefaultPolicyVersion", ("PolicyArn", arn), ("VersionId", "v3"))).EnsureSuccess();
+        Assert.Equal("v3", (await Admin.IamAsync("GetPolicy", ("PolicyArn", arn))).EnsureSuccess().Value("DefaultVersionId"));
+        AssertError(await Admin.IamAsync("CreatePolicyVersion", ("PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess"), ("PolicyDocument", AllowS3)), 400, "InvalidInput");
+    }
+
+    [Fact]
     public async Task Inline_policies_are_validated_size_limited_and_returned_url_encoded()
     {
         await CreateUserAsync("dave");

@@ -86,6 +86,13 @@ internal static class IamXml
     public static IamInlinePolicy ReadInlinePolicy(XElement result)
         => new(RequiredText(result, "PolicyName"), Uri.UnescapeDataString(RequiredText(result, "PolicyDocument")));
 
+    public static IamPolicyVersion ReadPolicyVersion(XElement version)
+        => new(
+            RequiredText(version, "VersionId"),
+            Bool(version, "IsDefaultVersion"),
+            OptionalDate(version, "CreateDate"),
+            Text(version, "Document") is { } document ? Uri.UnescapeDataString(document) : null);
+
     public static IamManagedPolicy ReadManagedPolicy(XElement policy)
         => new(
             RequiredText(policy, "PolicyName"),
