@@ -82,6 +82,20 @@ Describe 'Access: Test-OnboardAccess' {
         ($results | Where-Object Action -eq 'iam:CreateUser').AsExpected | Should -BeTrue
     }
 
+    It 'refuses a wildcard in -Action, naming it, and keeps patterns as -Expect keys' {
+        # The simulator would answer for the literal text iam:List*, not for every List action.
+        foreach ($pattern in 'iam:List*', 'iam:Get?ser') {
+            $failure = $null
+            try { Test-OnboardAccess -UserName $name -Action iam:GetUser, $pattern -ErrorAction Stop } catch { $failure = $_ }
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidAccessCheck,IamOnboard.Commands.TestOnboardAccessCommand'
+            $failure.Exception.Message | Should -BeLike "*'$pattern' is a pattern*name each action*"
+        }
+
+        $results = Test-OnboardAccess -UserName $name -Action iam:ListUsers, iam:ListGroups -WithMfa -Expect @{ 'iam:List*' = 'Allowed' }
+        $results.Action | Should -Be @('iam:ListUsers', 'iam:ListGroups')
+        $results.AsExpected | Should -Be @($true, $true)
+    }
+
     It 'refuses an expectation that is neither Allowed nor Denied, naming it' {
         { Test-OnboardAccess -UserName $name -Expect @{ 'iam:ListUsers' = 'Maybe' } -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*'iam:ListUsers' = 'Maybe'*"

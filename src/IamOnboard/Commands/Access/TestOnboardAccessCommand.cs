@@ -155,6 +155,15 @@ internal static class AccessCheckInput
             throw new ArgumentException($"Action: '{action}' is not service:Action (for example iam:ListUsers).", "Action");
         }
 
+        // The simulator takes action names and would answer for the literal text "iam:List*", hiding a Deny of
+        // iam:ListUsers; -Expect keys may be patterns because they only match the actions tested.
+        foreach (var action in all.Where(a => a.IndexOfAny(new[] { '*', '?' }) >= 0))
+        {
+            throw new ArgumentException(
+                $"Action: '{action}' is a pattern, but IAM's policy simulator answers for action names only; name each action to test (for example iam:ListUsers, iam:ListGroups). A pattern can be an -Expect key, where it matches the actions tested.",
+                "Action");
+        }
+
         return all;
     }
 
