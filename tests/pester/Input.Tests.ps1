@@ -214,3 +214,61 @@ Describe 'Groups from the pipeline' {
         (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Be @($user)
     }
 }
+
+Describe 'Names bind from text only' {
+    # A [string] name that takes pipeline input by value would otherwise take any object through its ToString().
+    It 'refuses Import-OnboardCsv requests piped to New-OnboardGroup and creates no group' {
+        $file = Join-Path $TestDrive 'names.csv'
+        @('User name,Policy', "$(New-TestName 'req'),ReadOnlyAccess") | Set-Content $file
+        $groups = Import-OnboardCsv $file | New-OnboardGroup -ErrorVariable bindErrors -ErrorAction SilentlyContinue
+        $groups | Should -BeNullOrEmpty
+        $bindErrors | Should -HaveCount 1
+        $bindErrors[0].FullyQualifiedErrorId | Should -BeLike 'InputObject*,IamOnboard.Commands.NewOnboardGroupCommand'
+        (Aws @('iam', 'list-groups')).Json.Groups.GroupName | Should -Not -Contain 'IamOnboard.Onboarding.UserOnboardingRequest'
+    }
+
+    It 'refuses a group and a session piped to Remove-OnboardUser and Test-OnboardAccess before any ShouldProcess' {
+        $group = New-OnboardGroup (New-TestName 'notauser')
+        foreach ($item in @($group, (Get-OnboardSession))) {
+            $item | Remove-OnboardUser -WhatIf -ErrorVariable removeErrors -ErrorAction SilentlyContinue 6>$null |
+                Out-Null
+            $removeErrors | Should -HaveCount 1
+            $removeErrors[0].FullyQualifiedErrorId | Should -Be 'InputObjectNotBound,IamOnboard.Commands.RemoveOnboardUserCommand'
+            $item | Test-OnboardAccess -Action iam:GetUser -ErrorVariable testErrors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $testErrors | Should -HaveCount 1
+            $testErrors[0].FullyQualifiedErrorId | Should -Be 'InputObjectNotBound,IamOnboard.Commands.TestOnboardAccessCommand'
+        }
+    }
+
+    It 'refuses an object given as -UserName on the command line, naming its type' {
+        $group = New-OnboardGroup (New-TestName 'argobject')
+        { Remove-OnboardUser -UserName $group -WhatIf } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.RemoveOnboardUserCommand' -ExpectedMessage '*IamOnboard.Commands.OnboardGroup is not a name*'
+        { Remove-OnboardUser -UserName 'someone', $group -WhatIf } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.RemoveOnboardUserCommand' -ExpectedMessage '*OnboardGroup is not a name*'
+        { New-OnboardGroup -GroupName (Get-OnboardSession) -WhatIf } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.NewOnboardGroupCommand' -ExpectedMessage '*IamOnboard.Sessions.OnboardSession is not a name*GroupName*'
+    }
+
+    It 'still binds names as text, CSV rows and the module''s own objects by property name, and a file by its path' {
+        $names = 1..5 | ForEach-Object { New-TestName "text$_" }
+        $users = $names | ForEach-Object { New-OnboardUser $_ }
+        $names[0], $names[1] | Remove-OnboardUser -Confirm:$false 6>$null
+        [pscustomobject]@{ 'User name' = $names[2] } | Remove-OnboardUser -Confirm:$false 6>$null
+        Remove-OnboardUser -UserName $users[3] -Confirm:$false 6>$null   # a user object names itself on the command line too
+        $users[4] | Remove-OnboardUser -Confirm:$false 6>$null
+        $left = (Aws @('iam', 'list-users')).Json.Users.UserName
+        $names | Where-Object { $_ -in $left } | Should -BeNullOrEmpty
+
+        $group = New-TestName 'textgroup'
+        $made = New-OnboardGroup $group
+        $made.GroupName | Should -Be $group
+        ($made | New-OnboardGroup).Status | Should -Be 'Unchanged'
+        ([pscustomobject]@{ 'Group name' = "$group-row" } | New-OnboardGroup).GroupName | Should -Be "$group-row"
+
+        $file = Join-Path $TestDrive 'byfile.csv'
+        @('User name', (New-TestName 'byfile')) | Set-Content $file
+        (Import-OnboardCsv (Get-Item $file)).Row | Should -Be 1
+        (Get-ChildItem $file | Import-OnboardCsv).Row | Should -Be 1
+    }
+}

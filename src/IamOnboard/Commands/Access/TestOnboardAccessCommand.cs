@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Iam;
 using IamOnboard.Onboarding;
 
@@ -26,6 +27,7 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name")]
     [ArgumentCompleter(typeof(UserNameCompleter))]
+    [TextOnly(NameProperty = "UserName")]
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
 

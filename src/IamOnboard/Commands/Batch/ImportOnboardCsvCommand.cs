@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Input;
 using IamOnboard.Onboarding;
 
@@ -20,6 +21,7 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [TextOnly(TakesFiles = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 

@@ -16,6 +16,7 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "Group name")]
+    [TextOnly(NameProperty = "GroupName")]
     [ValidateNotNullOrEmpty]
     public string GroupName { get; set; } = string.Empty;
 

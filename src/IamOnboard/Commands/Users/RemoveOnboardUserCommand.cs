@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
@@ -12,6 +13,7 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User name")]
+    [TextOnly(NameProperty = "UserName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[] UserName { get; set; } = Array.Empty<string>();
