@@ -96,7 +96,7 @@ Describe 'A batch from CSV' {
         $summary.Created | Should -Be 3
         $summary.Completed | Should -Be 1
         $summary.Failed | Should -Be 0
-        ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Rejected) | Should -Be $summary.Total
+        ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Declined + $summary.Rejected) | Should -Be $summary.Total
 
         (Aws @('iam', 'get-user', '--user-name', "$prefix-ana")).Json.User.Path | Should -Be '/engineering/'
         (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Contain $existing
@@ -157,5 +157,38 @@ Describe 'A batch from CSV' {
         finally {
             $slow | Stop-OnboardLocalIam -Confirm:$false
         }
+    }
+}
+
+Describe 'Rows declined at -Confirm' {
+    It 'counts them as Declined, not Unchanged, and creates none of them' {
+        # A child pwsh whose standard input answers the prompts as a person would: No, Yes, then No to All.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+`$users = 'c1', 'c2', 'c3', 'c4' | New-OnboardUser -Confirm -InformationVariable information
+`$summary = (`$information | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData
+'RESULT ' + ((`$users | ForEach-Object { `$_.UserName + '=' + `$_.Status }) -join ' ')
+'COUNTS ' + ((`$summary.Total, `$summary.Created, `$summary.Completed, `$summary.Unchanged, `$summary.Failed, `$summary.Declined, `$summary.Rejected) -join ' ')
+'TEXT ' + `$summary
+`$null = 'c1', 'c3', 'c4' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
+'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
+"@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [System.Diagnostics.Process]::Start($start)
+        $child.StandardInput.Write("N`nY`nL`n")
+        $child.StandardInput.Close()
+        $output = $child.StandardOutput.ReadToEndAsync()
+        $errors = $child.StandardError.ReadToEndAsync()
+        if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
+        $errors.Result | Should -BeNullOrEmpty
+        $lines = $output.Result -split '\r?\n'
+        ($lines -match '^RESULT ') | Should -Be 'RESULT c2=Created'
+        ($lines -match '^COUNTS ') | Should -Be 'COUNTS 4 1 0 0 0 3 0' -Because 'Total Created Completed Unchanged Failed Declined Rejected'
+        ($lines -match '^TEXT ') | Should -BeLike 'TEXT Batch: 4 rows: 1 created, 0 completed, 0 unchanged, 0 failed, 3 declined, 0 rejected*'
+        ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'the declined users do not exist: a plan would create them'
     }
 }

@@ -22,6 +22,7 @@ internal sealed class BatchProgress
     private int _completed;
     private int _unchanged;
     private int _failed;
+    private int _declined;
     private int _highestRow;
     private int _batchSize;
     private long _lastReportTicks = -1;
@@ -54,6 +55,9 @@ internal sealed class BatchProgress
 
     public void RowFailed() => Interlocked.Increment(ref _failed);
 
+    /// <summary>A row the user said no to at the -Confirm prompt: nothing was done, and the user may not exist.</summary>
+    public void RowDeclined() => Interlocked.Increment(ref _declined);
+
     /// <summary>A progress record when one is due (at most four a second), else null.</summary>
     public ProgressRecord? DueProgress()
     {
@@ -65,7 +69,7 @@ internal sealed class BatchProgress
         }
 
         Interlocked.Exchange(ref _lastReportTicks, now);
-        var done = _created + _completed + _unchanged + _failed;
+        var done = _created + _completed + _unchanged + _failed + _declined;
         var record = new ProgressRecord(ActivityId, _activity, $"{done} rows done, {_failed} failed");
         var size = Math.Max(_batchSize, _highestRow);
         if (_batchSize > 0 && done > 0)
@@ -83,7 +87,7 @@ internal sealed class BatchProgress
     public OnboardBatchSummary Summary(bool plan)
     {
         var total = Math.Max(Math.Max(_batchSize, _highestRow), _started);
-        return new OnboardBatchSummary(plan, total, _created, _completed, _unchanged, _failed, total - _started, _clock.Elapsed);
+        return new OnboardBatchSummary(plan, total, _created, _completed, _unchanged, _failed, _declined, total - _started, _clock.Elapsed);
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -8,7 +8,7 @@ namespace IamOnboard.Commands;
 /// </summary>
 public sealed class OnboardBatchSummary
 {
-    internal OnboardBatchSummary(bool plan, int total, int created, int completed, int unchanged, int failed, int rejected, TimeSpan elapsed)
+    internal OnboardBatchSummary(bool plan, int total, int created, int completed, int unchanged, int failed, int declined, int rejected, TimeSpan elapsed)
     {
         Plan = plan;
         Total = total;
@@ -16,6 +16,7 @@ public sealed class OnboardBatchSummary
         Completed = completed;
         Unchanged = unchanged;
         Failed = failed;
+        Declined = declined;
         Rejected = rejected;
         Elapsed = elapsed;
     }
@@ -36,6 +37,9 @@ public sealed class OnboardBatchSummary
     /// <summary>Rows that failed, each with its own error record.</summary>
     public int Failed { get; }
 
+    /// <summary>Rows answered No at the -Confirm prompt: nothing was done for them.</summary>
+    public int Declined { get; }
+
     /// <summary>Rows refused before reaching New-OnboardUser (by Import-OnboardCsv or parameter binding).</summary>
     public int Rejected { get; }
 
@@ -43,5 +47,5 @@ public sealed class OnboardBatchSummary
 
     public override string ToString() =>
         $"{(Plan ? "Plan" : "Batch")}: {Total} rows: {Created} {(Plan ? "to create" : "created")}, {Completed} {(Plan ? "to complete" : "completed")}, " +
-        $"{Unchanged} unchanged, {Failed} failed, {Rejected} rejected ({Elapsed.TotalSeconds:0.0} s).";
+        $"{Unchanged} unchanged, {Failed} failed, {Declined} declined, {Rejected} rejected ({Elapsed.TotalSeconds:0.0} s).";
 }

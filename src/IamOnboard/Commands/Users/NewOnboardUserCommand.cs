@@ -208,7 +208,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
         if (!ShouldProcess($"IAM user '{request.UserName}'", "Create or complete IAM user"))
         {
-            _progress.RowEnded(OnboardingOutcome.Unchanged);
+            _progress.RowDeclined();
             return;
         }
 
