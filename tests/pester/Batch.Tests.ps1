@@ -192,3 +192,40 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
         ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'the declined users do not exist: a plan would create them'
     }
 }
+
+Describe 'Batch progress' {
+    It 'completes every progress bar it shows, for a single call as for a piped batch' {
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Session, $Single, $Piped)
+                    Import-Module $Module
+                    $null = New-OnboardUser -UserName $Single -Session $Session
+                    $null = $Piped | New-OnboardUser -Session $Session
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($session).AddArgument((New-TestName 'single')).AddArgument(@((New-TestName 'piped1'), (New-TestName 'piped2')))
+            $null = $shell.Invoke()
+            $shell.Streams.Error | Should -BeNullOrEmpty
+            $records = @($shell.Streams.Progress | Where-Object Activity -EQ 'Onboarding IAM users')
+            $records | Should -Not -BeNullOrEmpty
+            # Each call's bar: shown, then completed before the next call shows its own.
+            $shown = 0
+            $calls = 0
+            foreach ($record in $records) {
+                if ($record.RecordType -eq 'Completed') {
+                    $shown | Should -BeGreaterThan 0 -Because 'a Completed record closes a bar that was shown'
+                    $shown = 0
+                    $calls++
+                }
+                else {
+                    $shown++
+                }
+            }
+
+            $shown | Should -Be 0 -Because 'the last bar shown was completed'
+            $calls | Should -Be 2 -Because 'the single call and the piped batch each showed progress and completed it'
+        }
+        finally {
+            $shell.Dispose()
+        }
+    }
+}

@@ -82,7 +82,9 @@ internal sealed class BatchProgress
         return record;
     }
 
-    public ProgressRecord Finished() => new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
+    /// <summary>The record that takes the progress bar down, when one was shown (else null).</summary>
+    public ProgressRecord? Finished() =>
+        Interlocked.Read(ref _lastReportTicks) < 0 ? null : new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
 
     public OnboardBatchSummary Summary(bool plan)
     {

@@ -234,13 +234,21 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     protected override void EndProcessing()
     {
-        base.EndProcessing();
+        try
+        {
+            base.EndProcessing();
+        }
+        finally
+        {
+            // A single call shows progress too, and a host leaves a bar that was never completed on screen.
+            CompleteProgress();
+        }
+
         if (!MyInvocation.ExpectingInput)
         {
             return;
         }
 
-        WriteProgress(_progress.Finished());
         var summary = _progress.Summary(IsWhatIf());
         WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "IamOnboard.Summary" } });
         WriteVerbose(summary.ToString());
@@ -264,6 +272,23 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         _progress.RowEnded(result.PlannedOutcome ?? result.Outcome);
         ReportProgress();
         return result;
+    }
+
+    private void CompleteProgress()
+    {
+        if (_progress.Finished() is not { } done)
+        {
+            return;
+        }
+
+        try
+        {
+            WriteProgress(done);
+        }
+        catch (PipelineStoppedException)
+        {
+            // Stopped while ending: nothing more can be written.
+        }
     }
 
     private void ReportProgress()
