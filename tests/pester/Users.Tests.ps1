@@ -97,6 +97,42 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be $boundary
     }
 
+    It 'sets a permissions boundary given by name, path/name or customer policy name, as -Policy takes them, from a CSV column too' {
+        $customer = New-TestName 'boundary'
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'
+        $customerArn = (Aws @('iam', 'create-policy', '--policy-name', $customer, '--policy-document', $document)).Json.Policy.Arn
+        $cases = [ordered]@{
+            'IAMReadOnlyAccess'           = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess'
+            'job-function/ViewOnlyAccess' = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+            $customer                     = $customerArn
+        }
+        $names = @{}
+        foreach ($reference in $cases.Keys) {
+            $names[$reference] = New-TestName
+            $user = New-OnboardUser -UserName $names[$reference] -PermissionsBoundary $reference
+            $user.PermissionsBoundary | Should -Be $cases[$reference]
+        }
+
+        $file = Join-Path $TestDrive 'boundary.csv'
+        $fromCsv = New-TestName 'csvboundary'
+        @('User name,Permissions boundary', "$fromCsv,job-function/ViewOnlyAccess") | Set-Content $file
+        (Import-OnboardCsv $file | New-OnboardUser).PermissionsBoundary | Should -Be 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+
+        $users = @($cases.Keys | ForEach-Object { $names[$_] }) + $fromCsv
+        $read = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @($users | ForEach-Object { , @('iam', 'get-user', '--user-name', $_) })
+        @($read | ForEach-Object { $_.Json.User.PermissionsBoundary.PermissionsBoundaryArn }) |
+            Should -Be (@($cases.Values) + 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')
+    }
+
+    It 'refuses an unknown permissions boundary name before creating the user' {
+        $name = New-TestName
+        New-OnboardUser -UserName $name -PermissionsBoundary 'NoSuchBoundaryAnywhere' -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].Exception.Message | Should -Match 'NoSuchBoundaryAnywhere'
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It 'does not attach IAMUserChangePassword when the account policy lets users change their password' {
         $null = Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
         try {

@@ -104,10 +104,19 @@ public sealed class UserOnboarder
             }
         }
 
-        if (request.PermissionsBoundary is { } boundary && !ManagedPolicyArn.IsMatch(boundary))
+        // A name (IAMReadOnlyAccess, job-function/ViewOnlyAccess, a customer managed policy) is resolved like -Policy's.
+        if (request.PermissionsBoundary is { } boundary)
         {
-            throw new OnboardInputException("InvalidPermissionsBoundary", "PermissionsBoundary", boundary,
-                $"PermissionsBoundary: '{boundary}' is not a managed policy ARN.");
+            if (boundary.StartsWith("arn:", StringComparison.OrdinalIgnoreCase) && !ManagedPolicyArn.IsMatch(boundary))
+            {
+                throw new OnboardInputException("InvalidPermissionsBoundary", "PermissionsBoundary", boundary,
+                    $"PermissionsBoundary: '{boundary}' is not a managed policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME).");
+            }
+
+            if (string.IsNullOrWhiteSpace(boundary))
+            {
+                throw new OnboardInputException("InvalidPermissionsBoundary", "PermissionsBoundary", boundary, "PermissionsBoundary: an empty policy name was given.");
+            }
         }
 
         if (request.Password is not null && !request.ConsoleAccess)
@@ -138,6 +147,7 @@ public sealed class UserOnboarder
         }
 
         var prepared = await _planner.PrepareAsync(request, ct).ConfigureAwait(false);
+        request = prepared.Request;
 
         // Planned as new without a read (most rows are new users; a read each would add a call per user): when the
         // user exists, CreateUser says so and the existing user is planned then.
@@ -165,6 +175,7 @@ public sealed class UserOnboarder
         ValidateOffline(request);
         var mfaPolicy = request.RequireMfa ? await RequireMfaPolicyAsync(apply: false, ct).ConfigureAwait(false) : default;
         var prepared = await _planner.PrepareAsync(request, ct).ConfigureAwait(false);
+        request = prepared.Request;
         var plan = await _planner.PlanAsync(request, prepared, ct).ConfigureAwait(false);
         var user = plan.ExistingUser ?? new IamUser(request.UserName, string.Empty,
             $"arn:{_session.Partition}:iam::{_session.AccountId}:user{request.Path ?? "/"}{request.UserName}",

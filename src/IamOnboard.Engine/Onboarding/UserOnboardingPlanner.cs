@@ -28,10 +28,13 @@ internal sealed class UserOnboardingPlanner
         _run = run;
     }
 
-    /// <summary>The checks that need reads (policies, groups, password policy), all before the first change.</summary>
+    /// <summary>
+    /// The checks that need reads (policies, groups, password policy), all before the first change. The prepared
+    /// request is the one to plan with: its permissions boundary, when given by name, is the policy's ARN.
+    /// </summary>
     public async Task<PreparedRequest> PrepareAsync(UserOnboardingRequest request, CancellationToken ct)
     {
-        var prepared = new PreparedRequest();
+        var prepared = new PreparedRequest(request);
 
         // Asked first, so that it travels with the policy and group reads: a batch's first row waits for one round
         // trip, not one after the other.
@@ -71,24 +74,20 @@ internal sealed class UserOnboardingPlanner
         return prepared;
     }
 
-    /// <summary>The row's managed policies resolved to ARNs, and its groups found, in the order given.</summary>
+    /// <summary>The row's managed policies and permissions boundary resolved to ARNs, and its groups found, in the order given.</summary>
     private async Task CheckPoliciesAndGroupsAsync(UserOnboardingRequest request, PreparedRequest prepared, CancellationToken ct)
     {
         foreach (var reference in request.Policies)
         {
-            string arn;
-            try
-            {
-                arn = await _facts.ResolvePolicyArnAsync(reference, "Policy", ct).ConfigureAwait(false);
-            }
-            catch (OnboardInputException unknown) when (request.Row is not null && unknown.Row is null)
-            {
-                // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
-                var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
-                throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request.Row, request.Line);
-            }
+            AddOnce(prepared.PolicyArns, await ResolvePolicyAsync(request, reference, "Policy", ct).ConfigureAwait(false));
+        }
 
-            AddOnce(prepared.PolicyArns, arn);
+        // A name is looked up like -Policy's; an ARN goes to IAM as given, as before, which refuses one that does not exist.
+        if (request.PermissionsBoundary is { } boundary && !boundary.StartsWith("arn:", StringComparison.OrdinalIgnoreCase))
+        {
+            var boundaryArn = await ResolvePolicyAsync(request, boundary, "PermissionsBoundary", ct).ConfigureAwait(false);
+            prepared.Request = request.Clone();
+            prepared.Request.PermissionsBoundary = boundaryArn;
         }
 
         if (request.RequireMfa)
@@ -104,6 +103,21 @@ internal sealed class UserOnboardingPlanner
                 throw new OnboardInputException("GroupNotFound", "Group", group,
                     $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request.Row, request.Line);
             }
+        }
+    }
+
+    /// <summary>The ARN of a managed policy the row names; an unknown one is refused naming the field and the row.</summary>
+    private async Task<string> ResolvePolicyAsync(UserOnboardingRequest request, string reference, string field, CancellationToken ct)
+    {
+        try
+        {
+            return await _facts.ResolvePolicyArnAsync(reference, field, ct).ConfigureAwait(false);
+        }
+        catch (OnboardInputException unknown) when (request.Row is not null && unknown.Row is null)
+        {
+            // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
+            var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
+            throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request.Row, request.Line);
         }
     }
 
@@ -334,9 +348,14 @@ internal sealed class UserOnboardingPlanner
     }
 }
 
-/// <summary>A request's facts that need reads: its policies as ARNs (deduplicated) and the account password policy.</summary>
+/// <summary>A request's facts that need reads: its policies as ARNs (deduplicated), its boundary as an ARN and the account password policy.</summary>
 internal sealed class PreparedRequest
 {
+    public PreparedRequest(UserOnboardingRequest request) => Request = request;
+
+    /// <summary>The request to plan with: the one given, or a copy with its permissions boundary's name resolved to the ARN.</summary>
+    public UserOnboardingRequest Request { get; set; }
+
     public List<string> PolicyArns { get; } = new();
 
     public PasswordPolicy? PasswordPolicy { get; set; }
