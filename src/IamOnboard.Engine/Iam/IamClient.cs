@@ -56,7 +56,9 @@ public sealed partial class IamClient : IDisposable
         var parameters = new QueryParameters().Add("UserName", userName).Add("Path", path).Add("PermissionsBoundary", permissionsBoundary).AddTags(tags);
         var result = await CallAsync("CreateUser", parameters, cancellationToken).ConfigureAwait(false);
         _recentlyCreated.Add(EntityKind.User, userName);
-        return IamXml.ReadUser(IamXml.Required(result, "User"));
+
+        // IAM's model makes CreateUser's User optional (the AWS CLI prints nothing then): the user exists, so read it.
+        return IamXml.Child(result, "User") is { } user ? IamXml.ReadUser(user) : await GetUserAsync(userName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The named user, or the calling user when <paramref name="userName"/> is null.</summary>
@@ -229,15 +231,24 @@ public sealed partial class IamClient : IDisposable
     {
         var parameters = new QueryParameters().Add("PolicyName", policyName).Add("PolicyDocument", policyDocument).Add("Path", path).Add("Description", description);
         var result = await CallAsync("CreatePolicy", parameters, cancellationToken).ConfigureAwait(false);
-        var policy = IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
+
+        // IAM's model makes CreatePolicy's Policy optional; the ARN, which the answer alone would give, is then found
+        // among the account's policies on that path.
+        var policy = IamXml.Child(result, "Policy") is { } created
+            ? IamXml.ReadManagedPolicy(created)
+            : (await ListPoliciesAsync(PolicyScope.Local, false, path ?? "/", cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(p => p.PolicyName == policyName && p.Path == (path ?? "/"))
+                ?? throw new IamServiceException($"IAM CreatePolicy answered without the policy, and no policy named '{policyName}' is on path '{path ?? "/"}' in the account's list.",
+                    "MalformedResponse", null, 200, null, "CreatePolicy");
         _recentlyCreated.Add(EntityKind.Policy, policy.Arn);
         return policy;
     }
 
+    /// <summary>The policy; known by its ARN alone when IAM answers without the Policy (its model allows that).</summary>
     public async Task<IamManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default)
     {
         var result = await CallAsync("GetPolicy", new QueryParameters().Add("PolicyArn", policyArn), cancellationToken, Ref(EntityKind.Policy, policyArn)).ConfigureAwait(false);
-        return IamXml.ReadManagedPolicy(IamXml.Required(result, "Policy"));
+        return IamXml.Child(result, "Policy") is { } policy ? IamXml.ReadManagedPolicy(policy) : IamXml.ManagedPolicyFromArn(policyArn);
     }
 
     public Task<IReadOnlyList<IamManagedPolicy>> ListPoliciesAsync(PolicyScope scope = PolicyScope.All, bool onlyAttached = false, string? pathPrefix = null, CancellationToken cancellationToken = default)
@@ -283,13 +294,54 @@ public sealed partial class IamClient : IDisposable
 
     // ---- MFA ----
 
-    /// <summary>Creates a virtual MFA device; seed and QR code come back only from this call. A lost response throws <see cref="IamResponseLostException"/>.</summary>
+    /// <summary>
+    /// Creates a virtual MFA device; seed and QR code come back only from this call. A lost response throws
+    /// <see cref="IamResponseLostException"/>. An answer without a usable seed (IAM's model makes it optional) leaves a
+    /// device nobody can ever enrol: it is deleted, and the error says so (or says it is still there).
+    /// </summary>
     public async Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path = null, CancellationToken cancellationToken = default)
     {
         var result = await CallAsync("CreateVirtualMFADevice", new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path), cancellationToken).ConfigureAwait(false);
-        var device = IamXml.ReadNewVirtualMfaDevice(IamXml.Required(result, "VirtualMFADevice"));
-        _recentlyCreated.Add(EntityKind.MfaDevice, device.SerialNumber);
-        return device;
+        var (serialNumber, seed, qrCodePng) = IamXml.ReadNewVirtualMfaDevice(IamXml.Required(result, "VirtualMFADevice"));
+        _recentlyCreated.Add(EntityKind.MfaDevice, serialNumber);
+        if (seed is null || !IsBase32Seed(seed))
+        {
+            var problem = seed is null ? "lacks the <Base32StringSeed> element" : "has a <Base32StringSeed> that is not a base32 seed";
+            throw await DeleteUnusableDeviceAsync(serialNumber, $"IAM's CreateVirtualMFADevice answer for device '{deviceName}' {problem}, without which no authenticator can be set up").ConfigureAwait(false);
+        }
+
+        return new IamNewVirtualMfaDevice(serialNumber, seed, qrCodePng);
+    }
+
+    private static bool IsBase32Seed(byte[] seed)
+    {
+        try
+        {
+            var key = Mfa.Totp.KeyFromBase32(System.Text.Encoding.ASCII.GetString(seed));
+            Array.Clear(key, 0, key.Length);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes a device made with no usable seed; returns the error naming the problem and what became of the device.</summary>
+    private async Task<IamServiceException> DeleteUnusableDeviceAsync(string serialNumber, string problem)
+    {
+        try
+        {
+            // Not cut short by a stop: the device is useless to anyone, and this is the only moment anything knows of it.
+            await DeleteVirtualMfaDeviceAsync(serialNumber, CancellationToken.None).ConfigureAwait(false);
+            return new IamServiceException($"{problem}; the device {serialNumber} it made was deleted.", "MalformedResponse", null, 200, null, "CreateVirtualMFADevice");
+        }
+        catch (Exception notDeleted)
+        {
+            return new IamServiceException(
+                $"{problem}; the device {serialNumber} it made could not be deleted ({notDeleted.Message.TrimEnd('.')}): delete it (aws iam delete-virtual-mfa-device --serial-number {serialNumber}).",
+                "MalformedResponse", null, 200, null, "CreateVirtualMFADevice", notDeleted);
+        }
     }
 
     /// <summary>Associates the device with the user. The two codes are secrets: never logged.</summary>
@@ -365,7 +417,7 @@ public sealed partial class IamClient : IDisposable
     public async Task<IamAccountSummary> GetAccountSummaryAsync(CancellationToken cancellationToken = default)
     {
         var result = await CallAsync("GetAccountSummary", new QueryParameters(), cancellationToken).ConfigureAwait(false);
-        return IamXml.ReadAccountSummary(IamXml.Required(result, "SummaryMap"));
+        return IamXml.ReadAccountSummary(IamXml.Child(result, "SummaryMap"));
     }
 
     public void Dispose() => _transport.Dispose();

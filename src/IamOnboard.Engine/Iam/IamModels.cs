@@ -185,7 +185,7 @@ public sealed class IamInlinePolicy
 /// <summary>A managed policy (customer or AWS managed).</summary>
 public sealed class IamManagedPolicy
 {
-    public IamManagedPolicy(string policyName, string policyId, string arn, string path, string defaultVersionId,
+    public IamManagedPolicy(string policyName, string? policyId, string arn, string path, string defaultVersionId,
         int attachmentCount, bool isAttachable, DateTime? createDate, string? description = null)
     {
         PolicyName = policyName;
@@ -200,7 +200,8 @@ public sealed class IamManagedPolicy
     }
 
     public string PolicyName { get; }
-    public string PolicyId { get; }
+    /// <summary>Null when the answer left it out (IAM's model makes it optional; the module does not rely on it).</summary>
+    public string? PolicyId { get; }
     public string Arn { get; }
     public string Path { get; }
     public string DefaultVersionId { get; }
@@ -252,7 +253,7 @@ public sealed class IamNewVirtualMfaDevice
     public string SerialNumber { get; }
     /// <summary>The seed as ASCII base32 text bytes. Secret.</summary>
     public byte[] Base32StringSeed { get; }
-    /// <summary>PNG of the otpauth QR code, which embeds the seed. Secret.</summary>
+    /// <summary>PNG of the otpauth QR code, which embeds the seed. Secret. Empty when IAM's answer left it out (its model makes it optional).</summary>
     public byte[] QrCodePng { get; }
 
     /// <summary>Overwrites seed and QR bytes once they have been handed on.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using IamOnboard.Iam;
 using Xunit;
@@ -137,5 +138,153 @@ public sealed class RecordedAnswerTests
         var user = await iam.GetUserAsync("anna");
         Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), user.CreateDate);
         Assert.Equal(DateTimeKind.Utc, user.CreateDate!.Value.Kind);
+    }
+
+    // ---- Members IAM's model makes optional (botocore's iam service-2.json) ----
+
+    private const string Seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    private static string Answer(string action, string result)
+        => "<" + action + "Response xmlns=\"" + Ns + "\">" + result + "<ResponseMetadata><RequestId>r-" + action + "</RequestId></ResponseMetadata></" + action + "Response>";
+
+    private static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(text));
+
+    [Fact]
+    public async Task CreateUserAnsweredWithoutTheUserReadsItBack()
+    {
+        // CreateUserResponse.User is optional in IAM's model; the AWS CLI prints nothing and exits 0.
+        using var server = new RecordedAnswerServer(action => action switch
+        {
+            "CreateUser" => new RecordedAnswer(200, Answer(action, "<CreateUserResult/>")),
+            "GetUser" => new RecordedAnswer(200, Answer(action, "<GetUserResult><User><UserName>anna</UserName><UserId>AIDAEXAMPLE1</UserId>"
+                + "<Arn>arn:aws:iam::000000000000:user/anna</Arn><Path>/</Path></User></GetUserResult>")),
+            _ => new RecordedAnswer(400, string.Empty),
+        });
+        using var iam = server.CreateClient();
+
+        var user = await iam.CreateUserAsync("anna");
+        Assert.Equal("arn:aws:iam::000000000000:user/anna", user.Arn);
+        Assert.Equal(new[] { "CreateUser", "GetUser" }, server.Actions);
+    }
+
+    [Fact]
+    public async Task VirtualMfaDeviceWithoutQrCodePngKeepsTheSeed()
+    {
+        // Only SerialNumber is required in IAM's model; the module draws its own QR code from the seed.
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200, Answer(action, "<CreateVirtualMFADeviceResult><VirtualMFADevice>"
+            + "<SerialNumber>arn:aws:iam::000000000000:mfa/anna</SerialNumber><Base32StringSeed>" + Base64(Seed) + "</Base32StringSeed>"
+            + "</VirtualMFADevice></CreateVirtualMFADeviceResult>")));
+        using var iam = server.CreateClient();
+
+        var device = await iam.CreateVirtualMfaDeviceAsync("anna");
+        Assert.Equal("arn:aws:iam::000000000000:mfa/anna", device.SerialNumber);
+        Assert.Equal(Seed, System.Text.Encoding.ASCII.GetString(device.Base32StringSeed));
+        Assert.Empty(device.QrCodePng);
+        Assert.Equal(new[] { "CreateVirtualMFADevice" }, server.Actions);
+    }
+
+    [Theory]
+    [InlineData("", "lacks the <Base32StringSeed> element")]
+    [InlineData("<Base32StringSeed>bm90IGJhc2UzMiE=</Base32StringSeed>", "has a <Base32StringSeed> that is not a base32 seed")]
+    public async Task VirtualMfaDeviceWithoutAUsableSeedIsDeletedAndTheErrorSaysSo(string seedElement, string problem)
+    {
+        using var server = new RecordedAnswerServer(action => action switch
+        {
+            "CreateVirtualMFADevice" => new RecordedAnswer(200, Answer(action, "<CreateVirtualMFADeviceResult><VirtualMFADevice>"
+                + "<SerialNumber>arn:aws:iam::000000000000:mfa/anna</SerialNumber>" + seedElement + "</VirtualMFADevice></CreateVirtualMFADeviceResult>")),
+            "DeleteVirtualMFADevice" => new RecordedAnswer(200, Answer(action, string.Empty)),
+            _ => new RecordedAnswer(400, string.Empty),
+        });
+        using var iam = server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<IamServiceException>(() => iam.CreateVirtualMfaDeviceAsync("anna"));
+        Assert.Equal("MalformedResponse", error.ErrorCode);
+        Assert.Equal("CreateVirtualMFADevice", error.Operation);
+        Assert.Equal(
+            "IAM's CreateVirtualMFADevice answer for device 'anna' " + problem + ", without which no authenticator can be set up; "
+            + "the device arn:aws:iam::000000000000:mfa/anna it made was deleted.",
+            error.Message);
+        Assert.Equal(new[] { "CreateVirtualMFADevice", "DeleteVirtualMFADevice" }, server.Actions);
+    }
+
+    [Fact]
+    public async Task VirtualMfaDeviceWithoutASeedThatCannotBeDeletedIsNamed()
+    {
+        const string denied = "<ErrorResponse xmlns=\"" + Ns + "\"><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+            + "<Message>User is not authorized to perform: iam:DeleteVirtualMFADevice.</Message></Error><RequestId>r-denied</RequestId></ErrorResponse>";
+        using var server = new RecordedAnswerServer(action => action switch
+        {
+            "CreateVirtualMFADevice" => new RecordedAnswer(200, Answer(action, "<CreateVirtualMFADeviceResult><VirtualMFADevice>"
+                + "<SerialNumber>arn:aws:iam::000000000000:mfa/anna</SerialNumber></VirtualMFADevice></CreateVirtualMFADeviceResult>")),
+            _ => new RecordedAnswer(403, denied),
+        });
+        using var iam = server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<IamServiceException>(() => iam.CreateVirtualMfaDeviceAsync("anna"));
+        Assert.Contains("the device arn:aws:iam::000000000000:mfa/anna it made could not be deleted (User is not authorized to perform: iam:DeleteVirtualMFADevice)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("aws iam delete-virtual-mfa-device --serial-number arn:aws:iam::000000000000:mfa/anna", error.Message, StringComparison.Ordinal);
+        Assert.IsType<IamAccessDeniedException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task PoliciesWithOnlyTheArnAreRead()
+    {
+        // Every Policy member is optional in IAM's model; name and path are in the ARN.
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200, Answer(action, "<ListPoliciesResult><IsTruncated>false</IsTruncated><Policies>"
+            + "<member><Arn>arn:aws:iam::aws:policy/job-function/ViewOnlyAccess</Arn></member>"
+            + "<member><PolicyName>ReadOnlyAccess</PolicyName><Arn>arn:aws:iam::aws:policy/ReadOnlyAccess</Arn><Path>/</Path></member>"
+            + "</Policies></ListPoliciesResult>")));
+        using var iam = server.CreateClient();
+
+        var policies = await iam.ListPoliciesAsync();
+        Assert.Equal(new[] { "ViewOnlyAccess", "ReadOnlyAccess" }, policies.Select(p => p.PolicyName));
+        Assert.Equal(new[] { "/job-function/", "/" }, policies.Select(p => p.Path));
+        Assert.All(policies, p => Assert.Null(p.PolicyId));
+        Assert.All(policies, p => Assert.True(p.IsAwsManaged));
+    }
+
+    [Fact]
+    public async Task AttachedPoliciesWithOnlyTheArnAreRead()
+    {
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200, Answer(action, "<" + action + "Result><IsTruncated>false</IsTruncated><AttachedPolicies>"
+            + "<member><PolicyArn>arn:aws:iam::000000000000:policy/team/S3Reader</PolicyArn></member>"
+            + "</AttachedPolicies></" + action + "Result>")));
+        using var iam = server.CreateClient();
+
+        var toUser = Assert.Single(await iam.ListAttachedUserPoliciesAsync("anna"));
+        Assert.Equal("S3Reader", toUser.PolicyName);
+        Assert.Equal("arn:aws:iam::000000000000:policy/team/S3Reader", toUser.PolicyArn);
+        Assert.Equal("S3Reader", Assert.Single(await iam.ListAttachedGroupPoliciesAsync("staff")).PolicyName);
+    }
+
+    [Fact]
+    public async Task PolicyAnswersWithoutThePolicyAreTheArnsPolicy()
+    {
+        // GetPolicyResponse.Policy and CreatePolicyResponse.Policy are optional in IAM's model.
+        using var server = new RecordedAnswerServer(action => action switch
+        {
+            "GetPolicy" => new RecordedAnswer(200, Answer(action, "<GetPolicyResult/>")),
+            "CreatePolicy" => new RecordedAnswer(200, Answer(action, "<CreatePolicyResult/>")),
+            "ListPolicies" => new RecordedAnswer(200, Answer(action, "<ListPoliciesResult><IsTruncated>false</IsTruncated><Policies>"
+                + "<member><PolicyName>S3Reader</PolicyName><Arn>arn:aws:iam::000000000000:policy/S3Reader</Arn><Path>/</Path></member>"
+                + "<member><PolicyName>S3Reader</PolicyName><Arn>arn:aws:iam::000000000000:policy/team/S3Reader</Arn><Path>/team/</Path></member>"
+                + "</Policies></ListPoliciesResult>")),
+            _ => new RecordedAnswer(400, string.Empty),
+        });
+        using var iam = server.CreateClient();
+
+        var got = await iam.GetPolicyAsync("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess");
+        Assert.Equal(("ViewOnlyAccess", "/job-function/"), (got.PolicyName, got.Path));
+        var created = await iam.CreatePolicyAsync("S3Reader", "{}", "/team/");
+        Assert.Equal("arn:aws:iam::000000000000:policy/team/S3Reader", created.Arn);
+    }
+
+    [Fact]
+    public async Task AccountSummaryWithoutASummaryMapIsEmpty()
+    {
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200, Answer(action, "<GetAccountSummaryResult/>")));
+        using var iam = server.CreateClient();
+
+        Assert.Null((await iam.GetAccountSummaryAsync())["Users"]);
     }
 }

@@ -80,7 +80,15 @@ internal static class IamXml
     public static IamLoginProfile ReadLoginProfile(XElement profile)
         => new(RequiredText(profile, "UserName"), OptionalDate(profile, "CreateDate"), Bool(profile, "PasswordResetRequired"));
 
-    public static IamAttachedPolicy ReadAttachedPolicy(XElement policy) => new(RequiredText(policy, "PolicyName"), RequiredText(policy, "PolicyArn"));
+    /// <summary>
+    /// IAM's model makes both AttachedPolicy members optional. The ARN is what the module works with (detach, compare);
+    /// a missing name is the ARN's last segment, which is the policy's name.
+    /// </summary>
+    public static IamAttachedPolicy ReadAttachedPolicy(XElement policy)
+    {
+        var arn = RequiredText(policy, "PolicyArn");
+        return new(Text(policy, "PolicyName") ?? PolicyPathAndName(arn).Name, arn);
+    }
 
     /// <summary>GetUserPolicy / GetGroupPolicy result; IAM URL-encodes the document (RFC 3986).</summary>
     public static IamInlinePolicy ReadInlinePolicy(XElement result)
@@ -93,23 +101,79 @@ internal static class IamXml
             OptionalDate(version, "CreateDate"),
             Text(version, "Document") is { } document ? Uri.UnescapeDataString(document) : null);
 
+    /// <summary>
+    /// IAM's model makes every Policy member optional. Only the ARN is required: the module attaches by it, and the
+    /// name and path people type (<c>job-function/ViewOnlyAccess</c>) are in it when the answer leaves them out.
+    /// </summary>
     public static IamManagedPolicy ReadManagedPolicy(XElement policy)
-        => new(
-            RequiredText(policy, "PolicyName"),
-            RequiredText(policy, "PolicyId"),
-            RequiredText(policy, "Arn"),
-            Text(policy, "Path") ?? "/",
+    {
+        var arn = RequiredText(policy, "Arn");
+        var (path, name) = PolicyPathAndName(arn);
+        return new(
+            Text(policy, "PolicyName") ?? name,
+            Text(policy, "PolicyId"),
+            arn,
+            Text(policy, "Path") ?? path,
             Text(policy, "DefaultVersionId") ?? "v1",
             Int(policy, "AttachmentCount") ?? 0,
             Text(policy, "IsAttachable") is null || Bool(policy, "IsAttachable"),
             OptionalDate(policy, "CreateDate"),
             Text(policy, "Description"));
+    }
 
-    public static IamNewVirtualMfaDevice ReadNewVirtualMfaDevice(XElement device)
-        => new(
-            RequiredText(device, "SerialNumber"),
-            Convert.FromBase64String(RequiredText(device, "Base32StringSeed")),
-            Convert.FromBase64String(RequiredText(device, "QRCodePNG")));
+    /// <summary>A managed policy known only by its ARN (GetPolicy answered without a Policy, which IAM's model allows).</summary>
+    public static IamManagedPolicy ManagedPolicyFromArn(string arn)
+    {
+        var (path, name) = PolicyPathAndName(arn);
+        return new(name, null, arn, path, "v1", 0, true, null);
+    }
+
+    /// <summary>
+    /// The path and name in a policy ARN: <c>arn:aws:iam::aws:policy/job-function/ViewOnlyAccess</c> is
+    /// <c>/job-function/</c> and <c>ViewOnlyAccess</c>.
+    /// </summary>
+    public static (string Path, string Name) PolicyPathAndName(string arn)
+    {
+        const string Marker = ":policy/";
+        var start = arn.IndexOf(Marker, StringComparison.Ordinal);
+        var resource = start < 0 ? arn : arn.Substring(start + Marker.Length);
+        var slash = resource.LastIndexOf('/');
+        return slash < 0 ? ("/", resource) : ("/" + resource.Substring(0, slash).Trim('/') + "/", resource.Substring(slash + 1));
+    }
+
+    /// <summary>
+    /// IAM's model requires only SerialNumber. The seed is left to the caller to check: without it nobody can be enrolled,
+    /// but the device exists by then and must be deleted. IAM's QR code PNG is never needed (the module draws its own from
+    /// the seed), so a missing or unreadable one is empty.
+    /// </summary>
+    public static (string SerialNumber, byte[]? Base32StringSeed, byte[] QrCodePng) ReadNewVirtualMfaDevice(XElement device)
+    {
+        var serialNumber = RequiredText(device, "SerialNumber");
+        byte[]? seed = null;
+        if (Text(device, "Base32StringSeed") is { Length: > 0 } encodedSeed)
+        {
+            try
+            {
+                seed = Convert.FromBase64String(encodedSeed);
+            }
+            catch (FormatException)
+            {
+                // Not base64: the caller reports an unreadable seed.
+            }
+        }
+
+        byte[] qrCodePng;
+        try
+        {
+            qrCodePng = Text(device, "QRCodePNG") is { Length: > 0 } png ? Convert.FromBase64String(png) : Array.Empty<byte>();
+        }
+        catch (FormatException)
+        {
+            qrCodePng = Array.Empty<byte>();
+        }
+
+        return (serialNumber, seed, qrCodePng);
+    }
 
     public static IamMfaDevice ReadMfaDevice(XElement device)
         => new(RequiredText(device, "UserName"), RequiredText(device, "SerialNumber"), OptionalDate(device, "EnableDate"));
@@ -118,10 +182,11 @@ internal static class IamXml
         => new(RequiredText(device, "SerialNumber"), Text(Child(device, "User"), "UserName"), OptionalDate(device, "EnableDate"));
 
     /// <summary>SummaryMap: <c>&lt;entry&gt;&lt;key/&gt;&lt;value/&gt;&lt;/entry&gt;</c>.</summary>
-    public static IamAccountSummary ReadAccountSummary(XElement summaryMap)
+    /// <remarks>IAM's model makes the SummaryMap optional: without one, nothing is reported.</remarks>
+    public static IamAccountSummary ReadAccountSummary(XElement? summaryMap)
     {
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var entry in summaryMap.Elements().Where(e => e.Name.LocalName == "entry"))
+        foreach (var entry in summaryMap?.Elements().Where(e => e.Name.LocalName == "entry") ?? Enumerable.Empty<XElement>())
         {
             values[RequiredText(entry, "key")] = int.Parse(RequiredText(entry, "value"), NumberStyles.Integer, CultureInfo.InvariantCulture);
         }
