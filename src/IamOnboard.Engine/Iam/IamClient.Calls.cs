@@ -74,8 +74,13 @@ public sealed partial class IamClient
         }
     }
 
+    /// <summary>
+    /// Every page of a List* call. A Marker answered a second time would ask for pages already read, for ever: the
+    /// listing stops with <see cref="IamErrorCodes.RepeatedMarker"/>, as the AWS CLI stops ("The same next token was received twice").
+    /// </summary>
     private async IAsyncEnumerable<XElement> PagesAsync(string action, QueryParameters parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, params EntityRef?[] references)
     {
+        var markersSeen = new HashSet<string>(StringComparer.Ordinal);
         string? marker = null;
         do
         {
@@ -84,6 +89,12 @@ public sealed partial class IamClient
                 ?? throw new IamServiceException("IAM returned no " + action + "Result element.", "MalformedResponse", null, 200, null, action);
             yield return result;
             marker = IamXml.IsTruncated(result) ? IamXml.Text(result, "Marker") : null;
+            if (!string.IsNullOrEmpty(marker) && !markersSeen.Add(marker!))
+            {
+                throw new IamServiceException(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0} at {1} gave the same Marker twice, after {2} pages: following it would list the same pages for ever, so the listing was stopped.",
+                    action, Endpoint, markersSeen.Count + 1), IamErrorCodes.RepeatedMarker, null, 200, null, action);
+            }
         }
         while (!string.IsNullOrEmpty(marker));
     }

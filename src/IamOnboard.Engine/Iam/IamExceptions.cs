@@ -30,6 +30,9 @@ public static class IamErrorCodes
 
     /// <summary>Client side: a request that changes state was sent, and its response was lost.</summary>
     public const string ResponseLost = "ResponseLost";
+
+    /// <summary>Client side: a List* answer gave a Marker it had given before, so following the pages would never end.</summary>
+    public const string RepeatedMarker = "RepeatedMarker";
 }
 
 /// <summary>An IAM or STS call failed. <see cref="Exception.Message"/> is the service's message and never carries a secret.</summary>

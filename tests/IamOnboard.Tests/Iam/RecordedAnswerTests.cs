@@ -287,4 +287,23 @@ public sealed class RecordedAnswerTests
 
         Assert.Null((await iam.GetAccountSummaryAsync())["Users"]);
     }
+
+    [Fact]
+    public async Task ARepeatedMarkerStopsTheListing()
+    {
+        // An endpoint that pages wrongly: every page truncated, every page giving the same Marker.
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200, Answer(action, "<ListGroupsResult><Groups>"
+            + "<member><Path>/</Path><GroupName>staff</GroupName><GroupId>AGPAEXAMPLE1</GroupId><Arn>arn:aws:iam::000000000000:group/staff</Arn></member>"
+            + "</Groups><IsTruncated>true</IsTruncated><Marker>page-2</Marker></ListGroupsResult>")));
+        using var iam = server.CreateClient();
+        using var giveUp = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var listing = iam.ListGroupsAsync(cancellationToken: giveUp.Token);
+        Assert.Same(listing, await Task.WhenAny(listing, Task.Delay(TimeSpan.FromSeconds(15))));
+        var error = await Assert.ThrowsAsync<IamServiceException>(() => listing);
+        Assert.Equal("RepeatedMarker", error.ErrorCode);
+        Assert.Equal("ListGroups", error.Operation);
+        Assert.Equal("IAM ListGroups at " + iam.Endpoint + " gave the same Marker twice, after 2 pages: following it would list the same pages for ever, so the listing was stopped.", error.Message);
+        Assert.Equal(2, server.Actions.Count);
+    }
 }
