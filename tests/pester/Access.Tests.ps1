@@ -96,6 +96,29 @@ Describe 'Access: Test-OnboardAccess' {
         $results.AsExpected | Should -Be @($true, $true)
     }
 
+    It 'refuses -Context <Key> = <Value>, which is not of the key''s type, naming both' -TestCases @(
+        @{ Key = 'aws:SourceIp'; Value = '203.0.113.700'; Expected = 'an IP address' }
+        @{ Key = 'aws:SourceIp'; Value = 'office'; Expected = 'an IP address' }
+        @{ Key = 'aws:SourceIp'; Value = '10.1'; Expected = 'an IP address' }
+        @{ Key = 'aws:CurrentTime'; Value = 'tomorrow'; Expected = 'an ISO 8601 date' }
+        @{ Key = 'aws:CurrentTime'; Value = '01/06/2026'; Expected = 'an ISO 8601 date' }
+        @{ Key = 'aws:TokenIssueTime'; Value = '2026-13-01T00:00:00Z'; Expected = 'an ISO 8601 date' }
+        @{ Key = 'aws:EpochTime'; Value = 'soon'; Expected = 'a number' }
+        @{ Key = 'aws:MultiFactorAuthAge'; Value = '5 minutes'; Expected = 'a number' }
+        @{ Key = 'aws:SecureTransport'; Value = 'yes'; Expected = 'true or false' }
+    ) {
+        # The simulator would take such a value and merely find the condition false.
+        $failure = $null
+        try { Test-OnboardAccess -UserName $name -Action iam:GetUser -Context @{ $Key = $Value } -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'InvalidAccessCheck,IamOnboard.Commands.TestOnboardAccessCommand'
+        $failure.Exception.Message | Should -BeLike "*$Key = '$Value' is not $Expected*"
+    }
+
+    It 'takes -Context values of the key''s type: ISO 8601 dates, IP addresses, numbers, booleans' {
+        $context = @{ 'aws:SourceIp' = '203.0.113.7'; 'aws:CurrentTime' = '2026-06-01'; 'aws:EpochTime' = 1780000000; 'aws:SecureTransport' = $true; 'aws:TokenIssueTime' = [datetime]'2026-06-01T08:00:00Z' }
+        (Test-OnboardAccess -UserName $name -Action iam:ListUsers -WithMfa -Context $context).Decision | Should -Be 'Allowed'
+    }
+
     It 'refuses an expectation that is neither Allowed nor Denied, naming it' {
         { Test-OnboardAccess -UserName $name -Expect @{ 'iam:ListUsers' = 'Maybe' } -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*'iam:ListUsers' = 'Maybe'*"

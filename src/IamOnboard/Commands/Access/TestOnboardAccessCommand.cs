@@ -223,9 +223,65 @@ internal static class AccessCheckInput
             throw new ArgumentException($"Context: '{key}' needs a value.", "Context");
         }
 
-        string type = KnownKeyTypes.TryGetValue(key, out var known) ? known : TypeOf(items[0]!);
+        bool isKnown = KnownKeyTypes.TryGetValue(key, out var known);
+        string type = isKnown ? known! : TypeOf(items[0]!);
         var texts = items.Select(v => Text(v!)).ToList();
+        if (isKnown)
+        {
+            texts = texts.Select(text => Checked(key, type, text)).ToList();
+        }
+
         return new IamContextEntry(key, items.Count > 1 || value is IEnumerable and not string ? type + "List" : type, texts);
+    }
+
+    // A value the key's type cannot hold would not fail: the simulator would just find the condition false. IAM writes
+    // dates in ISO 8601 only, so no culture's reading of 01/06/2026 is guessed at.
+    private static readonly string[] IsoDateFormats =
+    {
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd",
+    };
+
+    private static string Checked(string key, string type, string text)
+    {
+        string value = text.Trim();
+        switch (type)
+        {
+            case "boolean":
+                if (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase))
+                {
+                    return value.ToLowerInvariant();
+                }
+
+                throw BadValue(key, text, "true or false");
+            case "numeric":
+                return decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _)
+                    ? value
+                    : throw BadValue(key, text, "a number, for example 300");
+            case "ip":
+                return IsIpAddress(value) ? value : throw BadValue(key, text, "an IP address, for example 203.0.113.7 or 2001:db8::1");
+            case "date":
+                return DateTimeOffset.TryParseExact(value, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+                    ? date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)
+                    : throw BadValue(key, text, "an ISO 8601 date and time, for example 2026-06-01T09:00:00Z");
+            default:
+                return text;
+        }
+    }
+
+    private static ArgumentException BadValue(string key, string value, string expected) =>
+        new($"Context: {key} = '{value}' is not {expected}.", "Context");
+
+    // IPAddress.TryParse also takes "10", "10.1" and hexadecimal parts; a source address is four decimal parts or IPv6.
+    private static bool IsIpAddress(string text)
+    {
+        if (text.IndexOf(':') >= 0)
+        {
+            return IPAddress.TryParse(text, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        string[] parts = text.Split('.');
+        return parts.Length == 4 && parts.All(part =>
+            part.Length is >= 1 and <= 3 && part.All(c => c is >= '0' and <= '9') && int.Parse(part, CultureInfo.InvariantCulture) <= 255);
     }
 
     private static string TypeOf(object value) => value switch
