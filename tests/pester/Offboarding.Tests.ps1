@@ -81,6 +81,17 @@ Describe 'Remove-OnboardUser offboarding' {
         # Kept for the audit trail: policies and groups.
         (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyName | Should -Contain 'ReadOnlyAccess'
     }
+
+    It 'names the user as IAM spells it when it was typed in another case' {
+        # IAM user names are unique without regard to case: ALICE finds Alice, and the messages say Alice.
+        $name = New-TestName 'Mixed'
+        $null = New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path (Join-Path $TestDrive 'mixed.csv')
+        Remove-OnboardUser -UserName $name.ToUpperInvariant() -Disable -Confirm:$false -InformationVariable disabled -ErrorAction Stop
+        "$($disabled[0].MessageData)" | Should -BeLikeExactly "Disabled IAM user '$name': *"
+        Remove-OnboardUser -UserName $name.ToUpperInvariant() -Confirm:$false -InformationVariable removed -ErrorAction Stop
+        "$($removed[0].MessageData)" | Should -BeLikeExactly "Removed IAM user '$name': *, user $name."
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
 }
 
 Describe 'Remove-OnboardUser and the session identity' {

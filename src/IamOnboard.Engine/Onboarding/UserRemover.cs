@@ -23,11 +23,11 @@ public sealed class UserRemover
 
     public UserRemover(OnboardSession session) => _session = session;
 
-    /// <summary>Removes the user and returns what was removed, in order.</summary>
-    public async Task<IReadOnlyList<string>> RemoveAsync(string userName, CancellationToken ct)
+    /// <summary>Removes the user and returns what was removed, in order, with the user's name as IAM spells it.</summary>
+    public async Task<UserRemoval> RemoveAsync(string givenName, CancellationToken ct)
     {
         var iam = _session.Iam;
-        await CheckTargetAsync(userName, ct).ConfigureAwait(false);
+        var userName = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
         var removed = new List<string>();
         await RemoveSignInAsync(userName, removed, ct).ConfigureAwait(false);
         foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
@@ -56,18 +56,18 @@ public sealed class UserRemover
 
         await iam.DeleteUserAsync(userName, ct).ConfigureAwait(false);
         removed.Add($"user {userName}");
-        return removed;
+        return new UserRemoval(userName, removed);
     }
 
     /// <summary>
     /// Leaves the user with nothing usable and keeps it (its ARN, policies, groups and CloudTrail history): access keys
     /// deactivated, login profile, MFA devices, SSH keys, signing certificates and service-specific credentials removed,
-    /// and tags saying when and by whom. Returns what was done, in order.
+    /// and tags saying when and by whom. Returns what was done, in order, with the user's name as IAM spells it.
     /// </summary>
-    public async Task<IReadOnlyList<string>> DisableAsync(string userName, DateTimeOffset now, CancellationToken ct)
+    public async Task<UserRemoval> DisableAsync(string givenName, DateTimeOffset now, CancellationToken ct)
     {
         var iam = _session.Iam;
-        await CheckTargetAsync(userName, ct).ConfigureAwait(false);
+        var userName = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
         var done = new List<string>();
         await RemoveSignInAsync(userName, done, ct).ConfigureAwait(false);
         foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
@@ -88,14 +88,15 @@ public sealed class UserRemover
             new IamTag(DisabledByTag, by),
         }, ct).ConfigureAwait(false);
         done.Add($"tagged {DisabledAtTag} and {DisabledByTag}");
-        return done;
+        return new UserRemoval(userName, done);
     }
 
     /// <summary>
     /// The name is valid, the user exists, and it is not the identity this session signs with: removing that would
-    /// delete the session's own access key and leave the administrator locked out halfway.
+    /// delete the session's own access key and leave the administrator locked out halfway. Returns the user's name as
+    /// IAM spells it: names are unique without regard to case, so 'ALICE' finds 'Alice'.
     /// </summary>
-    private async Task CheckTargetAsync(string userName, CancellationToken ct)
+    private async Task<string> CheckTargetAsync(string userName, CancellationToken ct)
     {
         if (IamNameRules.CheckUserName(userName) is { } badName)
         {
@@ -106,9 +107,11 @@ public sealed class UserRemover
         if (string.Equals(user.Arn, _session.CallerArn, StringComparison.Ordinal) || string.Equals(user.UserId, _session.CallerUserId, StringComparison.Ordinal))
         {
             throw new OnboardInputException("RemovingSessionIdentity", "UserName", userName,
-                $"IAM user '{userName}' is the identity this session is signed in as ({_session.CallerArn}); it is not removed or disabled, "
+                $"IAM user '{user.UserName}' is the identity this session is signed in as ({_session.CallerArn}); it is not removed or disabled, "
                 + "and its access key is left alone. Connect as another administrator to offboard it.");
         }
+
+        return user.UserName;
     }
 
     /// <summary>Login profile, MFA devices, SSH keys, signing certificates and service-specific credentials: all removed either way.</summary>
@@ -163,4 +166,19 @@ public sealed class UserRemover
             // Gone already (a concurrent clean-up, or IAM catching up): the goal is met.
         }
     }
+}
+
+/// <summary>What removing or disabling a user did, and the user's name as IAM spells it (not as it was typed).</summary>
+public sealed class UserRemoval
+{
+    public UserRemoval(string userName, IReadOnlyList<string> done)
+    {
+        UserName = userName;
+        Done = done;
+    }
+
+    public string UserName { get; }
+
+    /// <summary>What was removed or done, in order.</summary>
+    public IReadOnlyList<string> Done { get; }
 }

@@ -41,7 +41,7 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
                 var done = disable
                     ? await remover.DisableAsync(userName, DateTimeOffset.UtcNow, ct).ConfigureAwait(false)
                     : await remover.RemoveAsync(userName, ct).ConfigureAwait(false);
-                var line = (disable ? $"Disabled IAM user '{userName}': " : $"Removed IAM user '{userName}': ") + string.Join(", ", done) + ".";
+                var line = (disable ? $"Disabled IAM user '{done.UserName}': " : $"Removed IAM user '{done.UserName}': ") + string.Join(", ", done.Done) + ".";
                 Dispatcher.Post(c => c.WriteInformation(new InformationRecord(line, "Remove-OnboardUser"), new[] { "PSHOST" }));
             }, userName);
         }
