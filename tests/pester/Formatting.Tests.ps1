@@ -30,6 +30,31 @@ Describe 'Format views' {
     }
 }
 
+Describe 'Format views fit' {
+    It 'the batch summary shows Plan and every outcome, so its counts add up to Total' {
+        $file = Join-Path $TestDrive 'summary.csv'
+        @('User name,Console access', "$(New-TestName 'sum'),no", "$(New-TestName 'sum'),maybe") | Set-Content $file
+        $null = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable information
+        $summary = ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $lines = @(($summary | Out-String -Width 120) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Plan\s+Total\s+Created\s+Completed\s+Unchanged\s+Failed\s+Rejected\s+Declined\s+Elapsed\s*$'
+        $lines[2] | Should -Match '^False\s+2\s+1\s+0\s+0\s+0\s+1\s+0\s+\d+\.\d s\s*$'
+    }
+
+    It 'the <Name> table keeps each header on one line at <Width> columns' -TestCases @(
+        foreach ($width in 60, 80, 120) {
+            @{ Name = 'session'; Width = $width; Headers = 'AccountId', 'CallerArn', 'CredentialSource' }
+            @{ Name = 'endpoint'; Width = $width; Headers = 'Url', 'AccountId', 'AccessKeyId' }
+        }
+    ) {
+        $item = if ($Name -eq 'session') { $session } else { $endpoint }
+        $lines = @(($item | Out-String -Width $Width) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines | Should -HaveCount 3 -Because "a header that does not fit is wrapped onto lines of its own:`n$($lines -join "`n")"
+        -split $lines[0] | Should -Be $Headers
+        ($lines | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual $Width
+    }
+}
+
 Describe 'Format views hide secrets' {
     It 'a user shows neither the password nor the secret access key' {
         $user = New-OnboardUser -UserName (New-TestName) -ConsoleAccess -ProgrammaticAccess
