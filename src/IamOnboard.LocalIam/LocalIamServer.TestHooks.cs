@@ -14,16 +14,7 @@ public sealed partial class LocalIamServer
     /// </summary>
     public void DropNextResponses(string action, int count)
     {
-        if (string.IsNullOrEmpty(action))
-        {
-            throw new ArgumentException("An action is required.", nameof(action));
-        }
-
-        if (count < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
-        }
-
+        CheckScripted(action, count);
         _faults.DropNextResponses(action, count);
     }
 
@@ -34,16 +25,7 @@ public sealed partial class LocalIamServer
     /// </summary>
     public void FailNextRequests(string action, int count)
     {
-        if (string.IsNullOrEmpty(action))
-        {
-            throw new ArgumentException("An action is required.", nameof(action));
-        }
-
-        if (count < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
-        }
-
+        CheckScripted(action, count);
         _faults.FailNext(action, count);
     }
 
@@ -54,6 +36,12 @@ public sealed partial class LocalIamServer
     /// </summary>
     public void AnswerNextWithGatewayTimeout(string action, int count)
     {
+        CheckScripted(action, count);
+        _faults.GatewayTimeoutNext(action, count);
+    }
+
+    private static void CheckScripted(string action, int count)
+    {
         if (string.IsNullOrEmpty(action))
         {
             throw new ArgumentException("An action is required.", nameof(action));
@@ -63,8 +51,6 @@ public sealed partial class LocalIamServer
         {
             throw new ArgumentOutOfRangeException(nameof(count), "The count must not be negative.");
         }
-
-        _faults.GatewayTimeoutNext(action, count);
     }
 
     /// <summary>
