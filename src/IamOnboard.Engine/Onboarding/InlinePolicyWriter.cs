@@ -63,7 +63,8 @@ public sealed class InlinePolicyWriter
         var check = PolicyDocumentValidator.Validate(document, PolicyDocumentKind.Identity);
         if (!check.IsValid)
         {
-            var problems = string.Join("; ", check.Problems.Select(p => $"{p.Location}: {p.Message}"));
+            // Each message names its location already.
+            var problems = string.Join("; ", check.Problems.Select(p => p.Message));
             throw new OnboardInputException("MalformedPolicyDocument", "PolicyDocument", null,
                 $"The policy document '{policyName}' is not a valid IAM identity policy: {problems}");
         }

@@ -131,7 +131,25 @@ public static partial class PolicyDocumentValidator
             reason = reason.Substring(0, cut);
         }
 
-        return new PolicyProblem(location, $"The policy is not valid JSON at {location}: {reason.Trim()}");
+        reason = ExplainSyntaxError(document, LineStart(document, line) + position, reason.Trim());
+        return new PolicyProblem(location, $"The policy is not valid JSON at {location}: {reason}");
+    }
+
+    private static int LineStart(string document, int lineIndex)
+    {
+        int start = 0;
+        for (int line = 0; line < lineIndex; line++)
+        {
+            int newline = document.IndexOf('\n', start);
+            if (newline < 0)
+            {
+                break;
+            }
+
+            start = newline + 1;
+        }
+
+        return start;
     }
 
     // The JSON reader counts UTF-8 bytes; people count characters. Characters up to U+00FF take one or two bytes.

@@ -190,6 +190,20 @@ public class PolicyDocumentValidatorTests
             PolicyDocumentKind.Identity).IsValid);
 
     [Fact]
+    public void Grammar_messages_name_their_location_once()
+    {
+        // Callers print the message alone; the location is in it already.
+        var problem = SingleProblem(Identity("""{"Effect":"Allow","Action":"*","Resource":"*","Principal":"*"}"""));
+        Assert.Equal("Statement[0].Principal", problem.Location);
+        Assert.StartsWith("Statement[0]: Principal is not allowed", problem.Message);
+
+        var offline = Assert.Throws<IamOnboard.Onboarding.OnboardInputException>(() => IamOnboard.Onboarding.InlinePolicyWriter.ValidateOffline("p",
+            Identity("""{"Effect":"Allow","Action":"*","Resource":"*","Principal":"*"}""")));
+        Assert.Contains(": Statement[0]: Principal is not allowed", offline.Message);
+        Assert.DoesNotContain("Statement[0].Principal: Statement[0]", offline.Message);
+    }
+
+    [Fact]
     public void Unknown_elements_are_rejected_with_a_case_hint()
     {
         var statementProblem = SingleProblem(Identity("""{"effect":"Allow","Effect":"Allow","Action":"*","Resource":"*"}"""));
@@ -212,6 +226,32 @@ public class PolicyDocumentValidatorTests
     [InlineData("""[{"Effect":"Allow"}]""", "(document)")]
     public void The_document_shape_is_checked(string document, string location) =>
         Assert.Equal(location, SingleProblem(document).Location);
+
+    [Theory]
+    [InlineData("{\"Version\":\"2012-10-17\",}", "line 1, position 25", "a comma just before '}' (a trailing comma)")]
+    [InlineData("{\"Statement\":[{\"Effect\":\"Allow\"},]}", "line 1, position 34", "a comma just before ']' (a trailing comma)")]
+    [InlineData("{\"Version\":\"2012-10-17\" // mine\n}", "line 1, position 25", "comments (// or /* */) are not allowed")]
+    [InlineData("{'Version':'2012-10-17'}", "line 1, position 2", "double quotes (\"), not single quotes")]
+    [InlineData("{Version:\"2012-10-17\"}", "line 1, position 2", "the name Version must be in double quotes")]
+    [InlineData("{\"Version\" \"2012-10-17\"}", "line 1, position 12", "a ':' is missing after the name \"Version\"")]
+    [InlineData("{\"Version\":\"2012-10-17\" \"Id\":\"x\"}", "line 1, position 25", "a ',' is missing before '\"'")]
+    [InlineData("{\"Version\":\"2012-10-17\"", "line 1, position 24", "the document ends before every { and [ in it is closed")]
+    [InlineData("{\"Version\":\"2012-10-17}", "line 1, position 24", "a string is not closed")]
+    [InlineData("{\"Version\":\"2012-10-17\"}}", "line 1, position 25", "more text after the end of the policy")]
+    [InlineData("not json", "line 1, position 2", "must start with '{'")]
+    [InlineData("{\"Id\":True}", "line 1, position 7", "True is not a JSON value")]
+    [InlineData("{\"Id\":\"a\\qb\"}", "line 1, position 10", "\\q is not an escape JSON knows")]
+    [InlineData("{\"Id\":\"a\tb\"}", "line 1, position 9", "a control character (U+0009) is inside a string")]
+    public void Json_syntax_errors_say_what_is_wrong_in_a_policy_writers_terms(string document, string location, string explanation)
+    {
+        var problem = SingleProblem(document);
+
+        Assert.Equal(location, problem.Location);
+        Assert.Contains(explanation, problem.Message);
+        Assert.StartsWith($"The policy is not valid JSON at {location}: ", problem.Message);
+        Assert.DoesNotContain("reader options", problem.Message);
+        Assert.DoesNotContain("this mode", problem.Message);
+    }
 
     [Fact]
     public void Json_syntax_errors_give_one_based_line_and_character_position()
