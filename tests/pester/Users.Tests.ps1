@@ -452,6 +452,24 @@ Describe 'Export-OnboardCredential' {
             Should -Throw -ErrorId 'CredentialFileExists,IamOnboard.Commands.ExportOnboardCredentialCommand'
         Get-Content $file | Should -Be 'keep me'
     }
+
+    It 'refuses a deserialized user, saying what it is and what to do, and writes no file' {
+        $name = New-TestName
+        $saved = Join-Path $TestDrive 'user.clixml'
+        New-OnboardUser -UserName $name -ConsoleAccess | Export-Clixml -Path $saved
+        $file = Join-Path $TestDrive 'from-clixml.csv'
+        Import-Clixml $saved | Export-OnboardCredential -Path $file -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'DeserializedOnboardUser,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        $message = $failures[0].Exception.Message
+        $message | Should -BeLike "*'$name' is a deserialized OnboardUser (from Import-Clixml, a job or another session)*"
+        $message | Should -BeLike '*pipe New-OnboardUser into Export-OnboardCredential in the session or job that creates the users*'
+        $message.Contains((ConvertTo-PlainText (Import-Clixml $saved).Password)) | Should -BeFalse
+        Test-Path $file | Should -BeFalse
+
+        Select-Object -InputObject ([pscustomobject]@{ UserName = $name }) -Property UserName | Export-OnboardCredential -Path $file -ErrorVariable other -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $other[0].FullyQualifiedErrorId | Should -Be 'NotAnOnboardUser,IamOnboard.Commands.ExportOnboardCredentialCommand'
+    }
 }
 
 Describe 'Remove-OnboardUser' {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using IamOnboard.Commands.Infrastructure;
@@ -78,8 +79,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         };
         if (user is null)
         {
-            WriteError(OnboardErrors.Create("NotAnOnboardUser", ErrorCategory.InvalidType, InputObject,
-                $"InputObject: a {InputObject?.BaseObject.GetType().Name ?? "null"} is not a user from New-OnboardUser; only those carry the credentials to export."));
+            WriteError(NotAnOnboardUser(InputObject));
             return;
         }
 
@@ -113,6 +113,27 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         _written++;
         Acknowledge(user);
+    }
+
+    /// <summary>The refusal of an input that is not a live user, saying what it is; a deserialized user (Import-Clixml, a job) says what to do instead.</summary>
+    private static ErrorRecord NotAnOnboardUser(PSObject? input)
+    {
+        const string DeserializedPrefix = "Deserialized.IamOnboard.Commands.";
+        if (input?.TypeNames.FirstOrDefault(t => t.StartsWith(DeserializedPrefix, StringComparison.Ordinal)) is { } deserialized)
+        {
+            var type = deserialized.Substring(DeserializedPrefix.Length);
+            var name = input.Properties["UserName"]?.Value as string;
+            return OnboardErrors.Create("DeserializedOnboardUser", ErrorCategory.InvalidType, input,
+                $"InputObject: {(name is null ? "this" : $"'{name}'")} is a deserialized {type} (from Import-Clixml, a job or another session), not the " +
+                "object New-OnboardUser wrote: its password and secret access key were serialized with it, and whatever carried them (a .clixml " +
+                "file holds them unencrypted except on Windows) has them too. Export-OnboardCredential takes only the live object: pipe " +
+                "New-OnboardUser into Export-OnboardCredential in the session or job that creates the users, and delete any file that holds the " +
+                "serialized user.");
+        }
+
+        var what = input is null ? "null" : input.BaseObject is PSCustomObject && input.TypeNames.Count > 0 ? input.TypeNames[0] : input.BaseObject.GetType().Name;
+        return OnboardErrors.Create("NotAnOnboardUser", ErrorCategory.InvalidType, input,
+            $"InputObject: a {what} is not a user from New-OnboardUser; only those carry the credentials to export.");
     }
 
     protected override void EndProcessing()
