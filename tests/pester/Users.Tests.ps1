@@ -182,6 +182,51 @@ Describe 'New-OnboardUser' {
         $user.Policies.Count | Should -Be 4
     }
 
+    It 'attaches a policy given by ARN with iam:ListPolicies denied, as attach-user-policy does; a name still needs the list' {
+        # An onboarding role without iam:ListPolicies (and, second, without iam:GetPolicy too). One CLI process per batch.
+        $onboarder = New-TestName 'onboarder'
+        $allow = '{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"}'
+        $noList = '{"Version":"2012-10-17","Statement":[' + $allow + ',{"Effect":"Deny","Action":["iam:ListPolicies"],"Resource":"*"}]}'
+        $noListNoGet = '{"Version":"2012-10-17","Statement":[' + $allow + ',{"Effect":"Deny","Action":["iam:ListPolicies","iam:GetPolicy"],"Resource":"*"}]}'
+        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+            , @('iam', 'create-user', '--user-name', $onboarder)
+            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noList)
+            , @('iam', 'create-access-key', '--user-name', $onboarder))
+        $setup.ExitCode | Should -Be @(0, 0, 0)
+        $key = $setup[2].Json.AccessKey
+        try {
+            $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+            $byArn = New-TestName
+            (New-OnboardUser -UserName $byArn -Policy 'arn:aws:iam::aws:policy/ReadOnlyAccess' -Session $limited).Status | Should -Be 'Created'
+            New-OnboardUser -UserName (New-TestName) -Policy 'arn:aws:iam::aws:policy/NoSuchPolicyXyz' -Session $limited -ErrorVariable unknown -ErrorAction SilentlyContinue
+            $unknown[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+            New-OnboardUser -UserName (New-TestName) -Policy 'ReadOnlyAccess' -Session $limited -ErrorVariable byName -ErrorAction SilentlyContinue
+            $byName[0].FullyQualifiedErrorId | Should -Be 'AccessDenied,IamOnboard.Commands.NewOnboardUserCommand'
+            $byName[0].Exception.Message | Should -Match 'iam:ListPolicies'
+            $between = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+                , @('iam', 'list-attached-user-policies', '--user-name', $byArn)
+                , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noListNoGet))
+            $between[0].Json.AttachedPolicies.PolicyArn | Should -Be 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+            $between[1].ExitCode | Should -Be 0
+
+            # GetPolicy denied as well: the ARN goes to AttachUserPolicy, whose own error names a policy that is not there.
+            $unchecked = New-TestName
+            (New-OnboardUser -UserName $unchecked -Policy 'arn:aws:iam::aws:policy/SecurityAudit' -Session $limited).Status | Should -Be 'Created'
+            $missing = New-TestName
+            New-OnboardUser -UserName $missing -Policy 'arn:aws:iam::aws:policy/NoSuchPolicyXyz' -Session $limited -ErrorVariable attachFailed -ErrorAction SilentlyContinue
+            $attachFailed[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.NewOnboardUserCommand'
+            $attachFailed[0].Exception.Message | Should -Match 'NoSuchPolicyXyz'
+            $after = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+                , @('iam', 'list-attached-user-policies', '--user-name', $unchecked)
+                , @('iam', 'get-user', '--user-name', $missing))
+            $after[0].Json.AttachedPolicies.PolicyArn | Should -Be 'arn:aws:iam::aws:policy/SecurityAudit'
+            $after[1].StdErr | Should -Match 'NoSuchEntity'
+        }
+        finally {
+            $script:session = Connect-TestEndpoint -Endpoint $endpoint
+        }
+    }
+
     It 'refuses an unknown policy or group before creating the user' {
         $name = New-TestName
         New-OnboardUser -UserName $name -Policy 'NoSuchPolicyAnywhere' -ErrorVariable failures -ErrorAction SilentlyContinue

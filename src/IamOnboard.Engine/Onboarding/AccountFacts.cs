@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -21,6 +22,7 @@ internal sealed class AccountFacts
     private readonly SingleFlight<PasswordPolicy> _passwordPolicy;
     private readonly SingleFlight<IReadOnlyList<IamManagedPolicy>> _policyCatalogue;
     private readonly SingleFlight<HashSet<string>> _groupNames;
+    private readonly ConcurrentDictionary<string, SingleFlight<string>> _checkedArns = new(StringComparer.Ordinal);
 
     public AccountFacts(OnboardSession session)
     {
@@ -44,23 +46,23 @@ internal sealed class AccountFacts
 
     public Task<PasswordPolicy> GetPasswordPolicyAsync(CancellationToken ct) => _passwordPolicy.GetAsync(ct);
 
-    /// <summary>The ARN of a managed policy given by ARN, by name (<c>ReadOnlyAccess</c>) or by path and name (<c>job-function/ViewOnlyAccess</c>).</summary>
+    /// <summary>
+    /// The ARN of a managed policy given by ARN, by name (<c>ReadOnlyAccess</c>) or by path and name
+    /// (<c>job-function/ViewOnlyAccess</c>). Only names need the catalogue (iam:ListPolicies); an ARN is checked alone.
+    /// </summary>
     public async Task<string> ResolvePolicyArnAsync(string reference, string field, CancellationToken ct)
     {
-        var catalogue = await _policyCatalogue.GetAsync(ct).ConfigureAwait(false);
-        var match = PolicyReference.Resolve(reference, catalogue, _session.Partition);
-        if (match.Arn is not null)
+        if (PolicyReference.IsArn(reference))
         {
-            return match.Arn;
-        }
+            var arn = reference.Trim();
+            if (_policyCatalogue.TryGetCompleted(out var known) && known.Any(p => string.Equals(p.Arn, arn, StringComparison.Ordinal)))
+            {
+                return arn;
+            }
 
-        if (match.IsArn)
-        {
-            // An ARN missing from the catalogue may be new since it was read: ask IAM about that one policy.
             try
             {
-                var policy = await _session.Iam.GetPolicyAsync(reference, ct).ConfigureAwait(false);
-                return policy.Arn;
+                return await _checkedArns.GetOrAdd(arn, a => new SingleFlight<string>(t => CheckPolicyArnAsync(a, t))).GetAsync(ct).ConfigureAwait(false);
             }
             catch (IamNoSuchEntityException)
             {
@@ -68,7 +70,27 @@ internal sealed class AccountFacts
             }
         }
 
-        throw new OnboardInputException("PolicyNotFound", field, reference, match.Problem ?? $"{field}: no managed policy is named '{reference}'.");
+        var catalogue = await _policyCatalogue.GetAsync(ct).ConfigureAwait(false);
+        var match = PolicyReference.Resolve(reference, catalogue);
+        return match.Arn ?? throw new OnboardInputException("PolicyNotFound", field, reference, match.Problem ?? $"{field}: no managed policy is named '{reference}'.");
+    }
+
+    /// <summary>
+    /// The ARN, once GetPolicy found it, as the AWS CLI's attach-user-policy and AWS.Tools need no more than
+    /// iam:AttachUserPolicy: when iam:GetPolicy is denied too, the ARN goes to the attachment unchecked, whose own error
+    /// then names a policy that does not exist.
+    /// </summary>
+    private async Task<string> CheckPolicyArnAsync(string arn, CancellationToken ct)
+    {
+        try
+        {
+            return (await _session.Iam.GetPolicyAsync(arn, ct).ConfigureAwait(false)).Arn;
+        }
+        catch (IamAccessDeniedException denied) when (denied.ErrorCode == IamErrorCodes.AccessDenied)
+        {
+            OnboardLog.Current.Verbose($"iam:GetPolicy is denied, so {arn} is not checked before it is attached.");
+            return arn;
+        }
     }
 
     /// <summary>Whether a group exists; a name missing from the cached list is checked once more against IAM.</summary>

@@ -10,29 +10,26 @@ internal static class PolicyReference
 {
     public readonly struct Match
     {
-        public Match(string? arn, bool isArn, string? problem)
+        public Match(string? arn, string? problem)
         {
             Arn = arn;
-            IsArn = isArn;
             Problem = problem;
         }
 
         public string? Arn { get; }
-        public bool IsArn { get; }
         public string? Problem { get; }
     }
+
+    /// <summary>Whether the reference is an ARN (checked alone) rather than a name (looked up in the catalogue).</summary>
+    public static bool IsArn(string reference) => reference.Trim().StartsWith("arn:", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The ARN of the AWS managed policy <paramref name="pathAndName"/> (e.g. <c>job-function/ViewOnlyAccess</c>) in a partition.</summary>
     public static string AwsManagedArn(string partition, string pathAndName) => $"arn:{partition}:iam::aws:policy/{pathAndName.TrimStart('/')}";
 
-    public static Match Resolve(string reference, IReadOnlyList<IamManagedPolicy> catalogue, string partition)
+    /// <summary>A policy name, or path and name, in the catalogue; an ARN is not looked up here (<see cref="IsArn"/>).</summary>
+    public static Match Resolve(string reference, IReadOnlyList<IamManagedPolicy> catalogue)
     {
         var text = reference.Trim();
-        if (text.StartsWith("arn:", StringComparison.OrdinalIgnoreCase))
-        {
-            var known = catalogue.FirstOrDefault(p => string.Equals(p.Arn, text, StringComparison.Ordinal));
-            return new Match(known?.Arn, true, null);
-        }
 
         // "job-function/ViewOnlyAccess" or "/job-function/ViewOnlyAccess" names the path too.
         var slash = text.LastIndexOf('/');
@@ -44,16 +41,16 @@ internal static class PolicyReference
             .ToList();
         if (candidates.Count == 1)
         {
-            return new Match(candidates[0].Arn, false, null);
+            return new Match(candidates[0].Arn, null);
         }
 
         if (candidates.Count > 1)
         {
             // An account policy may share a name with an AWS managed one; guessing would grant the wrong rights.
-            return new Match(null, false,
+            return new Match(null,
                 $"'{reference}' names more than one managed policy ({string.Join(", ", candidates.Select(c => c.Arn))}); give the ARN.");
         }
 
-        return new Match(null, false, $"No managed policy in the account or AWS's catalogue is named '{reference}'.");
+        return new Match(null, $"No managed policy in the account or AWS's catalogue is named '{reference}'.");
     }
 }
