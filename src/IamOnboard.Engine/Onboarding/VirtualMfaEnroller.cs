@@ -188,6 +188,8 @@ public sealed class VirtualMfaEnroller
                     {
                         throw;
                     }
+
+                    OnboardLog.Current.Debug($"IAM EnableMFADevice for '{device.UserName}' attempt {attempt + 1} of {attempts} after its response was lost and {device.SerialNumber} was found not enabled.");
                 }
             }
         }
