@@ -155,17 +155,7 @@ public static partial class PolicyDocumentValidator
     // The JSON reader counts UTF-8 bytes; people count characters. Characters up to U+00FF take one or two bytes.
     private static int CharacterPositionInLine(string document, int lineIndex, long bytePosition)
     {
-        int start = 0;
-        for (int line = 0; line < lineIndex; line++)
-        {
-            int newline = document.IndexOf('\n', start);
-            if (newline < 0)
-            {
-                break;
-            }
-
-            start = newline + 1;
-        }
+        int start = LineStart(document, lineIndex);
 
         long bytes = 0;
         int chars = 0;
