@@ -111,6 +111,42 @@ Describe 'Completion of policies' {
     }
 }
 
+Describe 'Completion at real account sizes' {
+    # A real account: some 1,300 AWS managed policies, thousands of users, IAM's pages of 100 unless MaxItems says
+    # otherwise, and every request a round trip. Each endpoint here is the session's for its It; the shared one after.
+    AfterEach {
+        $null = Connect-TestEndpoint -Endpoint $script:endpoint
+        Get-OnboardLocalIam | Where-Object Url -ne $script:endpoint.Url | Stop-OnboardLocalIam -Confirm:$false
+    }
+
+    It 'asks for pages of 1,000: 150 users take one ListUsers, not two' {
+        $many = Start-OnboardLocalIam
+        $session = Connect-TestEndpoint -Endpoint $many
+        $prefix = New-TestName -Prefix 'bulk'
+        $null = 1..150 | ForEach-Object { "$prefix-$_" } | New-OnboardUser -Session $session
+        $before = $many.GetStatistics().RequestsByAction['ListUsers']
+        $matches_ = Get-Completion "Remove-OnboardUser -UserName $prefix-1"
+        $matches_ | Should -HaveCount 62 -Because "$prefix-1, -10 to -19 and -100 to -150"
+        $matches_ | Should -Contain "$prefix-150"
+        $many.GetStatistics().RequestsByAction['ListUsers'] - $before | Should -Be 1
+    }
+
+    It 'goes on listing when the budget runs out, so the next Tab has the names' {
+        # Every request takes longer than a Tab may wait (3 s).
+        $slow = Start-OnboardLocalIam -Latency ([timespan]::FromSeconds(4))
+        $null = Connect-TestEndpoint -Endpoint $slow
+        Get-Completion 'Remove-OnboardUser -UserName onboard-ad' | Should -BeNullOrEmpty
+        Get-Completion 'New-OnboardUser -Policy ReadOnlyAcc' | Should -BeNullOrEmpty
+        Start-Sleep -Seconds 3
+        Get-Completion 'Remove-OnboardUser -UserName onboard-ad' | Should -Be @('onboard-admin')
+        Get-Completion 'New-OnboardUser -Policy ReadOnlyAcc' | Should -Be @('ReadOnlyAccess')
+        Get-Completion 'New-OnboardUser -UserName x -PermissionsBoundary arn:aws:iam::aws:policy/ReadOnlyAcc' | Should -Be @('arn:aws:iam::aws:policy/ReadOnlyAccess')
+        $requests = $slow.GetStatistics().RequestsByAction
+        $requests['ListUsers'] | Should -Be 1
+        $requests['ListPolicies'] | Should -Be 1
+    }
+}
+
 Describe 'Completion of profiles' {
     It 'lists the profiles of the shared credentials file named after the session started' {
         # The SDK was already used above (Connect-Onboard); completion must still follow the variable.

@@ -84,7 +84,12 @@ public sealed partial class IamClient
         string? marker = null;
         do
         {
-            var page = parameters.Clone().Add("Marker", marker).Add("MaxItems", _options.PageSize);
+            var page = parameters.Clone().Add("Marker", marker);
+            if (!parameters.Has("MaxItems"))
+            {
+                page.Add("MaxItems", _options.PageSize);
+            }
+
             var result = await CallAsync(action, page, cancellationToken, references).ConfigureAwait(false)
                 ?? throw new IamServiceException("IAM returned no " + action + "Result element.", "MalformedResponse", null, 200, null, action);
             yield return result;

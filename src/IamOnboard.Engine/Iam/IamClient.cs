@@ -68,8 +68,11 @@ public sealed partial class IamClient : IDisposable
         return IamXml.ReadUser(IamXml.Required(result, "User"));
     }
 
-    public Task<IReadOnlyList<IamUser>> ListUsersAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
-        => ListAsync("ListUsers", new QueryParameters().Add("PathPrefix", pathPrefix), "Users", IamXml.ReadUser, cancellationToken);
+    /// <param name="pathPrefix">Only users on this path.</param>
+    /// <param name="maxItems">Users per page (IAM allows 1 to 1,000); null for the client's page size.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public Task<IReadOnlyList<IamUser>> ListUsersAsync(string? pathPrefix = null, int? maxItems = null, CancellationToken cancellationToken = default)
+        => ListAsync("ListUsers", new QueryParameters().Add("PathPrefix", pathPrefix).Add("MaxItems", maxItems), "Users", IamXml.ReadUser, cancellationToken);
 
     public Task DeleteUserAsync(string userName, CancellationToken cancellationToken = default)
         => CallAsync("DeleteUser", new QueryParameters().Add("UserName", userName), cancellationToken, Ref(EntityKind.User, userName));
@@ -153,8 +156,11 @@ public sealed partial class IamClient : IDisposable
         return new IamGroupDetail(group!, users);
     }
 
-    public Task<IReadOnlyList<IamGroup>> ListGroupsAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
-        => ListAsync("ListGroups", new QueryParameters().Add("PathPrefix", pathPrefix), "Groups", IamXml.ReadGroup, cancellationToken);
+    /// <param name="pathPrefix">Only groups on this path.</param>
+    /// <param name="maxItems">Groups per page (IAM allows 1 to 1,000); null for the client's page size.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public Task<IReadOnlyList<IamGroup>> ListGroupsAsync(string? pathPrefix = null, int? maxItems = null, CancellationToken cancellationToken = default)
+        => ListAsync("ListGroups", new QueryParameters().Add("PathPrefix", pathPrefix).Add("MaxItems", maxItems), "Groups", IamXml.ReadGroup, cancellationToken);
 
     public Task<IReadOnlyList<IamGroup>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken = default)
         => ListAsync("ListGroupsForUser", new QueryParameters().Add("UserName", userName), "Groups", IamXml.ReadGroup, cancellationToken, Ref(EntityKind.User, userName));
@@ -236,7 +242,7 @@ public sealed partial class IamClient : IDisposable
         // among the account's policies on that path.
         var policy = IamXml.Child(result, "Policy") is { } created
             ? IamXml.ReadManagedPolicy(created)
-            : (await ListPoliciesAsync(PolicyScope.Local, false, path ?? "/", cancellationToken).ConfigureAwait(false))
+            : (await ListPoliciesAsync(PolicyScope.Local, false, path ?? "/", cancellationToken: cancellationToken).ConfigureAwait(false))
                 .FirstOrDefault(p => p.PolicyName == policyName && p.Path == (path ?? "/"))
                 ?? throw new IamServiceException($"IAM CreatePolicy answered without the policy, and no policy named '{policyName}' is on path '{path ?? "/"}' in the account's list.",
                     "MalformedResponse", null, 200, null, "CreatePolicy");
@@ -251,10 +257,15 @@ public sealed partial class IamClient : IDisposable
         return IamXml.Child(result, "Policy") is { } policy ? IamXml.ReadManagedPolicy(policy) : IamXml.ManagedPolicyFromArn(policyArn);
     }
 
-    public Task<IReadOnlyList<IamManagedPolicy>> ListPoliciesAsync(PolicyScope scope = PolicyScope.All, bool onlyAttached = false, string? pathPrefix = null, CancellationToken cancellationToken = default)
+    /// <param name="scope">AWS managed, the account's own, or both.</param>
+    /// <param name="onlyAttached">Only policies attached to something.</param>
+    /// <param name="pathPrefix">Only policies on this path.</param>
+    /// <param name="maxItems">Policies per page (IAM allows 1 to 1,000); null for the client's page size.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public Task<IReadOnlyList<IamManagedPolicy>> ListPoliciesAsync(PolicyScope scope = PolicyScope.All, bool onlyAttached = false, string? pathPrefix = null, int? maxItems = null, CancellationToken cancellationToken = default)
     {
         // IAM's enum spells it "AWS".
-        var parameters = new QueryParameters().Add("Scope", scope == PolicyScope.Aws ? "AWS" : scope.ToString()).Add("PathPrefix", pathPrefix);
+        var parameters = new QueryParameters().Add("Scope", scope == PolicyScope.Aws ? "AWS" : scope.ToString()).Add("PathPrefix", pathPrefix).Add("MaxItems", maxItems);
         if (onlyAttached)
         {
             parameters.Add("OnlyAttached", true);

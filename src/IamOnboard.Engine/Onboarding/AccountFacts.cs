@@ -36,10 +36,10 @@ internal sealed class AccountFacts
             return policy ?? PasswordPolicy.IamDefault;
         });
         _policyCatalogue = new SingleFlight<IReadOnlyList<IamManagedPolicy>>(async ct =>
-            await session.Iam.ListPoliciesAsync(PolicyScope.All, false, null, ct).ConfigureAwait(false));
+            await session.Iam.ListPoliciesAsync(PolicyScope.All, false, null, cancellationToken: ct).ConfigureAwait(false));
         _groupNames = new SingleFlight<HashSet<string>>(async ct =>
         {
-            var groups = await session.Iam.ListGroupsAsync(null, ct).ConfigureAwait(false);
+            var groups = await session.Iam.ListGroupsAsync(null, cancellationToken: ct).ConfigureAwait(false);
             return new HashSet<string>(groups.Select(g => g.GroupName), StringComparer.OrdinalIgnoreCase);
         });
     }

@@ -64,6 +64,8 @@ internal sealed class QueryParameters
         return this;
     }
 
+    public bool Has(string name) => _items.Any(item => item.Key == name);
+
     public QueryParameters Clone()
     {
         var copy = new QueryParameters();
