@@ -215,7 +215,8 @@ Describe 'New-OnboardUser' {
             $missing = New-TestName
             New-OnboardUser -UserName $missing -Policy 'arn:aws:iam::aws:policy/NoSuchPolicyXyz' -Session $limited -ErrorVariable attachFailed -ErrorAction SilentlyContinue
             $attachFailed[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.NewOnboardUserCommand'
-            $attachFailed[0].Exception.Message | Should -Match 'NoSuchPolicyXyz'
+            # IAM's sentence joined into the module's without a doubled period.
+            $attachFailed[0].Exception.Message | Should -BeLike '*policy/NoSuchPolicyXyz does not exist or is not attachable. Everything this call had created was removed*'
             $after = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
                 , @('iam', 'list-attached-user-policies', '--user-name', $unchecked)
                 , @('iam', 'get-user', '--user-name', $missing))

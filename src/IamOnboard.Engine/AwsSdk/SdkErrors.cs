@@ -18,7 +18,10 @@ internal static class SdkErrors
         var type = exception.ErrorType == ErrorType.Unknown ? null : exception.ErrorType.ToString();
         var status = (int)exception.StatusCode;
         var requestId = exception.RequestId;
-        var message = string.IsNullOrEmpty(exception.Message) ? code : exception.Message;
+        // An error named only by its code (an X-Amzn-ErrorType header, a document without a Message) says what failed and how.
+        var message = string.IsNullOrEmpty(exception.Message) || exception.Message == code
+            ? $"{operation} failed with {code} (HTTP {status}), and the answer gave no message."
+            : exception.Message;
         return code switch
         {
             IamErrorCodes.EntityAlreadyExists => new IamEntityAlreadyExistsException(message, code, type, status, requestId, operation, exception),

@@ -48,6 +48,13 @@ public sealed partial class IamClient
                     return await _transport.SendAsync(action, parameters, kind, kind == OperationKind.Create ? CancellationToken.None : cancellationToken).ConfigureAwait(false);
                 }
             }
+            catch (IamNetworkException lost) when (lost is not IamResponseLostException && UnreadableBody(lost) is { } unreadable)
+            {
+                // An answer arrived and could not be parsed: not "no response", which sends people looking at the network.
+                throw new IamServiceException(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0} at {1} answered, but the answer is not XML IamOnboard can read ({2}).", action, Endpoint, unreadable.Message.TrimEnd('.')),
+                    "UnreadableResponse", null, 200, null, action, unreadable);
+            }
             catch (IamThrottlingException) when (throttledRound < ThrottledRounds && !cancellationToken.IsCancellationRequested)
             {
                 TimeSpan delay;
@@ -78,6 +85,20 @@ public sealed partial class IamClient
     /// Every page of a List* call. A Marker answered a second time would ask for pages already read, for ever: the
     /// listing stops with <see cref="IamErrorCodes.RepeatedMarker"/>, as the AWS CLI stops ("The same next token was received twice").
     /// </summary>
+    /// <summary>The XML error behind a failure, when the failure is a success answer whose body could not be parsed.</summary>
+    private static System.Xml.XmlException? UnreadableBody(Exception failure)
+    {
+        for (var current = failure.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is System.Xml.XmlException xml)
+            {
+                return xml;
+            }
+        }
+
+        return null;
+    }
+
     private async IAsyncEnumerable<XElement> PagesAsync(string action, QueryParameters parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, params EntityRef?[] references)
     {
         var markersSeen = new HashSet<string>(StringComparer.Ordinal);

@@ -100,7 +100,8 @@ internal sealed class UserPlanExecutor
             }
         }
 
-        var reason = failure is OperationCanceledException ? "the operation was stopped" : failure.Message;
+        // The failure's message is a sentence of its own (IAM's end with a period); joined into this one, without it.
+        var reason = failure is OperationCanceledException ? "the operation was stopped" : failure.Message.TrimEnd('.');
         var state = left.Count == 0
             ? "Everything this call had created was removed, so the row can simply be run again."
             : $"Rolling back failed, so these still exist: {string.Join(", ", left)}. Run Remove-OnboardUser '{context.UserName}' or run the row again to complete it.";
@@ -173,7 +174,7 @@ internal sealed class UserPlanExecutor
             }
 
             throw new OnboardingFailedException(
-                $"IAM user '{context.UserName}' was only partly completed: {failure.Message}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
+                $"IAM user '{context.UserName}' was only partly completed: {failure.Message.TrimEnd('.')}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
                 context.UserName, false, failure) { Row = context.Request.Row, Line = context.Request.Line };
         }
     }

@@ -306,4 +306,30 @@ public sealed class RecordedAnswerTests
         Assert.Equal("IAM ListGroups at " + iam.Endpoint + " gave the same Marker twice, after 2 pages: following it would list the same pages for ever, so the listing was stopped.", error.Message);
         Assert.Equal(2, server.Actions.Count);
     }
+
+    [Fact]
+    public async Task AnErrorNamedOnlyByItsCodeSaysTheOperationAndStatus()
+    {
+        using var server = new RecordedAnswerServer(_ => new RecordedAnswer(409, string.Empty, ErrorTypeHeader));
+        using var iam = server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<IamEntityAlreadyExistsException>(() => iam.CreateGroupAsync("staff"));
+        Assert.Equal("CreateGroup failed with EntityAlreadyExists (HTTP 409), and the answer gave no message.", error.Message);
+    }
+
+    [Fact]
+    public async Task AnUnreadableAnswerToAReadSaysItArrived()
+    {
+        // A 200 whose body is not well-formed XML: an answer came, and it could not be read.
+        using var server = new RecordedAnswerServer(action => new RecordedAnswer(200,
+            "<GetUserResponse xmlns=\"" + Ns + "\"><GetUserResult><User><UserName>anna</User></GetUserResult></GetUserResponse>"));
+        using var iam = server.CreateClient();
+
+        var error = await Assert.ThrowsAsync<IamServiceException>(() => iam.GetUserAsync("anna"));
+        Assert.Equal("UnreadableResponse", error.ErrorCode);
+        Assert.Equal("GetUser", error.Operation);
+        Assert.Equal(200, error.StatusCode);
+        Assert.StartsWith("IAM GetUser at " + iam.Endpoint + " answered, but the answer is not XML IamOnboard can read (The 'UserName' start tag", error.Message, StringComparison.Ordinal);
+        Assert.IsType<System.Xml.XmlException>(error.InnerException);
+    }
 }
