@@ -205,7 +205,11 @@ function Invoke-UnitTestTask {
     }
     [xml] $doc = Get-Content -Raw $trx
     $counters = $doc.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Suite = 'xunit'; Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+    $failedNames = @($doc.TestRun.Results.UnitTestResult | Where-Object outcome -NE 'Passed' | ForEach-Object testName)
+    [pscustomobject]@{
+        Suite = 'xunit'; Passed = [int]$counters.passed
+        Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; FailedNames = $failedNames
+    }
 }
 
 function Get-PesterModulePath {
@@ -235,7 +239,7 @@ function Invoke-PesterTask {
     try { & dotnet @arguments | Out-Host } finally { Pop-Location }
     if (-not (Test-Path $summary)) { throw 'Pester did not run to completion (no summary written).' }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
-    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+    [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; FailedNames = @($counts.FailedNames) }
 }
 
 function Invoke-TestTask {
@@ -248,7 +252,10 @@ function Invoke-TestTask {
     $suites += Invoke-PesterTask -Context $Context -TestName $TestName
     $passed = ($suites | Measure-Object Passed -Sum).Sum
     $failed = ($suites | Measure-Object Failed -Sum).Sum
-    foreach ($suite in $suites) { Write-Host ("{0}: {1} passed, {2} failed" -f $suite.Suite, $suite.Passed, $suite.Failed) }
+    foreach ($suite in $suites) {
+        Write-Host ("{0}: {1} passed, {2} failed" -f $suite.Suite, $suite.Passed, $suite.Failed)
+        foreach ($name in $suite.FailedNames) { if ($name) { Write-Host "  failed: $name" } }
+    }
     if ($passed -eq 0) { $failed = [Math]::Max($failed, 1); Write-Host 'No test ran.' }
     # The one closing line CI reads.
     Write-Host "$passed passed, $failed failed"

@@ -31,5 +31,11 @@ $result.Containers | Where-Object { $_.Result -ne 'NotRun' } | Sort-Object Durat
         @{ Label = 'Failed'; Expression = { $_.FailedCount } }
     ) | Out-Host
 Write-Host ('Pester total: {0:0.0} s' -f $result.Duration.TotalSeconds)
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
+# The failures' names travel to the closing summary, which is all a CI log's tail may show.
+$failedNames = @(
+    $result.Failed | ForEach-Object { $_.ExpandedPath }
+    $result.FailedBlocks | ForEach-Object { "$($_.Path -join ' ') (BeforeAll/AfterAll)" }
+    $result.FailedContainers | ForEach-Object { "$($_.Item) (could not run)" }
+)
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; FailedNames = $failedNames } |
     ConvertTo-Json | Set-Content -Path $SummaryPath
