@@ -188,3 +188,31 @@ Describe 'A batch whose pwsh process is killed midway' {
         }
     }
 }
+
+Describe 'A batch whose CreateUser answers were lost' {
+    It 'reports the users its own lost sends made as Created, in the rows and in the summary' {
+        $endpoint = Start-OnboardLocalIam
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $file = New-StartersFile -Prefix 'lostcreate' -Count 3
+            # Row 1's answer never arrives; row 2's is a proxy's 504 after IAM made the user. Both users carry the run's own mark.
+            $endpoint.DropNextResponses('CreateUser', 1)
+            $users = Import-OnboardCsv $file | New-OnboardUser -Session $session -ThrottleLimit 1 -InformationVariable information
+            $endpoint.AnswerNextWithGatewayTimeout('CreateUser', 1)
+            $users += New-OnboardUser -UserName 'lostcreate-gw' -ConsoleAccess -ProgrammaticAccess -Session $session -InformationVariable single
+            $users | Should -HaveCount 4
+            $users.Status | Sort-Object -Unique | Should -Be 'Created'
+            $users | ForEach-Object { $_.Actions[0] | Should -BeLike "create user $($_.UserName) *" }
+            ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created | Should -Be 3
+            ($information | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Completed | Should -Be 0
+            $endpoint.GetStatistics().ResponsesDropped | Should -Be 1
+            $keys = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @($users | ForEach-Object { , @('iam', 'list-access-keys', '--user-name', $_.UserName) })
+            for ($i = 0; $i -lt $users.Count; $i++) {
+                $keys[$i].Json.AccessKeyMetadata.AccessKeyId | Should -Be $users[$i].AccessKeyId
+            }
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}

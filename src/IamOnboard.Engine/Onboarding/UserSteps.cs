@@ -12,6 +12,7 @@ namespace IamOnboard.Onboarding;
 internal sealed class CreateUserStep : OnboardingStep
 {
     private readonly IReadOnlyList<IamTag> _tags;
+    private readonly IamTag? _markTag;
 
     public CreateUserStep(UserOnboardingRequest request, HandOffMark? mark)
     {
@@ -20,7 +21,8 @@ internal sealed class CreateUserStep : OnboardingStep
         if (mark is not null)
         {
             // Set by CreateUser itself, before any secret exists.
-            tags.Add(mark.ToTag());
+            _markTag = mark.ToTag();
+            tags.Add(_markTag);
         }
 
         _tags = tags;
@@ -43,15 +45,26 @@ internal sealed class CreateUserStep : OnboardingStep
                 catch (IamEntityAlreadyExistsException)
                 {
                     var existing = await context.Iam.GetUserAsync(request.UserName, t).ConfigureAwait(false);
+                    if (attempt.Number > 1 && IsThisCalls(existing))
+                    {
+                        return existing;
+                    }
+
                     throw new UserAlreadyExistsException(existing, madeByLostSend: attempt.Number > 1);
                 }
             },
             async t =>
             {
-                // The user may or may not exist now: when it does, this call made it; complete it.
+                // The user may or may not exist now: when it does, this call made it (or, without this call's mark to
+                // tell, it may have been there before); complete it.
                 try
                 {
                     var found = await context.Iam.GetUserAsync(request.UserName, t).ConfigureAwait(false);
+                    if (IsThisCalls(found))
+                    {
+                        return found;
+                    }
+
                     throw new UserAlreadyExistsException(found, madeByLostSend: true);
                 }
                 catch (IamNoSuchEntityException)
@@ -62,6 +75,14 @@ internal sealed class CreateUserStep : OnboardingStep
             ct).ConfigureAwait(false);
         OnboardLog.Current.Verbose($"{request.Where}Created IAM user '{context.User.UserName}'.");
     }
+
+    /// <summary>
+    /// Whether a user found after a lost response is the one this call's CreateUser made: it carries this call's hand-off
+    /// mark (run and second it was set), which CreateUser put on with the user itself. The row then goes on as a new
+    /// user's (reported Created, rolled back on a later failure); without the mark it is completed as an existing user.
+    /// </summary>
+    private bool IsThisCalls(IamUser user) =>
+        _markTag is not null && user.Tags.Any(t => HandOffMark.IsMark(t) && string.Equals(t.Value, _markTag.Value, StringComparison.Ordinal));
 
     internal override Task UndoAsync(StepContext context, CancellationToken ct) => context.Iam.DeleteUserAsync(context.UserName, ct);
 }

@@ -72,6 +72,18 @@ public sealed class LocalIamEndpoint
     public void FailNextRequests(string action, int count) => Server.FailNextRequests(action, count);
 
     /// <summary>
+    /// For tests of lost responses: carries out the next <paramref name="count"/> requests of <paramref name="action"/>
+    /// (a mutating IAM or STS action such as CreateUser) and then drops their responses.
+    /// </summary>
+    public void DropNextResponses(string action, int count) => Server.DropNextResponses(action, count);
+
+    /// <summary>
+    /// For tests of answers of unknown outcome: carries out the next <paramref name="count"/> requests of
+    /// <paramref name="action"/> (a mutating action) and answers each with a proxy's HTTP 504.
+    /// </summary>
+    public void AnswerNextWithGatewayTimeout(string action, int count) => Server.AnswerNextWithGatewayTimeout(action, count);
+
+    /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
     /// next request signed with them is answered ExpiredToken. Returns how many sessions it expired.
     /// </summary>

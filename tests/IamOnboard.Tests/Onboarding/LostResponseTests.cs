@@ -186,10 +186,10 @@ public sealed class LostResponseTests : LocalSessionTestBase
     /// A proxy or load balancer in front of IAM that stops waiting answers 504 although IAM made the change. The SDK resent
     /// such creates: a second access key (the first one's secret lost), "MFA device already in use", another run blamed.
     /// </summary>
-    // CreateUser: the user found is this call's, completed as an existing one. CreateAccessKey: the key whose secret never
-    // arrived is deleted and one more is made. CreateLoginProfile: the profile found has the password this call chose.
+    // CreateUser: the user found carries this call's hand-off mark, so this call made it (Created). CreateAccessKey: the
+    // key whose secret never arrived is deleted and one more is made. CreateLoginProfile: the profile found has the password this call chose.
     [Theory]
-    [InlineData("CreateUser", OnboardingOutcome.Completed, 1)]
+    [InlineData("CreateUser", OnboardingOutcome.Created, 1)]
     [InlineData("CreateLoginProfile", OnboardingOutcome.Created, 1)]
     [InlineData("CreateAccessKey", OnboardingOutcome.Created, 2)]
     public async Task ACreateAnsweredGatewayTimeoutAfterIamMadeItIsLookedIntoNotSentAgain(string action, OnboardingOutcome outcome, int sends)
@@ -207,6 +207,42 @@ public sealed class LostResponseTests : LocalSessionTestBase
         Assert.Equal(result.AccessKey!.AccessKeyId, Assert.Single(await Session.Iam.ListAccessKeysAsync(name)).AccessKeyId);
         Assert.NotNull(await Session.Iam.GetLoginProfileAsync(name));
         Assert.Equal(sends, Server.GetStatistics().RequestsByAction[action]);
+    }
+
+    /// <summary>
+    /// A user found after CreateUser's answer was dropped, carrying this call's hand-off mark, is the one this call made:
+    /// the row is Created (it was reported Completed, as if the user had been there before), and a later failure rolls
+    /// it back like any new user.
+    /// </summary>
+    [Fact]
+    public async Task AUserALostCreateUserMadeIsCreatedAndRolledBackOnALaterFailure()
+    {
+        var made = Names.Unique("lostuser");
+        Server.DropNextResponses("CreateUser", 1);
+        UserOnboardingResult result;
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            result = await new UserOnboarder(Session).OnboardAsync(Starter(made), CancellationToken.None);
+        }
+
+        Assert.Equal(OnboardingOutcome.Created, result.Outcome);
+        Assert.StartsWith("create user " + made + " ", result.Actions[0], StringComparison.Ordinal);
+        Assert.Equal(1, Server.GetStatistics().RequestsByAction["CreateUser"]);
+
+        var failing = Names.Unique("lostfail");
+        var policy = await Session.Iam.CreatePolicyAsync(failing, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]}");
+        Server.DropNextResponses("CreateUser", 1);
+        Server.InterruptNext("AttachUserPolicy", () => Session.Iam.DeletePolicyAsync(policy.Arn).GetAwaiter().GetResult());
+        OnboardingFailedException failure;
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            var request = Starter(failing);
+            request.Policies = new[] { policy.Arn };
+            failure = await Assert.ThrowsAsync<OnboardingFailedException>(() => new UserOnboarder(Session).OnboardAsync(request, CancellationToken.None));
+        }
+
+        Assert.True(failure.RolledBack, failure.Message);
+        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetUserAsync(failing));
     }
 
     [Fact]
