@@ -124,6 +124,13 @@ public sealed partial class LocalIamServer
             throw new IamServiceException("ServiceFailure", 500, "An internal error occurred. Please try again.", senderFault: false);
         }
 
+        if (mutating && _faults.ShouldAnswerConcurrentModification(action!))
+        {
+            // IAM's words for it (the API reference's common errors); the request is refused, nothing changes.
+            throw new IamServiceException("ConcurrentModification", 409,
+                "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.");
+        }
+
         bool drop = mutating && _faults.ShouldDropResponse(action!);
         bool gatewayTimeout = mutating && !drop && _faults.ShouldAnswerGatewayTimeout(action!);
         string? result;

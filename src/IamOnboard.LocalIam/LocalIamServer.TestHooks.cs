@@ -40,6 +40,17 @@ public sealed partial class LocalIamServer
         _faults.GatewayTimeoutNext(action, count);
     }
 
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM action) with
+    /// ConcurrentModification (409) without carrying them out: IAM refusing a change while another change to the same
+    /// entity is under way. For tests. Replaces any such answers still pending for that action.
+    /// </summary>
+    public void AnswerNextWithConcurrentModification(string action, int count)
+    {
+        CheckScripted(action, count);
+        _faults.ConcurrentModificationNext(action, count);
+    }
+
     private static void CheckScripted(string action, int count)
     {
         if (string.IsNullOrEmpty(action))

@@ -216,3 +216,26 @@ Describe 'A batch whose CreateUser answers were lost' {
         }
     }
 }
+
+Describe 'A row IAM answers ConcurrentModification' {
+    It 'sends the change again, says so in verbose output, and the row is Created' {
+        $endpoint = Start-OnboardLocalIam
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $name = New-TestName 'busy'
+            $endpoint.AnswerNextWithConcurrentModification('AttachUserPolicy', 2)
+            $endpoint.AnswerNextWithConcurrentModification('CreateAccessKey', 1)
+            $user = New-OnboardUser -UserName $name -Policy ReadOnlyAccess -ProgrammaticAccess -Session $session -Verbose 4>&1 |
+                Tee-Object -Variable all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $user.Status | Should -Be 'Created'
+            $verbose | Where-Object { $_ -like "IAM AttachUserPolicy for '$name' was refused with ConcurrentModification*" } | Should -HaveCount 2
+            $verbose | Where-Object { $_ -like "IAM CreateAccessKey for '$name' was refused with ConcurrentModification*attempt 2 of 8." } | Should -HaveCount 1
+            $endpoint.GetStatistics().RequestsByAction['CreateAccessKey'] | Should -Be 2
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.AccessKeyId | Should -Be $user.AccessKeyId
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}

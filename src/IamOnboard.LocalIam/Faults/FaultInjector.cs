@@ -20,6 +20,7 @@ internal sealed class FaultInjector
     private readonly Dictionary<string, int> _scriptedDrops = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _scriptedFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _scriptedGatewayTimeouts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _scriptedConcurrentModifications = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Action> _interruptions = new(StringComparer.Ordinal);
     private double _tokens;
     private double _lastRefillSeconds;
@@ -126,6 +127,30 @@ internal sealed class FaultInjector
         lock (_gate)
         {
             _scriptedGatewayTimeouts[action] = count;
+        }
+    }
+
+    /// <summary>Whether this request is answered ConcurrentModification, not carried out (scripted only).</summary>
+    public bool ShouldAnswerConcurrentModification(string action)
+    {
+        lock (_gate)
+        {
+            if (_scriptedConcurrentModifications.TryGetValue(action, out var left) && left > 0)
+            {
+                _scriptedConcurrentModifications[action] = left - 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> ConcurrentModification (not carried out).</summary>
+    public void ConcurrentModificationNext(string action, int count)
+    {
+        lock (_gate)
+        {
+            _scriptedConcurrentModifications[action] = count;
         }
     }
 

@@ -84,6 +84,12 @@ public sealed class LocalIamEndpoint
     public void AnswerNextWithGatewayTimeout(string action, int count) => Server.AnswerNextWithGatewayTimeout(action, count);
 
     /// <summary>
+    /// For tests of retries: answers the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating
+    /// IAM action) with ConcurrentModification (HTTP 409), without carrying them out.
+    /// </summary>
+    public void AnswerNextWithConcurrentModification(string action, int count) => Server.AnswerNextWithConcurrentModification(action, count);
+
+    /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
     /// next request signed with them is answered ExpiredToken. Returns how many sessions it expired.
     /// </summary>

@@ -68,6 +68,55 @@ public sealed class IamClientResilienceTests
         Assert.Single(log.DebugMessages, m => m.StartsWith("IAM ListGroups attempt 2 of 2", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// IAM answers ConcurrentModification (409) while another change to the same entity is under way, and asks for the
+    /// request to be sent again later. It failed the row at once; it is now retried with the SDK's backoff within the
+    /// call's attempts, and said in verbose output. Refused means not applied: a create sent again makes one thing.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentModificationIsSentAgainWithinTheAttemptsAndSaidInVerboseOutput()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions());
+        using var iam = LocalIamFixture.CreateClient(server);
+        var user = Names.Unique("busy");
+        server.AnswerNextWithConcurrentModification("CreateUser", 2);
+        server.AnswerNextWithConcurrentModification("CreateAccessKey", 1);
+        var log = new CollectingLog();
+        IamNewAccessKey key;
+        using (OnboardLog.Use(log))
+        {
+            await iam.CreateUserAsync(user);
+            key = await iam.CreateAccessKeyAsync(user);
+        }
+
+        var requests = server.GetStatistics().RequestsByAction;
+        Assert.Equal(3, requests["CreateUser"]);
+        Assert.Equal(2, requests["CreateAccessKey"]);
+        Assert.Equal(key.AccessKeyId, Assert.Single(await iam.ListAccessKeysAsync(user)).AccessKeyId);
+        var verbose = log.Messages.Where(m => m.StartsWith("V ", StringComparison.Ordinal)).Select(m => m.Substring(2)).ToList();
+        var refused = $"IAM CreateUser for '{user}' was refused with ConcurrentModification (another change to it was under way); sending it again, attempt ";
+        Assert.Equal(new[] { refused + "2 of 8.", refused + "3 of 8." }, verbose.Where(m => m.StartsWith("IAM CreateUser for", StringComparison.Ordinal)));
+        Assert.Single(verbose, m => m.StartsWith($"IAM CreateAccessKey for '{user}' was refused with ConcurrentModification", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ConcurrentModificationOnEveryAttemptFailsTheCallAfterItsAttempts()
+    {
+        using var server = LocalIamServer.Start(new LocalIamOptions());
+        using var iam = LocalIamFixture.CreateClient(server, maxAttempts: 3);
+        var user = Names.Unique("busier");
+        await iam.CreateUserAsync(user);
+        server.AnswerNextWithConcurrentModification("TagUser", 5);
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            var failure = await Assert.ThrowsAsync<IamDeleteConflictException>(() => iam.TagUserAsync(user, new[] { new IamTag("team", "a") }));
+            Assert.Equal(IamErrorCodes.ConcurrentModification, failure.ErrorCode);
+            Assert.Equal(409, failure.StatusCode);
+        }
+
+        Assert.Equal(3, server.GetStatistics().RequestsByAction["TagUser"]);
+    }
+
     [Fact]
     public async Task LostCreateAccessKeyResponseIsSurfacedNotRetriedIntoASecondKey()
     {

@@ -42,6 +42,50 @@ internal static class IamRetryRules
         _ => false,
     };
 
+    /// <summary>
+    /// IAM's ConcurrentModification (409): it refused the change because another change to the same entity was under
+    /// way, and asks for it to be sent again later. The SDK does not retry it; we do. Refused means not applied, so
+    /// sending it again duplicates nothing, creates included (a create whose earlier attempt lost its answer is never
+    /// sent again at all, see <see cref="MayRetry"/>).
+    /// </summary>
+    public static bool IsConcurrentModification(Exception exception) =>
+        exception is AmazonServiceException { ErrorCode: IamErrorCodes.ConcurrentModification } service && service.StatusCode != 0;
+
+    /// <summary>
+    /// True for ConcurrentModification, which the retry policies send again (on top of what the SDK retries) once
+    /// <see cref="MayRetry"/> allows it: the retry is one of the call's attempts, and holds the call's place in the
+    /// request budget.
+    /// </summary>
+    public static bool RetriesConcurrentModification(IExecutionContext executionContext, Exception exception)
+    {
+        if (!IsConcurrentModification(exception))
+        {
+            return false;
+        }
+
+        if (executionContext.RequestContext.OriginalRequest is IamQueryRequest request)
+        {
+            request.RetryingConcurrentModification = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether this retry leaves the SDK's retry quota alone: throttling, and ConcurrentModification, both IAM asking
+    /// us to wait, which the backoff does (see <see cref="IamStandardRetryPolicy"/>).
+    /// </summary>
+    public static bool BypassesQuota(IExecutionContext executionContext, bool isThrottlingError)
+    {
+        if (executionContext.RequestContext.OriginalRequest is IamQueryRequest { RetryingConcurrentModification: true } request)
+        {
+            request.RetryingConcurrentModification = false;
+            return true;
+        }
+
+        return isThrottlingError;
+    }
+
     private static readonly System.Collections.Generic.HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
@@ -88,7 +132,8 @@ internal static class IamRetryRules
 }
 
 /// <summary>
-/// Standard mode, except that throttling retries do not draw on the SDK's retry quota. AWSSDK.Core 4.1 keeps one
+/// Standard mode, except that ConcurrentModification is retried too (<see cref="IamRetryRules.IsConcurrentModification"/>),
+/// and throttling and ConcurrentModification retries do not draw on the SDK's retry quota. AWSSDK.Core 4.1 keeps one
 /// process-wide quota per endpoint (500 tokens, 5 per throttled retry, 14 per other retry); a batch that IAM throttles
 /// drains it after ~100 throttled retries, and from then on every throttle fails the call at once. Throttling is IAM
 /// telling us to slow down, which the backoff does; the quota still guards against 5xx and network retry storms.
@@ -101,16 +146,18 @@ internal sealed class IamStandardRetryPolicy : StandardRetryPolicy
     }
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
-        => IamRetryRules.MayRetry(executionContext, exception) && base.RetryForException(executionContext, exception);
+        => IamRetryRules.MayRetry(executionContext, exception)
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || base.RetryForException(executionContext, exception));
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
-        => IamRetryRules.MayRetry(executionContext, exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+        => IamRetryRules.MayRetry(executionContext, exception)
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
-        => base.OnRetry(executionContext, bypassAcquireCapacity || isThrottlingError, isThrottlingError);
+        => base.OnRetry(executionContext, bypassAcquireCapacity || IamRetryRules.BypassesQuota(executionContext, isThrottlingError), isThrottlingError);
 }
 
-/// <summary>Adaptive mode (client-side rate limiting while throttled), with the same two changes as <see cref="IamStandardRetryPolicy"/>.</summary>
+/// <summary>Adaptive mode (client-side rate limiting while throttled), with the same changes as <see cref="IamStandardRetryPolicy"/>.</summary>
 internal sealed class IamAdaptiveRetryPolicy : AdaptiveRetryPolicy
 {
     public IamAdaptiveRetryPolicy(IClientConfig config)
@@ -119,13 +166,15 @@ internal sealed class IamAdaptiveRetryPolicy : AdaptiveRetryPolicy
     }
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
-        => IamRetryRules.MayRetry(executionContext, exception) && base.RetryForException(executionContext, exception);
+        => IamRetryRules.MayRetry(executionContext, exception)
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || base.RetryForException(executionContext, exception));
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
-        => IamRetryRules.MayRetry(executionContext, exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+        => IamRetryRules.MayRetry(executionContext, exception)
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
-        => base.OnRetry(executionContext, bypassAcquireCapacity || isThrottlingError, isThrottlingError);
+        => base.OnRetry(executionContext, bypassAcquireCapacity || IamRetryRules.BypassesQuota(executionContext, isThrottlingError), isThrottlingError);
 }
 
 /// <summary>Sits inside the retry handler, so it sees every attempt: writes one debug line per retry (attempt, error code, request id; never parameters).</summary>
@@ -138,6 +187,13 @@ internal sealed class IamAttemptHandler : PipelineHandler
         {
             OnboardLog.Current.Debug(string.Format(CultureInfo.InvariantCulture, "IAM {0} attempt {1} of {2} after {3}",
                 request.Action, executionContext.RequestContext.Retries + 1, request.MaxAttempts, request.LastFailure));
+            if (request.LastErrorCode == IamErrorCodes.ConcurrentModification)
+            {
+                // Not a fault of the network or of IAM: another change to the same entity (often another run's); said where admins look.
+                OnboardLog.Current.Verbose(string.Format(CultureInfo.InvariantCulture,
+                    "IAM {0}{1} was refused with ConcurrentModification (another change to it was under way); sending it again, attempt {2} of {3}.",
+                    request.Action, request.Subject is { } subject ? " for '" + subject + "'" : string.Empty, executionContext.RequestContext.Retries + 1, request.MaxAttempts));
+            }
         }
 
         try
@@ -147,6 +203,7 @@ internal sealed class IamAttemptHandler : PipelineHandler
         catch (Exception exception) when (request is not null)
         {
             request.LastFailure = Describe(exception);
+            request.LastErrorCode = (exception as AmazonServiceException)?.ErrorCode;
             var lost = IamRetryRules.OutcomeUnknown(exception) || (!IamRetryRules.HasResponse(exception) && !IamRetryRules.NeverSent(exception));
             if (lost && !executionContext.RequestContext.CancellationToken.IsCancellationRequested)
             {

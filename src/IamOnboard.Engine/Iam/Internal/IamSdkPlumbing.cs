@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Xml;
 using System.Xml.Linq;
@@ -109,6 +110,15 @@ internal sealed class IamQueryRequest : AmazonWebServiceRequest
 
     /// <summary>What went wrong on the latest failed attempt, for the next attempt's debug line (never parameters).</summary>
     public string? LastFailure { get; set; }
+
+    /// <summary>The latest failed attempt's error code, when it was answered with one.</summary>
+    public string? LastErrorCode { get; set; }
+
+    /// <summary>The user or group the request is about, by name (never another parameter), for the verbose line of a retry.</summary>
+    public string? Subject => Parameters.Items.Where(p => p.Key is "UserName" or "GroupName").Select(p => p.Value).FirstOrDefault();
+
+    /// <summary>Set while the retry policy is sending the request again after ConcurrentModification.</summary>
+    public bool RetryingConcurrentModification { get; set; }
 
     /// <summary>The caller looks into a lost response itself (<see cref="IamOperations.LooksIntoLostResponse"/>).</summary>
     public bool LooksIntoLostResponse => IamOperations.LooksIntoLostResponse(Action);
