@@ -88,6 +88,29 @@ Describe 'A batch from CSV' {
         $summary.Total | Should -Be 11
     }
 
+    It 'writes a plan''s errors in row order, among its rows' {
+        # Rows are planned at once; with each IAM request taking 200 ms, a row refused on sight (row 4) or planned fast
+        # would otherwise be reported before the rows above it. A child pwsh: the plan's "What if:" lines go to its host.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$endpoint = Start-OnboardLocalIam -Latency ([timespan]::FromMilliseconds(200))
+`$null = Connect-Onboard -EndpointUrl `$endpoint.Url -AccessKey `$endpoint.AccessKeyId -SecretKey `$endpoint.SecretAccessKey
+@(
+    [pscustomobject]@{ UserName = 'order-1'; Policy = 'ReadOnlyAccess'; Group = '' }
+    [pscustomobject]@{ UserName = 'order-2'; Policy = 'NoSuchPolicyA'; Group = '' }
+    [pscustomobject]@{ UserName = 'order-3'; Policy = 'ReadOnlyAccess'; Group = '' }
+    [pscustomobject]@{ UserName = 'bad name!'; Policy = ''; Group = '' }
+    [pscustomobject]@{ UserName = 'order-5'; Policy = ''; Group = 'NoSuchGroup' }
+    [pscustomobject]@{ UserName = 'order-6'; Policy = 'NoSuchPolicyB'; Group = '' }
+) | New-OnboardUser -WhatIf 2>&1 | ForEach-Object { 'ERROR ' + `$_ }
+`$endpoint | Stop-OnboardLocalIam -Confirm:`$false
+"@
+        $output = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $rows = @($output -split '\r?\n' | Where-Object { $_ -match '^(ERROR|What if:.*"row \d)' } | ForEach-Object {
+                if ($_ -match '^ERROR row (\d+):') { "error $($Matches[1])" } elseif ($_ -match '"row (\d+):') { "plan $($Matches[1])" } })
+        $rows | Should -Be @('plan 1', 'error 2', 'plan 3', 'error 4', 'error 5', 'error 6')
+    }
+
     It 'runs, ending every row exactly once, and a second run changes nothing' {
         $users = Import-OnboardCsv $file -ErrorAction SilentlyContinue | New-OnboardUser -InformationVariable information |
             Enable-OnboardVirtualMfa -Unattended -IncludeSeed

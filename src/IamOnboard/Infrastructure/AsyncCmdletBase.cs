@@ -250,11 +250,11 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// Starts work for one pipeline item; a failure becomes a non-terminating error naming <paramref name="target"/>.
     /// <paramref name="row"/>, the input row the item comes from, orders its requests in the session's budget.
     /// </summary>
-    protected void StartItem(Func<CancellationToken, Task> work, object? target, int? row = null)
+    protected void StartItem(Func<CancellationToken, Task> work, object? target, int? row = null, Action<ErrorRecord>? writeFailure = null)
     {
         try
         {
-            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target), StopsOnError, row);
+            Dispatcher.Start(work, exception => OnboardErrors.FromException(Unwrap(exception), target), StopsOnError, row, writeFailure);
         }
         catch (OperationCanceledException)
         {

@@ -144,8 +144,9 @@ internal sealed class PipelineDispatcher : IDisposable
     /// pumping the next stage while it waits. Exceptions escaping <paramref name="work"/> become error records through
     /// <paramref name="onFailure"/>; with <paramref name="stopOnFailure"/> a failure also cancels every other item at once.
     /// <paramref name="priority"/> is the row the item works for (see <see cref="Iam.RequestBudget.Priority"/>).
+    /// <paramref name="writeFailure"/> writes the error record instead of writing it at once (e.g. in row order, <see cref="InRowOrder"/>).
     /// </summary>
-    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure, bool stopOnFailure, long? priority = null)
+    public void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> onFailure, bool stopOnFailure, long? priority = null, Action<ErrorRecord>? writeFailure = null)
     {
         while (true)
         {
@@ -180,7 +181,7 @@ internal sealed class PipelineDispatcher : IDisposable
                 // The error is queued before the work is cancelled: the pipeline thread, seeing the cancellation, must
                 // find the error to stop with, never mistake the failure for a user's stop.
                 var record = onFailure(exception);
-                WriteError(record);
+                (writeFailure ?? WriteError)(record);
                 if (stopOnFailure)
                 {
                     Interlocked.CompareExchange(ref _stoppingFailure, record, null);

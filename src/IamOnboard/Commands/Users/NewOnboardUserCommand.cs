@@ -150,7 +150,12 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     protected override void ProcessItem()
     {
-        if (!_binding.TryBind(this, InputObject, _progress, out var request))
+        // A plan's rows are read at once; what each writes, its error too, comes out in row order (a run's rows stream as
+        // each finishes, their errors with them).
+        var planOrder = IsWhatIf() ? _planOrder ??= new InRowOrder(Dispatcher) : null;
+        var ticket = planOrder?.Take() ?? 0;
+        Action<ErrorRecord>? writeError = planOrder is null ? null : record => planOrder.Settle(ticket, cmdlet => cmdlet.WriteError(record));
+        if (!_binding.TryBind(this, InputObject, _progress, writeError, out var request))
         {
             return;
         }
@@ -165,15 +170,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         catch (OnboardInputException invalid)
         {
             _progress.RowFailed();
-            WriteError(OnboardErrors.FromException(invalid, target));
+            (writeError ?? WriteError)(OnboardErrors.FromException(invalid, target));
             return;
         }
 
         var onboarder = _onboarder ??= new UserOnboarder(OnboardSession, _run);
-        if (IsWhatIf())
+        if (planOrder is not null)
         {
-            var planOrder = _planOrder ??= new InRowOrder(Dispatcher);
-            var ticket = planOrder.Take();
             StartItem(async ct =>
             {
                 UserOnboardingResult plan;
@@ -181,8 +184,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                 {
                     plan = await TrackAsync(() => onboarder.PlanAsync(request, ct)).ConfigureAwait(false);
                 }
-                catch
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
+                    // Stopping: nothing of this row is written (the dispatcher writes no error for it either).
                     planOrder.Settle(ticket, null);
                     throw;
                 }
@@ -202,7 +206,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
                     };
                     cmdlet.ShouldProcess($"IAM user '{request.UserName}'", $"{request.Where}{actions}");
                 });
-            }, target, request.Row);
+            }, target, request.Row, writeError);
             return;
         }
 

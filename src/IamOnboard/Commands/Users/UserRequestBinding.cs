@@ -30,8 +30,11 @@ internal sealed class UserRequestBinding
     /// <summary>The batch's size when Import-OnboardCsv gave it (refused rows included), for progress.</summary>
     public int? BatchSize { get; private set; }
 
-    /// <summary>The request for this item; false when it was refused (the error is written and the row counted).</summary>
-    public bool TryBind(PSCmdlet cmdlet, PSObject? item, BatchProgress progress, out UserOnboardingRequest request)
+    /// <summary>
+    /// The request for this item; false when it was refused (the error is written and the row counted). A refused row's
+    /// error is written with <paramref name="writeError"/> when given (a plan's row order), else at once.
+    /// </summary>
+    public bool TryBind(PSCmdlet cmdlet, PSObject? item, BatchProgress progress, Action<ErrorRecord>? writeError, out UserOnboardingRequest request)
     {
         var inBatch = cmdlet.MyInvocation.ExpectingInput;
         var row = inBatch ? ++_received : (int?)null;
@@ -42,7 +45,7 @@ internal sealed class UserRequestBinding
         {
             progress.RowStarted(problem.Row, BatchSize);
             progress.RowFailed();
-            cmdlet.WriteError(OnboardErrors.FromException(problem, (object?)item ?? mapping.Request?.UserName));
+            (writeError ?? cmdlet.WriteError)(OnboardErrors.FromException(problem, (object?)item ?? mapping.Request?.UserName));
             request = null!;
             return false;
         }
