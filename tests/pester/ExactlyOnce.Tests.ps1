@@ -139,6 +139,40 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $files
     }
 
+    It 'Export-OnboardCredential -Force refuses a file another run is writing, and that run''s lines all stay in it' {
+        # Before: the -Force run renamed its new file over the path; the first run went on writing into the old, nameless
+        # file and removed its users' hand-off marks, so every key it handed out after that was in no file at all.
+        $prefix = New-TestName 'livefile'
+        $names = 1..6 | ForEach-Object { "$prefix-$_" }
+        $file = Join-Path $TestDrive 'livefile.csv'
+        $writing = Start-StoppablePipeline {
+            param($Module, $Names, $Session, $Out)
+            Import-Module $Module
+            $Names | New-OnboardUser -ProgrammaticAccess -ThrottleLimit 1 -Session $Session | Export-OnboardCredential -Path $Out
+        } @($env:IAMONBOARD_MODULE, $names, $session, $file)
+        $deadline = [DateTime]::UtcNow.AddMinutes(2)
+        while (-not ((Test-Path $file) -and @(Get-Content $file).Count -ge 2) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        @(Get-Content $file).Count | Should -BeLessThan ($names.Count + 1) -Because 'the first run must still be writing'
+
+        $colleague = New-TestName 'livefile-other'
+        $refused = $null
+        try { New-OnboardUser $colleague -ProgrammaticAccess -Session $session | Export-OnboardCredential -Path $file -Force }
+        catch { $refused = $_ }
+        $refused | Should -Not -BeNullOrEmpty -Because 'a file another run is writing must not be replaced'
+        $refused.FullyQualifiedErrorId | Should -BeLike 'CredentialFileInUse,*'
+        $refused.Exception.Message | Should -BeLike "*'$file'*open in another process or run*"
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $colleague)).ExitCode | Should -Not -Be 0 -Because 'the refusal comes before any user is made'
+
+        $writing.Shell.EndInvoke($writing.Handle) | Out-Null
+        $writing.Shell.HadErrors | Should -BeFalse
+        $writing.Shell.Dispose()
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $file
+
+        # Once that run is done, -Force replaces the file as before.
+        New-OnboardUser $colleague -ProgrammaticAccess -Session $session | Export-OnboardCredential -Path $file -Force
+        Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $colleague -Files $file
+    }
+
     It 'Export-OnboardCredential -WhatIf keeps the credentials marked, so a re-run replaces them' {
         $name = New-TestName 'whatif'
         $file = Join-Path $TestDrive 'whatif.csv'

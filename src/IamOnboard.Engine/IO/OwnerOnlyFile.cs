@@ -18,10 +18,24 @@ namespace IamOnboard.IO;
 /// argument is not passed reliably through P/Invoke on every ABI, Apple silicon among them.)
 /// On Windows netstandard2.0 offers no ACL API, so the file inherits the ACL of its folder: under the user's profile
 /// that is owner, SYSTEM and Administrators only; elsewhere it may be broader. Callers should default to the profile.
+/// A file kept open by <see cref="Create"/> (a credentials file being written line by line) is never replaced under
+/// its writer: on Unix the writer holds a shared advisory lock (<c>flock</c>) on it for as long as it is open, and a
+/// replacing <see cref="Create"/> refuses a file it cannot lock exclusively; on Windows the writer's share mode
+/// refuses the replacing open. Without that, the replacement took the name while the first writer went on writing,
+/// and acknowledging, lines that were in no file any more.
 /// </remarks>
 public static class OwnerOnlyFile
 {
     private const int ErrorFileExists = 17; // EEXIST on Linux and macOS alike
+
+    // flock operations, numbered alike on Linux and macOS.
+    private const int LockShared = 1;
+    private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
+
+    // Windows: ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION as HRESULTs.
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int LockViolation = unchecked((int)0x80070021);
 
     public static void WriteAllText(string path, string text, bool overwrite) =>
         WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text ?? throw new ArgumentNullException(nameof(text))), overwrite);
@@ -39,11 +53,64 @@ public static class OwnerOnlyFile
 
     /// <summary>
     /// Creates a file only the current user can read (empty, or replacing an existing one when <paramref name="overwrite"/>)
-    /// and returns it open for writing, so that records can be added and flushed one at a time.
+    /// and returns it open for writing, so that records can be added and flushed one at a time. Until the stream is
+    /// disposed, no other <see cref="Create"/> replaces the file (see <see cref="ThrowIfInUse"/>).
     /// </summary>
-    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false, or it could not be created.</exception>
+    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false, or it is open in another
+    /// process or stream (another run writing it), or it could not be created; the message names the path.</exception>
     public static FileStream Create(string path, bool overwrite) =>
         Write(path, Array.Empty<byte>(), overwrite ? Placement.Replace : Placement.CreateNew, keepOpen: true)!;
+
+    /// <summary>
+    /// Throws when the file is open elsewhere in a way that replacing it would break: a stream from <see cref="Create"/>
+    /// (another run writing it) or any other open that holds a lock on it. A missing file is not in use. Where the file
+    /// system has no locks (some network mounts) nothing can be known, and nothing is thrown.
+    /// </summary>
+    /// <exception cref="IOException">The file is in use; the message names the path.</exception>
+    public static void ThrowIfInUse(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            return;
+        }
+
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            try
+            {
+                // Asking for write access while sharing only reading fails while any other handle writes it, or
+                // shares it only for reading (a writer from Create does both). Nothing is written.
+                using (new FileStream(fullPath, FileMode.Open, FileAccess.Write, FileShare.Read))
+                {
+                }
+            }
+            catch (IOException failure) when (IsSharingViolation(failure))
+            {
+                throw InUse(fullPath);
+            }
+
+            return;
+        }
+
+        int fd = Native.open(Native.PathBytes(fullPath), 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return; // Not readable by us: not a file our own writers hold, and the rename decides.
+        }
+
+        try
+        {
+            if (Native.flock(fd, LockExclusive | LockNonBlocking) != 0 && IsWouldBlock(Marshal.GetLastWin32Error()))
+            {
+                throw InUse(fullPath);
+            }
+        }
+        finally
+        {
+            _ = Native.close(fd); // Releases the probe's lock with it.
+        }
+    }
 
     /// <summary>
     /// Creates a folder (parents as needed) for owner-only files; on Unix the folder itself is created with mode 0700
@@ -126,8 +193,17 @@ public static class OwnerOnlyFile
 
         string tempPath = Encoding.UTF8.GetString(template, 0, template.Length - 1);
         var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
+        int folderLock = -1;
         try
         {
+            if (keepOpen)
+            {
+                // Held until the stream is closed: it marks the file as being written (see ThrowIfInUse). Shared, so
+                // readers that lock (.NET's FileStream takes a shared flock) can still read the lines written so far.
+                // Best effort: a file system without locks (some network mounts) answers an error, and goes without.
+                _ = Native.flock(fd, LockShared | LockNonBlocking);
+            }
+
             stream.Write(bytes, 0, bytes.Length);
             stream.Flush(flushToDisk: true);
             if (!keepOpen)
@@ -137,6 +213,14 @@ public static class OwnerOnlyFile
 
             if (placement == Placement.Replace)
             {
+                if (keepOpen)
+                {
+                    // Two replacing writers check and rename one after the other, so the second sees the first's file
+                    // (and its lock) rather than the one both found before.
+                    folderLock = LockFolder(folder);
+                    ThrowIfInUse(fullPath);
+                }
+
                 if (Native.rename(Native.PathBytes(tempPath), Native.PathBytes(fullPath)) != 0)
                 {
                     throw NativeFailure("write", fullPath);
@@ -181,6 +265,11 @@ public static class OwnerOnlyFile
         }
         finally
         {
+            if (folderLock >= 0)
+            {
+                _ = Native.close(folderLock);
+            }
+
             // After rename the temporary name is gone; after link it is a second name to remove. An open stream
             // writes on through the name in place: the file is the same.
             if (File.Exists(tempPath))
@@ -194,6 +283,25 @@ public static class OwnerOnlyFile
 
     // EPERM (Linux's answer on FAT), ENOSYS, and ENOTSUP/EOPNOTSUPP as numbered on Linux (95) and macOS (45, 102).
     private static bool IsHardLinkUnsupported(int errno) => errno is 1 or 38 or 95 or 45 or 102;
+
+    // An exclusive flock on the folder, released by closing the descriptor returned; -1 where the folder cannot be
+    // opened or locked (the check that follows then stands alone, as on a file system without locks).
+    private static int LockFolder(string folder)
+    {
+        int fd = Native.open(Native.PathBytes(folder), 0 /* O_RDONLY */);
+        if (fd >= 0 && Native.flock(fd, LockExclusive) != 0)
+        {
+            _ = Native.close(fd);
+            return -1;
+        }
+
+        return fd;
+    }
+
+    // EWOULDBLOCK (EAGAIN) as numbered on Linux (11) and macOS (35).
+    private static bool IsWouldBlock(int errno) => errno is 11 or 35;
+
+    private static bool IsSharingViolation(IOException failure) => failure.HResult is SharingViolation or LockViolation;
 
     // Makes the new directory entry durable too; best effort, as some file systems refuse fsync on folders.
     private static void SyncFolder(string folder)
@@ -218,6 +326,11 @@ public static class OwnerOnlyFile
             }
 
             return keepOpen ? created : null;
+        }
+
+        if (keepOpen)
+        {
+            return OpenForReplacementOnWindows(fullPath, bytes);
         }
 
         string tempPath = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -246,18 +359,44 @@ public static class OwnerOnlyFile
             }
         }
 
-        if (!keepOpen)
+        return null;
+    }
+
+    // A file to be written line by line replaces the old one in place, in one open: the share mode (reading only) fails
+    // while another writer has it open, and once open, keeps any other writer or replacement out until it is closed.
+    // (A rename into place and an open after it would leave a moment in which another run could take the name.)
+    private static FileStream OpenForReplacementOnWindows(string fullPath, byte[] bytes)
+    {
+        FileStream stream;
+        try
         {
-            return null;
+            stream = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        }
+        catch (IOException failure) when (IsSharingViolation(failure))
+        {
+            throw InUse(fullPath);
         }
 
-        var replaced = new FileStream(fullPath, FileMode.Open, FileAccess.Write, FileShare.Read);
-        replaced.Seek(0, SeekOrigin.End);
-        return replaced;
+        try
+        {
+            stream.SetLength(0);
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush(flushToDisk: true);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     private static IOException AlreadyExists(string fullPath) =>
         new($"The file '{fullPath}' already exists; it was left unchanged.");
+
+    private static IOException InUse(string fullPath) =>
+        new($"The file '{fullPath}' is open in another process or run (another Export-OnboardCredential writing it, or a " +
+            "program reading it); it was left unchanged. Let that run finish, or write to another file.");
 
     private static IOException NativeFailure(string action, string path, int? errno = null)
     {
@@ -289,6 +428,9 @@ public static class OwnerOnlyFile
 
         [DllImport("libc", SetLastError = true)]
         public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int flock(int fd, int operation);
 
         [DllImport("libc", SetLastError = true)]
         public static extern int close(int fd);

@@ -126,6 +126,64 @@ public sealed class OwnerOnlyFileTests : IDisposable
     }
 
     [Fact]
+    public void Create_with_overwrite_refuses_a_file_another_writer_has_open_and_that_writer_keeps_its_file()
+    {
+        // Export-OnboardCredential -Force while another run writes the same path: the replacement took the name, and the
+        // first run went on writing (and acknowledging) lines into a file no name led to any more.
+        string path = PathOf("shared.csv");
+        using (var first = OwnerOnlyFile.Create(path, overwrite: false))
+        {
+            first.Write(Encoding.UTF8.GetBytes("header\n"));
+            first.Flush();
+
+            var ex = Assert.Throws<IOException>(() => OwnerOnlyFile.Create(path, overwrite: true).Dispose());
+            Assert.Contains(path, ex.Message);
+            Assert.Contains("open in another process or run", ex.Message);
+
+            first.Write(Encoding.UTF8.GetBytes("line\n"));
+            first.Flush();
+            Assert.Equal("header\nline\n", File.ReadAllText(path));
+            AssertOwnerOnlyAndNoLeftovers(path);
+        }
+
+        // Once the writer is done, -Force replaces the file as before.
+        using (var second = OwnerOnlyFile.Create(path, overwrite: true))
+        {
+            second.Write(Encoding.UTF8.GetBytes("new\n"));
+        }
+
+        Assert.Equal("new\n", File.ReadAllText(path));
+        AssertOwnerOnlyAndNoLeftovers(path);
+    }
+
+    [Fact]
+    public void A_file_that_replaced_another_is_itself_protected_while_it_is_written()
+    {
+        string path = PathOf("replaced.csv");
+        File.WriteAllText(path, "old");
+        using var writer = OwnerOnlyFile.Create(path, overwrite: true);
+        writer.Write(Encoding.UTF8.GetBytes("mine\n"));
+        writer.Flush();
+
+        Assert.Throws<IOException>(() => OwnerOnlyFile.Create(path, overwrite: true).Dispose());
+
+        Assert.Equal("mine\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void A_file_being_written_can_still_be_read()
+    {
+        string path = PathOf("readable.csv");
+        using var writer = OwnerOnlyFile.Create(path, overwrite: false);
+        writer.Write(Encoding.UTF8.GetBytes("line\n"));
+        writer.Flush();
+
+        // What Get-Content and Import-Csv do: a FileStream sharing reading (on Unix .NET takes a shared flock for it).
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        Assert.Equal("line\n", reader.ReadToEnd());
+    }
+
+    [Fact]
     public void A_missing_folder_is_reported()
     {
         string path = Path.Combine(_folder, "missing", "file.csv");

@@ -67,6 +67,16 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileExists", ErrorCategory.ResourceExists, _path,
                 $"Path: '{_path}' already exists. It may hold credentials nobody else has; use -Force to overwrite it."));
         }
+
+        try
+        {
+            // Before any user is made: -Force never replaces a file another run is writing (checked again at the write).
+            OwnerOnlyFile.ThrowIfInUse(_path);
+        }
+        catch (IOException inUse)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFileInUse", ErrorCategory.ResourceBusy, _path, $"Path: {inUse.Message}"));
+        }
     }
 
     protected override void ProcessItem()
