@@ -255,7 +255,7 @@ public sealed class VirtualMfaEnroller
         }
         catch (Exception failure)
         {
-            OnboardLog.Current.Warning($"Could not delete virtual MFA device {device.SerialNumber} after the failed enrolment: {failure.Message}. Delete it before retrying.");
+            OnboardLog.Current.Warning($"Could not delete virtual MFA device {device.SerialNumber} after the failed enrolment: {failure.Message.TrimEnd('.')}. Delete it before retrying.");
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.AwsSdk;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.LocalIam;
 using IamOnboard.Mfa;
@@ -56,5 +57,34 @@ public sealed class VirtualMfaEnrollerTests : IClassFixture<LocalIamFixture>
         Assert.DoesNotContain(device.Base32Seed, refused.Message, StringComparison.Ordinal);
         Assert.Empty(await session.Iam.ListMfaDevicesAsync(user));
         Assert.DoesNotContain(await session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned), d => d.SerialNumber == device.SerialNumber);
+    }
+
+    [Fact]
+    public async Task A_device_that_cannot_be_deleted_is_named_in_a_warning_whose_sentences_are_joined_with_one_period()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+            EndpointUrl = _server.Url.ToString(),
+        });
+        string user = Names.Unique("undeletable");
+        await session.Iam.CreateUserAsync(user);
+        var enroller = new VirtualMfaEnroller(session);
+        var device = await enroller.CreateDeviceAsync(user, user, null, _ => Task.FromResult(false), CancellationToken.None);
+        await enroller.EnableUnattendedAsync(device, SystemClock.Instance, CancellationToken.None);
+
+        // Enabled, so IAM refuses the delete with DeleteConflict "...; deactivate it first." (a message ending in a period).
+        var log = new CollectingLog();
+        using (OnboardLog.Use(log))
+        {
+            await enroller.DiscardAsync(device);
+        }
+
+        var warning = Assert.Single(log.Messages, m => m.StartsWith("W ", StringComparison.Ordinal));
+        Assert.Contains(device.SerialNumber, warning, StringComparison.Ordinal);
+        Assert.Contains("deactivate it first. Delete it before retrying.", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", warning, StringComparison.Ordinal);
     }
 }
