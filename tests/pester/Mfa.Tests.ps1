@@ -203,4 +203,29 @@ Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {
         $process.ExitCode | Should -Not -Be 0
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
     }
+
+    It 'removes the QR code file of the device it deleted when no codes come, or wrong ones' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $folder = Join-Path $TestDrive 'gave-up-qr/'
+        $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret', '-QrCodePath', "'$folder'"
+        $null = Read-UntilSecret $process
+        Join-Path $folder "$name.png" | Should -Exist -Because 'the QR code is written before the codes are asked for'
+        $process.StandardInput.Close()
+        $process.WaitForExit(60000) | Should -BeTrue
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+        # The file is what the admin hands out: one left for a deleted device sets a person up with a code that signs nothing in.
+        Join-Path $folder "$name.png" | Should -Not -Exist
+
+        # Three wrong first codes: the same.
+        $process = Start-EnrolmentProcess -UserName $name -ExtraSwitches '-ShowSecret', '-QrCodePath', "'$folder'"
+        $null = Read-UntilSecret $process
+        1..3 | ForEach-Object { $process.StandardInput.WriteLine('000000') }
+        $process.StandardInput.Flush()
+        $rest = Read-Rest $process
+        $process.WaitForExit(60000) | Should -BeTrue
+        $rest | Should -Not -Match 'RESULT'
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+        Join-Path $folder "$name.png" | Should -Not -Exist
+    }
 }

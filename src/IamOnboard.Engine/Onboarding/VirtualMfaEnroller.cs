@@ -241,8 +241,11 @@ public sealed class VirtualMfaEnroller
         }
     }
 
-    /// <summary>Deletes a device this call created and could not enable, so its name is free again.</summary>
-    public async Task DiscardAsync(PendingMfaDevice device)
+    /// <summary>
+    /// Deletes a device this call created and could not enable, so its name is free again. Returns null when it is gone,
+    /// else the warning (also logged) naming the device that is left.
+    /// </summary>
+    public async Task<string?> DiscardAsync(PendingMfaDevice device)
     {
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
@@ -255,8 +258,12 @@ public sealed class VirtualMfaEnroller
         }
         catch (Exception failure)
         {
-            OnboardLog.Current.Warning($"Could not delete virtual MFA device {device.SerialNumber} after the failed enrolment: {failure.Message.TrimEnd('.')}. Delete it before retrying.");
+            var left = $"Could not delete virtual MFA device {device.SerialNumber} after the failed enrolment: {failure.Message.TrimEnd('.')}. Delete it before retrying.";
+            OnboardLog.Current.Warning(left);
+            return left;
         }
+
+        return null;
     }
 
     /// <summary>Deletes unassigned devices of this name: after a lost CreateVirtualMFADevice response, their seed never arrived.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
@@ -33,26 +34,54 @@ public sealed partial class EnableOnboardVirtualMfaCommand
             return;
         }
 
-        var qrPath = WriteQrFile(device, qrFile, Dispatcher.Run(ct => ReplacesUnusedQrFileAsync(enroller, qrFile, ct)));
-        ShowOnHost(device);
-        if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
+        string? qrPath = null;
+        try
         {
-            Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
-        }
+            qrPath = WriteQrFile(device, qrFile, Dispatcher.Run(ct => ReplacesUnusedQrFileAsync(enroller, qrFile, ct)));
+            ShowOnHost(device);
+            if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
+            {
+                Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
+            }
 
-        var codes = PromptForCodes(device);
-        if (codes is null)
-        {
-            Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
-            WriteError(OnboardErrors.Create("MfaCodesNotEntered", ErrorCategory.OperationStopped, target,
-                $"{userName}: no valid pair of codes was entered, so the MFA device was deleted. Run the command again to retry."));
-            return;
-        }
+            var codes = PromptForCodes(device);
+            if (codes is null)
+            {
+                Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
+                DeleteQrFile(qrPath);
+                WriteError(OnboardErrors.Create("MfaCodesNotEntered", ErrorCategory.OperationStopped, target,
+                    $"{userName}: no valid pair of codes was entered, so the MFA device was deleted{(qrPath is null ? string.Empty : " with its QR code file")}. Run the command again to retry."));
+                return;
+            }
 
-        if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
+            if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
+            {
+                WriteCarrier(Output(device, user, enabled, qrPath));
+                AcknowledgeWritten(user);
+            }
+            else
+            {
+                DeleteQrFile(qrPath); // EnableAsync deleted the device: its QR code would only be handed out by mistake.
+            }
+        }
+        catch (PipelineStoppedException)
         {
-            WriteCarrier(Output(device, user, enabled, qrPath));
-            AcknowledgeWritten(user);
+            DiscardOnStop(enroller, device, qrPath);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes a device the stopped command created and did not enable, with its QR file. The pipeline can no longer
+    /// write, so a device that could not be deleted is named on the host.
+    /// </summary>
+    private void DiscardOnStop(VirtualMfaEnroller enroller, PendingMfaDevice device, string? qrPath)
+    {
+        var notDeleted = Task.Run(() => enroller.DiscardAsync(device)).GetAwaiter().GetResult();
+        DeleteQrFile(qrPath);
+        if (notDeleted is not null)
+        {
+            Host.UI.WriteWarningLine(notDeleted);
         }
     }
 
