@@ -204,6 +204,65 @@ Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
     }
 
+    It 'stops at Ctrl+C during the create, before the secret is shown, and removes the device it created' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $go = Join-Path $TestDrive "$name.stop"
+        # Ctrl+C as the console gives it: the enrolment runs in a pipeline on the child's own host (so it may prompt),
+        # and Stop() is called on it while the endpoint holds its CreateVirtualMFADevice.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$inner = [powershell]::Create()
+`$inner.Runspace = [runspacefactory]::CreateRunspace(`$Host)
+`$inner.Runspace.Open()
+`$null = `$inner.AddScript('Import-Module ''$($env:IAMONBOARD_MODULE)''; `$null = Connect-Onboard -EndpointUrl ''$($endpoint.Url)'' -AccessKey ''$($endpoint.AccessKeyId)'' -SecretKey (ConvertTo-SecureString `$env:TEST_IAM_SECRET -AsPlainText -Force); Enable-OnboardVirtualMfa -UserName ''$name'' -ShowSecret')
+`$handle = `$inner.BeginInvoke()
+while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
+`$inner.Stop()
+'STOPPED ' + `$inner.InvocationStateInfo.State + ' outputs=' + `$inner.Streams.Error.Count
+"@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['TEST_IAM_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        if (-not ('IamOnboardTests.MfaHold' -as [type])) {
+            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class MfaHold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
+        }
+        $server = $endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($endpoint)
+        $created = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateVirtualMFADevice', [ref] $created)
+        $server.InterruptNext('CreateVirtualMFADevice', [IamOnboardTests.MfaHold]::For(2000))
+        $process = [System.Diagnostics.Process]::Start($start)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ($endpoint.GetStatistics().InFlight -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $endpoint.GetStatistics().InFlight | Should -Be 1 -Because 'the child''s CreateVirtualMFADevice is held at the endpoint'
+        $null = New-Item -ItemType File -Path $go
+        # Before: the stopped command went on to show the secret and ask for codes; codes typed then enabled the device
+        # with nothing written. A person typing codes is played here, so that case ends and shows.
+        $shown = $null
+        $lines = [System.Collections.Generic.List[string]]::new()
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $read = $process.StandardOutput.ReadLineAsync()
+            if (-not $read.Wait(30000) -or $null -eq $read.Result) { break }
+            $lines.Add($read.Result)
+            if ($read.Result -match 'Secret key for .+: ([A-Z2-7]+)') {
+                $shown = $Matches[1]
+                $at = [DateTimeOffset]::UtcNow
+                $process.StandardInput.WriteLine((Get-Code $shown 0 $at))
+                $process.StandardInput.WriteLine((Get-Code $shown 1 $at))
+                $process.StandardInput.Flush()
+            }
+            if ($read.Result -like 'STOPPED*') { break }
+        }
+        $process.StandardInput.Close()
+        if (-not $process.WaitForExit(60000)) { $process.Kill($true) }
+        [bool]$shown | Should -BeFalse -Because 'a stopped enrolment must not show the secret or ask for codes (the seed is not repeated here)'
+        ($lines -like 'STOPPED*') | Should -Be 'STOPPED Stopped outputs=0'
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+        Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty -Because 'the device created for the stopped enrolment is removed'
+    }
+
     It 'removes the QR code file of the device it deleted when no codes come, or wrong ones' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

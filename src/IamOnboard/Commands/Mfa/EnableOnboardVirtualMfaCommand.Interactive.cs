@@ -37,6 +37,9 @@ public sealed partial class EnableOnboardVirtualMfaCommand
         string? qrPath = null;
         try
         {
+            // Ctrl+C while the device was being created: the create was let finish (so nothing lands unseen), and the
+            // command stops here, before the seed is shown or a code asked for, taking the device with it.
+            StopIfStopping();
             qrPath = WriteQrFile(device, qrFile, Dispatcher.Run(ct => ReplacesUnusedQrFileAsync(enroller, qrFile, ct)));
             ShowOnHost(device);
             if (!ShowQrCode.IsPresent && QrCodePath is null && !ShowSecret.IsPresent)
@@ -45,6 +48,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
             }
 
             var codes = PromptForCodes(device);
+            StopIfStopping(); // Ctrl+C at a prompt: codes typed after it must not enable a device the command no longer reports.
             if (codes is null)
             {
                 Dispatcher.Run(async _ => { await enroller.DiscardAsync(device).ConfigureAwait(false); return true; });
@@ -68,6 +72,14 @@ public sealed partial class EnableOnboardVirtualMfaCommand
         {
             DiscardOnStop(enroller, device, qrPath);
             throw;
+        }
+    }
+
+    private void StopIfStopping()
+    {
+        if (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
     }
 
