@@ -53,6 +53,15 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
 
     # The code $StepOffset 30-second steps from $At: the codes a test types are all taken at one moment, so a step
     # boundary between two of them cannot make a consecutive pair into a gap.
+    # The endpoint holds the next request of the action this long before carrying it out (its InterruptNext test hook).
+    function script:Suspend-NextRequest([string] $Action, [int] $Milliseconds) {
+        if (-not ('IamOnboardTests.MfaHold' -as [type])) {
+            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class MfaHold { public static System.Action For(int milliseconds) { return () => System.Threading.Thread.Sleep(milliseconds); } } }'
+        }
+        $server = $script:endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($script:endpoint)
+        $server.InterruptNext($Action, [IamOnboardTests.MfaHold]::For($Milliseconds))
+    }
+
     function script:Get-Code([string] $Seed, [int] $StepOffset = 0, [DateTimeOffset] $At = [DateTimeOffset]::UtcNow) {
         Get-TestTotpCode -Base32Seed $Seed -At $At.AddSeconds(30 * $StepOffset)
     }
@@ -121,6 +130,36 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         Get-UnassignedDevices | Should -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
         (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed).Status | Should -Be 'Enabled'
         Get-UnassignedDevices | Should -Not -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
+    }
+
+    It 'never deletes the device of another run still enrolling the same user: that run finishes, this one says so' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        # Run A has created its device and its EnableMFADevice is held at the endpoint; run B (a colleague) starts then.
+        Suspend-NextRequest 'EnableMFADevice' 3000
+        $a = [powershell]::Create()
+        $null = $a.AddScript({
+            param($Module, $Name, $Session)
+            Import-Module $Module
+            $device = Enable-OnboardVirtualMfa -UserName $Name -Unattended -IncludeSeed -Session $Session
+            "$($device.Status) $($device.SerialNumber) $([bool]$device.Seed)"
+        }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($name).AddArgument($script:session)
+        $handle = $a.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ($script:endpoint.GetStatistics().InFlight -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $script:endpoint.GetStatistics().InFlight | Should -Be 1 -Because 'run A''s EnableMFADevice is held'
+
+        $b = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -ErrorVariable refused -ErrorAction SilentlyContinue
+        $fromA = $a.EndInvoke($handle)
+        $a.Streams.Error | ForEach-Object { "A: $($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty
+        $a.Dispose()
+
+        $b | Should -BeNullOrEmpty
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HandOffInProgress,*'
+        $refused[0].Exception.Message | Should -BeLike "*'$name'*another run is enrolling*not deleted*"
+        "$fromA" | Should -Be "Enabled arn:aws:iam::$($script:endpoint.AccountId):mfa/$name True"
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
     }
 
     It 'changes nothing with -WhatIf' {

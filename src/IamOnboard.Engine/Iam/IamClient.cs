@@ -310,9 +310,23 @@ public sealed partial class IamClient : IDisposable
     /// <see cref="IamResponseLostException"/>. An answer without a usable seed (IAM's model makes it optional) leaves a
     /// device nobody can ever enrol: it is deleted, and the error says so (or says it is still there).
     /// </summary>
-    public async Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path = null, CancellationToken cancellationToken = default)
+    public Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path = null, CancellationToken cancellationToken = default)
+        => CreateVirtualMfaDeviceAsync(deviceName, path, null, cancellationToken);
+
+    /// <inheritdoc cref="CreateVirtualMfaDeviceAsync(string, string?, CancellationToken)"/>
+    /// <param name="deviceName">The device's name.</param>
+    /// <param name="path">The device's path; null for <c>/</c>.</param>
+    /// <param name="tags">Tags the device is created with (IAM applies them with the create, or makes nothing).</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    public async Task<IamNewVirtualMfaDevice> CreateVirtualMfaDeviceAsync(string deviceName, string? path, IEnumerable<IamTag>? tags, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync("CreateVirtualMFADevice", new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path), cancellationToken).ConfigureAwait(false);
+        var parameters = new QueryParameters().Add("VirtualMFADeviceName", deviceName).Add("Path", path);
+        if (tags is not null)
+        {
+            parameters.AddTags(tags);
+        }
+
+        var result = await CallAsync("CreateVirtualMFADevice", parameters, cancellationToken).ConfigureAwait(false);
         var (serialNumber, seed, qrCodePng) = IamXml.ReadNewVirtualMfaDevice(IamXml.Required(result, "VirtualMFADevice"));
         _recentlyCreated.Add(EntityKind.MfaDevice, serialNumber);
         if (seed is null || !IsBase32Seed(seed))
@@ -369,6 +383,12 @@ public sealed partial class IamClient : IDisposable
 
     public Task DeleteVirtualMfaDeviceAsync(string serialNumber, CancellationToken cancellationToken = default)
         => CallAsync("DeleteVirtualMFADevice", new QueryParameters().Add("SerialNumber", serialNumber), cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
+
+    public Task<IReadOnlyList<IamTag>> ListMfaDeviceTagsAsync(string serialNumber, CancellationToken cancellationToken = default)
+        => ListAsync("ListMFADeviceTags", new QueryParameters().Add("SerialNumber", serialNumber), "Tags", IamXml.ReadTag, cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
+
+    public Task UntagMfaDeviceAsync(string serialNumber, IEnumerable<string> tagKeys, CancellationToken cancellationToken = default)
+        => CallAsync("UntagMFADevice", new QueryParameters().Add("SerialNumber", serialNumber).AddList("TagKeys", tagKeys), cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
 
     /// <summary>MFA devices of the user, or of the caller when <paramref name="userName"/> is null.</summary>
     public Task<IReadOnlyList<IamMfaDevice>> ListMfaDevicesAsync(string? userName = null, CancellationToken cancellationToken = default)

@@ -274,26 +274,30 @@ internal static class HandOffConflict
     public static HandOffInProgressException Exception(UserOnboardingRequest request, HandOffMark mark, string? extra = null)
     {
         var set = mark.SetUtc is { } at ? $" set its mark at {at:yyyy-MM-dd HH:mm:ss}Z and" : string.Empty;
-        string retry;
-        if (mark.Run is null)
-        {
-            retry = "Run the row again later.";
-        }
-        else if (OnboardingRuns.IsThisProcess(mark.Run))
-        {
-            retry = "Run the row again once this run has handed them out or ended.";
-        }
-        else if (OnboardingRuns.IsThisHost(mark.Run))
-        {
-            retry = $"Run the row again once process {mark.Run.ProcessId} has ended.";
-        }
-        else
-        {
-            retry = $"Run the row again once that run has finished (a run on another host counts as live until {mark.Until:yyyy-MM-dd HH:mm:ss}Z, {HandOffMark.Lease.TotalMinutes:0} minutes after it set its mark).";
-        }
-
+        var retry = WhenToRetry(mark, "Run the row again");
         return new HandOffInProgressException(
             $"IAM user '{request.UserName}': {mark.DescribeRun()}{set} is still handing out its credentials; they were neither deleted nor replaced.{extra} {retry}",
             request.UserName, mark) { Row = request.Row, Line = request.Line };
+    }
+
+    /// <summary>When the run that set <paramref name="mark"/> will have ended, as advice starting with <paramref name="runAgain"/>.</summary>
+    public static string WhenToRetry(HandOffMark mark, string runAgain)
+    {
+        if (mark.Run is null)
+        {
+            return $"{runAgain} later.";
+        }
+
+        if (OnboardingRuns.IsThisProcess(mark.Run))
+        {
+            return $"{runAgain} once that run, in this process, has handed them out or ended.";
+        }
+
+        if (OnboardingRuns.IsThisHost(mark.Run))
+        {
+            return $"{runAgain} once process {mark.Run.ProcessId} has ended.";
+        }
+
+        return $"{runAgain} once that run has finished (a run on another host counts as live until {mark.Until:yyyy-MM-dd HH:mm:ss}Z, {HandOffMark.Lease.TotalMinutes:0} minutes after it set its mark).";
     }
 }

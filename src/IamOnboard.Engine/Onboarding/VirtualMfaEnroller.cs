@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -77,11 +78,24 @@ public sealed class PendingMfaDevice
 /// Enrols users in virtual MFA: creates the device (replacing an abandoned, unassigned one of the same name),
 /// enables it with two consecutive codes, and deletes the device again when enabling fails so the user can retry.
 /// </summary>
+/// <remarks>
+/// A device's name is all IAM knows it by, and another run enrolling the same user uses the same name. So each device
+/// is created with a <see cref="HandOffMark"/> tag naming the run that made it and when; a device left unassigned is
+/// replaced only when that run has ended (or is unknown: a device of an earlier version, or made by hand), with the
+/// mark's liveness rules. A live run's device is reported, never touched.
+/// </remarks>
 public sealed class VirtualMfaEnroller
 {
     private readonly OnboardSession _session;
+    private readonly OnboardingRun? _run;
 
-    public VirtualMfaEnroller(OnboardSession session) => _session = session;
+    /// <param name="session">The session to enrol in.</param>
+    /// <param name="run">The run the devices are made by (their tag says so); null for devices of no known run.</param>
+    public VirtualMfaEnroller(OnboardSession session, OnboardingRun? run = null)
+    {
+        _session = session;
+        _run = run;
+    }
 
     public static void ValidateOffline(string userName, string deviceName)
     {
@@ -109,11 +123,16 @@ public sealed class VirtualMfaEnroller
             {
                 try
                 {
-                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, t).ConfigureAwait(false);
+                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, CreatorTags(), t).ConfigureAwait(false);
                 }
                 catch (IamEntityAlreadyExistsException) when (!attempt.IsLast)
                 {
                     var serial = await FindExistingDeviceAsync(userName, deviceName, t).ConfigureAwait(false);
+                    if (await LiveEnrolmentAsync(serial, t).ConfigureAwait(false) is { } other)
+                    {
+                        throw AnotherRunIsEnrolling(userName, serial, other);
+                    }
+
                     if (!await replaceAbandoned(serial).ConfigureAwait(false))
                     {
                         throw new OnboardInputException("MfaDeviceNameInUse", "DeviceName", deviceName,
@@ -272,9 +291,48 @@ public sealed class VirtualMfaEnroller
         var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
         foreach (var orphan in unassigned.Where(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase)))
         {
+            if (await LiveEnrolmentAsync(orphan.SerialNumber, ct).ConfigureAwait(false) is not null)
+            {
+                continue; // Another live run's (the create's next attempt reports it).
+            }
+
             OnboardLog.Current.Warning($"The response to CreateVirtualMFADevice for '{userName}' was lost; deleting {orphan.SerialNumber}, whose seed never arrived.");
             await _session.Iam.DeleteVirtualMfaDeviceAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The tag a device is created with: this run's id and the time (a <see cref="HandOffMark"/> with nothing pending).</summary>
+    private IamTag[]? CreatorTags() =>
+        _run is null ? null : new[] { new HandOffMark(_run.Id, DateTime.UtcNow, false, false, Array.Empty<string>()).ToTag() };
+
+    /// <summary>
+    /// The mark of the live run, other than this one, that created the unassigned device <paramref name="serialNumber"/>
+    /// and may still be enrolling someone with it; null when its run has ended, is unknown, or is this one, or the
+    /// device is gone.
+    /// </summary>
+    private async Task<HandOffMark?> LiveEnrolmentAsync(string serialNumber, CancellationToken ct)
+    {
+        IReadOnlyList<IamTag> tags;
+        try
+        {
+            tags = await _session.Iam.ListMfaDeviceTagsAsync(serialNumber, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+            return null;
+        }
+
+        var creator = HandOffMark.Find(tags);
+        return creator is not null && !(_run is not null && creator.IsOf(_run)) && creator.IsLive(DateTime.UtcNow) ? creator : null;
+    }
+
+    private static HandOffInProgressException AnotherRunIsEnrolling(string userName, string serialNumber, HandOffMark creator)
+    {
+        var created = creator.SetUtc is { } at ? $", created at {at:yyyy-MM-dd HH:mm:ss}Z," : string.Empty;
+        return new HandOffInProgressException(
+            $"IAM user '{userName}': another run is enrolling '{userName}' in virtual MFA: {creator.DescribeRun()} created the device {serialNumber}{created} "
+            + $"and has not enabled it yet, so it was not deleted or replaced. {HandOffConflict.WhenToRetry(creator, "Run the command again")}",
+            userName, creator);
     }
 
     private async Task<string> FindExistingDeviceAsync(string userName, string deviceName, CancellationToken ct)

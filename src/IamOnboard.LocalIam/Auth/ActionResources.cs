@@ -48,6 +48,9 @@ internal static class ActionResources
             case "CreateVirtualMFADevice":
                 return store.Arn("mfa", parameters["Path"] ?? "/", parameters["VirtualMFADeviceName"] ?? string.Empty);
             case "DeleteVirtualMFADevice":
+            case "TagMFADevice":
+            case "UntagMFADevice":
+            case "ListMFADeviceTags":
                 return parameters["SerialNumber"] ?? "*";
             case "SimulatePrincipalPolicy":
                 return parameters["PolicySourceArn"] ?? "*";

@@ -26,6 +26,9 @@ internal sealed partial class IamService
         Register("ListMFADevices", ListMfaDevices);
         Register("ListVirtualMFADevices", ListVirtualMfaDevices);
         Register("ResyncMFADevice", ResyncMfaDevice, hasResult: false);
+        Register("TagMFADevice", TagMfaDevice, hasResult: false);
+        Register("UntagMFADevice", UntagMfaDevice, hasResult: false);
+        Register("ListMFADeviceTags", ListMfaDeviceTags);
     }
 
     private static void CreateVirtualMfaDevice(OperationContext context)
@@ -200,5 +203,57 @@ internal sealed partial class IamService
         }
 
         WritePageEnd(w.Close("VirtualMFADevices"), next);
+    }
+
+    // ---- tags (IAM's limit for an MFA device is the user's: 50) ----
+
+    private static VirtualMfaDeviceEntity RequireDevice(OperationContext context)
+    {
+        string serial = CheckedSerialNumber(context);
+        return context.Store.FindDevice(serial) ?? throw IamServiceException.NoSuchEntity("The MFA device with serial number " + serial + " cannot be found.");
+    }
+
+    private static void TagMfaDevice(OperationContext context)
+    {
+        var device = RequireDevice(context);
+        if (!context.Parameters.Contains("Tags.member.1.Key") && !context.Parameters.Contains("Tags.member.1.Value"))
+        {
+            context.Required("Tags");
+        }
+
+        var tags = CheckedTags(context);
+        var merged = device.Tags.Where(existing => !tags.Any(t => IamNameRules.NameComparer.Equals(t.Key, existing.Key))).ToList();
+        merged.AddRange(tags);
+        if (merged.Count > IamLimits.TagsPerUser)
+        {
+            throw IamServiceException.LimitExceeded("The number of tags has reached the maximum limit of " + IamLimits.TagsPerUser + ".");
+        }
+
+        device.Tags = merged;
+    }
+
+    private static void UntagMfaDevice(OperationContext context)
+    {
+        var device = RequireDevice(context);
+        var keys = context.Parameters.List("TagKeys");
+        if (keys.Count == 0)
+        {
+            context.Required("TagKeys");
+        }
+
+        device.Tags.RemoveAll(tag => keys.Any(k => IamNameRules.NameComparer.Equals(k, tag.Key)));
+    }
+
+    private static void ListMfaDeviceTags(OperationContext context)
+    {
+        var device = RequireDevice(context);
+        var tags = Page(context, device.Tags, t => NameKey(t.Key), out string? next);
+        var w = context.Result.Open("Tags");
+        foreach (var tag in tags)
+        {
+            w.Open("member").Element("Key", tag.Key).Element("Value", tag.Value).Close("member");
+        }
+
+        WritePageEnd(w.Close("Tags"), next);
     }
 }

@@ -89,6 +89,9 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
     private QrCodeFiles? _qrFiles;
 
+    /// <summary>The run the devices are made by: their tag names it, so a second run never deletes one this run is enrolling.</summary>
+    private readonly OnboardingRun _run = OnboardingRuns.Begin();
+
     protected override void BeginProcessing()
     {
         if ((Code1 is null) != (Code2 is null))
@@ -152,7 +155,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             return;
         }
 
-        var enroller = new VirtualMfaEnroller(OnboardSession);
+        var enroller = new VirtualMfaEnroller(OnboardSession, _run);
         var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
         if (Unattended.IsPresent || Code1 is not null)
         {
@@ -353,4 +356,20 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
     private Task<bool> AskToReplace(string serialNumber) =>
         Dispatcher.Ask(cmdlet => cmdlet.ShouldProcess(serialNumber, "Delete the abandoned, unassigned virtual MFA device and create it again"));
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        _run.End();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _run.End();
+        }
+
+        base.Dispose(disposing);
+    }
 }
