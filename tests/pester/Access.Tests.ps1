@@ -71,6 +71,42 @@ Describe 'Access: Test-OnboardAccess' {
         $with.PSObject.TypeNames[0] | Should -Be 'IamOnboard.Commands.OnboardAccessResult'
     }
 
+    It 'counts the account password policy''s AllowUsersToChangePassword, as IAM and the endpoint apply it' {
+        # IAM gives every user iam:ChangePassword on itself and iam:GetAccountPasswordPolicy with that setting, and no
+        # policy to simulate: the simulator alone says ImplicitDeny. An endpoint of its own: the setting is account-wide.
+        $own = Start-OnboardLocalIam
+        try {
+            $session = Connect-TestEndpoint -Endpoint $own
+            $user = New-TestName 'selfservice'
+            $created = New-OnboardUser -UserName $user -ProgrammaticAccess -Session $session
+            $other = (New-OnboardUser -UserName (New-TestName 'other') -Session $session).Arn
+            $set = Invoke-AwsCli -Endpoint $own -Arguments @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
+            $set.ExitCode | Should -Be 0 -Because $set.StdErr
+            $results = Test-OnboardAccess -UserName $user -Action iam:ChangePassword, iam:GetAccountPasswordPolicy, iam:ListUsers -Session $session
+            ($results | Where-Object Action -eq 'iam:ChangePassword').Decision | Should -Be 'Allowed'
+            ($results | Where-Object Action -eq 'iam:ChangePassword').AllowedByAccountPasswordPolicy | Should -BeTrue
+            ($results | Where-Object Action -eq 'iam:ChangePassword').DecidedBy | Should -BeLike 'account password policy (AllowUsersToChangePassword*'
+            ($results | Where-Object Action -eq 'iam:GetAccountPasswordPolicy').Decision | Should -Be 'Allowed'
+            ($results | Where-Object Action -eq 'iam:ListUsers').Decision | Should -Be 'ImplicitDeny'
+            $onResources = Test-OnboardAccess -UserName $user -Action iam:ChangePassword -Resource $created.Arn, $other -Session $session
+            ($onResources | Where-Object Resource -eq $created.Arn).Decision | Should -Be 'Allowed'
+            ($onResources | Where-Object Resource -eq $other).Decision | Should -Be 'ImplicitDeny' -Because 'the setting covers only the user''s own password'
+            # The endpoint authorises the user's own call the same way.
+            $asUser = Invoke-AwsCli -Endpoint $own -AccessKeyId $created.AccessKeyId -SecretAccessKey (ConvertTo-PlainText $created.SecretAccessKey) -Arguments @('iam', 'get-account-password-policy')
+            $asUser.ExitCode | Should -Be 0 -Because $asUser.StdErr
+
+            $unset = Invoke-AwsCli -Endpoint $own -Arguments @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--no-allow-users-to-change-password')
+            $unset.ExitCode | Should -Be 0 -Because $unset.StdErr
+            $without = Test-OnboardAccess -UserName $user -Action iam:ChangePassword -Session $session
+            $without.Decision | Should -Be 'ImplicitDeny'
+            $without.AllowedByAccountPasswordPolicy | Should -BeFalse
+        }
+        finally {
+            $own | Stop-OnboardLocalIam -Confirm:$false
+            $null = Connect-TestEndpoint -Endpoint $script:endpoint # Connect-TestEndpoint above made that endpoint the runspace's session
+        }
+    }
+
     It 'reports an unexpected Allow as an error naming the user, action, decision and statement' {
         $results = [pscustomobject]@{ UserName = $name } |
             Test-OnboardAccess -WithMfa -Expect @{ 'iam:ListUsers' = 'Denied'; 'iam:CreateUser' = 'Denied' } -ErrorVariable failures -ErrorAction SilentlyContinue

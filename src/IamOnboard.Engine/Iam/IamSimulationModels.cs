@@ -53,8 +53,9 @@ public sealed class IamMatchedStatement
 public sealed class IamEvaluationResult
 {
     public IamEvaluationResult(string actionName, string resourceName, string decision, IReadOnlyList<IamMatchedStatement> matchedStatements,
-        IReadOnlyList<string> missingContextValues, bool? allowedByPermissionsBoundary)
+        IReadOnlyList<string> missingContextValues, bool? allowedByPermissionsBoundary, bool allowedByAccountPasswordPolicy = false)
     {
+        AllowedByAccountPasswordPolicy = allowedByAccountPasswordPolicy;
         ActionName = actionName;
         ResourceName = resourceName;
         Decision = decision;
@@ -76,4 +77,10 @@ public sealed class IamEvaluationResult
 
     /// <summary>Null when the principal has no permissions boundary.</summary>
     public bool? AllowedByPermissionsBoundary { get; }
+
+    /// <summary>
+    /// Allowed by the account password policy's AllowUsersToChangePassword, which IAM applies to every user without a
+    /// policy, and which the simulator does not evaluate (see <see cref="Onboarding.AccessChecker"/>).
+    /// </summary>
+    public bool AllowedByAccountPasswordPolicy { get; }
 }

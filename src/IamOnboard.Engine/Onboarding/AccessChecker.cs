@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Sessions;
 
@@ -8,10 +11,22 @@ namespace IamOnboard.Onboarding;
 
 /// <summary>
 /// Asks IAM's policy simulator what a user may do (SimulatePrincipalPolicy), so works against real IAM as against the
-/// local endpoint; the caller needs iam:GetUser and iam:SimulatePrincipalPolicy.
+/// local endpoint; the caller needs iam:GetUser and iam:SimulatePrincipalPolicy (and iam:GetAccountPasswordPolicy when
+/// iam:ChangePassword or iam:GetAccountPasswordPolicy is tested).
 /// </summary>
+/// <remarks>
+/// The simulator evaluates policies only. The account password policy's AllowUsersToChangePassword "gives IAM users
+/// permissions to iam:ChangePassword for only their user and to the iam:GetAccountPasswordPolicy action ... applied at
+/// the account-level for all users by IAM" (IAM API reference, PasswordPolicy), with no policy to simulate: a user IAM
+/// lets change their password was shown ImplicitDeny. Those results are Allowed here, said to be by the account password
+/// policy. An explicit Deny, or a permissions boundary that does not allow the action, still decides, as the local
+/// endpoint authorises it (IAM's documentation does not say otherwise).
+/// </remarks>
 public sealed class AccessChecker
 {
+    private const string ChangePassword = "iam:ChangePassword";
+    private const string GetAccountPasswordPolicy = "iam:GetAccountPasswordPolicy";
+
     private readonly OnboardSession _session;
 
     public AccessChecker(OnboardSession session) => _session = session;
@@ -21,6 +36,45 @@ public sealed class AccessChecker
         string userName, IEnumerable<string> actions, IEnumerable<string>? resources, IEnumerable<IamContextEntry> context, CancellationToken ct)
     {
         var user = await _session.Iam.GetUserAsync(userName, ct).ConfigureAwait(false);
-        return await _session.Iam.SimulatePrincipalPolicyAsync(user.Arn, actions, resources, context, ct).ConfigureAwait(false);
+        var results = await _session.Iam.SimulatePrincipalPolicyAsync(user.Arn, actions, resources, context, ct).ConfigureAwait(false);
+        if (!results.Any(r => GrantableByAccount(r, user.Arn)) || !await UsersMayChangePasswordAsync(ct).ConfigureAwait(false))
+        {
+            return results;
+        }
+
+        return results.Select(r => GrantableByAccount(r, user.Arn)
+            ? new IamEvaluationResult(r.ActionName, r.ResourceName, "allowed", Array.Empty<IamMatchedStatement>(), r.MissingContextValues,
+                r.AllowedByPermissionsBoundary, allowedByAccountPasswordPolicy: true)
+            : r).ToList();
+    }
+
+    /// <summary>An ImplicitDeny that AllowUsersToChangePassword would turn into an Allow: ChangePassword on the user itself, or GetAccountPasswordPolicy.</summary>
+    private static bool GrantableByAccount(IamEvaluationResult result, string userArn)
+    {
+        if (result.Decision != "implicitDeny" || result.AllowedByPermissionsBoundary == false)
+        {
+            return false;
+        }
+
+        if (string.Equals(result.ActionName, GetAccountPasswordPolicy, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return string.Equals(result.ActionName, ChangePassword, StringComparison.OrdinalIgnoreCase)
+            && (result.ResourceName == "*" || string.Equals(result.ResourceName, userArn, StringComparison.Ordinal));
+    }
+
+    private async Task<bool> UsersMayChangePasswordAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await _session.Iam.GetAccountPasswordPolicyAsync(ct).ConfigureAwait(false))?.AllowUsersToChangePassword == true;
+        }
+        catch (IamAccessDeniedException denied)
+        {
+            OnboardLog.Current.Warning($"Could not read the account password policy ({denied.Message.TrimEnd('.')}), so the results for {ChangePassword} and {GetAccountPasswordPolicy} leave out its AllowUsersToChangePassword, which lets every IAM user change their own password.");
+            return false;
+        }
     }
 }

@@ -20,6 +20,7 @@ public sealed class OnboardAccessResult
         MatchedStatements = result.MatchedStatements.ToArray();
         MissingContextValues = result.MissingContextValues.ToArray();
         AllowedByPermissionsBoundary = result.AllowedByPermissionsBoundary;
+        AllowedByAccountPasswordPolicy = result.AllowedByAccountPasswordPolicy;
         Expected = expected;
     }
 
@@ -37,8 +38,9 @@ public sealed class OnboardAccessResult
     /// <summary>The statements that decided: the Deny ones for ExplicitDeny, the Allow ones for Allowed; none for ImplicitDeny.</summary>
     public IamMatchedStatement[] MatchedStatements { get; }
 
-    /// <summary>The first deciding statement, as text: policy, type and where the statement starts.</summary>
+    /// <summary>The first deciding statement, as text: policy, type and where the statement starts; or the account setting that allowed it.</summary>
     public string? DecidedBy => MatchedStatements.FirstOrDefault()?.ToString()
+        ?? (AllowedByAccountPasswordPolicy ? "account password policy (AllowUsersToChangePassword: every IAM user may change their own password)" : null)
         ?? (AllowedByPermissionsBoundary == false ? "permissions boundary (allows nothing here)" : null);
 
     /// <summary>Context keys the policies test that the check did not supply (add them with -Context).</summary>
@@ -46,6 +48,12 @@ public sealed class OnboardAccessResult
 
     /// <summary>Null without a permissions boundary.</summary>
     public bool? AllowedByPermissionsBoundary { get; }
+
+    /// <summary>
+    /// Allowed by the account password policy's AllowUsersToChangePassword (iam:ChangePassword on the user itself,
+    /// iam:GetAccountPasswordPolicy), which IAM applies to every user with no policy; the simulator does not evaluate it.
+    /// </summary>
+    public bool AllowedByAccountPasswordPolicy { get; }
 
     /// <summary>Allowed or Denied when -Expect named this action; null otherwise.</summary>
     public string? Expected { get; }
