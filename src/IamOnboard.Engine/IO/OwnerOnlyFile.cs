@@ -93,7 +93,9 @@ public static class OwnerOnlyFile
             return;
         }
 
-        int fd = Native.open(Native.PathBytes(fullPath), 0 /* O_RDONLY */);
+        // O_NONBLOCK, so that a named pipe at the path does not wait for a writer; a regular file ignores it.
+        int nonBlocking = RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 0x4 : 0x800;
+        int fd = Native.open(Native.PathBytes(fullPath), 0 /* O_RDONLY */ | nonBlocking);
         if (fd < 0)
         {
             return; // Not readable by us: not a file our own writers hold, and the rename decides.

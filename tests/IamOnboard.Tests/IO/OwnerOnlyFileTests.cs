@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using IamOnboard.IO;
 using Xunit;
 
@@ -181,6 +182,28 @@ public sealed class OwnerOnlyFileTests : IDisposable
         // What Get-Content and Import-Csv do: a FileStream sharing reading (on Unix .NET takes a shared flock for it).
         using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         Assert.Equal("line\n", reader.ReadToEnd());
+    }
+
+    [Fact]
+    public async Task Overwrite_replaces_a_named_pipe_without_waiting_for_a_writer()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string path = PathOf("pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var create = Task.Run(() => OwnerOnlyFile.Create(path, overwrite: true).Dispose());
+
+        var finished = await Task.WhenAny(create, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(finished == create, "Create waited for a writer on the named pipe");
+        await create;
+        Assert.Equal(string.Empty, File.ReadAllText(path));
     }
 
     [Fact]
