@@ -82,6 +82,28 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyName | Should -Contain 'ReadOnlyAccess'
     }
 
+    It 'a re-run of a removal stopped between deactivating and deleting the virtual MFA device deletes the device<Label>' -ForEach @(
+        @{ Label = ''; Disable = $false }, @{ Label = ' (-Disable)'; Disable = $true }) {
+        # Ctrl+C while DeactivateMFADevice was at IAM: the device was deactivated and DeleteVirtualMFADevice never sent.
+        # No longer the user's, the device was not found by the re-run, which reported the removal complete and left it
+        # in the account, unassigned and with a live seed.
+        $name = New-TestName 'leaver'
+        $null = New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCodePath (Join-Path $TestDrive "leaver-qr$Disable/")
+        $serial = (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices[0].SerialNumber
+        $serial | Should -BeLike "*:mfa/$name"
+        (Aws @('iam', 'deactivate-mfa-device', '--user-name', $name, '--serial-number', $serial)).ExitCode | Should -Be 0
+        # Another user's unassigned device, and one whose name only ends like this user's, are not touched.
+        $other = (Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', "x$name", '--outfile', (Join-Path $TestDrive "x$name.png"), '--bootstrap-method', 'QRCodePNG')).Json.VirtualMFADevice.SerialNumber
+
+        Remove-OnboardUser -UserName $name -Disable:$Disable -Confirm:$false -InformationVariable said -ErrorAction Stop
+
+        "$($said[0].MessageData)" | Should -BeLike "*unassigned virtual MFA device $serial*"
+        $left = @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber)
+        $left | Should -Not -Contain $serial
+        $left | Should -Contain $other
+        (Aws @('iam', 'delete-virtual-mfa-device', '--serial-number', $other)).ExitCode | Should -Be 0
+    }
+
     It 'names the user as IAM spells it when it was typed in another case' {
         # IAM user names are unique without regard to case: ALICE finds Alice, and the messages say Alice.
         $name = New-TestName 'Mixed'

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Rules;
 using IamOnboard.Sessions;
@@ -136,6 +137,8 @@ public sealed class UserRemover
             removed.Add($"MFA device {device.SerialNumber}");
         }
 
+        await RemoveLeftVirtualMfaDeviceAsync(userName, removed, ct).ConfigureAwait(false);
+
         foreach (var key in await iam.ListSshPublicKeysAsync(userName, ct).ConfigureAwait(false))
         {
             await IgnoreMissing(iam.DeleteSshPublicKeyAsync(userName, key.Id, ct)).ConfigureAwait(false);
@@ -152,6 +155,41 @@ public sealed class UserRemover
         {
             await IgnoreMissing(iam.DeleteServiceSpecificCredentialAsync(userName, credential.Id, ct)).ConfigureAwait(false);
             removed.Add(credential.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Deletes the user's virtual MFA device that an earlier removal stopped between DeactivateMFADevice and
+    /// DeleteVirtualMFADevice (Ctrl+C) left behind: deactivated, it is no longer the user's, so ListMFADevices does not
+    /// show it, and it would stay in the account, unassigned and with a live seed, for good. It is found as enrolment
+    /// names it (VirtualMfaEnroller: the user's name, unless -DeviceName said otherwise): an unassigned device of this
+    /// account whose name is the user's. Where listing devices is denied, a warning says the check was not made.
+    /// </summary>
+    private async Task RemoveLeftVirtualMfaDeviceAsync(string userName, List<string> removed, CancellationToken ct)
+    {
+        var iam = _session.Iam;
+        IReadOnlyList<IamVirtualMfaDevice> unassigned;
+        try
+        {
+            unassigned = await iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
+        }
+        catch (IamAccessDeniedException denied)
+        {
+            OnboardLog.Current.Warning($"{userName}: could not look for a virtual MFA device named '{userName}' that an interrupted removal left "
+                + $"unassigned ({denied.Message.TrimEnd('.')}); list them with: aws iam list-virtual-mfa-devices --assignment-status Unassigned");
+            return;
+        }
+
+        var prefix = $"arn:{_session.Partition}:iam::{_session.AccountId}:mfa/";
+        foreach (var device in unassigned)
+        {
+            var serial = device.SerialNumber;
+            if (serial.StartsWith(prefix, StringComparison.Ordinal)
+                && string.Equals(serial.Substring(serial.LastIndexOf('/') + 1), userName, StringComparison.OrdinalIgnoreCase))
+            {
+                await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(serial, ct)).ConfigureAwait(false);
+                removed.Add($"unassigned virtual MFA device {serial}");
+            }
         }
     }
 
