@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Iam;
+using IamOnboard.Iam.Internal;
 using IamOnboard.Rules;
 using IamOnboard.Sessions;
 
@@ -84,18 +85,26 @@ public sealed class GroupOnboarder
         IReadOnlyList<IamAttachedPolicy> attached;
         try
         {
-            var existing = await iam.GetGroupAsync(groupName, ct).ConfigureAwait(false);
-            result = new GroupOnboardingResult(existing.Group, OnboardingOutcome.Unchanged);
-            attached = await iam.ListAttachedGroupPoliciesAsync(groupName, ct).ConfigureAwait(false);
+            (result, attached) = await ReadExistingAsync(groupName, ct).ConfigureAwait(false);
         }
         catch (IamNoSuchEntityException)
         {
             var planned = new IamGroup(groupName, string.Empty, $"arn:{_session.Partition}:iam::{_session.AccountId}:group{path ?? "/"}{groupName}", path ?? "/", DateTime.UtcNow);
-            var group = apply ? await iam.CreateGroupAsync(groupName, path, ct).ConfigureAwait(false) : planned;
-            _facts.RememberGroup(group.GroupName);
-            result = new GroupOnboardingResult(group, OnboardingOutcome.Created);
-            result.Actions.Add($"create group {groupName} (path {path ?? "/"})");
-            attached = Array.Empty<IamAttachedPolicy>();
+            try
+            {
+                var group = apply ? await iam.CreateGroupAsync(groupName, path, ct).ConfigureAwait(false) : planned;
+                _facts.RememberGroup(group.GroupName);
+                result = new GroupOnboardingResult(group, OnboardingOutcome.Created);
+                result.Actions.Add($"create group {groupName} (path {path ?? "/"})");
+                attached = Array.Empty<IamAttachedPolicy>();
+            }
+            catch (IamEntityAlreadyExistsException)
+            {
+                // Another run (a colleague's) created it since the read: complete it as a re-run completes an existing
+                // group. Just created, it may not be readable everywhere yet: reads of it wait for IAM to catch up.
+                iam.RecentlyCreated.Add(EntityKind.Group, groupName);
+                (result, attached) = await ReadExistingAsync(groupName, ct).ConfigureAwait(false);
+            }
         }
 
         if (mfaPolicyAction is not null)
@@ -126,6 +135,13 @@ public sealed class GroupOnboarder
         }
 
         return result;
+    }
+
+    private async Task<(GroupOnboardingResult Result, IReadOnlyList<IamAttachedPolicy> Attached)> ReadExistingAsync(string groupName, CancellationToken ct)
+    {
+        var existing = await _session.Iam.GetGroupAsync(groupName, ct).ConfigureAwait(false);
+        var attached = await _session.Iam.ListAttachedGroupPoliciesAsync(groupName, ct).ConfigureAwait(false);
+        return (new GroupOnboardingResult(existing.Group, OnboardingOutcome.Unchanged), attached);
     }
 
     /// <summary>

@@ -112,6 +112,30 @@ public sealed class ConcurrentRunTests : LocalSessionTestBase
         Assert.Equal("HandOffInProgressException", failure.GetType().Name);
     }
 
+    [Fact]
+    public async Task AGroupAnotherRunCreatesAtTheSameMomentIsCompletedAsARerunCompletesIt()
+    {
+        // Two New-OnboardGroup for one group at once: the loser's CreateGroup answered EntityAlreadyExists, and it
+        // failed with nothing of its own attached.
+        var name = Names.Unique("grouprace");
+        const string Theirs = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        const string Ours = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess";
+        // The other run creates the group (and attaches its policy) after this run found none and before its CreateGroup.
+        Server.InterruptNext("CreateGroup", () =>
+            new GroupOnboarder(Session).CreateAsync(name, null, new[] { "ReadOnlyAccess" }, apply: true, CancellationToken.None).GetAwaiter().GetResult());
+
+        var result = await new GroupOnboarder(Session).CreateAsync(name, null, new[] { "job-function/ViewOnlyAccess" }, apply: true, CancellationToken.None);
+
+        Assert.Equal(OnboardingOutcome.Completed, result.Outcome);
+        Assert.Equal(new[] { $"attach {Ours}" }, result.Actions);
+        Assert.Equal(new[] { Theirs, Ours }, result.PolicyArns);
+        Assert.Equal(new[] { Theirs, Ours }.OrderBy(a => a, StringComparer.Ordinal), (await Session.Iam.ListAttachedGroupPoliciesAsync(name)).Select(p => p.PolicyArn).OrderBy(a => a, StringComparer.Ordinal));
+
+        // The same call again is a plain re-run: the group is complete.
+        var again = await new GroupOnboarder(Session).CreateAsync(name, null, new[] { "job-function/ViewOnlyAccess" }, apply: true, CancellationToken.None);
+        Assert.Equal(OnboardingOutcome.Unchanged, again.Outcome);
+    }
+
     private static Process StartIdleProcess()
     {
         var start = RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
