@@ -381,7 +381,7 @@ Describe 'Exactly once: MFA seeds and QR codes' {
 
     It 'a re-run of the pipeline passes users whose MFA is already enabled on, with their new secrets' {
         $name = New-TestName 'mfaagain'
-        $null = New-OnboardUser $name -ConsoleAccess -Session $session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session
+        $first = New-OnboardUser $name -ConsoleAccess -Session $session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $session # taken, seed and all
         # The hand-off mark as a killed run leaves it: a password that reached nobody.
         $null = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'tag-user', '--user-name', $name, '--tags', 'Key=iamonboard:handoff,Value=password')
         $again = New-OnboardUser $name -ConsoleAccess -Session $session -WarningAction SilentlyContinue |

@@ -113,7 +113,7 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
 
     It 'reports a user who already has the device, or skips them with -SkipIfEnabled' {
         $name = New-TestName
-        $null = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        $first = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed # taken: a seed thrown away would be replaced by the next run
         Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'MfaAlreadyEnabled,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
         $skipped = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warnings -WarningAction SilentlyContinue
@@ -130,6 +130,84 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         Get-UnassignedDevices | Should -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
         (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed).Status | Should -Be 'Enabled'
         Get-UnassignedDevices | Should -Not -Contain $abandoned.Json.VirtualMFADevice.SerialNumber
+    }
+
+    It 'a seed given out only with -IncludeSeed whose output was never taken is not lost: the re-run replaces the device, with a warning' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $taken = Join-Path $TestDrive "$name.taken"
+        # Ctrl+C after EnableMFADevice, while the output carrying the only copy of the seed is being written (the next
+        # command has not finished with it): the device is enabled, and nobody has its seed.
+        $run = [powershell]::Create()
+        $null = $run.AddScript({
+            param($Module, $Name, $Session, $Taken)
+            Import-Module $Module
+            Enable-OnboardVirtualMfa -UserName $Name -Unattended -IncludeSeed -Session $Session | ForEach-Object { $null = New-Item -ItemType File -Path $Taken; Start-Sleep -Seconds 60 }
+        }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($name).AddArgument($script:session).AddArgument($taken)
+        $handle = $run.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        Test-Path $taken | Should -BeTrue
+        $run.Stop()
+        $run.Dispose()
+        $lost = (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices.SerialNumber
+        $lost | Should -HaveCount 1
+        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $lost)).Json.Tags.Key | Should -Contain 'iamonboard:handoff' -Because 'the device says its seed was not handed out'
+
+        # The re-run (even with -SkipIfEnabled) enrols anew, saying so, instead of "already enabled" with a seed nobody has.
+        $again = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warned -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'Enabled'
+        $again.Seed | Should -Not -BeNullOrEmpty
+        $seed = ConvertTo-PlainText $again.Seed
+        "$warned" | Should -BeLike "*$name*$lost*nobody has the seed*deactivated and deleted*"
+        "$warned" | Should -Not -Match $seed
+        $now = [DateTimeOffset]::UtcNow
+        (Aws @('iam', 'resync-mfa-device', '--user-name', $name, '--serial-number', $again.SerialNumber,
+            '--authentication-code1', (Get-Code $seed -1 $now), '--authentication-code2', (Get-Code $seed 0 $now))).ExitCode | Should -Be 0 -Because 'the seed returned is the enabled device''s'
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+        # Taken by the variable: the device's mark is gone, so a further run leaves it as it is.
+        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $again.SerialNumber)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue).Status | Should -Be 'AlreadyEnabled'
+    }
+
+    It 'Export-OnboardCredential writes the seed of -IncludeSeed next to the password, and that counts as handed out' {
+        $name = New-TestName
+        $byName = New-TestName
+        $null = New-OnboardUser -UserName $byName
+        $file = Join-Path $TestDrive "$name-seeds.csv"
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed | Export-OnboardCredential -Path $file -WarningVariable warned
+        $warned | Should -BeNullOrEmpty
+        $lines = Get-Content $file
+        $lines[0] | Should -Be 'User name,Password,Access key ID,Secret access key,Console login link,MFA device,MFA seed'
+        $row = Import-Csv $file
+        $row.'User name' | Should -Be $name
+        $row.Password | Should -Not -BeNullOrEmpty
+        $row.'MFA device' | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/$name"
+        $now = [DateTimeOffset]::UtcNow
+        (Aws @('iam', 'resync-mfa-device', '--user-name', $name, '--serial-number', $row.'MFA device',
+            '--authentication-code1', (Get-Code $row.'MFA seed' -1 $now), '--authentication-code2', (Get-Code $row.'MFA seed' 0 $now))).ExitCode | Should -Be 0 -Because 'the seed in the file is the enabled device''s'
+        if (-not $IsWindows) { (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
+        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $row.'MFA device')).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+
+        # Enrolled by name: the device alone carries the seed.
+        Enable-OnboardVirtualMfa -UserName $byName -Unattended -IncludeSeed | Export-OnboardCredential -Path "$file.byname.csv"
+        $row = Import-Csv "$file.byname.csv"
+        $row.'User name' | Should -Be $byName
+        $row.'MFA seed' | Should -Match '^[A-Z2-7]{32,}$'
+        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $row.'MFA device')).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+
+        # The AWS CLI's import file has no place for it: an error naming the user, and the mark stays for the re-run.
+        $cli = New-TestName
+        $refused = $null
+        try {
+            New-OnboardUser -UserName $cli -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed |
+                Export-OnboardCredential -Path "$file.cli.csv" -Format AwsCliImport -WarningAction SilentlyContinue
+        }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'CredentialNotExportable*'
+        $refused.Exception.Message | Should -BeLike "$cli*MFA seed*"
+        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', "arn:aws:iam::$($endpoint.AccountId):mfa/$cli")).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
     }
 
     It 'never deletes the device of another run still enrolling the same user: that run finishes, this one says so' {

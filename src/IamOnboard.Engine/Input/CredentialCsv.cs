@@ -23,10 +23,16 @@ public sealed class CredentialCsvRow
 
     public string? SecretAccessKey { get; init; }
 
+    /// <summary>The serial number (ARN) of the virtual MFA device whose seed is in <see cref="MfaSeed"/>.</summary>
+    public string? MfaSerialNumber { get; init; }
+
+    /// <summary>The virtual MFA device's base32 seed, given out with -IncludeSeed; null otherwise.</summary>
+    public string? MfaSeed { get; init; }
+
     public string ConsoleLoginLink { get; }
 
     public override string ToString() =>
-        $"{UserName} (password: {(Password is null ? "no" : "yes")}, access key: {AccessKeyId ?? "none"})";
+        $"{UserName} (password: {(Password is null ? "no" : "yes")}, access key: {AccessKeyId ?? "none"}, MFA seed: {(MfaSeed is null ? "no" : "yes")})";
 }
 
 /// <summary>The layouts of the credentials file.</summary>
@@ -57,6 +63,9 @@ public static class CredentialCsv
 {
     public const string Header = "User name,Password,Access key ID,Secret access key,Console login link";
 
+    /// <summary>The console layout with the MFA device and its seed, for devices enrolled with -IncludeSeed.</summary>
+    public const string MfaHeader = Header + ",MFA device,MFA seed";
+
     public const string AwsCliImportHeader = "User name,Access key ID,Secret access key,Password,Console login link";
 
     /// <summary>True when the row has a line in a file of this format: the CLI's file holds key holders only.</summary>
@@ -75,6 +84,11 @@ public static class CredentialCsv
         if (format != CredentialCsvFormat.AwsCliImport)
         {
             return null;
+        }
+
+        if (row.MfaSeed is not null)
+        {
+            return $"{row.UserName}: the MFA seed (-IncludeSeed) has no place in the AWS CLI's import file and would be lost. Export such users with -Format Console.";
         }
 
         if (!HasKey(row) && row.Password is not null)
@@ -107,17 +121,39 @@ public static class CredentialCsv
         }
     }
 
-    public static void WriteHeader(TextWriter writer, CredentialCsvFormat format = CredentialCsvFormat.Console)
+    public static void WriteHeader(TextWriter writer, CredentialCsvFormat format = CredentialCsvFormat.Console) => WriteHeader(writer, format, withMfa: false);
+
+    /// <param name="writer">Where the file goes.</param>
+    /// <param name="format">The layout.</param>
+    /// <param name="withMfa">Console layout only: with the columns MFA device and MFA seed (<see cref="MfaHeader"/>).</param>
+    public static void WriteHeader(TextWriter writer, CredentialCsvFormat format, bool withMfa)
     {
-        writer.Write(format == CredentialCsvFormat.AwsCliImport ? AwsCliImportHeader : Header);
+        writer.Write(format == CredentialCsvFormat.AwsCliImport ? AwsCliImportHeader : withMfa ? MfaHeader : Header);
         writer.Write("\r\n");
     }
 
-    public static void WriteRow(TextWriter writer, CredentialCsvRow row, CredentialCsvFormat format)
+    public static void WriteRow(TextWriter writer, CredentialCsvRow row, CredentialCsvFormat format) => WriteRow(writer, row, format, withMfa: false);
+
+    /// <summary>One line; <paramref name="withMfa"/> as the header was written. A seed with no column for it is refused.</summary>
+    public static void WriteRow(TextWriter writer, CredentialCsvRow row, CredentialCsvFormat format, bool withMfa)
     {
         if (format == CredentialCsvFormat.Console)
         {
-            WriteRow(writer, row);
+            if (row.MfaSeed is not null && !withMfa)
+            {
+                throw new ArgumentException($"{row.UserName}: the file has no MFA seed column, so the seed would be lost.", nameof(row));
+            }
+
+            WriteConsoleCells(writer, row);
+            if (withMfa)
+            {
+                writer.Write(',');
+                writer.Write(Quote(row.MfaSerialNumber));
+                writer.Write(',');
+                writer.Write(Quote(row.MfaSeed));
+            }
+
+            writer.Write("\r\n");
             return;
         }
 
@@ -138,7 +174,9 @@ public static class CredentialCsv
         writer.Write("\r\n");
     }
 
-    public static void WriteRow(TextWriter writer, CredentialCsvRow row)
+    public static void WriteRow(TextWriter writer, CredentialCsvRow row) => WriteRow(writer, row, CredentialCsvFormat.Console, withMfa: false);
+
+    private static void WriteConsoleCells(TextWriter writer, CredentialCsvRow row)
     {
         writer.Write(Quote(row.UserName));
         writer.Write(',');
@@ -149,7 +187,6 @@ public static class CredentialCsv
         writer.Write(Quote(row.SecretAccessKey));
         writer.Write(',');
         writer.Write(Quote(row.ConsoleLoginLink));
-        writer.Write("\r\n");
     }
 
     /// <summary>A field as RFC 4180 wants it: in double quotes, inner quotes doubled, when it holds a comma, quote or line break.</summary>

@@ -16,7 +16,9 @@ namespace IamOnboard.Onboarding;
 /// <remarks>
 /// <para>The value says which run set it and when (<c>run=host/pid/start/seq set=2026-12-05T19:25:49Z</c>), what is
 /// pending (<c>password</c>, <c>access-key</c>) and the keys the user already had when the mark was set
-/// (<c>kept=AKIA...</c>), which are never touched. Only characters IAM allows in tag values are used. A mark without
+/// (<c>kept=AKIA...</c>), which are never touched. On a virtual MFA device the same tag says which run created the
+/// device and when, and <c>mfa-seed</c> that its seed is given out only in the run's output (-IncludeSeed) and has not
+/// been taken yet. Only characters IAM allows in tag values are used. A mark without
 /// <c>run=</c> (left by IamOnboard before runs were named) belongs to an unknown run, taken as dead.</para>
 /// <para>While the run that set a mark is live, another run never replaces what it made: it reports the user instead
 /// (<see cref="HandOffInProgressException"/>). Liveness (<see cref="IsLive"/>): a run of this process is live while it
@@ -44,6 +46,7 @@ public sealed class HandOffMark
 
     private const string PasswordToken = "password";
     private const string AccessKeyToken = "access-key";
+    private const string MfaSeedToken = "mfa-seed";
     private const string KeptPrefix = "kept=";
     private const string RunPrefix = "run=";
     private const string SetPrefix = "set=";
@@ -61,7 +64,14 @@ public sealed class HandOffMark
     }
 
     public HandOffMark(RunId? run, DateTime? setUtc, bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds)
+        : this(run, setUtc, password, accessKey, keptAccessKeyIds, mfaSeed: false)
     {
+    }
+
+    /// <summary>A mark that may also say an MFA seed is pending (<see cref="MfaSeed"/>), as on a virtual MFA device.</summary>
+    public HandOffMark(RunId? run, DateTime? setUtc, bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds, bool mfaSeed)
+    {
+        MfaSeed = mfaSeed;
         Run = run;
         SetUtc = setUtc is { } set ? new DateTime(set.Ticks - (set.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc) : null;
         Password = password;
@@ -83,6 +93,13 @@ public sealed class HandOffMark
 
     /// <summary>An access key was (or is about to be) created and its secret has not been handed out.</summary>
     public bool AccessKey { get; }
+
+    /// <summary>
+    /// On a virtual MFA device: its seed goes out only in the output of the run that created it (-IncludeSeed, no QR
+    /// file), and that output has not been taken yet. A device enabled with this mark left by a dead run has a seed
+    /// nobody holds.
+    /// </summary>
+    public bool MfaSeed { get; }
 
     /// <summary>Keys the user had before the mark: claimed by someone, never replaced.</summary>
     public IReadOnlyCollection<string> KeptAccessKeyIds => _kept;
@@ -106,7 +123,8 @@ public sealed class HandOffMark
             set,
             tokens.Contains(PasswordToken, StringComparer.Ordinal),
             tokens.Contains(AccessKeyToken, StringComparer.Ordinal),
-            tokens.Where(t => t.StartsWith(KeptPrefix, StringComparison.Ordinal)).Select(t => t.Substring(KeptPrefix.Length)));
+            tokens.Where(t => t.StartsWith(KeptPrefix, StringComparison.Ordinal)).Select(t => t.Substring(KeptPrefix.Length)),
+            tokens.Contains(MfaSeedToken, StringComparer.Ordinal));
     }
 
     /// <summary>Whether a tag is the mark.</summary>
@@ -232,6 +250,11 @@ public sealed class HandOffMark
             tokens.Add(AccessKeyToken);
         }
 
+        if (MfaSeed)
+        {
+            tokens.Add(MfaSeedToken);
+        }
+
         tokens.AddRange(_kept.OrderBy(id => id, StringComparer.Ordinal).Select(id => KeptPrefix + id));
         return new IamTag(TagKey, string.Join(" ", tokens));
     }
@@ -239,7 +262,7 @@ public sealed class HandOffMark
     /// <summary>Whether this mark already says everything <paramref name="other"/> says, set by the same run.</summary>
     public bool Covers(HandOffMark other) =>
         string.Equals(Run?.ToString(), other.Run?.ToString(), StringComparison.Ordinal)
-        && (Password || !other.Password) && (AccessKey || !other.AccessKey) && _kept.SetEquals(other._kept);
+        && (Password || !other.Password) && (AccessKey || !other.AccessKey) && (MfaSeed || !other.MfaSeed) && _kept.SetEquals(other._kept);
 
     /// <summary>Whether the mark was set by <paramref name="run"/>.</summary>
     public bool IsOf(OnboardingRun run) => Run is not null && string.Equals(Run.ToString(), run.Id.ToString(), StringComparison.Ordinal);

@@ -113,9 +113,19 @@ public sealed class VirtualMfaEnroller
     /// <summary>
     /// Creates the device. When the name is taken by an unassigned device (an abandoned enrolment),
     /// <paramref name="replaceAbandoned"/> decides whether it is deleted and created again.
-    /// Throws <see cref="MfaAlreadyEnabledException"/> when the name belongs to a device that is in use.
+    /// Throws <see cref="MfaAlreadyEnabledException"/> when the name belongs to a device that is in use, except one this
+    /// user has enabled whose seed never reached anyone (its tag says <see cref="HandOffMark.MfaSeed"/> and its run has
+    /// ended): that one is deactivated and deleted, with a warning, and created again.
     /// </summary>
-    public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct)
+    /// <param name="userName">The user the device is for.</param>
+    /// <param name="deviceName">The device's name.</param>
+    /// <param name="path">The device's path; null for <c>/</c>.</param>
+    /// <param name="replaceAbandoned">Asked before an unassigned device of the name, left by an ended run, is replaced.</param>
+    /// <param name="ct">Stops the work (a create already sent is let finish).</param>
+    /// <param name="seedOnlyInOutput">The seed goes out only in the output (-IncludeSeed, no QR file): the device is
+    /// created marked so until <see cref="SeedTakenAsync"/>, so a run stopped before its output was taken leaves a device
+    /// the next run replaces, instead of one enabled with a seed nobody has.</param>
+    public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct, bool seedOnlyInOutput = false)
     {
         ValidateOffline(userName, deviceName);
         var created = await LostResponseCreate.SendAsync(_session.Iam, "CreateVirtualMFADevice", userName,
@@ -123,11 +133,15 @@ public sealed class VirtualMfaEnroller
             {
                 try
                 {
-                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, CreatorTags(), t).ConfigureAwait(false);
+                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, CreatorTags(seedOnlyInOutput), t).ConfigureAwait(false);
                 }
                 catch (IamEntityAlreadyExistsException) when (!attempt.IsLast)
                 {
-                    var serial = await FindExistingDeviceAsync(userName, deviceName, t).ConfigureAwait(false);
+                    if (await FindExistingDeviceAsync(userName, deviceName, t).ConfigureAwait(false) is not { } serial)
+                    {
+                        return null; // The user's device whose seed reached nobody was removed: created again on the next attempt.
+                    }
+
                     if (await LiveEnrolmentAsync(serial, t).ConfigureAwait(false) is { } other)
                     {
                         throw AnotherRunIsEnrolling(userName, serial, other);
@@ -302,8 +316,54 @@ public sealed class VirtualMfaEnroller
     }
 
     /// <summary>The tag a device is created with: this run's id and the time (a <see cref="HandOffMark"/> with nothing pending).</summary>
-    private IamTag[]? CreatorTags() =>
-        _run is null ? null : new[] { new HandOffMark(_run.Id, DateTime.UtcNow, false, false, Array.Empty<string>()).ToTag() };
+    private IamTag[]? CreatorTags(bool seedOnlyInOutput) =>
+        _run is null ? null : new[] { new HandOffMark(_run.Id, DateTime.UtcNow, false, false, Array.Empty<string>(), seedOnlyInOutput).ToTag() };
+
+    /// <summary>The output carrying the seed of a device created with <c>seedOnlyInOutput</c> was taken: its mark is removed.</summary>
+    public Task SeedTakenAsync(string serialNumber, CancellationToken ct) =>
+        _session.Iam.UntagMfaDeviceAsync(serialNumber, new[] { HandOffMark.TagKey }, ct);
+
+    /// <summary>
+    /// For the user's enabled device <paramref name="serialNumber"/>: when its seed went out only in the output of a run
+    /// that ended before the output was taken, nobody has the seed, so it is deactivated and deleted (true) and the
+    /// enrolment starts over. A live run's such device is reported, never touched.
+    /// </summary>
+    private async Task<bool> RemoveIfSeedLostAsync(string userName, string serialNumber, CancellationToken ct)
+    {
+        var creator = HandOffMark.Find(await _session.Iam.ListMfaDeviceTagsAsync(serialNumber, ct).ConfigureAwait(false));
+        if (creator is not { MfaSeed: true })
+        {
+            return false;
+        }
+
+        if (!(_run is not null && creator.IsOf(_run)) && creator.IsLive(DateTime.UtcNow))
+        {
+            throw new HandOffInProgressException(
+                $"IAM user '{userName}': {creator.DescribeRun()} enabled the virtual MFA device {serialNumber} and is still handing out its seed; "
+                + $"the device was not deleted or replaced. {HandOffConflict.WhenToRetry(creator, "Run the command again")}",
+                userName, creator);
+        }
+
+        OnboardLog.Current.Warning($"{userName}: the virtual MFA device {serialNumber} was enabled by {creator.DescribeRun()}, which ended before the output "
+            + "carrying its seed (-IncludeSeed) was taken, so nobody has the seed; the device is deactivated and deleted, and the user is enrolled anew.");
+        try
+        {
+            await _session.Iam.DeactivateMfaDeviceAsync(userName, serialNumber, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+        }
+
+        try
+        {
+            await _session.Iam.DeleteVirtualMfaDeviceAsync(serialNumber, ct).ConfigureAwait(false);
+        }
+        catch (IamNoSuchEntityException)
+        {
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The mark of the live run, other than this one, that created the unassigned device <paramref name="serialNumber"/>
@@ -335,7 +395,8 @@ public sealed class VirtualMfaEnroller
             userName, creator);
     }
 
-    private async Task<string> FindExistingDeviceAsync(string userName, string deviceName, CancellationToken ct)
+    /// <summary>The unassigned device of this name; null when it was the user's device whose seed reached nobody, now removed.</summary>
+    private async Task<string?> FindExistingDeviceAsync(string userName, string deviceName, CancellationToken ct)
     {
         var unassigned = await _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
         var abandoned = unassigned.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
@@ -350,6 +411,11 @@ public sealed class VirtualMfaEnroller
         var enabled = own.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + deviceName, StringComparison.OrdinalIgnoreCase));
         if (enabled is not null)
         {
+            if (await RemoveIfSeedLostAsync(userName, enabled.SerialNumber, ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
             throw new MfaAlreadyEnabledException(userName, enabled.SerialNumber);
         }
 

@@ -125,9 +125,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// mark) if this cmdlet still holds it once the write has returned: no IamOnboard command downstream took it over,
     /// so someone else has it. The waiting happens beside the item, so the next item starts meanwhile.
     /// </summary>
-    internal void WriteOn(object output, OnboardUser? user) => Dispatcher.Track(WriteOnAsync(output, user));
+    internal void WriteOn(object output, object? user) => Dispatcher.Track(WriteOnAsync(output, user));
 
-    private async Task WriteOnAsync(object output, OnboardUser? user)
+    private async Task WriteOnAsync(object output, object? user)
     {
         await Dispatcher.WriteObjectAsync(output).ConfigureAwait(false);
         if (!ReleaseIfWrittenToSink(user))
@@ -146,7 +146,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>The same after a write made on the pipeline thread.</summary>
-    internal void AcknowledgeWritten(OnboardUser? user)
+    internal void AcknowledgeWritten(object? user)
     {
         if (!ReleaseIfWrittenToSink(user))
         {
@@ -159,7 +159,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// credentials written there reached nobody: the user keeps its hand-off mark, so the next run replaces them, and a
     /// warning says so and how to keep them. True when that was the case.
     /// </summary>
-    private bool ReleaseIfWrittenToSink(OnboardUser? user)
+    private bool ReleaseIfWrittenToSink(object? user)
     {
         if (user is null || !HandOffs.IsHeldBy(user, this))
         {
@@ -176,14 +176,14 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         var lost = _secretSink.Length > 0
             ? $"the new credentials went to {_secretSink}, which keeps no secret (a password or key there is a SecureString, written as its type name or dropped)"
             : $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody";
-        Dispatcher.WriteWarning($"{user.UserName}: {lost}. " +
+        Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {lost}. " +
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
             "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.");
         return true;
     }
 
     /// <summary>Once a user's secrets are durably stored (Export-OnboardCredential), or after a write known to reach someone.</summary>
-    internal void Acknowledge(OnboardUser? user)
+    internal void Acknowledge(object? user)
     {
         if (HandOffs.IsHeldBy(user, this))
         {
@@ -191,7 +191,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
     }
 
-    private async Task AcknowledgeAsync(OnboardUser? user)
+    private async Task AcknowledgeAsync(object? user)
     {
         try
         {
@@ -199,9 +199,13 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
         catch (Exception failure)
         {
+            var name = HandOffLedger.NameOf(user!);
+            var device = (user as OnboardUser)?.MfaSerialNumber ?? (user as OnboardMfaDevice)?.SerialNumber;
+            var remove = $"aws iam untag-user --user-name {name} --tag-keys {HandOffMark.TagKey}" +
+                (device is null ? string.Empty : $"; for the MFA seed, aws iam untag-mfa-device --serial-number {device} --tag-keys {HandOffMark.TagKey}");
             Dispatcher.WriteError(OnboardErrors.Create("HandOffMarkNotRemoved", ErrorCategory.WriteError, user,
-                $"{user!.UserName}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
-                $"could not be removed ({failure.Message}). Remove it (aws iam untag-user --user-name {user.UserName} --tag-keys {HandOffMark.TagKey}), " +
+                $"{name}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
+                $"could not be removed ({failure.Message}). Remove it ({remove}), " +
                 "or the next run will replace these credentials."));
         }
     }

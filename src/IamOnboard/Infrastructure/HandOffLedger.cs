@@ -20,23 +20,54 @@ namespace IamOnboard.Commands.Infrastructure;
 /// acknowledgement removes the mark. -WhatIf, a declined -Confirm, an error, -ErrorAction Stop and a stopped pipeline
 /// never acknowledge: the holder is disposed with the user still held, the entry is abandoned, and the mark stays in
 /// IAM so the next run replaces the secrets nobody received.</para>
-/// <para>Entries are keyed by object identity: output objects are plain data and carry nothing of this.</para>
+/// <para>Entries are keyed by object identity: output objects are plain data and carry nothing of this. The key is the
+/// user; for an MFA device enrolled by name (no user object), whose seed is marked on the device, the device itself
+/// (<see cref="KeyIn"/>).</para>
 /// </remarks>
 internal sealed class HandOffLedger
 {
     private readonly object _gate = new();
-    private readonly Dictionary<OnboardUser, Entry> _entries = new(IdentityComparer.Instance);
+    private readonly Dictionary<object, Entry> _entries = new(IdentityComparer.Instance);
 
     /// <summary>
     /// Records that <paramref name="holder"/> made secrets for <paramref name="user"/> that are marked in IAM.
     /// <paramref name="removeMark"/> removes the mark; <paramref name="runHold"/> keeps the run that made them live
     /// until the secrets are handed out or abandoned.
     /// </summary>
-    public void Register(OnboardUser user, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+    public void Register(object user, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
     {
         lock (_gate)
         {
             _entries[user] = new Entry(holder, removeMark, runHold);
+        }
+    }
+
+    /// <summary>
+    /// Adds a second mark to remove with the same hand-off (an MFA seed made for a user whose password or key is held):
+    /// when <paramref name="holder"/> holds <paramref name="key"/>, one acknowledgement removes both marks; otherwise
+    /// it is registered on its own.
+    /// </summary>
+    public void Attach(object key, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var held) && ReferenceEquals(held.Holder, holder))
+            {
+                _entries[key] = new Entry(holder, async t =>
+                {
+                    try
+                    {
+                        await held.RemoveMark(t).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await removeMark(t).ConfigureAwait(false);
+                    }
+                }, new BothHolds(held.RunHold, runHold));
+                return;
+            }
+
+            _entries[key] = new Entry(holder, removeMark, runHold);
         }
     }
 
@@ -46,7 +77,7 @@ internal sealed class HandOffLedger
     /// </summary>
     public bool TakeOver(object? value, object holder)
     {
-        if (UserIn(value) is not { } user)
+        if (KeyIn(value) is not { } user)
         {
             return false;
         }
@@ -73,7 +104,7 @@ internal sealed class HandOffLedger
     public TransitScope BeginTransit(object? output)
     {
         var previous = _inTransit;
-        _inTransit = UserIn(output) is { } user ? new Transit(user, output!) : null;
+        _inTransit = KeyIn(output) is { } user ? new Transit(user, output!) : null;
         return new TransitScope(this, previous);
     }
 
@@ -101,7 +132,7 @@ internal sealed class HandOffLedger
         return null;
     }
 
-    public bool IsHeldBy(OnboardUser? user, object holder)
+    public bool IsHeldBy(object? user, object holder)
     {
         if (user is null)
         {
@@ -118,7 +149,7 @@ internal sealed class HandOffLedger
     /// The secrets have reached someone: removes the mark, if <paramref name="holder"/> still holds the user (a command
     /// downstream may have taken it over meanwhile). Completes at once when there is nothing to do.
     /// </summary>
-    public async Task AcknowledgeAsync(OnboardUser? user, object holder)
+    public async Task AcknowledgeAsync(object? user, object holder)
     {
         Entry? entry;
         lock (_gate)
@@ -149,7 +180,7 @@ internal sealed class HandOffLedger
     /// <paramref name="holder"/> wrote the user where its secrets are lost (the screen, Out-Null): not handed out. The
     /// entry is dropped and the mark stays in IAM, so the next run replaces them. False when the holder did not hold it.
     /// </summary>
-    public bool Release(OnboardUser? user, object holder)
+    public bool Release(object? user, object holder)
     {
         Entry? entry;
         lock (_gate)
@@ -173,7 +204,7 @@ internal sealed class HandOffLedger
     /// <returns>The user names abandoned, for the message.</returns>
     public IReadOnlyList<string> Abandon(object holder)
     {
-        List<KeyValuePair<OnboardUser, Entry>> dropped;
+        List<KeyValuePair<object, Entry>> dropped;
         lock (_gate)
         {
             dropped = _entries.Where(e => ReferenceEquals(e.Value.Holder, holder)).ToList();
@@ -188,14 +219,26 @@ internal sealed class HandOffLedger
             pair.Value.RunHold?.Dispose();
         }
 
-        return dropped.Select(p => p.Key.UserName).ToList();
+        return dropped.Select(p => NameOf(p.Key)).ToList();
     }
 
-    /// <summary>The user a pipeline value stands for, when it carries one.</summary>
-    public static OnboardUser? UserIn(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
+    /// <summary>The user name of a ledger key (<see cref="KeyIn"/>), for messages.</summary>
+    public static string NameOf(object key) => key switch
+    {
+        OnboardUser user => user.UserName,
+        OnboardMfaDevice device => device.UserName,
+        _ => key.ToString() ?? string.Empty,
+    };
+
+    /// <summary>
+    /// What a pipeline value is held under: the user it carries, or an MFA device enrolled by name (no user object),
+    /// which carries its own seed.
+    /// </summary>
+    public static object? KeyIn(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
     {
         OnboardUser user => user,
-        OnboardMfaDevice device => device.User,
+        OnboardMfaDevice { User: { } user } => user,
+        OnboardMfaDevice device => device,
         _ => null,
     };
 
@@ -203,13 +246,13 @@ internal sealed class HandOffLedger
 
     internal sealed class Transit
     {
-        public Transit(OnboardUser user, object output)
+        public Transit(object user, object output)
         {
             User = user;
             Output = output;
         }
 
-        public OnboardUser User { get; }
+        public object User { get; }
 
         public object Output { get; }
     }
@@ -245,12 +288,30 @@ internal sealed class HandOffLedger
         public IDisposable? RunHold { get; }
     }
 
-    private sealed class IdentityComparer : IEqualityComparer<OnboardUser>
+    private sealed class IdentityComparer : IEqualityComparer<object>
     {
         public static readonly IdentityComparer Instance = new();
 
-        public bool Equals(OnboardUser? x, OnboardUser? y) => ReferenceEquals(x, y);
+        public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
 
-        public int GetHashCode(OnboardUser obj) => RuntimeHelpers.GetHashCode(obj);
+        public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
+    }
+
+    private sealed class BothHolds : IDisposable
+    {
+        private readonly IDisposable? _first;
+        private readonly IDisposable? _second;
+
+        public BothHolds(IDisposable? first, IDisposable? second)
+        {
+            _first = first;
+            _second = second;
+        }
+
+        public void Dispose()
+        {
+            _first?.Dispose();
+            _second?.Dispose();
+        }
     }
 }

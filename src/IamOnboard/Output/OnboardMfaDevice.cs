@@ -30,6 +30,9 @@ public sealed class OnboardMfaDevice
     /// <summary>The base32 seed, only with -IncludeSeed (for a vault): it lets anyone produce this user's codes.</summary>
     public SecureString? Seed { get; internal set; }
 
+    /// <summary>Whether -IncludeSeed was asked for (also when the device was already enabled, with no seed to give).</summary>
+    internal bool SeedRequested { get; set; }
+
     /// <summary>The user object this device was enrolled for, when one was piped in (so Export-OnboardCredential can follow).</summary>
     public OnboardUser? User { get; internal set; }
 

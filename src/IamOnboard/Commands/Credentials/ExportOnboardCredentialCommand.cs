@@ -29,6 +29,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     private StreamWriter? _writer;
     private bool _declined;
     private int _written;
+    private bool _withMfa; // the file has the MFA device and seed columns (the first input asked for seeds)
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -81,25 +82,35 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
     protected override void ProcessItem()
     {
+        var device = InputObject?.BaseObject as OnboardMfaDevice;
         var user = InputObject?.BaseObject switch
         {
             OnboardUser direct => direct,
             OnboardMfaDevice { User: { } fromMfa } => fromMfa,
             _ => null,
         };
-        if (user is null)
+        if (user is null && device?.Seed is null)
         {
             WriteError(NotAnOnboardUser(InputObject));
             return;
         }
 
-        var row = new CredentialCsvRow(user.UserName, user.ConsoleSignInUrl)
+        // An MFA device enrolled by name (-UserName, no user object) carries only its seed: its line has no password or key.
+        var row = new CredentialCsvRow(user?.UserName ?? device!.UserName, user?.ConsoleSignInUrl ?? string.Empty)
         {
-            Password = user.Password is null ? null : SecretText.Reveal(user.Password),
-            AccessKeyId = user.AccessKeyId,
-            SecretAccessKey = user.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
+            Password = user?.Password is null ? null : SecretText.Reveal(user.Password),
+            AccessKeyId = user?.AccessKeyId,
+            SecretAccessKey = user?.SecretAccessKey is null ? null : SecretText.Reveal(user.SecretAccessKey),
+            MfaSerialNumber = device?.Seed is null ? null : device.SerialNumber,
+            MfaSeed = device?.Seed is null ? null : SecretText.Reveal(device.Seed),
         };
-        if (!CanWrite(user, row))
+        if (_writer is null && !_declined)
+        {
+            // The header is written with the first line: the seed columns when the first input asked for seeds.
+            _withMfa = FileFormat == CredentialCsvFormat.Console && device is not null && (device.SeedRequested || device.Seed is not null);
+        }
+
+        if (!CanWrite(row))
         {
             return;
         }
@@ -112,7 +123,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         try
         {
-            CredentialCsv.WriteRow(writer, row, FileFormat);
+            CredentialCsv.WriteRow(writer, row, FileFormat, _withMfa);
             writer.Flush();
             _file!.Flush(flushToDisk: true);
         }
@@ -122,7 +133,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         }
 
         _written++;
-        Acknowledge(user);
+        Acknowledge(HandOffLedger.KeyIn(InputObject));
     }
 
     /// <summary>The refusal of an input that is not a live user, saying what it is; a deserialized user (Import-Clixml, a job) says what to do instead.</summary>
@@ -179,24 +190,31 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     }
 
     /// <summary>False (after saying why) for a user with no line in the file; stops the batch for one whose secret the format would lose.</summary>
-    private bool CanWrite(OnboardUser user, CredentialCsvRow row)
+    private bool CanWrite(CredentialCsvRow row)
     {
-        if (CredentialCsv.CannotHold(row, FileFormat) is { } reason)
+        var reason = CredentialCsv.CannotHold(row, FileFormat);
+        if (reason is null && row.MfaSeed is not null && !_withMfa)
+        {
+            reason = $"{row.UserName}: the MFA seed (-IncludeSeed) has no column in '{_path}', whose header was written for a first input that asked for no seed, " +
+                "and would be lost. Export the devices enrolled with -IncludeSeed to a file of their own.";
+        }
+
+        if (reason is not null)
         {
             // Terminating, like a file that cannot be written: the user stays marked as not handed out, so the next run
-            // replaces the credentials rather than leaving a password nobody received.
-            ThrowTerminatingError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, user, reason));
+            // replaces the credentials rather than leaving a password (or an MFA seed) nobody received.
+            ThrowTerminatingError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
         }
 
         if (!CredentialCsv.Holds(row, FileFormat))
         {
-            WriteWarning($"{user.UserName}: no access key was created in this run, so the user has no line in the AWS CLI's import file.");
+            WriteWarning($"{row.UserName}: no access key was created in this run, so the user has no line in the AWS CLI's import file.");
             return false;
         }
 
-        if (row.Password is null && row.SecretAccessKey is null)
+        if (row.Password is null && row.SecretAccessKey is null && row.MfaSeed is null)
         {
-            WriteWarning($"{user.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
+            WriteWarning($"{row.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
         }
 
         return true;
@@ -220,7 +238,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
             _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            CredentialCsv.WriteHeader(_writer, FileFormat);
+            CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
         }
         catch (IOException failure)
         {

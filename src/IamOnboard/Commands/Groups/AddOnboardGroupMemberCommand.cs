@@ -82,7 +82,7 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
             }
             else if (carrier is not null && apply)
             {
-                WriteOn(carrier, HandOffLedger.UserIn(carrier));
+                WriteOn(carrier, HandOffLedger.KeyIn(carrier));
             }
         }, (object?)user ?? userName, user?.Row);
     }

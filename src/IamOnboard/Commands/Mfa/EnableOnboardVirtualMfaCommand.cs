@@ -159,7 +159,9 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
         if (Unattended.IsPresent || Code1 is not null)
         {
-            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, ct), target, user?.Row);
+            // The seed's only way out is the output: it counts as handed out once the output is taken, as a password does.
+            var seedOnlyInOutput = Unattended.IsPresent && IncludeSeed.IsPresent && qrFile is null;
+            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, seedOnlyInOutput, ct), target, user?.Row);
         }
         else
         {
@@ -167,7 +169,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         }
     }
 
-    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, CancellationToken ct)
+    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, bool seedOnlyInOutput, CancellationToken ct)
     {
         if (Unattended.IsPresent && !seedOutput && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
         {
@@ -180,7 +182,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         PendingMfaDevice device;
         try
         {
-            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
+            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, seedOnlyInOutput).ConfigureAwait(false);
         }
         catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
         {
@@ -221,7 +223,17 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             throw;
         }
 
-        WriteOn(Output(device, user, enabled, qrPath), user);
+        var output = Output(device, user, enabled, qrPath);
+        var carrier = (object?)user ?? output;
+        if (seedOnlyInOutput)
+        {
+            // The device's mark (set with the create) goes once the output is taken, with the user's own mark when the
+            // user is held too; a stop, an error or a sink leaves it, and the next run replaces the device.
+            _run.AddHold();
+            HandOffs.Attach(carrier, this, t => enroller.SeedTakenAsync(device.SerialNumber, t), new RunHold(_run));
+        }
+
+        WriteOn(output, carrier);
     }
 
     private async Task<DateTime> EnableAsync(VirtualMfaEnroller enroller, PendingMfaDevice device, string userName, CancellationToken ct)
@@ -281,7 +293,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             user.MfaSerialNumber = serialNumber;
         }
 
-        WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user }, user);
+        WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user, SeedRequested = IncludeSeed.IsPresent }, user);
     }
 
     /// <summary>A person: console access in this run, or a login profile from before (asked of IAM).</summary>
@@ -350,6 +362,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         {
             QrCodePath = qrPath,
             Seed = IncludeSeed.IsPresent ? SecretText.Protect(device.Base32Seed) : null,
+            SeedRequested = IncludeSeed.IsPresent,
             User = user,
         };
     }
@@ -371,5 +384,15 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Keeps the run live while a seed it made is not yet handed out (released once, when handed out or abandoned).</summary>
+    private sealed class RunHold : IDisposable
+    {
+        private OnboardingRun? _held;
+
+        public RunHold(OnboardingRun run) => _held = run;
+
+        public void Dispose() => Interlocked.Exchange(ref _held, null)?.ReleaseHold();
     }
 }

@@ -155,7 +155,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             var result = await writer.PutAsync(kind, owner, policyName, document, apply, ct).ConfigureAwait(false);
             if (apply && carrier is not null)
             {
-                WriteOn(carrier, HandOffLedger.UserIn(carrier));
+                WriteOn(carrier, HandOffLedger.KeyIn(carrier));
             }
             else if (apply)
             {
