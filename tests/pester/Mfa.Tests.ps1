@@ -240,6 +240,38 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
     }
 
+    It 'a device of an ended run that is enabled just before it is deleted stays, and counts as enabled' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        # A device left by a run that has ended (its tag names a process that does not exist on this host).
+        $seedFile = Join-Path $TestDrive "$name.seed"
+        $dead = "run=$([Environment]::MachineName.ToLowerInvariant() -replace '[^a-z0-9._-]', '')/999999/1/1 set=2026-01-01T00:00:00Z"
+        $made = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $name, '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed',
+            '--tags', "Key=iamonboard:handoff,Value=$dead")
+        $made.ExitCode | Should -Be 0
+        $serial = $made.Json.VirtualMFADevice.SerialNumber
+        # The enrolment finds it unassigned and nobody's; its delete is held while that run's person enables it after all.
+        Suspend-NextRequest 'DeleteVirtualMFADevice' 3000
+        $b = [powershell]::Create()
+        $null = $b.AddScript({
+            param($Module, $Name, $Session)
+            Import-Module $Module
+            Enable-OnboardVirtualMfa -UserName $Name -Unattended -IncludeSeed -SkipIfEnabled -Session $Session -WarningAction SilentlyContinue
+        }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($name).AddArgument($script:session)
+        $handle = $b.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ($script:endpoint.GetStatistics().InFlight -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $seed = (Get-Content $seedFile -Raw).Trim()
+        $now = [DateTimeOffset]::UtcNow
+        (Aws @('iam', 'enable-mfa-device', '--user-name', $name, '--serial-number', $serial,
+            '--authentication-code1', (Get-Code $seed -1 $now), '--authentication-code2', (Get-Code $seed 0 $now))).ExitCode | Should -Be 0
+        $out = $b.EndInvoke($handle)
+        @($b.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) | Should -BeNullOrEmpty -Because 'the device was enabled meanwhile: in use, not an error'
+        $b.Dispose()
+        $out.Status | Should -Be 'AlreadyEnabled'
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices.SerialNumber | Should -Be $serial
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -154,8 +154,8 @@ public sealed class VirtualMfaEnroller
                     }
 
                     OnboardLog.Current.Verbose($"Deleting the abandoned, unassigned virtual MFA device {serial}.");
-                    await _session.Iam.DeleteVirtualMfaDeviceAsync(serial, t).ConfigureAwait(false);
-                    return null; // Created again on the next attempt.
+                    await DeleteUnlessEnabledMeanwhileAsync(serial, t).ConfigureAwait(false);
+                    return null; // Created again on the next attempt, or found enabled.
                 }
             },
             async t =>
@@ -311,7 +311,27 @@ public sealed class VirtualMfaEnroller
             }
 
             OnboardLog.Current.Warning($"The response to CreateVirtualMFADevice for '{userName}' was lost; deleting {orphan.SerialNumber}, whose seed never arrived.");
-            await _session.Iam.DeleteVirtualMfaDeviceAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
+            await DeleteUnlessEnabledMeanwhileAsync(orphan.SerialNumber, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes an unassigned device found to be nobody's. IAM has no conditional delete: the run that made it may have
+    /// enabled it and ended between the look and the delete, and then IAM refuses (DeleteConflict); the device is in use,
+    /// so it stays, and the create's next attempt finds it enabled.
+    /// </summary>
+    private async Task DeleteUnlessEnabledMeanwhileAsync(string serialNumber, CancellationToken ct)
+    {
+        try
+        {
+            await _session.Iam.DeleteVirtualMfaDeviceAsync(serialNumber, ct).ConfigureAwait(false);
+        }
+        catch (IamDeleteConflictException)
+        {
+            OnboardLog.Current.Verbose($"{serialNumber} was enabled meanwhile, so it was not deleted.");
+        }
+        catch (IamNoSuchEntityException)
+        {
         }
     }
 
@@ -388,7 +408,7 @@ public sealed class VirtualMfaEnroller
 
     private static HandOffInProgressException AnotherRunIsEnrolling(string userName, string serialNumber, HandOffMark creator)
     {
-        var created = creator.SetUtc is { } at ? $", created at {at:yyyy-MM-dd HH:mm:ss}Z," : string.Empty;
+        var created = creator.SetUtc is { } at ? $" at {at:yyyy-MM-dd HH:mm:ss}Z" : string.Empty;
         return new HandOffInProgressException(
             $"IAM user '{userName}': another run is enrolling '{userName}' in virtual MFA: {creator.DescribeRun()} created the device {serialNumber}{created} "
             + $"and has not enabled it yet, so it was not deleted or replaced. {HandOffConflict.WhenToRetry(creator, "Run the command again")}",
