@@ -216,32 +216,13 @@ internal sealed partial class IamService
     private static void TagMfaDevice(OperationContext context)
     {
         var device = RequireDevice(context);
-        if (!context.Parameters.Contains("Tags.member.1.Key") && !context.Parameters.Contains("Tags.member.1.Value"))
-        {
-            context.Required("Tags");
-        }
-
-        var tags = CheckedTags(context);
-        var merged = device.Tags.Where(existing => !tags.Any(t => IamNameRules.NameComparer.Equals(t.Key, existing.Key))).ToList();
-        merged.AddRange(tags);
-        if (merged.Count > IamLimits.TagsPerUser)
-        {
-            throw IamServiceException.LimitExceeded("The number of tags has reached the maximum limit of " + IamLimits.TagsPerUser + ".");
-        }
-
-        device.Tags = merged;
+        device.Tags = WithRequestTags(context, device.Tags);
     }
 
     private static void UntagMfaDevice(OperationContext context)
     {
         var device = RequireDevice(context);
-        var keys = context.Parameters.List("TagKeys");
-        if (keys.Count == 0)
-        {
-            context.Required("TagKeys");
-        }
-
-        device.Tags.RemoveAll(tag => keys.Any(k => IamNameRules.NameComparer.Equals(k, tag.Key)));
+        RemoveRequestTagKeys(context, device.Tags);
     }
 
     private static void ListMfaDeviceTags(OperationContext context)

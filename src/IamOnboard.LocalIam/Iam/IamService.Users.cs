@@ -122,32 +122,13 @@ internal sealed partial class IamService
     private static void TagUser(OperationContext context)
     {
         var user = RequireUser(context, CheckedUserName(context));
-        if (!context.Parameters.Contains("Tags.member.1.Key") && !context.Parameters.Contains("Tags.member.1.Value"))
-        {
-            context.Required("Tags");
-        }
-
-        var tags = CheckedTags(context);
-        var merged = user.Tags.Where(existing => !tags.Any(t => IamNameRules.NameComparer.Equals(t.Key, existing.Key))).ToList();
-        merged.AddRange(tags);
-        if (merged.Count > IamLimits.TagsPerUser)
-        {
-            throw IamServiceException.LimitExceeded("The number of tags has reached the maximum limit of " + IamLimits.TagsPerUser + ".");
-        }
-
-        user.Tags = merged;
+        user.Tags = WithRequestTags(context, user.Tags);
     }
 
     private static void UntagUser(OperationContext context)
     {
         var user = RequireUser(context, CheckedUserName(context));
-        var keys = context.Parameters.List("TagKeys");
-        if (keys.Count == 0)
-        {
-            context.Required("TagKeys");
-        }
-
-        user.Tags.RemoveAll(tag => keys.Any(k => IamNameRules.NameComparer.Equals(k, tag.Key)));
+        RemoveRequestTagKeys(context, user.Tags);
     }
 
     private static void ListUserTags(OperationContext context)

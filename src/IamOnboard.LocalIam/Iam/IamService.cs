@@ -127,6 +127,40 @@ internal sealed partial class IamService
         return tags.Select(t => new TagEntry { Key = t.Key, Value = t.Value }).ToList();
     }
 
+    /// <summary>
+    /// TagUser, TagMFADevice and the like: the request's tags (required, checked) replace those of the same key
+    /// (keys compare without case), within the 50 tags a resource may have.
+    /// </summary>
+    private static List<TagEntry> WithRequestTags(OperationContext context, List<TagEntry> existing)
+    {
+        if (!context.Parameters.Contains("Tags.member.1.Key") && !context.Parameters.Contains("Tags.member.1.Value"))
+        {
+            context.Required("Tags");
+        }
+
+        var tags = CheckedTags(context);
+        var merged = existing.Where(tag => !tags.Any(t => IamNameRules.NameComparer.Equals(t.Key, tag.Key))).ToList();
+        merged.AddRange(tags);
+        if (merged.Count > IamLimits.TagsPerUser)
+        {
+            throw IamServiceException.LimitExceeded("The number of tags has reached the maximum limit of " + IamLimits.TagsPerUser + ".");
+        }
+
+        return merged;
+    }
+
+    /// <summary>UntagUser, UntagMFADevice and the like: removes the request's TagKeys (required; absent keys are no error).</summary>
+    private static void RemoveRequestTagKeys(OperationContext context, List<TagEntry> tags)
+    {
+        var keys = context.Parameters.List("TagKeys");
+        if (keys.Count == 0)
+        {
+            context.Required("TagKeys");
+        }
+
+        tags.RemoveAll(tag => keys.Any(k => IamNameRules.NameComparer.Equals(k, tag.Key)));
+    }
+
     // ---- pagination: Marker / MaxItems in, IsTruncated / Marker out ----
 
     /// <summary>
