@@ -21,16 +21,18 @@ public sealed class VirtualMfaEnrollerTests : IClassFixture<LocalIamFixture>
 
     public VirtualMfaEnrollerTests(LocalIamFixture fixture) => _server = fixture.Server;
 
+    private Task<OnboardSession> AdministratorSessionAsync() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+    {
+        AccessKey = _server.AdminAccessKeyId,
+        SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
+        EndpointUrl = _server.Url.ToString(),
+    });
+
     [Fact]
     public async Task Stale_codes_of_the_right_device_are_refused_by_IAM_as_InvalidAuthenticationCode_with_a_clear_message_and_the_device_is_deleted()
     {
         using var environment = new EnvironmentScope();
-        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
-        {
-            AccessKey = _server.AdminAccessKeyId,
-            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
-            EndpointUrl = _server.Url.ToString(),
-        });
+        using var session = await AdministratorSessionAsync();
         string user = Names.Unique("stale");
         await session.Iam.CreateUserAsync(user);
         var enroller = new VirtualMfaEnroller(session);
@@ -63,12 +65,7 @@ public sealed class VirtualMfaEnrollerTests : IClassFixture<LocalIamFixture>
     public async Task A_device_that_cannot_be_deleted_is_named_in_a_warning_whose_sentences_are_joined_with_one_period()
     {
         using var environment = new EnvironmentScope();
-        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
-        {
-            AccessKey = _server.AdminAccessKeyId,
-            SecretKey = SdkCredentials.Protect(_server.AdminSecretAccessKey),
-            EndpointUrl = _server.Url.ToString(),
-        });
+        using var session = await AdministratorSessionAsync();
         string user = Names.Unique("undeletable");
         await session.Iam.CreateUserAsync(user);
         var enroller = new VirtualMfaEnroller(session);
