@@ -60,99 +60,35 @@ internal sealed class FaultInjector
 
     /// <summary>Whether this request is answered ServiceFailure: first the scripted failures for its action, then the dice.</summary>
     public bool ShouldFail(string action)
-    {
-        lock (_gate)
-        {
-            if (_scriptedFailures.TryGetValue(action, out var left) && left > 0)
-            {
-                _scriptedFailures[action] = left - 1;
-                return true;
-            }
-        }
-
-        return Roll(_failureRate);
-    }
+        => TakeScripted(_scriptedFailures, action) || Roll(_failureRate);
 
     /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> ServiceFailure (not carried out), whatever the rate.</summary>
     public void FailNext(string action, int count)
-    {
-        lock (_gate)
-        {
-            _scriptedFailures[action] = count;
-        }
-    }
+        => Script(_scriptedFailures, action, count);
 
     /// <summary>Whether this mutation's response is dropped: first the scripted drops for its action, then the dice.</summary>
     public bool ShouldDropResponse(string action)
-    {
-        lock (_gate)
-        {
-            if (_scriptedDrops.TryGetValue(action, out var left) && left > 0)
-            {
-                _scriptedDrops[action] = left - 1;
-                return true;
-            }
-        }
-
-        return Roll(_dropRate);
-    }
+        => TakeScripted(_scriptedDrops, action) || Roll(_dropRate);
 
     /// <summary>Drops the responses of the next <paramref name="count"/> requests of <paramref name="action"/> (carried out first), whatever the rate.</summary>
     public void DropNextResponses(string action, int count)
-    {
-        lock (_gate)
-        {
-            _scriptedDrops[action] = count;
-        }
-    }
+        => Script(_scriptedDrops, action, count);
 
     /// <summary>Whether this mutation, once carried out, is answered with a gateway's 504 (scripted only).</summary>
     public bool ShouldAnswerGatewayTimeout(string action)
-    {
-        lock (_gate)
-        {
-            if (_scriptedGatewayTimeouts.TryGetValue(action, out var left) && left > 0)
-            {
-                _scriptedGatewayTimeouts[action] = left - 1;
-                return true;
-            }
-
-            return false;
-        }
-    }
+        => TakeScripted(_scriptedGatewayTimeouts, action);
 
     /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> with a gateway's 504 once carried out.</summary>
     public void GatewayTimeoutNext(string action, int count)
-    {
-        lock (_gate)
-        {
-            _scriptedGatewayTimeouts[action] = count;
-        }
-    }
+        => Script(_scriptedGatewayTimeouts, action, count);
 
     /// <summary>Whether this request is answered ConcurrentModification, not carried out (scripted only).</summary>
     public bool ShouldAnswerConcurrentModification(string action)
-    {
-        lock (_gate)
-        {
-            if (_scriptedConcurrentModifications.TryGetValue(action, out var left) && left > 0)
-            {
-                _scriptedConcurrentModifications[action] = left - 1;
-                return true;
-            }
-
-            return false;
-        }
-    }
+        => TakeScripted(_scriptedConcurrentModifications, action);
 
     /// <summary>Answers the next <paramref name="count"/> requests of <paramref name="action"/> ConcurrentModification (not carried out).</summary>
     public void ConcurrentModificationNext(string action, int count)
-    {
-        lock (_gate)
-        {
-            _scriptedConcurrentModifications[action] = count;
-        }
-    }
+        => Script(_scriptedConcurrentModifications, action, count);
 
     /// <summary>Runs <paramref name="interruption"/> once, just before the next request of <paramref name="action"/> is carried out.</summary>
     public void InterruptNext(string action, Action interruption)
@@ -175,6 +111,29 @@ internal sealed class FaultInjector
             }
 
             return null;
+        }
+    }
+
+    /// <summary>Whether a scripted answer is left for <paramref name="action"/>; if so, it is used up.</summary>
+    private bool TakeScripted(Dictionary<string, int> scripted, string action)
+    {
+        lock (_gate)
+        {
+            if (scripted.TryGetValue(action, out var left) && left > 0)
+            {
+                scripted[action] = left - 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    private void Script(Dictionary<string, int> scripted, string action, int count)
+    {
+        lock (_gate)
+        {
+            scripted[action] = count;
         }
     }
 
