@@ -28,6 +28,10 @@ public sealed class AccessChecker
     private const string GetAccountPasswordPolicy = "iam:GetAccountPasswordPolicy";
 
     private readonly OnboardSession _session;
+    private readonly object _gate = new();
+
+    // The account's setting, read once per checker (one command's batch), not once per user.
+    private Task<bool>? _usersMayChangePassword;
 
     public AccessChecker(OnboardSession session) => _session = session;
 
@@ -37,7 +41,7 @@ public sealed class AccessChecker
     {
         var user = await _session.Iam.GetUserAsync(userName, ct).ConfigureAwait(false);
         var results = await _session.Iam.SimulatePrincipalPolicyAsync(user.Arn, actions, resources, context, ct).ConfigureAwait(false);
-        if (!results.Any(r => GrantableByAccount(r, user.Arn)) || !await UsersMayChangePasswordAsync(ct).ConfigureAwait(false))
+        if (!results.Any(r => GrantableByAccount(r, user.Arn)) || !await UsersMayChangePasswordOnceAsync(ct).ConfigureAwait(false))
         {
             return results;
         }
@@ -63,6 +67,20 @@ public sealed class AccessChecker
 
         return string.Equals(result.ActionName, ChangePassword, StringComparison.OrdinalIgnoreCase)
             && (result.ResourceName == "*" || string.Equals(result.ResourceName, userArn, StringComparison.Ordinal));
+    }
+
+    private Task<bool> UsersMayChangePasswordOnceAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            // A read that was cancelled or failed is not kept: the next user reads again.
+            if (_usersMayChangePassword is null || _usersMayChangePassword.IsFaulted || _usersMayChangePassword.IsCanceled)
+            {
+                _usersMayChangePassword = UsersMayChangePasswordAsync(ct);
+            }
+
+            return _usersMayChangePassword;
+        }
     }
 
     private async Task<bool> UsersMayChangePasswordAsync(CancellationToken ct)

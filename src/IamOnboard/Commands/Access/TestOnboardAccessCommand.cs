@@ -22,6 +22,9 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
 {
     private List<string> _actions = new();
     private List<KeyValuePair<string, string>> _expectations = new();
+
+    // One per run: it keeps what is read once per batch (the account password policy).
+    private AccessChecker? _checker;
     private List<IamContextEntry> _context = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -73,7 +76,7 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
     protected override void ProcessItem()
     {
         var name = UserName.Trim();
-        var checker = new AccessChecker(OnboardSession);
+        var checker = _checker ??= new AccessChecker(OnboardSession);
         var actions = _actions;
         var resources = Resource;
         var expectations = _expectations;
