@@ -18,8 +18,8 @@ function Get-BenchTargets {
         if (-not $js) { continue }
         $ratio = [Math]::Round($iam.wallSeconds / $js.wallSeconds, 2)
         $unequal = if ($iam.peakInFlight -gt $budget) { "; not equal in flight: IamOnboard's peak was $($iam.peakInFlight)" } else { '' }
-        # The same ratio per call: IamOnboard makes two calls per user more (UntagUser, UntagMFADevice), which no
-        # scheduling can hide at equal requests in flight; this tells the cost of those calls apart from everything else.
+        # The same ratio per call: IamOnboard makes one call per user more (UntagUser), which no scheduling can hide
+        # at equal requests in flight; this tells the cost of that call apart from everything else.
         $perCall = [Math]::Round(($iam.wallSeconds / $iam.callsPerUser) / ($js.wallSeconds / $js.callsPerUser), 2)
         Add-Target "Wall time vs the JS SDK script, budget $budget in flight" '<= 1.0x' "${ratio}x ($($iam.wallSeconds) s vs $($js.wallSeconds) s$unequal; per call ${perCall}x)" ($ratio -le 1.0 -and $iam.peakInFlight -le $budget)
     }
@@ -49,14 +49,14 @@ function Get-BenchTargets {
     $iam = Get-BenchRow $Results 'IamOnboard' $default
     if ($iam) {
         $actions = $iam.callsByAction
-        # The seven calls the job needs, and IamOnboard's UntagUser and UntagMFADevice that remove the hand-off marks of
-        # the password and key and of the seed (-IncludeSeed) once they have been handed out (the price of a re-run being
-        # able to tell credentials nobody received).
+        # The seven calls the job needs, and IamOnboard's UntagUser that removes the hand-off mark of the password, the
+        # key and the seed (-IncludeSeed, which rides on the user's mark) once they have been handed out (the price of a
+        # re-run being able to tell credentials nobody received). An UntagMFADevice would be a seed marked on its own device.
         $perUser = @('CreateUser', 'CreateLoginProfile', 'AttachUserPolicy', 'CreateAccessKey', 'AddUserToGroup', 'CreateVirtualMFADevice', 'EnableMFADevice', 'UntagUser', 'UntagMFADevice')
         $perUserCalls = ($perUser | ForEach-Object { if ($actions.Contains($_)) { $actions[$_] } else { 0 } } | Measure-Object -Sum).Sum
         $total = ($actions.Values | Measure-Object -Sum).Sum
         $once = $total - $perUserCalls
-        Add-Target 'API calls per user (happy path)' '= 9 (7 + UntagUser + UntagMFADevice)' ("{0} per user + {1} once per batch ({2} in all for {3} users)" -f ($perUserCalls / $iam.users), $once, $total, $iam.users) ($perUserCalls -eq 9 * $iam.users -and $once -le 4) `
+        Add-Target 'API calls per user (happy path)' '= 8 (7 + UntagUser)' ("{0} per user + {1} once per batch ({2} in all for {3} users)" -f ($perUserCalls / $iam.users), $once, $total, $iam.users) ($perUserCalls -eq 8 * $iam.users -and $once -le 4) `
             ("The calls made once per batch: " + ((@($actions.Keys) | Where-Object { $_ -notin $perUser } | ForEach-Object { "$_ $($actions[$_])" }) -join ', '))
         $cli = @($Results.onboarding) | Where-Object { $_.tool -eq 'AwsCli' } | Select-Object -First 1
         if ($cli) {
@@ -85,7 +85,7 @@ function Get-BenchTargets {
 function Write-OnboardingTables {
     param($Results, [System.Text.StringBuilder] $Md)
     $p = $Results.parameters
-    $null = $Md.AppendLine((("Each user: CreateUser with tags, CreateLoginProfile, AttachUserPolicy (IAMUserChangePassword), CreateAccessKey, AddUserToGroup, CreateVirtualMFADevice, EnableMFADevice; IamOnboard adds UntagUser and UntagMFADevice, which remove its hand-off marks once the credentials and the seed (-IncludeSeed) are out. " +
+    $null = $Md.AppendLine((("Each user: CreateUser with tags, CreateLoginProfile, AttachUserPolicy (IAMUserChangePassword), CreateAccessKey, AddUserToGroup, CreateVirtualMFADevice, EnableMFADevice; IamOnboard adds UntagUser, which removes its hand-off mark once the credentials and the seed (-IncludeSeed, riding on the user's mark) are out. " +
         "Local endpoint with {0} ms per request, a fresh one for every run. The budget is IamOnboard's -ThrottleLimit (given to every stage) and the JS script's number of workers; the endpoint counts the requests in flight (read to answered) and reports the peak and the mean (time in flight / wall time). " +
         "Wall time: each tool's own timer, from before its first call on a fresh connection (IamOnboard: Connect-Onboard) to its last answer; process start and module load excluded; median of {1} interleaved runs.") -f $p.latencyMs, $p.repeat)).AppendLine()
     $null = $Md.AppendLine('| budget in flight | users | IamOnboard (s) | JS script (s) | IamOnboard / JS | peak in flight: IamOnboard / JS | mean in flight: IamOnboard / JS | calls per user: IamOnboard / JS | floor ratio: IamOnboard / JS |')

@@ -170,6 +170,87 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue).Status | Should -Be 'AlreadyEnabled'
     }
 
+    It 'a seed given out with the user''s new password rides on the user''s hand-off mark: one UntagUser hands out both, no UntagMFADevice' {
+        $name = New-TestName
+        $file = Join-Path $TestDrive "$name-ride.csv"
+        $before = $endpoint.GetStatistics().RequestsByAction
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed | Export-OnboardCredential -Path $file
+        $after = $endpoint.GetStatistics().RequestsByAction
+        function Delta([string] $Action) { $was = 0; $now = 0; $null = $before.TryGetValue($Action, [ref] $was); $null = $after.TryGetValue($Action, [ref] $now); $now - $was }
+        # Before: the device carried a mark of its own, removed by one more call per user once the file had the seed.
+        Delta 'UntagMFADevice' | Should -Be 0
+        Delta 'UntagUser' | Should -Be 1
+        Delta 'TagMFADevice' | Should -Be 0
+        (Import-Csv $file).'MFA seed' | Should -Match '^[A-Z2-7]{32,}$'
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+    }
+
+    It 'a seed that rode on the user''s mark of a stopped run is replaced by the README''s pipeline run again, and by an enrolment by name' {
+        # Ctrl+C while the output carrying the new password and the seed is being taken: the user keeps the stopped run's
+        # mark, and the device (enabled) says its seed went with it.
+        function Stop-WhileTaking([string] $Name) {
+            $taken = Join-Path $TestDrive "$Name.taken"
+            $run = [powershell]::Create()
+            $null = $run.AddScript({
+                param($Module, $Name, $Session, $Taken)
+                Import-Module $Module
+                New-OnboardUser -UserName $Name -ConsoleAccess -Session $Session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $Session |
+                    ForEach-Object { $null = New-Item -ItemType File -Path $Taken; Start-Sleep -Seconds 60 }
+            }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($Name).AddArgument($script:session).AddArgument($taken)
+            $null = $run.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Test-Path $taken | Should -BeTrue
+            $run.Stop()
+            $run.Dispose()
+            $serial = (Aws @('iam', 'list-mfa-devices', '--user-name', $Name)).Json.MFADevices.SerialNumber
+            $serial | Should -HaveCount 1
+            (Aws @('iam', 'list-user-tags', '--user-name', $Name)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
+            ((Aws @('iam', 'list-mfa-device-tags', '--serial-number', $serial)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value | Should -Match 'mfa-seed-with='
+            $serial
+        }
+
+        function Assert-SeedWorks([string] $Name, [string] $Serial, [string] $Seed) {
+            $now = [DateTimeOffset]::UtcNow
+            (Aws @('iam', 'resync-mfa-device', '--user-name', $Name, '--serial-number', $Serial,
+                '--authentication-code1', (Get-Code $Seed -1 $now), '--authentication-code2', (Get-Code $Seed 0 $now))).ExitCode | Should -Be 0 -Because 'the seed handed out is the enabled device''s'
+            (Aws @('iam', 'list-mfa-devices', '--user-name', $Name)).Json.MFADevices | Should -HaveCount 1
+        }
+
+        # The whole pipeline again: the password is replaced, and so is the device, with a warning naming it.
+        $name = New-TestName
+        $lost = Stop-WhileTaking $name
+        $file = Join-Path $TestDrive "$name-again.csv"
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warned -WarningAction SilentlyContinue |
+            Export-OnboardCredential -Path $file
+        "$warned" | Should -BeLike "*$name*$lost*nobody has the seed*deactivated and deleted*"
+        $row = Import-Csv $file
+        $row.Password | Should -Not -BeNullOrEmpty
+        Assert-SeedWorks $name $row.'MFA device' $row.'MFA seed'
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        $again = New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'AlreadyEnabled' -Because 'the file has the seed'
+
+        # Enrolled again by name alone: the user still carries the stopped run's mark, so the seed counts as lost.
+        $name = New-TestName
+        $lost = Stop-WhileTaking $name
+        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warned -WarningAction SilentlyContinue
+        $device.Status | Should -Be 'Enabled'
+        "$warned" | Should -BeLike "*$name*$lost*nobody has the seed*"
+        Assert-SeedWorks $name $device.SerialNumber (ConvertTo-PlainText $device.Seed)
+
+        # A run that removes the stopped run's mark with nothing new to mark (its password is gone, none is asked for)
+        # first moves the seed's pending state onto the device, so the seed does not look taken.
+        $name = New-TestName
+        $lost = Stop-WhileTaking $name
+        (Aws @('iam', 'delete-login-profile', '--user-name', $name)).ExitCode | Should -Be 0
+        $user = New-OnboardUser -UserName $name
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warned -WarningAction SilentlyContinue
+        $device.Status | Should -Be 'Enabled'
+        "$warned" | Should -BeLike "*$name*$lost*nobody has the seed*"
+    }
+
     It 'Export-OnboardCredential writes the seed of -IncludeSeed next to the password, and that counts as handed out' {
         $name = New-TestName
         $byName = New-TestName
@@ -187,8 +268,11 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'resync-mfa-device', '--user-name', $name, '--serial-number', $row.'MFA device',
             '--authentication-code1', (Get-Code $row.'MFA seed' -1 $now), '--authentication-code2', (Get-Code $row.'MFA seed' 0 $now))).ExitCode | Should -Be 0 -Because 'the seed in the file is the enabled device''s'
         if (-not $IsWindows) { (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
-        (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $row.'MFA device')).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        # The seed rode on the user's mark: that mark is gone, and the device's own tag says nothing is pending on it.
         (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        $deviceTag = (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $row.'MFA device')).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff'
+        $deviceTag.Value -split ' ' | Should -Not -Contain 'mfa-seed'
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue).Status | Should -Be 'AlreadyEnabled' -Because 'the seed was taken'
 
         # Enrolled by name: the device alone carries the seed.
         Enable-OnboardVirtualMfa -UserName $byName -Unattended -IncludeSeed | Export-OnboardCredential -Path "$file.byname.csv"

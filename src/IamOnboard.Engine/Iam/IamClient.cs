@@ -387,6 +387,9 @@ public sealed partial class IamClient : IDisposable
     public Task<IReadOnlyList<IamTag>> ListMfaDeviceTagsAsync(string serialNumber, CancellationToken cancellationToken = default)
         => ListAsync("ListMFADeviceTags", new QueryParameters().Add("SerialNumber", serialNumber), "Tags", IamXml.ReadTag, cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
 
+    public Task TagMfaDeviceAsync(string serialNumber, IEnumerable<IamTag> tags, CancellationToken cancellationToken = default)
+        => CallAsync("TagMFADevice", new QueryParameters().Add("SerialNumber", serialNumber).AddTags(tags), cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
+
     public Task UntagMfaDeviceAsync(string serialNumber, IEnumerable<string> tagKeys, CancellationToken cancellationToken = default)
         => CallAsync("UntagMFADevice", new QueryParameters().Add("SerialNumber", serialNumber).AddList("TagKeys", tagKeys), cancellationToken, Ref(EntityKind.MfaDevice, serialNumber));
 

@@ -18,7 +18,12 @@ namespace IamOnboard.Onboarding;
 /// pending (<c>password</c>, <c>access-key</c>) and the keys the user already had when the mark was set
 /// (<c>kept=AKIA...</c>), which are never touched. On a virtual MFA device the same tag says which run created the
 /// device and when, and <c>mfa-seed</c> that its seed is given out only in the run's output (-IncludeSeed) and has not
-/// been taken yet. Only characters IAM allows in tag values are used. A mark without
+/// been taken yet. <c>mfa-seed-with=N</c> on a device says its seed went out in the same output as the user's new
+/// password or key, under the user's mark of run N of the same process (the output is one runspace's, so the two runs
+/// share host, process and start; only the sequence is written, which keeps the value within IAM's 256 characters):
+/// while that mark is on the user, the seed has not been taken either, and one removal of the user's mark hands both
+/// out (no second call for the device). Only characters IAM
+/// allows in tag values are used. A mark without
 /// <c>run=</c> (left by IamOnboard before runs were named) belongs to an unknown run, taken as dead.</para>
 /// <para>While the run that set a mark is live, another run never replaces what it made: it reports the user instead
 /// (<see cref="HandOffInProgressException"/>). Liveness (<see cref="IsLive"/>): a run of this process is live while it
@@ -47,6 +52,7 @@ public sealed class HandOffMark
     private const string PasswordToken = "password";
     private const string AccessKeyToken = "access-key";
     private const string MfaSeedToken = "mfa-seed";
+    private const string MfaSeedWithPrefix = "mfa-seed-with=";
     private const string KeptPrefix = "kept=";
     private const string RunPrefix = "run=";
     private const string SetPrefix = "set=";
@@ -68,10 +74,16 @@ public sealed class HandOffMark
     {
     }
 
-    /// <summary>A mark that may also say an MFA seed is pending (<see cref="MfaSeed"/>), as on a virtual MFA device.</summary>
-    public HandOffMark(RunId? run, DateTime? setUtc, bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds, bool mfaSeed)
+    /// <summary>A mark that may also say an MFA seed is pending (<see cref="MfaSeed"/>, <see cref="MfaSeedWith"/>), as on a virtual MFA device.</summary>
+    public HandOffMark(RunId? run, DateTime? setUtc, bool password, bool accessKey, IEnumerable<string> keptAccessKeyIds, bool mfaSeed, RunId? mfaSeedWith = null)
     {
+        if (mfaSeedWith is not null && !(run is not null && run.Host == mfaSeedWith.Host && run.ProcessId == mfaSeedWith.ProcessId && run.ProcessStartMs == mfaSeedWith.ProcessStartMs))
+        {
+            throw new ArgumentException("A seed rides only on the mark of a run of the same process as the device's run.", nameof(mfaSeedWith));
+        }
+
         MfaSeed = mfaSeed;
+        MfaSeedWith = mfaSeedWith;
         Run = run;
         SetUtc = setUtc is { } set ? new DateTime(set.Ticks - (set.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc) : null;
         Password = password;
@@ -101,6 +113,13 @@ public sealed class HandOffMark
     /// </summary>
     public bool MfaSeed { get; }
 
+    /// <summary>
+    /// On a virtual MFA device: its seed went out in the output that also carried the user's new credentials, so it is
+    /// pending exactly while the user carries the mark of this run (the run that made those credentials, of the same
+    /// process as <see cref="Run"/>).
+    /// </summary>
+    public RunId? MfaSeedWith { get; }
+
     /// <summary>Keys the user had before the mark: claimed by someone, never replaced.</summary>
     public IReadOnlyCollection<string> KeptAccessKeyIds => _kept;
 
@@ -124,7 +143,10 @@ public sealed class HandOffMark
             tokens.Contains(PasswordToken, StringComparer.Ordinal),
             tokens.Contains(AccessKeyToken, StringComparer.Ordinal),
             tokens.Where(t => t.StartsWith(KeptPrefix, StringComparison.Ordinal)).Select(t => t.Substring(KeptPrefix.Length)),
-            tokens.Contains(MfaSeedToken, StringComparer.Ordinal));
+            tokens.Contains(MfaSeedToken, StringComparer.Ordinal),
+            run is not null && long.TryParse(Value(MfaSeedWithPrefix), NumberStyles.None, CultureInfo.InvariantCulture, out var with)
+                ? new RunId(run.Host, run.ProcessId, run.ProcessStartMs, with)
+                : null);
     }
 
     /// <summary>Whether a tag is the mark.</summary>
@@ -255,6 +277,11 @@ public sealed class HandOffMark
             tokens.Add(MfaSeedToken);
         }
 
+        if (MfaSeedWith is not null)
+        {
+            tokens.Add(MfaSeedWithPrefix + MfaSeedWith.Sequence.ToString(CultureInfo.InvariantCulture));
+        }
+
         tokens.AddRange(_kept.OrderBy(id => id, StringComparer.Ordinal).Select(id => KeptPrefix + id));
         return new IamTag(TagKey, string.Join(" ", tokens));
     }
@@ -265,5 +292,14 @@ public sealed class HandOffMark
         && (Password || !other.Password) && (AccessKey || !other.AccessKey) && (MfaSeed || !other.MfaSeed) && _kept.SetEquals(other._kept);
 
     /// <summary>Whether the mark was set by <paramref name="run"/>.</summary>
-    public bool IsOf(OnboardingRun run) => Run is not null && string.Equals(Run.ToString(), run.Id.ToString(), StringComparison.Ordinal);
+    public bool IsOf(OnboardingRun run) => IsOf(run.Id);
+
+    /// <summary>Whether the mark was set by the run <paramref name="run"/>.</summary>
+    public bool IsOf(RunId run) => Run is not null && string.Equals(Run.ToString(), run.ToString(), StringComparison.Ordinal);
+
+    /// <summary>
+    /// This device mark with its seed pending on the device itself (<see cref="MfaSeed"/>), for when the user's mark it
+    /// rode on is about to be replaced or removed by a run that did not hand it out.
+    /// </summary>
+    public HandOffMark WithSeedPendingOnDevice() => new(Run, SetUtc, Password, AccessKey, _kept, mfaSeed: true);
 }

@@ -208,6 +208,11 @@ internal sealed class UserOnboardingPlanner
             // Bookkeeping first: a run that has to back off has changed nothing.
             steps.Insert(0, new SetHandOffMarkStep(credentials.Mark, mark, credentials.KeysSeen));
         }
+        else if (credentials.ClearsMark && mark?.Run is { } dead && !mark.IsOf(_run))
+        {
+            // The dead run's mark goes at the hand-off, with nothing new in its place: an MFA seed that rode on it must not look taken.
+            steps.Insert(0, new KeepMfaSeedsPendingStep(dead));
+        }
 
         if (credentials.Password is not null)
         {

@@ -69,6 +69,13 @@ public sealed class UserOnboardingResult
     /// <summary>The keys of the bookkeeping tags <see cref="UserOnboarder.ClearHandOffMarkAsync"/> removes.</summary>
     public IReadOnlyList<string> HandOffTagKeys { get; internal set; } = System.Array.Empty<string>();
 
+    /// <summary>
+    /// The run whose hand-off mark the user carries in IAM, set by this call and removed with <see cref="HandOffTagKeys"/>;
+    /// null when the hand-off removes no mark of this call's run. An MFA seed given out in the same output can ride on
+    /// that mark (<see cref="HandOffMark.MfaSeedWith"/>) instead of needing one of its own.
+    /// </summary>
+    public RunId? HandOffMarkRun { get; internal set; }
+
     /// <summary>The plan this result comes from (for -WhatIf, the plan itself: its steps, in order).</summary>
     public UserOnboardingPlan? Plan { get; internal set; }
 }

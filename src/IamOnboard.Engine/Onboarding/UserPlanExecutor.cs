@@ -261,6 +261,9 @@ internal sealed class UserPlanExecutor
             Plan = plan,
             HandOffTagKeys = HandOffTagKeys(context),
             AccessKey = context.AccessKey,
+
+            // A new user's mark came with CreateUser; an existing user's, from SetHandOffMarkStep. Either is this run's.
+            HandOffMarkRun = plan.ClearsHandOffMark && (plan.IsNewUser || context.MarkSet is not null) ? _run.Id : null,
         };
         result.Actions.AddRange(plan.Steps.Where(s => s.Shown).Select(s => s.Done));
         result.Notes.AddRange(plan.Notes);

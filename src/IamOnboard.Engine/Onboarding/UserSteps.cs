@@ -149,6 +149,11 @@ internal sealed class SetHandOffMarkStep : OnboardingStep
             }
         }
 
+        if (mark?.Run is { } dead && !mark.IsOf(context.Run))
+        {
+            await MfaSeedsOnUserMark.KeepPendingAsync(context.Iam, context.UserName, dead, ct).ConfigureAwait(false);
+        }
+
         await context.Iam.TagUserAsync(context.UserName, new[] { _mark.ToTag() }, ct).ConfigureAwait(false);
         context.MarkSet = _mark;
     }

@@ -125,15 +125,21 @@ public sealed class VirtualMfaEnroller
     /// <param name="seedOnlyInOutput">The seed goes out only in the output (-IncludeSeed, no QR file): the device is
     /// created marked so until <see cref="SeedTakenAsync"/>, so a run stopped before its output was taken leaves a device
     /// the next run replaces, instead of one enabled with a seed nobody has.</param>
-    public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct, bool seedOnlyInOutput = false)
+    /// <param name="seedWithUserMarkOf">The seed goes out only in the output that also carries the user's new password
+    /// or key, marked on the user by this run until that output is taken: the device says so
+    /// (<see cref="HandOffMark.MfaSeedWith"/>) instead of carrying a mark of its own, so the user's one hand-off hands
+    /// out both. Null when the seed is not given out that way.</param>
+    public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct,
+        bool seedOnlyInOutput = false, RunId? seedWithUserMarkOf = null)
     {
+        var creatorTags = CreatorTags(seedOnlyInOutput && seedWithUserMarkOf is null, seedWithUserMarkOf);
         ValidateOffline(userName, deviceName);
         var created = await LostResponseCreate.SendAsync(_session.Iam, "CreateVirtualMFADevice", userName,
             async (attempt, t) =>
             {
                 try
                 {
-                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, CreatorTags(seedOnlyInOutput), t).ConfigureAwait(false);
+                    return await _session.Iam.CreateVirtualMfaDeviceAsync(deviceName, path, creatorTags, t).ConfigureAwait(false);
                 }
                 catch (IamEntityAlreadyExistsException) when (!attempt.IsLast)
                 {
@@ -335,9 +341,12 @@ public sealed class VirtualMfaEnroller
         }
     }
 
-    /// <summary>The tag a device is created with: this run's id and the time (a <see cref="HandOffMark"/> with nothing pending).</summary>
-    private IamTag[]? CreatorTags(bool seedOnlyInOutput) =>
-        _run is null ? null : new[] { new HandOffMark(_run.Id, DateTime.UtcNow, false, false, Array.Empty<string>(), seedOnlyInOutput).ToTag() };
+    /// <summary>
+    /// The tag a device is created with: this run's id and the time (a <see cref="HandOffMark"/>), and whether its seed is
+    /// pending on the device itself or rides on the user's mark of <paramref name="seedWith"/>.
+    /// </summary>
+    private IamTag[]? CreatorTags(bool seedOnlyInOutput, RunId? seedWith) =>
+        _run is null ? null : new[] { new HandOffMark(_run.Id, DateTime.UtcNow, false, false, Array.Empty<string>(), seedOnlyInOutput, seedWith).ToTag() };
 
     /// <summary>The output carrying the seed of a device created with <c>seedOnlyInOutput</c> was taken: its mark is removed.</summary>
     public Task SeedTakenAsync(string serialNumber, CancellationToken ct) =>
@@ -351,21 +360,27 @@ public sealed class VirtualMfaEnroller
     private async Task<bool> RemoveIfSeedLostAsync(string userName, string serialNumber, CancellationToken ct)
     {
         var creator = HandOffMark.Find(await _session.Iam.ListMfaDeviceTagsAsync(serialNumber, ct).ConfigureAwait(false));
-        if (creator is not { MfaSeed: true })
+        var pending = creator switch
+        {
+            { MfaSeed: true } => creator,
+            { MfaSeedWith: { } userRun } => await UserMarkOfAsync(userName, userRun, ct).ConfigureAwait(false),
+            _ => null,
+        };
+        if (creator is null || pending is null)
         {
             return false;
         }
 
-        if (!(_run is not null && creator.IsOf(_run)) && creator.IsLive(DateTime.UtcNow))
+        if (!(_run is not null && creator.IsOf(_run)) && pending.IsLive(DateTime.UtcNow))
         {
             throw new HandOffInProgressException(
-                $"IAM user '{userName}': {creator.DescribeRun()} enabled the virtual MFA device {serialNumber} and is still handing out its seed; "
-                + $"the device was not deleted or replaced. {HandOffConflict.WhenToRetry(creator, "Run the command again")}",
-                userName, creator);
+                $"IAM user '{userName}': the virtual MFA device {serialNumber} is enabled and {pending.DescribeRun()} is still handing out its seed; "
+                + $"the device was not deleted or replaced. {HandOffConflict.WhenToRetry(pending, "Run the command again")}",
+                userName, pending);
         }
 
-        OnboardLog.Current.Warning($"{userName}: the virtual MFA device {serialNumber} was enabled by {creator.DescribeRun()}, which ended before the output "
-            + "carrying its seed (-IncludeSeed) was taken, so nobody has the seed; the device is deactivated and deleted, and the user is enrolled anew.");
+        OnboardLog.Current.Warning($"{userName}: the seed of the virtual MFA device {serialNumber} went out only in the output of {pending.DescribeRun()}, "
+            + "which ended before that output (-IncludeSeed) was taken, so nobody has the seed; the device is deactivated and deleted, and the user is enrolled anew.");
         try
         {
             await _session.Iam.DeactivateMfaDeviceAsync(userName, serialNumber, ct).ConfigureAwait(false);
@@ -383,6 +398,16 @@ public sealed class VirtualMfaEnroller
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The user's hand-off mark when it is <paramref name="run"/>'s: a device seed that rode on it went out in an output
+    /// not taken yet (or never, when the run has ended). Null when the user carries no mark of that run: it was taken.
+    /// </summary>
+    private async Task<HandOffMark?> UserMarkOfAsync(string userName, RunId run, CancellationToken ct)
+    {
+        var mark = HandOffMark.Find(await _session.Iam.ListUserTagsAsync(userName, ct).ConfigureAwait(false));
+        return mark is not null && mark.IsOf(run) ? mark : null;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands.Infrastructure;
 
@@ -32,13 +33,33 @@ internal sealed class HandOffLedger
     /// <summary>
     /// Records that <paramref name="holder"/> made secrets for <paramref name="user"/> that are marked in IAM.
     /// <paramref name="removeMark"/> removes the mark; <paramref name="runHold"/> keeps the run that made them live
-    /// until the secrets are handed out or abandoned.
+    /// until the secrets are handed out or abandoned. <paramref name="markRun"/>: the run whose mark on the user
+    /// <paramref name="removeMark"/> removes, so a secret given out later in the same output can ride on it
+    /// (<see cref="UserMarkRun"/>); null when it removes none.
     /// </summary>
-    public void Register(object user, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+    public void Register(object user, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold, RunId? markRun = null)
     {
         lock (_gate)
         {
-            _entries[user] = new Entry(holder, removeMark, runHold);
+            _entries[user] = new Entry(holder, removeMark, runHold) { MarkRun = markRun };
+        }
+    }
+
+    /// <summary>
+    /// The run whose hand-off mark stays on <paramref name="user"/> until <paramref name="holder"/>'s output carrying it
+    /// is taken, and goes then; null when <paramref name="holder"/> does not hold the user or its hand-off removes no
+    /// such mark. A secret <paramref name="holder"/> adds to that output (an MFA seed) is pending exactly as long.
+    /// </summary>
+    public RunId? UserMarkRun(object? user, object holder)
+    {
+        if (user is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _entries.TryGetValue(user, out var entry) && ReferenceEquals(entry.Holder, holder) ? entry.MarkRun : null;
         }
     }
 
@@ -63,7 +84,7 @@ internal sealed class HandOffLedger
                     {
                         await removeMark(t).ConfigureAwait(false);
                     }
-                }, new BothHolds(held.RunHold, runHold));
+                }, new BothHolds(held.RunHold, runHold)) { MarkRun = held.MarkRun };
                 return;
             }
 
@@ -286,6 +307,9 @@ internal sealed class HandOffLedger
         public Func<CancellationToken, Task> RemoveMark { get; }
 
         public IDisposable? RunHold { get; }
+
+        /// <summary>The run whose mark on the user <see cref="RemoveMark"/> removes; null when none.</summary>
+        public RunId? MarkRun { get; init; }
     }
 
     private sealed class IdentityComparer : IEqualityComparer<object>

@@ -35,6 +35,34 @@ public sealed class OnboardingRunTests : LocalSessionTestBase
     }
 
     [Fact]
+    public void ADeviceMarkNamingTheUserMarksRunFitsATagValueAtTheLongestRunIds()
+    {
+        // Two run ids of one process at their longest (a 63-character host, the largest process id, start time and
+        // sequences) and the time.
+        var process = new string('h', 63) + "/" + int.MaxValue + "/" + long.MaxValue + "/";
+        var longest = RunId.Parse(process + long.MaxValue)!;
+        var users = RunId.Parse(process + (long.MaxValue - 1))!;
+        var set = new DateTime(2026, 12, 5, 19, 25, 49, DateTimeKind.Utc);
+        var tag = new HandOffMark(longest, set, false, false, Array.Empty<string>(), mfaSeed: false, mfaSeedWith: users).ToTag();
+
+        Assert.Empty(IamNameRules.CheckUserTags(new[] { new KeyValuePair<string, string>(tag.Key, tag.Value) }));
+        var read = HandOffMark.Find(new[] { tag })!;
+        Assert.False(read.MfaSeed);
+        Assert.Equal(users.ToString(), read.MfaSeedWith!.ToString());
+        Assert.Equal(set, read.SetUtc);
+
+        // Moved onto the device: the seed is pending there, and its creator and time are kept.
+        var pending = HandOffMark.Find(new[] { read.WithSeedPendingOnDevice().ToTag() })!;
+        Assert.True(pending.MfaSeed);
+        Assert.Null(pending.MfaSeedWith);
+        Assert.Equal(longest.ToString(), pending.Run!.ToString());
+        Assert.Equal(set, pending.SetUtc);
+
+        // Only a run of the same process: the output it rode in is one runspace's.
+        Assert.Throws<ArgumentException>(() => new HandOffMark(longest, set, false, false, Array.Empty<string>(), false, RunId.Parse("other/1/2/3")));
+    }
+
+    [Fact]
     public void TheHostNameIsCutToWhatATagValueMayHold()
     {
         var id = RunId.Parse(RunId.SanitiseHost("Büro PC#1 (" + new string('x', 80) + ")") + "/1/2/3")!;

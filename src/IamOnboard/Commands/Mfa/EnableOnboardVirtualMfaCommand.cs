@@ -179,10 +179,13 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
                 "-IncludeSeed (the seed in the output, for a vault), or enrol them interactively with -ShowQrCode. Nothing was created.");
         }
 
+        // A user received with a new password or key marked on it: the seed goes out in the same output, so it rides on
+        // that mark, and the user's one hand-off hands out both (no call of its own for the device).
+        var seedWithUserMarkOf = seedOnlyInOutput ? HandOffs.UserMarkRun(user, this) : null;
         PendingMfaDevice device;
         try
         {
-            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, seedOnlyInOutput).ConfigureAwait(false);
+            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, seedOnlyInOutput, seedWithUserMarkOf).ConfigureAwait(false);
         }
         catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
         {
@@ -225,7 +228,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
         var output = Output(device, user, enabled, qrPath);
         var carrier = (object?)user ?? output;
-        if (seedOnlyInOutput)
+        if (seedOnlyInOutput && seedWithUserMarkOf is null)
         {
             // The device's mark (set with the create) goes once the output is taken, with the user's own mark when the
             // user is held too; a stop, an error or a sink leaves it, and the next run replaces the device.

@@ -229,7 +229,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             {
                 // The run stays live (another run leaves these credentials alone) until they are handed out or abandoned.
                 _run.AddHold();
-                HandOffs.Register(output, this, t => onboarder.ClearHandOffMarkAsync(result, t), new RunHold(_run));
+                HandOffs.Register(output, this, t => onboarder.ClearHandOffMarkAsync(result, t), new RunHold(_run), result.HandOffMarkRun);
             }
 
             WriteOn(output, output);
