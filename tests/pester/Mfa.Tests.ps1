@@ -279,6 +279,8 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         $row = Import-Csv "$file.byname.csv"
         $row.'User name' | Should -Be $byName
         $row.'MFA seed' | Should -Match '^[A-Z2-7]{32,}$'
+        $row.'Console login link' | Should -Be $script:session.ConsoleSignInUrl -Because 'the line of a device enrolled by name has the link the user''s own line has'
+        $row.'Console login link' | Should -Not -BeNullOrEmpty
         (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $row.'MFA device')).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
 
         # The AWS CLI's import file has no place for it: an error naming the user, and the mark stays for the re-run.

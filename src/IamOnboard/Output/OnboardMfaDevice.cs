@@ -33,6 +33,9 @@ public sealed class OnboardMfaDevice
     /// <summary>Whether -IncludeSeed was asked for (also when the device was already enabled, with no seed to give).</summary>
     internal bool SeedRequested { get; set; }
 
+    /// <summary>The account's console sign-in link, as the user's own output has it (Export-OnboardCredential's link column).</summary>
+    public string ConsoleSignInUrl { get; internal set; } = string.Empty;
+
     /// <summary>The user object this device was enrolled for, when one was piped in (so Export-OnboardCredential can follow).</summary>
     public OnboardUser? User { get; internal set; }
 

@@ -96,7 +96,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         }
 
         // An MFA device enrolled by name (-UserName, no user object) carries only its seed: its line has no password or key.
-        var row = new CredentialCsvRow(user?.UserName ?? device!.UserName, user?.ConsoleSignInUrl ?? string.Empty)
+        var row = new CredentialCsvRow(user?.UserName ?? device!.UserName, user?.ConsoleSignInUrl ?? device!.ConsoleSignInUrl)
         {
             Password = user?.Password is null ? null : SecretText.Reveal(user.Password),
             AccessKeyId = user?.AccessKeyId,

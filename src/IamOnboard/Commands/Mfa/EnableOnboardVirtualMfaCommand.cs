@@ -296,7 +296,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             user.MfaSerialNumber = serialNumber;
         }
 
-        WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user, SeedRequested = IncludeSeed.IsPresent }, user);
+        WriteOn(new OnboardMfaDevice(userName, serialNumber, null, "AlreadyEnabled") { User = user, SeedRequested = IncludeSeed.IsPresent, ConsoleSignInUrl = OnboardSession.ConsoleSignInUrl }, user);
     }
 
     /// <summary>A person: console access in this run, or a login profile from before (asked of IAM).</summary>
@@ -367,6 +367,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             Seed = IncludeSeed.IsPresent ? SecretText.Protect(device.Base32Seed) : null,
             SeedRequested = IncludeSeed.IsPresent,
             User = user,
+            ConsoleSignInUrl = OnboardSession.ConsoleSignInUrl,
         };
     }
 
