@@ -71,6 +71,21 @@ Describe 'Access: Test-OnboardAccess' {
         $with.PSObject.TypeNames[0] | Should -Be 'IamOnboard.Commands.OnboardAccessResult'
     }
 
+    It 'asks about iam:ChangePassword on the user itself: a starter told to reset the password may change it' {
+        # New-OnboardUser attaches IAMUserChangePassword (Resource user/${aws:username}) to a user who must reset the
+        # password. Before: the simulator was asked about "*", which that statement does not match: ImplicitDeny.
+        $starter = New-OnboardUser -UserName (New-TestName 'reset') -ConsoleAccess -PasswordResetRequired
+        $results = Test-OnboardAccess -UserName $starter.UserName -Action iam:ListUsers, iam:ChangePassword
+        $results.Action | Should -Be @('iam:ListUsers', 'iam:ChangePassword')
+        $change = $results | Where-Object Action -EQ 'iam:ChangePassword'
+        $change.Decision | Should -Be 'Allowed'
+        $change.Resource | Should -Be $starter.Arn
+        $change.DecidedBy | Should -BeLike 'IAMUserChangePassword*'
+        ($results | Where-Object Action -EQ 'iam:ListUsers').Resource | Should -Be '*'
+        # Another user's password: named, so asked as given.
+        (Test-OnboardAccess -UserName $starter.UserName -Action iam:ChangePassword -Resource "arn:aws:iam::$($endpoint.AccountId):user/someone-else").Decision | Should -Be 'ImplicitDeny'
+    }
+
     It 'counts the account password policy''s AllowUsersToChangePassword, as IAM and the endpoint apply it' {
         # IAM gives every user iam:ChangePassword on itself and iam:GetAccountPasswordPolicy with that setting, and no
         # policy to simulate: the simulator alone says ImplicitDeny. An endpoint of its own: the setting is account-wide.

@@ -35,12 +35,17 @@ public sealed class AccessChecker
 
     public AccessChecker(OnboardSession session) => _session = session;
 
-    /// <summary>One result per action and resource, as IAM evaluates the user's policies with the context given.</summary>
+    /// <summary>
+    /// One result per action and resource, as IAM evaluates the user's policies with the context given. Without
+    /// <paramref name="resources"/>, iam:ChangePassword is evaluated on the user itself, the only resource it ever acts
+    /// on (the call names no user), and every other action on <c>*</c>, the simulator's default.
+    /// </summary>
     public async Task<IReadOnlyList<IamEvaluationResult>> SimulateAsync(
         string userName, IEnumerable<string> actions, IEnumerable<string>? resources, IEnumerable<IamContextEntry> context, CancellationToken ct)
     {
         var user = await _session.Iam.GetUserAsync(userName, ct).ConfigureAwait(false);
-        var results = await _session.Iam.SimulatePrincipalPolicyAsync(user.Arn, actions, resources, context, ct).ConfigureAwait(false);
+        var asked = actions.ToList();
+        var results = await SimulateOnDefaultResourcesAsync(user.Arn, asked, resources, context, ct).ConfigureAwait(false);
         if (!results.Any(r => GrantableByAccount(r, user.Arn)) || !await UsersMayChangePasswordOnceAsync(ct).ConfigureAwait(false))
         {
             return results;
@@ -51,6 +56,34 @@ public sealed class AccessChecker
                 r.AllowedByPermissionsBoundary, allowedByAccountPasswordPolicy: true)
             : r).ToList();
     }
+
+    /// <summary>
+    /// The simulator's results, with iam:ChangePassword asked about the user's own ARN when no resource is given: on
+    /// <c>*</c> a policy that grants it on <c>user/${aws:username}</c> (IAMUserChangePassword, attached to users told to
+    /// reset their password) does not match, and a user who can change their password was shown ImplicitDeny.
+    /// </summary>
+    private async Task<IReadOnlyList<IamEvaluationResult>> SimulateOnDefaultResourcesAsync(
+        string userArn, List<string> actions, IEnumerable<string>? resources, IEnumerable<IamContextEntry> context, CancellationToken ct)
+    {
+        var self = actions.Where(IsChangePassword).ToList();
+        if (resources is not null || self.Count == 0)
+        {
+            return await _session.Iam.SimulatePrincipalPolicyAsync(userArn, actions, resources, context, ct).ConfigureAwait(false);
+        }
+
+        var others = actions.Where(a => !IsChangePassword(a)).ToList();
+        var onSelf = await _session.Iam.SimulatePrincipalPolicyAsync(userArn, self, new[] { userArn }, context, ct).ConfigureAwait(false);
+        var onAny = others.Count == 0
+            ? Array.Empty<IamEvaluationResult>()
+            : await _session.Iam.SimulatePrincipalPolicyAsync(userArn, others, null, context, ct).ConfigureAwait(false);
+
+        // In the order asked.
+        return actions.SelectMany(a => (IsChangePassword(a) ? onSelf : onAny).Where(r => string.Equals(r.ActionName, a, StringComparison.OrdinalIgnoreCase)))
+            .Distinct()
+            .ToList();
+    }
+
+    private static bool IsChangePassword(string action) => string.Equals(action, ChangePassword, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An ImplicitDeny that AllowUsersToChangePassword would turn into an Allow: ChangePassword on the user itself, or GetAccountPasswordPolicy.</summary>
     private static bool GrantableByAccount(IamEvaluationResult result, string userArn)
