@@ -185,6 +185,29 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'when the hand-off tag cannot be removed, the error names exactly the tags to remove by hand' {
+        $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
+        # The seed rode on the user's mark: one tag, the user's. Before: the error also said to untag the device.
+        $name = New-TestName
+        $endpoint.FailNextRequests('UntagUser', 1)
+        New-OnboardUser -UserName $name -ConsoleAccess -Session $once | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $once |
+            Export-OnboardCredential -Path (Join-Path $TestDrive "$name.csv") -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'HandOffMarkNotRemoved,*'
+        "$failed" | Should -BeLike "*aws iam untag-user --user-name $name --tag-keys iamonboard:handoff*"
+        "$failed" | Should -Not -BeLike '*untag-mfa-device*'
+
+        # Enrolled by name, the device carries its own mark: that one only.
+        $byName = New-TestName
+        $null = New-OnboardUser -UserName $byName -Session $once
+        $endpoint.FailNextRequests('UntagMFADevice', 1)
+        Enable-OnboardVirtualMfa -UserName $byName -Unattended -IncludeSeed -Session $once |
+            Export-OnboardCredential -Path (Join-Path $TestDrive "$byName.csv") -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        "$failed" | Should -BeLike "*aws iam untag-mfa-device --serial-number arn:aws:iam::$($endpoint.AccountId):mfa/$byName --tag-keys iamonboard:handoff*"
+        "$failed" | Should -Not -BeLike '*untag-user*'
+    }
+
     It 'a seed that rode on the user''s mark of a stopped run is replaced by the README''s pipeline run again, and by an enrolment by name' {
         # Ctrl+C while the output carrying the new password and the seed is being taken: the user keeps the stopped run's
         # mark, and the device (enabled) says its seed went with it.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -193,6 +194,8 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
     private async Task AcknowledgeAsync(object? user)
     {
+        // Only a seed marked on its own device has a mark there to remove; one that rode on the user's mark goes with it.
+        var device = HandOffs.MarkedDevice(user, this);
         try
         {
             await HandOffs.AcknowledgeAsync(user, this).ConfigureAwait(false);
@@ -200,9 +203,18 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         catch (Exception failure)
         {
             var name = HandOffLedger.NameOf(user!);
-            var device = (user as OnboardUser)?.MfaSerialNumber ?? (user as OnboardMfaDevice)?.SerialNumber;
-            var remove = $"aws iam untag-user --user-name {name} --tag-keys {HandOffMark.TagKey}" +
-                (device is null ? string.Empty : $"; for the MFA seed, aws iam untag-mfa-device --serial-number {device} --tag-keys {HandOffMark.TagKey}");
+            var commands = new List<string>();
+            if (user is not OnboardMfaDevice { User: null })
+            {
+                commands.Add($"aws iam untag-user --user-name {name} --tag-keys {HandOffMark.TagKey}");
+            }
+
+            if (device is not null)
+            {
+                commands.Add($"for the MFA seed, aws iam untag-mfa-device --serial-number {device} --tag-keys {HandOffMark.TagKey}");
+            }
+
+            var remove = string.Join("; ", commands);
             Dispatcher.WriteError(OnboardErrors.Create("HandOffMarkNotRemoved", ErrorCategory.WriteError, user,
                 $"{name}: the new credentials were handed out, but the tag '{HandOffMark.TagKey}' that marks them as not yet handed out " +
                 $"could not be removed ({failure.Message}). Remove it ({remove}), " +

@@ -50,7 +50,12 @@ internal sealed class HandOffLedger
     /// is taken, and goes then; null when <paramref name="holder"/> does not hold the user or its hand-off removes no
     /// such mark. A secret <paramref name="holder"/> adds to that output (an MFA seed) is pending exactly as long.
     /// </summary>
-    public RunId? UserMarkRun(object? user, object holder)
+    public RunId? UserMarkRun(object? user, object holder) => Held(user, holder)?.MarkRun;
+
+    /// <summary>The MFA device whose own hand-off mark goes with <paramref name="user"/>'s, while <paramref name="holder"/> holds it; null when none.</summary>
+    public string? MarkedDevice(object? user, object holder) => Held(user, holder)?.MarkedDevice;
+
+    private Entry? Held(object? user, object holder)
     {
         if (user is null)
         {
@@ -59,16 +64,16 @@ internal sealed class HandOffLedger
 
         lock (_gate)
         {
-            return _entries.TryGetValue(user, out var entry) && ReferenceEquals(entry.Holder, holder) ? entry.MarkRun : null;
+            return _entries.TryGetValue(user, out var entry) && ReferenceEquals(entry.Holder, holder) ? entry : null;
         }
     }
 
     /// <summary>
-    /// Adds a second mark to remove with the same hand-off (an MFA seed made for a user whose password or key is held):
+    /// Adds a second mark to remove with the same hand-off (an MFA seed marked on its device, <paramref name="device"/>):
     /// when <paramref name="holder"/> holds <paramref name="key"/>, one acknowledgement removes both marks; otherwise
     /// it is registered on its own.
     /// </summary>
-    public void Attach(object key, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold)
+    public void Attach(object key, object holder, Func<CancellationToken, Task> removeMark, IDisposable? runHold, string device)
     {
         lock (_gate)
         {
@@ -84,11 +89,11 @@ internal sealed class HandOffLedger
                     {
                         await removeMark(t).ConfigureAwait(false);
                     }
-                }, new BothHolds(held.RunHold, runHold)) { MarkRun = held.MarkRun };
+                }, new BothHolds(held.RunHold, runHold)) { MarkRun = held.MarkRun, MarkedDevice = device };
                 return;
             }
 
-            _entries[key] = new Entry(holder, removeMark, runHold);
+            _entries[key] = new Entry(holder, removeMark, runHold) { MarkedDevice = device };
         }
     }
 
@@ -310,6 +315,9 @@ internal sealed class HandOffLedger
 
         /// <summary>The run whose mark on the user <see cref="RemoveMark"/> removes; null when none.</summary>
         public RunId? MarkRun { get; init; }
+
+        /// <summary>The MFA device whose own mark <see cref="RemoveMark"/> removes; null when none.</summary>
+        public string? MarkedDevice { get; init; }
     }
 
     private sealed class IdentityComparer : IEqualityComparer<object>

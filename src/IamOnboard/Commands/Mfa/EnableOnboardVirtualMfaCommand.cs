@@ -233,7 +233,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             // The device's mark (set with the create) goes once the output is taken, with the user's own mark when the
             // user is held too; a stop, an error or a sink leaves it, and the next run replaces the device.
             _run.AddHold();
-            HandOffs.Attach(carrier, this, t => enroller.SeedTakenAsync(device.SerialNumber, t), new RunHold(_run));
+            HandOffs.Attach(carrier, this, t => enroller.SeedTakenAsync(device.SerialNumber, t), new RunHold(_run), device.SerialNumber);
         }
 
         WriteOn(output, carrier);
