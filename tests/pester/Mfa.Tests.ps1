@@ -135,21 +135,13 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
     It 'a seed given out only with -IncludeSeed whose output was never taken is not lost: the re-run replaces the device, with a warning' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        $taken = Join-Path $TestDrive "$name.taken"
         # Ctrl+C after EnableMFADevice, while the output carrying the only copy of the seed is being written (the next
         # command has not finished with it): the device is enabled, and nobody has its seed.
-        $run = [powershell]::Create()
-        $null = $run.AddScript({
+        $null = Stop-WhileOutputTaken -Arguments $env:IAMONBOARD_MODULE, $name, $script:session -Script {
             param($Module, $Name, $Session, $Taken)
             Import-Module $Module
             Enable-OnboardVirtualMfa -UserName $Name -Unattended -IncludeSeed -Session $Session | ForEach-Object { $null = New-Item -ItemType File -Path $Taken; Start-Sleep -Seconds 60 }
-        }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($name).AddArgument($script:session).AddArgument($taken)
-        $handle = $run.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        Test-Path $taken | Should -BeTrue
-        $run.Stop()
-        $run.Dispose()
+        }
         $lost = (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices.SerialNumber
         $lost | Should -HaveCount 1
         (Aws @('iam', 'list-mfa-device-tags', '--serial-number', $lost)).Json.Tags.Key | Should -Contain 'iamonboard:handoff' -Because 'the device says its seed was not handed out'
@@ -212,20 +204,12 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         # Ctrl+C while the output carrying the new password and the seed is being taken: the user keeps the stopped run's
         # mark, and the device (enabled) says its seed went with it.
         function Stop-WhileTaking([string] $Name) {
-            $taken = Join-Path $TestDrive "$Name.taken"
-            $run = [powershell]::Create()
-            $null = $run.AddScript({
+            $null = Stop-WhileOutputTaken -Arguments $env:IAMONBOARD_MODULE, $Name, $script:session -Script {
                 param($Module, $Name, $Session, $Taken)
                 Import-Module $Module
                 New-OnboardUser -UserName $Name -ConsoleAccess -Session $Session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $Session |
                     ForEach-Object { $null = New-Item -ItemType File -Path $Taken; Start-Sleep -Seconds 60 }
-            }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($Name).AddArgument($script:session).AddArgument($taken)
-            $null = $run.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            Test-Path $taken | Should -BeTrue
-            $run.Stop()
-            $run.Dispose()
+            }
             $serial = (Aws @('iam', 'list-mfa-devices', '--user-name', $Name)).Json.MFADevices.SerialNumber
             $serial | Should -HaveCount 1
             (Aws @('iam', 'list-user-tags', '--user-name', $Name)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'

@@ -68,21 +68,12 @@ Describe 'examples/onboarder-policy.json' {
     It 'is enough to repair a stopped run, to recover lost responses and to roll back a failed row' {
         $errors = @()
         # Stopped while the output carrying the password and the seed was being taken, then the pipeline again.
-        $taken = Join-Path $TestDrive 'gil.taken'
-        $run = [powershell]::Create()
-        $null = $run.AddScript({
+        $errors += Stop-WhileOutputTaken -Arguments $env:IAMONBOARD_MODULE, $script:session -Script {
             param($Module, $Session, $Taken)
             Import-Module $Module
             New-OnboardUser -UserName gil.moss -ConsoleAccess -ProgrammaticAccess -Session $Session | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -Session $Session |
                 ForEach-Object { $null = New-Item -ItemType File -Path $Taken; Start-Sleep -Seconds 60 }
-        }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($script:session).AddArgument($taken)
-        $null = $run.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        Test-Path $taken | Should -BeTrue
-        $run.Stop()
-        $run.Streams.Error | ForEach-Object { $errors += $_ }
-        $run.Dispose()
+        }
         $again = New-OnboardUser -UserName gil.moss -ConsoleAccess -ProgrammaticAccess -ErrorVariable +errors |
             Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -ErrorVariable +errors -WarningAction SilentlyContinue
         $again.Status | Should -Be 'Enabled'

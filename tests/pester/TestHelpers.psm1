@@ -217,4 +217,30 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode
+function Stop-WhileOutputTaken {
+    <#
+    Ctrl+C while a pipeline's output is being taken: runs $Script in a runspace of its own with $Arguments and, last, the
+    path of a file its final stage creates once it has an output object in hand (then it waits); stops the pipeline
+    there. Returns the runspace's error records. Throws when that point is not reached within 60 s.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $Script, [object[]] $Arguments = @())
+    $taken = Join-Path ([IO.Path]::GetTempPath()) ('taken-' + [guid]::NewGuid().ToString('n'))
+    $run = [powershell]::Create()
+    try {
+        $null = $run.AddScript($Script)
+        foreach ($argument in @($Arguments) + $taken) { $null = $run.AddArgument($argument) }
+        $null = $run.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path $taken) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $reached = Test-Path $taken
+        $run.Stop()
+        if (-not $reached) { throw "The pipeline did not reach the taking of its output within 60 s: $(@($run.Streams.Error) -join '; ')" }
+        @($run.Streams.Error)
+    }
+    finally {
+        $run.Dispose()
+        Remove-Item -LiteralPath $taken -ErrorAction Ignore
+    }
+}
+
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken
