@@ -177,6 +177,36 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'a seed thrown away inside ForEach-Object loses only the seed: the password the outer pipeline writes to the file counts as handed out' {
+        $name = New-TestName
+        $file = Join-Path $TestDrive "$name-outer.csv"
+        $warned = & {
+            New-OnboardUser -UserName $name -ConsoleAccess |
+                ForEach-Object { $_ | Enable-OnboardVirtualMfa -Unattended -IncludeSeed | Out-Null; $_ } |
+                Export-OnboardCredential -Path $file
+        } 3>&1
+        (Import-Csv $file).Password | Should -Not -BeNullOrEmpty
+        "$warned" | Should -BeLike "*$name*Out-Null*password or key stay with New-OnboardUser*MFA seed made here counts as not handed out*"
+        # Before: the inner command dropped the user's hand-off with its own, so the password in the file kept its mark
+        # and the next run replaced it.
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        $serial = "arn:aws:iam::$($endpoint.AccountId):mfa/$name"
+        ((Aws @('iam', 'list-mfa-device-tags', '--serial-number', $serial)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value -split ' ' | Should -Contain 'mfa-seed'
+
+        # Run again: the password in the file stays, the seed nobody has is replaced.
+        $again = Join-Path $TestDrive "$name-again.csv"
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue |
+            Export-OnboardCredential -Path $again
+        $row = Import-Csv $again
+        $row.Password | Should -BeNullOrEmpty -Because 'the password handed out in the first file was not reset'
+        $row.'MFA seed' | Should -Match '^[A-Z2-7]{32,}$'
+
+        # Through ForEach-Object in the same pipeline, the user reaches Out-Null only: everything counts as not handed out.
+        $other = New-TestName
+        New-OnboardUser -UserName $other -ConsoleAccess | ForEach-Object { $_ } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningAction SilentlyContinue | Out-Null
+        ((Aws @('iam', 'list-user-tags', '--user-name', $other)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value | Should -Match 'password'
+    }
+
     It 'when the hand-off tag cannot be removed, the error names exactly the tags to remove by hand' {
         $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
         # The seed rode on the user's mark: one tag, the user's. Before: the error also said to untag the device.

@@ -67,13 +67,13 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         var tookBound = false;
         foreach (var value in bound)
         {
-            tookBound |= HandOffs.TakeOver(value, this);
+            tookBound |= HandOffs.TakeOver(value, this, IsDownstreamOf);
         }
 
         // Bound by property name only (its UserName), the object itself is not among the values: it is the one the
         // command before is writing. Only pipeline input counts: a command run inside a ForEach-Object script block did
         // not receive it.
-        _carrierByName = !tookBound && MyInvocation.ExpectingInput ? HandOffs.TakeOverInTransit(this) : null;
+        _carrierByName = !tookBound && MyInvocation.ExpectingInput ? HandOffs.TakeOverInTransit(this, IsDownstreamOf) : null;
         using (HandOffs.BeginTransit(null))
         {
             ProcessItem();
@@ -90,10 +90,45 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// <summary>The cmdlet's work for one pipeline item (what ProcessRecord is elsewhere).</summary>
     protected abstract void ProcessItem();
 
+    /// <summary>
+    /// Whether <paramref name="holder"/>'s output reaches this command along one pipeline, directly or through other
+    /// commands (<c>New-OnboardUser | ForEach-Object { $_ } | Enable-OnboardVirtualMfa</c>); false for a command in a
+    /// pipeline of its own (<c>ForEach-Object { $_ | Enable-OnboardVirtualMfa }</c>). When PowerShell's internals cannot be
+    /// read: true, as before this was asked.
+    /// </summary>
+    private bool IsDownstreamOf(object holder)
+    {
+        if (holder is not Cmdlet command || !SecretSinks.TryGetDownstreamCommand(command, out var next))
+        {
+            return true;
+        }
+
+        for (var hops = 0; hops < 64 && next is not null; hops++)
+        {
+            if (ReferenceEquals(next, this))
+            {
+                return true;
+            }
+
+            if (next is not Cmdlet further || !SecretSinks.TryGetDownstreamCommand(further, out next))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="command"/> is an IamOnboard command that has not ended, so it can still pass a user on.</summary>
+    private static bool IsRunning(object command) => command is AsyncCmdletBase { _ended: false };
+
+    private volatile bool _ended;
+
     /// <summary>Finishes the work, then names every user whose new credentials this command still holds.</summary>
     protected override void EndProcessing()
     {
         _dispatcher?.Complete();
+        _ended = true;
         foreach (var userName in HandOffs.Abandon(this))
         {
             WriteWarning($"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials (declined, -WhatIf, failed, or not part of its output). " +
@@ -168,9 +203,21 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
 
         _secretSink ??= SecretSinks.Downstream(this, out _nextOnboardCommand) ?? string.Empty;
-        if ((_secretSink.Length == 0 && _nextOnboardCommand is null) || !HandOffs.Release(user, this))
+        var markedDevice = HandOffs.MarkedDevice(user, this);
+        if ((_secretSink.Length == 0 && _nextOnboardCommand is null) || !HandOffs.Release(user, this, IsRunning, out var givenBackTo))
         {
             return false;
+        }
+
+        if (givenBackTo is AsyncCmdletBase outer)
+        {
+            // The user goes on along the pipeline that passed it here; only what this command added is lost.
+            var seed = markedDevice is null ? string.Empty
+                : $" The MFA seed made here counts as not handed out: its device keeps the tag '{HandOffMark.TagKey}', and running the command again replaces it.";
+            var where = _secretSink.Length > 0 ? $"went to {_secretSink}, which keeps no secret" : $"did not reach {_nextOnboardCommand} (see its error)";
+            Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {MyInvocation.MyCommand.Name}'s output {where}. " +
+                $"The user's new password or key stay with {outer.MyInvocation.MyCommand.Name}, which passed the user to this pipeline and passes it on.{seed}");
+            return true;
         }
 
         // An IamOnboard command takes over every user it receives; one still held here never reached it (its binding failed).

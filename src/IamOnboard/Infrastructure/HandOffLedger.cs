@@ -20,7 +20,9 @@ namespace IamOnboard.Commands.Infrastructure;
 /// of the user has returned (the next command has it) or, for Export-OnboardCredential, once its line is on disk; the
 /// acknowledgement removes the mark. -WhatIf, a declined -Confirm, an error, -ErrorAction Stop and a stopped pipeline
 /// never acknowledge: the holder is disposed with the user still held, the entry is abandoned, and the mark stays in
-/// IAM so the next run replaces the secrets nobody received.</para>
+/// IAM so the next run replaces the secrets nobody received. A command in a pipeline of its own (inside ForEach-Object's
+/// script block) that takes over a user another command is writing, and throws it away, gives the user back to that
+/// command, which may still pass it on: only what the inner command added (an MFA seed, marked on its device) is lost.</para>
 /// <para>Entries are keyed by object identity: output objects are plain data and carry nothing of this. The key is the
 /// user; for an MFA device enrolled by name (no user object), whose seed is marked on the device, the device itself
 /// (<see cref="KeyIn"/>).</para>
@@ -50,7 +52,7 @@ internal sealed class HandOffLedger
     /// is taken, and goes then; null when <paramref name="holder"/> does not hold the user or its hand-off removes no
     /// such mark. A secret <paramref name="holder"/> adds to that output (an MFA seed) is pending exactly as long.
     /// </summary>
-    public RunId? UserMarkRun(object? user, object holder) => Held(user, holder)?.MarkRun;
+    public RunId? UserMarkRun(object? user, object holder) => Held(user, holder) is { ReturnTo: null } entry ? entry.MarkRun : null;
 
     /// <summary>The MFA device whose own hand-off mark goes with <paramref name="user"/>'s, while <paramref name="holder"/> holds it; null when none.</summary>
     public string? MarkedDevice(object? user, object holder) => Held(user, holder)?.MarkedDevice;
@@ -89,7 +91,7 @@ internal sealed class HandOffLedger
                     {
                         await removeMark(t).ConfigureAwait(false);
                     }
-                }, new BothHolds(held.RunHold, runHold)) { MarkRun = held.MarkRun, MarkedDevice = device };
+                }, new BothHolds(held.RunHold, runHold)) { MarkRun = held.MarkRun, MarkedDevice = device, ReturnTo = held.ReturnTo, UserPart = held, AttachedHold = runHold };
                 return;
             }
 
@@ -99,9 +101,13 @@ internal sealed class HandOffLedger
 
     /// <summary>
     /// Takes over every held user in <paramref name="value"/> (a user, an MFA device with its user, a PSObject of either).
-    /// True when there was one to take.
+    /// True when there was one to take. <paramref name="receivesFrom"/> tells whether the command before (the holder)
+    /// writes to <paramref name="holder"/> along one pipeline: when it does not, while it is writing the user
+    /// (<paramref name="holder"/> runs in a pipeline of its own, inside ForEach-Object's script block), the user also
+    /// goes on along the outer pipeline, and is given back to that command if this one throws it away
+    /// (<see cref="Release"/>).
     /// </summary>
-    public bool TakeOver(object? value, object holder)
+    public bool TakeOver(object? value, object holder, Func<object, bool> receivesFrom)
     {
         if (KeyIn(value) is not { } user)
         {
@@ -112,12 +118,22 @@ internal sealed class HandOffLedger
         {
             if (_entries.TryGetValue(user, out var entry))
             {
-                entry.Holder = holder;
+                Hand(entry, user, holder, receivesFrom);
                 return true;
             }
         }
 
         return false;
+    }
+
+    private void Hand(Entry entry, object user, object holder, Func<object, bool> receivesFrom)
+    {
+        if (!ReferenceEquals(entry.Holder, holder) && ReferenceEquals(_inTransit?.User, user) && !receivesFrom(entry.Holder))
+        {
+            entry.ReturnTo = entry.Holder;
+        }
+
+        entry.Holder = holder;
     }
 
     /// <summary>
@@ -139,7 +155,7 @@ internal sealed class HandOffLedger
     /// <paramref name="holder"/> although none of its bound values is that object. Returns the object written (the user or
     /// the MFA device carrying it), which the holder must pass on; null when there is none.
     /// </summary>
-    public object? TakeOverInTransit(object holder)
+    public object? TakeOverInTransit(object holder, Func<object, bool> receivesFrom)
     {
         if (_inTransit is not { } transit)
         {
@@ -150,7 +166,7 @@ internal sealed class HandOffLedger
         {
             if (_entries.TryGetValue(transit.User, out var entry) && !ReferenceEquals(entry.Holder, holder))
             {
-                entry.Holder = holder;
+                Hand(entry, transit.User, holder, receivesFrom);
                 return transit.Output;
             }
         }
@@ -205,9 +221,14 @@ internal sealed class HandOffLedger
     /// <summary>
     /// <paramref name="holder"/> wrote the user where its secrets are lost (the screen, Out-Null): not handed out. The
     /// entry is dropped and the mark stays in IAM, so the next run replaces them. False when the holder did not hold it.
+    /// A user taken over from a command that was writing it to another pipeline (<see cref="TakeOver"/>) still goes on
+    /// there: while that command runs (<paramref name="isRunning"/>), the user's own part is given back to it
+    /// (<paramref name="givenBackTo"/>), and only what <paramref name="holder"/> added (an MFA seed marked on its device)
+    /// is dropped.
     /// </summary>
-    public bool Release(object? user, object holder)
+    public bool Release(object? user, object holder, Func<object, bool> isRunning, out object? givenBackTo)
     {
+        givenBackTo = null;
         Entry? entry;
         lock (_gate)
         {
@@ -217,9 +238,25 @@ internal sealed class HandOffLedger
             }
 
             _entries.Remove(user);
+            if (entry.ReturnTo is { } outer && isRunning(outer))
+            {
+                var back = entry.UserPart ?? entry;
+                back.Holder = outer;
+                back.ReturnTo = null;
+                _entries[user] = back;
+                givenBackTo = outer;
+            }
         }
 
-        entry.RunHold?.Dispose();
+        if (givenBackTo is null)
+        {
+            entry.RunHold?.Dispose();
+        }
+        else
+        {
+            entry.AttachedHold?.Dispose();
+        }
+
         return true;
     }
 
@@ -318,6 +355,14 @@ internal sealed class HandOffLedger
 
         /// <summary>The MFA device whose own mark <see cref="RemoveMark"/> removes; null when none.</summary>
         public string? MarkedDevice { get; init; }
+
+        /// <summary>The command that was writing the user to another pipeline when <see cref="Holder"/> took it over.</summary>
+        public object? ReturnTo { get; set; }
+
+        /// <summary>For a mark attached to a held user's (<see cref="Attach"/>): the user's own entry, and the attached mark's run hold.</summary>
+        public Entry? UserPart { get; init; }
+
+        public IDisposable? AttachedHold { get; init; }
     }
 
     private sealed class IdentityComparer : IEqualityComparer<object>

@@ -90,6 +90,32 @@ internal static class SecretSinks
         }
     }
 
+    /// <summary>
+    /// The command <paramref name="cmdlet"/>'s output goes to directly (<paramref name="next"/>: its cmdlet object, or
+    /// null when the output is collected or goes nowhere). False when PowerShell's internals cannot be read.
+    /// </summary>
+    public static bool TryGetDownstreamCommand(Cmdlet cmdlet, out object? next)
+    {
+        next = null;
+        try
+        {
+            var runtime = cmdlet.CommandRuntime;
+            var pipe = runtime?.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime);
+            if (pipe is null)
+            {
+                return false;
+            }
+
+            var processor = pipe.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe);
+            next = processor?.GetType().GetProperty("Command", Internal)?.GetValue(processor);
+            return true;
+        }
+        catch (Exception exception) when (exception is TargetInvocationException or MemberAccessException or AmbiguousMatchException or InvalidCastException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>`&gt; file` sends the output to a pipeline of its own, whose first command is Out-File.</summary>
     private static object? RedirectedTo(object pipe)
     {
