@@ -207,6 +207,25 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         ((Aws @('iam', 'list-user-tags', '--user-name', $other)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value | Should -Match 'password'
     }
 
+    It 'a second Enable-OnboardVirtualMfa in the same pipeline passes the first one''s output on, seed and password with it' {
+        $name = New-TestName
+        $file = Join-Path $TestDrive "$name-twice.csv"
+        # Before: the second one looked the device up, found its seed still on its way out and refused (HandOffInProgress),
+        # so nothing reached Export-OnboardCredential.
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed |
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WarningVariable warned -ErrorVariable failed -ErrorAction SilentlyContinue |
+            Export-OnboardCredential -Path $file
+        $failed | Should -BeNullOrEmpty
+        "$warned" | Should -BeLike "*$name*already enrolled in this pipeline*passed on*"
+        $row = Import-Csv $file
+        $row.Password | Should -Not -BeNullOrEmpty
+        $now = [DateTimeOffset]::UtcNow
+        (Aws @('iam', 'resync-mfa-device', '--user-name', $name, '--serial-number', $row.'MFA device',
+            '--authentication-code1', (Get-Code $row.'MFA seed' -1 $now), '--authentication-code2', (Get-Code $row.'MFA seed' 0 $now))).ExitCode | Should -Be 0
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'when the hand-off tag cannot be removed, the error names exactly the tags to remove by hand' {
         $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
         # The seed rode on the user's mark: one tag, the user's. Before: the error also said to untag the device.

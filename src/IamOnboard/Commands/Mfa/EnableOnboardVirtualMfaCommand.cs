@@ -136,9 +136,17 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         }
 
         var target = (object?)user ?? userName;
-        if (user?.MfaSerialNumber is { } enrolled)
+        if ((user?.MfaSerialNumber ?? (CarrierByName as OnboardMfaDevice)?.SerialNumber) is { } enrolled)
         {
-            WriteWarning($"{userName}: already enrolled in this pipeline ({enrolled}).");
+            // An Enable-OnboardVirtualMfa before this one enrolled the user: what it wrote goes on as it came, with the
+            // credentials and seed it carries. Enrolling again would find that device's seed still on its way out.
+            WriteWarning($"{userName}: already enrolled in this pipeline ({enrolled}); passed on.");
+            var carrier = CarrierByName ?? user!;
+            StartItem(_ =>
+            {
+                WriteOn(carrier, HandOffLedger.KeyIn(carrier));
+                return Task.CompletedTask;
+            }, target, user?.Row);
             return;
         }
 
