@@ -56,9 +56,7 @@ internal static class SecretSinks
         onboardCommand = null;
         try
         {
-            var runtime = cmdlet.CommandRuntime;
-            var pipe = runtime?.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime);
-            if (pipe is null)
+            if (OutputPipe(cmdlet) is not { } pipe)
             {
                 return null;
             }
@@ -68,14 +66,14 @@ internal static class SecretSinks
                 return "$null (discarded)";
             }
 
-            var next = pipe.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe) ?? RedirectedTo(pipe);
+            var next = DownstreamProcessor(pipe) ?? RedirectedTo(pipe);
             if (next is null)
             {
                 // Collected: a variable, a nested pipeline's result, or a statement that throws it away.
                 return IsDiscardedByStatement(cmdlet.MyInvocation) ? "$null (discarded)" : null;
             }
 
-            var command = next.GetType().GetProperty("Command", Internal)?.GetValue(next);
+            var command = CommandOf(next);
             if (command is AsyncCmdletBase onboard)
             {
                 onboardCommand = onboard.MyInvocation.MyCommand.Name;
@@ -99,15 +97,12 @@ internal static class SecretSinks
         next = null;
         try
         {
-            var runtime = cmdlet.CommandRuntime;
-            var pipe = runtime?.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime);
-            if (pipe is null)
+            if (OutputPipe(cmdlet) is not { } pipe)
             {
                 return false;
             }
 
-            var processor = pipe.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe);
-            next = processor?.GetType().GetProperty("Command", Internal)?.GetValue(processor);
+            next = DownstreamProcessor(pipe) is { } processor ? CommandOf(processor) : null;
             return true;
         }
         catch (Exception exception) when (exception is TargetInvocationException or MemberAccessException or AmbiguousMatchException or InvalidCastException)
@@ -115,6 +110,13 @@ internal static class SecretSinks
             return false;
         }
     }
+
+    // The command runtime's output pipe, the command processor it writes to, and that processor's cmdlet object.
+    private static object? OutputPipe(Cmdlet cmdlet) => cmdlet.CommandRuntime is { } runtime ? runtime.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime) : null;
+
+    private static object? DownstreamProcessor(object pipe) => pipe.GetType().GetProperty("DownstreamCmdlet", Internal)?.GetValue(pipe);
+
+    private static object? CommandOf(object processor) => processor.GetType().GetProperty("Command", Internal)?.GetValue(processor);
 
     /// <summary>`&gt; file` sends the output to a pipeline of its own, whose first command is Out-File.</summary>
     private static object? RedirectedTo(object pipe)
