@@ -201,10 +201,16 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         $row.Password | Should -BeNullOrEmpty -Because 'the password handed out in the first file was not reset'
         $row.'MFA seed' | Should -Match '^[A-Z2-7]{32,}$'
 
-        # Through ForEach-Object in the same pipeline, the user reaches Out-Null only: everything counts as not handed out.
-        $other = New-TestName
-        New-OnboardUser -UserName $other -ConsoleAccess | ForEach-Object { $_ } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningAction SilentlyContinue | Out-Null
-        ((Aws @('iam', 'list-user-tags', '--user-name', $other)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value | Should -Match 'password'
+        # Through ForEach-Object, or a function, in the same pipeline, the user reaches Out-Null only: everything counts as
+        # not handed out.
+        $viaForEach = New-TestName
+        New-OnboardUser -UserName $viaForEach -ConsoleAccess | ForEach-Object { $_ } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningAction SilentlyContinue | Out-Null
+        filter Pass { $_ }
+        $viaFunction = New-TestName
+        New-OnboardUser -UserName $viaFunction -ConsoleAccess | Pass | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningAction SilentlyContinue | Out-Null
+        foreach ($other in $viaForEach, $viaFunction) {
+            ((Aws @('iam', 'list-user-tags', '--user-name', $other)).Json.Tags | Where-Object Key -EQ 'iamonboard:handoff').Value | Should -Match 'password' -Because "$other's only output went to Out-Null"
+        }
     }
 
     It 'a second Enable-OnboardVirtualMfa in the same pipeline passes the first one''s output on, seed and password with it' {

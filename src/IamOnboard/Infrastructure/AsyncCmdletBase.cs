@@ -93,8 +93,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// <summary>
     /// Whether <paramref name="holder"/>'s output reaches this command along one pipeline, directly or through other
     /// commands (<c>New-OnboardUser | ForEach-Object { $_ } | Enable-OnboardVirtualMfa</c>); false for a command in a
-    /// pipeline of its own (<c>ForEach-Object { $_ | Enable-OnboardVirtualMfa }</c>). When PowerShell's internals cannot be
-    /// read: true, as before this was asked.
+    /// pipeline of its own (<c>ForEach-Object { $_ | Enable-OnboardVirtualMfa }</c>). False only when the holder's pipeline
+    /// was followed to its end without meeting this command; a command that cannot be followed, or PowerShell's
+    /// internals that cannot be read, answer true, as before this was asked.
     /// </summary>
     private bool IsDownstreamOf(object holder)
     {
@@ -105,18 +106,13 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
         for (var hops = 0; hops < 64 && next is not null; hops++)
         {
-            if (ReferenceEquals(next, this))
+            if (ReferenceEquals(next, this) || next is not Cmdlet further || !SecretSinks.TryGetDownstreamCommand(further, out next))
             {
                 return true;
             }
-
-            if (next is not Cmdlet further || !SecretSinks.TryGetDownstreamCommand(further, out next))
-            {
-                return false;
-            }
         }
 
-        return false;
+        return next is not null;
     }
 
     /// <summary>Whether <paramref name="command"/> is an IamOnboard command that has not ended, so it can still pass a user on.</summary>
