@@ -232,6 +232,22 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'when no answer to EnableMFADevice says whether it was applied, the error says what is left: nothing' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        # Every attempt answered 500: each time the device is looked up and found not enabled.
+        $endpoint.FailNextRequests('EnableMFADevice', 8)
+        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -ErrorVariable failed -ErrorAction SilentlyContinue
+        $device | Should -BeNullOrEmpty
+        $failed | Should -HaveCount 1
+        # Before: "... It was not retried, to avoid a duplicate; check what exists before repeating it", though the
+        # device had been found not enabled and deleted.
+        "$failed" | Should -BeLike "*$name*EnableMFADevice*arn:aws:iam::$($endpoint.AccountId):mfa/$name was found not enabled and was deleted, so the command can be run again*"
+        "$failed" | Should -Not -BeLike '*check what exists*'
+        Get-UnassignedDevices | Should -Not -Contain "arn:aws:iam::$($endpoint.AccountId):mfa/$name"
+        (Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed).Status | Should -Be 'Enabled'
+    }
+
     It 'when the hand-off tag cannot be removed, the error names exactly the tags to remove by hand' {
         $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
         # The seed rode on the user's mark: one tag, the user's. Before: the error also said to untag the device.

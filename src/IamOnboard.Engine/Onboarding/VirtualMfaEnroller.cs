@@ -241,6 +241,18 @@ public sealed class VirtualMfaEnroller
                 + "fresh ones look stale. The device was deleted, so the command can be run again (with two new consecutive codes, when you give them).",
                 refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
         }
+        catch (IamResponseLostException lost)
+        {
+            // Looked into after every lost answer: the device was found not enabled, so it is deleted and the enrolment
+            // can start over. Said so, instead of the transport's "check what exists".
+            var left = await DiscardAsync(device).ConfigureAwait(false);
+            var state = left is null
+                ? $"{device.SerialNumber} was found not enabled and was deleted, so the command can be run again"
+                : left.TrimEnd('.');
+            throw new IamResponseLostException(
+                $"{device.UserName}: no answer to EnableMFADevice said whether IAM applied it (lost, or an HTTP 5xx; the last is this error's inner exception). {state}.",
+                lost.Operation, lost.Endpoint, lost);
+        }
         catch (Exception)
         {
             await DiscardAsync(device).ConfigureAwait(false);
