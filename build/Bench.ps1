@@ -111,7 +111,7 @@ function Invoke-OnboardingRun {
         Connections = $calls.Connections
         # The floor: every call's latency, spread over the budget.
         FloorSeconds = [Math]::Round($calls.Total * $LatencyMs / 1000 / $Budget, 3)
-        ChainMs = $chains.ChainMs; GapMs = $chains.GapMs
+        ChainMs = $chains.ChainMs; GapMs = $chains.GapMs; RequestMs = $chains.RequestMs
     }
 }
 
@@ -139,6 +139,7 @@ function Get-OnboardingSummary {
         floorRatio = [Math]::Round($wall / $floor, 2)
         chainMs = if ($null -ne $first.ChainMs) { [Math]::Round((Get-Median $Runs.ChainMs), 1) } else { $null }
         gapMs = $first.GapMs
+        requestMs = [Math]::Round((Get-Median $Runs.RequestMs), 2)
     }
 }
 

@@ -96,10 +96,14 @@ function Get-CallCounts {
 function Get-UserChains {
     <#
     .SYNOPSIS
-        From the endpoint's recording: each user's chain (first call read to last call answered, ms) and the median
-        idle gap between each pair of consecutive actions (one call answered to the next one read).
+        From the endpoint's recording: each user's chain (first call read to last call answered, ms), the median
+        idle gap between each pair of consecutive actions (one call answered to the next one read), and the median time
+        a request spent at the endpoint.
     #>
     param([object[]] $Recorded)
+    # Every request's time at the endpoint (read to answered): the latency asked for, plus what the endpoint adds.
+    $requests = [System.Collections.Generic.List[double]]::new()
+    foreach ($request in $Recorded) { $requests.Add($request.FinishedMs - $request.StartedMs) }
     $chains = [System.Collections.Generic.List[double]]::new()
     $gaps = @{}
     foreach ($user in $Recorded | Where-Object { $_.UserName -like 'bench-user-*' } | Group-Object UserName) {
@@ -113,7 +117,11 @@ function Get-UserChains {
     }
     $gapMedians = [ordered]@{}
     foreach ($pair in $gaps.Keys | Sort-Object) { $gapMedians[$pair] = [Math]::Round((Get-Median $gaps[$pair]), 1) }
-    [pscustomobject]@{ ChainMs = if ($chains.Count) { [Math]::Round((Get-Median $chains), 1) } else { $null }; GapMs = $gapMedians }
+    [pscustomobject]@{
+        ChainMs   = if ($chains.Count) { [Math]::Round((Get-Median $chains), 1) } else { $null }
+        GapMs     = $gapMedians
+        RequestMs = if ($requests.Count) { [Math]::Round((Get-Median $requests), 2) } else { $null }
+    }
 }
 
 function New-UserCsv {

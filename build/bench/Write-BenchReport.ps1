@@ -97,6 +97,11 @@ function Write-OnboardingTables {
         $null = $Md.AppendLine(("| {0} | {1} | {2:0.00} | {3:0.00} | **{4:0.00}x** | {5} | {6:0.0} / {7:0.0} | {8:0.00} / {9:0.00} | {10:0.00} / {11:0.00} |" -f $iam.budget, $iam.users, $iam.wallSeconds, $js.wallSeconds, ($iam.wallSeconds / $js.wallSeconds), $peak, $iam.meanInFlight, $js.meanInFlight, $iam.callsPerUser, $js.callsPerUser, $iam.floorRatio, $js.floorRatio))
     }
     $null = $Md.AppendLine().AppendLine('Floor ratio: wall time over (calls x latency / budget), the time the calls need at the budget with nothing in between. A peak in bold is above the budget: that row does not compare equal requests in flight.').AppendLine()
+    $timed = @($Results.onboarding | Where-Object { $_.PSObject.Properties['requestMs'] -and $null -ne $_.requestMs })
+    if ($timed) {
+        $null = $Md.AppendLine(("A request's time at the endpoint, read to answered (median over a run's requests, then over runs), against {0} ms of latency asked for: {1}." -f $p.latencyMs,
+            (($timed | ForEach-Object { '{0} at {1}: {2:0.00} ms' -f $(if ($_.tool -eq 'JsSdk') { 'JS script' } else { $_.tool }), $_.budget, $_.requestMs }) -join ', '))).AppendLine()
+    }
 
     $iam1 = Get-BenchRow $Results 'IamOnboard' 1
     $js1 = Get-BenchRow $Results 'JsSdk' 1

@@ -19,9 +19,9 @@ public sealed partial class LocalIamServer
 {
     private async Task<(HttpResponse Response, bool Drop)> HandleAsync(HttpRequest request, string sourceIp, RequestTrace? trace)
     {
-        if (_options.Latency > TimeSpan.Zero)
+        if (_latency is not null)
         {
-            await Task.Delay(_options.Latency);
+            await _latency.Delay(_options.Latency);
         }
 
         if (SsoPortal.Serves(request))

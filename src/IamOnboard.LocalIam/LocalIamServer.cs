@@ -34,6 +34,7 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly SsoOidc _ssoOidc;
     private readonly IdentityCenterTokens _identityCenter = new();
     private readonly FaultInjector _faults;
+    private readonly LatencyClock? _latency;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly ConcurrentDictionary<string, long> _requestsByAction = new(StringComparer.Ordinal);
@@ -56,6 +57,7 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
         _store = store;
         _stateFileLock = stateFileLock;
         _faults = new FaultInjector(options);
+        _latency = options.Latency > TimeSpan.Zero ? new LatencyClock() : null;
         _ssoPortal = new SsoPortal(_identityCenter);
         _ssoOidc = new SsoOidc(_identityCenter);
         _listener = new TcpListener(IPAddress.Loopback, options.Port);
@@ -219,6 +221,7 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
 
         _stopping.Cancel();
         _listener.Stop();
+        _latency?.Dispose();
         foreach (var connection in _connections.Keys)
         {
             connection.Dispose();

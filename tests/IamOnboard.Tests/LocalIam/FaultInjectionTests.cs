@@ -86,4 +86,24 @@ public sealed class FaultInjectionTests
         // The upper bound is wide on purpose: a busy 2-core machine must not fail it.
         Assert.InRange(watch.ElapsedMilliseconds, 1990, 8000);
     }
+
+    [Fact]
+    public async Task Latency_never_answers_sooner_than_asked_one_at_a_time_or_together()
+    {
+        // The latency clock rounds its waits up: no request beats the floor (calls x latency) a benchmark compares with.
+        var latency = TimeSpan.FromMilliseconds(40);
+        using var server = LocalIamServer.Start(new LocalIamOptions { Latency = latency });
+        var admin = SignedIamClient.Admin(server);
+        server.StartRecordingRequests();
+        for (var i = 0; i < 10; i++)
+        {
+            (await admin.IamAsync("ListUsers")).EnsureSuccess();
+        }
+
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => admin.IamAsync("ListUsers"))), a => a.EnsureSuccess());
+        var recorded = server.StopRecordingRequests();
+        Assert.Equal(20, recorded.Count);
+        Assert.All(recorded, r => Assert.True(r.FinishedMs - r.StartedMs >= latency.TotalMilliseconds - 0.001,
+            $"answered after {r.FinishedMs - r.StartedMs:0.000} ms, with {latency.TotalMilliseconds} ms of latency asked for"));
+    }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Diagnostics;
 using System.IO;
+using System.Net.Http;
 using System.Threading.Tasks;
 using IamOnboard.LocalIam;
 using Xunit;
@@ -126,6 +128,33 @@ public sealed class PersistenceTests : IDisposable
         }
 
         Assert.Throws<InvalidOperationException>(() => LocalIamServer.Start(new LocalIamOptions { StatePath = path, AccountId = "444455556666" }));
+    }
+
+    [Fact]
+    public async Task A_request_still_waiting_out_its_latency_when_the_server_stops_is_never_applied()
+    {
+        // Stopped means no change after it: an endpoint restarted on the file must not find a change the stopped one
+        // never answered, made behind its back once the latency ran out.
+        string path = Path.Combine(_directory, "stopped.json");
+        var latency = TimeSpan.FromMilliseconds(1000);
+        using (var first = LocalIamServer.Start(new LocalIamOptions { StatePath = path, Latency = latency }))
+        {
+            var pending = SignedIamClient.Admin(first).IamAsync("CreateUser", ("UserName", "late"));
+            var reading = Stopwatch.StartNew();
+            while (first.GetStatistics().InFlight == 0)
+            {
+                Assert.True(reading.Elapsed < TimeSpan.FromSeconds(30), "The request never reached the endpoint.");
+                await Task.Delay(10);
+            }
+
+            first.Stop();
+            await Assert.ThrowsAsync<HttpRequestException>(() => pending);
+        }
+
+        // Past the latency: a request left waiting would have been applied by now.
+        await Task.Delay(latency + latency);
+        using var second = LocalIamServer.Start(new LocalIamOptions { StatePath = path });
+        Assert.Equal("NoSuchEntity", (await SignedIamClient.Admin(second).IamAsync("GetUser", ("UserName", "late"))).ErrorCode);
     }
 
     public void Dispose()

@@ -28,7 +28,7 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
-    /// <summary><para type="description">Delay added to every request: 25ms, 2s, 1.5s, a number of milliseconds, or a TimeSpan.</para></summary>
+    /// <summary><para type="description">Delay added to every request (within about a millisecond, never shorter): 25ms, 2s, 1.5s, a number of milliseconds, or a TimeSpan.</para></summary>
     [Parameter]
     [DurationTransformation]
     public TimeSpan Latency { get; set; }
