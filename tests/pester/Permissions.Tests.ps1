@@ -19,6 +19,13 @@ BeforeAll {
 
     # What the onboarder itself calls, from here on.
     $script:before = @{} + $endpoint.GetStatistics().RequestsByAction
+    # The tests below build on each other (one account, one onboarder); each says when the ones before it did not run.
+    $script:completed = [System.Collections.Generic.List[string]]::new()
+    function script:Assert-Ran([string[]] $Tests) {
+        $missing = @($Tests | Where-Object { $_ -notin $script:completed })
+        if ($missing) { Set-ItResult -Skipped -Because "it builds on $($missing -join ' and ') in this file, which did not complete: run the whole file" }
+        -not $missing
+    }
     $script:policyActions = @((Get-Content -Raw (Join-Path $examples 'onboarder-policy.json') | ConvertFrom-Json).Statement.Action | ForEach-Object { $_ -replace '^iam:' } | Sort-Object -Unique)
 
     # Every error record of a block, as text: any AccessDenied fails the test with the call that was refused.
@@ -63,9 +70,11 @@ Describe 'examples/onboarder-policy.json' {
         $null = New-OnboardUser -UserName ci-deployer -Tag @{ owner = 'platform' } -PermissionsBoundary ReadOnlyAccess -ConsoleAccess
         $null = Remove-OnboardUser ana.lima -Confirm:$false
         $null = Remove-OnboardUser eli.ross -Disable -Confirm:$false
+        $script:completed.Add('the README test')
     }
 
     It 'is enough to repair a stopped run, to recover lost responses and to roll back a failed row' {
+        if (-not (Assert-Ran 'the README test')) { return }
         $errors = @()
         # Stopped while the output carrying the password and the seed was being taken, then the pipeline again.
         $errors += Stop-WhileOutputTaken -Arguments $env:IAMONBOARD_MODULE, $script:session -Script {
@@ -98,9 +107,11 @@ Describe 'examples/onboarder-policy.json' {
         (Aws @('iam', 'get-user', '--user-name', 'jo.lane')).StdErr | Should -Match 'NoSuchEntity'
 
         Assert-NotDenied $errors
+        $script:completed.Add('the repair test')
     }
 
     It 'lists no action that none of these runs needed, but for the rare paths named here' {
+        if (-not (Assert-Ran 'the README test', 'the repair test')) { return }
         $after = $endpoint.GetStatistics().RequestsByAction
         $called = @($after.Keys | Where-Object { $after[$_] -gt $(if ($before.ContainsKey($_)) { $before[$_] } else { 0 }) })
         @($called | Where-Object { $_ -notin $policyActions -and $_ -notin 'GetCallerIdentity' }) | Should -BeNullOrEmpty -Because 'every call was allowed by the policy'
