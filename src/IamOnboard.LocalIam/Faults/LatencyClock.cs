@@ -32,7 +32,8 @@ internal sealed class LatencyClock : IDisposable
     public Task Delay(TimeSpan latency)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        long ticks = (long)(latency.TotalSeconds * Stopwatch.Frequency);
+        // Saturated: a latency of years is "never", not an overflow into the past.
+        long ticks = (long)Math.Min(latency.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
         lock (_gate)
         {
             if (_disposed)
@@ -88,7 +89,7 @@ internal sealed class LatencyClock : IDisposable
                 if (remaining > 0)
                 {
                     // Rounded up: a wait of whole milliseconds never answers early.
-                    Monitor.Wait(_gate, (int)Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency));
+                    Monitor.Wait(_gate, (int)Math.Min(int.MaxValue, Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency)));
                     continue;
                 }
 
