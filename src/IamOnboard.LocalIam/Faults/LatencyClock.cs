@@ -7,9 +7,9 @@ using System.Threading.Tasks;
 namespace IamOnboard.LocalIam.Faults;
 
 /// <summary>
-/// The endpoint's injected latency, kept to within a fraction of a millisecond. Task.Delay on Linux answers 2-3 ms late
-/// (a median of 27.7 ms for 25), which made <c>-Latency 25ms</c> an endpoint 11% slower than asked for every client
-/// measured against it. One thread per endpoint sleeps until the earliest due time; continuations run on the pool.
+/// The endpoint's injected latency, kept to within about a millisecond and never short. Task.Delay on Linux answers
+/// 2-3 ms late (a median of 27.7 ms for 25), which made <c>-Latency 25ms</c> an endpoint 11% slower than asked for
+/// every client measured against it. One thread per endpoint sleeps until the earliest due time; continuations run on the pool.
 /// Every request waits the same latency, so due times come in the order the requests do: a queue keeps them sorted.
 /// </summary>
 internal sealed class LatencyClock : IDisposable
