@@ -99,6 +99,20 @@ Describe 'CSV files through plain Import-Csv' {
         (Import-Csv $file -Delimiter ';' | New-OnboardUser).UserName | Should -Be $name
     }
 
+    It 'refuses a name repeated in a batch after a row refused for another problem, so that no fix merges two people' {
+        $prefix = New-TestName 'dup2'
+        $rows = @(
+            [pscustomobject]@{ UserName = "$prefix-sam.lee"; Path = 'engineering' }
+            [pscustomobject]@{ UserName = "$prefix-SAM.LEE".ToUpperInvariant(); Path = '/finance/' }
+        )
+        $users = $rows | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
+        $users | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 2
+        Get-ShortId $failures[1] | Should -Be 'DuplicateUserName'
+        "$($failures[1])" | Should -BeLike 'row 2: *repeats row 1, which was refused for another problem*'
+        (Aws @('iam', 'get-user', '--user-name', "$prefix-sam.lee")).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It 'refuses a name repeated in a batch without regard to case, naming both rows' {
         $prefix = New-TestName 'dup'
         $rows = @(

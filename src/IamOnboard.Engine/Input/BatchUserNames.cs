@@ -10,7 +10,7 @@ namespace IamOnboard.Input;
 /// </summary>
 public sealed class BatchUserNames
 {
-    private readonly Dictionary<string, int> _firstRowOfName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (int Row, bool Refused)> _firstRowOfName = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Null when the request's name is new to the batch (it is then remembered), else the refusal.</summary>
     public OnboardInputException? Check(UserOnboardingRequest request)
@@ -18,11 +18,23 @@ public sealed class BatchUserNames
         var row = request.Row ?? 0;
         if (_firstRowOfName.TryGetValue(request.UserName, out var first))
         {
+            // A first row refused for another problem still names the user: fixed and run again, it would be the same
+            // user as this one, and one of the two people would get the other's account.
+            var refused = first.Refused ? ", which was refused for another problem; give each user one row" : string.Empty;
             return new OnboardInputException("DuplicateUserName", UserColumns.UserName, request.UserName,
-                $"UserName: '{request.UserName}' repeats row {first} (IAM user names are not case-sensitive).").AtRow(request.Row, request.Line);
+                $"UserName: '{request.UserName}' repeats row {first.Row}{refused} (IAM user names are not case-sensitive).").AtRow(request.Row, request.Line);
         }
 
-        _firstRowOfName[request.UserName] = row;
+        _firstRowOfName[request.UserName] = (row, false);
         return null;
+    }
+
+    /// <summary>Remembers the name of a row refused for another problem, so that a later row naming the same user is refused too.</summary>
+    public void RememberRefused(string? userName, int? row)
+    {
+        if (!string.IsNullOrWhiteSpace(userName) && !_firstRowOfName.ContainsKey(userName!.Trim()))
+        {
+            _firstRowOfName[userName.Trim()] = (row ?? 0, true);
+        }
     }
 }

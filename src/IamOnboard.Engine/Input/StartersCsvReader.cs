@@ -141,6 +141,10 @@ public sealed class StartersCsvReader
                 var mapped = UserRowMapper.Map(cells.Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)), row, record.Line);
                 request = mapped.Request;
                 problem = mapped.Problem ?? names.Check(request!);
+                if (mapped.Problem is not null)
+                {
+                    names.RememberRefused(mapped.UserName, row);
+                }
             }
 
             yield return new StartersCsvRow(row, record.Line, cells, problem is null ? request : null, problem);

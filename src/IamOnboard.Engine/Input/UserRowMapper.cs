@@ -8,10 +8,12 @@ namespace IamOnboard.Input;
 /// <summary>What one row (a CSV row, an object's properties, a hashtable's keys) became.</summary>
 public sealed class UserRowMapping
 {
-    internal UserRowMapping(UserOnboardingRequest? request, OnboardInputException? problem, IReadOnlyList<string> unknownColumns, IReadOnlyList<string> passedOver)
+    internal UserRowMapping(UserOnboardingRequest? request, OnboardInputException? problem, IReadOnlyList<string> unknownColumns, IReadOnlyList<string> passedOver,
+        string? userName = null)
     {
         Request = request;
         Problem = problem;
+        UserName = request?.UserName ?? userName;
         UnknownColumns = unknownColumns;
         PassedOver = passedOver;
     }
@@ -25,6 +27,9 @@ public sealed class UserRowMapping
 
     /// <summary>Why the row cannot be onboarded, with its row, line, field and value.</summary>
     public OnboardInputException? Problem { get; }
+
+    /// <summary>The user the row names, also when it was refused for another problem (for the batch's duplicate check).</summary>
+    public string? UserName { get; }
 
     /// <summary>Columns that are not ones New-OnboardUser takes, as written; their cells were not used.</summary>
     public IReadOnlyList<string> UnknownColumns { get; }
@@ -91,7 +96,8 @@ public static class UserRowMapper
         }
         catch (OnboardInputException invalid)
         {
-            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line), unknown, passedOver);
+            var named = byColumn.TryGetValue(UserColumns.UserName, out var nameCell) ? (nameCell.Value as string)?.Trim() : start?.UserName;
+            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named);
         }
     }
 }

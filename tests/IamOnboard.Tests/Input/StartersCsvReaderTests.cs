@@ -88,6 +88,21 @@ public sealed class StartersCsvReaderTests : IDisposable
         Assert.Null(rows[1].Request);
     }
 
+    [Fact]
+    public void A_user_named_again_after_a_row_refused_for_another_problem_is_refused_too()
+    {
+        // Fixed and run again, the first row would otherwise "complete" the second row's user: two people, one account.
+        File.WriteAllText(_path, "User name,Path,Tag\nsam.lee,/engineering/,\"team=data,eng\"\nSam.Lee,/finance/,team=finance\nkim,/,\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal("InvalidTag", rows[0].Problem!.ErrorId);
+        var repeated = rows[1].Problem!;
+        Assert.Equal(("DuplicateUserName", "Sam.Lee", 2, 3), (repeated.ErrorId, repeated.Value, repeated.Row, repeated.Line));
+        Assert.Contains("repeats row 1, which was refused for another problem", repeated.Message, StringComparison.Ordinal);
+        Assert.Null(rows[2].Problem);
+    }
+
     public void Dispose()
     {
         if (File.Exists(_path))

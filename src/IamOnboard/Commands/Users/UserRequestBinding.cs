@@ -41,6 +41,11 @@ internal sealed class UserRequestBinding
         var mapping = Map(cmdlet, item, row);
         Report(cmdlet, mapping);
         var problem = mapping.Problem ?? (inBatch ? _names.Check(mapping.Request!) : null);
+        if (mapping.Problem is not null && inBatch)
+        {
+            _names.RememberRefused(mapping.UserName, row);
+        }
+
         if (problem is not null)
         {
             progress.RowStarted(problem.Row, BatchSize);
