@@ -491,11 +491,13 @@ Describe 'Export-OnboardCredential' {
         (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
-    It 'refuses to overwrite without -Force' {
+    It 'refuses to overwrite without -Force, pointing a re-run to another file rather than to -Force' {
         $file = Join-Path $TestDrive 'existing.csv'
         'keep me' | Set-Content $file
-        { New-OnboardUser -UserName (New-TestName) | Export-OnboardCredential -Path $file -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CredentialFileExists,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        $refusal = { New-OnboardUser -UserName (New-TestName) | Export-OnboardCredential -Path $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileExists,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+        # After a run stopped midway the file holds passwords nobody else has: -Force would lose them.
+        $refusal.Exception.Message | Should -BeLike '*Write this run to another file with -Path and keep both; -Force replaces the file, and what it holds is lost.'
         Get-Content $file | Should -Be 'keep me'
     }
 

@@ -66,7 +66,9 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         if (File.Exists(_path) && !Force.IsPresent)
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileExists", ErrorCategory.ResourceExists, _path,
-                $"Path: '{_path}' already exists. It may hold credentials nobody else has; use -Force to overwrite it."));
+                $"Path: '{_path}' already exists and may hold credentials nobody else has (a run stopped midway keeps there every user it " +
+                "handed out, and the next run hands out the rest). Write this run to another file with -Path and keep both; -Force replaces " +
+                "the file, and what it holds is lost."));
         }
 
         try
