@@ -97,6 +97,15 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be $boundary
     }
 
+    It 'warns on a re-run that asks for another path, which it leaves as it is' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name -Path /contractors/
+        $again = New-OnboardUser -UserName $name -Path /engineering/ -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'Unchanged'
+        ($warnings -join "`n") | Should -Match ([regex]::Escape("IAM user '$name': path is /contractors/, not /engineering/; left unchanged"))
+        (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.Path | Should -Be '/contractors/'
+    }
+
     It 'sets a permissions boundary given by name, path/name or customer policy name, as -Policy takes them, from a CSV column too' {
         $customer = New-TestName 'boundary'
         $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'

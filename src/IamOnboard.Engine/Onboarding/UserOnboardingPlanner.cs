@@ -173,7 +173,10 @@ internal sealed class UserOnboardingPlanner
         var notes = new List<string>();
         if (request.Path is not null && !string.Equals(request.Path, user.Path, StringComparison.Ordinal))
         {
-            notes.Add($"path is {user.Path}, not {request.Path}; left unchanged");
+            // Said, like a boundary left as it is: a re-run that asks for another path must not look as if it moved the user.
+            var left = $"path is {user.Path}, not {request.Path}; left unchanged (a path is part of the user's ARN, which policies may name; change it in IAM if that is meant)";
+            notes.Add(left);
+            OnboardLog.Current.Warning($"{request.Where}IAM user '{user.UserName}': {left}.");
         }
 
         if (request.PermissionsBoundary is { } boundary && !string.Equals(boundary, user.PermissionsBoundaryArn, StringComparison.Ordinal))
