@@ -500,14 +500,45 @@ Describe 'Export-OnboardCredential' {
         (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
-    It 'refuses to overwrite without -Force, pointing a re-run to another file rather than to -Force' {
+    It 'refuses to overwrite without -Force, pointing a re-run to -Append rather than to -Force' {
         $file = Join-Path $TestDrive 'existing.csv'
         'keep me' | Set-Content $file
         $refusal = { New-OnboardUser -UserName (New-TestName) | Export-OnboardCredential -Path $file -ErrorAction Stop } |
             Should -Throw -ErrorId 'CredentialFileExists,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
         # After a run stopped midway the file holds passwords nobody else has: -Force would lose them.
-        $refusal.Exception.Message | Should -BeLike '*Write this run to another file with -Path and keep both; -Force replaces the file, and what it holds is lost.'
+        $refusal.Exception.Message | Should -BeLike '*Add this run''s lines to it with -Append, or write them to another file with -Path; -Force replaces the file, and what it holds is lost.'
         Get-Content $file | Should -Be 'keep me'
+    }
+
+    It 'adds a re-run''s lines with -Append under the file''s header, after ending a line a killed run left unfinished' {
+        $file = Join-Path $TestDrive 'rerun.csv'
+        $first, $second = (New-TestName), (New-TestName)
+        New-OnboardUser -UserName $first -ProgrammaticAccess | Export-OnboardCredential -Path $file
+        [System.IO.File]::AppendAllText($file, 'cut-off,')
+        New-OnboardUser -UserName $second -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append
+        $lines = Get-Content $file
+        @($lines | Where-Object { $_ -like 'User name,*' }) | Should -HaveCount 1
+        $lines[2] | Should -Be 'cut-off,'
+        $rows = Import-Csv $file | Where-Object 'User name' -in $first, $second
+        $rows.'User name' | Should -Be @($first, $second)
+        $rows | ForEach-Object { $_.'Secret access key' | Should -Not -BeNullOrEmpty }
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+    }
+
+    It 'refuses -Append to a file of other columns, or with -Force, before any user is made' {
+        $file = Join-Path $TestDrive 'other.csv'
+        'name,email' | Set-Content $file
+        $name = New-TestName
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileColumnsDiffer,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AppendWithForce,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        $console = Join-Path $TestDrive 'console.csv'
+        New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $console
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $console -Append -Format AwsCliImport -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileColumnsDiffer,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        Get-Content $file | Should -Be 'name,email'
     }
 
     It 'refuses a deserialized user, saying what it is and what to do, and writes no file' {

@@ -62,6 +62,46 @@ public static class OwnerOnlyFile
         Write(path, Array.Empty<byte>(), overwrite ? Placement.Replace : Placement.CreateNew, keepOpen: true)!;
 
     /// <summary>
+    /// Opens an existing file to add records at its end, one flushed at a time, marked as being written as a stream from
+    /// <see cref="Create"/> is (a shared lock, so <see cref="ThrowIfInUse"/> sees it). The file keeps its permissions.
+    /// A last line left unfinished (a writer killed mid-line) is ended first, so the next record starts a line of its own.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be opened; the message names the path.</exception>
+    public static FileStream OpenToAppend(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        bool endsLine;
+        using (var read = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            endsLine = read.Length == 0;
+            if (!endsLine)
+            {
+                read.Seek(-1, SeekOrigin.End);
+                endsLine = read.ReadByte() == '\n';
+            }
+        }
+
+        // FileShare.Read: on Unix .NET holds a shared flock for it, as Create's writer does; on Windows the share mode
+        // keeps other writers out.
+        var stream = new FileStream(fullPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        try
+        {
+            if (!endsLine)
+            {
+                stream.Write(new byte[] { (byte)'\r', (byte)'\n' }, 0, 2);
+                stream.Flush(flushToDisk: true);
+            }
+
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Throws when the file is open elsewhere in a way that replacing it would break: a stream from <see cref="Create"/>
     /// (another run writing it) or any other open that holds a lock on it. A missing file is not in use. Where the file
     /// system has no locks (some network mounts) nothing can be known, and nothing is thrown.

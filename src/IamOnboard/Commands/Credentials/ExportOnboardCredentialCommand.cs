@@ -53,6 +53,13 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Add the lines to an existing file of the same -Format (a re-run after a run stopped midway); a missing file is created.</summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
+    // The existing file's header, read in BeginProcessing when appending: it decides the columns instead of the first input.
+    private string? _appendHeader;
+
     /// <summary>Also write the file object to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -63,12 +70,33 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     {
         base.BeginProcessing();
         _path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(_path) && !Force.IsPresent)
+        if (Append.IsPresent && Force.IsPresent)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("AppendWithForce", ErrorCategory.InvalidArgument, _path,
+                "Append, Force: -Append adds to the file and -Force replaces it; give one of them."));
+        }
+
+        if (File.Exists(_path) && !Force.IsPresent && !Append.IsPresent)
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileExists", ErrorCategory.ResourceExists, _path,
                 $"Path: '{_path}' already exists and may hold credentials nobody else has (a run stopped midway keeps there every user it " +
-                "handed out, and the next run hands out the rest). Write this run to another file with -Path and keep both; -Force replaces " +
-                "the file, and what it holds is lost."));
+                "handed out, and the next run hands out the rest). Add this run's lines to it with -Append, or write them to another file " +
+                "with -Path; -Force replaces the file, and what it holds is lost."));
+        }
+
+        if (Append.IsPresent && File.Exists(_path))
+        {
+            // Checked before any user is made: lines under another header would be read into the wrong columns.
+            _appendHeader = ReadHeader(_path);
+            var fits = FileFormat == CredentialCsvFormat.AwsCliImport
+                ? _appendHeader == CredentialCsv.AwsCliImportHeader
+                : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader;
+            if (!fits)
+            {
+                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
+                    $"Path: '{_path}' does not start with the header -Format {FileFormat} writes, so lines added to it would fall under other " +
+                    "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
+            }
         }
 
         try
@@ -108,8 +136,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         };
         if (_writer is null && !_declined)
         {
-            // The header is written with the first line: the seed columns when the first input asked for seeds.
-            _withMfa = FileFormat == CredentialCsvFormat.Console && device is not null && (device.SeedRequested || device.Seed is not null);
+            // The header is written with the first line: the seed columns when the first input asked for seeds. A file
+            // appended to has its header already.
+            _withMfa = _appendHeader is not null
+                ? _appendHeader == CredentialCsv.MfaHeader
+                : FileFormat == CredentialCsvFormat.Console && device is not null && (device.SeedRequested || device.Seed is not null);
         }
 
         if (!CanWrite(row))
@@ -238,9 +269,17 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         try
         {
-            _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
-            _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
+            if (_appendHeader is not null)
+            {
+                _file = OwnerOnlyFile.OpenToAppend(_path);
+                _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            }
+            else
+            {
+                _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
+                _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
+            }
         }
         catch (IOException failure)
         {
@@ -248,6 +287,21 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         }
 
         return _writer;
+    }
+
+    /// <summary>The file's first line, without a byte order mark; empty for an empty file.</summary>
+    private string ReadHeader(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
+            return reader.ReadLine() ?? string.Empty;
+        }
+        catch (IOException failure)
+        {
+            NotWritten(failure);
+            return string.Empty;
+        }
     }
 
     private void NotWritten(IOException failure) =>
