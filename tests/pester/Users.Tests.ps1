@@ -523,6 +523,10 @@ Describe 'Export-OnboardCredential' {
         $rows.'User name' | Should -Be @($first, $second)
         $rows | ForEach-Object { $_.'Secret access key' | Should -Not -BeNullOrEmpty }
         (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        # Run again once more: a user with nothing new whose line is there already gets no second, empty one.
+        $null = New-OnboardUser -UserName $first -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -BeNullOrEmpty
+        Get-Content $file | Should -Be $lines
     }
 
     It 'refuses -Append to a file of other columns, or with -Force, before any user is made' {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -60,6 +61,10 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     // The existing file's header, read in BeginProcessing when appending: it decides the columns instead of the first input.
     private string? _appendHeader;
 
+    // The users the file appended to has lines for: a re-run's user with nothing new gets no second line.
+    private readonly HashSet<string> _listed = new(StringComparer.OrdinalIgnoreCase);
+    private int _alreadyListed;
+
     /// <summary>Also write the file object to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -96,6 +101,14 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                 ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
                     $"Path: '{_path}' does not start with the header -Format {FileFormat} writes, so lines added to it would fall under other " +
                     "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
+            }
+
+            foreach (var record in CsvRecordReader.Read(_path).Skip(1))
+            {
+                if (record.Fields.Count > 0 && record.Fields[0].Length > 0)
+                {
+                    _listed.Add(record.Fields[0]);
+                }
             }
         }
 
@@ -200,7 +213,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (_written == 0)
         {
-            WriteWarning("No users reached Export-OnboardCredential; no file was written.");
+            if (_alreadyListed == 0)
+            {
+                WriteWarning("No users reached Export-OnboardCredential; no file was written.");
+            }
+
             return;
         }
 
@@ -247,6 +264,14 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (row.Password is null && row.SecretAccessKey is null && row.MfaSeed is null)
         {
+            if (_listed.Contains(row.UserName))
+            {
+                // Handed out by the run this one repairs: its line is in the file already.
+                WriteVerbose($"{row.UserName}: nothing new in this run, and '{_path}' has a line for the user already; no line added.");
+                _alreadyListed++;
+                return false;
+            }
+
             WriteWarning($"{row.UserName}: no password or access key was created in this run, so the row has only the user name and sign-in link.");
         }
 
