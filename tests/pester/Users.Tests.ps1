@@ -541,6 +541,12 @@ Describe 'Export-OnboardCredential' {
         New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $console
         { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $console -Append -Format AwsCliImport -ErrorAction Stop } |
             Should -Throw -ErrorId 'CredentialFileColumnsDiffer,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        # A line cut off inside quotes would swallow the lines added after it.
+        $cut = Join-Path $TestDrive 'cut.csv'
+        New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $cut
+        [System.IO.File]::AppendAllText($cut, '"cut, off')
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $cut -Append -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileColumnsDiffer,IamOnboard.Commands.ExportOnboardCredentialCommand'
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
         Get-Content $file | Should -Be 'name,email'
     }

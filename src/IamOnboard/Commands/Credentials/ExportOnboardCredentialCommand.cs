@@ -103,12 +103,22 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                     "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
             }
 
-            foreach (var record in CsvRecordReader.Read(_path).Skip(1))
+            try
             {
-                if (record.Fields.Count > 0 && record.Fields[0].Length > 0)
+                foreach (var record in CsvRecordReader.Read(_path).Skip(1))
                 {
-                    _listed.Add(record.Fields[0]);
+                    if (record.Fields.Count > 0 && record.Fields[0].Length > 0)
+                    {
+                        _listed.Add(record.Fields[0]);
+                    }
                 }
+            }
+            catch (CsvFormatException unreadable)
+            {
+                // A line cut off inside quotes would take the lines added after it into one of its cells.
+                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
+                    $"Path: '{_path}' cannot be read as a CSV file ({unreadable.Message}), so lines added to it would not be read as lines of " +
+                    "their own. Write this run to another file."));
             }
         }
 
