@@ -91,8 +91,23 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (Append.IsPresent && File.Exists(_path))
         {
-            // Checked before any user is made: lines under another header would be read into the wrong columns.
-            _appendHeader = ReadHeader(_path);
+            // Checked before any user is made: lines under another header would be read into the wrong columns, and
+            // after a line cut off inside quotes they would be read into its cell.
+            List<CsvRecord> records;
+            try
+            {
+                records = CsvRecordReader.Read(_path).ToList();
+            }
+            catch (CsvFormatException unreadable)
+            {
+                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
+                    $"Path: '{_path}' cannot be read as a CSV file ({unreadable.Message}), so lines added to it would not be read as lines of " +
+                    "their own. Write this run to another file."));
+                return;
+            }
+
+            // The headers this command writes have no quoted cells, so the cells joined again are the line as written.
+            _appendHeader = records.Count == 0 ? string.Empty : string.Join(",", records[0].Fields);
             var fits = FileFormat == CredentialCsvFormat.AwsCliImport
                 ? _appendHeader == CredentialCsv.AwsCliImportHeader
                 : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader;
@@ -103,22 +118,9 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                     "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
             }
 
-            try
+            foreach (var record in records.Skip(1).Where(r => r.Fields.Count > 0 && r.Fields[0].Length > 0))
             {
-                foreach (var record in CsvRecordReader.Read(_path).Skip(1))
-                {
-                    if (record.Fields.Count > 0 && record.Fields[0].Length > 0)
-                    {
-                        _listed.Add(record.Fields[0]);
-                    }
-                }
-            }
-            catch (CsvFormatException unreadable)
-            {
-                // A line cut off inside quotes would take the lines added after it into one of its cells.
-                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
-                    $"Path: '{_path}' cannot be read as a CSV file ({unreadable.Message}), so lines added to it would not be read as lines of " +
-                    "their own. Write this run to another file."));
+                _listed.Add(record.Fields[0]);
             }
         }
 
@@ -322,21 +324,6 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         }
 
         return _writer;
-    }
-
-    /// <summary>The file's first line, without a byte order mark; empty for an empty file.</summary>
-    private string ReadHeader(string path)
-    {
-        try
-        {
-            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
-            return reader.ReadLine() ?? string.Empty;
-        }
-        catch (IOException failure)
-        {
-            NotWritten(failure);
-            return string.Empty;
-        }
     }
 
     private void NotWritten(IOException failure) =>
