@@ -529,6 +529,18 @@ Describe 'Export-OnboardCredential' {
         Get-Content $file | Should -Be $lines
     }
 
+    It 'appends under a header with the MFA seed columns, keeping the seed of a user enrolled in the re-run' {
+        $file = Join-Path $TestDrive 'seeds.csv'
+        $first, $second = (New-TestName), (New-TestName)
+        New-OnboardUser -UserName $first -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed | Export-OnboardCredential -Path $file
+        New-OnboardUser -UserName $second -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed | Export-OnboardCredential -Path $file -Append
+        $rows = Import-Csv $file
+        $rows.'User name' | Should -Be @($first, $second)
+        $rows[1].'MFA seed' | Should -Match '^[A-Z2-7]+=*$'
+        $rows[1].'MFA device' | Should -BeLike "*:mfa/$second"
+        $rows[1].Password | Should -Not -BeNullOrEmpty
+    }
+
     It 'refuses -Append to a file of other columns, or with -Force, before any user is made' {
         $file = Join-Path $TestDrive 'other.csv'
         'name,email' | Set-Content $file
