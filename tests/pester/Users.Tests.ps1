@@ -563,6 +563,20 @@ Describe 'Export-OnboardCredential' {
         Get-Content $file | Should -Be 'name,email'
     }
 
+    It 'refuses -Append to a file others can read, before any user is made' {
+        $file = Join-Path $TestDrive 'readable.csv'
+        New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $file
+        $before = Get-Content $file
+        # As a copy or an editor's save under the usual umask leaves it.
+        chmod 644 $file
+        $name = New-TestName
+        $refusal = { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialFileOpenToOthers,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+        $refusal.Exception.Message | Should -BeLike "Path: *'$file' can be read or written by others than its owner (mode 0644)*chmod 600*"
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        Get-Content $file | Should -Be $before
+    }
+
     It 'refuses a deserialized user, saying what it is and what to do, and writes no file' {
         $name = New-TestName
         $saved = Join-Path $TestDrive 'user.clixml'

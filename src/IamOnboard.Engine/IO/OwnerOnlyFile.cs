@@ -37,6 +37,10 @@ public static class OwnerOnlyFile
     private const int SharingViolation = unchecked((int)0x80070020);
     private const int LockViolation = unchecked((int)0x80070021);
 
+    // File.GetUnixFileMode(string), .NET 7 and later: netstandard2.0 cannot name it, and the stat struct differs by ABI.
+    private static readonly System.Reflection.MethodInfo? UnixFileModeReader =
+        typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+
     public static void WriteAllText(string path, string text, bool overwrite) =>
         WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text ?? throw new ArgumentNullException(nameof(text))), overwrite);
 
@@ -63,13 +67,15 @@ public static class OwnerOnlyFile
 
     /// <summary>
     /// Opens an existing file to add records at its end, one flushed at a time, marked as being written as a stream from
-    /// <see cref="Create"/> is (a shared lock, so <see cref="ThrowIfInUse"/> sees it). The file keeps its permissions.
+    /// <see cref="Create"/> is (a shared lock, so <see cref="ThrowIfInUse"/> sees it). The file keeps its permissions,
+    /// which must be owner-only (<see cref="ThrowIfOpenToOthers"/>).
     /// A last line left unfinished (a writer killed mid-line) is ended first, so the next record starts a line of its own.
     /// </summary>
-    /// <exception cref="IOException">The file could not be opened; the message names the path.</exception>
+    /// <exception cref="IOException">The file could not be opened, or is open to others; the message names the path.</exception>
     public static FileStream OpenToAppend(string path)
     {
         string fullPath = Path.GetFullPath(path);
+        ThrowIfOpenToOthers(fullPath);
         bool endsLine;
         using (var read = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
@@ -99,6 +105,45 @@ public static class OwnerOnlyFile
             stream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Throws when an existing file that is to receive secrets grants anything to anyone but its owner: on Unix, a group
+    /// or other permission bit (a file made with the umask's 0644, or copied with the permissions of its source).
+    /// </summary>
+    /// <returns>
+    /// Whether the permissions could be read: false on Windows (a file there takes its folder's ACL, see the remarks)
+    /// and on a runtime without <c>File.GetUnixFileMode</c> (.NET 6 and older), so that the caller can say so.
+    /// </returns>
+    /// <exception cref="IOException">The file is open to others; the message names the path and its mode.</exception>
+    public static bool ThrowIfOpenToOthers(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || UnixFileModeReader is null)
+        {
+            return false;
+        }
+
+        int mode;
+        try
+        {
+            mode = Convert.ToInt32(UnixFileModeReader.Invoke(null, new object[] { fullPath }), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (System.Reflection.TargetInvocationException wrapped) when (wrapped.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(wrapped.InnerException).Throw();
+            throw;
+        }
+
+        const int GroupAndOthers = 0x3F; // 0077
+        if ((mode & GroupAndOthers) != 0)
+        {
+            string octal = Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0');
+            throw new IOException($"The file '{fullPath}' can be read or written by others than its owner (mode {octal}), and what is " +
+                $"added to it holds passwords and secret access keys. Make it owner-only first (chmod 600 '{fullPath}'), or write to another file.");
+        }
+
+        return true;
     }
 
     /// <summary>

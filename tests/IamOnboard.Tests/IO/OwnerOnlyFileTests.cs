@@ -104,6 +104,30 @@ public sealed class OwnerOnlyFileTests : IDisposable
     }
 
     [Fact]
+    public void OpenToAppend_refuses_a_file_others_can_read_and_leaves_it_unchanged()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows files take their folder's ACL; there is no mode to check.
+        }
+
+        string path = PathOf("shared.csv");
+        File.WriteAllText(path, "User name\n");
+        File.SetUnixFileMode(path, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var refusal = Assert.Throws<IOException>(() => OwnerOnlyFile.OpenToAppend(path));
+        Assert.Contains("(mode 0644)", refusal.Message);
+        Assert.Contains($"chmod 600 '{path}'", refusal.Message);
+        Assert.Equal("User name\n", File.ReadAllText(path));
+
+        File.SetUnixFileMode(path, OwnerReadWrite);
+        Assert.True(OwnerOnlyFile.ThrowIfOpenToOthers(path));
+        using (OwnerOnlyFile.OpenToAppend(path))
+        {
+        }
+    }
+
+    [Fact]
     public void WriteAllText_is_utf8_without_bom()
     {
         string path = PathOf("text.csv");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 using System.Text;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Input;
@@ -91,8 +92,8 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (Append.IsPresent && File.Exists(_path))
         {
-            // Checked before any user is made: lines under another header would be read into the wrong columns, and
-            // after a line cut off inside quotes they would be read into its cell.
+            // Checked before any user is made: the lines added would be read into the wrong columns under another header,
+            // into one cell after a line cut off inside quotes, and by others in a file they can read.
             List<CsvRecord> records;
             try
             {
@@ -121,6 +122,19 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             foreach (var record in records.Skip(1).Where(r => r.Fields.Count > 0 && r.Fields[0].Length > 0))
             {
                 _listed.Add(record.Fields[0]);
+            }
+
+            try
+            {
+                if (!OwnerOnlyFile.ThrowIfOpenToOthers(_path) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    WriteWarning($"Could not check that '{_path}' is readable by its owner only: this runtime cannot read Unix permissions " +
+                        "(.NET 7 or later can). Check them yourself (ls -l) before the file holds this run's passwords.");
+                }
+            }
+            catch (IOException openToOthers)
+            {
+                ThrowTerminatingError(OnboardErrors.Create("CredentialFileOpenToOthers", ErrorCategory.SecurityError, _path, $"Path: {openToOthers.Message}"));
             }
         }
 
