@@ -125,9 +125,15 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     {
         _dispatcher?.Complete();
         _ended = true;
+        NameUsersNotHandedOn("declined, -WhatIf, failed, or not part of its output");
+    }
+
+    /// <summary>Warns of every user whose new credentials this command still holds, and lets them go (pipeline thread).</summary>
+    internal void NameUsersNotHandedOn(string why)
+    {
         foreach (var userName in HandOffs.Abandon(this))
         {
-            WriteWarning($"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials (declined, -WhatIf, failed, or not part of its output). " +
+            WriteWarning($"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials ({why}). " +
                 $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.");
         }
     }
@@ -135,7 +141,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Whether a failure stops the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop').</summary>
-    protected bool StopsOnError
+    internal bool StopsOnError
     {
         get
         {

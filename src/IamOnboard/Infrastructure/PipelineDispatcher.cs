@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -20,6 +21,12 @@ internal sealed class PipelineDispatcher : IDisposable
     /// <summary>How long a stopped command waits for its work to wind down (roll-backs, marks removed for output taken).</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a command stopping on an error (-ErrorAction Stop) lets the work under way wind down before it stops:
+    /// a half-made user's roll-back has 30 seconds, and what it leaves must be told before the command ends.
+    /// </summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(35);
+
     /// <summary>How often a waiting pipeline thread looks again when nothing woke it (a safety net, not the mechanism).</summary>
     private const int IdleWaitMilliseconds = 250;
 
@@ -32,6 +39,7 @@ internal sealed class PipelineDispatcher : IDisposable
     private int _itemLimit;
     private int _itemsRunning;
     private ErrorRecord? _stoppingFailure;
+    private bool _settling;
 
     public PipelineDispatcher(AsyncCmdletBase cmdlet, PipelineStages stages, int itemLimit, CancellationToken stopping)
     {
@@ -51,6 +59,26 @@ internal sealed class PipelineDispatcher : IDisposable
 
     /// <summary>The failure that cancelled the work under -ErrorAction Stop, if one did.</summary>
     public ErrorRecord? StoppingFailure => Volatile.Read(ref _stoppingFailure);
+
+    private bool IsStoppingOnFailure => Volatile.Read(ref _stoppingFailure) is not null;
+
+    /// <summary>
+    /// A failure under -ErrorAction Stop: the first one cancels the work, and the command stops with it once the work
+    /// under way has settled (<see cref="SettleThenStop"/>); one after it is told as a warning, as the command can end
+    /// with one error only. Any thread.
+    /// </summary>
+    private void StopOn(ErrorRecord record)
+    {
+        if (Interlocked.CompareExchange(ref _stoppingFailure, record, null) is null)
+        {
+            CancelWork();
+            _stages.Wake();
+        }
+        else if (!ReferenceEquals(record, Volatile.Read(ref _stoppingFailure)))
+        {
+            Post(c => c.WriteWarning(record.ErrorDetails?.Message ?? record.Exception.Message));
+        }
+    }
 
     /// <summary>Whether output is waiting for the pipeline thread.</summary>
     public bool HasPendingWrites => !_writes.IsEmpty;
@@ -73,7 +101,14 @@ internal sealed class PipelineDispatcher : IDisposable
         _stages.Wake();
     }
 
-    public void WriteObject(object? value) => Post(c => c.WriteObject(value));
+    /// <summary>Writes an object, unless the command is stopping on an error: then nothing more is written.</summary>
+    public void WriteObject(object? value) => Post(c =>
+    {
+        if (!IsStoppingOnFailure)
+        {
+            c.WriteObject(value);
+        }
+    });
 
     /// <summary>
     /// Writes an object and completes once the write has returned on the pipeline thread, that is once the next
@@ -92,7 +127,7 @@ internal sealed class PipelineDispatcher : IDisposable
 
     /// <summary>
     /// Asks something only the pipeline thread may ask (ShouldProcess, a prompt, a write) from worker code. Cancelled
-    /// when the command stops first: the pipeline thread will never run it.
+    /// when the command stops first: the pipeline thread will never run it; or when it is stopping on an error.
     /// </summary>
     public Task<T> Ask<T>(Func<PSCmdlet, T> question)
     {
@@ -103,6 +138,14 @@ internal sealed class PipelineDispatcher : IDisposable
             registration.Dispose();
             if (answer.Task.IsCompleted)
             {
+                return;
+            }
+
+            if (IsStoppingOnFailure)
+            {
+                // Stopping on an error: nothing more is asked or written. A user whose write this was stays with this
+                // command, which names it before it ends (AsyncCmdletBase.NameUsersNotHandedOn).
+                answer.TrySetCanceled();
                 return;
             }
 
@@ -119,7 +162,21 @@ internal sealed class PipelineDispatcher : IDisposable
         return answer.Task;
     }
 
-    public void WriteError(ErrorRecord record) => Post(c => c.WriteError(record));
+    /// <summary>
+    /// Writes an error; under -ErrorAction Stop the command stops with it instead (<see cref="StopOn"/>): written there,
+    /// it would stop the pipeline at once, before the work under way could say what it leaves.
+    /// </summary>
+    public void WriteError(ErrorRecord record) => Post(c =>
+    {
+        if (_cmdlet.StopsOnError)
+        {
+            StopOn(record);
+        }
+        else
+        {
+            c.WriteError(record);
+        }
+    });
 
     public void WriteWarning(string message) => Post(c => c.WriteWarning(message));
 
@@ -178,14 +235,16 @@ internal sealed class PipelineDispatcher : IDisposable
             }
             catch (Exception exception)
             {
-                // The error is queued before the work is cancelled: the pipeline thread, seeing the cancellation, must
-                // find the error to stop with, never mistake the failure for a user's stop.
+                // Under -ErrorAction Stop the failure is recorded before the work is cancelled: the pipeline thread, seeing
+                // the cancellation, must find the error to stop with, never mistake the failure for a user's stop.
                 var record = onFailure(exception);
-                (writeFailure ?? WriteError)(record);
                 if (stopOnFailure)
                 {
-                    Interlocked.CompareExchange(ref _stoppingFailure, record, null);
-                    CancelWork();
+                    StopOn(record);
+                }
+                else
+                {
+                    (writeFailure ?? WriteError)(record);
                 }
             }
             finally
@@ -235,7 +294,56 @@ internal sealed class PipelineDispatcher : IDisposable
             }
         }
 
-        PumpNextStage();
+        if (!IsStoppingOnFailure)
+        {
+            PumpNextStage();
+        }
+        else if (!_settling && !_stopping.IsCancellationRequested)
+        {
+            SettleThenStop();
+        }
+    }
+
+    /// <summary>
+    /// Stops the command with the failure under -ErrorAction Stop, once the work under way has settled: requests already
+    /// sent are answered, half-made users rolled back, and what that leaves is told. Then every user whose new credentials
+    /// this command still holds is named: they were never written on, so they are not handed out, and the next run
+    /// replaces them. Only then is the error written, for once written it stops the pipeline and nothing more can be
+    /// said; before, it was written first, and the users it left behind were named nowhere.
+    /// </summary>
+    private void SettleThenStop()
+    {
+        _settling = true;
+        var waited = Stopwatch.StartNew();
+        try
+        {
+            while (waited.Elapsed < SettleLimit)
+            {
+                Drain();
+                bool running;
+                lock (_running)
+                {
+                    _running.RemoveAll(t => t.IsCompleted);
+                    running = _running.Count > 0;
+                }
+
+                if (!running && _writes.IsEmpty)
+                {
+                    break;
+                }
+
+                _stages.WaitForWork(IdleWaitMilliseconds, _stopping);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException(); // Ctrl+C while settling.
+        }
+
+        _cmdlet.NameUsersNotHandedOn("it stopped on an error under -ErrorAction Stop before writing them on");
+        var failure = Volatile.Read(ref _stoppingFailure)!;
+        _cmdlet.WriteError(failure); // Stops the pipeline, with ActionPreferenceStopException as the failure.
+        _cmdlet.ThrowTerminatingError(failure);
     }
 
     /// <summary>Waits for all started and tracked work, writing output as it arrives.</summary>
