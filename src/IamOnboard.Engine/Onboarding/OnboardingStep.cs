@@ -35,6 +35,13 @@ public abstract class OnboardingStep
     /// </summary>
     internal virtual bool UndoEvenIfFailed => false;
 
+    /// <summary>
+    /// True when the undo is also owed after a failure that leaves unknown whether IAM applied the call: it was sent,
+    /// and then every answer was lost or the caller stopped waiting (Ctrl+C, or another row's failure under -ErrorAction
+    /// Stop). The undo must cope with nothing having been made (NoSuchEntity). A refusal from IAM owes none.
+    /// </summary>
+    internal virtual bool UndoIfUnanswered => false;
+
     internal abstract Task ApplyAsync(StepContext context, CancellationToken ct);
 
     internal virtual Task UndoAsync(StepContext context, CancellationToken ct) => Task.CompletedTask;

@@ -49,8 +49,17 @@ internal sealed class UserPlanExecutor
     private async Task ApplyToNewUserAsync(StepContext context, CancellationToken ct)
     {
         var steps = context.Plan.Steps;
-        await steps[0].ApplyAsync(context, ct).ConfigureAwait(false); // Creates the user: nothing to undo before it.
         var undo = new Stack<OnboardingStep>();
+        try
+        {
+            await steps[0].ApplyAsync(context, ct).ConfigureAwait(false); // Creates the user: nothing to undo before it.
+        }
+        catch (OperationCanceledException stopped) when (steps[0] is CreateUserStep create)
+        {
+            await SettleStoppedCreateAsync(context, create, undo, stopped).ConfigureAwait(false);
+            throw;
+        }
+
         undo.Push(steps[0]);
         try
         {
@@ -61,7 +70,16 @@ internal sealed class UserPlanExecutor
                     undo.Push(step);
                 }
 
-                await step.ApplyAsync(context, ct).ConfigureAwait(false);
+                try
+                {
+                    await step.ApplyAsync(context, ct).ConfigureAwait(false);
+                }
+                catch (Exception unanswered) when (step.UndoIfUnanswered && unanswered is OperationCanceledException or IamNetworkException)
+                {
+                    undo.Push(step);
+                    throw;
+                }
+
                 if (!step.UndoEvenIfFailed && step.UndoWhat is not null)
                 {
                     undo.Push(step);
@@ -73,6 +91,47 @@ internal sealed class UserPlanExecutor
             await RollBackAsync(context, undo, failure).ConfigureAwait(false);
             throw; // RollBackAsync throws; this keeps the compiler's flow analysis honest.
         }
+    }
+
+    /// <summary>
+    /// A CreateUser stopped after it was sent (Ctrl+C, or another row's failure under -ErrorAction Stop) may have made the
+    /// user all the same. One carrying this call's mark is this call's, and is rolled back; one without it cannot be told
+    /// from a user made by someone else meanwhile, so it is left, and the failure says so. Before, either was left unsaid.
+    /// Returns (and the caller rethrows the stop) only when there is no such user.
+    /// </summary>
+    private static async Task SettleStoppedCreateAsync(StepContext context, CreateUserStep create, Stack<OnboardingStep> undo, OperationCanceledException stopped)
+    {
+        IamUser found;
+        using (var budget = new CancellationTokenSource(CleanUpBudget))
+        {
+            try
+            {
+                found = await context.Iam.GetUserAsync(context.UserName, budget.Token).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException)
+            {
+                return;
+            }
+            catch (Exception unknown) when (unknown is not OperationCanceledException || budget.IsCancellationRequested)
+            {
+                throw new OnboardingFailedException(
+                    $"IAM user '{context.UserName}' was not onboarded: the operation was stopped while CreateUser was under way, and whether it " +
+                    $"made the user could not be read ({unknown.Message.TrimEnd('.')}). Check with Get-IAMUser or aws iam get-user, and run the row " +
+                    "again to complete it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line };
+            }
+        }
+
+        if (create.IsThisCalls(found))
+        {
+            context.User = found;
+            undo.Push(create);
+            await RollBackAsync(context, undo, stopped).ConfigureAwait(false);
+        }
+
+        throw new OnboardingFailedException(
+            $"IAM user '{context.UserName}' was not onboarded: the operation was stopped while CreateUser was under way, and the user exists " +
+            "without this run's mark, so whether this run made it cannot be told; it was left as it is. Run the row again to complete it, or " +
+            $"Remove-OnboardUser '{context.UserName}' if nobody else made it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line };
     }
 
     /// <summary>Undoes what this call created, newest first, and throws a failure that says what (if anything) is left.</summary>

@@ -81,7 +81,7 @@ internal sealed class CreateUserStep : OnboardingStep
     /// mark (run and second it was set), which CreateUser put on with the user itself. The row then goes on as a new
     /// user's (reported Created, rolled back on a later failure); without the mark it is completed as an existing user.
     /// </summary>
-    private bool IsThisCalls(IamUser user) =>
+    internal bool IsThisCalls(IamUser user) =>
         _markTag is not null && user.Tags.Any(t => HandOffMark.IsMark(t) && string.Equals(t.Value, _markTag.Value, StringComparison.Ordinal));
 
     internal override Task UndoAsync(StepContext context, CancellationToken ct) => context.Iam.DeleteUserAsync(context.UserName, ct);
@@ -220,6 +220,9 @@ internal sealed class AttachPolicyStep : OnboardingStep
 
     internal override string? UndoWhat => $"the attachment of {_arn}";
 
+    // IAM may have attached it without answering, and a user with an attachment cannot be deleted.
+    internal override bool UndoIfUnanswered => true;
+
     internal override Task ApplyAsync(StepContext context, CancellationToken ct) => context.Iam.AttachUserPolicyAsync(context.UserName, _arn, ct);
 
     internal override Task UndoAsync(StepContext context, CancellationToken ct) => context.Iam.DetachUserPolicyAsync(context.UserName, _arn, ct);
@@ -236,6 +239,9 @@ internal sealed class AddToGroupStep : OnboardingStep
     internal override string? DoneLabel => $"group {_group}";
 
     internal override string? UndoWhat => $"its membership of {_group}";
+
+    // As an attachment: a membership IAM made without answering would keep the user from being deleted.
+    internal override bool UndoIfUnanswered => true;
 
     internal override Task ApplyAsync(StepContext context, CancellationToken ct) => context.Iam.AddUserToGroupAsync(_group, context.UserName, ct);
 

@@ -245,6 +245,84 @@ public sealed class LostResponseTests : LocalSessionTestBase
         await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetUserAsync(failing));
     }
 
+    [Theory]
+    [InlineData("AddUserToGroup", true)]
+    [InlineData("AttachUserPolicy", true)]
+    [InlineData("AddUserToGroup", false)]
+    [InlineData("AttachUserPolicy", false)]
+    public async Task AMembershipOrAttachmentMadeButNeverAnsweredIsUndoneWithTheNewUser(string action, bool stoppedWhileSent)
+    {
+        // IAM carries the call out either way: the caller stopped waiting once it was sent (Ctrl+C, or another row's
+        // failure under -ErrorAction Stop), or every answer was lost. Before, the roll-back did not undo it, so IAM
+        // refused to delete the user (DeleteConflict) and the user was left.
+        var name = Names.Unique("unanswered");
+        var group = Names.Unique("grp");
+        await Session.Iam.CreateGroupAsync(group);
+        var policy = await Session.Iam.CreatePolicyAsync(name, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]}");
+        using var stop = new CancellationTokenSource();
+        if (stoppedWhileSent)
+        {
+            Server.InterruptNext(action, stop.Cancel);
+        }
+        else
+        {
+            Server.DropNextResponses(action, 100); // More than every attempt the client makes.
+        }
+
+        var request = Starter(name);
+        request.Groups = new[] { group };
+        request.Policies = new[] { policy.Arn };
+        OnboardingFailedException failure;
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            try
+            {
+                failure = await Assert.ThrowsAsync<OnboardingFailedException>(() => new UserOnboarder(Session).OnboardAsync(request, stop.Token));
+            }
+            finally
+            {
+                Server.DropNextResponses(action, 0); // The drops the attempts left, so that no other test meets them.
+            }
+        }
+
+        Assert.True(failure.RolledBack, failure.Message);
+        await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetUserAsync(name));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ACreateUserStoppedWhileUnderWayIsRolledBackWhenItIsThisCallsAndToldWhenItCannotBeTold(bool withCredentials)
+    {
+        // CreateUser makes the user and its answer is lost; the caller stops while the look-up that follows is under way.
+        // Before, the stop ended the row without a word, and the user it made was left.
+        var name = Names.Unique("stopcreate");
+        using var stop = new CancellationTokenSource();
+        Server.DropNextResponses("CreateUser", 1);
+        Server.InterruptNext("CreateUser", () => Server.InterruptNext("GetUser", stop.Cancel));
+        var request = withCredentials ? Starter(name) : new UserOnboardingRequest { UserName = name };
+        OnboardingFailedException failure;
+        using (OnboardLog.Use(new CollectingLog()))
+        {
+            failure = await Assert.ThrowsAsync<OnboardingFailedException>(() => new UserOnboarder(Session).OnboardAsync(request, stop.Token));
+        }
+
+        if (withCredentials)
+        {
+            // It carries this call's hand-off mark: this call made it, and removed it.
+            Assert.True(failure.RolledBack, failure.Message);
+            Assert.Contains("the operation was stopped. Everything this call had created was removed", failure.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<IamNoSuchEntityException>(() => Session.Iam.GetUserAsync(name));
+        }
+        else
+        {
+            // No mark tells whose it is: left, and said.
+            Assert.False(failure.RolledBack);
+            Assert.Contains("the user exists without this run's mark", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(name, (await Session.Iam.GetUserAsync(name)).UserName);
+        }
+    }
+
     [Fact]
     public async Task AnEnableMfaDeviceAnsweredGatewayTimeoutAfterIamEnabledItCountsAsEnabled()
     {
