@@ -142,6 +142,20 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'refuses a permissions boundary ARN that does not exist before creating the user, naming the row, field and ARN' {
+        $good = New-TestName
+        $bad = New-TestName
+        $arn = "arn:aws:iam::$($endpoint.AccountId):policy/NoSuchBoundaryArn"
+        $file = Join-Path $TestDrive 'boundary-arn.csv'
+        @('User name,Permissions boundary', "$good,", "$bad,$arn") | Set-Content $file
+        $made = Import-OnboardCsv $file | New-OnboardUser -ErrorVariable failures -ErrorAction SilentlyContinue
+        @($made).UserName | Should -Be @($good)
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+        "$($failures[0])" | Should -BeLike "row 2 (line 3): PermissionsBoundary: *'$arn'*"
+        (Aws @('iam', 'get-user', '--user-name', $bad)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It 'does not attach IAMUserChangePassword when the account policy lets users change their password' {
         $null = Aws @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--allow-users-to-change-password')
         try {
@@ -231,6 +245,12 @@ Describe 'New-OnboardUser' {
                 , @('iam', 'get-user', '--user-name', $missing))
             $after[0].Json.AttachedPolicies.PolicyArn | Should -Be 'arn:aws:iam::aws:policy/SecurityAudit'
             $after[1].StdErr | Should -Match 'NoSuchEntity'
+            # A boundary ARN unchecked the same way: CreateUser refuses it, and the error still names the field and ARN.
+            $unbounded = New-TestName
+            New-OnboardUser -UserName $unbounded -PermissionsBoundary 'arn:aws:iam::aws:policy/NoSuchBoundaryXyz' -Session $limited -ErrorVariable boundaryFailed -ErrorAction SilentlyContinue
+            $boundaryFailed[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+            "$($boundaryFailed[0])" | Should -BeLike 'PermissionsBoundary: *arn:aws:iam::aws:policy/NoSuchBoundaryXyz*'
+            (Aws @('iam', 'get-user', '--user-name', $unbounded)).StdErr | Should -Match 'NoSuchEntity'
         }
         finally {
             $script:session = Connect-TestEndpoint -Endpoint $endpoint

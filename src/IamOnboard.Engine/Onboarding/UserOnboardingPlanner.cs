@@ -82,12 +82,16 @@ internal sealed class UserOnboardingPlanner
             AddOnce(prepared.PolicyArns, await ResolvePolicyAsync(request, reference, "Policy", ct).ConfigureAwait(false));
         }
 
-        // A name is looked up like -Policy's; an ARN goes to IAM as given, as before, which refuses one that does not exist.
-        if (request.PermissionsBoundary is { } boundary && !boundary.StartsWith("arn:", StringComparison.OrdinalIgnoreCase))
+        // Looked up like -Policy's, an ARN too (GetPolicy, once per batch): IAM's own refusal of an ARN that does not
+        // exist ("Scope ARN: ... does not exist") names no row or field.
+        if (request.PermissionsBoundary is { } boundary)
         {
             var boundaryArn = await ResolvePolicyAsync(request, boundary, "PermissionsBoundary", ct).ConfigureAwait(false);
-            prepared.Request = request.Clone();
-            prepared.Request.PermissionsBoundary = boundaryArn;
+            if (!string.Equals(boundaryArn, boundary, StringComparison.Ordinal))
+            {
+                prepared.Request = request.Clone();
+                prepared.Request.PermissionsBoundary = boundaryArn;
+            }
         }
 
         if (request.RequireMfa)

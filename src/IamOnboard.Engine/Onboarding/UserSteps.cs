@@ -42,6 +42,12 @@ internal sealed class CreateUserStep : OnboardingStep
                 {
                     return await context.Iam.CreateUserAsync(request.UserName, request.Path, _tags, request.PermissionsBoundary, t).ConfigureAwait(false);
                 }
+                catch (IamNoSuchEntityException missing) when (request.PermissionsBoundary is { } boundary)
+                {
+                    // The boundary is the one entity CreateUser needs; the planner checks it, unless iam:GetPolicy is denied.
+                    throw new OnboardInputException("PolicyNotFound", "PermissionsBoundary", boundary,
+                        $"PermissionsBoundary: {missing.Message}").AtRow(request.Row, request.Line);
+                }
                 catch (IamEntityAlreadyExistsException)
                 {
                     var existing = await context.Iam.GetUserAsync(request.UserName, t).ConfigureAwait(false);
