@@ -32,6 +32,17 @@ Describe 'New-OnboardGroup' {
         (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.Count | Should -Be 1
     }
 
+    It 'warns on a re-run that asks for another path, which it leaves as it is' {
+        $name = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $name -Path /teams/
+        $again = New-OnboardGroup -GroupName $name -Path /engineering/ -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.Status | Should -Be 'Unchanged'
+        ($warnings -join "`n") | Should -Match ([regex]::Escape("IAM group '$name': path is /teams/, not /engineering/; left unchanged"))
+        (Aws @('iam', 'get-group', '--group-name', $name)).Json.Group.Path | Should -Be '/teams/'
+        New-OnboardGroup -GroupName $name -Path /teams/ -WarningVariable same -WarningAction SilentlyContinue | Out-Null
+        $same | Should -BeNullOrEmpty
+    }
+
     It 'explains that groups cannot be tagged' {
         $name = New-TestName 'group'
         New-OnboardGroup -GroupName $name -Tag @{ team = 'x' } -ErrorVariable failures -ErrorAction SilentlyContinue

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Iam.Internal;
 using IamOnboard.Rules;
@@ -105,6 +106,13 @@ public sealed class GroupOnboarder
                 iam.RecentlyCreated.Add(EntityKind.Group, groupName);
                 (result, attached) = await ReadExistingAsync(groupName, ct).ConfigureAwait(false);
             }
+        }
+
+        if (path is not null && result.Outcome != OnboardingOutcome.Created && !string.Equals(path, result.Group.Path, StringComparison.Ordinal))
+        {
+            // Said, as for a user: a re-run that asks for another path must not look as if it moved the group.
+            OnboardLog.Current.Warning($"IAM group '{result.Group.GroupName}': path is {result.Group.Path}, not {path}; left unchanged "
+                + "(a path is part of the group's ARN, which policies may name; change it in IAM if that is meant).");
         }
 
         if (mfaPolicyAction is not null)
