@@ -82,6 +82,29 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyName | Should -Contain 'ReadOnlyAccess'
     }
 
+    It '-Disable tags the time in ISO 8601 UTC whatever the culture, and a second -Disable keeps the first time and says so' {
+        $name = New-TestName 'keeper'
+        $null = New-OnboardUser -UserName $name
+        $culture = [Threading.Thread]::CurrentThread.CurrentCulture
+        try {
+            [Threading.Thread]::CurrentThread.CurrentCulture = 'de-DE'
+            Remove-OnboardUser -UserName $name -Disable -Confirm:$false -InformationVariable first -ErrorAction Stop
+        }
+        finally {
+            [Threading.Thread]::CurrentThread.CurrentCulture = $culture
+        }
+        # The raw answer: ConvertFrom-Json turns a date-like value into a DateTime.
+        $tagged = (Aws @('iam', 'list-user-tags', '--user-name', $name)).StdOut
+        $tagged | Should -Match '"Key": "onboard:disabled-at",\s*"Value": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+        "$($first[0].MessageData)" | Should -BeLike "Disabled IAM user '$name': *tagged onboard:disabled-at*"
+
+        Start-Sleep -Seconds 1.1
+        Remove-OnboardUser -UserName $name -Disable -Confirm:$false -InformationVariable second -ErrorAction Stop
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).StdOut | Should -Be $tagged -Because 'when and by whom it was first disabled is what the audit needs'
+        $at = [regex]::Match($tagged, '"Key": "onboard:disabled-at",\s*"Value": "([^"]+)"').Groups[1].Value
+        "$($second[0].MessageData)" | Should -BeLike "IAM user '$name' unchanged: already disabled at $at by $($session.CallerArn)*kept*"
+    }
+
     It 'a re-run of a removal stopped between deactivating and deleting the virtual MFA device deletes the device<Label>' -ForEach @(
         @{ Label = ''; Disable = $false }, @{ Label = ' (-Disable)'; Disable = $true }) {
         # Ctrl+C while DeactivateMFADevice was at IAM: the device was deactivated and DeleteVirtualMFADevice never sent.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
@@ -28,7 +29,7 @@ public sealed class UserRemover
     public async Task<UserRemoval> RemoveAsync(string givenName, CancellationToken ct)
     {
         var iam = _session.Iam;
-        var userName = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
+        var userName = (await CheckTargetAsync(givenName, ct).ConfigureAwait(false)).UserName;
         var removed = new List<string>();
         await RemoveSignInAsync(userName, removed, ct).ConfigureAwait(false);
         foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
@@ -68,7 +69,8 @@ public sealed class UserRemover
     public async Task<UserRemoval> DisableAsync(string givenName, DateTimeOffset now, CancellationToken ct)
     {
         var iam = _session.Iam;
-        var userName = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
+        var user = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
+        var userName = user.UserName;
         var done = new List<string>();
         await RemoveSignInAsync(userName, done, ct).ConfigureAwait(false);
         foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
@@ -78,6 +80,14 @@ public sealed class UserRemover
                 await iam.UpdateAccessKeyAsync(userName, key.AccessKeyId, IamAccessKeyStatus.Inactive, ct).ConfigureAwait(false);
                 done.Add($"access key {key.AccessKeyId} deactivated");
             }
+        }
+
+        // Disabled before: when and by whom it was first disabled is what an audit asks, so a second -Disable keeps it.
+        if (TagValue(user, DisabledAtTag) is { } disabledAt)
+        {
+            var note = $"already disabled at {disabledAt}" + (TagValue(user, DisabledByTag) is { } disabledBy ? $" by {disabledBy}" : string.Empty)
+                + $"; its {DisabledAtTag} and {DisabledByTag} tags were kept";
+            return new UserRemoval(userName, done) { Note = note };
         }
 
         // A session name may hold characters a tag value may not (a comma): those become '_'.
@@ -92,12 +102,16 @@ public sealed class UserRemover
         return new UserRemoval(userName, done);
     }
 
+    /// <summary>The value of the user's tag <paramref name="key"/>; keys on users are compared without regard to case, as IAM does.</summary>
+    private static string? TagValue(IamUser user, string key) =>
+        user.Tags.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase))?.Value;
+
     /// <summary>
     /// The name is valid, the user exists, and it is not the identity this session signs with: removing that would
-    /// delete the session's own access key and leave the administrator locked out halfway. Returns the user's name as
-    /// IAM spells it: names are unique without regard to case, so 'ALICE' finds 'Alice'.
+    /// delete the session's own access key and leave the administrator locked out halfway. Returns the user as IAM has
+    /// it, its name as IAM spells it: names are unique without regard to case, so 'ALICE' finds 'Alice'.
     /// </summary>
-    private async Task<string> CheckTargetAsync(string userName, CancellationToken ct)
+    private async Task<IamUser> CheckTargetAsync(string userName, CancellationToken ct)
     {
         if (IamNameRules.CheckUserName(userName) is { } badName)
         {
@@ -112,7 +126,7 @@ public sealed class UserRemover
                 + "and its access key is left alone. Connect as another administrator to offboard it.");
         }
 
-        return user.UserName;
+        return user;
     }
 
     /// <summary>Login profile, MFA devices, SSH keys, signing certificates and service-specific credentials: all removed either way.</summary>
@@ -219,4 +233,7 @@ public sealed class UserRemoval
 
     /// <summary>What was removed or done, in order.</summary>
     public IReadOnlyList<string> Done { get; }
+
+    /// <summary>What was found done already and left as it is (a user disabled before); null when nothing was.</summary>
+    public string? Note { get; init; }
 }

@@ -41,7 +41,10 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
                 var done = disable
                     ? await remover.DisableAsync(userName, DateTimeOffset.UtcNow, ct).ConfigureAwait(false)
                     : await remover.RemoveAsync(userName, ct).ConfigureAwait(false);
-                var line = (disable ? $"Disabled IAM user '{done.UserName}': " : $"Removed IAM user '{done.UserName}': ") + string.Join(", ", done.Done) + ".";
+                var line = done.Done.Count == 0 && done.Note is { } note
+                    ? $"IAM user '{done.UserName}' unchanged: {note}."
+                    : (disable ? $"Disabled IAM user '{done.UserName}': " : $"Removed IAM user '{done.UserName}': ") + string.Join(", ", done.Done)
+                        + (done.Note is { } alsoNote ? $"; {alsoNote}." : ".");
                 Dispatcher.Post(c => c.WriteInformation(new InformationRecord(line, "Remove-OnboardUser"), new[] { "PSHOST" }));
             }, userName);
         }
