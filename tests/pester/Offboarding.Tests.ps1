@@ -105,6 +105,41 @@ Describe 'Remove-OnboardUser offboarding' {
         "$($second[0].MessageData)" | Should -BeLike "IAM user '$name' unchanged: already disabled at $at by $($session.CallerArn)*kept*"
     }
 
+    It 'a removal that fails partway names the user, the failed step, what it removed and what is left, and a re-run finishes it' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName 'leaver'
+        $null = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Policy ReadOnlyAccess -Group $group |
+            Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        $serial = (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices[0].SerialNumber
+        $keyId = (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata[0].AccessKeyId
+        $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
+        try {
+            $endpoint.FailNextRequests('DeleteAccessKey', 1)
+            Remove-OnboardUser -UserName $name -Session $once -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue -InformationVariable said
+        }
+        finally {
+            $endpoint.FailNextRequests('DeleteAccessKey', 0)
+            $script:session = Connect-TestEndpoint -Endpoint $endpoint
+        }
+
+        # Before: IAM's "An internal error occurred. Please try again." and nothing else.
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'ServiceFailure,IamOnboard.Commands.RemoveOnboardUserCommand'
+        $failed[0].TargetObject | Should -Be $name
+        $said | Should -BeNullOrEmpty
+        $message = "$($failed[0])"
+        $message | Should -BeLike "IAM user '$name' was only partly removed: DeleteAccessKey failed (*internal error*)*"
+        $message | Should -BeLike "*Removed before it: login profile, MFA device $serial*"
+        $message | Should -BeLike "*Left: access key $keyId (Active)*the user itself*"
+        $message | Should -BeLike "*Run Remove-OnboardUser '$name' again*"
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.Status | Should -Be 'Active'
+
+        Remove-OnboardUser -UserName $name -Confirm:$false -InformationVariable finished -ErrorAction Stop
+        "$($finished[0].MessageData)" | Should -BeLike "Removed IAM user '$name': access key $keyId, *user $name."
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It 'a re-run of a removal stopped between deactivating and deleting the virtual MFA device deletes the device<Label>' -ForEach @(
         @{ Label = ''; Disable = $false }, @{ Label = ' (-Disable)'; Disable = $true }) {
         # Ctrl+C while DeactivateMFADevice was at IAM: the device was deactivated and DeleteVirtualMFADevice never sent.

@@ -21,86 +21,126 @@ public sealed class UserRemover
     public const string DisabledAtTag = "onboard:disabled-at";
     public const string DisabledByTag = "onboard:disabled-by";
 
+    /// <summary>What the sign-in credentials are, in the order both removing and disabling take them.</summary>
+    private static readonly string[] SignInStages = { "login profile", "MFA devices", "SSH public keys", "signing certificates", "service-specific credentials" };
+
+    private static readonly string[] RemovalStages = SignInStages.Concat(new[] { "access keys", "inline policies", "attached policies", "group memberships", "the user itself" }).ToArray();
+
+    private static readonly string[] DisablingStages = SignInStages.Concat(new[] { "access keys to deactivate", $"the {DisabledAtTag} and {DisabledByTag} tags" }).ToArray();
+
     private readonly OnboardSession _session;
 
     public UserRemover(OnboardSession session) => _session = session;
 
-    /// <summary>Removes the user and returns what was removed, in order, with the user's name as IAM spells it.</summary>
+    /// <summary>
+    /// Removes the user and returns what was removed, in order, with the user's name as IAM spells it. A failure midway
+    /// throws <see cref="OffboardingFailedException"/> saying what was removed and what is left.
+    /// </summary>
     public async Task<UserRemoval> RemoveAsync(string givenName, CancellationToken ct)
     {
         var iam = _session.Iam;
         var userName = (await CheckTargetAsync(givenName, ct).ConfigureAwait(false)).UserName;
-        var removed = new List<string>();
-        await RemoveSignInAsync(userName, removed, ct).ConfigureAwait(false);
-        foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
+        var progress = new RemovalProgress(RemovalStages);
+        try
         {
-            await IgnoreMissing(iam.DeleteAccessKeyAsync(userName, key.AccessKeyId, ct)).ConfigureAwait(false);
-            removed.Add($"access key {key.AccessKeyId}");
+            await RemoveSignInAsync(userName, progress, ct).ConfigureAwait(false);
+            var keys = await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false);
+            progress.Reach("access keys", keys.Select(KeyLeft));
+            foreach (var key in keys)
+            {
+                await IgnoreMissing(iam.DeleteAccessKeyAsync(userName, key.AccessKeyId, ct)).ConfigureAwait(false);
+                progress.Did(KeyLeft(key), $"access key {key.AccessKeyId}");
+            }
+
+            var inline = await iam.ListUserPoliciesAsync(userName, ct).ConfigureAwait(false);
+            progress.Reach("inline policies", inline.Select(name => $"inline policy {name}"));
+            foreach (var policyName in inline)
+            {
+                await IgnoreMissing(iam.DeleteUserPolicyAsync(userName, policyName, ct)).ConfigureAwait(false);
+                progress.Did($"inline policy {policyName}");
+            }
+
+            var attached = await iam.ListAttachedUserPoliciesAsync(userName, ct).ConfigureAwait(false);
+            progress.Reach("attached policies", attached.Select(policy => $"attachment of {policy.PolicyArn}"));
+            foreach (var policy in attached)
+            {
+                await IgnoreMissing(iam.DetachUserPolicyAsync(userName, policy.PolicyArn, ct)).ConfigureAwait(false);
+                progress.Did($"attachment of {policy.PolicyArn}");
+            }
+
+            var groups = await iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false);
+            progress.Reach("group memberships", groups.Select(group => $"membership of {group.GroupName}"));
+            foreach (var group in groups)
+            {
+                await IgnoreMissing(iam.RemoveUserFromGroupAsync(group.GroupName, userName, ct)).ConfigureAwait(false);
+                progress.Did($"membership of {group.GroupName}");
+            }
+
+            progress.Reach("the user itself", new[] { $"user {userName}" });
+            await iam.DeleteUserAsync(userName, ct).ConfigureAwait(false);
+            progress.Did($"user {userName}");
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            throw progress.Failure(userName, "removed", "Removed", failure, $"Remove-OnboardUser '{userName}'");
         }
 
-        foreach (var policyName in await iam.ListUserPoliciesAsync(userName, ct).ConfigureAwait(false))
-        {
-            await IgnoreMissing(iam.DeleteUserPolicyAsync(userName, policyName, ct)).ConfigureAwait(false);
-            removed.Add($"inline policy {policyName}");
-        }
-
-        foreach (var policy in await iam.ListAttachedUserPoliciesAsync(userName, ct).ConfigureAwait(false))
-        {
-            await IgnoreMissing(iam.DetachUserPolicyAsync(userName, policy.PolicyArn, ct)).ConfigureAwait(false);
-            removed.Add($"attachment of {policy.PolicyArn}");
-        }
-
-        foreach (var group in await iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false))
-        {
-            await IgnoreMissing(iam.RemoveUserFromGroupAsync(group.GroupName, userName, ct)).ConfigureAwait(false);
-            removed.Add($"membership of {group.GroupName}");
-        }
-
-        await iam.DeleteUserAsync(userName, ct).ConfigureAwait(false);
-        removed.Add($"user {userName}");
-        return new UserRemoval(userName, removed);
+        return new UserRemoval(userName, progress.Done);
     }
 
     /// <summary>
     /// Leaves the user with nothing usable and keeps it (its ARN, policies, groups and CloudTrail history): access keys
     /// deactivated, login profile, MFA devices, SSH keys, signing certificates and service-specific credentials removed,
-    /// and tags saying when and by whom. Returns what was done, in order, with the user's name as IAM spells it.
+    /// and tags saying when and by whom. Returns what was done, in order, with the user's name as IAM spells it. A
+    /// failure midway throws <see cref="OffboardingFailedException"/> saying what was done and what is left.
     /// </summary>
     public async Task<UserRemoval> DisableAsync(string givenName, DateTimeOffset now, CancellationToken ct)
     {
         var iam = _session.Iam;
         var user = await CheckTargetAsync(givenName, ct).ConfigureAwait(false);
         var userName = user.UserName;
-        var done = new List<string>();
-        await RemoveSignInAsync(userName, done, ct).ConfigureAwait(false);
-        foreach (var key in await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false))
+        var progress = new RemovalProgress(DisablingStages);
+        try
         {
-            if (key.Status == IamAccessKeyStatus.Active)
+            await RemoveSignInAsync(userName, progress, ct).ConfigureAwait(false);
+            var active = (await iam.ListAccessKeysAsync(userName, ct).ConfigureAwait(false)).Where(k => k.Status == IamAccessKeyStatus.Active).ToList();
+            progress.Reach("access keys to deactivate", active.Select(KeyLeft));
+            foreach (var key in active)
             {
                 await iam.UpdateAccessKeyAsync(userName, key.AccessKeyId, IamAccessKeyStatus.Inactive, ct).ConfigureAwait(false);
-                done.Add($"access key {key.AccessKeyId} deactivated");
+                progress.Did(KeyLeft(key), $"access key {key.AccessKeyId} deactivated");
             }
+
+            // Disabled before: when and by whom it was first disabled is what an audit asks, so a second -Disable keeps it.
+            if (TagValue(user, DisabledAtTag) is { } disabledAt)
+            {
+                var note = $"already disabled at {disabledAt}" + (TagValue(user, DisabledByTag) is { } disabledBy ? $" by {disabledBy}" : string.Empty)
+                    + $"; its {DisabledAtTag} and {DisabledByTag} tags were kept";
+                return new UserRemoval(userName, progress.Done) { Note = note };
+            }
+
+            // A session name may hold characters a tag value may not (a comma): those become '_'.
+            var by = System.Text.RegularExpressions.Regex.Replace(_session.CallerArn, @"[^\p{L}\p{Z}\p{N}_.:/=+\-@]", "_");
+            by = by.Length <= IamNameRules.TagValueMaxLength ? by : by.Substring(0, IamNameRules.TagValueMaxLength);
+            var tags = $"tags {DisabledAtTag} and {DisabledByTag}";
+            progress.Reach($"the {DisabledAtTag} and {DisabledByTag} tags", new[] { tags });
+            await iam.TagUserAsync(userName, new[]
+            {
+                new IamTag(DisabledAtTag, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+                new IamTag(DisabledByTag, by),
+            }, ct).ConfigureAwait(false);
+            progress.Did(tags, $"tagged {DisabledAtTag} and {DisabledByTag}");
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            throw progress.Failure(userName, "disabled", "Done", failure, $"Remove-OnboardUser '{userName}' -Disable");
         }
 
-        // Disabled before: when and by whom it was first disabled is what an audit asks, so a second -Disable keeps it.
-        if (TagValue(user, DisabledAtTag) is { } disabledAt)
-        {
-            var note = $"already disabled at {disabledAt}" + (TagValue(user, DisabledByTag) is { } disabledBy ? $" by {disabledBy}" : string.Empty)
-                + $"; its {DisabledAtTag} and {DisabledByTag} tags were kept";
-            return new UserRemoval(userName, done) { Note = note };
-        }
-
-        // A session name may hold characters a tag value may not (a comma): those become '_'.
-        var by = System.Text.RegularExpressions.Regex.Replace(_session.CallerArn, @"[^\p{L}\p{Z}\p{N}_.:/=+\-@]", "_");
-        by = by.Length <= IamNameRules.TagValueMaxLength ? by : by.Substring(0, IamNameRules.TagValueMaxLength);
-        await iam.TagUserAsync(userName, new[]
-        {
-            new IamTag(DisabledAtTag, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
-            new IamTag(DisabledByTag, by),
-        }, ct).ConfigureAwait(false);
-        done.Add($"tagged {DisabledAtTag} and {DisabledByTag}");
-        return new UserRemoval(userName, done);
+        return new UserRemoval(userName, progress.Done);
     }
+
+    /// <summary>An access key as a failure names it when it is left: its status says whether it still signs.</summary>
+    private static string KeyLeft(IamAccessKeyMetadata key) => $"access key {key.AccessKeyId} ({key.Status})";
 
     /// <summary>The value of the user's tag <paramref name="key"/>; keys on users are compared without regard to case, as IAM does.</summary>
     private static string? TagValue(IamUser user, string key) =>
@@ -130,16 +170,20 @@ public sealed class UserRemover
     }
 
     /// <summary>Login profile, MFA devices, SSH keys, signing certificates and service-specific credentials: all removed either way.</summary>
-    private async Task RemoveSignInAsync(string userName, List<string> removed, CancellationToken ct)
+    private async Task RemoveSignInAsync(string userName, RemovalProgress progress, CancellationToken ct)
     {
         var iam = _session.Iam;
-        if (await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false) is not null)
+        var profile = await LoginProfiles.FindAsync(iam, userName, ct).ConfigureAwait(false);
+        progress.Reach("login profile", profile is null ? Array.Empty<string>() : new[] { "login profile" });
+        if (profile is not null)
         {
             await IgnoreMissing(iam.DeleteLoginProfileAsync(userName, ct)).ConfigureAwait(false);
-            removed.Add("login profile");
+            progress.Did("login profile");
         }
 
-        foreach (var device in await iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false))
+        var devices = await iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false);
+        progress.Reach("MFA devices", devices.Select(device => $"MFA device {device.SerialNumber}"));
+        foreach (var device in devices)
         {
             await IgnoreMissing(iam.DeactivateMfaDeviceAsync(userName, device.SerialNumber, ct)).ConfigureAwait(false);
             if (device.SerialNumber.Contains(":mfa/"))
@@ -148,27 +192,33 @@ public sealed class UserRemover
                 await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(device.SerialNumber, ct)).ConfigureAwait(false);
             }
 
-            removed.Add($"MFA device {device.SerialNumber}");
+            progress.Did($"MFA device {device.SerialNumber}");
         }
 
-        await RemoveLeftVirtualMfaDeviceAsync(userName, removed, ct).ConfigureAwait(false);
+        await RemoveLeftVirtualMfaDeviceAsync(userName, progress, ct).ConfigureAwait(false);
 
-        foreach (var key in await iam.ListSshPublicKeysAsync(userName, ct).ConfigureAwait(false))
+        var sshKeys = await iam.ListSshPublicKeysAsync(userName, ct).ConfigureAwait(false);
+        progress.Reach("SSH public keys", sshKeys.Select(key => key.ToString()));
+        foreach (var key in sshKeys)
         {
             await IgnoreMissing(iam.DeleteSshPublicKeyAsync(userName, key.Id, ct)).ConfigureAwait(false);
-            removed.Add(key.ToString());
+            progress.Did(key.ToString());
         }
 
-        foreach (var certificate in await iam.ListSigningCertificatesAsync(userName, ct).ConfigureAwait(false))
+        var certificates = await iam.ListSigningCertificatesAsync(userName, ct).ConfigureAwait(false);
+        progress.Reach("signing certificates", certificates.Select(certificate => certificate.ToString()));
+        foreach (var certificate in certificates)
         {
             await IgnoreMissing(iam.DeleteSigningCertificateAsync(userName, certificate.Id, ct)).ConfigureAwait(false);
-            removed.Add(certificate.ToString());
+            progress.Did(certificate.ToString());
         }
 
-        foreach (var credential in await iam.ListServiceSpecificCredentialsAsync(userName, ct).ConfigureAwait(false))
+        var credentials = await iam.ListServiceSpecificCredentialsAsync(userName, ct).ConfigureAwait(false);
+        progress.Reach("service-specific credentials", credentials.Select(credential => credential.ToString()));
+        foreach (var credential in credentials)
         {
             await IgnoreMissing(iam.DeleteServiceSpecificCredentialAsync(userName, credential.Id, ct)).ConfigureAwait(false);
-            removed.Add(credential.ToString());
+            progress.Did(credential.ToString());
         }
     }
 
@@ -179,7 +229,7 @@ public sealed class UserRemover
     /// names it (VirtualMfaEnroller: the user's name, unless -DeviceName said otherwise): an unassigned device of this
     /// account whose name is the user's. Where listing devices is denied, a warning says the check was not made.
     /// </summary>
-    private async Task RemoveLeftVirtualMfaDeviceAsync(string userName, List<string> removed, CancellationToken ct)
+    private async Task RemoveLeftVirtualMfaDeviceAsync(string userName, RemovalProgress progress, CancellationToken ct)
     {
         var iam = _session.Iam;
         IReadOnlyList<IamVirtualMfaDevice> unassigned;
@@ -195,15 +245,15 @@ public sealed class UserRemover
         }
 
         var prefix = $"arn:{_session.Partition}:iam::{_session.AccountId}:mfa/";
-        foreach (var device in unassigned)
-        {
-            var serial = device.SerialNumber;
-            if (serial.StartsWith(prefix, StringComparison.Ordinal)
+        var left = unassigned.Select(device => device.SerialNumber)
+            .Where(serial => serial.StartsWith(prefix, StringComparison.Ordinal)
                 && string.Equals(serial.Substring(serial.LastIndexOf('/') + 1), userName, StringComparison.OrdinalIgnoreCase))
-            {
-                await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(serial, ct)).ConfigureAwait(false);
-                removed.Add($"unassigned virtual MFA device {serial}");
-            }
+            .ToList();
+        progress.Reach("MFA devices", left.Select(serial => $"unassigned virtual MFA device {serial}"));
+        foreach (var serial in left)
+        {
+            await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(serial, ct)).ConfigureAwait(false);
+            progress.Did($"unassigned virtual MFA device {serial}");
         }
     }
 
@@ -217,6 +267,72 @@ public sealed class UserRemover
         {
             // Gone already (a concurrent clean-up, or IAM catching up): the goal is met.
         }
+    }
+}
+
+/// <summary>What a removal or disabling has done and what it has not, so that a failure midway can say both.</summary>
+internal sealed class RemovalProgress
+{
+    private readonly IReadOnlyList<string> _stages;
+    private readonly List<string> _pending = new();
+    private int _reached = -1;
+
+    /// <param name="stages">What the user may have, in the order it is taken away, as a failure names what was not reached.</param>
+    public RemovalProgress(IReadOnlyList<string> stages) => _stages = stages;
+
+    public List<string> Done { get; } = new();
+
+    /// <summary>A stage is reached: what it found to take away, in order (the stage may be reached again with more).</summary>
+    public void Reach(string stage, IEnumerable<string> found)
+    {
+        _reached = Math.Max(_reached, IndexOf(stage));
+        _pending.Clear();
+        _pending.AddRange(found);
+    }
+
+    public void Did(string thing) => Did(thing, thing);
+
+    public void Did(string pending, string done)
+    {
+        _pending.Remove(pending);
+        Done.Add(done);
+    }
+
+    /// <summary>
+    /// The failure, naming the user, the call that failed, what was done before it, what is left and what was not reached,
+    /// and the command whose re-run finishes it: each stage lists what is there, so a re-run skips what is gone.
+    /// </summary>
+    public OffboardingFailedException Failure(string userName, string partly, string doneWord, Exception failure, string rerun)
+    {
+        var call = failure is IamServiceException iam ? $"{iam.Operation} failed" : "it failed";
+        var message = $"IAM user '{userName}' was only partly {partly}: {call} ({failure.Message.TrimEnd('.')}). "
+            + $"{doneWord} before it: {(Done.Count == 0 ? "nothing" : string.Join(", ", Done))}. ";
+        if (_pending.Count > 0)
+        {
+            message += $"Left: {string.Join(", ", _pending)}. ";
+        }
+
+        var notReached = _stages.Skip(_reached + 1).ToList();
+        if (notReached.Count > 0)
+        {
+            message += $"Not reached yet: {string.Join(", ", notReached)}. ";
+        }
+
+        message += $"Run {rerun} again to finish once {(failure is IamServiceException failed ? failed.Operation : "the call")} can succeed: it skips what is already gone and takes away the rest.";
+        return new OffboardingFailedException(message, userName, failure);
+    }
+
+    private int IndexOf(string stage)
+    {
+        for (var i = 0; i < _stages.Count; i++)
+        {
+            if (string.Equals(_stages[i], stage, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(stage), stage, "Not a stage of this removal.");
     }
 }
 

@@ -46,6 +46,8 @@ internal static class OnboardErrors
             HandOffInProgressException inProgress => new ErrorRecord(inProgress, HandOffInProgressException.ErrorId, ErrorCategory.ResourceBusy, target),
             OnboardingFailedException { InnerException: IamServiceException iam } failed => new ErrorRecord(failed, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
             OnboardingFailedException failed => new ErrorRecord(failed, "OnboardingFailed", ErrorCategory.InvalidResult, target),
+            OffboardingFailedException { InnerException: IamServiceException iam } failed => new ErrorRecord(failed, iam.ErrorCode, CategoryFor(iam.ErrorCode), target),
+            OffboardingFailedException failed => new ErrorRecord(failed, "OffboardingFailed", ErrorCategory.InvalidResult, target),
             MfaAlreadyEnabledException enabled => new ErrorRecord(enabled, "MfaAlreadyEnabled", ErrorCategory.ResourceExists, target),
             OnboardInputException input => new ErrorRecord(input, input.ErrorId, ErrorCategory.InvalidArgument, target),
             OnboardConfigurationException configuration => new ErrorRecord(configuration, "SessionNotAvailable", ErrorCategory.InvalidOperation, target),
