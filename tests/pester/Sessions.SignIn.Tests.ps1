@@ -293,6 +293,37 @@ echo '$keys' | sed "s/EXPIRES/`$(date -u -d '+8 seconds' +%Y-%m-%dT%H:%M:%SZ)/"
     }
 }
 
+Describe 'The shared files read as the AWS CLI reads them' {
+    BeforeEach { Reset-AwsEnvironment }
+    AfterEach { Disconnect-Onboard }
+
+    BeforeAll {
+        # The CLI's own answer from the same environment and working directory: the behaviour to match. Found while
+        # the shared files are sound: asking its version reads them too.
+        $script:awsCli = Get-AwsCliV2
+        function script:Get-AwsCliCaller([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @()) {
+            $output = & $awsCli sts get-caller-identity --region us-east-1 --endpoint-url $endpoint.Url --query Arn --output text @Arguments 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($output | Out-String).Trim() }
+        }
+    }
+
+    It 'refuses a key given twice in a profile, or a profile given twice, naming file, line, section and key, never the value' {
+        $first = "[ops]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        foreach ($case in @(
+                @{ Text = $first + "aws_secret_access_key = $adminSecret`n"; Expected = "*credentials, line 4:*'aws_secret_access_key'*[[]ops]*line 3*" },
+                @{ Text = $first + "[ops]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"; Expected = "*credentials, line 4:*[[]ops]*line 1*" })) {
+            Set-AwsFiles -Config "[profile ops]`nendpoint_url = $($endpoint.Url)`n" -Credentials $case.Text
+            (Get-AwsCliCaller --profile ops).Text | Should -BeLike "*Unable to parse config file*$env:AWS_SHARED_CREDENTIALS_FILE*"
+            $record = { Connect-Onboard -ProfileName ops -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage $case.Expected -PassThru
+            $record.Exception.Message | Should -BeLike "*$env:AWS_SHARED_CREDENTIALS_FILE*"
+            $record.Exception.Message.Contains($adminSecret) | Should -BeFalse
+            $record.Exception.Message.Contains($otherSecret) | Should -BeFalse
+            { New-OnboardUser -UserName (New-TestName) -ProfileName ops -ErrorAction Stop } | Should -Throw -ExpectedMessage $case.Expected
+        }
+        Get-OnboardSession | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Role profiles with mfa_serial' {
     BeforeAll {
         Reset-AwsEnvironment

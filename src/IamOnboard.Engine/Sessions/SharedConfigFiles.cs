@@ -95,9 +95,16 @@ internal sealed class SharedConfigFiles
 
         ConfigSection? current = null;
         string? nestedKey = null;
-        foreach (var raw in lines)
+        // The AWS CLI refuses a file with a section or a key given twice ("Unable to parse config file"); read here,
+        // the last one would win without a word, and a pasted second key pair would sign in as someone else.
+        var fileName = "The AWS " + (isConfigFile ? "config" : "credentials") + " file " + path;
+        var headerLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keyLines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var header = string.Empty;
+        for (var index = 0; index < lines.Length; index++)
         {
-            var line = StripComment(raw);
+            var lineNumber = index + 1;
+            var line = StripComment(lines[index]);
             if (line.Trim().Length == 0)
             {
                 continue;
@@ -106,18 +113,22 @@ internal sealed class SharedConfigFiles
             var trimmed = line.Trim();
             if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
             {
-                current = OpenSection(trimmed.Substring(1, trimmed.Length - 2).Trim(), isConfigFile);
+                header = trimmed.Substring(1, trimmed.Length - 2).Trim();
+                if (headerLines.TryGetValue(header, out var firstHeaderLine))
+                {
+                    throw new OnboardConfigurationException(fileName + ", line " + lineNumber + ": section [" + header + "] is given a second time (first on line "
+                        + firstHeaderLine + "). The AWS CLI refuses such a file (\"Unable to parse config file\"): keep one [" + header + "] section.");
+                }
+
+                headerLines[header] = lineNumber;
+                keyLines.Clear();
+                current = OpenSection(header, isConfigFile);
                 nestedKey = null;
                 continue;
             }
 
-            if (current is null)
-            {
-                continue;
-            }
-
             var equals = trimmed.IndexOf('=');
-            if (equals <= 0)
+            if (headerLines.Count == 0 || equals <= 0)
             {
                 continue;
             }
@@ -127,11 +138,20 @@ internal sealed class SharedConfigFiles
             var indented = char.IsWhiteSpace(line[0]);
             if (indented && nestedKey is not null)
             {
-                current.SetNested(nestedKey, key, value);
+                current?.SetNested(nestedKey, key, value);
                 continue;
             }
 
-            current.Set(key, value);
+            // Checked in sections IamOnboard does not read too, as the CLI does; never the value in the message: it may
+            // be a secret key.
+            if (keyLines.TryGetValue(key, out var firstKeyLine))
+            {
+                throw new OnboardConfigurationException(fileName + ", line " + lineNumber + ": key '" + key + "' is given a second time in section [" + header
+                    + "] (first on line " + firstKeyLine + "). The AWS CLI refuses such a file (\"Unable to parse config file\"): keep one of them.");
+            }
+
+            keyLines[key] = lineNumber;
+            current?.Set(key, value);
             nestedKey = value.Length == 0 ? key : null;
         }
     }

@@ -1,0 +1,60 @@
+using System;
+using System.IO;
+using IamOnboard.Sessions;
+using Xunit;
+
+namespace IamOnboard.Tests.Sessions;
+
+/// <summary>The reading of the shared files: what the AWS CLI refuses is refused here too, never read one way or another.</summary>
+[Collection("Environment")]
+public sealed class SharedConfigFilesTests
+{
+    private const string FirstSecret = "first/secret+value0000000000000000000000";
+    private const string SecondSecret = "second/secret+value000000000000000000000";
+
+    [Theory]
+    [InlineData(false, "[ops]\naws_access_key_id = AKIAFIRST\naws_secret_access_key = " + FirstSecret + "\n# the vault's keys\nAWS_SECRET_ACCESS_KEY = " + SecondSecret + "\n", 5, "[ops]", "aws_secret_access_key", 3)]
+    [InlineData(true, "[default]\nregion = eu-west-1\n[profile ops]\nregion = eu-west-2\nendpoint_url = http://127.0.0.1:1/\nregion = " + SecondSecret + "\n", 6, "[profile ops]", "region", 4)]
+    public void A_key_given_twice_in_a_section_is_an_error_naming_file_line_section_and_key(bool inConfigFile, string text, int line, string section, string key, int firstLine)
+    {
+        using var environment = new EnvironmentScope();
+        var path = inConfigFile ? environment.ConfigFile : environment.CredentialsFile;
+        File.WriteAllText(path, text);
+        var error = Assert.Throws<OnboardConfigurationException>(() => SharedConfigFiles.Load());
+        Assert.Contains(path + ", line " + line + ":", error.Message, StringComparison.Ordinal);
+        Assert.Contains(section, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'" + key + "'", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("line " + firstLine, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FirstSecret, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecondSecret, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "[ops]\naws_access_key_id = AKIAFIRST\naws_secret_access_key = " + FirstSecret + "\n\n[ops]\naws_access_key_id = AKIASECOND\naws_secret_access_key = " + SecondSecret + "\n", 5, "[ops]", 1)]
+    [InlineData(true, "[profile ops]\nregion = eu-west-1\n[sso-session corp]\nsso_region = eu-west-1\n[profile ops]\nregion = eu-west-2\n", 5, "[profile ops]", 1)]
+    public void A_section_given_twice_in_a_file_is_an_error_naming_file_line_and_section(bool inConfigFile, string text, int line, string section, int firstLine)
+    {
+        using var environment = new EnvironmentScope();
+        var path = inConfigFile ? environment.ConfigFile : environment.CredentialsFile;
+        File.WriteAllText(path, text);
+        var error = Assert.Throws<OnboardConfigurationException>(() => SharedConfigFiles.Load());
+        Assert.Contains(path + ", line " + line + ":", error.Message, StringComparison.Ordinal);
+        Assert.Contains(section, error.Message, StringComparison.Ordinal);
+        Assert.Contains("line " + firstLine, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FirstSecret, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecondSecret, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_profile_in_both_files_and_one_key_in_several_sections_or_nested_settings_are_no_repeats()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile ops]\nregion = eu-west-1\nservices = local\n[profile dev]\nregion = eu-west-2\n"
+            + "[services local]\niam =\n  endpoint_url = http://127.0.0.1:1/\nsts =\n  endpoint_url = http://127.0.0.1:2/\n");
+        File.WriteAllText(environment.CredentialsFile, "[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = " + FirstSecret + "\nregion = us-west-2\n");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("us-west-2", files.Profile("ops")!["region"]);
+        Assert.Equal("eu-west-2", files.Profile("dev")!["region"]);
+        Assert.Equal("http://127.0.0.1:2/", files.Services("local")!.Nested("sts", "endpoint_url"));
+    }
+}
