@@ -322,6 +322,44 @@ Describe 'The shared files read as the AWS CLI reads them' {
         }
         Get-OnboardSession | Should -BeNullOrEmpty
     }
+
+    It 'reads a relative AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE or -ProfileLocation from the current location, as the AWS CLI at the same prompt does' {
+        # Two sets of files, the outer one another account's: pwsh started in $base, then the admin went: cd team.
+        $base = Join-Path $awsHome 'base'
+        $team = Join-Path $base 'team'
+        $null = New-Item -ItemType Directory -Path $team -Force
+        Set-Content (Join-Path $base 'config') "[default]`nendpoint_url = $($other.Url)`n"
+        Set-Content (Join-Path $base 'credentials') "[default]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        Set-Content (Join-Path $team 'config') "[default]`nendpoint_url = $($endpoint.Url)`n"
+        Set-Content (Join-Path $team 'credentials') "[default]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        $processDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $base
+        Push-Location $team
+        try {
+            $env:AWS_SHARED_CREDENTIALS_FILE = './credentials'
+            $env:AWS_CONFIG_FILE = './config'
+            (Get-AwsCliCaller).Text | Should -BeLike "*:$($endpoint.AccountId):user/onboard-admin"
+            $session = Connect-Onboard
+            $session.AccountId | Should -Be $endpoint.AccountId
+            $session.CredentialSource | Should -BeLike "*$(Join-Path $team 'credentials') and $(Join-Path $team 'config')*"
+            Disconnect-Onboard
+            (New-OnboardUser -UserName (New-TestName) -ProfileName default).Arn | Should -Match ":$($endpoint.AccountId):user/"
+
+            Remove-Item env:AWS_SHARED_CREDENTIALS_FILE, env:AWS_CONFIG_FILE
+            (Connect-Onboard -ProfileName default -ProfileLocation ./credentials -EndpointUrl $endpoint.Url).CredentialSource | Should -BeLike "*$(Join-Path $team 'credentials')*"
+            Disconnect-Onboard
+            (New-OnboardUser -UserName (New-TestName) -ProfileName default -ProfileLocation ./credentials -EndpointUrl $endpoint.Url).Arn | Should -Match ":$($endpoint.AccountId):user/"
+
+            # A leading ~ is the home directory, as the CLI reads it.
+            $env:AWS_SHARED_CREDENTIALS_FILE = '~/base/team/credentials'
+            $env:AWS_CONFIG_FILE = '~/base/team/config'
+            (Connect-Onboard).AccountId | Should -Be $endpoint.AccountId
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $processDirectory
+        }
+    }
 }
 
 Describe 'Role profiles with mfa_serial' {

@@ -64,7 +64,7 @@ internal sealed class ResolvedCredentials
 
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
-        var files = SharedConfigFiles.Load(options.ProfileLocation);
+        var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
         var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
         if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
         {
@@ -118,7 +118,7 @@ internal sealed class ResolvedCredentials
         var name = !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName!
             : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
             : string.IsNullOrEmpty(envProfile) ? "default" : envProfile!;
-        var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation).Profile(name);
+        var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile).Profile(name);
         return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
     }
 

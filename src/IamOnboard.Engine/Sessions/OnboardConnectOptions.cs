@@ -28,8 +28,15 @@ public sealed class OnboardConnectOptions
     /// <summary>The current code of the MFA device a role profile's <c>mfa_serial</c> names.</summary>
     public string? TokenCode { get; set; }
 
-    /// <summary>The shared credentials file to read instead of the default (AWS.Tools' -ProfileLocation).</summary>
+    /// <summary>
+    /// The shared credentials file to read instead of AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials (AWS.Tools'
+    /// -ProfileLocation). The cmdlets give -ProfileLocation, else AWS_SHARED_CREDENTIALS_FILE, as a full path: a relative
+    /// one is PowerShell's current location's, which the process's directory is not.
+    /// </summary>
     public string? ProfileLocation { get; set; }
+
+    /// <summary>The shared config file to read instead of AWS_CONFIG_FILE or ~/.aws/config (the cmdlets give AWS_CONFIG_FILE as a full path).</summary>
+    public string? ConfigFile { get; set; }
 
     public string? ExternalId { get; set; }
 

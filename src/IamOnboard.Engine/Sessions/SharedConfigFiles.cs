@@ -55,16 +55,20 @@ internal sealed class SharedConfigFiles
     public string ConfigPath { get; }
     public string Searched => CredentialsPath + " and " + ConfigPath;
 
-    /// <summary>Reads the files; <paramref name="credentialsPath"/> (AWS.Tools' -ProfileLocation) replaces the credentials file's location.</summary>
-    public static SharedConfigFiles Load(string? credentialsPath = null)
+    /// <summary>
+    /// Reads the files; <paramref name="credentialsPath"/> (AWS.Tools' -ProfileLocation) and <paramref name="configPath"/>
+    /// replace AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE. A leading ~ is the home directory, as the AWS CLI reads it;
+    /// the cmdlets give relative paths already resolved against PowerShell's current location.
+    /// </summary>
+    public static SharedConfigFiles Load(string? credentialsPath = null, string? configPath = null)
     {
         var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetEnvironmentVariable("USERPROFILE")
             ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var credentials = credentialsPath ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE")) ?? Path.Combine(home, ".aws", "credentials");
-        var config = NonEmpty(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE")) ?? Path.Combine(home, ".aws", "config");
-        var files = new SharedConfigFiles(credentials, config);
-        files.Read(config, isConfigFile: true);
-        files.Read(credentials, isConfigFile: false);
+        var credentials = NonEmpty(credentialsPath) ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE")) ?? Path.Combine(home, ".aws", "credentials");
+        var config = NonEmpty(configPath) ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE")) ?? Path.Combine(home, ".aws", "config");
+        var files = new SharedConfigFiles(FullPath(credentials, home), FullPath(config, home));
+        files.Read(files.ConfigPath, isConfigFile: true);
+        files.Read(files.CredentialsPath, isConfigFile: false);
         return files;
     }
 
@@ -203,4 +207,19 @@ internal sealed class SharedConfigFiles
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>The path the files are read from and named by in messages: ~ expanded, relative to the process's directory only when no cmdlet resolved it.</summary>
+    private static string FullPath(string path, string home)
+    {
+        if (path == "~")
+        {
+            path = home;
+        }
+        else if (path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            path = Path.Combine(home, path.Substring(2));
+        }
+
+        return Path.GetFullPath(path);
+    }
 }

@@ -82,6 +82,7 @@ internal sealed class SessionResolver
             ApplyCredential(credential, options);
         }
 
+        ResolveFileLocations(options);
         AskForTokenCode(options);
         var session = _run(ct => OnboardSessionFactory.ConnectAsync(options, ct));
         owned = true;
@@ -111,6 +112,36 @@ internal sealed class SessionResolver
         }
 
         return forCall;
+    }
+
+    /// <summary>
+    /// Gives the engine the shared files as full paths. A relative -ProfileLocation, AWS_SHARED_CREDENTIALS_FILE or
+    /// AWS_CONFIG_FILE is PowerShell's current location's, as it is for the AWS CLI started from the same prompt; the
+    /// process's directory, which `cd` does not move, would read another folder's files and sign in as someone else.
+    /// A leading ~ is left to the engine, which reads it as the CLI does (HOME as it is now).
+    /// </summary>
+    public void ResolveFileLocations(OnboardConnectOptions options)
+    {
+        var path = _cmdlet.SessionState.Path;
+        if (!string.IsNullOrEmpty(options.ProfileLocation))
+        {
+            // A PowerShell path, as any cmdlet's: a drive such as TestDrive: or Temp: resolves too.
+            options.ProfileLocation = IsHomeRelative(options.ProfileLocation!) ? options.ProfileLocation : path.GetUnresolvedProviderPathFromPSPath(options.ProfileLocation);
+        }
+        else
+        {
+            options.ProfileLocation = FromCurrentLocation(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"));
+        }
+
+        options.ConfigFile ??= FromCurrentLocation(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE"));
+
+        // The variables hold file-system paths, as the CLI reads them: relative to the current file-system location.
+        string? FromCurrentLocation(string? value)
+            => string.IsNullOrEmpty(value) || IsHomeRelative(value!) || System.IO.Path.IsPathRooted(value)
+                ? value
+                : System.IO.Path.GetFullPath(System.IO.Path.Combine(path.CurrentFileSystemLocation.ProviderPath, value));
+
+        static bool IsHomeRelative(string value) => value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || value.StartsWith("~" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -57,4 +57,21 @@ public sealed class SharedConfigFilesTests
         Assert.Equal("eu-west-2", files.Profile("dev")!["region"]);
         Assert.Equal("http://127.0.0.1:2/", files.Services("local")!.Nested("sts", "endpoint_url"));
     }
+
+    [Fact]
+    public void A_leading_tilde_is_the_home_directory_and_the_files_are_named_by_their_full_paths()
+    {
+        using var environment = new EnvironmentScope();
+        Directory.CreateDirectory(Path.Combine(environment.Home, "team"));
+        File.WriteAllText(Path.Combine(environment.Home, "team", "credentials"), "[ops]\naws_access_key_id = AKIAOPS\n");
+        File.WriteAllText(Path.Combine(environment.Home, "team", "config"), "[profile ops]\nregion = eu-west-1\n");
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", "~/team/credentials");
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", "~/team/config");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("AKIAOPS", files.Profile("ops")!["aws_access_key_id"]);
+        Assert.Equal("eu-west-1", files.Profile("ops")!["region"]);
+        Assert.Equal(Path.Combine(environment.Home, "team", "credentials"), files.CredentialsPath);
+        Assert.Equal(Path.Combine(environment.Home, "team", "config"), files.ConfigPath);
+        Assert.Equal(Path.Combine(environment.Home, "team", "credentials"), SharedConfigFiles.Load("~/team/credentials").CredentialsPath);
+    }
 }

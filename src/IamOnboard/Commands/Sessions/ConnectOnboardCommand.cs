@@ -140,6 +140,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 break;
         }
 
+        resolver.ResolveFileLocations(options);
         resolver.AskForTokenCode(options);
         var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
