@@ -360,6 +360,21 @@ Describe 'The shared files read as the AWS CLI reads them' {
             [Environment]::CurrentDirectory = $processDirectory
         }
     }
+
+    It 'takes the profile AWS_DEFAULT_PROFILE names when AWS_PROFILE is not set, as the AWS CLI does, and says so' {
+        Set-AwsFiles -Config "[default]`nendpoint_url = $($other.Url)`n[profile prod]`nendpoint_url = $($endpoint.Url)`n" `
+            -Credentials "[default]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n[prod]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        $env:AWS_DEFAULT_PROFILE = 'prod'
+        (Get-AwsCliCaller).Text | Should -BeLike "*:$($endpoint.AccountId):user/onboard-admin"
+        $session = Connect-Onboard
+        $session.AccountId | Should -Be $endpoint.AccountId
+        $session.CredentialSource | Should -BeLike "profile 'prod' (named by AWS_DEFAULT_PROFILE) from *"
+        Disconnect-Onboard
+        # A call's own sign-in (here for -TokenCode) takes the same profile.
+        { New-OnboardUser -UserName (New-TestName) -TokenCode 123456 -ErrorAction Stop } | Should -Throw -ExpectedMessage "*no MFA device asks for it*profile 'prod' (named by AWS_DEFAULT_PROFILE)*"
+        $env:AWS_PROFILE = 'default'
+        (Connect-Onboard).AccountId | Should -Be $other.AccountId -Because 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE, as in the AWS CLI'
+    }
 }
 
 Describe 'Role profiles with mfa_serial' {

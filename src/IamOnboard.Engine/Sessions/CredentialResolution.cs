@@ -38,7 +38,8 @@ internal sealed class ProfileRole
 /// <summary>
 /// Where the credentials come from, the profile whose settings (region, endpoints) apply, and a role still to assume.
 /// Credentials are found in the SDKs' order: explicit keys; environment keys; the named profile (-ProfileName, else
-/// AWS_PROFILE: an error when missing, never a fall-back); the default profile; the SDK chain (container, instance).
+/// AWS_PROFILE, else AWS_DEFAULT_PROFILE: an error when missing, never a fall-back); the default profile; the SDK chain
+/// (container, instance).
 /// </summary>
 internal sealed class ResolvedCredentials
 {
@@ -65,7 +66,7 @@ internal sealed class ResolvedCredentials
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
         var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
-        var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        var (envProfile, envProfileVariable) = EnvironmentProfile();
         if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
         {
             CheckExplicitKeys(options);
@@ -93,14 +94,14 @@ internal sealed class ResolvedCredentials
             // AWS_PROFILE still supplies the settings (region, endpoints); one that does not exist is an error, as in the
             // AWS CLI, not a profile silently left out.
             var settings = string.IsNullOrEmpty(envProfile) ? files.Profile("default")
-                : files.Profile(envProfile!) ?? throw new OnboardConfigurationException("Profile '" + envProfile + "' (named by AWS_PROFILE) was not found in "
-                    + files.Searched + ". Correct AWS_PROFILE or clear it: the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY sign in either way, and the profile gives the region and endpoints.");
+                : files.Profile(envProfile!) ?? throw new OnboardConfigurationException("Profile '" + envProfile + "' (named by " + envProfileVariable + ") was not found in "
+                    + files.Searched + ". Correct " + envProfileVariable + " or clear it: the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY sign in either way, and the profile gives the region and endpoints.");
             return new ResolvedCredentials(FromEnvironment(), "environment variables", settings, files);
         }
 
         if (!string.IsNullOrEmpty(envProfile))
         {
-            return FromProfile(envProfile!, "AWS_PROFILE", files);
+            return FromProfile(envProfile!, envProfileVariable, files);
         }
 
         return files.Profile("default") is not null ? FromProfile("default", "the default profile", files) : FromSdkChain(files);
@@ -114,12 +115,29 @@ internal sealed class ResolvedCredentials
             return null;
         }
 
-        var envProfile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        var envProfile = EnvironmentProfile().Name;
         var name = !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName!
             : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
             : string.IsNullOrEmpty(envProfile) ? "default" : envProfile!;
         var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile).Profile(name);
         return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
+    }
+
+    /// <summary>
+    /// The profile the environment names, and the variable that named it: AWS_PROFILE, else AWS_DEFAULT_PROFILE, as
+    /// the AWS CLI v2 reads them (AWS.Tools and the SDKs know the first only; ignoring the second signed in as the
+    /// default profile where the CLI at the same prompt used another).
+    /// </summary>
+    private static (string? Name, string Variable) EnvironmentProfile()
+    {
+        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        if (!string.IsNullOrEmpty(profile))
+        {
+            return (profile, "AWS_PROFILE");
+        }
+
+        profile = Environment.GetEnvironmentVariable("AWS_DEFAULT_PROFILE");
+        return string.IsNullOrEmpty(profile) ? (null, "AWS_PROFILE") : (profile, "AWS_DEFAULT_PROFILE");
     }
 
     private static void CheckExplicitKeys(OnboardConnectOptions options)
@@ -139,7 +157,8 @@ internal sealed class ResolvedCredentials
     {
         var section = files.Profile(name)
             ?? throw new OnboardConfigurationException("Profile '" + name + "' (named by " + namedBy + ") was not found in " + files.Searched + ". " + ConnectHint);
-        var source = "profile '" + name + "' from " + files.Searched;
+        // Which variable chose the profile is said: a profile nobody named on the command line is the one to question.
+        var source = "profile '" + name + "'" + (namedBy is "AWS_PROFILE" or "AWS_DEFAULT_PROFILE" ? " (named by " + namedBy + ")" : string.Empty) + " from " + files.Searched;
         if (section["role_arn"] is not null)
         {
             var role = new ProfileRole(name, section);

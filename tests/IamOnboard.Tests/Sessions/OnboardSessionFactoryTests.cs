@@ -196,6 +196,39 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task AWS_DEFAULT_PROFILE_names_the_profile_when_AWS_PROFILE_is_not_set_and_the_source_says_which_variable_did()
+    {
+        using var environment = new EnvironmentScope();
+        // The default profile's keys are no one's: signing in with them fails.
+        File.WriteAllText(environment.CredentialsFile, "[default]\naws_access_key_id = AKIANOBODY\naws_secret_access_key = nobody\n"
+            + "[prod]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        Environment.SetEnvironmentVariable("AWS_DEFAULT_PROFILE", "prod");
+        using (var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }))
+        {
+            Assert.EndsWith(":user/onboard-admin", session.CallerArn, StringComparison.Ordinal);
+            Assert.StartsWith("profile 'prod' (named by AWS_DEFAULT_PROFILE) from " + environment.CredentialsFile, session.CredentialSource, StringComparison.Ordinal);
+        }
+
+        // AWS_PROFILE wins when both are set, as in the AWS CLI.
+        Environment.SetEnvironmentVariable("AWS_PROFILE", "prod");
+        Environment.SetEnvironmentVariable("AWS_DEFAULT_PROFILE", "default");
+        using (var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }))
+        {
+            Assert.StartsWith("profile 'prod' (named by AWS_PROFILE) from ", session.CredentialSource, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AWS_DEFAULT_PROFILE_naming_no_profile_is_an_error_not_a_fall_back_to_default()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.CredentialsFile, "[default]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        Environment.SetEnvironmentVariable("AWS_DEFAULT_PROFILE", "prod-typo");
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
+        Assert.Contains("Profile 'prod-typo' (named by AWS_DEFAULT_PROFILE) was not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingProfileIsAnErrorNamingProfileAndFiles()
     {
         using var environment = new EnvironmentScope();
