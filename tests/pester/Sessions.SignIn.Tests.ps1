@@ -259,6 +259,23 @@ Describe 'Endpoint and region settings reach IAM and STS alike' {
         @(Get-Content $runs) | Should -HaveCount 1
     }
 
+    It 'names the profile and the Version a credential_process prints when it is not 1, never echoing what it printed' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
+        $script = Join-Path $awsHome 'vault.sh'
+        Set-AwsFiles -Config "[profile vault]`nendpoint_url = $($endpoint.Url)`ncredential_process = $script`n"
+        foreach ($case in @(
+                @{ Output = '{"Version":2,"AccessKeyId":"' + $endpoint.AccessKeyId + '","SecretAccessKey":"' + $adminSecret + '"}'; Expected = "*profile 'vault'*Version 2*supported*1*" },
+                @{ Output = '{"AccessKeyId":"' + $endpoint.AccessKeyId + '","SecretAccessKey":"' + $adminSecret + '"}'; Expected = "*profile 'vault'*no Version*" },
+                @{ Output = '{"Version":1,"AccessKeyId":"' + $endpoint.AccessKeyId + '","SecretAccesKey":"' + $adminSecret + '"}'; Expected = "*profile 'vault'*SecretAccessKey*" },
+                @{ Output = 'AccessKeyId=' + $endpoint.AccessKeyId + ' SecretAccessKey=' + $adminSecret; Expected = "*profile 'vault'*JSON*" })) {
+            Set-Content -Path $script -Value "#!/bin/sh`necho '$($case.Output)'"
+            if (-not $IsWindows) { chmod +x $script }
+            $record = { Connect-Onboard -ProfileName vault -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage $case.Expected -PassThru
+            $record.Exception.Message.Contains($adminSecret) | Should -BeFalse
+            $record.Exception.Message | Should -Not -BeLike '*Index (zero based)*'
+        }
+    }
+
     It 'reports a credential_process that fails when the SDK refreshes its credentials as a credentials failure, not a network one' {
         Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
         # The first run gives keys that are about to expire, so the SDK runs the process again for the next request;

@@ -208,12 +208,12 @@ internal sealed class ResolvedCredentials
             return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
         }
 
-        // credential_process: the SDK's provider, given the command read from the files named now. The SDK's profile
-        // store is not asked: it keeps the file paths it first read for the life of the process, and would read another
-        // (or an older) file's profile of the same name.
+        // credential_process: our provider, given the command read from the files named now. The SDK's profile store is
+        // not asked: it keeps the file paths it first read for the life of the process, and would read another (or an
+        // older) file's profile of the same name.
         if (section["credential_process"] is { } command)
         {
-            return new ProcessAWSCredentials(command);
+            return new CredentialProcessCredentials(name, command);
         }
 
         throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no credentials IamOnboard can use: it needs aws_access_key_id and "
