@@ -392,6 +392,33 @@ Describe 'The shared files read as the AWS CLI reads them' {
         $env:AWS_PROFILE = 'default'
         (Connect-Onboard).AccountId | Should -Be $other.AccountId -Because 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE, as in the AWS CLI'
     }
+
+    It 'signs in with credential_process over keys in the config file, and with keys in the credentials file over credential_process, as the AWS CLI does' {
+        # The process gives the endpoint's administrator; the keys beside it are the other account's.
+        $script = Join-Path $awsHome 'vault.sh'
+        $ran = Join-Path $awsHome 'vault.ran'
+        Set-Content -Path $script -Value "#!/bin/sh`necho run >> '$ran'`necho '{`"Version`":1,`"AccessKeyId`":`"$($endpoint.AccessKeyId)`",`"SecretAccessKey`":`"$adminSecret`"}'"
+        if (-not $IsWindows) { chmod +x $script }
+        $otherKeys = "aws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+
+        Set-AwsFiles -Config "[profile ops]`ncredential_process = $script`n$otherKeys"
+        (Get-AwsCliCaller --profile ops).Text | Should -BeLike "*:$($endpoint.AccountId):user/onboard-admin"
+        (Connect-Onboard -ProfileName ops -EndpointUrl $endpoint.Url).AccountId | Should -Be $endpoint.AccountId -Because 'credential_process comes before keys in the config file'
+        Disconnect-Onboard
+
+        Set-AwsFiles -Config "[profile ops]`ncredential_process = $script`n" -Credentials "[ops]`n$otherKeys"
+        Remove-Item $ran
+        (Get-AwsCliCaller --profile ops --endpoint-url $other.Url).Text | Should -BeLike "*:$($other.AccountId):user/onboard-admin"
+        (Connect-Onboard -ProfileName ops -EndpointUrl $other.Url).AccountId | Should -Be $other.AccountId -Because 'keys in the credentials file come before credential_process'
+        $ran | Should -Not -Exist -Because 'neither the CLI nor IamOnboard runs the process then'
+    }
+
+    It 'refuses an access key without its secret in the file that holds it, as the AWS CLI does, instead of taking the secret from the other file' {
+        Set-AwsFiles -Config "[profile ops]`naws_access_key_id = $($endpoint.AccessKeyId)`n" -Credentials "[ops]`naws_secret_access_key = $adminSecret`n"
+        (Get-AwsCliCaller --profile ops).Text | Should -BeLike '*Partial credentials found*'
+        $record = { Connect-Onboard -ProfileName ops -EndpointUrl $endpoint.Url -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*Profile 'ops'*aws_access_key_id*no aws_secret_access_key*$env:AWS_CONFIG_FILE*" -PassThru
+        $record.Exception.Message.Contains($adminSecret) | Should -BeFalse
+    }
 }
 
 Describe 'Role profiles with mfa_serial' {

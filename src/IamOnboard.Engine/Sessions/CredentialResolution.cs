@@ -3,6 +3,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using IamOnboard.AwsSdk;
+using IamOnboard.Diagnostics;
 
 namespace IamOnboard.Sessions;
 
@@ -198,26 +199,60 @@ internal sealed class ResolvedCredentials
         return StaticOrSdk(sourceProfile, source, files);
     }
 
+    /// <summary>
+    /// A profile's own credentials, in the AWS CLI's order (botocore's providers): keys in the credentials file, then
+    /// credential_process (from either file), then keys in the config file. Merging the files first, as the settings
+    /// are merged, would sign in with config-file keys where the CLI runs the process.
+    /// </summary>
     private static AWSCredentials StaticOrSdk(string name, ConfigSection section, SharedConfigFiles files)
     {
-        var key = section["aws_access_key_id"];
-        var secret = section["aws_secret_access_key"];
-        if (key is not null && secret is not null)
+        var command = section["credential_process"];
+        if (KeysIn(name, section, configFile: false, files) is { } fromCredentialsFile)
         {
-            var token = section["aws_session_token"];
-            return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
+            if (command is not null)
+            {
+                OnboardLog.Current.Verbose("Profile '" + name + "' has keys in " + files.CredentialsPath + " and a credential_process: the keys sign in and the process is not run, as in the AWS CLI.");
+            }
+
+            return fromCredentialsFile;
         }
 
         // credential_process: our provider, given the command read from the files named now. The SDK's profile store is
         // not asked: it keeps the file paths it first read for the life of the process, and would read another (or an
         // older) file's profile of the same name.
-        if (section["credential_process"] is { } command)
+        if (command is not null)
         {
+            if (section.InFile(configFile: true, "aws_access_key_id") is not null)
+            {
+                OnboardLog.Current.Verbose("Profile '" + name + "' has keys in " + files.ConfigPath + " and a credential_process: the process signs in, as in the AWS CLI.");
+            }
+
             return new CredentialProcessCredentials(name, command);
+        }
+
+        if (KeysIn(name, section, configFile: true, files) is { } fromConfigFile)
+        {
+            return fromConfigFile;
         }
 
         throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no credentials IamOnboard can use: it needs aws_access_key_id and "
             + "aws_secret_access_key, credential_process, role_arn with source_profile (or credential_source = Environment), or an SSO sign-in (sso_session). " + ConnectHint);
+    }
+
+    /// <summary>The key pair one file gives the profile; an access key without its secret there is an error, as in the AWS CLI ("Partial credentials found").</summary>
+    private static AWSCredentials? KeysIn(string name, ConfigSection section, bool configFile, SharedConfigFiles files)
+    {
+        var key = section.InFile(configFile, "aws_access_key_id");
+        if (key is null)
+        {
+            return null;
+        }
+
+        var secret = section.InFile(configFile, "aws_secret_access_key")
+            ?? throw new OnboardConfigurationException("Profile '" + name + "' has aws_access_key_id but no aws_secret_access_key in " + (configFile ? files.ConfigPath : files.CredentialsPath)
+                + ". Put the pair in the same file (the AWS CLI refuses the profile too: \"Partial credentials found\").");
+        var token = section.InFile(configFile, "aws_session_token");
+        return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
     }
 
     private static AWSCredentials FromEnvironment()

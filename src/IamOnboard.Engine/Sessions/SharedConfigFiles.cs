@@ -8,6 +8,8 @@ namespace IamOnboard.Sessions;
 internal sealed class ConfigSection
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _credentialsFileValues = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _configFileValues = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Dictionary<string, string>> _nested = new(StringComparer.OrdinalIgnoreCase);
 
     public ConfigSection(string name) => Name = name;
@@ -20,7 +22,18 @@ internal sealed class ConfigSection
     public string? Nested(string key, string subKey)
         => _nested.TryGetValue(key, out var values) && values.TryGetValue(subKey, out var value) && value.Length > 0 ? value : null;
 
-    internal void Set(string key, string value) => _values[key] = value;
+    /// <summary>
+    /// A setting as one file alone gives it. The CLI takes keys from the credentials file, then credential_process, then
+    /// keys from the config file; each file's key pair stands on its own (<see cref="this[string]"/> merges the two).
+    /// </summary>
+    public string? InFile(bool configFile, string key)
+        => (configFile ? _configFileValues : _credentialsFileValues).TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+
+    internal void Set(string key, string value, bool fromConfigFile)
+    {
+        _values[key] = value;
+        (fromConfigFile ? _configFileValues : _credentialsFileValues)[key] = value;
+    }
 
     internal void SetNested(string key, string subKey, string value)
     {
@@ -155,7 +168,7 @@ internal sealed class SharedConfigFiles
             }
 
             keyLines[key] = lineNumber;
-            current?.Set(key, value);
+            current?.Set(key, value, isConfigFile);
             nestedKey = value.Length == 0 ? key : null;
         }
     }
