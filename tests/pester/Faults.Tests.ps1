@@ -217,6 +217,38 @@ Describe 'A batch whose CreateUser answers were lost' {
     }
 }
 
+Describe 'A batch stopped by a failing row under -ErrorAction Stop' {
+    It 'lets the row under way roll back and says so, then stops with the failing row''s error' {
+        $endpoint = Start-OnboardLocalIam
+        try {
+            $session = Connect-TestEndpoint -Endpoint $endpoint
+            $file = Join-Path $TestDrive 'stopped.csv'
+            $missing = "arn:aws:iam::$($endpoint.AccountId):policy/no-such-boundary"
+            @('User name,ConsoleAccess,ProgrammaticAccess,PermissionsBoundary', 'stopped-under-way,yes,yes,', "stopped-failing,yes,yes,$missing") |
+                Set-Content -Path $file -Encoding utf8NoBOM
+            # Row 1's console access is under way (its CreateLoginProfile held 3 s at the endpoint) when row 2 fails its
+            # check (GetPolicy answered after 0.5 s): row 1 is stopped midway and rolled back. Before, the error was
+            # written first, which stopped the pipeline there: the roll-back's report was never written.
+            $endpoint.DelayNextRequest('CreateLoginProfile', [TimeSpan]::FromSeconds(3))
+            $endpoint.DelayNextRequest('GetPolicy', [TimeSpan]::FromMilliseconds(500))
+            $credentials = Join-Path $TestDrive 'stopped-creds.csv'
+            $failure = $null
+            try {
+                Import-OnboardCsv $file | New-OnboardUser -Session $session -ThrottleLimit 2 -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue |
+                    Export-OnboardCredential -Path $credentials
+            }
+            catch { $failure = $_ }
+            $failure.Exception.Message | Should -BeLike '*PermissionsBoundary: no managed policy has the ARN*'
+            @($warned | Where-Object { "$_" -like "row 1 (line 2): IAM user 'stopped-under-way' was not onboarded: the operation was stopped. Everything this call had created was removed*" }) |
+                Should -HaveCount 1 -Because ($warned -join ' | ')
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', 'stopped-under-way')).StdErr | Should -Match 'NoSuchEntity'
+        }
+        finally {
+            $endpoint | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
+
 Describe 'A row IAM answers ConcurrentModification' {
     It 'sends the change again, says so in verbose output, and the row is Created' {
         $endpoint = Start-OnboardLocalIam

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using System.Security;
 using IamOnboard.LocalIam;
@@ -88,6 +89,12 @@ public sealed class LocalIamEndpoint
     /// IAM action) with ConcurrentModification (HTTP 409), without carrying them out.
     /// </summary>
     public void AnswerNextWithConcurrentModification(string action, int count) => Server.AnswerNextWithConcurrentModification(action, count);
+
+    /// <summary>
+    /// For tests of stops: carries out the next request of <paramref name="action"/> only after <paramref name="delay"/>,
+    /// other requests going on meanwhile. A call then stays under way while something else happens, whatever the timing.
+    /// </summary>
+    public void DelayNextRequest(string action, TimeSpan delay) => Server.InterruptNext(action, () => Thread.Sleep(delay));
 
     /// <summary>
     /// For tests: makes the temporary credentials the endpoint has issued so far (AssumeRole) expire now, so that the
