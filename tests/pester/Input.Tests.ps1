@@ -211,10 +211,25 @@ Describe 'The credentials file for the AWS CLI' {
         $imported | Should -Not -BeLike "*$prefix-none*"
     }
 
-    It 'stops, before writing it, at a user whose password the key holders file would lose' {
+    It 'refuses, without writing it, a user whose password the key holders file would lose' {
         $keys = Join-Path $TestDrive 'lost.csv'
-        { New-OnboardUser (New-TestName 'pwonly') -ConsoleAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport -ErrorAction Stop } |
+        { New-OnboardUser (New-TestName 'pwonly') -ConsoleAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+    }
+
+    It 'refuses that user alone: the rest of the batch is made and written, and the refused user stays marked for the re-run' {
+        $keys = Join-Path $TestDrive 'batch-keys.csv'
+        $first, $comma, $last = (New-TestName 'keys1'), "$(New-TestName 'svc')=x,y", (New-TestName 'keys3')
+        # A comma is valid in an IAM user name, and the import file's profile names cannot hold one. Before, this user
+        # stopped the command: the users after it were never made, and those before it were not written.
+        $first, $comma, $last | New-OnboardUser -ProgrammaticAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport `
+            -ErrorVariable refusals -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+        @($refusals).FullyQualifiedErrorId | Should -Be 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        "$(@($refusals)[0])" | Should -BeLike "*$comma*"
+        (Import-Csv $keys).'User name' | Should -Be @($first, $last)
+        @($warned | Where-Object { "$_" -like "$comma*did not hand on the new credentials*" }) | Should -HaveCount 1
+        (Aws @('iam', 'list-user-tags', '--user-name', $comma)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
+        (Aws @('iam', 'list-user-tags', '--user-name', $last)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 }
 

@@ -363,12 +363,9 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
 
         # The AWS CLI's import file has no place for it: an error naming the user, and the mark stays for the re-run.
         $cli = New-TestName
-        $refused = $null
-        try {
-            New-OnboardUser -UserName $cli -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed |
-                Export-OnboardCredential -Path "$file.cli.csv" -Format AwsCliImport -WarningAction SilentlyContinue
-        }
-        catch { $refused = $_ }
+        New-OnboardUser -UserName $cli -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed |
+            Export-OnboardCredential -Path "$file.cli.csv" -Format AwsCliImport -WarningAction SilentlyContinue -ErrorVariable refusals -ErrorAction SilentlyContinue
+        $refused = @($refusals)[0]
         $refused.FullyQualifiedErrorId | Should -BeLike 'CredentialNotExportable*'
         $refused.Exception.Message | Should -BeLike "$cli*MFA seed*"
         (Aws @('iam', 'list-mfa-device-tags', '--serial-number', "arn:aws:iam::$($endpoint.AccountId):mfa/$cli")).Json.Tags.Key | Should -Contain 'iamonboard:handoff'

@@ -265,7 +265,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         base.Dispose(disposing);
     }
 
-    /// <summary>False (after saying why) for a user with no line in the file; stops the batch for one whose secret the format would lose.</summary>
+    /// <summary>False (after saying why) for a user with no line in the file, or whose secret the format would lose (an error).</summary>
     private bool CanWrite(CredentialCsvRow row)
     {
         var reason = CredentialCsv.CannotHold(row, FileFormat);
@@ -277,9 +277,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (reason is not null)
         {
-            // Terminating, like a file that cannot be written: the user stays marked as not handed out, so the next run
-            // replaces the credentials rather than leaving a password (or an MFA seed) nobody received.
-            ThrowTerminatingError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
+            // This user only: nothing of it is written, it stays marked as not handed out (named again at the end), and
+            // the next run replaces its credentials rather than leaving a password or seed nobody received. The rest of
+            // the batch goes on; stopping here left the users after it unmade and those before it unwritten.
+            WriteError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
+            return false;
         }
 
         if (!CredentialCsv.Holds(row, FileFormat))
