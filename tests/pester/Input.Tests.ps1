@@ -226,7 +226,8 @@ Describe 'The credentials file for the AWS CLI' {
             -ErrorVariable refusals -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
         @($refusals).FullyQualifiedErrorId | Should -Be 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
         "$(@($refusals)[0])" | Should -BeLike "*$comma*"
-        (Import-Csv $keys).'User name' | Should -Be @($first, $last)
+        # Lines are written as users finish, in any order.
+        (Import-Csv $keys).'User name' | Sort-Object | Should -Be (@($first, $last) | Sort-Object)
         @($warned | Where-Object { "$_" -like "$comma*did not hand on the new credentials*" }) | Should -HaveCount 1
         (Aws @('iam', 'list-user-tags', '--user-name', $comma)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
         (Aws @('iam', 'list-user-tags', '--user-name', $last)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
