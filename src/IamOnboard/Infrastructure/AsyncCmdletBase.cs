@@ -323,15 +323,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
         catch (OperationCanceledException)
         {
-            // A failure under -ErrorAction Stop queued its error and cancelled the work: writing it stops the command with
-            // that error. Only a real stop (Ctrl+C) may end it as stopped; a PipelineStoppedException would silently stop
-            // the caller's whole script too.
+            // A failure under -ErrorAction Stop cancelled the work: the drain lets the work under way settle and stops the
+            // command with that error (PipelineDispatcher.SettleThenStop). Only a real stop (Ctrl+C) gets here past it.
             Dispatcher.Drain();
-            if (!StopToken.IsCancellationRequested && Dispatcher.StoppingFailure is { } failure)
-            {
-                ThrowTerminatingError(failure);
-            }
-
             throw new PipelineStoppedException();
         }
     }

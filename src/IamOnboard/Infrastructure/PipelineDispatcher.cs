@@ -57,9 +57,6 @@ internal sealed class PipelineDispatcher : IDisposable
     /// <summary>Cancelled when the pipeline stops, or when a failure must stop the command (-ErrorAction Stop).</summary>
     public CancellationToken WorkToken => _work.Token;
 
-    /// <summary>The failure that cancelled the work under -ErrorAction Stop, if one did.</summary>
-    public ErrorRecord? StoppingFailure => Volatile.Read(ref _stoppingFailure);
-
     private bool IsStoppingOnFailure => Volatile.Read(ref _stoppingFailure) is not null;
 
     /// <summary>
