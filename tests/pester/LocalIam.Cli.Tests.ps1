@@ -105,40 +105,45 @@ Describe 'IAM through the AWS CLI v2' {
     }
 
     It 'creates a virtual MFA device whose QR code is a PNG and enables another with TOTP codes from its seed' {
-        $png = Join-Path $workDir 'alice.png'
-        $qr = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice-qr', '--outfile', $png, '--bootstrap-method', 'QRCodePNG')
+        # Its own user, so that the test runs alone as well as in the suite.
+        (Aws @('iam', 'create-user', '--user-name', 'dana')).ExitCode | Should -Be 0
+        $png = Join-Path $workDir 'dana.png'
+        $qr = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'dana-qr', '--outfile', $png, '--bootstrap-method', 'QRCodePNG')
         $qr.ExitCode | Should -Be 0
         $bytes = [System.IO.File]::ReadAllBytes($png)
         $bytes[0..7] | Should -Be @(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
 
-        $seedFile = Join-Path $workDir 'alice.seed'
-        $device = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice-phone', '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+        $seedFile = Join-Path $workDir 'dana.seed'
+        $device = Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'dana-phone', '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
         $serial = $device.Json.VirtualMFADevice.SerialNumber
-        $serial | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/alice-phone"
+        $serial | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/dana-phone"
         $seed = (Get-Content -Raw $seedFile).Trim()
         $seed | Should -Match '^[A-Z2-7]{64}$'
 
-        $wrong = Aws @('iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', $serial, '--authentication-code1', '123456', '--authentication-code2', '654321')
+        $wrong = Aws @('iam', 'enable-mfa-device', '--user-name', 'dana', '--serial-number', $serial, '--authentication-code1', '123456', '--authentication-code2', '654321')
         $wrong.ExitCode | Should -Not -Be 0
         $wrong.StdErr | Should -Match 'InvalidAuthenticationCode'
 
         $codes = Get-ConsecutiveCodes $seed
-        (Aws @('iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', $serial, '--authentication-code1', $codes[0], '--authentication-code2', $codes[1])).ExitCode | Should -Be 0
-        (Aws @('iam', 'list-mfa-devices', '--user-name', 'alice')).Json.MFADevices.SerialNumber | Should -Be $serial
-        (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/alice-qr"
+        (Aws @('iam', 'enable-mfa-device', '--user-name', 'dana', '--serial-number', $serial, '--authentication-code1', $codes[0], '--authentication-code2', $codes[1])).ExitCode | Should -Be 0
+        (Aws @('iam', 'list-mfa-devices', '--user-name', 'dana')).Json.MFADevices.SerialNumber | Should -Be $serial
+        (Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber | Should -Be "arn:aws:iam::$($endpoint.AccountId):mfa/dana-qr"
     }
 
     It 'reports the account summary and password policy' {
-        $summary, $missing, $update, $policy, $delete = AwsBatch @(
+        $users, $assigned, $summary, $missing, $update, $policy, $delete = AwsBatch @(
+            , @('iam', 'list-users')
+            , @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Assigned')
             , @('iam', 'get-account-summary')
             , @('iam', 'get-account-password-policy')
             , @('iam', 'update-account-password-policy', '--minimum-password-length', '12', '--require-symbols')
             , @('iam', 'get-account-password-policy')
             , @('iam', 'delete-account-password-policy'))
         $summary = $summary.Json.SummaryMap
-        $summary.Users | Should -BeGreaterOrEqual 2
+        # Counted from what the account holds, whatever the tests before this one made.
+        $summary.Users | Should -Be @($users.Json.Users).Count
         $summary.UsersQuota | Should -Be 5000
-        $summary.MFADevicesInUse | Should -Be 1
+        $summary.MFADevicesInUse | Should -Be @($assigned.Json.VirtualMFADevices).Count
         $missing.StdErr | Should -Match 'NoSuchEntity'
         $update.ExitCode | Should -Be 0
         $policy.Json.PasswordPolicy.MinimumPasswordLength | Should -Be 12
@@ -147,14 +152,23 @@ Describe 'IAM through the AWS CLI v2' {
 }
 
 Describe 'IAM errors through the AWS CLI v2' {
+    BeforeAll {
+        # A user of this Describe's own, with a login profile, so that each test also runs alone.
+        $made, $loginProfile = AwsBatch @(
+            , @('iam', 'create-user', '--user-name', 'erin')
+            , @('iam', 'create-login-profile', '--user-name', 'erin', '--password', 'Correct-Horse-9'))
+        $made.ExitCode | Should -Be 0
+        $loginProfile.ExitCode | Should -Be 0
+    }
+
     It 'refuses a duplicate user name whatever its case with EntityAlreadyExists' {
-        $duplicate = Aws @('iam', 'create-user', '--user-name', 'ALICE')
+        $duplicate = Aws @('iam', 'create-user', '--user-name', 'ERIN')
         $duplicate.ExitCode | Should -Not -Be 0
         $duplicate.StdErr | Should -Match 'EntityAlreadyExists'
     }
 
     It 'refuses a policy without Resource with MalformedPolicyDocument' {
-        $bad = Aws @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'bad', '--policy-document', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}')
+        $bad = Aws @('iam', 'put-user-policy', '--user-name', 'erin', '--policy-name', 'bad', '--policy-document', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}')
         $bad.StdErr | Should -Match 'MalformedPolicyDocument'
     }
 
@@ -173,7 +187,7 @@ Describe 'IAM errors through the AWS CLI v2' {
     }
 
     It 'refuses to delete a user who still has a login profile with DeleteConflict' {
-        (Aws @('iam', 'delete-user', '--user-name', 'alice')).StdErr | Should -Match 'DeleteConflict'
+        (Aws @('iam', 'delete-user', '--user-name', 'erin')).StdErr | Should -Match 'DeleteConflict'
     }
 
     It 'assumes the seeded role and identifies as the assumed role' {
