@@ -158,6 +158,32 @@ Describe 'Completion of profiles' {
         $matches_ | Should -Contain 'cmpl-other'
         Get-Completion 'New-OnboardUser -UserName x -ProfileName cmpl-on' | Should -Be @('cmpl-onboarding')
     }
+
+    It 'reads a relative AWS_SHARED_CREDENTIALS_FILE from the current location, as the command does, not the process directory' {
+        $here = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'team-here')
+        $elsewhere = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'process-dir')
+        "[cmpl-here]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n" | Set-Content (Join-Path $here 'creds')
+        "[cmpl-elsewhere]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n" | Set-Content (Join-Path $elsewhere 'creds')
+        $savedDirectory = [Environment]::CurrentDirectory
+        Push-Location $here
+        try {
+            # `cd` moves PowerShell's location, not the process's directory.
+            [Environment]::CurrentDirectory = $elsewhere.FullName
+            $env:AWS_SHARED_CREDENTIALS_FILE = 'creds'
+            Get-Completion 'Connect-Onboard -ProfileName cmpl-' | Should -Be @('cmpl-here')
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+    }
+
+    It 'lists the profiles of the -ProfileLocation already typed, a PowerShell path' {
+        "[cmpl-team]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-secret`n" | Set-Content (Join-Path $TestDrive 'team-credentials')
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'nothing-here'
+        Get-Completion "Connect-Onboard -ProfileLocation TestDrive:/team-credentials -ProfileName cmpl-" | Should -Be @('cmpl-team')
+        Get-Completion "New-OnboardUser -UserName x -ProfileLocation '$TestDrive/team-credentials' -ProfileName cmpl-t" | Should -Be @('cmpl-team')
+    }
 }
 
 Describe 'Completion of regions' {

@@ -8,14 +8,17 @@ namespace IamOnboard.Sessions;
 /// <summary>Names offered by tab completion: the profiles in the shared credentials/config files and the SDK's regions.</summary>
 public static class AwsCatalogs
 {
-    /// <summary>Profile names from the shared files (honouring AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE).</summary>
-    public static IReadOnlyList<string> ListProfileNames()
+    /// <summary>
+    /// Profile names from the shared files: the paths given (full paths, or ~/...), else AWS_SHARED_CREDENTIALS_FILE,
+    /// AWS_CONFIG_FILE and the defaults under HOME.
+    /// </summary>
+    public static IReadOnlyList<string> ListProfileNames(string? credentialsPath = null, string? configPath = null)
     {
         try
         {
             // The same reading of the files as Connect-Onboard's, afresh on every call: tab completion follows
             // AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and HOME when the user points them elsewhere mid-session.
-            return SharedConfigFiles.Load().ProfileNames
+            return SharedConfigFiles.Load(credentialsPath, configPath).ProfileNames
                 .Distinct(StringComparer.Ordinal)
                 .OrderBy(name => name, StringComparer.OrdinalIgnoreCase)
                 .ToList();

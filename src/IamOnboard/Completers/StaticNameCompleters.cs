@@ -8,12 +8,65 @@ using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
 
-/// <summary>Completes -ProfileName from the shared credentials and config files.</summary>
+/// <summary>
+/// Completes -ProfileName from the shared credentials and config files the command would read: the -ProfileLocation
+/// already typed, else AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE. Relative paths are PowerShell's current
+/// location's, as the command reads them (the process's directory, which `cd` does not move, would list another
+/// folder's profiles).
+/// </summary>
 public sealed class ProfileNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionText.Matching(AwsCatalogs.ListProfileNames(), wordToComplete);
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var paths = CurrentPaths();
+        string? credentials, config;
+        try
+        {
+            credentials = fakeBoundParameters?["ProfileLocation"] is string location && location.Length > 0
+                ? FromPowerShellPath(location, paths)
+                : FromFileSystemPath(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"), paths);
+            config = FromFileSystemPath(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE"), paths);
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or System.IO.PathTooLongException
+            or PSInvalidOperationException or InvalidOperationException or ProviderNotFoundException or DriveNotFoundException)
+        {
+            // An unresolvable path completes nothing, rather than another file's profiles.
+            return Array.Empty<CompletionResult>();
+        }
+
+        return CompletionText.Matching(AwsCatalogs.ListProfileNames(credentials, config), wordToComplete);
+    }
+
+    // The session's own paths, through a nested pipeline: completion runs on the pipeline thread, where the runspace's
+    // SessionStateProxy refuses to be used while the TabExpansion2 pipeline runs.
+    private static PathIntrinsics? CurrentPaths()
+    {
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            var context = shell.AddCommand("Get-Variable").AddParameter("Name", "ExecutionContext").AddParameter("ValueOnly").Invoke<EngineIntrinsics>();
+            return context.Count == 1 ? context[0].SessionState.Path : null;
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or InvalidOperationException or RuntimeException)
+        {
+            // No session state to be had: relative paths are then left to the engine.
+            return null;
+        }
+    }
+
+    // -ProfileLocation is a PowerShell path, as the command reads it: a drive such as Temp: resolves too.
+    private static string? FromPowerShellPath(string path, PathIntrinsics? paths) =>
+        IsHomeRelative(path) || paths is null ? path : paths.GetUnresolvedProviderPathFromPSPath(path);
+
+    // The variables hold file-system paths, relative to the current file-system location, as the AWS CLI reads them.
+    private static string? FromFileSystemPath(string? path, PathIntrinsics? paths) =>
+        string.IsNullOrEmpty(path) ? null
+        : IsHomeRelative(path!) || System.IO.Path.IsPathRooted(path) || paths is null ? path
+        : System.IO.Path.GetFullPath(System.IO.Path.Combine(paths.CurrentFileSystemLocation.ProviderPath, path));
+
+    private static bool IsHomeRelative(string value) =>
+        value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || value.StartsWith("~" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
 
 /// <summary>Completes -Region from the SDK's region list.</summary>
