@@ -162,6 +162,20 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'delete-virtual-mfa-device', '--serial-number', $other)).ExitCode | Should -Be 0
     }
 
+    It 'lists the account''s unassigned virtual MFA devices once for a batch of removals, and still deletes each user''s left device' {
+        $names = 1..3 | ForEach-Object { New-TestName 'batch' }
+        $names | ForEach-Object { $null = New-OnboardUser -UserName $_ -ProgrammaticAccess | Export-OnboardCredential -Path (Join-Path $TestDrive "$_.csv") }
+        # A device each of two users' interrupted removals left: unassigned, named as the user.
+        $left = $names[0, 2] | ForEach-Object { (Aws @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', $_, '--outfile', (Join-Path $TestDrive "$_.seed"), '--bootstrap-method', 'Base32StringSeed')).Json.VirtualMFADevice.SerialNumber }
+        $before = $endpoint.GetStatistics().RequestsByAction['ListVirtualMFADevices']
+        $names | Remove-OnboardUser -Confirm:$false -InformationVariable removed -ErrorAction Stop
+        $endpoint.GetStatistics().RequestsByAction['ListVirtualMFADevices'] - $before | Should -Be 1
+        @($removed).Count | Should -Be 3
+        $unassigned = @((Aws @('iam', 'list-virtual-mfa-devices', '--assignment-status', 'Unassigned')).Json.VirtualMFADevices.SerialNumber)
+        $left | ForEach-Object { $unassigned | Should -Not -Contain $_ }
+        $names | ForEach-Object { (Aws @('iam', 'get-user', '--user-name', $_)).StdErr | Should -Match 'NoSuchEntity' }
+    }
+
     It 'names the user as IAM spells it when it was typed in another case' {
         # IAM user names are unique without regard to case: ALICE finds Alice, and the messages say Alice.
         $name = New-TestName 'Mixed'

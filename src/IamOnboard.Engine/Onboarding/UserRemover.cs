@@ -29,7 +29,10 @@ public sealed class UserRemover
     private static readonly string[] DisablingStages = SignInStages.Concat(new[] { "access keys to deactivate", $"the {DisabledAtTag} and {DisabledByTag} tags" }).ToArray();
 
     private readonly OnboardSession _session;
+    private readonly object _unassignedGate = new();
+    private Task<IReadOnlyList<IamVirtualMfaDevice>>? _unassigned;
 
+    /// <summary>One remover serves a whole batch: the account's unassigned devices are listed once for all its users.</summary>
     public UserRemover(OnboardSession session) => _session = session;
 
     /// <summary>
@@ -235,7 +238,7 @@ public sealed class UserRemover
         IReadOnlyList<IamVirtualMfaDevice> unassigned;
         try
         {
-            unassigned = await iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct).ConfigureAwait(false);
+            unassigned = await UnassignedDevicesAsync(ct).ConfigureAwait(false);
         }
         catch (IamAccessDeniedException denied)
         {
@@ -254,6 +257,24 @@ public sealed class UserRemover
         {
             await IgnoreMissing(iam.DeleteVirtualMfaDeviceAsync(serial, ct)).ConfigureAwait(false);
             progress.Did($"unassigned virtual MFA device {serial}");
+        }
+    }
+
+    /// <summary>
+    /// The account's unassigned virtual MFA devices, listed once per batch (the list is the whole account's, paged):
+    /// a device an earlier, interrupted removal left is there before this batch starts. A listing cancelled or failed
+    /// for another reason than a denial is listed again for the next user.
+    /// </summary>
+    private Task<IReadOnlyList<IamVirtualMfaDevice>> UnassignedDevicesAsync(CancellationToken ct)
+    {
+        lock (_unassignedGate)
+        {
+            if (_unassigned is null || _unassigned.IsCanceled || (_unassigned.IsFaulted && _unassigned.Exception?.InnerException is not IamAccessDeniedException))
+            {
+                _unassigned = _session.Iam.ListVirtualMfaDevicesAsync(VirtualMfaAssignmentStatus.Unassigned, ct);
+            }
+
+            return _unassigned;
         }
     }
 

@@ -21,9 +21,12 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter Disable { get; set; }
 
+    // One for the command's whole input (a pipeline of names calls ProcessItem once per name), made on first use.
+    private UserRemover? _remover;
+
     protected override void ProcessItem()
     {
-        var remover = new UserRemover(OnboardSession);
+        var remover = _remover ??= new UserRemover(OnboardSession);
         foreach (var name in UserName)
         {
             var userName = name.Trim();
