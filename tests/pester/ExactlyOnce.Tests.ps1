@@ -304,6 +304,40 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff'
     }
 
+    It 'Select-Object -First 1 downstream: the user taken loses its mark and keeps its key on a re-run; every other user made is named' {
+        # Select-Object stops the commands before it once it has its object. That stop used to cut New-OnboardUser short:
+        # the user in $first kept its mark, so the next run deleted the key the admin held, and the others were named nowhere.
+        $names = 1..4 | ForEach-Object { New-TestName 'first' }
+        $first = $names | New-OnboardUser -ProgrammaticAccess -Session $session -ThrottleLimit 4 -WarningVariable stopWarnings -WarningAction SilentlyContinue |
+            Select-Object -First 1
+        @($first).Count | Should -Be 1
+        Get-TagKeys $endpoint $first.UserName | Should -Not -Contain 'iamonboard:handoff'
+        $made = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $names -contains $_ })
+        foreach ($other in $made | Where-Object { $_ -ne $first.UserName }) {
+            Get-TagKeys $endpoint $other | Should -Contain 'iamonboard:handoff'
+            ($stopWarnings -join "`n") | Should -Match ([regex]::Escape("$($other): New-OnboardUser did not hand on the new credentials (Select-Object stopped it"))
+        }
+
+        $again = $first.UserName | New-OnboardUser -ProgrammaticAccess -Session $session
+        $again.Status | Should -Be 'Unchanged'
+        (Get-Keys $endpoint $first.UserName).AccessKeyId | Should -Be $first.AccessKeyId
+    }
+
+    It 'a command further down that stops the pipeline with an error: every user still held is named and keeps its mark' {
+        $names = 1..3 | ForEach-Object { New-TestName 'downfail' }
+        { $names | New-OnboardUser -ProgrammaticAccess -Session $session -WarningVariable +script:downWarnings -WarningAction SilentlyContinue |
+            ForEach-Object { throw 'the next command failed' } } | Should -Throw '*the next command failed*'
+        $made = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $names -contains $_ })
+        $made | Should -Not -BeNullOrEmpty
+        foreach ($user in $made) {
+            Get-TagKeys $endpoint $user | Should -Contain 'iamonboard:handoff'
+        }
+
+        # The user whose write met the error, and every user finished after it, are named.
+        $named = @($made | Where-Object { ($script:downWarnings -join "`n") -match [regex]::Escape("$($_): New-OnboardUser did not hand on the new credentials (the pipeline stopped on ") })
+        $named.Count | Should -BeGreaterOrEqual ($made.Count - 1)
+    }
+
     It '-ErrorAction Stop on a failing row creates no user after the failure' {
         $prefix = New-TestName 'stoprow'
         $rows = @(

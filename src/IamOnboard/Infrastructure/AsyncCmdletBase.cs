@@ -174,17 +174,32 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Writes an output that may carry a held user on the pipeline thread; then <see cref="AcknowledgeWritten"/>.</summary>
-    internal void WriteCarrier(object output)
+    /// <summary>
+    /// Writes an output that may carry a held user on the pipeline thread, then acknowledges the user as
+    /// <see cref="WriteOn"/> does. When the next command took it and wants no more input (Select-Object -First), the user
+    /// is acknowledged all the same and the command winds down (<see cref="PipelineDispatcher.Drain"/>).
+    /// </summary>
+    internal void WriteCarrier(object output, object? user)
     {
+        bool taken;
         using (HandOffs.BeginTransit(output))
         {
-            WriteObject(output);
+            taken = Dispatcher.WriteFromPipelineThread(output);
+        }
+
+        if (taken)
+        {
+            AcknowledgeWritten(user);
+        }
+
+        if (Dispatcher.IsDownstreamDone)
+        {
+            Dispatcher.Drain(); // Settles, names the users still held, and goes on with PowerShell's stop.
         }
     }
 
     /// <summary>The same after a write made on the pipeline thread.</summary>
-    internal void AcknowledgeWritten(object? user)
+    private void AcknowledgeWritten(object? user)
     {
         if (!ReleaseIfWrittenToSink(user))
         {
@@ -278,7 +293,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         {
             return Dispatcher.Run(work);
         }
-        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException)
+        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException and not FlowControlException)
         {
             if (StopToken.IsCancellationRequested)
             {
@@ -298,7 +313,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             result = Dispatcher.Run(work);
             return true;
         }
-        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException)
+        catch (Exception exception) when (exception is not PipelineStoppedException and not ActionPreferenceStopException and not FlowControlException)
         {
             if (StopToken.IsCancellationRequested)
             {

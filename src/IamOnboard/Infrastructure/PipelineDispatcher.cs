@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
@@ -40,6 +41,7 @@ internal sealed class PipelineDispatcher : IDisposable
     private int _itemsRunning;
     private ErrorRecord? _stoppingFailure;
     private bool _settling;
+    private ExceptionDispatchInfo? _downstreamDone;
 
     public PipelineDispatcher(AsyncCmdletBase cmdlet, PipelineStages stages, int itemLimit, CancellationToken stopping)
     {
@@ -101,9 +103,9 @@ internal sealed class PipelineDispatcher : IDisposable
     /// <summary>Writes an object, unless the command is stopping on an error: then nothing more is written.</summary>
     public void WriteObject(object? value) => Post(c =>
     {
-        if (!IsStoppingOnFailure)
+        if (!IsStoppingOnFailure && !IsDownstreamDone)
         {
-            c.WriteObject(value);
+            WriteToNext(c, value);
         }
     });
 
@@ -116,11 +118,87 @@ internal sealed class PipelineDispatcher : IDisposable
     {
         using (_cmdlet.HandOffs.BeginTransit(value))
         {
-            cmdlet.WriteObject(value);
+            if (!WriteToNext(cmdlet, value))
+            {
+                throw new OperationCanceledException(); // Never reached anyone: a user it carries stays with this command.
+            }
         }
 
         return true;
     });
+
+    /// <summary>
+    /// Writes to the next command; false when the object did not reach it. When that command has all it wants
+    /// (Select-Object -First N at its Nth object), PowerShell stops this one by throwing out of WriteObject once the
+    /// object has been processed there: the object was taken, so the write counts as done. When a command further down
+    /// stopped the pipeline with an error, the object counts as not taken. Either way the command winds down at the
+    /// next drain (<see cref="SettleThenStopForDownstream"/>) instead of ending at once with users it would name nowhere.
+    /// </summary>
+    private bool WriteToNext(PSCmdlet cmdlet, object? value)
+    {
+        try
+        {
+            cmdlet.WriteObject(value);
+            return true;
+        }
+        catch (Exception stop) when (IsStopUpstream(stop, cmdlet))
+        {
+            _downstreamDone ??= ExceptionDispatchInfo.Capture(stop);
+            return true;
+        }
+        catch (PipelineStoppedException stop) when (!_stopping.IsCancellationRequested && FirstTerminatingError(cmdlet) is not null)
+        {
+            // A command further down failed earlier; this write met the pipeline stopping for it.
+            _downstreamDone ??= ExceptionDispatchInfo.Capture(stop);
+            return false;
+        }
+        catch (Exception failure) when (failure is not PipelineStoppedException && !_stopping.IsCancellationRequested)
+        {
+            // The next command failed on this object (a terminating error): it goes on to PowerShell once this settles.
+            _downstreamDone ??= ExceptionDispatchInfo.Capture(failure);
+            return false;
+        }
+    }
+
+    /// <summary>Whether the command after this one has all the input it wants (see <see cref="WriteToNext"/>).</summary>
+    public bool IsDownstreamDone => _downstreamDone is not null;
+
+    private const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown out of <paramref name="cmdlet"/>'s WriteObject, is PowerShell's way to
+    /// stop the commands before one that wants no more input (Select-Object -First), not a stop (Ctrl+C). The command
+    /// that wants no more throws an internal StopUpstreamCommandsException; PowerShell records it as the pipeline's first
+    /// terminating error and stops the commands before it with a PipelineStoppedException. Where PowerShell's internals
+    /// cannot be read, the answer is no: a stop, as before this was asked.
+    /// </summary>
+    public static bool IsStopUpstream(Exception exception, PSCmdlet cmdlet) =>
+        IsStopUpstreamType(exception) || (exception is PipelineStoppedException && FirstTerminatingError(cmdlet) is { } first && IsStopUpstreamType(first));
+
+    private static bool IsStopUpstreamType(Exception exception) =>
+        exception is FlowControlException && exception.GetType().Name == "StopUpstreamCommandsException";
+
+    /// <summary>The first terminating error of the pipeline <paramref name="cmdlet"/> runs in, from PowerShell's internals.</summary>
+    private static Exception? FirstTerminatingError(PSCmdlet cmdlet)
+    {
+        try
+        {
+            var runtime = cmdlet.CommandRuntime;
+            var pipeline = runtime?.GetType().GetProperty("PipelineProcessor", Internal)?.GetValue(runtime);
+            var first = pipeline?.GetType().GetField("_firstTerminatingError", Internal)?.GetValue(pipeline);
+            return first is ExceptionDispatchInfo captured ? captured.SourceException : first as Exception;
+        }
+        catch (Exception unreadable) when (unreadable is System.Reflection.TargetInvocationException or MemberAccessException or System.Reflection.AmbiguousMatchException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes to the next command on the pipeline thread, outside the queue (see <see cref="WriteToNext"/>); false when
+    /// the object did not reach it. A stop from further down winds the command down at the next drain.
+    /// </summary>
+    public bool WriteFromPipelineThread(object value) => WriteToNext(_cmdlet, value);
 
     /// <summary>
     /// Asks something only the pipeline thread may ask (ShouldProcess, a prompt, a write) from worker code. Cancelled
@@ -138,10 +216,11 @@ internal sealed class PipelineDispatcher : IDisposable
                 return;
             }
 
-            if (IsStoppingOnFailure)
+            if (IsStoppingOnFailure || IsDownstreamDone)
             {
-                // Stopping on an error: nothing more is asked or written. A user whose write this was stays with this
-                // command, which names it before it ends (AsyncCmdletBase.NameUsersNotHandedOn).
+                // Stopping on an error, or the command after this one wants no more input: nothing more is asked or
+                // written. A user whose write this was stays with this command, which names it before it ends
+                // (AsyncCmdletBase.NameUsersNotHandedOn).
                 answer.TrySetCanceled();
                 return;
             }
@@ -149,6 +228,10 @@ internal sealed class PipelineDispatcher : IDisposable
             try
             {
                 answer.TrySetResult(question(cmdlet));
+            }
+            catch (OperationCanceledException)
+            {
+                answer.TrySetCanceled();
             }
             catch (Exception failure)
             {
@@ -291,7 +374,14 @@ internal sealed class PipelineDispatcher : IDisposable
             }
         }
 
-        if (!IsStoppingOnFailure)
+        if (IsDownstreamDone)
+        {
+            if (!_settling)
+            {
+                SettleThenStopForDownstream();
+            }
+        }
+        else if (!IsStoppingOnFailure)
         {
             PumpNextStage();
         }
@@ -302,13 +392,47 @@ internal sealed class PipelineDispatcher : IDisposable
     }
 
     /// <summary>
-    /// Stops the command with the failure under -ErrorAction Stop, once the work under way has settled: requests already
-    /// sent are answered, half-made users rolled back, and what that leaves is told. Then every user whose new credentials
-    /// this command still holds is named: they were never written on, so they are not handed out, and the next run
-    /// replaces them. Only then is the error written, for once written it stops the pipeline and nothing more can be
-    /// said; before, it was written first, and the users it left behind were named nowhere.
+    /// Stops the command because the command after it wants no more input (Select-Object -First), once the work under
+    /// way has settled: nothing more is started, half-made users are rolled back, and the users whose output was taken
+    /// lose their hand-off mark. Every user this command still holds is named, as their credentials reached nobody;
+    /// then PowerShell's stop goes on. Before, the stop cut all of that short: the user taken kept its mark (so the next
+    /// run replaced the key someone held), and the others were named nowhere.
     /// </summary>
-    private void SettleThenStop()
+    private void SettleThenStopForDownstream()
+    {
+        CancelWork();
+        Settle();
+        _cmdlet.NameUsersNotHandedOn($"{StopRequester()}, so they were not written on");
+        _downstreamDone!.Throw();
+    }
+
+    /// <summary>The command that wants no more input, in words, from PowerShell's internals where they can be read.</summary>
+    private string StopRequester()
+    {
+        try
+        {
+            var stop = FirstTerminatingError(_cmdlet) ?? _downstreamDone?.SourceException;
+            if (stop is not null && !IsStopUpstreamType(stop))
+            {
+                var failed = (stop as IContainsErrorRecord)?.ErrorRecord?.InvocationInfo?.MyCommand?.Name;
+                return $"the pipeline stopped on {(string.IsNullOrEmpty(failed) ? "an error further down" : failed + "'s error")}";
+            }
+
+            var processor = stop?.GetType().GetProperty("RequestingCommandProcessor", Internal)?.GetValue(stop);
+            if (processor?.GetType().GetProperty("Command", Internal)?.GetValue(processor) is PSCmdlet { MyInvocation.MyCommand.Name: { Length: > 0 } name })
+            {
+                return name + " stopped it after it took all the input it wanted";
+            }
+        }
+        catch (Exception exception) when (exception is System.Reflection.TargetInvocationException or MemberAccessException or System.Reflection.AmbiguousMatchException)
+        {
+        }
+
+        return "the command after it stopped it";
+    }
+
+    /// <summary>Lets the work under way wind down (within <see cref="SettleLimit"/>), writing what it says. Ctrl+C stops the wait.</summary>
+    private void Settle()
     {
         _settling = true;
         var waited = Stopwatch.StartNew();
@@ -336,7 +460,18 @@ internal sealed class PipelineDispatcher : IDisposable
         {
             throw new PipelineStoppedException(); // Ctrl+C while settling.
         }
+    }
 
+    /// <summary>
+    /// Stops the command with the failure under -ErrorAction Stop, once the work under way has settled: requests already
+    /// sent are answered, half-made users rolled back, and what that leaves is told. Then every user whose new credentials
+    /// this command still holds is named: they were never written on, so they are not handed out, and the next run
+    /// replaces them. Only then is the error written, for once written it stops the pipeline and nothing more can be
+    /// said; before, it was written first, and the users it left behind were named nowhere.
+    /// </summary>
+    private void SettleThenStop()
+    {
+        Settle();
         _cmdlet.NameUsersNotHandedOn("it stopped on an error under -ErrorAction Stop before writing them on");
         var failure = Volatile.Read(ref _stoppingFailure)!;
         _cmdlet.WriteError(failure); // Stops the pipeline, with ActionPreferenceStopException as the failure.
@@ -405,7 +540,7 @@ internal sealed class PipelineDispatcher : IDisposable
         {
             using (_cmdlet.HandOffs.BeginTransit(null))
             {
-                _cmdlet.WriteObject(OnboardUser.Pump);
+                WriteToNext(_cmdlet, OnboardUser.Pump);
             }
         }
     }

@@ -60,8 +60,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
 
             if (TryRun(ct => enroller.EnableAsync(device, codes.Value.Code1, codes.Value.Code2, ct), target, out var enabled))
             {
-                WriteCarrier(Output(device, user, enabled, qrPath));
-                AcknowledgeWritten(user);
+                WriteCarrier(Output(device, user, enabled, qrPath), user);
             }
             else
             {
