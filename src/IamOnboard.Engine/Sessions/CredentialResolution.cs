@@ -71,7 +71,8 @@ internal sealed class ResolvedCredentials
         if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
         {
             CheckExplicitKeys(options);
-            var source = options.SessionToken is { Length: > 0 } ? "explicit access key " + options.AccessKey + " with session token" : "explicit access key " + options.AccessKey;
+            var key = AccessKeyIdText.ForDisplay(options.AccessKey!);
+            var source = options.SessionToken is { Length: > 0 } ? "explicit access key " + key + " with session token" : "explicit access key " + key;
             return new ResolvedCredentials(SdkCredentials.FromKeys(options.AccessKey!, options.SecretKey!, options.SessionToken), source, files.Profile(envProfile ?? "default"), files);
         }
 
@@ -151,6 +152,13 @@ internal sealed class ResolvedCredentials
         if (!string.IsNullOrEmpty(options.ProfileName))
         {
             throw new OnboardConfigurationException("Give either a profile name or an access key, not both.");
+        }
+
+        // An easy slip when copying from the console's .csv; IAM would only say the signature is malformed. Neither
+        // value is repeated here: one of them is a secret.
+        if (!AccessKeyIdText.LooksLikeAwsKeyId(options.AccessKey!) && AccessKeyIdText.LooksLikeAwsKeyId(new System.Net.NetworkCredential(string.Empty, options.SecretKey).Password))
+        {
+            throw new OnboardConfigurationException("The access key and the secret key look swapped: the value given as the secret key is shaped like an access key id (AKIA... or ASIA...). Give the access key id as AccessKey and the secret access key as SecretKey.");
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class OnboardConnectOptions
     public int? ThrottleLimit { get; set; }
 
     public override string ToString()
-        => "OnboardConnectOptions(" + (ProfileName is null ? string.Empty : "profile " + ProfileName + " ") + (AccessKey is null ? string.Empty : "access key " + AccessKey + " ")
+        => "OnboardConnectOptions(" + (ProfileName is null ? string.Empty : "profile " + ProfileName + " ") + (AccessKey is null ? string.Empty : "access key " + AccessKeyIdText.ForDisplay(AccessKey) + " ")
             + (RoleArn is null ? string.Empty : "role " + RoleArn + " ") + (EndpointUrl ?? string.Empty) + ")";
 }
 

@@ -105,6 +105,43 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         Assert.All(log.Messages, m => Assert.DoesNotContain(_server.AdminSecretAccessKey, m, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Swapped_keys_are_refused_before_any_request_without_repeating_either()
+    {
+        using var environment = new EnvironmentScope();
+        var log = new CollectingLog();
+        var requestsBefore = _server.GetStatistics().TotalRequests;
+        OnboardConfigurationException refused;
+        using (IamOnboard.Diagnostics.OnboardLog.Use(log))
+        {
+            refused = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+            {
+                AccessKey = _server.AdminSecretAccessKey,
+                SecretKey = SdkCredentials.Protect(_server.AdminAccessKeyId),
+                EndpointUrl = _server.Url.ToString(),
+            }));
+        }
+
+        Assert.Contains("look swapped", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.AdminSecretAccessKey, refused.Message, StringComparison.Ordinal);
+        Assert.All(log.Messages, m => Assert.DoesNotContain(_server.AdminSecretAccessKey, m, StringComparison.Ordinal));
+        Assert.Equal(requestsBefore, _server.GetStatistics().TotalRequests);
+    }
+
+    [Theory]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE")]
+    [InlineData("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "(a value of 40 characters, not shown: it is not shaped like an access key id)")]
+    [InlineData("test", "(a value of 4 characters, not shown: it is not shaped like an access key id)")]
+    public void An_access_key_id_is_shown_only_when_shaped_like_one(string given, string shown) =>
+        Assert.Equal(shown, AccessKeyIdText.ForDisplay(given));
+
+    [Fact]
+    public void Connect_options_never_show_a_secret_given_as_the_access_key()
+    {
+        const string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        Assert.DoesNotContain(secret, new OnboardConnectOptions { AccessKey = secret }.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(4, 2)]
