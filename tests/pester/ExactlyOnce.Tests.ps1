@@ -229,6 +229,36 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Assert-DeliveredExactlyOnce -Endpoint $endpoint -UserNames $names -Files $file
     }
 
+    It 'credentials passed through Sort-Object, Where-Object or Select-Object to a sink count as not handed out; an -OutVariable keeps them' {
+        # The sink at the end decides: these commands pass objects on and keep none.
+        $chains = [ordered]@{
+            'Sort-Object, then Out-Null' = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:chainWarnings -WarningAction SilentlyContinue | Sort-Object UserName | Out-Null }
+            'Where-Object, then Format-Table' = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:chainWarnings -WarningAction SilentlyContinue | Where-Object UserName | Format-Table | Out-Null }
+            'Select-Object, then Sort-Object, then Out-Default (the screen)' = { param($n) New-OnboardUser $n -ProgrammaticAccess -Session $session -WarningVariable +script:chainWarnings -WarningAction SilentlyContinue | Select-Object UserName, SecretAccessKey | Sort-Object UserName | Out-Default 6>&1 | Out-Null }
+        }
+        foreach ($chain in $chains.Keys) {
+            $script:chainWarnings = @()
+            $name = New-TestName 'chain'
+            & $chains[$chain] $name
+            ($script:chainWarnings -join "`n") | Should -Match ([regex]::Escape("$($name): the new credentials went to $chain, which keeps no secret"))
+            Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "credentials sent through to $chain reached nobody"
+        }
+
+        # The same to a variable: kept, no warning, the mark goes.
+        $kept = New-TestName 'chainkept'
+        $picked = New-OnboardUser $kept -ProgrammaticAccess -Session $session -WarningVariable keptWarnings | Sort-Object UserName | Select-Object -First 1
+        $picked.SecretAccessKey | Should -BeOfType [securestring]
+        $keptWarnings | Should -BeNullOrEmpty
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+
+        # -OutVariable keeps the output whatever follows: Out-Null here.
+        $outVariableName = New-TestName 'outvar'
+        New-OnboardUser $outVariableName -ProgrammaticAccess -Session $session -OutVariable held -WarningVariable heldWarnings | Out-Null
+        $held[0].SecretAccessKey | Should -BeOfType [securestring]
+        $heldWarnings | Should -BeNullOrEmpty
+        Get-TagKeys $endpoint $outVariableName | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'credentials thrown away ($null =, [void], > $null) or turned into text (Export-Csv, ConvertTo-Json, > file) count as not handed out' {
         # Each of these used to remove the mark: a re-run then said "Unchanged", and the starter's password was lost.
         $csv = Join-Path $TestDrive 'lossy.csv'

@@ -48,45 +48,74 @@ internal static class SecretSinks
     };
 
     /// <summary>
+    /// Commands that pass objects on, reordered, filtered or reshaped, and keep none: where their output goes decides.
+    /// `… | Sort-Object | Out-Default` loses the secret as the bare command does; `$x = … | Select-Object -First 1` keeps it.
+    /// </summary>
+    private static readonly Dictionary<string, string> PassThrough = new(StringComparer.Ordinal)
+    {
+        ["Microsoft.PowerShell.Commands.SelectObjectCommand"] = "Select-Object",
+        ["Microsoft.PowerShell.Commands.SortObjectCommand"] = "Sort-Object",
+        ["Microsoft.PowerShell.Commands.WhereObjectCommand"] = "Where-Object",
+        ["Microsoft.PowerShell.Commands.GetUniqueCommand"] = "Get-Unique",
+        ["Microsoft.PowerShell.Commands.GroupObjectCommand"] = "Group-Object",
+    };
+
+    /// <summary>
     /// The sink <paramref name="cmdlet"/>'s output goes to, in words, or the IamOnboard command it goes to
-    /// (<paramref name="onboardCommand"/>); both null for anything else.
+    /// (<paramref name="onboardCommand"/>); both null for anything else. Output kept in an -OutVariable is kept.
     /// </summary>
     public static string? Downstream(PSCmdlet cmdlet, out string? onboardCommand)
     {
         onboardCommand = null;
         try
         {
-            if (OutputPipe(cmdlet) is not { } pipe)
-            {
-                return null;
-            }
-
-            if (pipe.GetType().GetProperty("NullPipe", Internal)?.GetValue(pipe) is true)
-            {
-                return "$null (discarded)";
-            }
-
-            var next = DownstreamProcessor(pipe) ?? RedirectedTo(pipe);
-            if (next is null)
-            {
-                // Collected: a variable, a nested pipeline's result, or a statement that throws it away.
-                return IsDiscardedByStatement(cmdlet.MyInvocation) ? "$null (discarded)" : null;
-            }
-
-            var command = CommandOf(next);
-            if (command is AsyncCmdletBase onboard)
-            {
-                onboardCommand = onboard.MyInvocation.MyCommand.Name;
-                return null;
-            }
-
-            return command is not null && Sinks.TryGetValue(command.GetType().FullName ?? string.Empty, out var name) ? name : null;
+            return DownstreamOf(cmdlet, ref onboardCommand, hops: 0);
         }
         catch (Exception exception) when (exception is TargetInvocationException or MemberAccessException or AmbiguousMatchException or InvalidCastException)
         {
             return null;
         }
     }
+
+    private static string? DownstreamOf(PSCmdlet cmdlet, ref string? onboardCommand, int hops)
+    {
+        if (KeepsInOutVariable(cmdlet) || OutputPipe(cmdlet) is not { } pipe)
+        {
+            return null;
+        }
+
+        if (pipe.GetType().GetProperty("NullPipe", Internal)?.GetValue(pipe) is true)
+        {
+            return "$null (discarded)";
+        }
+
+        var next = DownstreamProcessor(pipe) ?? RedirectedTo(pipe);
+        if (next is null)
+        {
+            // Collected: a variable, a nested pipeline's result, or a statement that throws it away.
+            return IsDiscardedByStatement(cmdlet.MyInvocation) ? "$null (discarded)" : null;
+        }
+
+        var command = CommandOf(next);
+        if (command is AsyncCmdletBase onboard)
+        {
+            onboardCommand = hops == 0 ? onboard.MyInvocation.MyCommand.Name : null;
+            return null;
+        }
+
+        var type = command?.GetType().FullName ?? string.Empty;
+        if (command is PSCmdlet passing && hops < 16 && PassThrough.TryGetValue(type, out var passName))
+        {
+            var further = DownstreamOf(passing, ref onboardCommand, hops + 1);
+            return further is null ? null : passName + ", then " + further;
+        }
+
+        return command is not null && Sinks.TryGetValue(type, out var name) ? name : null;
+    }
+
+    /// <summary>Whether the command keeps its output in a variable of its own (-OutVariable): whatever follows, someone has it.</summary>
+    private static bool KeepsInOutVariable(PSCmdlet cmdlet) =>
+        cmdlet.MyInvocation.BoundParameters.TryGetValue("OutVariable", out var variable) && variable is string { Length: > 0 } name && name != "+";
 
     /// <summary>
     /// The command <paramref name="cmdlet"/>'s output goes to directly (<paramref name="next"/>: its cmdlet object, or
