@@ -530,6 +530,16 @@ Describe 'Export-OnboardCredential' {
         Get-Content $file | Should -Be 'keep me'
     }
 
+    It 'refuses a -Path in a folder that does not exist, or a folder, before any user is made' {
+        $name = New-TestName
+        $missing = Join-Path $TestDrive 'no-such-folder/creds.csv'
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $missing } |
+            Should -Throw -ErrorId 'CredentialFolderNotFound,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $TestDrive } |
+            Should -Throw -ErrorId 'CredentialPathIsFolder,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It 'adds a re-run''s lines with -Append under the file''s header, after ending a line a killed run left unfinished' {
         $file = Join-Path $TestDrive 'rerun.csv'
         $first, $second = (New-TestName), (New-TestName)

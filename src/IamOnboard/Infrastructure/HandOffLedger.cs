@@ -261,6 +261,28 @@ internal sealed class HandOffLedger
     }
 
     /// <summary>
+    /// Takes back the user <paramref name="value"/> carries after a write of it failed further down: a command there may
+    /// have taken it over before it failed, and that command ends without a word. <paramref name="holder"/>, which
+    /// wrote it, then names it among the users it did not hand on.
+    /// </summary>
+    public void Reclaim(object? value, object holder)
+    {
+        if (KeyIn(value) is not { } user)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(user, out var entry) && !ReferenceEquals(entry.Holder, holder))
+            {
+                entry.Holder = holder;
+                entry.ReturnTo = null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Drops what <paramref name="holder"/> still holds when it ends without having handed it on (stopped, declined,
     /// failed): the marks stay in IAM and the run that made them is no longer kept live by them.
     /// </summary>

@@ -150,12 +150,14 @@ internal sealed class PipelineDispatcher : IDisposable
         {
             // A command further down failed earlier; this write met the pipeline stopping for it.
             _downstreamDone ??= ExceptionDispatchInfo.Capture(stop);
+            _cmdlet.HandOffs.Reclaim(value, _cmdlet);
             return false;
         }
         catch (Exception failure) when (failure is not PipelineStoppedException && !_stopping.IsCancellationRequested)
         {
             // The next command failed on this object (a terminating error): it goes on to PowerShell once this settles.
             _downstreamDone ??= ExceptionDispatchInfo.Capture(failure);
+            _cmdlet.HandOffs.Reclaim(value, _cmdlet);
             return false;
         }
     }

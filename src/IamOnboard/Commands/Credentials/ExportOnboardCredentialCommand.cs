@@ -82,6 +82,22 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                 "Append, Force: -Append adds to the file and -Force replaces it; give one of them."));
         }
 
+        // Checked before any user is made, as an existing file is: found only at the first user, a typo in the folder left
+        // the whole batch made with credentials nobody had.
+        var folder = System.IO.Path.GetDirectoryName(_path);
+        if (Directory.Exists(_path))
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialPathIsFolder", ErrorCategory.InvalidArgument, _path,
+                $"Path: '{_path}' is a folder; give the credentials file's name in it (for example '{System.IO.Path.Combine(_path, "credentials.csv")}')."));
+        }
+
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFolderNotFound", ErrorCategory.ObjectNotFound, _path,
+                $"Path: the folder '{folder}' does not exist, so the credentials could not be written to '{_path}'. Create the folder first, " +
+                "or give another -Path; nothing was made."));
+        }
+
         if (File.Exists(_path) && !Force.IsPresent && !Append.IsPresent)
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileExists", ErrorCategory.ResourceExists, _path,
