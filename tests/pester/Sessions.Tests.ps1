@@ -112,6 +112,36 @@ Describe 'Connect-Onboard credential sources' {
         }
     }
 
+    It 'refuses a call naming no credentials in a runspace without the session while another runspace has one, and takes -Session $using:' {
+        # ForEach-Object -Parallel starts without the session: the credential chain there (here the environment's keys,
+        # another account's) used to sign the call in silence.
+        $other = Start-OnboardLocalIam
+        try {
+            $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+            $env:AWS_ACCESS_KEY_ID = $other.AccessKeyId
+            $env:AWS_SECRET_ACCESS_KEY = ConvertTo-PlainText $other.SecretAccessKey
+            $env:AWS_ENDPOINT_URL = $other.Url
+            $name = New-TestName 'parallel'
+            $answers = 1 | ForEach-Object -Parallel {
+                Import-Module $using:env:IAMONBOARD_MODULE
+                try { $null = New-OnboardUser -UserName $using:name -ErrorAction Stop; 'created' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+            }
+            $answers[0] | Should -Be 'NoSessionInThisRunspace,IamOnboard.Commands.NewOnboardUserCommand'
+            $answers[1] | Should -Match ([regex]::Escape('-Session $using:session'))
+            (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+
+            $made = 1 | ForEach-Object -Parallel {
+                Import-Module $using:env:IAMONBOARD_MODULE
+                New-OnboardUser -UserName $using:name -Session $using:session
+            }
+            $made.Arn | Should -Match ":$($endpoint.AccountId):user/"
+        }
+        finally {
+            Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY, env:AWS_ENDPOINT_URL -ErrorAction SilentlyContinue
+            $other | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+
     It 'never shows a secret in any stream or in the session object' {
         $output = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -Verbose -Debug *>&1 | Out-String
         $output += Get-OnboardSession | Format-List * | Out-String

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation.Runspaces;
 using IamOnboard.Sessions;
 
@@ -44,6 +45,17 @@ internal sealed class ModuleState
     public OnboardSession? DefaultSession
     {
         get { lock (_gate) { return _defaultSession; } }
+    }
+
+    /// <summary>
+    /// Whether another runspace of this process has a session from Connect-Onboard while the calling one has none:
+    /// ForEach-Object -Parallel, Start-ThreadJob and hosted runspaces start without the session of the runspace that
+    /// made them.
+    /// </summary>
+    public static bool OnlyAnotherRunspaceIsConnected()
+    {
+        var current = Current;
+        return current.DefaultSession is null && States.Values.Any(state => !ReferenceEquals(state, current) && state.DefaultSession is not null);
     }
 
     /// <summary>

@@ -59,6 +59,17 @@ internal sealed class SessionResolver
             return WithCallSettings(fromConnect, "the session from Connect-Onboard", parameters, ref owned);
         }
 
+        if (!parameters.NamesCredentials && ModuleState.OnlyAnotherRunspaceIsConnected())
+        {
+            // The credential chain here may be another account's (the default profile): the user connected, so the call
+            // is meant for that session, which this runspace does not have.
+            _cmdlet.ThrowTerminatingError(OnboardErrors.Create("NoSessionInThisRunspace", ErrorCategory.InvalidOperation, null,
+                "This runspace has no session from Connect-Onboard, but another runspace of this process has one: ForEach-Object -Parallel, "
+                + "thread jobs and new runspaces start without it, and the AWS credential chain here could sign in to another account. "
+                + "Pass the session (-Session $using:session, from $session = Connect-Onboard ... or Get-OnboardSession), run Connect-Onboard here, "
+                + "or name the credentials for the call (-ProfileName, -AccessKey, -Credential)."));
+        }
+
         var options = new OnboardConnectOptions
         {
             ProfileName = parameters.ProfileName,
