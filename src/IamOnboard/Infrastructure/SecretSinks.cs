@@ -15,8 +15,9 @@ namespace IamOnboard.Commands.Infrastructure;
 /// <para>Sinks: the screen (Out-Default: a command typed at the prompt, or a script's output nobody captures), Out-Host,
 /// Out-Null, Out-String, Format-*, Out-GridView; the commands that turn objects into text (Export-Csv, ConvertTo-*,
 /// Out-File and `&gt;` redirection, Set-Content, Add-Content, Write-Host), where a SecureString becomes its type name or
-/// its length; and discarded output (`&gt; $null`, `$null = …`, `[void](…)`). Anything else may keep them: a variable,
-/// Select-Object, ForEach-Object, Export-Clixml.</para>
+/// its length; and discarded output (`&gt; $null`, `$null = …`, `[void](…)`). Commands that pass objects on and keep
+/// none (Sort-Object, Where-Object, Select-Object, ...) are looked through: where they send the output decides. Anything
+/// else may keep them: a variable, an -OutVariable, ForEach-Object, Export-Clixml.</para>
 /// <para>PowerShell has no public way to see the next command; its command runtime's output pipe knows it (PowerShell 7 and
 /// Windows PowerShell 5.1 alike), and the invocation's script position gives the statement. Where those internals
 /// cannot be read the answer is "anywhere else", what it was before: the credentials count as handed out.</para>
