@@ -88,6 +88,25 @@ Describe 'A batch from CSV' {
         $summary.Total | Should -Be 11
     }
 
+    It 'counts rows left out by a filter as not received, not rejected, and sums several files' {
+        $plan = Import-OnboardCsv $file -ErrorAction SilentlyContinue | Where-Object Path -eq '/engineering/' |
+            New-OnboardUser -WhatIf -InformationVariable filtered
+        $summary = ($filtered | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary.Rejected | Should -Be 7 -Because 'Import-OnboardCsv refused 7 rows, each with its error'
+        $summary.Total | Should -Be 11
+        $summary.NotReceived | Should -Be (11 - 7 - ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Declined))
+        $summary.NotReceived | Should -BeGreaterThan 0
+        "$summary" | Should -BeLike "*, $($summary.NotReceived) not received*"
+
+        $second = Join-Path $TestDrive 'second.csv'
+        "User name`n$prefix-second-1`n$prefix-second-2`n" | Set-Content $second
+        $null = (Get-Item $file), (Get-Item $second) | Import-OnboardCsv -ErrorAction SilentlyContinue | New-OnboardUser -WhatIf -InformationVariable both
+        $summary = ($both | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary.Total | Should -Be 13
+        $summary.Rejected | Should -Be 7
+        $summary.NotReceived | Should -Be 0
+    }
+
     It 'writes a plan''s errors in row order, among its rows' {
         # Rows are planned at once; with each IAM request taking 200 ms, a row refused on sight (row 4) or planned fast
         # would otherwise be reported before the rows above it. A child pwsh: the plan's "What if:" lines go to its host.
@@ -119,7 +138,8 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
         $summary.Created | Should -Be 3
         $summary.Completed | Should -Be 1
         $summary.Failed | Should -Be 0
-        ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Declined + $summary.Rejected) | Should -Be $summary.Total
+        ($summary.Created + $summary.Completed + $summary.Unchanged + $summary.Failed + $summary.Declined + $summary.Rejected + $summary.NotReceived) | Should -Be $summary.Total
+        $summary.NotReceived | Should -Be 0
 
         (Aws @('iam', 'get-user', '--user-name', "$prefix-ana")).Json.User.Path | Should -Be '/engineering/'
         (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Contain $existing

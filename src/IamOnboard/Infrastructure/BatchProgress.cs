@@ -86,10 +86,16 @@ internal sealed class BatchProgress
     public ProgressRecord? Finished() =>
         Interlocked.Read(ref _lastReportTicks) < 0 ? null : new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
 
-    public OnboardBatchSummary Summary(bool plan)
+    /// <summary>
+    /// How the batch ended. <paramref name="refusedBeforeThis"/>: the rows Import-OnboardCsv refused, rejected. Rows of
+    /// the batch that reached neither (left out by a filter between the two, or refused by parameter binding with an
+    /// error of its own) are counted apart, as not received.
+    /// </summary>
+    public OnboardBatchSummary Summary(bool plan, int refusedBeforeThis)
     {
-        var total = Math.Max(Math.Max(_batchSize, _highestRow), _started);
-        return new OnboardBatchSummary(plan, total, _created, _completed, _unchanged, _failed, _declined, total - _started, _clock.Elapsed);
+        var total = Math.Max(Math.Max(_batchSize, _highestRow), _started + refusedBeforeThis);
+        var notReceived = Math.Max(0, total - _started - refusedBeforeThis);
+        return new OnboardBatchSummary(plan, total, _created, _completed, _unchanged, _failed, _declined, refusedBeforeThis, notReceived, _clock.Elapsed);
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -8,7 +8,7 @@ namespace IamOnboard.Commands;
 /// </summary>
 public sealed class OnboardBatchSummary
 {
-    internal OnboardBatchSummary(bool plan, int total, int created, int completed, int unchanged, int failed, int declined, int rejected, TimeSpan elapsed)
+    internal OnboardBatchSummary(bool plan, int total, int created, int completed, int unchanged, int failed, int declined, int rejected, int notReceived, TimeSpan elapsed)
     {
         Plan = plan;
         Total = total;
@@ -18,6 +18,7 @@ public sealed class OnboardBatchSummary
         Failed = failed;
         Declined = declined;
         Rejected = rejected;
+        NotReceived = notReceived;
         Elapsed = elapsed;
     }
 
@@ -40,12 +41,19 @@ public sealed class OnboardBatchSummary
     /// <summary>Rows answered No at the -Confirm prompt: nothing was done for them.</summary>
     public int Declined { get; }
 
-    /// <summary>Rows refused before reaching New-OnboardUser (by Import-OnboardCsv or parameter binding).</summary>
+    /// <summary>Rows Import-OnboardCsv refused, each with its error: they never reached New-OnboardUser.</summary>
     public int Rejected { get; }
+
+    /// <summary>
+    /// Rows of the files Import-OnboardCsv read that never reached New-OnboardUser for another reason: left out by a
+    /// command between the two (Where-Object, Select-Object -First), or refused by parameter binding with an error.
+    /// </summary>
+    public int NotReceived { get; }
 
     public TimeSpan Elapsed { get; }
 
     public override string ToString() =>
         $"{(Plan ? "Plan" : "Batch")}: {Total} rows: {Created} {(Plan ? "to create" : "created")}, {Completed} {(Plan ? "to complete" : "completed")}, " +
-        $"{Unchanged} unchanged, {Failed} failed, {Declined} declined, {Rejected} rejected ({Elapsed.TotalSeconds:0.0} s).";
+        $"{Unchanged} unchanged, {Failed} failed, {Declined} declined, {Rejected} rejected" +
+        (NotReceived > 0 ? $", {NotReceived} not received" : string.Empty) + $" ({Elapsed.TotalSeconds:0.0} s).";
 }

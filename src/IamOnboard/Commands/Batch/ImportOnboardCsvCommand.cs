@@ -40,7 +40,7 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
                 total++;
                 if (row.Problem is not null)
                 {
-                    WriteError(OnboardErrors.FromException(row.Problem, RefusedRow(row)));
+                    WriteError(OnboardErrors.FromException(row.Problem, RefusedRow(row, path)));
                 }
                 else
                 {
@@ -67,15 +67,18 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
         WriteVerbose($"{path}: {total} rows, {total - valid.Count} refused before any change.");
         foreach (var request in valid)
         {
-            // The batch's size rides along for New-OnboardUser's progress and summary (refused rows count in it).
+            // The file's size and the rows refused here ride along for New-OnboardUser's progress and summary: refused
+            // rows count in the batch as rejected, rows left out by a filter between the two as not received.
             var output = PSObject.AsPSObject(request);
             output.Properties.Add(new PSNoteProperty("BatchSize", total));
+            output.Properties.Add(new PSNoteProperty("BatchRefused", total - valid.Count));
+            output.Properties.Add(new PSNoteProperty("BatchSource", path));
             WriteObject(output);
         }
     }
 
     /// <summary>A refused row as the error's target: its cells as written, with its row and line.</summary>
-    private static PSObject RefusedRow(StartersCsvRow row)
+    private static PSObject RefusedRow(StartersCsvRow row, string path)
     {
         var result = new PSObject();
         foreach (var cell in row.Cells)
@@ -85,6 +88,7 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
 
         result.Properties.Add(new PSNoteProperty("Row", row.Row));
         result.Properties.Add(new PSNoteProperty("Line", row.Line));
+        result.Properties.Add(new PSNoteProperty("File", path));
         return result;
     }
 }

@@ -253,7 +253,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             return;
         }
 
-        var summary = _progress.Summary(IsWhatIf());
+        var summary = _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis);
         WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "IamOnboard.Summary" } });
         WriteVerbose(summary.ToString());
     }

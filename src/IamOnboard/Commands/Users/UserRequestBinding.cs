@@ -27,8 +27,14 @@ internal sealed class UserRequestBinding
     private readonly HashSet<string> _reportedColumns = new(StringComparer.OrdinalIgnoreCase);
     private int _received;
 
-    /// <summary>The batch's size when Import-OnboardCsv gave it (refused rows included), for progress.</summary>
+    // Each file Import-OnboardCsv read: its rows, and how many of them it refused.
+    private readonly Dictionary<string, (int Size, int Refused)> _sources = new(StringComparer.Ordinal);
+
+    /// <summary>The batch's size when Import-OnboardCsv gave it (every file's rows, refused ones included), for progress.</summary>
     public int? BatchSize { get; private set; }
+
+    /// <summary>The rows Import-OnboardCsv refused (each with its error), in every file it read.</summary>
+    public int RefusedBeforeThis { get; private set; }
 
     /// <summary>
     /// The request for this item; false when it was refused (the error is written and the row counted). A refused row's
@@ -67,13 +73,27 @@ internal sealed class UserRequestBinding
             .ToList();
         if (item?.BaseObject is UserOnboardingRequest typed)
         {
-            BatchSize = item.Properties["BatchSize"]?.Value is int size ? size : BatchSize;
+            NoteSource(item);
             return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed);
         }
 
         var overridden = new HashSet<string>(overrides.Select(o => o.Key), StringComparer.Ordinal);
         var cells = Cells(item).Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
         return UserRowMapper.Map(cells.Concat(overrides), row, null);
+    }
+
+    private void NoteSource(PSObject item)
+    {
+        if (item.Properties["BatchSize"]?.Value is not int size)
+        {
+            return;
+        }
+
+        var source = item.Properties["BatchSource"]?.Value as string ?? string.Empty;
+        var refused = item.Properties["BatchRefused"]?.Value is int count ? count : 0;
+        _sources[source] = (size, refused);
+        BatchSize = _sources.Values.Sum(file => file.Size);
+        RefusedBeforeThis = _sources.Values.Sum(file => file.Refused);
     }
 
     /// <summary>The named cells of a pipeline item: a name, a hashtable's entries, or an object's properties.</summary>
