@@ -404,6 +404,27 @@ Describe 'Exactly once: credentials and interrupted runs' {
         $left.StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'a stop while the last step (CreateAccessKey) is at IAM rolls the new user back, as a stop at any other step does' {
+        # It was left made, with a password and an active key nobody had: no step after it looked at the stop.
+        $name = New-TestName 'stoplast'
+        Suspend-NextRequest $endpoint 'CreateAccessKey' 2000
+        $before = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateAccessKey', [ref] $before)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $run = Start-StoppablePipeline {
+            param($Module, $Name, $Session)
+            Import-Module $Module
+            New-OnboardUser -UserName $Name -ConsoleAccess -ProgrammaticAccess -Session $Session
+        } @($env:IAMONBOARD_MODULE, $name, $session)
+        Wait-ForCalls $endpoint 'CreateAccessKey' ($before + 1)
+        Start-Sleep -Milliseconds 500
+        $run.Shell.Stop()
+        $run.Shell.Dispose()
+        while ($clock.Elapsed.TotalSeconds -lt 3 -or $endpoint.GetStatistics().InFlight -gt 0) { Start-Sleep -Milliseconds 100 }
+        $left = Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $name)
+        $left.StdErr | Should -Match 'NoSuchEntity' -Because "the stopped run must leave no user '$name'"
+    }
+
     It 'Ctrl+C ends a slow three-stage run within seconds, and what it made stays marked for the next run' {
         $prefix = New-TestName 'ctrlc'
         $rows = 1..30 | ForEach-Object { [pscustomobject]@{ UserName = "$prefix-$_"; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } }

@@ -85,6 +85,10 @@ internal sealed class UserPlanExecutor
                     undo.Push(step);
                 }
             }
+
+            // Stopped while the last step was at IAM: it was let finish, but the new user can no longer be handed on,
+            // so it is undone as after any other step, never left made with credentials nobody has.
+            ct.ThrowIfCancellationRequested();
         }
         catch (Exception failure)
         {
