@@ -540,6 +540,22 @@ Describe 'Export-OnboardCredential' {
         (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It '-Append to a file that another run made after this one started adds to it, instead of failing after its users were made' {
+        # Two runs of the README pipeline at once, the file missing at both starts: the one whose first line came second
+        # failed with "already exists" once its users were made. Here the outer Export starts first (its begin runs before
+        # the script block's body), and the inner run makes the file before the outer run's first user arrives.
+        $file = Join-Path $TestDrive 'raced.csv'
+        $first, $second = (New-TestName), (New-TestName)
+        & {
+            New-OnboardUser -UserName $first -ProgrammaticAccess | Export-OnboardCredential -Path $file
+            New-OnboardUser -UserName $second -ProgrammaticAccess
+        } | Export-OnboardCredential -Path $file -Append -ErrorAction Stop
+        $lines = Get-Content $file
+        @($lines | Where-Object { $_ -like 'User name,*' }) | Should -HaveCount 1
+        (Import-Csv $file).'User name' | Should -Be @($first, $second)
+        (Aws @('iam', 'list-user-tags', '--user-name', $second)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'adds a re-run''s lines with -Append under the file''s header, after ending a line a killed run left unfinished' {
         $file = Join-Path $TestDrive 'rerun.csv'
         $first, $second = (New-TestName), (New-TestName)

@@ -108,50 +108,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         if (Append.IsPresent && File.Exists(_path))
         {
-            // Checked before any user is made: the lines added would be read into the wrong columns under another header,
-            // into one cell after a line cut off inside quotes, and by others in a file they can read.
-            List<CsvRecord> records;
-            try
-            {
-                records = CsvRecordReader.Read(_path).ToList();
-            }
-            catch (CsvFormatException unreadable)
-            {
-                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
-                    $"Path: '{_path}' cannot be read as a CSV file ({unreadable.Message}), so lines added to it would not be read as lines of " +
-                    "their own. Write this run to another file."));
-                return;
-            }
-
-            // The headers this command writes have no quoted cells, so the cells joined again are the line as written.
-            _appendHeader = records.Count == 0 ? string.Empty : string.Join(",", records[0].Fields);
-            var fits = FileFormat == CredentialCsvFormat.AwsCliImport
-                ? _appendHeader == CredentialCsv.AwsCliImportHeader
-                : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader;
-            if (!fits)
-            {
-                ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
-                    $"Path: '{_path}' does not start with the header -Format {FileFormat} writes, so lines added to it would fall under other " +
-                    "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
-            }
-
-            foreach (var record in records.Skip(1).Where(r => r.Fields.Count > 0 && r.Fields[0].Length > 0))
-            {
-                _listed.Add(record.Fields[0]);
-            }
-
-            try
-            {
-                if (!OwnerOnlyFile.ThrowIfOpenToOthers(_path) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                {
-                    WriteWarning($"Could not check that '{_path}' is readable by its owner only: this runtime cannot read Unix permissions " +
-                        "(.NET 7 or later can). Check them yourself (ls -l) before the file holds this run's passwords.");
-                }
-            }
-            catch (IOException openToOthers)
-            {
-                ThrowTerminatingError(OnboardErrors.Create("CredentialFileOpenToOthers", ErrorCategory.SecurityError, _path, $"Path: {openToOthers.Message}"));
-            }
+            ReadFileToAppendTo();
         }
 
         try
@@ -162,6 +119,58 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         catch (IOException inUse)
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileInUse", ErrorCategory.ResourceBusy, _path, $"Path: {inUse.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// Reads the file -Append adds to: its header decides the columns, and the users it lists are known. A file of other
+    /// columns, cut off inside quotes, or open to others is refused.
+    /// </summary>
+    private void ReadFileToAppendTo()
+    {
+        // Checked before any user is made: the lines added would be read into the wrong columns under another header,
+        // into one cell after a line cut off inside quotes, and by others in a file they can read.
+        List<CsvRecord> records;
+        try
+        {
+            records = CsvRecordReader.Read(_path).ToList();
+        }
+        catch (CsvFormatException unreadable)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
+                $"Path: '{_path}' cannot be read as a CSV file ({unreadable.Message}), so lines added to it would not be read as lines of " +
+                "their own. Write this run to another file."));
+            return;
+        }
+
+        // The headers this command writes have no quoted cells, so the cells joined again are the line as written.
+        _appendHeader = records.Count == 0 ? string.Empty : string.Join(",", records[0].Fields);
+        var fits = FileFormat == CredentialCsvFormat.AwsCliImport
+            ? _appendHeader == CredentialCsv.AwsCliImportHeader
+            : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader;
+        if (!fits)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
+                $"Path: '{_path}' does not start with the header -Format {FileFormat} writes, so lines added to it would fall under other " +
+                "columns; -Append adds only to a file Export-OnboardCredential wrote in the same -Format. Write this run to another file."));
+        }
+
+        foreach (var record in records.Skip(1).Where(r => r.Fields.Count > 0 && r.Fields[0].Length > 0))
+        {
+            _listed.Add(record.Fields[0]);
+        }
+
+        try
+        {
+            if (!OwnerOnlyFile.ThrowIfOpenToOthers(_path) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                WriteWarning($"Could not check that '{_path}' is readable by its owner only: this runtime cannot read Unix permissions " +
+                    "(.NET 7 or later can). Check them yourself (ls -l) before the file holds this run's passwords.");
+            }
+        }
+        catch (IOException openToOthers)
+        {
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFileOpenToOthers", ErrorCategory.SecurityError, _path, $"Path: {openToOthers.Message}"));
         }
     }
 
@@ -334,6 +343,21 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             _declined = true;
             return null;
+        }
+
+        if (_appendHeader is null && Append.IsPresent && File.Exists(_path))
+        {
+            // Missing at the start, made since by another run of the same pipeline: appended to as if it had been there,
+            // or refused as in use while that run writes it. Creating it would fail, after this run's users were made.
+            ReadFileToAppendTo();
+            try
+            {
+                OwnerOnlyFile.ThrowIfInUse(_path);
+            }
+            catch (IOException inUse)
+            {
+                ThrowTerminatingError(OnboardErrors.Create("CredentialFileInUse", ErrorCategory.ResourceBusy, _path, $"Path: {inUse.Message}"));
+            }
         }
 
         try
