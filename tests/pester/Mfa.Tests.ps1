@@ -121,6 +121,19 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         $warnings | Should -Not -BeNullOrEmpty
     }
 
+    It 'counts a device enabled under another -DeviceName as enrolled: -SkipIfEnabled leaves the user as is, and no second device is made' {
+        # A re-run with the naming convention changed gave the user a second working factor and a second seed, in silence.
+        $name = New-TestName
+        $first = New-OnboardUser -UserName $name | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -DeviceName "$name-phone" # taken: a seed thrown away would be replaced
+        $skipped = Enable-OnboardVirtualMfa -UserName $name -DeviceName "$name-yubi" -Unattended -IncludeSeed -SkipIfEnabled -WarningAction SilentlyContinue
+        $skipped.Status | Should -Be 'AlreadyEnabled'
+        Enable-OnboardVirtualMfa -UserName $name -DeviceName "$name-yubi" -Unattended -IncludeSeed -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'MfaAlreadyEnabled,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        "$($failures[0])" | Should -Match ([regex]::Escape("mfa/$name-phone"))
+        @((Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices.SerialNumber) | Should -HaveCount 1
+        @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber | Where-Object { $_ -like "*mfa/$name-yubi" }) | Should -BeNullOrEmpty
+    }
+
     It 'replaces an unassigned device left by an abandoned enrolment' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -129,11 +129,27 @@ public sealed class VirtualMfaEnroller
     /// or key, marked on the user by this run until that output is taken: the device says so
     /// (<see cref="HandOffMark.MfaSeedWith"/>) instead of carrying a mark of its own, so the user's one hand-off hands
     /// out both. Null when the seed is not given out that way.</param>
+    /// <param name="mayHaveMfa">The user may have an MFA device already (all but a user just created): one enabled
+    /// under any name makes this throw <see cref="MfaAlreadyEnabledException"/>.</param>
     public async Task<PendingMfaDevice> CreateDeviceAsync(string userName, string deviceName, string? path, Func<string, Task<bool>> replaceAbandoned, CancellationToken ct,
-        bool seedOnlyInOutput = false, RunId? seedWithUserMarkOf = null)
+        bool seedOnlyInOutput = false, RunId? seedWithUserMarkOf = null, bool mayHaveMfa = true)
     {
         var creatorTags = CreatorTags(seedOnlyInOutput && seedWithUserMarkOf is null, seedWithUserMarkOf);
         ValidateOffline(userName, deviceName);
+        if (mayHaveMfa)
+        {
+            // A user enrolled already, under another device name (a re-run with another -DeviceName), is enrolled: a
+            // second device would be a second working factor and a second seed to hand out, made without a word.
+            foreach (var enabled in await _session.Iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false))
+            {
+                // A virtual device whose seed went out only in an output never taken is nobody's: removed, and enrolled anew.
+                if (!enabled.SerialNumber.Contains(":mfa/") || !await RemoveIfSeedLostAsync(userName, enabled.SerialNumber, ct).ConfigureAwait(false))
+                {
+                    throw new MfaAlreadyEnabledException(userName, enabled.SerialNumber);
+                }
+            }
+        }
+
         var created = await LostResponseCreate.SendAsync(_session.Iam, "CreateVirtualMFADevice", userName,
             async (attempt, t) =>
             {
@@ -488,7 +504,8 @@ public sealed class VirtualMfaEnroller
 public sealed class MfaAlreadyEnabledException : Exception
 {
     public MfaAlreadyEnabledException(string userName, string serialNumber)
-        : base($"IAM user '{userName}' already has the virtual MFA device {serialNumber} enabled. Use -SkipIfEnabled to leave such users as they are.")
+        : base($"IAM user '{userName}' already has the MFA device {serialNumber} enabled. Use -SkipIfEnabled to leave such users as they are "
+            + "(IAM allows more than one device per user; add another deliberately with aws iam create-virtual-mfa-device and enable-mfa-device).")
     {
         UserName = userName;
         SerialNumber = serialNumber;

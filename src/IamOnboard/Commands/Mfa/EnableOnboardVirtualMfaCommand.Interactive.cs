@@ -22,7 +22,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
             {
                 try
                 {
-                    return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct).ConfigureAwait(false);
+                    return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, mayHaveMfa: MayHaveMfa(user)).ConfigureAwait(false);
                 }
                 catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
                 {

@@ -177,6 +177,9 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         }
     }
 
+    /// <summary>Whether the user may have an MFA device already: any but one New-OnboardUser has just created.</summary>
+    private static bool MayHaveMfa(OnboardUser? user) => user is null || user.Status != nameof(OnboardingOutcome.Created);
+
     private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, bool seedOnlyInOutput, CancellationToken ct)
     {
         if (Unattended.IsPresent && !seedOutput && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
@@ -193,7 +196,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         PendingMfaDevice device;
         try
         {
-            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, seedOnlyInOutput, seedWithUserMarkOf).ConfigureAwait(false);
+            device = await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, seedOnlyInOutput, seedWithUserMarkOf, MayHaveMfa(user)).ConfigureAwait(false);
         }
         catch (MfaAlreadyEnabledException already) when (SkipIfEnabled.IsPresent || user is not null)
         {
