@@ -425,6 +425,28 @@ Describe 'Exactly once: credentials and interrupted runs' {
         $left.StdErr | Should -Match 'NoSuchEntity' -Because "the stopped run must leave no user '$name'"
     }
 
+    It 'a user deleted by someone else while its credentials are handed out is reported as such, not with advice to untag it' {
+        $name = New-TestName 'gone'
+        $file = Join-Path $TestDrive "$name.csv"
+        Suspend-NextRequest $endpoint 'UntagUser' 4000
+        $before = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('UntagUser', [ref] $before)
+        $run = Start-StoppablePipeline {
+            param($Module, $Name, $Session, $File)
+            Import-Module $Module
+            New-OnboardUser -UserName $Name -ProgrammaticAccess -Session $Session | Export-OnboardCredential -Path $File -ErrorVariable +failures -ErrorAction SilentlyContinue
+            $failures | ForEach-Object { "$($_.FullyQualifiedErrorId)|$_" }
+        } @($env:IAMONBOARD_MODULE, $name, $session, $file)
+        Wait-ForCalls $endpoint 'UntagUser' ($before + 1)
+        Remove-OnboardUser -UserName $name -Confirm:$false -Session $session
+        $null = $run.Shell.EndInvoke($run.Handle)
+        $run.Shell.Dispose()
+        $reported = @($run.Output) -join "`n"
+        $reported | Should -Match 'UserRemovedWhileHandedOut'
+        $reported | Should -Match ([regex]::Escape("$($name): the new credentials were handed out, but the user was deleted meanwhile"))
+        $reported | Should -Not -Match 'untag-user'
+    }
+
     It 'Ctrl+C ends a slow three-stage run within seconds, and what it made stays marked for the next run' {
         $prefix = New-TestName 'ctrlc'
         $rows = 1..30 | ForEach-Object { [pscustomobject]@{ UserName = "$prefix-$_"; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } }

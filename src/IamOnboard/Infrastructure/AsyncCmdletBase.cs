@@ -264,6 +264,14 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         {
             await HandOffs.AcknowledgeAsync(user, this).ConfigureAwait(false);
         }
+        catch (IamOnboard.Iam.IamNoSuchEntityException) when (user is not OnboardMfaDevice { User: null })
+        {
+            // Removed meanwhile (Remove-OnboardUser by a colleague): there is no tag to remove, and no run to replace anything.
+            var name = HandOffLedger.NameOf(user!);
+            Dispatcher.WriteError(OnboardErrors.Create("UserRemovedWhileHandedOut", ErrorCategory.ObjectNotFound, user,
+                $"{name}: the new credentials were handed out, but the user was deleted meanwhile (by another command or person), " +
+                "so the password and key handed out no longer work. Onboard the user again if that was not meant."));
+        }
         catch (Exception failure)
         {
             var name = HandOffLedger.NameOf(user!);
