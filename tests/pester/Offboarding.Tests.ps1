@@ -105,6 +105,35 @@ Describe 'Remove-OnboardUser offboarding' {
         "$($second[0].MessageData)" | Should -BeLike "IAM user '$name' unchanged: already disabled at $at by $($session.CallerArn)*kept*"
     }
 
+    It 'a user disabled with -Disable is refused by a re-run of New-OnboardUser, in its plan too, and the rest of the batch goes on' {
+        # Before: the batch run again that still listed the leaver gave it a new console password, "Completed", no warning.
+        $leaver = New-TestName 'leaver'
+        $held = New-OnboardUser -UserName $leaver -ConsoleAccess -ProgrammaticAccess
+        Remove-OnboardUser -UserName $leaver -Disable -Confirm:$false -ErrorAction Stop
+        $tagged = (Aws @('iam', 'list-user-tags', '--user-name', $leaver)).StdOut
+        $at = [regex]::Match($tagged, '"Key": "onboard:disabled-at",\s*"Value": "([^"]+)"').Groups[1].Value
+        $starter = New-TestName 'starter'
+        $refusal = "row 1: UserName: IAM user '$leaver' was disabled at $at by $($session.CallerArn) (Remove-OnboardUser -Disable), so it is not onboarded again; nothing of it was changed. " +
+            "To onboard it again on purpose, remove its onboard:disabled-at and onboard:disabled-by tags (aws iam untag-user --user-name $leaver --tag-keys onboard:disabled-at onboard:disabled-by), then run it again."
+
+        $leaver, $starter | New-OnboardUser -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'data' } -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue 6>$null
+        $planned | Should -HaveCount 1
+        $planned[0].FullyQualifiedErrorId | Should -Be 'UserDisabled,IamOnboard.Commands.NewOnboardUserCommand'
+        "$($planned[0])" | Should -BeExactly $refusal
+
+        $done = $leaver, $starter | New-OnboardUser -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'data' } -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'UserDisabled,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].TargetObject | Should -Be $leaver
+        "$($failures[0])" | Should -BeExactly $refusal
+        @($done).UserName | Should -Be @($starter)
+        $done.Status | Should -Be 'Created'
+        (Aws @('iam', 'get-login-profile', '--user-name', $leaver)).StdErr | Should -Match 'NoSuchEntity'
+        (Aws @('iam', 'list-access-keys', '--user-name', $leaver)).Json.AccessKeyMetadata | ForEach-Object { "$($_.AccessKeyId):$($_.Status)" } |
+            Should -Be "$($held.AccessKeyId):Inactive"
+        (Aws @('iam', 'list-user-tags', '--user-name', $leaver)).StdOut | Should -Be $tagged
+    }
+
     It 'a removal that fails partway names the user, the failed step, what it removed and what is left, and a re-run finishes it' {
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

@@ -172,6 +172,13 @@ internal sealed class UserOnboardingPlanner
     public async Task<UserOnboardingPlan> PlanExistingUserAsync(
         UserOnboardingRequest request, PreparedRequest prepared, IamUser user, bool markIsThisCalls, CancellationToken ct)
     {
+        // Remove-OnboardUser -Disable left it nothing usable on purpose: a batch run again that still lists it must not
+        // give it a password or key again. GetUser's answer has the tags, so this costs no request.
+        if (UserRemover.FindDisabling(user) is { } disabling)
+        {
+            throw DisabledUserRefused(request, user, disabling);
+        }
+
         var iam = _session.Iam;
         var steps = new List<OnboardingStep>();
         var notes = new List<string>();
@@ -244,6 +251,17 @@ internal sealed class UserOnboardingPlanner
         plan.PolicyArns.AddRange(attached.Select(p => p.PolicyArn).Concat(missingPolicies));
         plan.Groups.AddRange(memberOf.Select(g => g.GroupName).Concat(missingGroups));
         return plan;
+    }
+
+    /// <summary>The refusal of a row naming a user Remove-OnboardUser -Disable disabled: when, by whom, and how to onboard it again.</summary>
+    private static OnboardInputException DisabledUserRefused(UserOnboardingRequest request, IamUser user, (string At, string? By) disabling)
+    {
+        var by = disabling.By is null ? string.Empty : $" by {disabling.By}";
+        return new OnboardInputException("UserDisabled", "UserName", user.UserName,
+            $"UserName: IAM user '{user.UserName}' was disabled at {disabling.At}{by} (Remove-OnboardUser -Disable), so it is not onboarded again; "
+            + $"nothing of it was changed. To onboard it again on purpose, remove its {UserRemover.DisabledAtTag} and {UserRemover.DisabledByTag} tags "
+            + $"(aws iam untag-user --user-name {user.UserName} --tag-keys {UserRemover.DisabledAtTag} {UserRemover.DisabledByTag}), then run it again.")
+            .AtRow(request.Row, request.Line);
     }
 
     /// <summary>

@@ -145,6 +145,10 @@ public sealed class UserRemover
     /// <summary>An access key as a failure names it when it is left: its status says whether it still signs.</summary>
     private static string KeyLeft(IamAccessKeyMetadata key) => $"access key {key.AccessKeyId} ({key.Status})";
 
+    /// <summary>When (<see cref="DisabledAtTag"/>) and by whom the user was disabled; null when it was not.</summary>
+    public static (string At, string? By)? FindDisabling(IamUser user) =>
+        TagValue(user, DisabledAtTag) is { } at ? (at, TagValue(user, DisabledByTag)) : null;
+
     /// <summary>The value of the user's tag <paramref name="key"/>; keys on users are compared without regard to case, as IAM does.</summary>
     private static string? TagValue(IamUser user, string key) =>
         user.Tags.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase))?.Value;
