@@ -134,6 +134,31 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'list-user-tags', '--user-name', $leaver)).StdOut | Should -Be $tagged
     }
 
+    It '-Disable removes the hand-off mark of credentials never handed out, so a run after re-enabling the user does not replace its key' {
+        # Before: the mark stayed on the disabled user, and the next run deleted the key and made a new, active one.
+        $name = New-TestName 'keeper'
+        $null = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess 3>$null
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
+        $key = (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.AccessKeyId
+
+        Remove-OnboardUser -UserName $name -Disable -Confirm:$false -InformationVariable said -ErrorAction Stop
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+        "$($said[0].MessageData)" | Should -BeExactly "Disabled IAM user '$name': login profile, access key $key deactivated, tagged onboard:disabled-at and onboard:disabled-by, hand-off mark iamonboard:handoff removed."
+
+        # Re-enabled on purpose: the key it had stays, as the disabling left it.
+        (Aws @('iam', 'untag-user', '--user-name', $name, '--tag-keys', 'onboard:disabled-at', 'onboard:disabled-by')).ExitCode | Should -Be 0
+        $again = New-OnboardUser -UserName $name -ProgrammaticAccess -ErrorAction Stop
+        $again.AccessKeyId | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata.AccessKeyId | Should -Be $key
+
+        # Disabled before the mark was removed (a -Disable stopped in between): -Disable again removes it, keeping the first tags.
+        $null = New-OnboardUser -UserName $name -ConsoleAccess 3>$null
+        (Aws @('iam', 'tag-user', '--user-name', $name, '--tags', 'Key=onboard:disabled-at,Value=2026-01-02T03:04:05Z', 'Key=onboard:disabled-by,Value=someone')).ExitCode | Should -Be 0
+        Remove-OnboardUser -UserName $name -Disable -Confirm:$false -InformationVariable disabledAgain -ErrorAction Stop
+        "$($disabledAgain[0].MessageData)" | Should -BeExactly "Disabled IAM user '$name': login profile, hand-off mark iamonboard:handoff removed; already disabled at 2026-01-02T03:04:05Z by someone; its onboard:disabled-at and onboard:disabled-by tags were kept."
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'a removal that fails partway names the user, the failed step, what it removed and what is left, and a re-run finishes it' {
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

@@ -26,7 +26,7 @@ public sealed class UserRemover
 
     private static readonly string[] RemovalStages = SignInStages.Concat(new[] { "access keys", "inline policies", "attached policies", "group memberships", "the user itself" }).ToArray();
 
-    private static readonly string[] DisablingStages = SignInStages.Concat(new[] { "access keys to deactivate", $"the {DisabledAtTag} and {DisabledByTag} tags" }).ToArray();
+    private static readonly string[] DisablingStages = SignInStages.Concat(new[] { "access keys to deactivate", $"the {DisabledAtTag} and {DisabledByTag} tags", "the hand-off mark" }).ToArray();
 
     private readonly OnboardSession _session;
     private readonly object _unassignedGate = new();
@@ -115,31 +115,45 @@ public sealed class UserRemover
             }
 
             // Disabled before: when and by whom it was first disabled is what an audit asks, so a second -Disable keeps it.
-            if (TagValue(user, DisabledAtTag) is { } disabledAt)
+            string? note = null;
+            if (FindDisabling(user) is { } disabling)
             {
-                var note = $"already disabled at {disabledAt}" + (TagValue(user, DisabledByTag) is { } disabledBy ? $" by {disabledBy}" : string.Empty)
+                note = $"already disabled at {disabling.At}" + (disabling.By is { } disabledBy ? $" by {disabledBy}" : string.Empty)
                     + $"; its {DisabledAtTag} and {DisabledByTag} tags were kept";
-                return new UserRemoval(userName, progress.Done) { Note = note };
+            }
+            else
+            {
+                // A session name may hold characters a tag value may not (a comma): those become '_'.
+                var by = System.Text.RegularExpressions.Regex.Replace(_session.CallerArn, @"[^\p{L}\p{Z}\p{N}_.:/=+\-@]", "_");
+                by = by.Length <= IamNameRules.TagValueMaxLength ? by : by.Substring(0, IamNameRules.TagValueMaxLength);
+                var tags = $"tags {DisabledAtTag} and {DisabledByTag}";
+                progress.Reach($"the {DisabledAtTag} and {DisabledByTag} tags", new[] { tags });
+                await iam.TagUserAsync(userName, new[]
+                {
+                    new IamTag(DisabledAtTag, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+                    new IamTag(DisabledByTag, by),
+                }, ct).ConfigureAwait(false);
+                progress.Did(tags, $"tagged {DisabledAtTag} and {DisabledByTag}");
             }
 
-            // A session name may hold characters a tag value may not (a comma): those become '_'.
-            var by = System.Text.RegularExpressions.Regex.Replace(_session.CallerArn, @"[^\p{L}\p{Z}\p{N}_.:/=+\-@]", "_");
-            by = by.Length <= IamNameRules.TagValueMaxLength ? by : by.Substring(0, IamNameRules.TagValueMaxLength);
-            var tags = $"tags {DisabledAtTag} and {DisabledByTag}";
-            progress.Reach($"the {DisabledAtTag} and {DisabledByTag} tags", new[] { tags });
-            await iam.TagUserAsync(userName, new[]
+            // A hand-off mark says a run still owes credentials: those were just deactivated or deleted, and a run that
+            // honoured the mark (an older IamOnboard, or any run once the user is re-enabled) would replace the key with an
+            // active one nobody asked for. Removed after the disabled tags: a failure in between leaves the user refused by
+            // New-OnboardUser, and -Disable again removes it.
+            if (user.Tags.FirstOrDefault(HandOffMark.IsMark) is { } markTag)
             {
-                new IamTag(DisabledAtTag, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
-                new IamTag(DisabledByTag, by),
-            }, ct).ConfigureAwait(false);
-            progress.Did(tags, $"tagged {DisabledAtTag} and {DisabledByTag}");
+                var mark = $"hand-off mark {markTag.Key}";
+                progress.Reach("the hand-off mark", new[] { mark });
+                await iam.UntagUserAsync(userName, new[] { markTag.Key }, ct).ConfigureAwait(false);
+                progress.Did(mark, $"{mark} removed");
+            }
+
+            return new UserRemoval(userName, progress.Done) { Note = note };
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
             throw progress.Failure(userName, "disabled", "Done", failure, $"Remove-OnboardUser '{userName}' -Disable");
         }
-
-        return new UserRemoval(userName, progress.Done);
     }
 
     /// <summary>An access key as a failure names it when it is left: its status says whether it still signs.</summary>
