@@ -85,12 +85,59 @@ Describe 'Add-OnboardGroupMember' {
         (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Should -Be $name
     }
 
-    It 'reports a missing group for the item and goes on' {
+    It 'refuses a -GroupName that does not exist before New-OnboardUser upstream makes anyone, in the plan too' {
+        # Before: every user was made, with credentials then not handed out, and each got IAM's bare "cannot be found".
+        $names = 1..2 | ForEach-Object { New-TestName }
+        $refusal = "GroupName: the group 'NoSuchGroupHere' does not exist. Create it first with New-OnboardGroup."
+        $thrown = { $names | New-OnboardUser -ConsoleAccess | Add-OnboardGroupMember -GroupName 'NoSuchGroupHere' | Export-OnboardCredential -Path (Join-Path $TestDrive 'none.csv') } |
+            Should -Throw -ErrorId 'GroupNotFound,IamOnboard.Commands.AddOnboardGroupMemberCommand' -PassThru
+        $thrown.Exception.Message | Should -BeExactly $refusal
+        $thrown.TargetObject | Should -Be 'NoSuchGroupHere'
+        $names | ForEach-Object { (Aws @('iam', 'get-user', '--user-name', $_)).StdErr | Should -Match 'NoSuchEntity' }
+        Test-Path (Join-Path $TestDrive 'none.csv') | Should -BeFalse
+
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
+        { Add-OnboardGroupMember -GroupName $group, 'NoSuchGroupHere', 'NoSuchGroupEither' -UserName $names[0] -WhatIf } |
+            Should -Throw -ErrorId 'GroupNotFound,IamOnboard.Commands.AddOnboardGroupMemberCommand' `
+                -ExpectedMessage "GroupName: the groups 'NoSuchGroupHere', 'NoSuchGroupEither' do not exist. Create them first with New-OnboardGroup."
+    }
+
+    It 'names the user and the group in each user''s error, and goes on' {
+        # A group bound from the pipeline is not known before the first record, so IAM's refusal comes per user.
+        $names = 1..2 | ForEach-Object { New-TestName }
+        $names | ForEach-Object { $null = New-OnboardUser -UserName $_ }
+        $names | ForEach-Object { [pscustomobject]@{ UserName = $_; GroupName = 'NoSuchGroupHere' } } |
+            Add-OnboardGroupMember -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 2
+        foreach ($name in $names) {
+            $failure = @($failures | Where-Object TargetObject -eq $name)
+            $failure | Should -HaveCount 1
+            $failure[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+            "$($failure[0])" | Should -BeExactly "IAM user '$name' was not added to group 'NoSuchGroupHere': The group with name NoSuchGroupHere cannot be found."
+        }
+    }
+
+    It 'warns, and adds the user, when the identity may not GetGroup to check the group first' {
+        $onboarder = New-TestName 'onboarder'
+        $noGetGroup = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:GetGroup","Resource":"*"}]}'
+        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+            , @('iam', 'create-user', '--user-name', $onboarder)
+            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noGetGroup)
+            , @('iam', 'create-access-key', '--user-name', $onboarder))
+        $setup.ExitCode | Should -Be @(0, 0, 0)
+        $key = $setup[2].Json.AccessKey
+        $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+        $script:session = Connect-TestEndpoint -Endpoint $endpoint
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        Add-OnboardGroupMember -GroupName 'NoSuchGroupHere' -UserName $name -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.AddOnboardGroupMemberCommand'
-        $failures[0].TargetObject | Should -Be $name
+
+        $membership = Add-OnboardGroupMember -GroupName $group -UserName $name -Session $limited -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        $membership.Status | Should -Be 'Added'
+        $warned | Should -HaveCount 1
+        "$($warned[0])" | Should -BeLike "GroupName: could not check that the group '$group' exists (*iam:GetGroup*); if it does not, adding each user to it fails."
     }
 }
 

@@ -156,6 +156,13 @@ public sealed partial class IamClient : IDisposable
         return new IamGroupDetail(group!, users);
     }
 
+    /// <summary>The group without its members: one GetGroup call asking for a single member, however many the group has.</summary>
+    public async Task<IamGroup> GetGroupWithoutMembersAsync(string groupName, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetGroup", new QueryParameters().Add("GroupName", groupName).Add("MaxItems", 1), cancellationToken, Ref(EntityKind.Group, groupName)).ConfigureAwait(false);
+        return IamXml.ReadGroup(IamXml.Required(result, "Group"));
+    }
+
     /// <param name="pathPrefix">Only groups on this path.</param>
     /// <param name="maxItems">Groups per page (IAM allows 1 to 1,000); null for the client's page size.</param>
     /// <param name="cancellationToken">Stops the listing.</param>

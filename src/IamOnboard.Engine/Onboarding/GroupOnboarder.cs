@@ -153,6 +153,50 @@ public sealed class GroupOnboarder
     }
 
     /// <summary>
+    /// Checks that each group exists before any user is added to it (one GetGroup each), so that a typo stops a batch
+    /// before users are made, not once per user after. Throws <see cref="OnboardInputException"/> (GroupNotFound) naming
+    /// every group that does not exist. Where GetGroup is denied the group is not checked, and a warning says so: the
+    /// identity may still be allowed AddUserToGroup.
+    /// </summary>
+    public async Task CheckGroupsExistAsync(IReadOnlyList<string> groupNames, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        foreach (var groupName in groupNames)
+        {
+            if (IamNameRules.CheckGroupName(groupName) is { } badGroup)
+            {
+                throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badGroup.Message);
+            }
+
+            try
+            {
+                await _session.Iam.GetGroupWithoutMembersAsync(groupName, ct).ConfigureAwait(false);
+            }
+            catch (IamNoSuchEntityException)
+            {
+                missing.Add(groupName);
+            }
+            catch (IamAccessDeniedException denied) when (denied.ErrorCode == IamErrorCodes.AccessDenied)
+            {
+                OnboardLog.Current.Warning($"GroupName: could not check that the group '{groupName}' exists ({denied.Message.TrimEnd('.')}); "
+                    + "if it does not, adding each user to it fails.");
+            }
+        }
+
+        if (missing.Count == 1)
+        {
+            throw new OnboardInputException("GroupNotFound", "GroupName", missing[0],
+                $"GroupName: the group '{missing[0]}' does not exist. Create it first with New-OnboardGroup.");
+        }
+
+        if (missing.Count > 1)
+        {
+            throw new OnboardInputException("GroupNotFound", "GroupName", string.Join(", ", missing),
+                $"GroupName: the groups {string.Join(", ", missing.Select(g => $"'{g}'"))} do not exist. Create them first with New-OnboardGroup.");
+        }
+    }
+
+    /// <summary>
     /// Adds a user to a group; true when it was added, false when it was already a member. AddUserToGroup is
     /// idempotent in IAM, so the membership is read unless the caller knows it (a user piped from New-OnboardUser).
     /// </summary>
@@ -168,24 +212,34 @@ public sealed class GroupOnboarder
             throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
         }
 
-        // Without the user's groups at hand (a user name, not a user from New-OnboardUser), ask IAM: AddUserToGroup
-        // succeeds either way, so only this read tells Added from AlreadyMember.
-        if (knownGroups is null)
+        try
         {
-            var groups = await _session.Iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false);
-            knownGroups = groups.Select(g => g.GroupName).ToList();
-        }
+            // Without the user's groups at hand (a user name, not a user from New-OnboardUser), ask IAM: AddUserToGroup
+            // succeeds either way, so only this read tells Added from AlreadyMember.
+            if (knownGroups is null)
+            {
+                var groups = await _session.Iam.ListGroupsForUserAsync(userName, ct).ConfigureAwait(false);
+                knownGroups = groups.Select(g => g.GroupName).ToList();
+            }
 
-        if (knownGroups is not null && knownGroups.Contains(groupName, StringComparer.OrdinalIgnoreCase))
+            if (knownGroups is not null && knownGroups.Contains(groupName, StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (apply)
+            {
+                await _session.Iam.AddUserToGroupAsync(groupName, userName, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (IamServiceException failure)
         {
-            return false;
+            // IAM's message names the group or the user, not both ("The group with name X cannot be found."): in a batch
+            // every user's error would read the same. The ErrorId stays IAM's code.
+            throw new OnboardingFailedException($"IAM user '{userName}' was not added to group '{groupName}': {failure.Message}",
+                userName, rolledBack: !failure.MayHaveBeenApplied, failure);
         }
-
-        if (apply)
-        {
-            await _session.Iam.AddUserToGroupAsync(groupName, userName, ct).ConfigureAwait(false);
-        }
-
-        return true;
     }
 }

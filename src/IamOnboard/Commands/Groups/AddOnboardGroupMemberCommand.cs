@@ -48,6 +48,25 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
 
     protected override int ConcurrentItems => ThrottleLimit;
 
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+
+        // Every command of a pipeline begins before the first record moves: groups named here are checked before
+        // New-OnboardUser upstream makes anyone, not found missing once per user after. Groups bound from the pipeline
+        // (New-OnboardGroup G | Add-OnboardGroupMember -UserName u) are not known yet, and may be made upstream.
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(GroupName)))
+        {
+            var groups = GroupName.Select(g => g.Trim()).Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+            var onboarder = new GroupOnboarder(OnboardSession);
+            RunToCompletion(async ct =>
+            {
+                await onboarder.CheckGroupsExistAsync(groups, ct).ConfigureAwait(false);
+                return true;
+            }, groups.Count == 1 ? groups[0] : groups);
+        }
+    }
+
     protected override void ProcessItem()
     {
         var user = InputObject;
