@@ -10,6 +10,7 @@ BeforeDiscovery {
             @{ Cmdlet = $name; Index = $index; Title = ($example.title -replace '^-+\s*|\s*-+$', ''); Code = $example.code }
         }
     }
+    $script:examplesByCmdlet = foreach ($name in $cmdletNames) { @{ Cmdlet = $name; Examples = @($examples | Where-Object Cmdlet -EQ $name) } }
 }
 
 BeforeAll {
@@ -77,6 +78,36 @@ Describe 'Help examples run: <Cmdlet> <Title>' -ForEach $examples {
             $errors | Should -BeNullOrEmpty -Because "example '$Title' of $Cmdlet must run as written"
             $shell.HadErrors | Should -BeFalse
             $null = $output
+        }
+        finally {
+            $shell.Runspace.Dispose()
+            $shell.Dispose()
+        }
+    }
+}
+
+Describe 'Help examples run in order: <Cmdlet>' -ForEach $examplesByCmdlet {
+    It 'runs every example, one after another in one session, as a newcomer working down Get-Help -Examples does' {
+        # One runspace for all: what an example creates (a user, a group, a file) is there for the next, so two examples
+        # writing one file or changing one user's access collide here, as they would for the reader.
+        $folder = Join-Path $TestDrive "$Cmdlet-in-order"
+        $null = New-Item -ItemType Directory -Path $folder
+        $shell = [powershell]::Create([initialsessionstate]::CreateDefault2())
+        try {
+            $null = $shell.AddScript("Set-Location -LiteralPath '$folder'; Import-Module '$env:IAMONBOARD_MODULE'; `$null = Connect-Onboard -Local").Invoke()
+            $shell.Streams.Error | Should -BeNullOrEmpty
+            $errors = foreach ($example in $Examples) {
+                $shell.Commands.Clear()
+                $shell.Streams.Error.Clear()
+                try {
+                    $null = $shell.AddScript($example.Code).Invoke()
+                }
+                catch {
+                    "$($example.Title): stopped: $_"
+                }
+                $shell.Streams.Error | ForEach-Object { "$($example.Title): $($_.FullyQualifiedErrorId): $_" }
+            }
+            $errors | Should -BeNullOrEmpty -Because "the examples of $Cmdlet must run in order as written"
         }
         finally {
             $shell.Runspace.Dispose()
