@@ -177,9 +177,10 @@ public sealed class LostResponseTests : LocalSessionTestBase
             Assert.EndsWith("/" + names[1], already.SerialNumber, StringComparison.Ordinal);
             var after = Server.GetStatistics().RequestsByAction;
 
-            // One look for an abandoned device of the name, one at the user's own devices; no account-wide Assigned list.
-            Assert.Equal(1, after.GetValueOrDefault("ListVirtualMFADevices") - before.GetValueOrDefault("ListVirtualMFADevices"));
+            // One look at the user's own devices, before any create; no account-wide list of devices at all.
+            Assert.Equal(0, after.GetValueOrDefault("ListVirtualMFADevices") - before.GetValueOrDefault("ListVirtualMFADevices"));
             Assert.Equal(1, after.GetValueOrDefault("ListMFADevices") - before.GetValueOrDefault("ListMFADevices"));
+            Assert.Equal(0, after.GetValueOrDefault("CreateVirtualMFADevice") - before.GetValueOrDefault("CreateVirtualMFADevice"));
         }
     }
     /// <summary>
