@@ -530,14 +530,21 @@ Describe 'Export-OnboardCredential' {
         Get-Content $file | Should -Be 'keep me'
     }
 
-    It 'refuses a -Path in a folder that does not exist, or a folder, before any user is made' {
+    It 'makes a missing folder of -Path owner-only at the first line, and refuses a folder or an unmakeable folder before any user is made' {
         $name = New-TestName
-        $missing = Join-Path $TestDrive 'no-such-folder/creds.csv'
-        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $missing } |
-            Should -Throw -ErrorId 'CredentialFolderNotFound,IamOnboard.Commands.ExportOnboardCredentialCommand'
-        { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $TestDrive } |
+        $missing = Join-Path $TestDrive 'no-such-folder/deeper/creds.csv'
+        New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $missing
+        (Import-Csv $missing).'User name' | Should -Be $name
+        (Get-Item (Split-Path $missing)).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+
+        $other = New-TestName
+        { New-OnboardUser -UserName $other -ProgrammaticAccess | Export-OnboardCredential -Path $TestDrive } |
             Should -Throw -ErrorId 'CredentialPathIsFolder,IamOnboard.Commands.ExportOnboardCredentialCommand'
-        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        $aFile = Join-Path $TestDrive 'a-file'
+        'x' | Set-Content $aFile
+        { New-OnboardUser -UserName $other -ProgrammaticAccess | Export-OnboardCredential -Path (Join-Path $aFile 'creds.csv') } |
+            Should -Throw -ErrorId 'CredentialFolderNotCreatable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $other)).StdErr | Should -Match 'NoSuchEntity'
     }
 
     It '-Append to a file that another run made after this one started adds to it, instead of failing after its users were made' {

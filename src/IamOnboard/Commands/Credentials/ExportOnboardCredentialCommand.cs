@@ -82,20 +82,19 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                 "Append, Force: -Append adds to the file and -Force replaces it; give one of them."));
         }
 
-        // Checked before any user is made, as an existing file is: found only at the first user, a typo in the folder left
-        // the whole batch made with credentials nobody had.
-        var folder = System.IO.Path.GetDirectoryName(_path);
+        // Checked before any user is made, as an existing file is: found only at the first user, a path that can never be
+        // written left the whole batch made with credentials nobody had. A missing folder is made at the first line, as
+        // -QrCodePath's is (and an Enable-OnboardVirtualMfa -QrCodePath before this command may make it first).
         if (Directory.Exists(_path))
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialPathIsFolder", ErrorCategory.InvalidArgument, _path,
                 $"Path: '{_path}' is a folder; give the credentials file's name in it (for example '{System.IO.Path.Combine(_path, "credentials.csv")}')."));
         }
 
-        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        if (NearestExisting(System.IO.Path.GetDirectoryName(_path)) is { } blocking && File.Exists(blocking))
         {
-            ThrowTerminatingError(OnboardErrors.Create("CredentialFolderNotFound", ErrorCategory.ObjectNotFound, _path,
-                $"Path: the folder '{folder}' does not exist, so the credentials could not be written to '{_path}'. Create the folder first, " +
-                "or give another -Path; nothing was made."));
+            ThrowTerminatingError(OnboardErrors.Create("CredentialFolderNotCreatable", ErrorCategory.InvalidArgument, _path,
+                $"Path: the folder for '{_path}' cannot be made: '{blocking}' is a file. Give another -Path; nothing was made."));
         }
 
         if (File.Exists(_path) && !Force.IsPresent && !Append.IsPresent)
@@ -120,6 +119,20 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileInUse", ErrorCategory.ResourceBusy, _path, $"Path: {inUse.Message}"));
         }
+    }
+
+    /// <summary>The path itself or its nearest ancestor that exists, file or folder; null when none does.</summary>
+    private static string? NearestExisting(string? path)
+    {
+        for (var at = path; !string.IsNullOrEmpty(at); at = System.IO.Path.GetDirectoryName(at))
+        {
+            if (Directory.Exists(at) || File.Exists(at))
+            {
+                return at;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -369,6 +382,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             }
             else
             {
+                OwnerOnlyFile.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
                 _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
                 _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
