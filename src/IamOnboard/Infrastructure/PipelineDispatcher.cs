@@ -177,8 +177,8 @@ internal sealed class PipelineDispatcher : IDisposable
     public static bool IsStopUpstream(Exception exception, PSCmdlet cmdlet) =>
         IsStopUpstreamType(exception) || (exception is PipelineStoppedException && FirstTerminatingError(cmdlet) is { } first && IsStopUpstreamType(first));
 
-    private static bool IsStopUpstreamType(Exception exception) =>
-        exception is FlowControlException && exception.GetType().Name == "StopUpstreamCommandsException";
+    // By name alone: it is internal, and its base class is not the same in every PowerShell version (FlowControlException in 7.6).
+    private static bool IsStopUpstreamType(Exception exception) => exception.GetType().Name == "StopUpstreamCommandsException";
 
     /// <summary>The first terminating error of the pipeline <paramref name="cmdlet"/> runs in, from PowerShell's internals.</summary>
     private static Exception? FirstTerminatingError(PSCmdlet cmdlet)
