@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
@@ -19,23 +20,23 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var paths = CurrentPaths();
-        string? credentials, config;
-        try
+        // The files the command itself would read: resolved as SessionResolver does for it.
+        var files = new OnboardConnectOptions { ProfileLocation = fakeBoundParameters?["ProfileLocation"] as string };
+        if (CurrentPaths() is { } paths)
         {
-            credentials = fakeBoundParameters?["ProfileLocation"] is string location && location.Length > 0
-                ? FromPowerShellPath(location, paths)
-                : FromFileSystemPath(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"), paths);
-            config = FromFileSystemPath(Environment.GetEnvironmentVariable("AWS_CONFIG_FILE"), paths);
-        }
-        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or System.IO.PathTooLongException
-            or PSInvalidOperationException or InvalidOperationException or ProviderNotFoundException or DriveNotFoundException)
-        {
-            // An unresolvable path completes nothing, rather than another file's profiles.
-            return Array.Empty<CompletionResult>();
+            try
+            {
+                SessionResolver.ResolveFileLocations(paths, files);
+            }
+            catch (Exception exception) when (exception is ArgumentException or NotSupportedException or System.IO.PathTooLongException
+                or PSInvalidOperationException or InvalidOperationException or ProviderNotFoundException or DriveNotFoundException)
+            {
+                // An unresolvable path completes nothing, rather than another file's profiles.
+                return Array.Empty<CompletionResult>();
+            }
         }
 
-        return CompletionText.Matching(AwsCatalogs.ListProfileNames(credentials, config), wordToComplete);
+        return CompletionText.Matching(AwsCatalogs.ListProfileNames(files.ProfileLocation, files.ConfigFile), wordToComplete);
     }
 
     // The session's own paths, through a nested pipeline: completion runs on the pipeline thread, where the runspace's
@@ -54,19 +55,6 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
             return null;
         }
     }
-
-    // -ProfileLocation is a PowerShell path, as the command reads it: a drive such as Temp: resolves too.
-    private static string? FromPowerShellPath(string path, PathIntrinsics? paths) =>
-        IsHomeRelative(path) || paths is null ? path : paths.GetUnresolvedProviderPathFromPSPath(path);
-
-    // The variables hold file-system paths, relative to the current file-system location, as the AWS CLI reads them.
-    private static string? FromFileSystemPath(string? path, PathIntrinsics? paths) =>
-        string.IsNullOrEmpty(path) ? null
-        : IsHomeRelative(path!) || System.IO.Path.IsPathRooted(path) || paths is null ? path
-        : System.IO.Path.GetFullPath(System.IO.Path.Combine(paths.CurrentFileSystemLocation.ProviderPath, path));
-
-    private static bool IsHomeRelative(string value) =>
-        value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || value.StartsWith("~" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
 
 /// <summary>Completes -Region from the SDK's region list.</summary>

@@ -131,9 +131,11 @@ internal sealed class SessionResolver
     /// process's directory, which `cd` does not move, would read another folder's files and sign in as someone else.
     /// A leading ~ is left to the engine, which reads it as the CLI does (HOME as it is now).
     /// </summary>
-    public void ResolveFileLocations(OnboardConnectOptions options)
+    public void ResolveFileLocations(OnboardConnectOptions options) => ResolveFileLocations(_cmdlet.SessionState.Path, options);
+
+    /// <summary>The same against the session state's paths <paramref name="path"/> (tab completion has no cmdlet).</summary>
+    public static void ResolveFileLocations(PathIntrinsics path, OnboardConnectOptions options)
     {
-        var path = _cmdlet.SessionState.Path;
         if (!string.IsNullOrEmpty(options.ProfileLocation))
         {
             // A PowerShell path, as any cmdlet's: a drive such as TestDrive: or Temp: resolves too.
