@@ -25,8 +25,8 @@ BeforeDiscovery {
         @{ Name = 'ConsoleAccess y'; Row = 'bad-1,/,,y!,no,no,,'; Id = 'InvalidYesNo'; Message = "*row 2*ConsoleAccess: 'y!'*" }
         @{ Name = 'a stray column'; Row = 'bad-1,/,,no,no,no,,,extra'; Id = 'CsvStrayFields'; Message = "*row 2*9 fields*8 columns*" }
         @{ Name = 'two stray columns'; Row = 'bad-1,/,,no,no,no,,,x,y'; Id = 'CsvStrayFields'; Message = "*row 2*10 fields*" }
-        @{ Name = 'a missing column'; Row = 'bad-1,/,,no,no,no,'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3)*7 fields, but the header has 8 columns*" }
-        @{ Name = 'only a user name'; Row = 'bad-1'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3)*1 field, but the header has 8 columns*" }
+        @{ Name = 'a missing column'; Row = 'bad-1,/,,no,no,no,'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3 of rows-*.csv)*7 fields, but the header has 8 columns*" }
+        @{ Name = 'only a user name'; Row = 'bad-1'; Id = 'CsvMissingFields'; Message = "*row 2 (line 3 of rows-*.csv)*1 field, but the header has 8 columns*" }
         @{ Name = 'an empty policy ARN name'; Row = 'bad-1,/,,no,no,no,arn:aws:iam::aws:policy/,'; Id = 'InvalidPolicyArn'; Message = "*row 2*arn:aws:iam::aws:policy/*" }
         @{ Name = 'a policy ARN of another service'; Row = 'bad-1,/,,no,no,no,arn:aws:s3:::bucket,'; Id = 'InvalidPolicyArn'; Message = "*row 2*arn:aws:s3:::bucket*" }
         @{ Name = 'a group name with a space'; Row = 'bad-1,/,,no,no,no,,bad group!'; Id = 'InvalidGroupName'; Message = "*row 2*'bad group!'*" }

@@ -47,7 +47,7 @@ Describe 'Import-OnboardCsv' {
         $rows[0].BatchSize | Should -Be 11
         $failures | Should -HaveCount 7
         $messages = $failures | ForEach-Object { "$_" }   # the error record names the row; the exception carries it as data
-        $messages | Where-Object { $_ -match "^row 3 \(line 4\): .*bad name!" } | Should -Not -BeNullOrEmpty
+        $messages | Where-Object { $_ -match "^row 3 \(line 4 of starters\.csv\): .*bad name!" } | Should -Not -BeNullOrEmpty
         $messages | Where-Object { $_ -match '^row 4 .*userName' } | Should -Not -BeNullOrEmpty
         $messages | Where-Object { $_ -match '^row 5 .*engineering' } | Should -Not -BeNullOrEmpty
         $messages | Where-Object { $_ -match '^row 6 .*aws:' } | Should -Not -BeNullOrEmpty
@@ -86,6 +86,25 @@ Describe 'A batch from CSV' {
         $summary.Completed | Should -Be 1
         $summary.Rejected | Should -Be 7
         $summary.Total | Should -Be 11
+    }
+
+    It 'names the file of each refused row when several files are read, a user repeated across files, and a bad header' {
+        $dir = Join-Path $TestDrive 'several'
+        $null = New-Item -ItemType Directory $dir
+        $name = New-TestName 'across'
+        "User name,Console access`n$name-1,yes`n$name-2,no`n" | Set-Content (Join-Path $dir 'a.csv')
+        "User name,Console access`n$name-3,maybe`n$($name.ToUpperInvariant())-1,no`n" | Set-Content (Join-Path $dir 'b.csv')
+        $null = Get-ChildItem $dir -Filter *.csv | Sort-Object Name | Import-OnboardCsv -ErrorVariable importErrors -ErrorAction SilentlyContinue |
+            New-OnboardUser -WhatIf -ErrorVariable runErrors -ErrorAction SilentlyContinue
+        # Both files have a row 1: the line alone would not say which file to fix.
+        @($importErrors | ForEach-Object { "$_" }) | Should -Be @("row 1 (line 2 of b.csv): ConsoleAccess: 'maybe' is not yes or no (use yes/no, true/false, 1/0, or leave it empty).")
+        $importErrors[0].TargetObject.File | Should -Be (Join-Path $dir 'b.csv')
+        $runErrors | Should -HaveCount 1
+        "$($runErrors[0])" | Should -BeLike "row 2 (line 3 of b.csv): UserName: '$($name.ToUpperInvariant())-1' repeats row 1 of a.csv (IAM user names are not case-sensitive)."
+
+        "User name,Grup`nx,y`n" | Set-Content (Join-Path $dir 'c.csv')
+        { Get-ChildItem $dir -Filter *.csv | Sort-Object Name | Import-OnboardCsv -ErrorAction SilentlyContinue } |
+            Should -Throw -ExpectedMessage "$(Join-Path $dir 'c.csv'): line 1: column 'Grup' is not one New-OnboardUser takes*"
     }
 
     It 'counts rows left out by a filter as not received, not rejected, and sums several files' {

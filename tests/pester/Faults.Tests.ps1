@@ -239,7 +239,7 @@ Describe 'A batch stopped by a failing row under -ErrorAction Stop' {
             }
             catch { $failure = $_ }
             $failure.Exception.Message | Should -BeLike '*PermissionsBoundary: no managed policy has the ARN*'
-            @($warned | Where-Object { "$_" -like "row 1 (line 2): IAM user 'stopped-under-way' was not onboarded: the operation was stopped. Everything this call had created was removed*" }) |
+            @($warned | Where-Object { "$_" -like "row 1 (line 2 of stopped.csv): IAM user 'stopped-under-way' was not onboarded: the operation was stopped. Everything this call had created was removed*" }) |
                 Should -HaveCount 1 -Because ($warned -join ' | ')
             (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', 'stopped-under-way')).StdErr | Should -Match 'NoSuchEntity'
         }

@@ -37,7 +37,7 @@ Describe 'Rows mapped once' {
         $refused | Should -HaveCount 1
         ($refused[0].Exception.Row, $refused[0].Exception.Line, $refused[0].Exception.Field, $refused[0].Exception.Value) | Should -Be @(2, 4, 'ConsoleAccess', 'maybe')
         $refused[0].Exception.Message | Should -Not -BeLike '*row 2*'
-        "$($refused[0])" | Should -BeLike "row 2 (line 4): ConsoleAccess: 'maybe'*"
+        "$($refused[0])" | Should -BeLike "row 2 (line 4 of typed.csv): ConsoleAccess: 'maybe'*"
         $user = $rows | New-OnboardUser
         $user.Row | Should -Be 1
         (Get-Tags "$prefix-a").team | Should -Be 'data'

@@ -152,7 +152,7 @@ Describe 'New-OnboardUser' {
         @($made).UserName | Should -Be @($good)
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardUserCommand'
-        "$($failures[0])" | Should -BeLike "row 2 (line 3): PermissionsBoundary: *'$arn'*"
+        "$($failures[0])" | Should -BeLike "row 2 (line 3 of boundary-arn.csv): PermissionsBoundary: *'$arn'*"
         (Aws @('iam', 'get-user', '--user-name', $bad)).StdErr | Should -Match 'NoSuchEntity'
     }
 

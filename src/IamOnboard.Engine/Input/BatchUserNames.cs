@@ -10,7 +10,7 @@ namespace IamOnboard.Input;
 /// </summary>
 public sealed class BatchUserNames
 {
-    private readonly Dictionary<string, (int Row, bool Refused)> _firstRowOfName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (int Row, string? File, bool Refused)> _firstRowOfName = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Null when the request's name is new to the batch (it is then remembered), else the refusal.</summary>
     public OnboardInputException? Check(UserOnboardingRequest request)
@@ -21,20 +21,22 @@ public sealed class BatchUserNames
             // A first row refused for another problem still names the user: fixed and run again, it would be the same
             // user as this one, and one of the two people would get the other's account.
             var refused = first.Refused ? ", which was refused for another problem; give each user one row" : string.Empty;
+            // Rows of several files share row numbers: the first row is named with its file when it is another file's.
+            var inFile = first.File is not null && !string.Equals(first.File, request.SourceFile, StringComparison.Ordinal) ? " of " + first.File : string.Empty;
             return new OnboardInputException("DuplicateUserName", UserColumns.UserName, request.UserName,
-                $"UserName: '{request.UserName}' repeats row {first.Row}{refused} (IAM user names are not case-sensitive).").AtRow(request.Row, request.Line);
+                $"UserName: '{request.UserName}' repeats row {first.Row}{inFile}{refused} (IAM user names are not case-sensitive).").AtRow(request);
         }
 
-        _firstRowOfName[request.UserName] = (row, false);
+        _firstRowOfName[request.UserName] = (row, request.SourceFile, false);
         return null;
     }
 
     /// <summary>Remembers the name of a row refused for another problem, so that a later row naming the same user is refused too.</summary>
-    public void RememberRefused(string? userName, int? row)
+    public void RememberRefused(string? userName, int? row, string? file = null)
     {
         if (!string.IsNullOrWhiteSpace(userName) && !_firstRowOfName.ContainsKey(userName!.Trim()))
         {
-            _firstRowOfName[userName.Trim()] = (row ?? 0, true);
+            _firstRowOfName[userName.Trim()] = (row ?? 0, file, true);
         }
     }
 }

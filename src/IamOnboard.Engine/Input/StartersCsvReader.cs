@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using IamOnboard.Onboarding;
 
@@ -119,6 +120,7 @@ public sealed class StartersCsvReader
     public IEnumerable<StartersCsvRow> ReadRows()
     {
         var names = new BatchUserNames();
+        var file = Path.GetFileName(_path);
         var row = 0;
         foreach (var record in CsvRecordReader.Read(_path, _delimiter))
         {
@@ -134,16 +136,21 @@ public sealed class StartersCsvReader
                 cells[_headers[i]] = record.Fields[i].Trim();
             }
 
-            var problem = FieldCountProblem(record)?.AtRow(row, record.Line);
+            var problem = FieldCountProblem(record)?.AtRow(row, record.Line, file);
             UserOnboardingRequest? request = null;
             if (problem is null)
             {
                 var mapped = UserRowMapper.Map(cells.Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)), row, record.Line);
                 request = mapped.Request;
-                problem = mapped.Problem ?? names.Check(request!);
+                if (request is not null)
+                {
+                    request.SourceFile = file;
+                }
+
+                problem = mapped.Problem?.AtRow(row, record.Line, file) ?? names.Check(request!);
                 if (mapped.Problem is not null)
                 {
-                    names.RememberRefused(mapped.UserName, row);
+                    names.RememberRefused(mapped.UserName, row, file);
                 }
             }
 

@@ -97,7 +97,7 @@ public static class UserRowMapper
         catch (OnboardInputException invalid)
         {
             var named = byColumn.TryGetValue(UserColumns.UserName, out var nameCell) ? (nameCell.Value as string)?.Trim() : start?.UserName;
-            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named);
+            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line, start?.SourceFile), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named);
         }
     }
 }

@@ -48,11 +48,18 @@ public class OnboardInputException : Exception
     /// <summary>The file line the row starts on, when the row came from a file.</summary>
     public int? Line { get; set; }
 
-    /// <summary>Sets <see cref="Row"/> and <see cref="Line"/> where not set yet, and returns this exception.</summary>
-    public OnboardInputException AtRow(int? row, int? line)
+    /// <summary>The name of the file the row was read from, when known.</summary>
+    public string? File { get; set; }
+
+    /// <summary>Sets <see cref="Row"/>, <see cref="Line"/> and <see cref="File"/> where not set yet, and returns this exception.</summary>
+    public OnboardInputException AtRow(int? row, int? line, string? file = null)
     {
         Row ??= row;
         Line ??= line;
+        File ??= file;
         return this;
     }
+
+    /// <summary>Places this exception at the request's row, line and file.</summary>
+    public OnboardInputException AtRow(UserOnboardingRequest request) => AtRow(request.Row, request.Line, request.SourceFile);
 }

@@ -39,4 +39,7 @@ public class OnboardingFailedException : Exception
 
     /// <summary>The file line the row starts on, when the row came from a file.</summary>
     public int? Line { get; set; }
+
+    /// <summary>The name of the file the row was read from, when known.</summary>
+    public string? File { get; set; }
 }

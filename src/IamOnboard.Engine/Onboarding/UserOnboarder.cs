@@ -60,7 +60,7 @@ public sealed class UserOnboarder
         }
         catch (OnboardInputException invalid)
         {
-            throw invalid.AtRow(request.Row, request.Line);
+            throw invalid.AtRow(request);
         }
     }
 

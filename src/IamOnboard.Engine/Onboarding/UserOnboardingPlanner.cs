@@ -60,7 +60,7 @@ internal sealed class UserOnboardingPlanner
                 if (violations.Count > 0)
                 {
                     throw new OnboardInputException("PasswordPolicyViolation", "Password", null,
-                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request.Row, request.Line);
+                        $"Password: the password does not satisfy the account password policy: {string.Join("; ", violations)}.").AtRow(request);
                 }
             }
 
@@ -105,7 +105,7 @@ internal sealed class UserOnboardingPlanner
             if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))
             {
                 throw new OnboardInputException("GroupNotFound", "Group", group,
-                    $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request.Row, request.Line);
+                    $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request);
             }
         }
     }
@@ -121,7 +121,7 @@ internal sealed class UserOnboardingPlanner
         {
             // The same message the cmdlet gives, with the row it came from, so a batch's errors can be traced back.
             var message = unknown.Message.StartsWith(unknown.Field + ":", StringComparison.Ordinal) ? unknown.Message : $"{unknown.Field}: {unknown.Message}";
-            throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request.Row, request.Line);
+            throw new OnboardInputException(unknown.ErrorId, unknown.Field, unknown.Value, message).AtRow(request);
         }
     }
 
@@ -261,7 +261,7 @@ internal sealed class UserOnboardingPlanner
             $"UserName: IAM user '{user.UserName}' was disabled at {disabling.At}{by} (Remove-OnboardUser -Disable), so it is not onboarded again; "
             + $"nothing of it was changed. To onboard it again on purpose, remove its {UserRemover.DisabledAtTag} and {UserRemover.DisabledByTag} tags "
             + $"(aws iam untag-user --user-name {user.UserName} --tag-keys {UserRemover.DisabledAtTag} {UserRemover.DisabledByTag}), then run it again.")
-            .AtRow(request.Row, request.Line);
+            .AtRow(request);
     }
 
     /// <summary>

@@ -40,11 +40,15 @@ public sealed class UserOnboardingRequest
     /// <summary>The file line the row starts on, when the request was read from a file.</summary>
     public int? Line { get; set; }
 
+    /// <summary>The name of the file the row was read from (Import-OnboardCsv), to tell rows of several files apart.</summary>
+    public string? SourceFile { get; set; }
+
     /// <summary>
-    /// "row 3: " in a batch, empty otherwise: prefixes log lines (verbose, warnings) about this request. Exceptions do
-    /// not use it: they carry Row and Line as data and the error record adds the prefix.
+    /// "row 3: " in a batch ("row 3 (line 4 of starters.csv): " for a row of a file Import-OnboardCsv read), empty
+    /// otherwise: prefixes log lines (verbose, warnings) about this request. Exceptions do not use it: they carry Row,
+    /// Line and File as data and the error record adds the prefix.
     /// </summary>
-    public string Where => Row is null ? string.Empty : $"row {Row}: ";
+    public string Where => Row is null ? string.Empty : $"{BatchPosition.Describe(Row, SourceFile is null ? null : Line, SourceFile)}: ";
 
     /// <summary>A copy to change without touching this one (every property: a new column needs no line here).</summary>
     public UserOnboardingRequest Clone() => (UserOnboardingRequest)MemberwiseClone();

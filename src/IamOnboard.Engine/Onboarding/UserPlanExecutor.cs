@@ -121,7 +121,7 @@ internal sealed class UserPlanExecutor
                 throw new OnboardingFailedException(
                     $"IAM user '{context.UserName}' was not onboarded: the operation was stopped while CreateUser was under way, and whether it " +
                     $"made the user could not be read ({unknown.Message.TrimEnd('.')}). Check with Get-IAMUser or aws iam get-user, and run the row " +
-                    "again to complete it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line };
+                    "again to complete it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
             }
         }
 
@@ -135,7 +135,7 @@ internal sealed class UserPlanExecutor
         throw new OnboardingFailedException(
             $"IAM user '{context.UserName}' was not onboarded: the operation was stopped while CreateUser was under way, and the user exists " +
             "without this run's mark, so whether this run made it cannot be told; it was left as it is. Run the row again to complete it, or " +
-            $"Remove-OnboardUser '{context.UserName}' if nobody else made it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line };
+            $"Remove-OnboardUser '{context.UserName}' if nobody else made it.", context.UserName, rolledBack: false, stopped) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
     }
 
     /// <summary>Undoes what this call created, newest first, and throws a failure that says what (if anything) is left.</summary>
@@ -171,10 +171,10 @@ internal sealed class UserPlanExecutor
         var message = $"IAM user '{context.UserName}' was not onboarded: {reason}. {state}";
         if (failure is HandOffInProgressException conflict)
         {
-            throw new HandOffInProgressException($"{message} {conflict.Message}", context.UserName, conflict.Mark) { Row = context.Request.Row, Line = context.Request.Line };
+            throw new HandOffInProgressException($"{message} {conflict.Message}", context.UserName, conflict.Mark) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
         }
 
-        throw new OnboardingFailedException(message, context.UserName, left.Count == 0, failure) { Row = context.Request.Row, Line = context.Request.Line };
+        throw new OnboardingFailedException(message, context.UserName, left.Count == 0, failure) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
     }
 
     private async Task ApplyToExistingUserAsync(StepContext context, CancellationToken ct)
@@ -238,7 +238,7 @@ internal sealed class UserPlanExecutor
 
             throw new OnboardingFailedException(
                 $"IAM user '{context.UserName}' was only partly completed: {failure.Message.TrimEnd('.')}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
-                context.UserName, false, failure) { Row = context.Request.Row, Line = context.Request.Line };
+                context.UserName, false, failure) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
         }
     }
 

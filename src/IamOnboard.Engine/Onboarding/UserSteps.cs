@@ -46,7 +46,7 @@ internal sealed class CreateUserStep : OnboardingStep
                 {
                     // The boundary is the one entity CreateUser needs; the planner checks it, unless iam:GetPolicy is denied.
                     throw new OnboardInputException("PolicyNotFound", "PermissionsBoundary", boundary,
-                        $"PermissionsBoundary: {missing.Message}").AtRow(request.Row, request.Line);
+                        $"PermissionsBoundary: {missing.Message}").AtRow(request);
                 }
                 catch (IamEntityAlreadyExistsException)
                 {
@@ -286,7 +286,7 @@ internal static class HandOffConflict
     public static HandOffInProgressException Changed(UserOnboardingRequest request, string what) =>
         new($"IAM user '{request.UserName}' changed after this run looked at it ({what}), most likely by another run at the same moment; " +
             "nothing of its credentials was deleted or replaced. Run the row again to see what is left to do.",
-            request.UserName, new HandOffMark(false, false, Array.Empty<string>())) { Row = request.Row, Line = request.Line };
+            request.UserName, new HandOffMark(false, false, Array.Empty<string>())) { Row = request.Row, Line = request.Line, File = request.SourceFile };
 
     public static HandOffInProgressException Exception(UserOnboardingRequest request, HandOffMark mark, string? extra = null)
     {
@@ -294,7 +294,7 @@ internal static class HandOffConflict
         var retry = WhenToRetry(mark, "Run the row again");
         return new HandOffInProgressException(
             $"IAM user '{request.UserName}': {mark.DescribeRun()}{set} is still handing out its credentials; they were neither deleted nor replaced.{extra} {retry}",
-            request.UserName, mark) { Row = request.Row, Line = request.Line };
+            request.UserName, mark) { Row = request.Row, Line = request.Line, File = request.SourceFile };
     }
 
     /// <summary>When the run that set <paramref name="mark"/> will have ended, as advice starting with <paramref name="runAgain"/>.</summary>

@@ -21,7 +21,10 @@ internal static class OnboardErrors
         return record;
     }
 
-    /// <summary>"row 3 (line 4): " for a failure of a batch row read from a file, "row 3: " for other batch rows, else null.</summary>
+    /// <summary>
+    /// "row 3 (line 4 of starters.csv): " for a failure of a batch row read from a file, "row 3: " for other batch rows,
+    /// else null.
+    /// </summary>
     internal static string? RowPrefix(Exception exception)
     {
         if (exception is AggregateException { InnerExceptions.Count: 1 } single)
@@ -29,13 +32,13 @@ internal static class OnboardErrors
             return RowPrefix(single.InnerExceptions[0]);
         }
 
-        var (row, line) = exception switch
+        var (row, line, file) = exception switch
         {
-            OnboardInputException input => (input.Row, input.Line),
-            OnboardingFailedException failed => (failed.Row, failed.Line),
-            _ => ((int?)null, (int?)null),
+            OnboardInputException input => (input.Row, input.Line, input.File),
+            OnboardingFailedException failed => (failed.Row, failed.Line, failed.File),
+            _ => ((int?)null, (int?)null, (string?)null),
         };
-        return row is null ? null : line is null ? $"row {row}: " : $"row {row} (line {line}): ";
+        return BatchPosition.Describe(row, line, file) is { } position ? position + ": " : null;
     }
 
     private static ErrorRecord RecordFor(Exception exception, object? target)

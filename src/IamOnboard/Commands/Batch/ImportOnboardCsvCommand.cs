@@ -50,7 +50,11 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
         }
         catch (OnboardInputException invalid)
         {
-            ThrowTerminatingError(OnboardErrors.FromException(invalid, path));
+            // A header problem says "line 1: ..."; with several files read, only the path tells which file's line.
+            var named = invalid.Message.StartsWith("line ", System.StringComparison.Ordinal)
+                ? new OnboardInputException(invalid.ErrorId, invalid.Field, invalid.Value, $"{path}: {invalid.Message}")
+                : invalid;
+            ThrowTerminatingError(OnboardErrors.FromException(named, path));
             return;
         }
         catch (CsvFormatException unreadable)

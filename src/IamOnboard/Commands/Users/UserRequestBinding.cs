@@ -49,7 +49,7 @@ internal sealed class UserRequestBinding
         var problem = mapping.Problem ?? (inBatch ? _names.Check(mapping.Request!) : null);
         if (mapping.Problem is not null && inBatch)
         {
-            _names.RememberRefused(mapping.UserName, row);
+            _names.RememberRefused(mapping.UserName, mapping.Problem.Row ?? row, mapping.Problem.File);
         }
 
         if (problem is not null)
