@@ -536,6 +536,7 @@ Describe 'Export-OnboardCredential' {
         New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $missing
         (Import-Csv $missing).'User name' | Should -Be $name
         (Get-Item (Split-Path $missing)).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        (Get-Item (Join-Path $TestDrive 'no-such-folder')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute') -Because 'every folder made for it is owner-only, the missing parents too'
 
         $other = New-TestName
         { New-OnboardUser -UserName $other -ProgrammaticAccess | Export-OnboardCredential -Path $TestDrive } |

@@ -200,8 +200,9 @@ public static class OwnerOnlyFile
     }
 
     /// <summary>
-    /// Creates a folder (parents as needed) for owner-only files; on Unix the folder itself is created with mode 0700
-    /// (a umask can only narrow that), so not even the names of the files in it show. An existing folder is left as is.
+    /// Creates a folder (parents as needed) for owner-only files; on Unix every folder it creates, the missing parents
+    /// too, gets mode 0700 (a umask can only narrow that), so not even the names of the files in it show. An existing
+    /// folder is left as is.
     /// </summary>
     public static void CreateDirectory(string path)
     {
@@ -220,7 +221,7 @@ public static class OwnerOnlyFile
         string? parent = Path.GetDirectoryName(fullPath.TrimEnd(Path.DirectorySeparatorChar));
         if (!string.IsNullOrEmpty(parent))
         {
-            Directory.CreateDirectory(parent);
+            CreateDirectory(parent!);
         }
 
         const int OwnerOnly = 0x1C0; // 0700
