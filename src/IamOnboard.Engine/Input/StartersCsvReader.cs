@@ -66,7 +66,9 @@ public sealed class StartersCsvReader
             var text = headers[i];
             if (text.Length == 0)
             {
-                throw new OnboardInputException("CsvColumnUnnamed", "Header", null, $"line {header.Line}: column {i + 1} has no name.");
+                // Excel writes the empty columns at the right of a sheet (",," after the last name): kept while their
+                // cells are empty; a row with a value in one is refused (ReadRows), since nothing says what it is.
+                continue;
             }
 
             var column = UserColumns.Resolve(text);
@@ -131,14 +133,28 @@ public sealed class StartersCsvReader
 
             row++;
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+            int? unnamedWithValue = null;
             for (var i = 0; i < record.Fields.Count && i < _headers.Length; i++)
             {
-                cells[_headers[i]] = record.Fields[i].Trim();
+                if (_headers[i].Length > 0)
+                {
+                    cells[_headers[i]] = record.Fields[i].Trim();
+                }
+                else if (record.Fields[i].Trim().Length > 0)
+                {
+                    unnamedWithValue ??= i;
+                }
             }
 
-            var problem = FieldCountProblem(record)?.AtRow(row, record.Line, file);
+            var problem = (FieldCountProblem(record) ?? UnnamedColumnProblem(record, unnamedWithValue))?.AtRow(row, record.Line, file);
             UserOnboardingRequest? request = null;
-            if (problem is null)
+            if (problem is not null)
+            {
+                // Its cells may be shifted, but a name in the UserName column is most likely the user meant: a later row
+                // naming the same user is refused too, as after any other refusal.
+                names.RememberRefused(cells.FirstOrDefault(c => UserColumns.Resolve(c.Key) == UserColumns.UserName).Value, row, file);
+            }
+            else
             {
                 var mapped = UserRowMapper.Map(cells.Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)), row, record.Line);
                 request = mapped.Request;
@@ -157,6 +173,11 @@ public sealed class StartersCsvReader
             yield return new StartersCsvRow(row, record.Line, cells, problem is null ? request : null, problem);
         }
     }
+
+    private OnboardInputException? UnnamedColumnProblem(CsvRecord record, int? column) =>
+        // The value is not shown: nothing says what it is, and it could be a password typed in the wrong column.
+        column is not { } index ? null : new OnboardInputException("CsvColumnUnnamed", "Row", null,
+            $"column {index + 1} has no name in the header (line {HeaderLine}), but this row has a value in it. Name the column, or move the value to the column it belongs in.");
 
     private OnboardInputException? FieldCountProblem(CsvRecord record)
     {

@@ -89,6 +89,49 @@ public sealed class StartersCsvReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_user_named_again_after_a_row_refused_for_its_field_count_is_refused_too()
+    {
+        // A stray comma shifts the cells, but the name is still in its column: the second row names the same person.
+        File.WriteAllText(_path, "User name,ConsoleAccess,Group\nana.lima,yes,Admins,Ops\nANA.LIMA,no,\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal("CsvStrayFields", rows[0].Problem!.ErrorId);
+        var repeated = rows[1].Problem!;
+        Assert.Equal(("DuplicateUserName", "ANA.LIMA", 2), (repeated.ErrorId, repeated.Value, repeated.Row));
+        Assert.Contains("repeats row 1, which was refused for another problem", repeated.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unnamed_columns_are_kept_while_empty_and_a_value_in_one_refuses_its_row_without_showing_it()
+    {
+        // Excel's export of a sheet with formatted empty columns at its right: ",," after the last name.
+        File.WriteAllText(_path, "User name,ConsoleAccess,,\nana,yes,,\nben,no,,S3cret!pass\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Null(rows[0].Problem);
+        Assert.Equal("ana", rows[0].Request!.UserName);
+        var unnamed = rows[1].Problem!;
+        Assert.Equal(("CsvColumnUnnamed", 2, 3), (unnamed.ErrorId, unnamed.Row, unnamed.Line));
+        Assert.Contains("column 4 has no name", unnamed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cret", unnamed.Message, StringComparison.Ordinal);
+        Assert.Null(unnamed.Value);
+    }
+
+    [Fact]
+    public void Rows_and_their_problems_carry_the_file_name()
+    {
+        File.WriteAllText(_path, "User name,ConsoleAccess\nana,yes\nben,maybe\n");
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.Equal(Path.GetFileName(_path), rows[0].Request!.SourceFile);
+        Assert.Equal(Path.GetFileName(_path), rows[1].Problem!.File);
+        Assert.Equal($"row 2 (line 3 of {Path.GetFileName(_path)})", BatchPosition.Describe(2, 3, rows[1].Problem!.File));
+    }
+
+    [Fact]
     public void A_user_named_again_after_a_row_refused_for_another_problem_is_refused_too()
     {
         // Fixed and run again, the first row would otherwise "complete" the second row's user: two people, one account.
