@@ -102,9 +102,43 @@ Describe 'A batch from CSV' {
         $runErrors | Should -HaveCount 1
         "$($runErrors[0])" | Should -BeLike "row 2 (line 3 of b.csv): UserName: '$($name.ToUpperInvariant())-1' repeats row 1 of a.csv (IAM user names are not case-sensitive)."
 
-        "User name,Grup`nx,y`n" | Set-Content (Join-Path $dir 'c.csv')
-        { Get-ChildItem $dir -Filter *.csv | Sort-Object Name | Import-OnboardCsv -ErrorAction SilentlyContinue } |
-            Should -Throw -ExpectedMessage "$(Join-Path $dir 'c.csv'): line 1: column 'Grup' is not one New-OnboardUser takes*"
+    }
+
+    It 'refuses a file it cannot read as a whole with one error naming it, and goes on with the other files' {
+        $dir = Join-Path $TestDrive 'one-bad-file'
+        $null = New-Item -ItemType Directory $dir, (Join-Path $dir 'z-folder.csv')
+        $name = New-TestName 'goes-on'
+        "User name,Grup`nx,y`n" | Set-Content (Join-Path $dir 'a.csv')
+        "User name`n$name-1`n" | Set-Content (Join-Path $dir 'b.csv')
+        $rows = Get-ChildItem $dir -Filter *.csv | Sort-Object Name | Import-OnboardCsv -ErrorVariable refused -ErrorAction SilentlyContinue
+        $rows.UserName | Should -Be @("$name-1")
+        @($refused | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('CsvColumnUnknown', 'CsvUnreadable')
+        "$($refused[0])" | Should -BeLike "$(Join-Path $dir 'a.csv'): line 1: column 'Grup' is not one New-OnboardUser takes*"
+        "$($refused[1])" | Should -Be "$(Join-Path $dir 'z-folder.csv'): it is a folder, not a file"
+        { Import-OnboardCsv (Join-Path $dir 'a.csv') -ErrorAction Stop } | Should -Throw -ErrorId 'CsvColumnUnknown,*'
+    }
+
+    It 'counts in the summary the rows of a file whose every row it refused' {
+        $dir = Join-Path $TestDrive 'all-refused'
+        $null = New-Item -ItemType Directory $dir
+        $name = New-TestName 'counted'
+        "User name,Console access`n$name-1,maybe`n$name-2,nah`n" | Set-Content (Join-Path $dir 'a.csv')
+        "User name,Console access`n$name-3,no`n$name-4,perhaps`n" | Set-Content (Join-Path $dir 'b.csv')
+        $null = Get-ChildItem $dir -Filter *.csv | Sort-Object Name | Import-OnboardCsv -ErrorAction SilentlyContinue |
+            New-OnboardUser -WhatIf -InformationVariable told
+        $summary = ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        ($summary.Total, $summary.Rejected, $summary.NotReceived) | Should -Be @(4, 3, 0)
+    }
+
+    It 'keeps a spreadsheet''s unnamed empty columns, and skips its blank lines through plain Import-Csv as Import-OnboardCsv does' {
+        $name = New-TestName 'excel'
+        $file = Join-Path $TestDrive 'excel.csv'
+        "User name,Console access,,`r`n$name-1,no,,`r`n,,,`r`n$name-2,no,,`r`n,,,`r`n" | Set-Content $file -NoNewline
+        (Import-OnboardCsv $file -ErrorAction Stop).UserName | Should -Be @("$name-1", "$name-2")
+        $made = Import-Csv $file | New-OnboardUser -WhatIf -ErrorVariable failed -InformationVariable told -WarningVariable warned
+        $failed | Should -BeNullOrEmpty
+        $summary = ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary.Total | Should -Be 2
     }
 
     It 'counts rows left out by a filter as not received, not rejected, and sums several files' {

@@ -141,6 +141,31 @@ internal static class SecretSinks
         }
     }
 
+    /// <summary>
+    /// The <typeparamref name="T"/> command <paramref name="cmdlet"/>'s output reaches, directly or through commands that
+    /// pass objects on (Where-Object, Sort-Object, ...); null when there is none or PowerShell's internals cannot be read.
+    /// </summary>
+    public static T? FindDownstream<T>(Cmdlet cmdlet)
+        where T : Cmdlet
+    {
+        Cmdlet current = cmdlet;
+        for (var hops = 0; hops < 16 && TryGetDownstreamCommand(current, out var next); hops++)
+        {
+            switch (next)
+            {
+                case T found:
+                    return found;
+                case Cmdlet passing when PassThrough.ContainsKey(passing.GetType().FullName ?? string.Empty):
+                    current = passing;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     // The command runtime's output pipe, the command processor it writes to, and that processor's cmdlet object.
     private static object? OutputPipe(Cmdlet cmdlet) => cmdlet.CommandRuntime is { } runtime ? runtime.GetType().GetProperty("OutputPipe", Internal)?.GetValue(runtime) : null;
 

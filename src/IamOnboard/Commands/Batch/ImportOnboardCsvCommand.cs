@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -12,7 +13,9 @@ namespace IamOnboard.Commands;
 /// Import-OnboardCsv: reads a starters file into typed requests for New-OnboardUser. The whole file is checked first
 /// (encoding, columns, names, paths, tags, yes/no cells, duplicate users), each bad row reported with its row, line,
 /// field and value; only then are the valid rows written, each a request numbered with its row and line, so no change
-/// is made before every row was checked and New-OnboardUser takes each request as it is.
+/// is made before every row was checked and New-OnboardUser takes each request as it is. A file that cannot be read as a
+/// whole (its header, its encoding, a folder) gets one error and none of its rows is written; the other files of
+/// <c>Get-ChildItem *.csv | Import-OnboardCsv</c> go on, as the rows of a batch do.
 /// </summary>
 [Cmdlet(VerbsData.Import, "OnboardCsv")]
 // By name: PowerShell reads cmdlet attributes at import, before the engine's resolver is installed (OnImportAndRemove).
@@ -51,28 +54,32 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
         catch (OnboardInputException invalid)
         {
             // A header problem says "line 1: ..."; with several files read, only the path tells which file's line.
-            var named = invalid.Message.StartsWith("line ", System.StringComparison.Ordinal)
+            var named = invalid.Message.StartsWith("line ", StringComparison.Ordinal)
                 ? new OnboardInputException(invalid.ErrorId, invalid.Field, invalid.Value, $"{path}: {invalid.Message}")
                 : invalid;
-            ThrowTerminatingError(OnboardErrors.FromException(named, path));
+            WriteError(OnboardErrors.FromException(named, path));
             return;
         }
         catch (CsvFormatException unreadable)
         {
-            ThrowTerminatingError(OnboardErrors.Create("CsvUnreadable", ErrorCategory.InvalidData, path, $"{path}: {unreadable.Message}"));
+            WriteError(OnboardErrors.Create("CsvUnreadable", ErrorCategory.InvalidData, path, $"{path}: {unreadable.Message}"));
             return;
         }
-        catch (IOException unreadable)
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(OnboardErrors.Create("CsvUnreadable", ErrorCategory.ReadError, path, $"{path}: {unreadable.Message}"));
+            // A folder among Get-ChildItem's output, or a file this account may not read.
+            var why = Directory.Exists(path) ? "it is a folder, not a file" : unreadable.Message;
+            WriteError(OnboardErrors.Create("CsvUnreadable", ErrorCategory.ReadError, path, $"{path}: {why}"));
             return;
         }
 
         WriteVerbose($"{path}: {total} rows, {total - valid.Count} refused before any change.");
+        SecretSinks.FindDownstream<NewOnboardUserCommand>(this)?.NoteBatchFile(path, total, total - valid.Count);
         foreach (var request in valid)
         {
             // The file's size and the rows refused here ride along for New-OnboardUser's progress and summary: refused
-            // rows count in the batch as rejected, rows left out by a filter between the two as not received.
+            // rows count in the batch as rejected, rows left out by a filter between the two as not received. (Told
+            // directly above when New-OnboardUser can be found; the properties serve one reached some other way.)
             var output = PSObject.AsPSObject(request);
             output.Properties.Add(new PSNoteProperty("BatchSize", total));
             output.Properties.Add(new PSNoteProperty("BatchRefused", total - valid.Count));

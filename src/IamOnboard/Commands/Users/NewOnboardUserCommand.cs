@@ -97,6 +97,12 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     /// <summary>How many rows the batch has, when rows come from Import-OnboardCsv (for progress).</summary>
     private int? BatchSize => _binding.BatchSize;
 
+    /// <summary>
+    /// Import-OnboardCsv names each file it read, even one whose every row it refused (no row of it arrives here to
+    /// say so), so that the batch's progress and summary count every row of the files.
+    /// </summary>
+    internal void NoteBatchFile(string path, int rows, int refused) => _binding.NoteFile(path, rows, refused);
+
     /// <summary>How many users to work on at once; output streams as each finishes.</summary>
     [Parameter]
     [ValidateRange(1, 32)]

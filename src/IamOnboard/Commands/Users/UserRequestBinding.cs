@@ -43,6 +43,14 @@ internal sealed class UserRequestBinding
     public bool TryBind(PSCmdlet cmdlet, PSObject? item, BatchProgress progress, Action<ErrorRecord>? writeError, out UserOnboardingRequest request)
     {
         var inBatch = cmdlet.MyInvocation.ExpectingInput;
+        if (inBatch && IsBlankLine(item))
+        {
+            // A spreadsheet's empty line (",,,") through Import-Csv: not a row, as Import-OnboardCsv does not count it.
+            cmdlet.WriteVerbose($"An input line with every cell empty (after row {_received}) was skipped.");
+            request = null!;
+            return false;
+        }
+
         var row = inBatch ? ++_received : (int?)null;
         var mapping = Map(cmdlet, item, row);
         Report(cmdlet, mapping);
@@ -91,10 +99,25 @@ internal sealed class UserRequestBinding
 
         var source = item.Properties["BatchSource"]?.Value as string ?? string.Empty;
         var refused = item.Properties["BatchRefused"]?.Value is int count ? count : 0;
-        _sources[source] = (size, refused);
+        NoteFile(source, size, refused);
+    }
+
+    /// <summary>A file of the batch: its rows and how many of them were refused before reaching this command.</summary>
+    public void NoteFile(string path, int rows, int refused)
+    {
+        _sources[path] = (rows, refused);
         BatchSize = _sources.Values.Sum(file => file.Size);
         RefusedBeforeThis = _sources.Values.Sum(file => file.Refused);
     }
+
+    /// <summary>
+    /// An object of Import-Csv or ConvertFrom-Csv whose every cell is empty: the line was blank but for its commas. An
+    /// object of one property is not one: <c>[pscustomobject]@{ UserName = $name }</c> with an empty name is a mistake to report.
+    /// </summary>
+    private static bool IsBlankLine(PSObject? item) =>
+        item?.BaseObject is PSCustomObject
+        && Properties(item).ToList() is { Count: > 1 } cells
+        && cells.All(cell => cell.Value is null || (cell.Value is string text && string.IsNullOrWhiteSpace(text)));
 
     /// <summary>The named cells of a pipeline item: a name, a hashtable's entries, or an object's properties.</summary>
     private static IEnumerable<KeyValuePair<string, object?>> Cells(PSObject? item)
