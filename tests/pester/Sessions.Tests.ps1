@@ -150,6 +150,39 @@ Describe 'Connect-Onboard credential sources' {
     }
 }
 
+Describe 'A user piped from another account' {
+    It 'is refused by the next command, whose session is another account''s, instead of acting on a namesake there' {
+        $other = Start-OnboardLocalIam
+        try {
+            $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+            $inOther = @{ EndpointUrl = $other.Url; AccessKey = $other.AccessKeyId; SecretKey = $other.SecretAccessKey }
+            $name = New-TestName 'elsewhere'
+            $group = New-TestName 'devs'
+            $null = New-OnboardGroup -GroupName $group
+            $null = New-OnboardGroup -GroupName $group @inOther
+            $null = New-OnboardUser -UserName $name   # a namesake in the connected account
+            $out = New-OnboardUser -UserName $name @inOther -ProgrammaticAccess | Add-OnboardGroupMember -GroupName $group -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $refused | Should -HaveCount 1
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'AccountMismatch,*'
+            "$($refused[0])" | Should -BeLike "IAM user '$name' came down the pipeline from account $($other.AccountId) (arn:aws:iam::$($other.AccountId):user/$name), but Add-OnboardGroupMember works in account $($endpoint.AccountId) *"
+            $refused[0].TargetObject.UserName | Should -Be $name
+            # Neither account's group got a member; the new user's credentials count as not handed out.
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-group', '--group-name', $group)).Json.Users | Should -BeNullOrEmpty
+            (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'get-group', '--group-name', $group)).Json.Users | Should -BeNullOrEmpty
+            @($warned | Where-Object { "$_" -like "$name*did not hand on the new credentials*" }) | Should -HaveCount 1
+
+            # Given the same account, the pipeline goes on.
+            $second = New-TestName 'same'
+            (New-OnboardUser -UserName $second @inOther | Add-OnboardGroupMember -GroupName $group @inOther).Status | Should -Be 'Added'
+        }
+        finally {
+            Disconnect-Onboard
+            $other | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
+
 Describe 'Retries and cancellation' {
     It 'succeeds through throttling and server failures, showing each attempt on the debug stream' {
         $stormy = Start-OnboardLocalIam -ThrottleRate 4 -ThrottleBurst 2 -FailureRate 0.2

@@ -74,11 +74,26 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         // command before is writing. Only pipeline input counts: a command run inside a ForEach-Object script block did
         // not receive it.
         _carrierByName = !tookBound && MyInvocation.ExpectingInput ? HandOffs.TakeOverInTransit(this, IsDownstreamOf) : null;
+
+        // The IamOnboard object this item came from: bound itself, or (bound by its UserName only) the one being written.
+        var source = bound.FirstOrDefault(value => HandOffLedger.KeyIn(value) is not null)
+            ?? (MyInvocation.ExpectingInput ? HandOffs.OutputInTransit : null);
+        if (source is not null && !AcceptsItemFrom(source))
+        {
+            return; // refused with an error; a user taken over above stays held, and is named as not handed on
+        }
+
         using (HandOffs.BeginTransit(null))
         {
             ProcessItem();
         }
     }
+
+    /// <summary>
+    /// Whether this command may work on an item that came from <paramref name="source"/> (a user or an MFA device an
+    /// IamOnboard command wrote); writes the error and returns false when not. Everything is accepted here.
+    /// </summary>
+    private protected virtual bool AcceptsItemFrom(object source) => true;
 
     /// <summary>
     /// For the item in <see cref="ProcessItem"/>: the object carrying a user's new credentials (a user, or an MFA device

@@ -151,6 +151,12 @@ internal sealed class HandOffLedger
     }
 
     /// <summary>
+    /// The object an IamOnboard command is writing right now (a user, or an MFA device with its user), whether or not
+    /// it carries credentials; null when none is. Pipeline thread only.
+    /// </summary>
+    public object? OutputInTransit => _inTransit?.Output;
+
+    /// <summary>
     /// Takes over the user whose object is being written right now, when another command holds it: the object reached
     /// <paramref name="holder"/> although none of its bound values is that object. Returns the object written (the user or
     /// the MFA device carrying it), which the holder must pass on; null when there is none.

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using IamOnboard.Iam;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands.Infrastructure;
@@ -115,6 +116,38 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
         {
             Dispatcher.ItemLimit = 2 * _session.RequestBudget.Limit;
         }
+    }
+
+    /// <summary>
+    /// A user made (or found) in one account and piped to a command whose session is another account's would be acted
+    /// on by name in the wrong account: a namesake there, or NoSuchEntity after the user was made elsewhere. Refused,
+    /// naming both accounts; the user's ARN says where it lives.
+    /// </summary>
+    private protected override bool AcceptsItemFrom(object source)
+    {
+        var (userName, arn) = source switch
+        {
+            OnboardUser user => (user.UserName, user.Arn),
+            OnboardMfaDevice { User: { } user } => (user.UserName, user.Arn),
+            OnboardMfaDevice device => (device.UserName, device.SerialNumber),
+            _ => (null, null),
+        };
+        if (userName is null || !IamArn.TryGetAccount(arn, out var partition, out var account))
+        {
+            return true; // a plan's user has no ARN yet
+        }
+
+        var session = OnboardSession;
+        if (string.Equals(account, session.AccountId, StringComparison.Ordinal) && string.Equals(partition, session.Partition, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        WriteError(OnboardErrors.Create("AccountMismatch", ErrorCategory.InvalidOperation, source,
+            $"IAM user '{userName}' came down the pipeline from account {account} ({arn}), but {MyInvocation.MyCommand.Name} works in " +
+            $"account {session.AccountId} ({session.CallerArn}); nothing was done for it. Give this command the same -ProfileName, " +
+            "-EndpointUrl, credentials or -Session as the command that made the user, or Connect-Onboard to that account."));
+        return false;
     }
 
     /// <summary>The -ThrottleLimit given to this command, if any.</summary>
