@@ -83,10 +83,11 @@ Describe 'New-OnboardUser' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name -Tag @{ team = 'data' }
         $boundary = 'arn:aws:iam::aws:policy/PowerUserAccess'
-        $user = New-OnboardUser -UserName $name -PermissionsBoundary $boundary -Tag @{ team = 'platform' }
+        $user = New-OnboardUser -UserName $name -PermissionsBoundary $boundary -Tag @{ owner = 'ana.lima' }
         $user.Status | Should -Be 'Completed'
         $user.PermissionsBoundary | Should -Be $boundary
-        $user.Tags['team'] | Should -Be 'platform' -Because 'the result shows the user as IAM now has it'
+        $user.Tags['owner'] | Should -Be 'ana.lima' -Because 'the result shows the user as IAM now has it'
+        $user.Tags['team'] | Should -Be 'data'
         (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.PermissionsBoundary.PermissionsBoundaryArn | Should -Be $boundary
 
         $other = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
@@ -104,6 +105,34 @@ Describe 'New-OnboardUser' {
         $again.Status | Should -Be 'Unchanged'
         ($warnings -join "`n") | Should -Match ([regex]::Escape("IAM user '$name': path is /contractors/, not /engineering/; left unchanged"))
         (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.Path | Should -Be '/contractors/'
+    }
+
+    It 'adds on a re-run only the tags whose key is missing, and warns of one IAM has with another value, which it leaves' {
+        # Keys compared without regard to case, as IAM does (it refuses Team beside team on one user).
+        $name = New-TestName
+        $monday = Join-Path $TestDrive 'monday.csv'
+        $tuesday = Join-Path $TestDrive 'tuesday.csv'
+        Set-Content $monday "User name,Tag`n$name,team=platform;cost-center=1001"
+        Set-Content $tuesday "User name,Tag,ConsoleAccess`n$name,Team=data;cost-center=1001;owner=ana.lima,yes"
+        $null = Import-OnboardCsv $monday | New-OnboardUser
+        $left = "IAM user '$name': tag team is platform, not data; left unchanged"
+
+        # -WhatIf messages go to the host: a transcript catches them.
+        $transcript = Join-Path $TestDrive 'tags-plan.txt'
+        $null = Start-Transcript -Path $transcript
+        try { Import-OnboardCsv $tuesday | New-OnboardUser -WhatIf -WarningVariable planWarnings -WarningAction SilentlyContinue } finally { $null = Stop-Transcript }
+        $plan = Get-Content $transcript -Raw
+        $plan | Should -Match 'tag owner=ana\.lima\b'
+        $plan | Should -Not -Match 'team=data'
+        ($planWarnings -join "`n") | Should -Match ('row 1\b.*' + [regex]::Escape($left))
+
+        $user = Import-OnboardCsv $tuesday | New-OnboardUser -WarningVariable warnings -WarningAction SilentlyContinue
+        $user.Status | Should -Be 'Completed'
+        ($warnings -join "`n") | Should -Match ('row 1\b.*' + [regex]::Escape($left))
+        ($warnings -join "`n") | Should -Match ([regex]::Escape("aws iam tag-user --user-name $name --tags 'Key=team,Value=data'"))
+        $user.Notes -join "`n" | Should -Match 'tag team is platform, not data'
+        $tags = (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags
+        ($tags | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ';' | Should -Be 'cost-center=1001;owner=ana.lima;team=platform' -Because 'the hand-off mark of the new password was removed once the output was taken'
     }
 
     It 'sets a permissions boundary given by name, path/name or customer policy name, as -Policy takes them, from a CSV column too' {

@@ -206,10 +206,33 @@ internal sealed class UserOnboardingPlanner
             }
         }
 
-        var missingTags = request.Tags
-            .Where(t => !user.Tags.Any(existing => string.Equals(existing.Key, t.Key, StringComparison.OrdinalIgnoreCase) && existing.Value == t.Value))
-            .Select(t => new IamTag(t.Key, t.Value))
-            .ToList();
+        // Keys compared without regard to case, as IAM does: it refuses two keys on one user that differ only in case.
+        var missingTags = new List<IamTag>();
+        var otherValues = new List<(IamTag Existing, string Asked)>();
+        foreach (var tag in request.Tags)
+        {
+            var existing = user.Tags.FirstOrDefault(t => string.Equals(t.Key, tag.Key, StringComparison.OrdinalIgnoreCase));
+            if (existing is null)
+            {
+                missingTags.Add(new IamTag(tag.Key, tag.Value));
+            }
+            else if (!string.Equals(existing.Value, tag.Value, StringComparison.Ordinal))
+            {
+                otherValues.Add((existing, tag.Value));
+            }
+        }
+
+        if (otherValues.Count > 0)
+        {
+            // Said, like a path left as it is: a tag may drive cost reports or access (aws:ResourceTag), so a re-run only adds.
+            var which = string.Join("; ", otherValues.Select(o => $"tag {o.Existing.Key} is {o.Existing.Value}, not {o.Asked}"));
+            var command = $"aws iam tag-user --user-name {user.UserName} --tags "
+                + string.Join(" ", otherValues.Select(o => $"'Key={o.Existing.Key},Value={o.Asked}'"));
+            var left = $"{which}; left unchanged (a re-run only adds missing tags; change a value in IAM if that is meant: {command})";
+            notes.Add(left);
+            OnboardLog.Current.Warning($"{request.Where}IAM user '{user.UserName}': {left}.");
+        }
+
         if (missingTags.Count > 0)
         {
             steps.Add(new TagUserStep(missingTags));

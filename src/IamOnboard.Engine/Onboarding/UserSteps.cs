@@ -186,7 +186,7 @@ internal sealed class TagUserStep : OnboardingStep
         await context.Iam.TagUserAsync(context.UserName, _tags, ct).ConfigureAwait(false);
         if (context.User is { } user)
         {
-            // The result shows the user as IAM now has it: a tag given again with a new value replaces the old one.
+            // The result shows the user as IAM now has it (TagUser replaces the value of a key it is given).
             var tags = user.Tags.Where(t => !_tags.Any(n => string.Equals(n.Key, t.Key, StringComparison.OrdinalIgnoreCase))).Concat(_tags).ToList();
             context.User = new IamUser(user.UserName, user.UserId, user.Arn, user.Path, user.CreateDate, user.PermissionsBoundaryArn, tags, user.PasswordLastUsed);
         }
