@@ -150,6 +150,49 @@ Describe 'CSV files through plain Import-Csv' {
     }
 }
 
+Describe 'A yes that cannot take effect' {
+    It 'is said in a warning naming the row, field and value, from Import-OnboardCsv and Import-Csv alike, and the user is made without it' {
+        # A warning, not an error: a template's default column often holds the yes for every row.
+        $prefix = New-TestName 'noeffect'
+        $file = Join-Path $TestDrive 'noeffect.csv'
+        @('User name,ConsoleAccess,PasswordResetRequired,ProgrammaticAccess,Additional access key'
+            "$prefix-a,no,yes,no,no"
+            "$prefix-b,,,no,TRUE"
+            "$prefix-c,yes,yes,yes,"
+            "$prefix-d,no,,no,") | Set-Content $file
+        $rows = Import-OnboardCsv $file -ErrorVariable refused -WarningVariable read -WarningAction SilentlyContinue
+        $refused | Should -BeNullOrEmpty
+        $rows | Should -HaveCount 4
+        $read | Should -HaveCount 2
+        "$($read[0])" | Should -BeLike "row 1 (line 2 of noeffect.csv): PasswordResetRequired: 'yes' has no effect without ConsoleAccess: '$prefix-a' gets no console password to reset*"
+        "$($read[1])" | Should -BeLike "row 2 (line 3 of noeffect.csv): Additional access key: 'TRUE' has no effect without ProgrammaticAccess: no access key is made for '$prefix-b'*"
+
+        $users = $rows | New-OnboardUser -WarningVariable again -WarningAction SilentlyContinue
+        $again | Should -BeNullOrEmpty -Because 'Import-OnboardCsv said it of the row already'
+        $users | Should -HaveCount 4
+        (Aws @('iam', 'get-login-profile', '--user-name', "$prefix-a")).ExitCode | Should -Not -Be 0
+        (Aws @('iam', 'list-access-keys', '--user-name', "$prefix-b")).Json.AccessKeyMetadata | Should -BeNullOrEmpty
+
+        $null = Import-Csv $file | New-OnboardUser -WhatIf -WarningVariable plain -WarningAction SilentlyContinue 6>$null
+        $plain | Should -HaveCount 2
+        "$($plain[0])" | Should -BeLike "row 1: PasswordResetRequired: 'yes' has no effect without ConsoleAccess*"
+        "$($plain[1])" | Should -BeLike "row 2: Additional access key: 'TRUE' has no effect without ProgrammaticAccess*"
+    }
+
+    It 'is said of -PasswordResetRequired without -ConsoleAccess and -AdditionalAccessKey without -ProgrammaticAccess' {
+        $name = New-TestName 'noeffect'
+        $user = New-OnboardUser -UserName $name -PasswordResetRequired -AdditionalAccessKey -WarningVariable warnings -WarningAction SilentlyContinue
+        $user.Status | Should -Be 'Created'
+        $warnings | Should -HaveCount 2
+        "$($warnings[0])" | Should -BeLike "-PasswordResetRequired has no effect without -ConsoleAccess: '$name' gets no console password to reset; add -ConsoleAccess*"
+        "$($warnings[1])" | Should -BeLike "-AdditionalAccessKey has no effect without -ProgrammaticAccess: no access key is made for '$name'; add -ProgrammaticAccess*"
+
+        $made = New-OnboardUser -UserName (New-TestName 'effect') -ConsoleAccess -PasswordResetRequired -ProgrammaticAccess -AdditionalAccessKey -WarningVariable none -WarningAction SilentlyContinue
+        $none | Should -BeNullOrEmpty
+        $made.PasswordResetRequired | Should -BeTrue
+    }
+}
+
 Describe 'AWS.Tools tag habits' {
     BeforeAll {
         # The shape of Amazon.IdentityManagement.Model.Tag: a .NET class with Key and Value, not a PSCustomObject.

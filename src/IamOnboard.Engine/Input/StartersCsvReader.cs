@@ -9,13 +9,15 @@ namespace IamOnboard.Input;
 /// <summary>One data row of a starters CSV: its request, or the problem that refuses it.</summary>
 public sealed class StartersCsvRow
 {
-    internal StartersCsvRow(int row, int line, IReadOnlyDictionary<string, string> cells, UserOnboardingRequest? request, OnboardInputException? problem)
+    internal StartersCsvRow(int row, int line, IReadOnlyDictionary<string, string> cells, UserOnboardingRequest? request, OnboardInputException? problem,
+        IReadOnlyList<string>? ignored = null)
     {
         Row = row;
         Line = line;
         Cells = cells;
         Request = request;
         Problem = problem;
+        Ignored = ignored ?? Array.Empty<string>();
     }
 
     /// <summary>1-based data row (the header is not a row).</summary>
@@ -31,6 +33,9 @@ public sealed class StartersCsvRow
     public UserOnboardingRequest? Request { get; }
 
     public OnboardInputException? Problem { get; }
+
+    /// <summary>Cells whose yes cannot take effect (see <see cref="UserRowMapping.Ignored"/>); said, not refused.</summary>
+    public IReadOnlyList<string> Ignored { get; }
 }
 
 /// <summary>
@@ -148,6 +153,7 @@ public sealed class StartersCsvReader
 
             var problem = (FieldCountProblem(record) ?? UnnamedColumnProblem(record, unnamedWithValue))?.AtRow(row, record.Line, file);
             UserOnboardingRequest? request = null;
+            IReadOnlyList<string>? ignored = null;
             if (problem is not null)
             {
                 // Its cells may be shifted, but a name in the UserName column is most likely the user meant: a later row
@@ -158,6 +164,7 @@ public sealed class StartersCsvReader
             {
                 var mapped = UserRowMapper.Map(cells.Select(c => new KeyValuePair<string, object?>(c.Key, c.Value)), row, record.Line);
                 request = mapped.Request;
+                ignored = mapped.Ignored;
                 if (request is not null)
                 {
                     request.SourceFile = file;
@@ -170,7 +177,7 @@ public sealed class StartersCsvReader
                 }
             }
 
-            yield return new StartersCsvRow(row, record.Line, cells, problem is null ? request : null, problem);
+            yield return new StartersCsvRow(row, record.Line, cells, problem is null ? request : null, problem, problem is null ? ignored : null);
         }
     }
 

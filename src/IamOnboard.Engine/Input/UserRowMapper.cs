@@ -9,13 +9,14 @@ namespace IamOnboard.Input;
 public sealed class UserRowMapping
 {
     internal UserRowMapping(UserOnboardingRequest? request, OnboardInputException? problem, IReadOnlyList<string> unknownColumns, IReadOnlyList<string> passedOver,
-        string? userName = null)
+        string? userName = null, IReadOnlyList<string>? ignored = null)
     {
         Request = request;
         Problem = problem;
         UserName = request?.UserName ?? userName;
         UnknownColumns = unknownColumns;
         PassedOver = passedOver;
+        Ignored = ignored ?? Array.Empty<string>();
     }
 
     /// <summary>A request already mapped and checked (Import-OnboardCsv's), taken as it is.</summary>
@@ -36,6 +37,12 @@ public sealed class UserRowMapping
 
     /// <summary>Attributes IAM reports for an existing user (Arn, UserId, ...), as written; not used.</summary>
     public IReadOnlyList<string> PassedOver { get; }
+
+    /// <summary>
+    /// A yes that cannot take effect (PasswordResetRequired without ConsoleAccess, AdditionalAccessKey without
+    /// ProgrammaticAccess), one sentence each naming the field and value, for a warning after the row's position.
+    /// </summary>
+    public IReadOnlyList<string> Ignored { get; }
 }
 
 /// <summary>
@@ -47,9 +54,11 @@ public static class UserRowMapper
 {
     /// <summary>
     /// Applies <paramref name="cells"/> to a copy of <paramref name="start"/> (a new request when null) and checks the
-    /// result offline. A problem names the row, line, field and value.
+    /// result offline. A problem names the row, line, field and value. <paramref name="parameters"/>: the cells that are
+    /// a command's parameters, named so in what is said of them.
     /// </summary>
-    public static UserRowMapping Map(IEnumerable<KeyValuePair<string, object?>> cells, int? row, int? line, UserOnboardingRequest? start = null)
+    public static UserRowMapping Map(IEnumerable<KeyValuePair<string, object?>> cells, int? row, int? line, UserOnboardingRequest? start = null,
+        ICollection<string>? parameters = null)
     {
         var unknown = new List<string>();
         var passedOver = new List<string>();
@@ -92,12 +101,45 @@ public static class UserRowMapper
             }
 
             UserOnboarder.ValidateOffline(request);
-            return new UserRowMapping(request, null, unknown, passedOver);
+            return new UserRowMapping(request, null, unknown, passedOver, ignored: IgnoredYes(request, byColumn, parameters ?? Array.Empty<string>()));
         }
         catch (OnboardInputException invalid)
         {
             var named = byColumn.TryGetValue(UserColumns.UserName, out var nameCell) ? (nameCell.Value as string)?.Trim() : start?.UserName;
             return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line, start?.SourceFile), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named);
+        }
+    }
+
+    /// <summary>
+    /// A yes that needs another column's yes to do anything, given without it. Said rather than refused: a template's
+    /// default column often holds it for every row. Only for what these cells give: a request taken over with other
+    /// cells (New-OnboardUser's parameters on an Import-OnboardCsv row) was already said of where it was read.
+    /// </summary>
+    private static List<string> IgnoredYes(UserOnboardingRequest request, Dictionary<string, (string Header, object? Value)> byColumn, ICollection<string> parameters)
+    {
+        var ignored = new List<string>();
+        Check(request.PasswordResetRequired && !request.ConsoleAccess, UserColumns.PasswordResetRequired, UserColumns.ConsoleAccess,
+            $"'{request.UserName}' gets no console password to reset");
+        Check(request.AdditionalAccessKey && !request.ProgrammaticAccess, UserColumns.AdditionalAccessKey, UserColumns.ProgrammaticAccess,
+            $"no access key is made for '{request.UserName}'");
+        return ignored;
+
+        void Check(bool hasNoEffect, string flag, string needs, string outcome)
+        {
+            if (!hasNoEffect || !(byColumn.ContainsKey(flag) || byColumn.ContainsKey(needs)))
+            {
+                return;
+            }
+
+            var given = parameters.Contains(flag) ? $"-{flag}"
+                : byColumn.TryGetValue(flag, out var cell) ? $"{cell.Header}: '{TagValues.Scalar(cell.Value) ?? "yes"}'"
+                : $"{flag}: 'yes'";
+            // Named as the flag was given: a parameter's missing partner is a parameter too, unless a cell gave it.
+            var missing = byColumn.TryGetValue(needs, out var other) && !parameters.Contains(needs) ? other.Header
+                : parameters.Contains(flag) || parameters.Contains(needs) ? $"-{needs}" : needs;
+            var how = parameters.Contains(flag) ? $"add -{needs}, or leave out -{flag}"
+                : parameters.Contains(needs) ? $"leave {flag} empty" : $"give {missing} yes, or leave {flag} empty";
+            ignored.Add($"{given} has no effect without {missing}: {outcome}; {how}");
         }
     }
 }

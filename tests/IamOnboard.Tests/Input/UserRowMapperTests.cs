@@ -57,6 +57,24 @@ public class UserRowMapperTests
     }
 
     [Fact]
+    public void A_yes_that_cannot_take_effect_is_said_once_where_its_cells_are_read()
+    {
+        var mapping = Map(Cell("UserName", "ana"), Cell("ConsoleAccess", "no"), Cell("Password reset required", "1"), Cell("AdditionalAccessKey", "yes"));
+
+        Assert.NotNull(mapping.Request);
+        Assert.Equal(2, mapping.Ignored.Count);
+        Assert.StartsWith("Password reset required: '1' has no effect without ConsoleAccess", mapping.Ignored[0], StringComparison.Ordinal);
+        Assert.StartsWith("AdditionalAccessKey: 'yes' has no effect without ProgrammaticAccess", mapping.Ignored[1], StringComparison.Ordinal);
+
+        // Parameters on a request already read: said again only when they touch the two fields, named as parameters.
+        var read = mapping.Request!;
+        Assert.Empty(UserRowMapper.Map(new[] { Cell("Group", "Developers") }, null, null, read, new[] { "Group" }).Ignored);
+        var given = UserRowMapper.Map(new[] { Cell("ProgrammaticAccess", false) }, null, null, read, new[] { "ProgrammaticAccess" }).Ignored;
+        Assert.Equal(new[] { "AdditionalAccessKey: 'yes' has no effect without -ProgrammaticAccess: no access key is made for 'ana'; leave AdditionalAccessKey empty" }, given);
+        Assert.Empty(Map(Cell("UserName", "ana"), Cell("ConsoleAccess", "yes"), Cell("PasswordResetRequired", "yes"), Cell("AdditionalAccessKey", "")).Ignored);
+    }
+
+    [Fact]
     public void The_aws_tools_tag_forms_give_the_tags_they_mean()
     {
         var one = new Hashtable { ["Key"] = "team", ["Value"] = "data" };

@@ -47,6 +47,11 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
                 }
                 else
                 {
+                    foreach (var ignored in row.Ignored)
+                    {
+                        WriteWarning($"{row.Request!.Where}{ignored}.");
+                    }
+
                     valid.Add(row.Request!);
                 }
             }

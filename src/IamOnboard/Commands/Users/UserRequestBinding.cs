@@ -70,6 +70,11 @@ internal sealed class UserRequestBinding
         }
 
         request = mapping.Request!;
+        foreach (var ignored in mapping.Ignored)
+        {
+            cmdlet.WriteWarning($"{request.Where}{ignored}.");
+        }
+
         return true;
     }
 
@@ -82,12 +87,12 @@ internal sealed class UserRequestBinding
         if (item?.BaseObject is UserOnboardingRequest typed)
         {
             NoteSource(item);
-            return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed);
+            return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed, overrides.Select(o => o.Key).ToList());
         }
 
         var overridden = new HashSet<string>(overrides.Select(o => o.Key), StringComparer.Ordinal);
         var cells = Cells(item).Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
-        return UserRowMapper.Map(cells.Concat(overrides), row, null);
+        return UserRowMapper.Map(cells.Concat(overrides), row, null, parameters: overridden);
     }
 
     private void NoteSource(PSObject item)
