@@ -50,6 +50,22 @@ Describe 'New-OnboardGroup' {
         (Aws @('iam', 'get-group', '--group-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'refuses more managed policies than the group quota before any change, in the plan too, counting those attached' {
+        $eleven = 'AdministratorAccess', 'IAMReadOnlyAccess', 'job-function/ViewOnlyAccess', 'AmazonS3ReadOnlyAccess', 'AmazonEC2ReadOnlyAccess',
+            'IAMUserChangePassword', 'IAMFullAccess', 'AmazonS3FullAccess', 'PowerUserAccess', 'SecurityAudit', 'AmazonEC2FullAccess'
+        $name = New-TestName 'group'
+        New-OnboardGroup -GroupName $name -Policy $eleven -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue
+        $planned[0].FullyQualifiedErrorId | Should -Be 'PolicyQuotaExceeded,IamOnboard.Commands.NewOnboardGroupCommand'
+        New-OnboardGroup -GroupName $name -Policy $eleven -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyQuotaExceeded,IamOnboard.Commands.NewOnboardGroupCommand'
+        $failures[0].Exception.Message | Should -BeLike "Policy: the group '$name' would have 11 managed policies (none attached yet, 11 to attach: *AmazonEC2FullAccess), more than the account's quota of 10 per group; nothing was changed.*"
+        (Aws @('iam', 'get-group', '--group-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        $null = New-OnboardGroup -GroupName $name -Policy $eleven[0..8]
+        New-OnboardGroup -GroupName $name -Policy $eleven[8..10] -ErrorVariable more -ErrorAction SilentlyContinue
+        $more[0].Exception.Message | Should -BeLike "*would have 11 managed policies (9 already attached, 2 to attach: *), more than the account's quota of 10 per group; nothing was changed. Attach at most 1 more*"
+        (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.Count | Should -Be 9
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName 'group'
         New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess -WhatIf

@@ -62,14 +62,9 @@ public sealed class GroupOnboarder
     {
         ValidateOffline(groupName, path);
         var arns = new List<string>();
-        string? mfaPolicyAction = null;
         if (requireMfa)
         {
-            var (mfaArn, created, updated) = await RequireMfaPolicy.EnsureAsync(_session, apply, ct).ConfigureAwait(false);
-            arns.Add(mfaArn);
-            mfaPolicyAction = created ? $"create policy {RequireMfaPolicy.PolicyName}"
-                : updated ? $"update policy {RequireMfaPolicy.PolicyName} to the current document (new default version)"
-                : null;
+            arns.Add(RequireMfaPolicy.ArnFor(_session));
         }
 
         foreach (var policy in policies)
@@ -82,13 +77,32 @@ public sealed class GroupOnboarder
         }
 
         var iam = _session.Iam;
-        GroupOnboardingResult result;
-        IReadOnlyList<IamAttachedPolicy> attached;
+        GroupOnboardingResult? existing = null;
+        IReadOnlyList<IamAttachedPolicy> attached = Array.Empty<IamAttachedPolicy>();
         try
         {
-            (result, attached) = await ReadExistingAsync(groupName, ct).ConfigureAwait(false);
+            (existing, attached) = await ReadExistingAsync(groupName, ct).ConfigureAwait(false);
         }
         catch (IamNoSuchEntityException)
+        {
+        }
+
+        await CheckPolicyQuotaAsync(groupName, attached, arns, ct).ConfigureAwait(false);
+        string? mfaPolicyAction = null;
+        if (requireMfa)
+        {
+            var (_, created, updated) = await RequireMfaPolicy.EnsureAsync(_session, apply, ct).ConfigureAwait(false);
+            mfaPolicyAction = created ? $"create policy {RequireMfaPolicy.PolicyName}"
+                : updated ? $"update policy {RequireMfaPolicy.PolicyName} to the current document (new default version)"
+                : null;
+        }
+
+        GroupOnboardingResult result;
+        if (existing is not null)
+        {
+            result = existing;
+        }
+        else
         {
             var planned = new IamGroup(groupName, string.Empty, $"arn:{_session.Partition}:iam::{_session.AccountId}:group{path ?? "/"}{groupName}", path ?? "/", DateTime.UtcNow);
             try
@@ -97,7 +111,6 @@ public sealed class GroupOnboarder
                 _facts.RememberGroup(group.GroupName);
                 result = new GroupOnboardingResult(group, OnboardingOutcome.Created);
                 result.Actions.Add($"create group {groupName} (path {path ?? "/"})");
-                attached = Array.Empty<IamAttachedPolicy>();
             }
             catch (IamEntityAlreadyExistsException)
             {
@@ -121,15 +134,23 @@ public sealed class GroupOnboarder
         }
 
         result.PolicyArns.AddRange(attached.Select(p => p.PolicyArn));
-        foreach (var arn in arns.Where(a => !attached.Any(p => p.PolicyArn == a)))
+        var toAttach = arns.Where(a => !attached.Any(p => p.PolicyArn == a)).ToList();
+        for (int i = 0; i < toAttach.Count; i++)
         {
             if (apply)
             {
-                await iam.AttachGroupPolicyAsync(groupName, arn, ct).ConfigureAwait(false);
+                try
+                {
+                    await iam.AttachGroupPolicyAsync(groupName, toAttach[i], ct).ConfigureAwait(false);
+                }
+                catch (IamServiceException failure)
+                {
+                    throw AttachFailed(result, toAttach, i, failure);
+                }
             }
 
-            result.PolicyArns.Add(arn);
-            result.Actions.Add($"attach {arn}");
+            result.PolicyArns.Add(toAttach[i]);
+            result.Actions.Add($"attach {toAttach[i]}");
         }
 
         if (result.Outcome == OnboardingOutcome.Unchanged && result.Actions.Count > 0)
@@ -143,6 +164,54 @@ public sealed class GroupOnboarder
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Refuses, before any change, policies that would take the group past the account's quota of attached managed
+    /// policies. The default quota is 10, but accounts may have it raised (up to 20), so more than 10 are only refused
+    /// when GetAccountSummary reports a lower quota; where it cannot be read, IAM's own refusal is made clear instead.
+    /// </summary>
+    private async Task CheckPolicyQuotaAsync(string groupName, IReadOnlyList<IamAttachedPolicy> attached, IReadOnlyList<string> arns, CancellationToken ct)
+    {
+        var toAttach = arns.Where(a => !attached.Any(p => p.PolicyArn == a)).ToList();
+        int total = attached.Count + toAttach.Count;
+        if (total <= IamLimits.ManagedPoliciesPerGroup)
+        {
+            return;
+        }
+
+        int? quota;
+        try
+        {
+            quota = (await _session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false))["AttachedPoliciesPerGroupQuota"];
+        }
+        catch (IamServiceException unread)
+        {
+            OnboardLog.Current.Verbose($"IAM group '{groupName}': could not read the account's quota of managed policies per group ({unread.Message.TrimEnd('.')}); IAM checks it when attaching.");
+            return;
+        }
+
+        if (quota is { } limit && total > limit)
+        {
+            string already = attached.Count == 0 ? "none attached yet" : $"{attached.Count} already attached";
+            throw new OnboardInputException("PolicyQuotaExceeded", "Policy", string.Join(", ", toAttach),
+                $"Policy: the group '{groupName}' would have {total} managed policies ({already}, {toAttach.Count} to attach: {string.Join(", ", toAttach)}), "
+                + $"more than the account's quota of {limit} per group; nothing was changed. Attach at most {Math.Max(0, limit - attached.Count)} more, "
+                + "or combine permissions in a customer managed policy.");
+        }
+    }
+
+    /// <summary>An attach IAM refused: names the group, the policy, what this run attached and what it left unattached.</summary>
+    private static OnboardingFailedException AttachFailed(GroupOnboardingResult result, IReadOnlyList<string> toAttach, int failedAt, IamServiceException failure)
+    {
+        string groupName = result.Group.GroupName;
+        string made = result.Outcome == OnboardingOutcome.Created ? $"the group '{groupName}' was created" : $"the group '{groupName}' exists";
+        string done = failedAt == 0 ? "no policy was attached" : "attached: " + string.Join(", ", toAttach.Take(failedAt));
+        string left = "not attached: " + string.Join(", ", toAttach.Skip(failedAt));
+        return new OnboardingFailedException(
+            $"IAM group '{groupName}': policy {toAttach[failedAt]} was not attached: {failure.Message.TrimEnd('.')}. So far {made}; {done}; {left}. "
+            + "Run the same command again once the cause is fixed: it attaches only what is missing.",
+            groupName, rolledBack: false, failure);
     }
 
     private async Task<(GroupOnboardingResult Result, IReadOnlyList<IamAttachedPolicy> Attached)> ReadExistingAsync(string groupName, CancellationToken ct)
