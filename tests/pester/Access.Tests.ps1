@@ -147,6 +147,14 @@ Describe 'Access: Test-OnboardAccess' {
         $results.AsExpected | Should -Be @($true, $true)
     }
 
+    It 'refuses an -Expect pattern that matches none of the actions tested, naming it' {
+        # A script with -ErrorAction Stop would otherwise pass having checked nothing.
+        $failure = $null
+        try { Test-OnboardAccess -UserName $name -Action iam:GetUser -Expect @{ 'iam:Delete*' = 'Allowed'; 'iam:Get*' = 'Allowed' } -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'InvalidAccessCheck,IamOnboard.Commands.TestOnboardAccessCommand'
+        $failure.Exception.Message | Should -BeLike "Expect: 'iam:Delete*' matches none of the actions tested (iam:GetUser), so it would check nothing;*"
+    }
+
     It 'refuses -Context <Key> = <Value>, which is not of the key''s type, naming both' -TestCases @(
         @{ Key = 'aws:SourceIp'; Value = '203.0.113.700'; Expected = 'an IP address' }
         @{ Key = 'aws:SourceIp'; Value = 'office'; Expected = 'an IP address' }

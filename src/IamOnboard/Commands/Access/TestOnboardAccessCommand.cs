@@ -169,6 +169,18 @@ internal static class AccessCheckInput
                 "Action");
         }
 
+        // A pattern that matches none of the actions tested checks nothing: a script relying on it would pass untested.
+        var unmatched = expectations.Select(e => e.Key)
+            .Where(k => WildcardPattern.ContainsWildcardCharacters(k))
+            .Where(k => !all.Any(a => new WildcardPattern(k, WildcardOptions.IgnoreCase).IsMatch(a)))
+            .ToList();
+        if (unmatched.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Expect: {string.Join(", ", unmatched.Select(k => $"'{k}'"))} {(unmatched.Count == 1 ? "matches" : "match")} none of the actions tested ({string.Join(", ", all)}), so {(unmatched.Count == 1 ? "it would check" : "they would check")} nothing; name the actions to test with -Action (for example iam:DeleteUser).",
+                "Expect");
+        }
+
         return all;
     }
 
