@@ -195,6 +195,19 @@ Describe 'Add-OnboardInlinePolicy' {
         (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
     }
 
+    It 'writes a [datetime] in a hashtable policy in ISO 8601 UTC, the form IAM''s date operators take' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $until = [datetime]::new(2026, 12, 31, 0, 0, 0, [DateTimeKind]::Utc)
+        $table = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Action = 's3:GetObject'; Resource = '*'
+                    Condition = @{ DateLessThan = @{ 'aws:CurrentTime' = $until; 'aws:TokenIssueTime' = [datetimeoffset]::new(2026, 6, 1, 9, 30, 0, [timespan]::FromHours(2)) } } }) }
+        $null = Add-OnboardInlinePolicy -UserName $name -PolicyName Until -PolicyDocument $table
+        # The text as stored: ConvertFrom-Json would turn an ISO date back into a [datetime].
+        $stored = (Aws @('iam', 'get-user-policy', '--user-name', $name, '--policy-name', 'Until', '--query', 'PolicyDocument.Statement[0].Condition.DateLessThan')).StdOut
+        $stored | Should -Match '"aws:CurrentTime": "2026-12-31T00:00:00Z"'
+        $stored | Should -Match '"aws:TokenIssueTime": "2026-06-01T07:30:00Z"'
+    }
+
     It 'refuses a policy that would take the user past the inline size limit' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

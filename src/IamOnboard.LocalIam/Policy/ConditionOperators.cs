@@ -86,6 +86,12 @@ internal static class ConditionOperators
     private static bool TryNumber(string text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
+    // The W3C profile of ISO 8601 that IAM's date operators document; a culture's reading of 12/31/2026 is not one.
+    private static readonly string[] IsoDateFormats =
+    {
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd", "yyyy-MM",
+    };
+
     /// <summary>ISO 8601 dates and times, or seconds since the epoch (both are IAM date forms).</summary>
     public static bool TryDate(string text, out DateTimeOffset value)
     {
@@ -95,7 +101,7 @@ internal static class ConditionOperators
             return true;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+        return DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
     }
 
     private static bool InRange(string requestIp, string policyCidr)

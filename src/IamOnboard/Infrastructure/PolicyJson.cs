@@ -55,6 +55,14 @@ internal static class PolicyJson
 
                 writer.WriteEndArray();
                 break;
+            case DateTime date:
+                // IAM's date condition operators take ISO 8601 (2026-12-31T00:00:00Z), not the culture's "12/31/2026 00:00:00".
+                // An unspecified kind is local time, as Test-OnboardAccess -Context reads a [datetime] too.
+                writer.WriteStringValue(IsoUtc(date.ToUniversalTime()));
+                break;
+            case DateTimeOffset offset:
+                writer.WriteStringValue(IsoUtc(offset.UtcDateTime));
+                break;
             case IFormattable number when value is int or long or double or decimal:
                 writer.WriteRawValue(number.ToString(null, CultureInfo.InvariantCulture));
                 break;
@@ -63,4 +71,7 @@ internal static class PolicyJson
                 break;
         }
     }
+
+    private static string IsoUtc(DateTime utc) =>
+        utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

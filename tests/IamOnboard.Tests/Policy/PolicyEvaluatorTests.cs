@@ -181,6 +181,10 @@ public class PolicyEvaluatorTests
     [InlineData("{\"NotIpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}", true)]
     [InlineData("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}}", true)]
     [InlineData("{\"DateLessThan\":{\"aws:CurrentTime\":\"2026-01-01T00:00:00Z\"}}", false)]
+    [InlineData("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2026-01-01\"}}", true)]
+    [InlineData("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"1767225600\"}}", true)]
+    [InlineData("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"12/31/2025 00:00:00\"}}", false)] // not an IAM date form: no match
+    [InlineData("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"Dec 31 2025\"}}", false)]
     [InlineData("{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"3600\"}}", true)]
     [InlineData("{\"NumericGreaterThanEquals\":{\"aws:MultiFactorAuthAge\":\"300\"}}", false)]
     [InlineData("{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:user/a*\"}}", true)]
