@@ -208,6 +208,21 @@ Describe 'Add-OnboardInlinePolicy' {
         $stored | Should -Match '"aws:TokenIssueTime": "2026-06-01T07:30:00Z"'
     }
 
+    It 'counts a hashtable policy as the same policy given as text: ampersands, apostrophes, angle brackets, plus signs and Latin-1 letters are not escaped' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $teams = 'R&D', "O'Brien", '<ops>', 'Sales+Marketing', 'Recherche&Développement', 'quote " and tab `t stay escaped'
+        $table = [ordered]@{ Version = '2012-10-17'; Statement = @([ordered]@{ Effect = 'Allow'; Action = 's3:GetObject'; Resource = 'arn:aws:s3:::reports/*'
+                    Condition = @{ StringEquals = @{ 'aws:PrincipalTag/team' = $teams } } }) }
+        $text = $table | ConvertTo-Json -Depth 9 -Compress
+        $asTable = Add-OnboardInlinePolicy -UserName $name -PolicyName AsTable -PolicyDocument $table
+        $asTable.Document | Should -Not -Match '\\u00'
+        $asText = Add-OnboardInlinePolicy -UserName $name -PolicyName AsText -PolicyDocument $text
+        $asTable.AggregateSize | Should -Be ($asText.AggregateSize / 2)
+        $stored = (Aws @('iam', 'get-user-policy', '--user-name', $name, '--policy-name', 'AsTable')).Json.PolicyDocument.Statement[0].Condition.StringEquals.'aws:PrincipalTag/team'
+        $stored | Should -Be $teams
+    }
+
     It 'refuses a policy that would take the user past the inline size limit' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

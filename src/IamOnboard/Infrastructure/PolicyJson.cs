@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace IamOnboard.Commands.Infrastructure;
@@ -14,7 +15,10 @@ internal static class PolicyJson
     public static string FromDictionary(IDictionary table)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // The relaxed encoder writes & ' < > + and Latin-1 letters as they are, as a policy given as text has them:
+        // escaped, each would count 6 characters against IAM's size quota and be stored escaped. Quotes, backslashes and
+        // control characters are still escaped, as JSON requires.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(writer, table);
         }
