@@ -223,6 +223,18 @@ Describe 'Add-OnboardInlinePolicy' {
         $stored | Should -Be $teams
     }
 
+    It 'reports a -Path that is a folder as PolicyFileUnreadable for each row, and goes on' {
+        $names = (New-TestName), (New-TestName)
+        $names | ForEach-Object { $null = New-OnboardUser -UserName $_ }
+        $folder = Join-Path $TestDrive 'policies'
+        $null = New-Item -ItemType Directory -Path $folder
+        $names | ForEach-Object { [pscustomobject]@{ UserName = $_ } } |
+            Add-OnboardInlinePolicy -PolicyName Audit -Path $folder -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
+        $failures.FullyQualifiedErrorId | Should -Be (@('PolicyFileUnreadable,IamOnboard.Commands.AddOnboardInlinePolicyCommand') * 2)
+        $failures[1].Exception.Message | Should -Be "Path: cannot read the policy file '$folder': it is a folder; name the policy's .json file."
+    }
+
     It 'refuses a policy that would take the user past the inline size limit' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.IO;
 using System.Management.Automation;
@@ -140,8 +141,9 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             WriteError(OnboardErrors.FromException(invalid, owner));
             return;
         }
-        catch (IOException unreadable)
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
         {
+            // .NET answers a folder, and a file it may not open, with UnauthorizedAccessException: a bad row, not a stop.
             WriteError(OnboardErrors.Create("PolicyFileUnreadable", ErrorCategory.ReadError, Path, $"Path: cannot read the policy file '{Path}': {unreadable.Message}"));
             return;
         }
@@ -169,6 +171,11 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         if (Path is not null)
         {
             var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (Directory.Exists(resolved))
+            {
+                throw new IOException("it is a folder; name the policy's .json file.");
+            }
+
             return File.ReadAllText(resolved, Encoding.UTF8);
         }
 
