@@ -186,6 +186,9 @@ Describe 'Add-OnboardInlinePolicy' {
         @{ Document = '{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Version' }
         # IAM refuses an operator it does not know; the endpoint used to keep it and then leave the whole policy out.
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"},{"Effect":"Deny","Action":"iam:GetUser","Resource":"*","Condition":{"NotIpAddres":{"aws:SourceIp":"10.0.0.0/8"}}}]}'; Expect = 'Statement\[1\].*"NotIpAddres" is not a condition operator' }
+        # IAM and the AWS CLI keep the last of two same-named members; the local evaluator read both.
+        @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"ana"},"StringEquals":{"aws:username":"bea"}}}]}'; Expect = 'Statement\[0\]\.Condition: condition operator "StringEquals" appears more than once' }
+        @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"ana","aws:username":"bea"}}}]}'; Expect = 'condition key "aws:username" appears more than once' }
     ) {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -271,9 +271,18 @@ public static partial class PolicyDocumentValidator
                 return;
             }
 
+            // A JSON parser keeps one of two same-named members (IAM and the AWS CLI the last; an evaluator may read
+            // both), so what the policy grants would depend on who reads it: refused, as a duplicate Effect is.
+            var operators = new HashSet<string>(StringComparer.Ordinal);
             foreach (var op in condition.EnumerateObject())
             {
                 string opLocation = $"{location}.{op.Name}";
+                if (!operators.Add(op.Name))
+                {
+                    Add(opLocation, $"{location}: condition operator \"{op.Name}\" appears more than once; put all its keys in one \"{op.Name}\" block.");
+                    continue;
+                }
+
                 if (!ConditionOperatorNames.IsKnown(op.Name))
                 {
                     string? meant = ConditionOperatorNames.SameNameOtherCase(op.Name);
@@ -292,9 +301,16 @@ public static partial class PolicyDocumentValidator
                     continue;
                 }
 
+                var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var key in op.Value.EnumerateObject())
                 {
                     string keyLocation = $"{opLocation}.{key.Name}";
+                    if (!keys.Add(key.Name))
+                    {
+                        Add(keyLocation, $"{opLocation}: condition key \"{key.Name}\" appears more than once; give it one value or an array of values.");
+                        continue;
+                    }
+
                     bool ok = key.Value.ValueKind == JsonValueKind.Array
                         ? key.Value.EnumerateArray().All(IsConditionScalar)
                         : IsConditionScalar(key.Value);

@@ -219,6 +219,19 @@ public class PolicyDocumentValidatorTests
         Assert.Contains("appears more than once", SingleProblem(Identity("""{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}""")).Message);
 
     [Theory]
+    [InlineData("""{"StringEquals":{"aws:username":"ana"},"StringEquals":{"aws:username":"bea"}}""", "Statement[0].Condition.StringEquals",
+        "Statement[0].Condition: condition operator \"StringEquals\" appears more than once")]
+    [InlineData("""{"StringEquals":{"aws:username":"ana","aws:username":"bea"}}""", "Statement[0].Condition.StringEquals.aws:username",
+        "Statement[0].Condition.StringEquals: condition key \"aws:username\" appears more than once")]
+    public void Duplicate_condition_operators_and_keys_are_rejected(string condition, string location, string message)
+    {
+        // IAM and the AWS CLI keep the last of two same-named members; an evaluator reading both would decide otherwise.
+        var problem = SingleProblem(Identity("""{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":""" + condition + "}"));
+        Assert.Equal(location, problem.Location);
+        Assert.StartsWith(message, problem.Message);
+    }
+
+    [Theory]
     [InlineData("""{"Version":"2012-10-17"}""", "Statement")]
     [InlineData("""{"Statement":[]}""", "Statement")]
     [InlineData("""{"Statement":"Allow"}""", "Statement")]
