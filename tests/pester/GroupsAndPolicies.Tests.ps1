@@ -189,6 +189,8 @@ Describe 'Add-OnboardInlinePolicy' {
         # IAM and the AWS CLI keep the last of two same-named members; the local evaluator read both.
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"ana"},"StringEquals":{"aws:username":"bea"}}}]}'; Expect = 'Statement\[0\]\.Condition: condition operator "StringEquals" appears more than once' }
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"ana","aws:username":"bea"}}}]}'; Expect = 'condition key "aws:username" appears more than once' }
+        # Pasted from a web page: a no-break space shown as it is reads as an ordinary space.
+        @{ Document = "{`n`u{00A0}`u{00A0}" + '"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}'; Expect = 'line 2, position 1: U\+00A0 \(no-break space\)' }
     ) {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -45,6 +45,13 @@ public static partial class PolicyDocumentValidator
         }
 
         char c = document[index];
+        if (InvisibleName(c) is { } invisible)
+        {
+            // Shown as it is, it would read as an ordinary space (or as nothing) that is somehow wrong.
+            return $"U+{(int)c:X4} ({invisible}) is not white space JSON allows outside strings; replace it with an ordinary space "
+                + "(it often comes with text copied from a web page or a chat).";
+        }
+
         if (lastToken == JsonTokenType.None && c != '{')
         {
             return "a policy is a JSON object: it must start with '{'.";
@@ -107,6 +114,16 @@ public static partial class PolicyDocumentValidator
 
         return reason.Trim();
     }
+
+    // A name for a character that is invisible or looks like a space; null for others. Only U+0020 to U+00FF (and tab,
+    // line feed, carriage return) get this far.
+    private static string? InvisibleName(char c) => c switch
+    {
+        '\u00A0' => "no-break space",
+        '\u00AD' => "soft hyphen",
+        >= '\u007F' and <= '\u009F' => "a control character",
+        _ => null,
+    };
 
     // The last token the reader took before failing, its text (for a name), and whether it was then inside an object.
     private static (JsonTokenType Token, string? Text, bool InObject) LastTokenBefore(string document)

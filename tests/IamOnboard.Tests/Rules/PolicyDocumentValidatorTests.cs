@@ -232,6 +232,19 @@ public class PolicyDocumentValidatorTests
     }
 
     [Theory]
+    [InlineData('\u00A0', "U+00A0 (no-break space)")]
+    [InlineData('\u00AD', "U+00AD (soft hyphen)")]
+    [InlineData('\u0085', "U+0085 (a control character)")]
+    public void An_invisible_character_outside_strings_is_named_by_code_point(char invisible, string name)
+    {
+        // Pasted from a web page, a no-break space looks like an ordinary one: "' ' cannot start a name" explains nothing.
+        string document = "{\n" + invisible + invisible + "\"Version\": \"2012-10-17\"}";
+        var problem = SingleProblem(document);
+        Assert.Equal("line 2, position 1", problem.Location);
+        Assert.Contains(name + " is not white space JSON allows outside strings", problem.Message);
+    }
+
+    [Theory]
     [InlineData("""{"Version":"2012-10-17"}""", "Statement")]
     [InlineData("""{"Statement":[]}""", "Statement")]
     [InlineData("""{"Statement":"Allow"}""", "Statement")]
