@@ -240,6 +240,18 @@ Describe 'Add-OnboardInlinePolicy' {
         $failures[1].Exception.Message | Should -Be "Path: cannot read the policy file '$folder': it is a folder; name the policy's .json file."
     }
 
+    It 'warns, and puts the policy, when a policy variable is used without Version 2012-10-17' {
+        # IAM accepts it but reads ${aws:username} as literal text: the grant matches nothing.
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $self = '{"Statement":[{"Effect":"Allow","Action":"iam:ChangePassword","Resource":"arn:aws:iam::*:user/${aws:username}"}]}'
+        $result = Add-OnboardInlinePolicy -UserName $name -PolicyName Self -PolicyDocument $self -WarningVariable warned -WarningAction SilentlyContinue
+        $result.Status | Should -Be 'Created'
+        "$warned" | Should -BeLike "The policy document 'Self': Statement[[]0].Resource: the policy variable `${aws:username} is replaced only under ""Version"": ""2012-10-17""; this policy has no Version*"
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Self -PolicyDocument $readS3 -WarningVariable none -WarningAction SilentlyContinue | Out-Null
+        $none | Should -BeNullOrEmpty
+    }
+
     It 'refuses a policy that would take the user past the inline size limit' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

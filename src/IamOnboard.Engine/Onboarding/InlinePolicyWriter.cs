@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -52,8 +53,11 @@ public sealed class InlinePolicyWriter
 
     public InlinePolicyWriter(OnboardSession session) => _session = session;
 
-    /// <summary>Refuses a document IAM would refuse, saying what is wrong and where.</summary>
-    public static void ValidateOffline(string policyName, string document)
+    /// <summary>
+    /// Refuses a document IAM would refuse, saying what is wrong and where; returns warnings about what IAM accepts but
+    /// likely does not do what was meant (a policy variable without Version 2012-10-17).
+    /// </summary>
+    public static IReadOnlyList<string> ValidateOffline(string policyName, string document)
     {
         if (IamNameRules.CheckPolicyName(policyName) is { } badName)
         {
@@ -68,6 +72,8 @@ public sealed class InlinePolicyWriter
             throw new OnboardInputException("MalformedPolicyDocument", "PolicyDocument", null,
                 $"The policy document '{policyName}' is not a valid IAM identity policy: {problems}");
         }
+
+        return check.Warnings.Select(w => $"The policy document '{policyName}': {w.Message}").ToList();
     }
 
     public async Task<InlinePolicyResult> PutAsync(InlinePolicyOwnerKind kind, string owner, string policyName, string document, bool apply, CancellationToken ct)

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace IamOnboard.Rules;
 
@@ -57,12 +59,88 @@ public static partial class PolicyDocumentValidator
             return new PolicyValidationResult(problems, size);
         }
 
+        var warnings = new List<PolicyProblem>();
         using (parsed)
         {
             new GrammarWalker(kind, problems).CheckDocument(parsed.RootElement);
+            if (problems.Count == 0)
+            {
+                CheckVariablesHaveVersion(parsed.RootElement, warnings);
+            }
         }
 
-        return new PolicyValidationResult(problems, size);
+        return new PolicyValidationResult(problems, size, warnings);
+    }
+
+    // Policy variables (${aws:username}) are replaced only under Version 2012-10-17; under 2008-10-17, or with no Version
+    // (which IAM reads as 2008-10-17), they are literal text, so a grant that names one silently matches nothing.
+    private static void CheckVariablesHaveVersion(JsonElement root, List<PolicyProblem> warnings)
+    {
+        string? version = root.TryGetProperty("Version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (version == AllowedVersions[0] || !root.TryGetProperty("Statement", out var statement))
+        {
+            return;
+        }
+
+        var statements = statement.ValueKind == JsonValueKind.Array
+            ? statement.EnumerateArray().Select((s, i) => (Element: s, Where: $"Statement[{i}]"))
+            : new[] { (Element: statement, Where: "Statement") };
+        var variables = new List<string>();
+        string? first = null;
+        foreach (var (element, where) in statements)
+        {
+            foreach (string name in new[] { "Resource", "NotResource", "Condition" })
+            {
+                if (element.TryGetProperty(name, out var value))
+                {
+                    int before = variables.Count;
+                    CollectVariables(value, variables);
+                    first ??= variables.Count > before ? $"{where}.{name}" : null;
+                }
+            }
+        }
+
+        if (first is null)
+        {
+            return;
+        }
+
+        string which = variables.Count == 1 ? $"the policy variable {variables[0]} is" : $"the policy variables {string.Join(", ", variables)} are";
+        string has = version is null ? "this policy has no Version" : $"this policy's Version is \"{version}\"";
+        warnings.Add(new PolicyProblem(first,
+            $"{first}: {which} replaced only under \"Version\": \"{AllowedVersions[0]}\"; {has}, so IAM reads {(variables.Count == 1 ? "it" : "them")} as literal text "
+            + $"and the statement does not apply as meant. Add \"Version\": \"{AllowedVersions[0]}\" to the policy."));
+    }
+
+    private static void CollectVariables(JsonElement value, List<string> variables)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                foreach (Match match in Regex.Matches(value.GetString() ?? string.Empty, @"\$\{[^}]*\}"))
+                {
+                    if (!variables.Contains(match.Value))
+                    {
+                        variables.Add(match.Value);
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    CollectVariables(item, variables);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                {
+                    CollectVariables(member.Value, variables);
+                }
+
+                break;
+        }
     }
 
     /// <summary>

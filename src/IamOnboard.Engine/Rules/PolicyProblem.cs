@@ -37,15 +37,19 @@ public sealed class PolicyProblem
 /// <summary>The outcome of <see cref="PolicyDocumentValidator.Validate"/>.</summary>
 public sealed class PolicyValidationResult
 {
-    public PolicyValidationResult(IReadOnlyList<PolicyProblem> problems, int nonWhitespaceLength)
+    public PolicyValidationResult(IReadOnlyList<PolicyProblem> problems, int nonWhitespaceLength, IReadOnlyList<PolicyProblem>? warnings = null)
     {
         Problems = problems;
         NonWhitespaceLength = nonWhitespaceLength;
+        Warnings = warnings ?? new PolicyProblem[0];
     }
 
     public bool IsValid => Problems.Count == 0;
 
     public IReadOnlyList<PolicyProblem> Problems { get; }
+
+    /// <summary>What IAM accepts but very likely does not do what was meant; the document is valid all the same.</summary>
+    public IReadOnlyList<PolicyProblem> Warnings { get; }
 
     /// <summary>The document's size as IAM measures it against its quotas (see <see cref="PolicyDocumentValidator.CountNonWhitespace"/>).</summary>
     public int NonWhitespaceLength { get; }

@@ -232,6 +232,22 @@ public class PolicyDocumentValidatorTests
     }
 
     [Theory]
+    [InlineData("""{"Statement":[{"Effect":"Allow","Action":"iam:ChangePassword","Resource":"arn:aws:iam::*:user/${aws:username}"}]}""",
+        "Statement[0].Resource: the policy variable ${aws:username} is replaced only under \"Version\": \"2012-10-17\"; this policy has no Version")]
+    [InlineData("""{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":["home/${aws:username}/*","${aws:userid}"]}}}}""",
+        "Statement.Condition: the policy variables ${aws:username}, ${aws:userid} are replaced only under \"Version\": \"2012-10-17\"; this policy's Version is \"2008-10-17\"")]
+    public void A_policy_variable_without_version_2012_10_17_is_valid_with_a_warning(string document, string warning)
+    {
+        var result = PolicyDocumentValidator.Validate(document, PolicyDocumentKind.Identity);
+        Assert.True(result.IsValid, result.Summary);
+        Assert.StartsWith(warning, Assert.Single(result.Warnings).Message);
+    }
+
+    [Fact]
+    public void A_policy_variable_under_version_2012_10_17_gives_no_warning() =>
+        Assert.Empty(PolicyDocumentValidator.Validate(ReadOnlyS3, PolicyDocumentKind.Identity).Warnings);
+
+    [Theory]
     [InlineData('\u00A0', "U+00A0 (no-break space)")]
     [InlineData('\u00AD', "U+00AD (soft hyphen)")]
     [InlineData('\u0085', "U+0085 (a control character)")]

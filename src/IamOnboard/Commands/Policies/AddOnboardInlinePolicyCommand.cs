@@ -134,7 +134,10 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         try
         {
             document = ReadDocument();
-            InlinePolicyWriter.ValidateOffline(PolicyName, document);
+            foreach (var warning in InlinePolicyWriter.ValidateOffline(PolicyName, document))
+            {
+                WriteWarning(warning);
+            }
         }
         catch (OnboardInputException invalid)
         {
