@@ -413,6 +413,33 @@ Describe 'The shared files read as the AWS CLI reads them' {
         $ran | Should -Not -Exist -Because 'neither the CLI nor IamOnboard runs the process then'
     }
 
+    It 'never lets the AWS SDK read the shared files: a line it cannot parse neither shows its secret nor breaks the process' {
+        # In a fresh pwsh: AWSSDK.Core reads the files once per process, in a static initializer whose failure stays for
+        # the life of the process. Both lines are ones the AWS CLI reads; the SDK's reader refuses them quoting the line.
+        Set-AwsFiles -Config "[default]`nregion = us-east-1`n[profile prod]   # production`noutput = json`n" `
+            -Credentials "[other]`naws_secret_access_key: $otherSecret`naws_access_key_id: $($other.AccessKeyId)`n"
+        (Get-AwsCliCaller --profile other --endpoint-url $other.Url).Text | Should -BeLike "*:$($other.AccountId):user/onboard-admin"
+        $script = @'
+param($Module, $Url, $Key, $Secret)
+Import-Module $Module
+$Error.Clear()
+try {
+    $session = Connect-Onboard -EndpointUrl $Url -AccessKey $Key -SecretKey $Secret -ErrorAction Stop
+    "connected $($session.AccountId)"
+    "user $((New-OnboardUser -UserName "sdk-files-$([guid]::NewGuid().ToString('n').Substring(0, 8))" -ErrorAction Stop).Status)"
+}
+catch { "failed" }
+# Everything an admin could look at afterwards: every error, its exception chain and its Get-Error view.
+$Error | ForEach-Object { $_.Exception.ToString(); $_ | Out-String }
+if ($Error.Count) { Get-Error | Out-String }
+'@
+        $scriptPath = Join-Path $awsHome 'connect.ps1'
+        Set-Content -Path $scriptPath -Value $script
+        $output = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, $endpoint.Url, $endpoint.AccessKeyId, $adminSecret)
+        $output.Contains($otherSecret) | Should -BeFalse -Because 'no secret from the shared files may appear in an error'
+        $output | Should -BeLike "connected $($endpoint.AccountId)*user Created*"
+    }
+
     It 'refuses an access key without its secret in the file that holds it, as the AWS CLI does, instead of taking the secret from the other file' {
         Set-AwsFiles -Config "[profile ops]`naws_access_key_id = $($endpoint.AccessKeyId)`n" -Credentials "[ops]`naws_secret_access_key = $adminSecret`n"
         (Get-AwsCliCaller --profile ops).Text | Should -BeLike '*Partial credentials found*'

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Amazon.Runtime;
 using IamOnboard.Diagnostics;
 
@@ -16,6 +17,7 @@ internal static class SdkClientSettings
         where T : ClientConfig
     {
         LoopbackGuard.Check(url, service);
+        WithoutSharedFileLookups(config);
         config.ServiceURL = url;
         config.AuthenticationRegion = region;
         config.MaxErrorRetry = Math.Max(0, maxAttempts - 1);
@@ -24,6 +26,42 @@ internal static class SdkClientSettings
             config.Timeout = value;
         }
 
+        return config;
+    }
+
+    /// <summary>
+    /// Gives every setting AWSSDK.Core would otherwise look up in the shared files a value of its own, so the SDK never
+    /// reads them (FallbackInternalConfigurationFactory). Its reader refuses files the AWS CLI reads (<c>key: value</c>, a
+    /// comment after a section header) with a message quoting the line, which can be a secret key; and it fails in a
+    /// static initializer, which breaks every client for the life of the process, also after the file is fixed.
+    /// IamOnboard resolves what it needs from the files itself (Sessions/); these are the SDK's defaults. Settings set
+    /// after this call (the retry mode and attempts a session asks for) win.
+    /// </summary>
+    public static T WithoutSharedFileLookups<T>(T config)
+        where T : ClientConfig
+    {
+        config.DefaultConfigurationMode = DefaultConfigurationMode.Standard;
+        config.RetryMode = RequestRetryMode.Standard;
+        if (!config.IsMaxErrorRetrySet)
+        {
+            config.MaxErrorRetry = 2;
+        }
+
+        // Endpoints are always explicit (see above): AWS_ENDPOINT_URL* and endpoint_url were applied before, for the
+        // profile in use.
+        config.IgnoreConfiguredEndpointUrls = true;
+        config.UseDualstackEndpoint = false;
+        config.UseFIPSEndpoint = false;
+        config.EndpointDiscoveryEnabled = false;
+        config.AccountIdEndpointMode = AccountIdEndpointMode.PREFERRED;
+        config.AuthSchemePreference = new List<string>();
+        config.SigV4aSigningRegionSet = new List<string>();
+        config.DisableClockSkewCorrection = false;
+        config.DisableRequestCompression = false;
+        config.RequestMinCompressionSizeBytes = 10240;
+        config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_SUPPORTED;
+        config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_SUPPORTED;
+        config.ClientAppId = string.Empty;
         return config;
     }
 }

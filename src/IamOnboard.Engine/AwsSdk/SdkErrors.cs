@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using IamOnboard.Iam;
 
@@ -70,6 +71,30 @@ internal static class SdkErrors
 
         return null;
     }
+
+    /// <summary>
+    /// When AWSSDK.Core's own reader of the shared files refused a line (the SDK's credential chain and instance metadata
+    /// still read them), the error to report instead: the file and line number only. The SDK's message quotes the line,
+    /// which may hold a secret key, so none of its exceptions is kept, not even as an inner exception. Null for anything else.
+    /// </summary>
+    public static Sessions.OnboardConfigurationException? SharedFileRefused(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (SdkFileLine.Match(current.Message) is { Success: true } match)
+            {
+                return new Sessions.OnboardConfigurationException("The AWS SDK's reader of the shared files, which looks in them for a container or instance role, refused "
+                    + match.Groups["file"].Value + ", line " + match.Groups["line"].Value + " (the line is not shown: it may hold a secret). It refuses a line written 'key: value' "
+                    + "or a comment after a section header, which the AWS CLI reads: write that line as 'key = value', with any comment on a line of its own.");
+            }
+        }
+
+        return null;
+    }
+
+    // "Line 2:<the line> in file /path does not contain a section, property or comment.", alone or inside the message of
+    // the SDK's credential chain, which gathers its providers' failures into one text.
+    private static readonly Regex SdkFileLine = new(@"Line (?<line>[0-9]+):<.*?> in file (?<file>.+?) does not contain a section, property or comment\.", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
     /// <summary>The cause worth showing: the innermost exception, stopping at an I/O error (its inner ones are socket details).</summary>
     public static Exception Innermost(Exception exception)

@@ -284,6 +284,10 @@ internal sealed class ResolvedCredentials
             using var resolver = new DefaultAWSCredentialsIdentityResolver();
             credentials = resolver.ResolveIdentity(null);
         }
+        catch (Exception exception) when (SdkErrors.SharedFileRefused(exception) is { } refused)
+        {
+            throw refused;
+        }
         catch (AmazonClientException exception)
         {
             throw new OnboardConfigurationException("No AWS credentials found (environment variables, " + files.Searched + ", container or instance role). " + ConnectHint, exception);

@@ -236,7 +236,7 @@ public static class OnboardSessionFactory
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw new OnboardConfigurationException("The credentials from " + credentialSource + " could not be fetched: " + Innermost(exception).Message, exception);
+            throw SdkErrors.SharedFileRefused(exception) ?? new OnboardConfigurationException("The credentials from " + credentialSource + " could not be fetched: " + Innermost(exception).Message, exception);
         }
     }
 
@@ -249,7 +249,7 @@ public static class OnboardSessionFactory
         catch (AmazonClientException exception)
         {
             // Credential providers fail lazily (instance metadata, credential_process) with a client exception on first use.
-            throw new OnboardConfigurationException("The credentials from " + credentialSource + " could not be used for " + what + ": " + Innermost(exception).Message, exception);
+            throw SdkErrors.SharedFileRefused(exception) ?? new OnboardConfigurationException("The credentials from " + credentialSource + " could not be used for " + what + ": " + Innermost(exception).Message, exception);
         }
     }
 

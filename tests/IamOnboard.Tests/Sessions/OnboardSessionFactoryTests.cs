@@ -289,6 +289,20 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_line_the_AWS_SDK_cannot_parse_is_named_by_file_and_line_never_shown_even_as_an_inner_exception()
+    {
+        // No keys and no default profile: the AWS SDK's chain looks for a container or instance role, and its own reader
+        // of the shared files refuses a line the AWS CLI reads, quoting it.
+        const string secret = "colon/separated+secret0000000000000000000";
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.CredentialsFile, "[other]\naws_secret_access_key: " + secret + "\naws_access_key_id: AKIAOTHER\n");
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() =>
+            OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
+        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(environment.CredentialsFile + ", line 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AssumeRoleUsesTheRoleForIam()
     {
         using var environment = new EnvironmentScope();

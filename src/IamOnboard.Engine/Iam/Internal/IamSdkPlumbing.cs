@@ -37,6 +37,7 @@ internal sealed class IamSdkConfig : ClientConfig
             new DefaultConfiguration { Name = DefaultConfigurationMode.Mobile, RetryMode = RequestRetryMode.Standard },
         }))
     {
+        AwsSdk.SdkClientSettings.WithoutSharedFileLookups(this);
         Partition = partition;
         ServiceId = "IAM";
         AuthenticationServiceName = "iam";
