@@ -128,9 +128,14 @@ internal sealed class SharedConfigFiles
             }
 
             var trimmed = line.Trim();
-            if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
+            // An indented line under a nested setting ("iam =") is one of its settings, whatever it looks like.
+            var nestedUnder = char.IsWhiteSpace(line[0]) ? nestedKey : null;
+            var closing = trimmed.LastIndexOf(']');
+            if (nestedUnder is null && trimmed.StartsWith("[", StringComparison.Ordinal) && closing > 1)
             {
-                header = trimmed.Substring(1, trimmed.Length - 2).Trim();
+                // As Python's configparser, which the AWS CLI reads the files with: the header runs to the last ']', and
+                // what follows it (a comment: "[profile prod]   # production") is ignored.
+                header = trimmed.Substring(1, closing - 1).Trim();
                 if (headerLines.TryGetValue(header, out var firstHeaderLine))
                 {
                     throw new OnboardConfigurationException(fileName + ", line " + lineNumber + ": section [" + header + "] is given a second time (first on line "
@@ -144,7 +149,9 @@ internal sealed class SharedConfigFiles
                 continue;
             }
 
-            var equals = trimmed.IndexOf('=');
+            // configparser takes '=' or ':', whichever comes first ("region: us-east-1"); the CLI splits the indented
+            // lines of a nested setting on '=' alone.
+            var equals = nestedUnder is not null ? trimmed.IndexOf('=') : trimmed.IndexOfAny(KeyValueSeparators);
             if (headerLines.Count == 0 || equals <= 0)
             {
                 continue;
@@ -152,10 +159,9 @@ internal sealed class SharedConfigFiles
 
             var key = trimmed.Substring(0, equals).Trim();
             var value = trimmed.Substring(equals + 1).Trim();
-            var indented = char.IsWhiteSpace(line[0]);
-            if (indented && nestedKey is not null)
+            if (nestedUnder is not null)
             {
-                current?.SetNested(nestedKey, key, value);
+                current?.SetNested(nestedUnder, key, value);
                 continue;
             }
 
@@ -212,6 +218,8 @@ internal sealed class SharedConfigFiles
 
         return section;
     }
+
+    private static readonly char[] KeyValueSeparators = { '=', ':' };
 
     private static string StripComment(string line)
     {

@@ -61,6 +61,36 @@ public sealed class SharedConfigFilesTests
     }
 
     [Fact]
+    public void A_colon_separates_a_key_from_its_value_as_the_AWS_CLI_reads_it_whichever_separator_comes_first()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.CredentialsFile, "[default]\naws_access_key_id: AKIADEFAULT\naws_secret_access_key: " + FirstSecret + "=\n");
+        File.WriteAllText(environment.ConfigFile, "[default]\nregion: eu-west-1\nendpoint_url = http://127.0.0.1:5000/\nservices = local\n"
+            + "[services local]\niam =\n  endpoint_url = http://127.0.0.1:5001/\n");
+        var profile = SharedConfigFiles.Load().Profile("default")!;
+        Assert.Equal("AKIADEFAULT", profile["aws_access_key_id"]);
+        Assert.Equal(FirstSecret + "=", profile["aws_secret_access_key"]);
+        Assert.Equal("eu-west-1", profile["region"]);
+        Assert.Equal("http://127.0.0.1:5000/", profile["endpoint_url"]);
+        Assert.Equal("http://127.0.0.1:5001/", SharedConfigFiles.Load().Services("local")!.Nested("iam", "endpoint_url"));
+    }
+
+    [Theory]
+    [InlineData(false, "[bob]  # bob's keys", "bob")]
+    [InlineData(false, "[bob]; bob's keys", "bob")]
+    [InlineData(true, "[profile bob]   # production", "bob")]
+    public void A_comment_after_a_section_header_is_ignored_as_the_AWS_CLI_ignores_it(bool inConfigFile, string headerLine, string profile)
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(inConfigFile ? environment.ConfigFile : environment.CredentialsFile,
+            "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = " + FirstSecret + "\n" + headerLine + "\naws_access_key_id = AKIABOB\naws_secret_access_key = " + SecondSecret + "\n");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("AKIADEFAULT", files.Profile("default")!["aws_access_key_id"]);
+        Assert.Equal("AKIABOB", files.Profile(profile)!["aws_access_key_id"]);
+        Assert.Equal(SecondSecret, files.Profile(profile)!["aws_secret_access_key"]);
+    }
+
+    [Fact]
     public void A_leading_tilde_is_the_home_directory_and_the_files_are_named_by_their_full_paths()
     {
         using var environment = new EnvironmentScope();
