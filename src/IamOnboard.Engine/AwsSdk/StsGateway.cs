@@ -91,6 +91,20 @@ internal sealed class StsGateway : IDisposable
                 response.AssumedRoleUser?.Arn ?? roleArn);
         }, cancellationToken);
 
+    public Task<TemporaryCredentials> AssumeRoleWithWebIdentityAsync(string roleArn, string sessionName, string webIdentityToken, CancellationToken cancellationToken)
+        => CallAsync("AssumeRoleWithWebIdentity", async () =>
+        {
+            var request = new AssumeRoleWithWebIdentityRequest { RoleArn = roleArn, RoleSessionName = sessionName, WebIdentityToken = webIdentityToken };
+            var response = await _client.AssumeRoleWithWebIdentityAsync(request, cancellationToken).ConfigureAwait(false);
+            var credentials = response.Credentials;
+            return new TemporaryCredentials(
+                credentials.AccessKeyId,
+                SdkCredentials.Protect(credentials.SecretAccessKey),
+                SdkCredentials.Protect(credentials.SessionToken),
+                credentials.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddHours(1),
+                response.AssumedRoleUser?.Arn ?? roleArn);
+        }, cancellationToken);
+
     public void Dispose() => _client.Dispose();
 
     private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)

@@ -36,6 +36,9 @@ internal sealed class ProfileRole
     public TimeSpan? Duration { get; }
 }
 
+/// <summary>A web identity role the environment names (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME).</summary>
+internal sealed record WebIdentityRole(string RoleArn, string TokenFile, string SessionName);
+
 /// <summary>
 /// Where the credentials come from, the profile whose settings (region, endpoints) apply, and a role still to assume.
 /// Credentials are found in the SDKs' order: explicit keys; environment keys; the named profile (-ProfileName, else
@@ -46,8 +49,10 @@ internal sealed class ResolvedCredentials
 {
     private const string ConnectHint = "Run Connect-Onboard with -ProfileName <name>, or with -AccessKey and -SecretKey.";
 
-    private ResolvedCredentials(AWSCredentials? credentials, string source, ConfigSection? profile, SharedConfigFiles files, ProfileRole? role = null, SsoProfile? sso = null)
+    private ResolvedCredentials(AWSCredentials? credentials, string source, ConfigSection? profile, SharedConfigFiles files, ProfileRole? role = null, SsoProfile? sso = null,
+        WebIdentityRole? webIdentity = null)
     {
+        WebIdentity = webIdentity;
         Credentials = credentials;
         Source = source;
         Profile = profile;
@@ -56,13 +61,14 @@ internal sealed class ResolvedCredentials
         Sso = sso;
     }
 
-    /// <summary>Null while an SSO profile's credentials are still to be fetched.</summary>
+    /// <summary>Null while an SSO profile's or a web identity role's credentials are still to be fetched.</summary>
     public AWSCredentials? Credentials { get; }
     public string Source { get; }
     public ConfigSection? Profile { get; }
     public SharedConfigFiles Files { get; }
     public ProfileRole? Role { get; }
     public SsoProfile? Sso { get; }
+    public WebIdentityRole? WebIdentity { get; }
 
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
@@ -278,6 +284,17 @@ internal sealed class ResolvedCredentials
 
     private static ResolvedCredentials FromSdkChain(SharedConfigFiles files)
     {
+        // A web identity role is assumed by the session, through its own STS endpoint (see WebIdentityCredentials).
+        var roleArn = Environment.GetEnvironmentVariable("AWS_ROLE_ARN");
+        var tokenFile = Environment.GetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE");
+        if (!string.IsNullOrEmpty(roleArn) && !string.IsNullOrEmpty(tokenFile))
+        {
+            var sessionName = Environment.GetEnvironmentVariable("AWS_ROLE_SESSION_NAME");
+            var webIdentity = new WebIdentityRole(roleArn!, tokenFile!, string.IsNullOrEmpty(sessionName)
+                ? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) : sessionName!);
+            return new ResolvedCredentials(null, "web identity role " + roleArn + " (AWS_ROLE_ARN, token from AWS_WEB_IDENTITY_TOKEN_FILE)", null, files, webIdentity: webIdentity);
+        }
+
         AWSCredentials? credentials;
         try
         {
@@ -306,7 +323,6 @@ internal sealed class ResolvedCredentials
         {
             "DefaultInstanceProfileAWSCredentials" or "InstanceProfileAWSCredentials" => "EC2 instance role",
             "GenericContainerCredentials" or "ECSTaskCredentials" => "container role",
-            "AssumeRoleWithWebIdentityCredentials" => "web identity role",
             _ => null,
         };
         if (source is null)

@@ -51,7 +51,10 @@ public static class OnboardSessionFactory
                 + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
         }
 
-        var credentials = resolved.Credentials ?? await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var credentials = resolved.Credentials
+            ?? (resolved.WebIdentity is { } webIdentity
+                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout)
+                : await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         if (role is not null)

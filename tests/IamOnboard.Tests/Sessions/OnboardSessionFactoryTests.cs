@@ -303,6 +303,35 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_web_identity_role_is_assumed_at_the_sessions_STS_endpoint_never_where_the_AWS_SDK_would_send_it()
+    {
+        using var environment = new EnvironmentScope();
+        var tokenFile = Path.Combine(environment.Home, "token.jwt");
+        File.WriteAllText(tokenFile, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        Environment.SetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile);
+        Environment.SetEnvironmentVariable("AWS_ROLE_ARN", $"arn:aws:iam::{_server.AccountId}:role/EksOnboarder");
+        // Where the SDK's own STS client would go (AWS_ENDPOINT_URL beats its default host): loopback, nothing listens.
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:9/");
+        _server.StartRecordingRequests();
+        Exception? error;
+        try
+        {
+            error = await Record.ExceptionAsync(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString(), MaxAttempts = 1 }));
+        }
+        finally
+        {
+            var requests = _server.StopRecordingRequests();
+            // Refused before its action is read (it is not signed, the local endpoint wants a signature): it arrived.
+            Assert.NotEmpty(requests);
+        }
+
+        // The local endpoint does not serve AssumeRoleWithWebIdentity: its refusal is the answer expected.
+        Assert.NotNull(error);
+        Assert.Contains("web identity role", error!.Message, StringComparison.Ordinal);
+        Assert.Contains("Request is missing Authentication Token", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AssumeRoleUsesTheRoleForIam()
     {
         using var environment = new EnvironmentScope();

@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+
+namespace IamOnboard.AwsSdk;
+
+/// <summary>
+/// A web identity role (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS), assumed through <see cref="StsGateway"/>
+/// at the session's STS endpoint. Our own rather than the SDK's provider, whose STS client finds its endpoint by itself:
+/// it went to AWS's STS whatever -EndpointUrl said, past IAMONBOARD_LOOPBACK_ONLY. The token file is read afresh for each
+/// renewal, as the SDK's provider does: the platform rotates it.
+/// </summary>
+internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
+{
+    private readonly string _roleArn;
+    private readonly string _tokenFile;
+    private readonly string _sessionName;
+    private readonly string _region;
+    private readonly string? _stsEndpoint;
+    private readonly int _maxAttempts;
+    private readonly TimeSpan? _timeout;
+
+    public WebIdentityCredentials(string roleArn, string tokenFile, string sessionName, string region, string? stsEndpoint, int maxAttempts, TimeSpan? timeout)
+    {
+        _roleArn = roleArn;
+        _tokenFile = tokenFile;
+        _sessionName = sessionName;
+        _region = region;
+        _stsEndpoint = stsEndpoint;
+        _maxAttempts = maxAttempts;
+        _timeout = timeout;
+        // As the SDK's provider: new credentials well before the old ones expire, so no request signs with expired ones.
+        PreemptExpiryTime = TimeSpan.FromMinutes(5);
+    }
+
+    protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();
+
+    protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
+    {
+        string token;
+        try
+        {
+            token = File.ReadAllText(_tokenFile).Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The token itself is never shown; the file is named.
+            throw new AmazonClientException("The web identity token file " + _tokenFile + " (AWS_WEB_IDENTITY_TOKEN_FILE) cannot be read: " + exception.Message, exception);
+        }
+
+        // AssumeRoleWithWebIdentity is not signed: the token is the proof.
+        using var sts = new StsGateway(new AnonymousAWSCredentials(), _region, _stsEndpoint, _maxAttempts, _timeout);
+        using var temporary = await sts.AssumeRoleWithWebIdentityAsync(_roleArn, _sessionName, token, CancellationToken.None).ConfigureAwait(false);
+        var credentials = new ImmutableCredentials(temporary.AccessKeyId, SdkCredentials.Reveal(temporary.SecretAccessKey), SdkCredentials.Reveal(temporary.SessionToken));
+        return new CredentialsRefreshState(credentials, temporary.Expiration);
+    }
+}
