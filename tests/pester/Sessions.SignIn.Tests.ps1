@@ -440,6 +440,24 @@ if ($Error.Count) { Get-Error | Out-String }
         $output | Should -BeLike "connected $($endpoint.AccountId)*user Created*"
     }
 
+    It 'refuses an AWS_PROFILE that is set but empty, as the AWS CLI does, instead of signing in with the default profile' {
+        # Only a child process can be given an empty variable: PowerShell and .NET remove a variable set to ''. The CLI
+        # says "The config profile () could not be found".
+        Set-AwsFiles -Credentials "[default]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        $script = @'
+param($Module, $Url)
+Import-Module $Module
+try { "connected as $((Connect-Onboard -EndpointUrl $Url -ErrorAction Stop).CredentialSource)" }
+catch { "refused: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]" }
+'@
+        $scriptPath = Join-Path $awsHome 'empty-profile.ps1'
+        Set-Content -Path $scriptPath -Value $script
+        foreach ($variable in 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE') {
+            $output = Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, $endpoint.Url) -Environment @{ $variable = '' }
+            $output | Should -BeLike "*refused: $variable is set but empty, which names no profile*[[]SessionNotAvailable,*"
+        }
+    }
+
     It 'refuses an access key without its secret in the file that holds it, as the AWS CLI does, instead of taking the secret from the other file' {
         Set-AwsFiles -Config "[profile ops]`naws_access_key_id = $($endpoint.AccessKeyId)`n" -Credentials "[ops]`naws_secret_access_key = $adminSecret`n"
         (Get-AwsCliCaller --profile ops).Text | Should -BeLike '*Partial credentials found*'

@@ -101,15 +101,15 @@ internal sealed class ResolvedCredentials
         {
             // AWS_PROFILE still supplies the settings (region, endpoints); one that does not exist is an error, as in the
             // AWS CLI, not a profile silently left out.
-            var settings = string.IsNullOrEmpty(envProfile) ? files.Profile("default")
+            var settings = envProfile is null ? files.Profile("default")
                 : files.Profile(envProfile!) ?? throw new OnboardConfigurationException("Profile '" + envProfile + "' (named by " + envProfileVariable + ") was not found in "
                     + files.Searched + ". Correct " + envProfileVariable + " or clear it: the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY sign in either way, and the profile gives the region and endpoints.");
             return new ResolvedCredentials(FromEnvironment(), "environment variables", settings, files);
         }
 
-        if (!string.IsNullOrEmpty(envProfile))
+        if (envProfile is not null)
         {
-            return FromProfile(envProfile!, envProfileVariable, files);
+            return FromProfile(envProfile, envProfileVariable, files);
         }
 
         return files.Profile("default") is not null ? FromProfile("default", "the default profile", files) : FromSdkChain(files);
@@ -126,7 +126,7 @@ internal sealed class ResolvedCredentials
         var envProfile = EnvironmentProfile().Name;
         var name = !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName!
             : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
-            : string.IsNullOrEmpty(envProfile) ? "default" : envProfile!;
+            : envProfile ?? "default";
         var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile).Profile(name);
         return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
     }
@@ -134,18 +134,19 @@ internal sealed class ResolvedCredentials
     /// <summary>
     /// The profile the environment names, and the variable that named it: AWS_PROFILE, else AWS_DEFAULT_PROFILE, as
     /// the AWS CLI v2 reads them (AWS.Tools and the SDKs know the first only; ignoring the second signed in as the
-    /// default profile where the CLI at the same prompt used another).
+    /// default profile where the CLI at the same prompt used another). Set is enough, as in the CLI: an empty one
+    /// (inherited from <c>export AWS_PROFILE=</c>) names the profile "", which does not exist, never the default profile.
     /// </summary>
     private static (string? Name, string Variable) EnvironmentProfile()
     {
         var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
-        if (!string.IsNullOrEmpty(profile))
+        if (profile is not null)
         {
             return (profile, "AWS_PROFILE");
         }
 
         profile = Environment.GetEnvironmentVariable("AWS_DEFAULT_PROFILE");
-        return string.IsNullOrEmpty(profile) ? (null, "AWS_PROFILE") : (profile, "AWS_DEFAULT_PROFILE");
+        return profile is null ? (null, "AWS_PROFILE") : (profile, "AWS_DEFAULT_PROFILE");
     }
 
     private static void CheckExplicitKeys(OnboardConnectOptions options)
@@ -171,7 +172,9 @@ internal sealed class ResolvedCredentials
     private static ResolvedCredentials FromProfile(string name, string namedBy, SharedConfigFiles files)
     {
         var section = files.Profile(name)
-            ?? throw new OnboardConfigurationException("Profile '" + name + "' (named by " + namedBy + ") was not found in " + files.Searched + ". " + ConnectHint);
+            ?? throw new OnboardConfigurationException(name.Length == 0
+                ? namedBy + " is set but empty, which names no profile (the AWS CLI refuses it too: \"The config profile () could not be found\"). Name a profile in it, or remove it to use the default profile."
+                : "Profile '" + name + "' (named by " + namedBy + ") was not found in " + files.Searched + ". " + ConnectHint);
         // Which variable chose the profile is said: a profile nobody named on the command line is the one to question.
         var source = "profile '" + name + "'" + (namedBy is "AWS_PROFILE" or "AWS_DEFAULT_PROFILE" ? " (named by " + namedBy + ")" : string.Empty) + " from " + files.Searched;
         if (section["role_arn"] is not null)
