@@ -179,33 +179,25 @@ internal sealed class SharedConfigFiles
         }
     }
 
-    /// <summary>In the config file profiles are <c>[profile NAME]</c> (but <c>[default]</c>); in the credentials file plain <c>[NAME]</c>.</summary>
+    /// <summary>
+    /// In the config file profiles are <c>[profile NAME]</c> (but <c>[default]</c>); in the credentials file plain
+    /// <c>[NAME]</c>. As botocore reads the config file: a header that starts with <c>profile</c>, <c>sso-session</c> or
+    /// <c>services</c> is split as a shell splits words, so a name may be quoted (<c>[profile "ops admin"]</c> is the profile
+    /// ops admin), and one that does not split into exactly two words names nothing.
+    /// </summary>
     private ConfigSection? OpenSection(string header, bool isConfigFile)
     {
-        var space = header.IndexOf(' ');
-        var kind = space < 0 ? header : header.Substring(0, space);
-        var name = space < 0 ? string.Empty : header.Substring(space + 1).Trim();
-        if (isConfigFile && kind == "sso-session" && name.Length > 0)
-        {
-            return GetOrAdd(_ssoSessions, name);
-        }
-
-        if (isConfigFile && kind == "services" && name.Length > 0)
-        {
-            return GetOrAdd(_services, name);
-        }
-
-        if (isConfigFile && kind == "profile" && name.Length > 0)
-        {
-            return GetOrAdd(_profiles, name);
-        }
-
         if (!isConfigFile || header == "default")
         {
             return GetOrAdd(_profiles, header);
         }
 
-        return null;
+        var sections = header.StartsWith("profile", StringComparison.Ordinal) ? _profiles
+            : header.StartsWith("sso-session", StringComparison.Ordinal) ? _ssoSessions
+            : header.StartsWith("services", StringComparison.Ordinal) ? _services
+            : null;
+        var words = sections is null ? null : ShellWords.Split(header);
+        return words is { Count: 2 } ? GetOrAdd(sections!, words[1]) : null;
     }
 
     private static ConfigSection GetOrAdd(Dictionary<string, ConfigSection> sections, string name)

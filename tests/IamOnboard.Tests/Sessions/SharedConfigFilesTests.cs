@@ -91,6 +91,21 @@ public sealed class SharedConfigFilesTests
     }
 
     [Fact]
+    public void A_config_section_name_is_split_as_the_AWS_CLI_splits_it_so_a_quoted_name_may_hold_a_space()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile \"ops admin\"]\nregion = eu-west-1\n[profile dev\\ team]\nregion = eu-west-2\n"
+            + "[profile two words]\nregion = eu-west-3\n[sso-session 'corp sso']\nsso_region = eu-west-1\n");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("eu-west-1", files.Profile("ops admin")?["region"]);
+        Assert.Equal("eu-west-2", files.Profile("dev team")?["region"]);
+        Assert.Equal("eu-west-1", files.SsoSession("corp sso")?["sso_region"]);
+        // Three words name no profile in the CLI ("The config profile (two words) could not be found").
+        Assert.Null(files.Profile("two words"));
+        Assert.DoesNotContain(files.ProfileNames, name => name.Contains("\""));
+    }
+
+    [Fact]
     public void A_leading_tilde_is_the_home_directory_and_the_files_are_named_by_their_full_paths()
     {
         using var environment = new EnvironmentScope();
