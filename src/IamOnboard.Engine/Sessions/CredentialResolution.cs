@@ -268,7 +268,8 @@ internal sealed class ResolvedCredentials
         var secret = section.InFile(configFile, "aws_secret_access_key")
             ?? throw new OnboardConfigurationException("Profile '" + name + "' has aws_access_key_id but no aws_secret_access_key in " + (configFile ? files.ConfigPath : files.CredentialsPath)
                 + ". Put the pair in the same file (the AWS CLI refuses the profile too: \"Partial credentials found\").");
-        var token = section.InFile(configFile, "aws_session_token");
+        // aws_security_token is the older name the AWS CLI still reads, before aws_session_token.
+        var token = section.InFile(configFile, "aws_security_token") ?? section.InFile(configFile, "aws_session_token");
         return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
     }
 

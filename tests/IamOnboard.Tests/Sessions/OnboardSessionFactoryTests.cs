@@ -232,6 +232,29 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         Assert.Equal($"https://{_server.AccountId}.signin.amazonaws-us-gov.com/console", session.ConsoleSignInUrl);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Temporary_keys_take_their_token_from_aws_security_token_as_the_AWS_CLI_reads_it(bool inConfigFile)
+    {
+        using var environment = new EnvironmentScope();
+        TemporaryCredentials temporary;
+        using (var sts = new StsGateway(new Amazon.Runtime.BasicAWSCredentials(_server.AdminAccessKeyId, _server.AdminSecretAccessKey), "us-east-1", _server.Url.ToString(), 1))
+        {
+            temporary = await sts.AssumeRoleAsync($"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole", "legacy-token", null, null, null, null, default);
+        }
+
+        using (temporary)
+        {
+            // The legacy name, as older tools (and the CLI's own aws configure of old) wrote it.
+            File.WriteAllText(inConfigFile ? environment.ConfigFile : environment.CredentialsFile, "[default]\naws_access_key_id = " + temporary.AccessKeyId
+                + "\naws_secret_access_key = " + SdkCredentials.Reveal(temporary.SecretAccessKey) + "\naws_security_token = " + SdkCredentials.Reveal(temporary.SessionToken) + "\n");
+        }
+
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() });
+        Assert.EndsWith(":assumed-role/OrganizationAccountAccessRole/legacy-token", session.CallerArn, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AWS_DEFAULT_PROFILE_names_the_profile_when_AWS_PROFILE_is_not_set_and_the_source_says_which_variable_did()
     {
