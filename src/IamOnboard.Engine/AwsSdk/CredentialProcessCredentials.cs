@@ -1,11 +1,14 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.Util;
+using IamOnboard.Sessions;
 
 namespace IamOnboard.AwsSdk;
 
@@ -33,10 +36,11 @@ internal sealed class CredentialProcessCredentials : RefreshingAWSCredentials
 
     protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
     {
+        var startInfo = StartInfo();
         ProcessExecutionResult result;
         try
         {
-            result = await AWSSDKUtils.RunProcessAsync(StartInfo()).ConfigureAwait(false);
+            result = await AWSSDKUtils.RunProcessAsync(startInfo).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -120,18 +124,65 @@ internal sealed class CredentialProcessCredentials : RefreshingAWSCredentials
     private ProcessAWSCredentialException Failure(string what, Exception? inner = null)
         => new("Profile '" + _profileName + "': " + what, inner!);
 
-    /// <summary>The command through the platform's shell, as the SDK's provider ran it: cmd.exe on Windows, sh elsewhere.</summary>
+    /// <summary>
+    /// The command as the AWS CLI runs it: on Linux and macOS split into words as a shell splits them (shlex: quotes,
+    /// <c>my\ tools</c>) and the program started with those arguments, through no shell, so nothing in it is expanded
+    /// ($, globs) or run after a ;. On Windows through cmd.exe, as the SDK's provider ran it.
+    /// </summary>
     private ProcessStartInfo StartInfo()
     {
-        var windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-        return new ProcessStartInfo
+        var start = new ProcessStartInfo
         {
-            FileName = windows ? "cmd.exe" : "sh",
-            Arguments = windows ? "/c " + _command : "-c \"" + _command.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             CreateNoWindow = true,
         };
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            start.FileName = "cmd.exe";
+            start.Arguments = "/c " + _command;
+            return start;
+        }
+
+        var words = ShellWords.Split(_command);
+        if (words is null || words.Count == 0)
+        {
+            throw Failure("credential_process cannot be split into words as the AWS CLI splits it (a quote left open, or a backslash at the end).");
+        }
+
+        start.FileName = words[0];
+        start.Arguments = string.Join(" ", words.Skip(1).Select(QuoteArgument));
+        return start;
+    }
+
+    /// <summary>
+    /// One argument quoted for <see cref="ProcessStartInfo.Arguments"/>, which .NET splits again by the Windows rules
+    /// (netstandard2.0 has no ArgumentList): double quotes around it, backslashes doubled before a quote.
+    /// </summary>
+    private static string QuoteArgument(string argument)
+    {
+        if (argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c == '"' || c == '\\' || c == '\''))
+        {
+            return argument;
+        }
+
+        var quoted = new StringBuilder("\"");
+        var backslashes = 0;
+        foreach (var c in argument)
+        {
+            if (c == '\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            // Backslashes are literal unless a quote follows them.
+            quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes);
+            backslashes = 0;
+            quoted.Append(c);
+        }
+
+        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
     }
 }

@@ -256,6 +256,27 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task Credential_process_is_split_into_words_as_the_AWS_CLI_splits_it_and_run_through_no_shell()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // cmd.exe runs it there, as before.
+        }
+
+        using var environment = new EnvironmentScope();
+        var folder = Path.Combine(environment.Home, "my tools");
+        Directory.CreateDirectory(folder);
+        var script = Path.Combine(folder, "creds.sh");
+        // The arguments must arrive as the CLI passes them: one word with a space, and $HOME not expanded by any shell.
+        File.WriteAllText(script, "#!/bin/sh\n[ \"$1\" = 'two words' ] && [ \"$2\" = '$HOME' ] && [ \"$3\" = 'back\\slash' ] || { echo \"arguments arrived as: $*\" >&2; exit 3; }\n"
+            + "echo '{\"Version\": 1, \"AccessKeyId\": \"" + _server.AdminAccessKeyId + "\", \"SecretAccessKey\": \"" + _server.AdminSecretAccessKey + "\"}'\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(environment.ConfigFile, "[default]\ncredential_process = " + script.Replace(" ", "\\ ", StringComparison.Ordinal) + " \"two words\" $HOME 'back\\slash'\n");
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() });
+        Assert.EndsWith(":user/onboard-admin", session.CallerArn, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWS_DEFAULT_PROFILE_names_the_profile_when_AWS_PROFILE_is_not_set_and_the_source_says_which_variable_did()
     {
         using var environment = new EnvironmentScope();
