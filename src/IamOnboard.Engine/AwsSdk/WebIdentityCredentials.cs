@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using IamOnboard.Iam;
 
 namespace IamOnboard.AwsSdk;
 
@@ -52,8 +53,21 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
 
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
         using var sts = new StsGateway(new AnonymousAWSCredentials(), _region, _stsEndpoint, _maxAttempts, _timeout);
-        using var temporary = await sts.AssumeRoleWithWebIdentityAsync(_roleArn, _sessionName, token, CancellationToken.None).ConfigureAwait(false);
-        var credentials = new ImmutableCredentials(temporary.AccessKeyId, SdkCredentials.Reveal(temporary.SecretAccessKey), SdkCredentials.Reveal(temporary.SessionToken));
-        return new CredentialsRefreshState(credentials, temporary.Expiration);
+        TemporaryCredentials temporary;
+        try
+        {
+            temporary = await sts.AssumeRoleWithWebIdentityAsync(_roleArn, _sessionName, token, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IamServiceException exception)
+        {
+            // STS's own words, with where it said them; the SDK's exceptions under it end in an empty HTTP error.
+            throw new AmazonClientException("STS at " + sts.Endpoint + " refused AssumeRoleWithWebIdentity for " + _roleArn + " (" + exception.ErrorCode + "): " + exception.Message);
+        }
+
+        using (temporary)
+        {
+            var credentials = new ImmutableCredentials(temporary.AccessKeyId, SdkCredentials.Reveal(temporary.SecretAccessKey), SdkCredentials.Reveal(temporary.SessionToken));
+            return new CredentialsRefreshState(credentials, temporary.Expiration);
+        }
     }
 }

@@ -372,7 +372,8 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         // The local endpoint does not serve AssumeRoleWithWebIdentity: its refusal is the answer expected.
         Assert.NotNull(error);
         Assert.Contains("web identity role", error!.Message, StringComparison.Ordinal);
-        Assert.Contains("Request is missing Authentication Token", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("STS at " + _server.Url + " refused AssumeRoleWithWebIdentity", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Request is missing Authentication Token", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
