@@ -339,11 +339,37 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         // of the shared files refuses a line the AWS CLI reads, quoting it.
         const string secret = "colon/separated+secret0000000000000000000";
         using var environment = new EnvironmentScope();
-        File.WriteAllText(environment.CredentialsFile, "[other]\naws_secret_access_key: " + secret + "\naws_access_key_id: AKIAOTHER\n");
-        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() =>
-            OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
-        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
-        Assert.Contains(environment.CredentialsFile + ", line 2", error.Message, StringComparison.Ordinal);
+        var text = "[other]\naws_secret_access_key: " + secret + "\naws_access_key_id: AKIAOTHER\n";
+        File.WriteAllText(environment.CredentialsFile, text);
+        // The SDK fixes the file's path at its first use in the process: an earlier test's, which is gone, then. Never
+        // any other file (the machine's own ~/.aws).
+        var sdkPath = Amazon.Runtime.CredentialManagement.SharedCredentialsFile.DefaultFilePath;
+        if (!sdkPath.StartsWith(Path.Combine(Path.GetTempPath(), "iamonboard-env-"), StringComparison.Ordinal))
+        {
+            sdkPath = environment.CredentialsFile;
+        }
+
+        var sdkFolderMade = !Directory.Exists(Path.GetDirectoryName(sdkPath));
+        Directory.CreateDirectory(Path.GetDirectoryName(sdkPath)!);
+        File.WriteAllText(sdkPath, text);
+        try
+        {
+            var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() =>
+                OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
+            Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+            Assert.Contains(sdkPath + ", line 2", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (sdkFolderMade)
+            {
+                Directory.Delete(Path.GetDirectoryName(sdkPath)!, recursive: true);
+            }
+            else if (sdkPath != environment.CredentialsFile)
+            {
+                File.Delete(sdkPath);
+            }
+        }
     }
 
     [Fact]
