@@ -341,8 +341,8 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
         using var environment = new EnvironmentScope();
         var text = "[other]\naws_secret_access_key: " + secret + "\naws_access_key_id: AKIAOTHER\n";
         File.WriteAllText(environment.CredentialsFile, text);
-        // The SDK fixes the file's path at its first use in the process: an earlier test's, which is gone, then. Never
-        // any other file (the machine's own ~/.aws).
+        // The SDK fixes the file's path at its first use in the process (SdkSharedFiles pins it to a temporary file of the
+        // tests', or an earlier test's). Never any other file: the machine's own ~/.aws.
         var sdkPath = Amazon.Runtime.CredentialManagement.SharedCredentialsFile.DefaultFilePath;
         if (!sdkPath.StartsWith(Path.Combine(Path.GetTempPath(), "iamonboard-env-"), StringComparison.Ordinal))
         {
