@@ -82,13 +82,7 @@ internal sealed class StsGateway : IDisposable
             }
 
             var response = await _client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
-            var credentials = response.Credentials;
-            return new TemporaryCredentials(
-                credentials.AccessKeyId,
-                SdkCredentials.Protect(credentials.SecretAccessKey),
-                SdkCredentials.Protect(credentials.SessionToken),
-                credentials.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddHours(1),
-                response.AssumedRoleUser?.Arn ?? roleArn);
+            return Temporary(response.Credentials, response.AssumedRoleUser?.Arn ?? roleArn);
         }, cancellationToken);
 
     public Task<TemporaryCredentials> AssumeRoleWithWebIdentityAsync(string roleArn, string sessionName, string webIdentityToken, CancellationToken cancellationToken)
@@ -96,16 +90,18 @@ internal sealed class StsGateway : IDisposable
         {
             var request = new AssumeRoleWithWebIdentityRequest { RoleArn = roleArn, RoleSessionName = sessionName, WebIdentityToken = webIdentityToken };
             var response = await _client.AssumeRoleWithWebIdentityAsync(request, cancellationToken).ConfigureAwait(false);
-            var credentials = response.Credentials;
-            return new TemporaryCredentials(
-                credentials.AccessKeyId,
-                SdkCredentials.Protect(credentials.SecretAccessKey),
-                SdkCredentials.Protect(credentials.SessionToken),
-                credentials.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddHours(1),
-                response.AssumedRoleUser?.Arn ?? roleArn);
+            return Temporary(response.Credentials, response.AssumedRoleUser?.Arn ?? roleArn);
         }, cancellationToken);
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>STS's credentials with their secrets protected; an answer without an expiry counts as an hour.</summary>
+    private static TemporaryCredentials Temporary(Amazon.SecurityToken.Model.Credentials credentials, string arn) =>
+        new(credentials.AccessKeyId,
+            SdkCredentials.Protect(credentials.SecretAccessKey),
+            SdkCredentials.Protect(credentials.SessionToken),
+            credentials.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddHours(1),
+            arn);
 
     private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
     {
