@@ -282,7 +282,8 @@ internal sealed class ResolvedCredentials
             throw new OnboardConfigurationException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set. " + ConnectHint);
         }
 
-        var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+        // AWS_SECURITY_TOKEN is the older name the AWS CLI still reads, before AWS_SESSION_TOKEN (botocore's EnvProvider).
+        var token = Environment.GetEnvironmentVariable("AWS_SECURITY_TOKEN") ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
         return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
     }
 

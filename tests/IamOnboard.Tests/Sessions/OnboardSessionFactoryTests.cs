@@ -21,7 +21,7 @@ internal sealed class EnvironmentScope : IDisposable
 {
     private static readonly string[] Isolated =
     {
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS",
         "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HOME",
@@ -253,6 +253,28 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
 
         using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() });
         Assert.EndsWith(":assumed-role/OrganizationAccountAccessRole/legacy-token", session.CallerArn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Temporary_keys_in_the_environment_take_their_token_from_AWS_SECURITY_TOKEN_as_the_AWS_CLI_reads_it()
+    {
+        using var environment = new EnvironmentScope();
+        TemporaryCredentials temporary;
+        using (var sts = new StsGateway(new Amazon.Runtime.BasicAWSCredentials(_server.AdminAccessKeyId, _server.AdminSecretAccessKey), "us-east-1", _server.Url.ToString(), 1))
+        {
+            temporary = await sts.AssumeRoleAsync($"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole", "legacy-env-token", null, null, null, null, default);
+        }
+
+        using (temporary)
+        {
+            // The older name, still set by some tools; the AWS CLI reads it before AWS_SESSION_TOKEN.
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", temporary.AccessKeyId);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SdkCredentials.Reveal(temporary.SecretAccessKey));
+            Environment.SetEnvironmentVariable("AWS_SECURITY_TOKEN", SdkCredentials.Reveal(temporary.SessionToken));
+        }
+
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() });
+        Assert.EndsWith(":assumed-role/OrganizationAccountAccessRole/legacy-env-token", session.CallerArn, StringComparison.Ordinal);
     }
 
     [Fact]
