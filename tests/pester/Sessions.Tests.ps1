@@ -172,6 +172,14 @@ Describe 'A user piped from another account' {
             (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'get-group', '--group-name', $group)).Json.Users | Should -BeNullOrEmpty
             @($warned | Where-Object { "$_" -like "$name*did not hand on the new credentials*" }) | Should -HaveCount 1
 
+            # Bound by its UserName only (Remove-OnboardUser), the object is still known: the namesake here is not removed.
+            $third = New-TestName 'by-name'
+            $null = New-OnboardUser -UserName $third
+            New-OnboardUser -UserName $third @inOther | Remove-OnboardUser -Confirm:$false -ErrorVariable byName -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            @($byName | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('AccountMismatch')
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $third)).Json.User.UserName | Should -Be $third
+            (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'get-user', '--user-name', $third)).Json.User.UserName | Should -Be $third
+
             # Given the same account, the pipeline goes on.
             $second = New-TestName 'same'
             (New-OnboardUser -UserName $second @inOther | Add-OnboardGroupMember -GroupName $group @inOther).Status | Should -Be 'Added'
