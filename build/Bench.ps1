@@ -112,6 +112,9 @@ function Invoke-OnboardingRun {
         # The floor: every call's latency, spread over the budget.
         FloorSeconds = [Math]::Round($calls.Total * $LatencyMs / 1000 / $Budget, 3)
         ChainMs = $chains.ChainMs; GapMs = $chains.GapMs; RequestMs = $chains.RequestMs
+        # IamOnboard's script reports the JIT compilation its timer held (all threads); the JS script has no such figure.
+        JitMilliseconds = if ($run.Result.PSObject.Properties['jitMilliseconds']) { [double]$run.Result.jitMilliseconds } else { $null }
+        JitMethods = if ($run.Result.PSObject.Properties['jitMethods']) { [double]$run.Result.jitMethods } else { $null }
     }
 }
 
@@ -140,6 +143,8 @@ function Get-OnboardingSummary {
         chainMs = if ($null -ne $first.ChainMs) { [Math]::Round((Get-Median $Runs.ChainMs), 1) } else { $null }
         gapMs = $first.GapMs
         requestMs = [Math]::Round((Get-Median $Runs.RequestMs), 2)
+        jitMilliseconds = if ($null -ne $first.JitMilliseconds) { Get-Median $Runs.JitMilliseconds } else { $null }
+        jitMethods = if ($null -ne $first.JitMethods) { Get-Median $Runs.JitMethods } else { $null }
     }
 }
 

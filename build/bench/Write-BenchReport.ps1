@@ -102,6 +102,11 @@ function Write-OnboardingTables {
         $null = $Md.AppendLine(("A request's time at the endpoint, read to answered (median over a run's requests, then over runs), against {0} ms of latency asked for: {1}." -f $p.latencyMs,
             (($timed | ForEach-Object { '{0} at {1}: {2:0.00} ms' -f $(if ($_.tool -eq 'JsSdk') { 'JS script' } else { $_.tool }), $_.budget, $_.requestMs }) -join ', '))).AppendLine()
     }
+    $jitted = @($Results.onboarding | Where-Object { $_.PSObject.Properties['jitMilliseconds'] -and $null -ne $_.jitMilliseconds })
+    if ($jitted) {
+        $null = $Md.AppendLine(("JIT compilation inside IamOnboard's timer, all threads (the runtime compiles what a fresh process runs, then recompiles what gets hot, on the same two cores; median over runs): {0}." -f
+            (($jitted | ForEach-Object { '{0} at {1}: {2:0} ms, {3:0} methods' -f $_.tool, $_.budget, $_.jitMilliseconds, $_.jitMethods }) -join '; '))).AppendLine()
+    }
 
     $iam1 = Get-BenchRow $Results 'IamOnboard' 1
     $js1 = Get-BenchRow $Results 'JsSdk' 1
