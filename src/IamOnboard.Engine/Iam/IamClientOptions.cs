@@ -24,6 +24,10 @@ public sealed class AwsPartition
     public static readonly AwsPartition IsoE = new("aws-iso-e", "https://iam.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", null, "cloud.adc-e.uk");
     public static readonly AwsPartition IsoF = new("aws-iso-f", "https://iam.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", null, "csp.hci.ic.gov");
 
+    // The AWS European Sovereign Cloud: IAM's endpoint and signing region as AWS's IAM endpoint rules give them. Its
+    // console sign-in host is not in AWS's published models, so no sign-in link is made rather than a guessed one.
+    public static readonly AwsPartition EuropeanSovereignCloud = new("aws-eusc", "https://iam.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1", null, "amazonaws.eu");
+
     private AwsPartition(string name, string iamEndpoint, string signingRegion, string? signInHost, string dnsSuffix)
     {
         Name = name;
@@ -33,7 +37,7 @@ public sealed class AwsPartition
         DnsSuffix = dnsSuffix;
     }
 
-    /// <summary><c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
+    /// <summary><c>aws</c>, <c>aws-cn</c>, <c>aws-us-gov</c>, <c>aws-eusc</c> or one of the ISO partitions.</summary>
     public string Name { get; }
     /// <summary>IAM's one global endpoint in this partition.</summary>
     public string IamEndpoint { get; }
@@ -51,7 +55,11 @@ public sealed class AwsPartition
     /// <summary>A service's regional endpoint, e.g. <c>portal.sso</c> (IAM Identity Center's portal) or <c>oidc</c> (SSO OIDC).</summary>
     public string RegionalEndpoint(string hostPrefix, string region) => "https://" + hostPrefix + "." + region + "." + DnsSuffix;
 
-    /// <summary>The partition a region belongs to: <c>cn-*</c> is aws-cn, <c>us-gov-*</c> aws-us-gov, <c>*-iso-*</c>, <c>*-isob-*</c>, <c>*-isoe-*</c>, <c>*-isof-*</c> the ISO partitions, anything else aws.</summary>
+    /// <summary>
+    /// The partition a region belongs to, by the region patterns of AWS's partitions: <c>cn-*</c> is aws-cn,
+    /// <c>us-gov-*</c> aws-us-gov, <c>eusc-*</c> aws-eusc, <c>*-iso-*</c>, <c>*-isob-*</c>, <c>*-isoe-*</c>,
+    /// <c>*-isof-*</c> the ISO partitions, anything else aws.
+    /// </summary>
     public static AwsPartition ForRegion(string? region)
     {
         if (region is null)
@@ -62,6 +70,11 @@ public sealed class AwsPartition
         if (region.StartsWith("cn-", StringComparison.OrdinalIgnoreCase))
         {
             return China;
+        }
+
+        if (region.StartsWith("eusc-", StringComparison.OrdinalIgnoreCase))
+        {
+            return EuropeanSovereignCloud;
         }
 
         foreach (var (infix, partition) in new[] { ("-isob-", IsoB), ("-isoe-", IsoE), ("-isof-", IsoF), ("-iso-", Iso) })

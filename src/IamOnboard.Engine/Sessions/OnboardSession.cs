@@ -37,7 +37,7 @@ public sealed class OnboardSession : IDisposable
     public string CallerUserId { get; }
     /// <summary>The caller uses the account's root credentials (its ARN ends in <c>:root</c>).</summary>
     public bool IsRootCaller { get; }
-    /// <summary><c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
+    /// <summary><c>aws</c>, <c>aws-cn</c>, <c>aws-us-gov</c>, <c>aws-eusc</c> or one of the ISO partitions.</summary>
     public string Partition { get; }
     public string Region { get; }
     /// <summary>The configured IAM endpoint in use (-EndpointUrl, AWS_ENDPOINT_URL*, the profile), or null for AWS's own.</summary>
