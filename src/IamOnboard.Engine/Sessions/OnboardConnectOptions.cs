@@ -61,6 +61,12 @@ public sealed class OnboardConnectOptions
     /// </summary>
     public int? ThrottleLimit { get; set; }
 
+    /// <summary>
+    /// The clock (UTC) the session's temporary credentials are renewed by; null: the AWS SDK's. For tests, which step it
+    /// past an expiry rather than wait for one.
+    /// </summary>
+    internal Func<DateTime>? CredentialUtcNow { get; set; }
+
     public override string ToString()
         => "OnboardConnectOptions(" + (ProfileName is null ? string.Empty : "profile " + ProfileName + " ") + (AccessKey is null ? string.Empty : "access key " + AccessKeyIdText.ForDisplay(AccessKey) + " ")
             + (RoleArn is null ? string.Empty : "role " + RoleArn + " ") + (EndpointUrl ?? string.Empty) + ")";
