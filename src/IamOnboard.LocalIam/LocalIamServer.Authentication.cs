@@ -46,7 +46,7 @@ public sealed partial class LocalIamServer
                         throw InvalidToken();
                     }
 
-                    if (owner.Session.Expiration <= now)
+                    if (owner.Session.Expiration <= now + CredentialTimeAhead)
                     {
                         throw new IamServiceException("ExpiredToken", 403, "The security token included in the request is expired");
                     }

@@ -29,7 +29,8 @@ public sealed partial class LocalIamServer
             Counted("GetRoleCredentials", trace);
             lock (_stateLock)
             {
-                var answer = _ssoPortal.GetRoleCredentials(request, _store, StateFile.Truncate(DateTime.UtcNow));
+                var now = StateFile.Truncate(DateTime.UtcNow);
+                var answer = _ssoPortal.GetRoleCredentials(request, _store, now, now + CredentialTimeAhead);
                 if (answer.StatusCode == 200 && _options.StatePath is not null)
                 {
                     StateFile.Save(_options.StatePath, _store.State);
@@ -136,7 +137,8 @@ public sealed partial class LocalIamServer
         string? result;
         lock (_stateLock)
         {
-            var context = new OperationContext(parameters, caller, _store, StateFile.Truncate(DateTime.UtcNow)) { Facts = facts, EvaluatePolicies = _options.EvaluatePolicies };
+            var now = StateFile.Truncate(DateTime.UtcNow);
+            var context = new OperationContext(parameters, caller, _store, now) { Facts = facts, EvaluatePolicies = _options.EvaluatePolicies, CredentialTime = now + CredentialTimeAhead };
             result = isSts ? _sts.Invoke(action!, context) : _iam.Invoke(action!, context);
             if (mutating && _options.StatePath is not null)
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using IamOnboard.LocalIam.State;
 
 namespace IamOnboard.LocalIam;
@@ -7,6 +8,8 @@ namespace IamOnboard.LocalIam;
 /// <summary>Test hooks: faults on the next requests of an action, interruptions, expired sessions, SSO sign-ins.</summary>
 public sealed partial class LocalIamServer
 {
+    private long _credentialTimeAheadTicks;
+
     /// <summary>
     /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
     /// and then drops their responses, whatever <see cref="LocalIamOptions.DropResponseRate"/> says: a repeatable way to
@@ -105,6 +108,25 @@ public sealed partial class LocalIamServer
             return count;
         }
     }
+
+    /// <summary>
+    /// A test hook: moves the time temporary credentials are issued from and judged by <paramref name="by"/> further
+    /// ahead of the real time, so that a test steps its client's credential clock and the endpoint's alike past an expiry
+    /// (the credentials issued an hour ago are answered ExpiredToken, new ones expire an hour after the stepped time)
+    /// instead of waiting. SigV4's check of the request time, MFA codes and SSO sign-in tokens keep the real time.
+    /// </summary>
+    public void MoveCredentialTimeAhead(TimeSpan by)
+    {
+        if (by < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(by), "The credential time only moves ahead.");
+        }
+
+        Interlocked.Add(ref _credentialTimeAheadTicks, by.Ticks);
+    }
+
+    /// <summary>How far ahead of the real time temporary credentials are issued and judged (<see cref="MoveCredentialTimeAhead"/>).</summary>
+    public TimeSpan CredentialTimeAhead => TimeSpan.FromTicks(Interlocked.Read(ref _credentialTimeAheadTicks));
 
     /// <summary>
     /// A test hook standing in for <c>aws sso login</c> with a legacy profile: a bearer token the SSO portal

@@ -16,6 +16,7 @@ internal sealed class OperationContext
         Caller = caller;
         Store = store;
         Now = now;
+        CredentialTime = now;
     }
 
     public QueryParameters Parameters { get; }
@@ -24,6 +25,9 @@ internal sealed class OperationContext
 
     /// <summary>Request time, whole seconds in UTC (IAM's timestamps carry no fractions).</summary>
     public DateTime Now { get; }
+
+    /// <summary>The time temporary credentials are issued from: <see cref="Now"/> plus the server's credential time ahead (a test hook).</summary>
+    public DateTime CredentialTime { get; set; }
 
     public XmlResponseWriter Result { get; } = new();
 

@@ -24,8 +24,8 @@ internal sealed class SsoPortal
 
     public static bool Serves(HttpRequest request) => request.Method == "GET" && request.RawPath == Path;
 
-    /// <summary>Runs under the server's state lock: it adds a role session to the store.</summary>
-    public HttpResponse GetRoleCredentials(HttpRequest request, AccountStore store, DateTime now)
+    /// <summary>Runs under the server's state lock: it adds a role session to the store, valid for an hour from <paramref name="credentialTime"/>.</summary>
+    public HttpResponse GetRoleCredentials(HttpRequest request, AccountStore store, DateTime now, DateTime credentialTime)
     {
         string? token = request.Header("x-amz-sso_bearer_token");
         if (token is null || !_tokens.Accepts(token, now))
@@ -67,7 +67,7 @@ internal sealed class SsoPortal
             SessionToken = IdGenerator.SessionToken(),
             RoleId = role.RoleId,
             SessionName = "sso-portal-user",
-            Expiration = now.AddHours(1),
+            Expiration = credentialTime.AddHours(1),
         };
         store.AddSession(session);
         long expirationMs = (long)(session.Expiration - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMilliseconds;

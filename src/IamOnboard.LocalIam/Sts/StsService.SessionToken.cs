@@ -50,7 +50,7 @@ internal sealed partial class StsService
             SessionToken = IdGenerator.SessionToken(),
             TokenOwnerId = isRoot ? context.Store.AccountId : caller.User!.UserId,
             SessionName = isRoot ? "root" : caller.User!.UserName,
-            Expiration = context.Now.AddSeconds(duration),
+            Expiration = context.CredentialTime.AddSeconds(duration),
             MfaAuthenticatedAt = mfaAt,
             IssuedAt = context.Now,
         };

@@ -113,7 +113,7 @@ internal sealed partial class StsService
             SessionToken = IdGenerator.SessionToken(),
             RoleId = role.RoleId,
             SessionName = sessionName,
-            Expiration = context.Now.AddSeconds(duration),
+            Expiration = context.CredentialTime.AddSeconds(duration),
         };
         store.AddSession(session);
         context.Result.Open("Credentials")

@@ -61,6 +61,25 @@ public sealed class AuthenticationTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task Credential_time_moved_ahead_expires_the_credentials_issued_before_and_issues_new_ones_from_the_moved_time()
+    {
+        string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
+        var first = (await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "first"))).EnsureSuccess();
+        var firstSession = new SignedIamClient(Server.Url, first.Value("AccessKeyId")!, first.Value("SecretAccessKey")!, first.Value("SessionToken"));
+        (await firstSession.StsAsync("GetCallerIdentity")).EnsureSuccess();
+
+        Server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+
+        Assert.Equal(TimeSpan.FromHours(1), Server.CredentialTimeAhead);
+        AssertError(await firstSession.StsAsync("GetCallerIdentity"), 403, "ExpiredToken");
+        var second = (await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "second"))).EnsureSuccess();
+        Assert.InRange(DateTime.Parse(second.Value("Expiration")!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
+            DateTime.UtcNow.AddHours(2).AddMinutes(-2), DateTime.UtcNow.AddHours(2).AddMinutes(1));
+        (await new SignedIamClient(Server.Url, second.Value("AccessKeyId")!, second.Value("SecretAccessKey")!, second.Value("SessionToken")).StsAsync("GetCallerIdentity")).EnsureSuccess();
+        Assert.Throws<ArgumentOutOfRangeException>(() => Server.MoveCredentialTimeAhead(TimeSpan.FromMinutes(-1)));
+    }
+
+    [Fact]
     public async Task AssumeRole_issues_session_credentials_that_identify_as_the_assumed_role()
     {
         using var sts = Admin.StsClient();
