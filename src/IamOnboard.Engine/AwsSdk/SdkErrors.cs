@@ -56,7 +56,7 @@ internal static class SdkErrors
 
     /// <summary>
     /// When a request failed because its credentials could not be fetched (a credential_process that fails when the
-    /// SDK refreshes its credentials mid-run), the error to report instead of "got no response": the endpoint is not
+    /// SDK refreshes its credentials mid-run, an assumed role that cannot be assumed again), the error to report instead of "got no response": the endpoint is not
     /// what failed, and retrying the row will not help until the credentials are back. Null for anything else.
     /// </summary>
     public static Exception? CredentialFailure(Exception exception, string what)
@@ -66,6 +66,12 @@ internal static class SdkErrors
             if (current is ProcessAWSCredentialException)
             {
                 return new Sessions.OnboardConfigurationException("The session's credentials could not be fetched for " + what + " (credential_process): " + current.Message, exception);
+            }
+
+            // Our own renewing credentials (an assumed role, an SSO role) say what failed and what to do.
+            if (current is Sessions.OnboardConfigurationException configuration)
+            {
+                return new Sessions.OnboardConfigurationException(configuration.Message, exception);
             }
         }
 

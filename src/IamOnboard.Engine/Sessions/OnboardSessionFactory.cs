@@ -51,6 +51,7 @@ public static class OnboardSessionFactory
                 + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
         }
 
+        var clock = new CredentialClock(options.CredentialUtcNow);
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
                 ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout)
@@ -65,7 +66,17 @@ public static class OnboardSessionFactory
             using var temporary = await WithConfigurationErrors(
                 () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
                 resolved.Source, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
-            credentials = temporary.ToSdkCredentials();
+            if (role.MfaSerial is null)
+            {
+                var renewal = new RoleRenewal(credentials, resolved.Source, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout);
+                credentials = new AssumedRoleCredentials(renewal, temporary, clock);
+                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + " and are renewed before then with " + resolved.Source + ".");
+            }
+            else
+            {
+                credentials = temporary.ToSdkCredentials();
+            }
+
             credentialSource = "assumed role " + role.RoleArn + " (from " + resolved.Source + ")";
         }
 
@@ -280,6 +291,8 @@ public static class OnboardSessionFactory
 
         throw new OnboardConfigurationException("Retry mode '" + name + "' is not known; use Standard or Adaptive.");
     }
+
+    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
 
     private static string? FromEnvironment(string name)
     {
