@@ -41,8 +41,8 @@ internal sealed class SsoGateway : IDisposable
 
     public string OidcUrl { get; }
 
-    /// <summary>The role's temporary credentials for the holder of <paramref name="accessToken"/>.</summary>
-    public async Task<AWSCredentials> GetRoleCredentialsAsync(string accessToken, string accountId, string roleName, CancellationToken cancellationToken)
+    /// <summary>The role's temporary credentials for the holder of <paramref name="accessToken"/>, and when they expire.</summary>
+    public async Task<(ImmutableCredentials Credentials, DateTime Expiration)> GetRoleCredentialsAsync(string accessToken, string accountId, string roleName, CancellationToken cancellationToken)
     {
         var request = new GetRoleCredentialsRequest { AccessToken = accessToken, AccountId = accountId, RoleName = roleName };
         var response = await CallAsync("the SSO portal", PortalUrl, "GetRoleCredentials", () => _portal.GetRoleCredentialsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -52,7 +52,9 @@ internal sealed class SsoGateway : IDisposable
             throw new SsoCallException("The SSO portal's answer to GetRoleCredentials holds no role credentials.", null, 200, null);
         }
 
-        return new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+        // Epoch milliseconds; an answer without one counts as an hour, as STS's does (StsGateway).
+        var expiration = credentials.Expiration is > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(credentials.Expiration.Value).UtcDateTime : DateTime.UtcNow.AddHours(1);
+        return (new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), expiration);
     }
 
     /// <summary>A new access token for a cached sign-in, from its client registration and refresh token.</summary>

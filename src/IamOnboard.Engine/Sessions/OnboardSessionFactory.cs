@@ -55,7 +55,7 @@ public static class OnboardSessionFactory
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
                 ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout)
-                : await resolved.Sso!.GetRoleCredentialsAsync(maxAttempts, options.Timeout, cancellationToken).ConfigureAwait(false));
+                : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, clock));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         if (role is not null)
@@ -247,6 +247,10 @@ public static class OnboardSessionFactory
         try
         {
             _ = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (OnboardConfigurationException)
+        {
+            throw; // Ours (an SSO profile's): it says what to do already.
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -49,7 +49,7 @@ internal sealed class SsoProfile
     public string CacheKey { get; }
     public string PortalUrl { get; }
     public string OidcUrl { get; }
-    private string LoginHint => "Run 'aws sso login --profile " + ProfileName + "' and try again.";
+    private string LoginHint => "Run 'aws sso login --profile " + ProfileName + "', then try again (or Connect-Onboard -ProfileName " + ProfileName + " again).";
 
     public static SsoProfile From(string name, ConfigSection profile, SharedConfigFiles files)
     {
@@ -81,8 +81,8 @@ internal sealed class SsoProfile
             ServiceEndpoints.Resolve("SSO", null, profile, files), ServiceEndpoints.Resolve("SSO OIDC", null, profile, files));
     }
 
-    /// <summary>The role credentials for this profile, or a configuration error saying what to do (usually: sign in again).</summary>
-    public async Task<AWSCredentials> GetRoleCredentialsAsync(int maxAttempts, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>The role credentials for this profile and their expiry, or a configuration error saying what to do (usually: sign in again).</summary>
+    public async Task<(ImmutableCredentials Credentials, DateTime Expiration)> GetRoleCredentialsAsync(int maxAttempts, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var path = SsoTokenCache.PathFor(CacheKey);
         using var gateway = new SsoGateway(Region, PortalUrl, OidcUrl, maxAttempts, timeout);

@@ -1,6 +1,9 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Net;
+using System.Text.Json;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.LocalIam;
@@ -54,7 +57,87 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
         AssertNoSecretIn(log, session);
     }
 
+    [Fact]
+    public async Task An_SSO_profile_session_fetches_new_role_credentials_with_the_cached_sign_in_when_they_run_out()
+    {
+        using var environment = new EnvironmentScope();
+        var signIn = _server.SignInToSso(TimeSpan.FromHours(8));
+        WriteSsoProfile(environment, signIn, signIn.ExpiresAt, signIn.RegistrationExpiresAt);
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = SsoProfileName, CredentialUtcNow = CredentialTime });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        var fetchedBefore = Count("GetRoleCredentials");
+
+        _server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => session.Iam.ListUsersAsync()));
+        Assert.Equal(1, Count("GetRoleCredentials") - fetchedBefore);
+        Assert.Contains(log.Messages, m => m.StartsWith("V SSO profile '" + SsoProfileName + "': role credentials valid until ", StringComparison.Ordinal));
+        AssertNoSecretIn(log, session, Plain(signIn.AccessToken), Plain(signIn.RefreshToken), Plain(signIn.ClientSecret));
+    }
+
+    [Fact]
+    public async Task An_SSO_session_whose_sign_in_expired_and_cannot_be_renewed_says_to_sign_in_again_and_picks_the_new_sign_in_up()
+    {
+        using var environment = new EnvironmentScope();
+        var signIn = _server.SignInToSso(TimeSpan.FromHours(8));
+        WriteSsoProfile(environment, signIn, signIn.ExpiresAt, signIn.RegistrationExpiresAt);
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = SsoProfileName, CredentialUtcNow = CredentialTime });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+
+        // The sign-in ran out meanwhile, and its client registration too: nothing can renew it without a person.
+        WriteSsoProfile(environment, signIn, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.Parse("2020-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+        var createTokenBefore = Count("CreateToken");
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Iam.ListUsersAsync());
+
+        Assert.Contains("SSO profile '" + SsoProfileName + "' (role OrganizationAccountAccessRole in account " + _server.AccountId + ")", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be renewed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The SSO sign-in of profile '" + SsoProfileName + "' expired at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("aws sso login --profile " + SsoProfileName, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Connect-Onboard -ProfileName " + SsoProfileName, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExpiredToken", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("CreateToken") - createTokenBefore);
+        var secrets = new[] { Plain(signIn.AccessToken), Plain(signIn.RefreshToken), Plain(signIn.ClientSecret) };
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal));
+
+        // 'aws sso login' again: the same session goes on with the new sign-in.
+        var again = _server.SignInToSso(TimeSpan.FromHours(8));
+        WriteSsoProfile(environment, again, again.ExpiresAt, again.RegistrationExpiresAt);
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        AssertNoSecretIn(log, session, secrets.Concat(new[] { Plain(again.AccessToken) }).ToArray());
+    }
+
     private DateTime CredentialTime() => DateTime.UtcNow + _server.CredentialTimeAhead;
+
+    private const string SsoProfileName = "corp-admin";
+
+    /// <summary>An SSO profile reaching the endpoint, and its sign-in cached as <c>aws sso login</c> caches it.</summary>
+    private void WriteSsoProfile(EnvironmentScope environment, SsoSignIn signIn, DateTimeOffset expiresAt, DateTimeOffset registrationExpiresAt)
+    {
+        File.WriteAllText(environment.ConfigFile,
+            "[profile " + SsoProfileName + "]\nsso_session = corp\nsso_account_id = " + _server.AccountId + "\nsso_role_name = OrganizationAccountAccessRole\nendpoint_url = " + _server.Url + "\n"
+            + "[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n");
+        var cache = Path.Combine(environment.Home, ".aws", "sso", "cache", "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"); // SHA-1 of "corp"
+        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+        File.WriteAllText(cache, JsonSerializer.Serialize(new
+        {
+            startUrl = "https://corp.example/start",
+            region = "eu-west-1",
+            accessToken = Plain(signIn.AccessToken),
+            expiresAt = expiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            clientId = signIn.ClientId,
+            clientSecret = Plain(signIn.ClientSecret),
+            registrationExpiresAt = registrationExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            refreshToken = Plain(signIn.RefreshToken),
+        }));
+    }
+
+    private static string Plain(System.Security.SecureString secure) => new NetworkCredential(string.Empty, secure).Password;
 
     private long Count(string action) => _server.GetStatistics().RequestsByAction.TryGetValue(action, out var count) ? count : 0;
 
