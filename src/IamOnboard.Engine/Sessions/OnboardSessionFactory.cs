@@ -74,7 +74,10 @@ public static class OnboardSessionFactory
             }
             else
             {
-                credentials = temporary.ToSdkCredentials();
+                var mfaCredentials = new MfaRoleCredentials(temporary, role.ProfileName!, role.RoleArn, role.MfaSerial, clock);
+                credentials = mfaCredentials;
+                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + ". Assumed with an MFA code, they cannot be renewed without a new one: "
+                    + "calls fail from a minute before then on, saying to run " + mfaCredentials.WayOut + ".");
             }
 
             credentialSource = "assumed role " + role.RoleArn + " (from " + resolved.Source + ")";
@@ -194,7 +197,7 @@ public static class OnboardSessionFactory
     {
         if (!string.IsNullOrEmpty(options.RoleArn))
         {
-            return new RoleRequest(options.RoleArn!, options.RoleSessionName, options.ExternalId, options.RoleDuration, null);
+            return new RoleRequest(options.RoleArn!, options.RoleSessionName, options.ExternalId, options.RoleDuration, null, null);
         }
 
         if (resolved.Role is not { } role)
@@ -208,7 +211,8 @@ public static class OnboardSessionFactory
                 + ": give its current code with -TokenCode (an interactive session asks for it).");
         }
 
-        return new RoleRequest(role.RoleArn, options.RoleSessionName ?? role.RoleSessionName, options.ExternalId ?? role.ExternalId, options.RoleDuration ?? role.Duration, role.MfaSerial);
+        return new RoleRequest(role.RoleArn, options.RoleSessionName ?? role.RoleSessionName, options.ExternalId ?? role.ExternalId, options.RoleDuration ?? role.Duration, role.MfaSerial,
+            role.ProfileName);
     }
 
     /// <summary>The MFA device of the role profile these options resolve to, when its code is still missing; null otherwise.</summary>
@@ -229,7 +233,8 @@ public static class OnboardSessionFactory
         }
     }
 
-    private sealed record RoleRequest(string RoleArn, string? SessionName, string? ExternalId, TimeSpan? Duration, string? MfaSerial);
+    /// <summary>A role to assume; <see cref="ProfileName"/> is the role profile's, null for -RoleArn.</summary>
+    private sealed record RoleRequest(string RoleArn, string? SessionName, string? ExternalId, TimeSpan? Duration, string? MfaSerial, string? ProfileName);
 
     /// <summary>
     /// Fetches credentials that come from a provider (credential_process, an instance, container or web identity role)

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.LocalIam;
+using IamOnboard.Mfa;
 using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
 using Xunit;
@@ -110,6 +111,50 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
         WriteSsoProfile(environment, again, again.ExpiresAt, again.RegistrationExpiresAt);
         Assert.NotNull(await session.Iam.ListUsersAsync());
         AssertNoSecretIn(log, session, secrets.Concat(new[] { Plain(again.AccessToken) }).ToArray());
+    }
+
+    [Fact]
+    public async Task A_role_assumed_with_MFA_is_not_renewed_and_its_expiry_fails_calls_saying_to_connect_with_a_new_code()
+    {
+        using var environment = new EnvironmentScope();
+        using var admin = LocalIamFixture.CreateClient(_server);
+        var device = await admin.CreateVirtualMfaDeviceAsync(Names.Unique("renewal"));
+        var key = Totp.KeyFromBase32(System.Text.Encoding.ASCII.GetString(device.Base32StringSeed));
+        var now = DateTimeOffset.UtcNow;
+        await admin.EnableMfaDeviceAsync("onboard-admin", device.SerialNumber, Totp.ComputeCode(key, now - Totp.StepLength), Totp.ComputeCode(key, now));
+        File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile admin-mfa]\nrole_arn = " + RoleArn + "\nsource_profile = base\nmfa_serial = " + device.SerialNumber
+            + "\nrole_session_name = with-mfa\nendpoint_url = " + _server.Url + "\n");
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "admin-mfa", TokenCode = code, CredentialUtcNow = CredentialTime });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        Assert.Contains(log.Messages, m => m.StartsWith("V The role's credentials are valid until ", StringComparison.Ordinal) && m.Contains("cannot be renewed", StringComparison.Ordinal));
+        var assumedBefore = Count("AssumeRole");
+
+        // Four minutes before the end: the calls go on, with one warning.
+        _server.MoveCredentialTimeAhead(TimeSpan.FromMinutes(56));
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        var warning = Assert.Single(log.Messages, m => m.StartsWith("W ", StringComparison.Ordinal));
+        Assert.Contains("Connect-Onboard -ProfileName admin-mfa -TokenCode", warning, StringComparison.Ordinal);
+
+        _server.MoveCredentialTimeAhead(TimeSpan.FromMinutes(4));
+        var failuresBefore = _server.GetStatistics().AuthenticationFailures;
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Iam.ListUsersAsync());
+        Assert.Contains("role profile 'admin-mfa'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("role " + RoleArn, error.Message, StringComparison.Ordinal);
+        Assert.Matches("expired at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z", error.Message);
+        Assert.Contains("Connect-Onboard -ProfileName admin-mfa -TokenCode", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExpiredToken", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, error.Message, StringComparison.Ordinal);
+        // Nothing was sent with the old credentials, and the role was not assumed again (it would need a new code).
+        Assert.Equal(0, Count("AssumeRole") - assumedBefore);
+        Assert.Equal(failuresBefore, _server.GetStatistics().AuthenticationFailures);
+        await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Sts.GetCallerIdentityAsync(default));
+        Assert.All(log.Messages, m => Assert.DoesNotContain(code, m, StringComparison.Ordinal));
     }
 
     private DateTime CredentialTime() => DateTime.UtcNow + _server.CredentialTimeAhead;
