@@ -488,6 +488,17 @@ Describe 'Role profiles with mfa_serial' {
         $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
     }
 
+    It 'says with -Verbose until when the session is valid, that it is not renewed and how to go on, showing no secret or code' {
+        $code = Get-TestTotpCode -Base32Seed $seed
+        $verbose = Connect-Onboard -ProfileName admin-mfa -TokenCode $code -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $text = $verbose.Message -join "`n"
+        $text | Should -Match "valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z\. Assumed with an MFA code, they cannot be renewed"
+        $text | Should -Match ([regex]::Escape("Connect-Onboard -ProfileName admin-mfa -TokenCode <current code of $serial>"))
+        $text.Contains((ConvertTo-PlainText $mfaEndpoint.SecretAccessKey)) | Should -BeFalse
+        # As a number of its own: six digits may occur inside the account id.
+        $text | Should -Not -Match "(?<!\d)$code(?!\d)"
+    }
+
     It 'signs in for one call with -ProfileName and -TokenCode, as a script does, leaving the default session alone' {
         $null = Connect-TestEndpoint -Endpoint $endpoint
         $user = New-OnboardUser -UserName (New-TestName) -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
