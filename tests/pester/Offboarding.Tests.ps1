@@ -240,6 +240,89 @@ Describe 'Remove-OnboardUser offboarding' {
         "$($removed[0].MessageData)" | Should -BeLikeExactly "Removed IAM user '$name': *, user $name."
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
+
+    Context 'a user disabled with -Disable, given access by another command' {
+        # Before: each command gave the leaver what it asked for without a word: a group's permissions, an enabled MFA
+        # device, an inline policy.
+        BeforeAll {
+            $script:group = New-TestName 'group'
+            $null = New-OnboardGroup -GroupName $group
+            $script:leaver = New-TestName 'leaver'
+            $script:held = New-OnboardUser -UserName $leaver # an earlier run's output, still in a variable when the user leaves
+            Remove-OnboardUser -UserName $leaver -Disable -Confirm:$false -ErrorAction Stop
+            $script:tagged = (Aws @('iam', 'list-user-tags', '--user-name', $leaver)).StdOut
+            $at = [regex]::Match($tagged, '"Key": "onboard:disabled-at",\s*"Value": "([^"]+)"').Groups[1].Value
+            $script:refusal = "UserName: IAM user '$leaver' was disabled at $at by $($session.CallerArn) (Remove-OnboardUser -Disable), so it is not {0}; nothing of it was changed. " +
+                "To re-enable it on purpose, remove its onboard:disabled-at and onboard:disabled-by tags (aws iam untag-user --user-name $leaver --tag-keys onboard:disabled-at onboard:disabled-by), then run it again."
+            $script:starters = 1..2 | ForEach-Object { New-TestName 'starter' }
+            $null = $starters | New-OnboardUser
+            $script:rows = $starters[0], $leaver, $starters[1] | ForEach-Object { [pscustomobject]@{ UserName = $_ } }
+            $script:document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+
+            function script:Assert-Refused($Failures, [string] $Command, [string] $NotDone, $Target = $leaver) {
+                $Failures | Should -HaveCount 1
+                $Failures[0].FullyQualifiedErrorId | Should -Be "UserDisabled,IamOnboard.Commands.$Command"
+                $Failures[0].TargetObject | Should -Be $Target
+                "$($Failures[0])" | Should -BeExactly ($refusal -f $NotDone)
+            }
+        }
+
+        AfterEach {
+            (Aws @('iam', 'list-user-tags', '--user-name', $leaver)).StdOut | Should -Be $tagged
+        }
+
+        It 'Add-OnboardGroupMember refuses it, by name, in its plan and from a variable, and adds the rest of the batch' {
+            $added = $rows | Add-OnboardGroupMember -GroupName $group -ErrorVariable failures -ErrorAction SilentlyContinue
+            Assert-Refused $failures 'AddOnboardGroupMemberCommand' "added to group '$group'"
+            @($added.UserName) | Sort-Object | Should -Be @($starters | Sort-Object)
+            $added.Status | Should -Be @('Added', 'Added')
+
+            Add-OnboardGroupMember -UserName $leaver -GroupName $group -WhatIf -ErrorVariable planFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Assert-Refused $planFailures 'AddOnboardGroupMemberCommand' "added to group '$group'"
+            $held | Add-OnboardGroupMember -GroupName $group -ErrorVariable heldFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Assert-Refused $heldFailures 'AddOnboardGroupMemberCommand' "added to group '$group'" $held
+            (Aws @('iam', 'list-groups-for-user', '--user-name', $leaver)).Json.Groups | Should -BeNullOrEmpty
+        }
+
+        It 'Enable-OnboardVirtualMfa refuses it, by name and from a variable, before any device is made, and enrols the rest of the batch' {
+            $enrolled = $rows | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ErrorVariable failures -ErrorAction SilentlyContinue
+            Assert-Refused $failures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device'
+            @($enrolled.UserName) | Sort-Object | Should -Be @($starters | Sort-Object)
+            $held | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ErrorVariable heldFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Assert-Refused $heldFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device' $held
+            (Aws @('iam', 'list-mfa-devices', '--user-name', $leaver)).Json.MFADevices | Should -BeNullOrEmpty
+            @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber) | Should -Not -Contain "arn:aws:iam::$($session.AccountId):mfa/$leaver"
+        }
+
+        It 'Add-OnboardInlinePolicy refuses it and puts the policy on the rest of the batch, and on a group as before' {
+            $put = $rows | Add-OnboardInlinePolicy -PolicyName Reader -PolicyDocument $document -ErrorVariable failures -ErrorAction SilentlyContinue
+            Assert-Refused $failures 'AddOnboardInlinePolicyCommand' "given the inline policy 'Reader'"
+            @($put.OwnerName) | Sort-Object | Should -Be @($starters | Sort-Object)
+            (Aws @('iam', 'list-user-policies', '--user-name', $leaver)).Json.PolicyNames | Should -BeNullOrEmpty
+            (Add-OnboardInlinePolicy -GroupName $group -PolicyName Reader -PolicyDocument $document -ErrorAction Stop).Status | Should -Be 'Created'
+        }
+
+        It 'users that came down the pipeline from New-OnboardUser cost no read to check; a user named costs one GetUser' {
+            # New-OnboardUser refuses a disabled user, so the users it writes need no read of their own downstream.
+            function Get-Calls([string] $Action) { $calls = 0; $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue($Action, [ref] $calls); $calls }
+            $alone = 1..3 | ForEach-Object { New-TestName 'alone' }
+            $before = Get-Calls 'GetUser'
+            $null = $alone | New-OnboardUser -ErrorAction Stop
+            $newUserReads = (Get-Calls 'GetUser') - $before
+
+            $piped = 1..3 | ForEach-Object { New-TestName 'piped' }
+            $before = Get-Calls 'GetUser'
+            $enrolled = $piped | New-OnboardUser -ConsoleAccess -PasswordResetRequired | Add-OnboardGroupMember -GroupName $group |
+                Add-OnboardInlinePolicy -PolicyName Reader -PolicyDocument $document |
+                Enable-OnboardVirtualMfa -Unattended -IncludeSeed -ErrorAction Stop
+            @($enrolled).Count | Should -Be 3
+            (Get-Calls 'GetUser') - $before | Should -Be $newUserReads -Because 'the users came down this pipeline from New-OnboardUser, which checked them'
+
+            $before = Get-Calls 'GetUser'
+            $null = Add-OnboardGroupMember -UserName $alone[0] -GroupName $group -ErrorAction Stop
+            (Get-Calls 'GetUser') - $before | Should -Be 1
+        }
+    }
 }
 
 Describe 'Remove-OnboardUser and the session identity' {

@@ -277,15 +277,8 @@ internal sealed class UserOnboardingPlanner
     }
 
     /// <summary>The refusal of a row naming a user Remove-OnboardUser -Disable disabled: when, by whom, and how to onboard it again.</summary>
-    private static OnboardInputException DisabledUserRefused(UserOnboardingRequest request, IamUser user, (string At, string? By) disabling)
-    {
-        var by = disabling.By is null ? string.Empty : $" by {disabling.By}";
-        return new OnboardInputException("UserDisabled", "UserName", user.UserName,
-            $"UserName: IAM user '{user.UserName}' was disabled at {disabling.At}{by} (Remove-OnboardUser -Disable), so it is not onboarded again; "
-            + $"nothing of it was changed. To onboard it again on purpose, remove its {UserRemover.DisabledAtTag} and {UserRemover.DisabledByTag} tags "
-            + $"(aws iam untag-user --user-name {user.UserName} --tag-keys {UserRemover.DisabledAtTag} {UserRemover.DisabledByTag}), then run it again.")
-            .AtRow(request);
-    }
+    private static OnboardInputException DisabledUserRefused(UserOnboardingRequest request, IamUser user, (string At, string? By) disabling) =>
+        DisabledUsers.Refusal(user.UserName, disabling, "onboarded again", "onboard it again").AtRow(request);
 
     /// <summary>
     /// The user's hand-off mark when it is one this run may repair (a dead run's, or this call's own); null when there is

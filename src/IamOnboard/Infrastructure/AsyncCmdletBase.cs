@@ -23,6 +23,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private string? _secretSink; // "" once looked up and the output goes elsewhere
     private string? _nextOnboardCommand;
     private object? _carrierByName;
+    private object? _itemInTransit;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -83,6 +84,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             return; // refused with an error; a user taken over above stays held, and is named as not handed on
         }
 
+        _itemInTransit = source is not null && HandOffs.OutputInTransit is { } inTransit
+            && ReferenceEquals(HandOffLedger.KeyIn(source), HandOffLedger.KeyIn(inTransit)) ? source : null;
+
         using (HandOffs.BeginTransit(null))
         {
             ProcessItem();
@@ -101,6 +105,16 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// <see cref="WriteOn"/> in place of its own output, or it is reported as not handed out when the command ends.
     /// </summary>
     private protected object? CarrierByName => _carrierByName;
+
+    /// <summary>
+    /// For the item in <see cref="ProcessItem"/> (pipeline thread): whether the user <paramref name="userName"/> came from
+    /// the IamOnboard command before this one in the same pipeline, which is writing it right now (bound itself, or by
+    /// its UserName). Every IamOnboard command that writes a user has just checked it is not disabled (New-OnboardUser
+    /// refuses a disabled user; the commands that pass users on check those that did not come this way), so such a
+    /// user needs no read of its own. False for a name, or for a variable holding an earlier run's output.
+    /// </summary>
+    private protected bool CameDownThisPipeline(string userName) =>
+        HandOffLedger.KeyIn(_itemInTransit) is { } user && string.Equals(HandOffLedger.NameOf(user), userName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The cmdlet's work for one pipeline item (what ProcessRecord is elsewhere).</summary>
     protected abstract void ProcessItem();

@@ -75,8 +75,16 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
         var onboarder = new GroupOnboarder(OnboardSession);
         var groups = GroupName.Select(g => g.Trim()).ToList();
         var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
+        var mayBeDisabled = !CameDownThisPipeline(userName);
         StartItem(async ct =>
         {
+            if (mayBeDisabled)
+            {
+                // A group's permissions are access: a leaver disabled with Remove-OnboardUser -Disable gets none.
+                var toGroups = groups.Count == 1 ? $"group '{groups[0]}'" : $"groups {string.Join(", ", groups.Select(g => $"'{g}'"))}";
+                await DisabledUsers.ThrowIfDisabledAsync(OnboardSession, userName, $"added to {toGroups}", ct).ConfigureAwait(false);
+            }
+
             foreach (var group in groups)
             {
                 var added = await onboarder.AddMemberAsync(group, userName, user?.Groups, apply, ct).ConfigureAwait(false);

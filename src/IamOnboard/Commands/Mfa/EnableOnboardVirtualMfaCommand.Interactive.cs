@@ -16,10 +16,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand
 {
     private const int AttemptsPerCode = 3;
 
-    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target)
+    private void EnrolInteractively(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, object target, bool mayBeDisabled)
     {
         if (!TryRun(async ct =>
             {
+                await RefuseIfDisabledAsync(userName, mayBeDisabled, ct).ConfigureAwait(false);
                 try
                 {
                     return await enroller.CreateDeviceAsync(userName, deviceName, null, AskToReplace, ct, mayHaveMfa: MayHaveMfa(user)).ConfigureAwait(false);

@@ -165,23 +165,34 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
         var enroller = new VirtualMfaEnroller(OnboardSession, _run);
         var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
+        var mayBeDisabled = !CameDownThisPipeline(userName);
         if (Unattended.IsPresent || Code1 is not null)
         {
             // The seed's only way out is the output: it counts as handed out once the output is taken, as a password does.
             var seedOnlyInOutput = Unattended.IsPresent && IncludeSeed.IsPresent && qrFile is null;
-            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, seedOnlyInOutput, ct), target, user?.Row);
+            StartItem(ct => EnrolWithoutPromptAsync(enroller, user, userName, deviceName, qrFile, seedOutput, seedOnlyInOutput, mayBeDisabled, ct), target, user?.Row);
         }
         else
         {
-            EnrolInteractively(enroller, user, userName, deviceName, qrFile, target);
+            EnrolInteractively(enroller, user, userName, deviceName, qrFile, target, mayBeDisabled);
         }
     }
 
     /// <summary>Whether the user may have an MFA device already: any but one New-OnboardUser has just created.</summary>
     private static bool MayHaveMfa(OnboardUser? user) => user is null || user.Status != nameof(OnboardingOutcome.Created);
 
-    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, bool seedOnlyInOutput, CancellationToken ct)
+    /// <summary>
+    /// Refuses a user Remove-OnboardUser -Disable disabled before anything is made: an MFA device is a sign-in credential.
+    /// <paramref name="mayBeDisabled"/> is false for a user that came down this pipeline, checked already.
+    /// </summary>
+    private Task RefuseIfDisabledAsync(string userName, bool mayBeDisabled, CancellationToken ct) => mayBeDisabled
+        ? DisabledUsers.ThrowIfDisabledAsync(OnboardSession, userName, "given a virtual MFA device", ct)
+        : Task.CompletedTask;
+
+    private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, bool seedOnlyInOutput,
+        bool mayBeDisabled, CancellationToken ct)
     {
+        await RefuseIfDisabledAsync(userName, mayBeDisabled, ct).ConfigureAwait(false);
         if (Unattended.IsPresent && !seedOutput && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
         {
             // A person's seed is a credential: enrolled unattended, it must reach them, or they can never sign in with MFA.

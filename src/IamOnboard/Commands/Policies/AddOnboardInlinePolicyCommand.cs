@@ -155,8 +155,15 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         var writer = new InlinePolicyWriter(OnboardSession);
         var policyName = PolicyName;
         var carrier = CarrierByName; // a user with new credentials from New-OnboardUser: passed on as it came
+        var mayBeDisabled = isUser && !CameDownThisPipeline(owner);
         StartItem(async ct =>
         {
+            if (mayBeDisabled)
+            {
+                // A policy on a leaver disabled with Remove-OnboardUser -Disable would grant it access again.
+                await DisabledUsers.ThrowIfDisabledAsync(OnboardSession, owner, $"given the inline policy '{policyName}'", ct).ConfigureAwait(false);
+            }
+
             var result = await writer.PutAsync(kind, owner, policyName, document, apply, ct).ConfigureAwait(false);
             if (apply && carrier is not null)
             {
