@@ -159,6 +159,30 @@ Describe 'Remove-OnboardUser offboarding' {
         (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 're-enabled on purpose, a user whose keys -Disable deactivated is told they are inactive and how to get a new one, never given one back' {
+        # Before: a note said "already has access key ...; use -AdditionalAccessKey", as if the inactive key signed, and no warning.
+        $name = New-TestName 'returner'
+        $held = New-OnboardUser -UserName $name -ProgrammaticAccess
+        Remove-OnboardUser -UserName $name -Disable -Confirm:$false -ErrorAction Stop
+        (Aws @('iam', 'untag-user', '--user-name', $name, '--tag-keys', 'onboard:disabled-at', 'onboard:disabled-by')).ExitCode | Should -Be 0
+        $key = $held.AccessKeyId
+        $told = "has no active access key: access key $key is inactive (Remove-OnboardUser -Disable deactivates keys, and a key is never reactivated here: its secret may have left with whoever held it); " +
+            "no new key created. To give it a new key, delete the inactive one (aws iam delete-access-key --user-name $name --access-key-id $key) and run this again, or add one beside it with -AdditionalAccessKey"
+
+        $again = New-OnboardUser -UserName $name -ProgrammaticAccess -WarningVariable warned -ErrorAction Stop 3>$null
+        $again.AccessKeyId | Should -BeNullOrEmpty
+        $again.Notes | Should -Contain $told
+        @($warned) | Should -HaveCount 1
+        "$($warned[0])" | Should -BeExactly "IAM user '$name': $told."
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | ForEach-Object { "$($_.AccessKeyId):$($_.Status)" } | Should -Be "${key}:Inactive"
+
+        # Its advice followed: the run gives it a new key, and the old one stays gone.
+        (Aws @('iam', 'delete-access-key', '--user-name', $name, '--access-key-id', $key)).ExitCode | Should -Be 0
+        $renewed = New-OnboardUser -UserName $name -ProgrammaticAccess -ErrorAction Stop
+        $renewed.AccessKeyId | Should -Not -BeNullOrEmpty
+        (Aws @('iam', 'list-access-keys', '--user-name', $name)).Json.AccessKeyMetadata | ForEach-Object { "$($_.AccessKeyId):$($_.Status)" } | Should -Be "$($renewed.AccessKeyId):Active"
+    }
+
     It 'a removal that fails partway names the user, the failed step, what it removed and what is left, and a re-run finishes it' {
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

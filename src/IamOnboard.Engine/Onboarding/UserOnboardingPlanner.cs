@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Passwords;
+using IamOnboard.Rules;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Onboarding;
@@ -358,6 +359,20 @@ internal sealed class UserOnboardingPlanner
         {
             plan.KeySteps.AddRange(unclaimedKeys.Select(k => new DeleteUnclaimedKeyStep(k.AccessKeyId)));
             plan.KeySteps.Add(new CreateAccessKeyStep(keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId), undoable: false));
+        }
+        else if (request.ProgrammaticAccess && keys.All(k => k.Status == IamAccessKeyStatus.Inactive))
+        {
+            // No key of it signs (a user disabled with Remove-OnboardUser -Disable, then re-enabled, keeps its keys so), so the
+            // request is not met: said, with the way to meet it. Never by reactivating a key, whose secret may have left with
+            // whoever held it; nor by a new key beside it unasked, as an admin may have deactivated it to revoke it.
+            var inactive = string.Join(", ", keys.Select(k => k.AccessKeyId));
+            var delete = string.Join("; ", keys.Select(k => $"aws iam delete-access-key --user-name {userName} --access-key-id {k.AccessKeyId}"));
+            var beside = keys.Count < IamLimits.AccessKeysPerUser ? ", or add one beside it with -AdditionalAccessKey" : string.Empty;
+            var left = $"has no active access key: {(keys.Count == 1 ? "access key" : "access keys")} {inactive} {(keys.Count == 1 ? "is" : "are")} inactive "
+                + "(Remove-OnboardUser -Disable deactivates keys, and a key is never reactivated here: its secret may have left with whoever held it); "
+                + $"no new key created. To give it a new key, delete the inactive {(keys.Count == 1 ? "one" : "ones")} ({delete}) and run this again{beside}";
+            notes.Add(left);
+            OnboardLog.Current.Warning($"{request.Where}IAM user '{userName}': {left}.");
         }
         else if (request.ProgrammaticAccess)
         {
