@@ -259,6 +259,23 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Get-TagKeys $endpoint $outVariableName | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'credentials passed through Tee-Object -FilePath to a sink count as not handed out; Tee-Object -Variable keeps them' {
+        # Tee-Object -FilePath writes text (a SecureString as its type name) and passes the objects on: as with Sort-Object,
+        # where it sends them decides. It used to count as keeping them: the mark went, and the key reached nobody.
+        $script:teeWarnings = @()
+        $lost = New-TestName 'teefile'
+        New-OnboardUser $lost -ProgrammaticAccess -Session $session -WarningVariable +script:teeWarnings -WarningAction SilentlyContinue |
+            Tee-Object -FilePath (Join-Path $TestDrive "$lost.txt") | Out-Null
+        ($script:teeWarnings -join "`n") | Should -Match ([regex]::Escape("$($lost): the new credentials went to Tee-Object (its file keeps text), then Out-Null, which keeps no secret"))
+        Get-TagKeys $endpoint $lost | Should -Contain 'iamonboard:handoff' -Because 'the key reached only a text file and Out-Null'
+
+        $teed = New-TestName 'teevar'
+        New-OnboardUser $teed -ProgrammaticAccess -Session $session -WarningVariable teedWarnings | Tee-Object -Variable teeHeld | Out-Null
+        $teeHeld[0].SecretAccessKey | Should -BeOfType [securestring]
+        $teedWarnings | Should -BeNullOrEmpty
+        Get-TagKeys $endpoint $teed | Should -Not -Contain 'iamonboard:handoff'
+    }
+
     It 'credentials thrown away ($null =, [void], > $null) or turned into text (Export-Csv, ConvertTo-Json, > file) count as not handed out' {
         # Each of these used to remove the mark: a re-run then said "Unchanged", and the starter's password was lost.
         $csv = Join-Path $TestDrive 'lossy.csv'

@@ -16,8 +16,9 @@ namespace IamOnboard.Commands.Infrastructure;
 /// Out-Null, Out-String, Format-*, Out-GridView; the commands that turn objects into text (Export-Csv, ConvertTo-*,
 /// Out-File and `&gt;` redirection, Set-Content, Add-Content, Write-Host), where a SecureString becomes its type name or
 /// its length; and discarded output (`&gt; $null`, `$null = …`, `[void](…)`). Commands that pass objects on and keep
-/// none (Sort-Object, Where-Object, Select-Object, ...) are looked through: where they send the output decides. Anything
-/// else may keep them: a variable, an -OutVariable, ForEach-Object, Export-Clixml.</para>
+/// none (Sort-Object, Where-Object, Select-Object, ..., and Tee-Object to a file) are looked through: where they send the
+/// output decides. Anything else may keep them: a variable, an -OutVariable, Tee-Object -Variable, ForEach-Object,
+/// Export-Clixml.</para>
 /// <para>PowerShell has no public way to see the next command; its command runtime's output pipe knows it (PowerShell 7 and
 /// Windows PowerShell 5.1 alike), and the invocation's script position gives the statement. Where those internals
 /// cannot be read the answer is "anywhere else", what it was before: the credentials count as handed out.</para>
@@ -105,6 +106,12 @@ internal static class SecretSinks
         }
 
         var type = command?.GetType().FullName ?? string.Empty;
+        if (command is PSCmdlet teeing && hops < 16 && IsTeeToFileOnly(teeing))
+        {
+            var further = DownstreamOf(teeing, ref onboardCommand, hops + 1);
+            return further is null ? null : "Tee-Object (its file keeps text), then " + further;
+        }
+
         if (command is PSCmdlet passing && hops < 16 && PassThrough.TryGetValue(type, out var passName))
         {
             var further = DownstreamOf(passing, ref onboardCommand, hops + 1);
@@ -113,6 +120,13 @@ internal static class SecretSinks
 
         return command is not null && Sinks.TryGetValue(type, out var name) ? name : null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="cmdlet"/> is Tee-Object writing to a file (-FilePath, -LiteralPath), which keeps the objects
+    /// as text, as Out-File does, and passes them on: where it sends them decides. Tee-Object -Variable keeps them.
+    /// </summary>
+    private static bool IsTeeToFileOnly(PSCmdlet cmdlet) =>
+        cmdlet.GetType().FullName == "Microsoft.PowerShell.Commands.TeeObjectCommand" && !cmdlet.MyInvocation.BoundParameters.ContainsKey("Variable");
 
     /// <summary>Whether the command keeps its output in a variable of its own (-OutVariable): whatever follows, someone has it.</summary>
     private static bool KeepsInOutVariable(PSCmdlet cmdlet) =>
