@@ -370,6 +370,21 @@ Describe 'Exactly once: credentials and interrupted runs' {
         (Get-Keys $endpoint $first.UserName).AccessKeyId | Should -Be $first.AccessKeyId
     }
 
+    It 'Select-Object -First 1 downstream: a row the stop cut short is rolled back and told in a warning, not as an error, with or without -ErrorAction Stop' {
+        # Taking one user is what the pipeline asked for: no row failed, so $? and a runbook's exit code must not say one did.
+        # A row cut short was an error without -ErrorAction Stop; with it, a warning, except the first, which was told nowhere.
+        foreach ($action in 'Stop', 'SilentlyContinue') {
+            $names = 1..4 | ForEach-Object { New-TestName 'cutshort' }
+            Suspend-NextRequest $endpoint 'CreateAccessKey' 1500 # that user is still at IAM when another is taken
+            $cutShort = $null
+            $first = $names | New-OnboardUser -ProgrammaticAccess -Session $session -ThrottleLimit 4 -ErrorAction $action -ErrorVariable cutShort -WarningVariable cutWarnings -WarningAction SilentlyContinue |
+                Select-Object -First 1
+            @($first).Count | Should -Be 1
+            $cutShort | Should -BeNullOrEmpty -Because "-ErrorAction $action"
+            ($cutWarnings -join "`n") | Should -Match "IAM user 'cutshort-\w+' was not onboarded: the operation was stopped\. Everything this call had created was removed" -Because "-ErrorAction $action"
+        }
+    }
+
     It 'a command further down that stops the pipeline with an error: every user still held is named and keeps its mark' {
         $names = 1..3 | ForEach-Object { New-TestName 'downfail' }
         { $names | New-OnboardUser -ProgrammaticAccess -Session $session -WarningVariable +script:downWarnings -WarningAction SilentlyContinue |

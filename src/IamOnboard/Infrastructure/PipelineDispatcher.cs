@@ -163,7 +163,7 @@ internal sealed class PipelineDispatcher : IDisposable
     }
 
     /// <summary>Whether the command after this one has all the input it wants (see <see cref="WriteToNext"/>).</summary>
-    public bool IsDownstreamDone => _downstreamDone is not null;
+    public bool IsDownstreamDone => Volatile.Read(ref _downstreamDone) is not null;
 
     private const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
 
@@ -320,7 +320,15 @@ internal sealed class PipelineDispatcher : IDisposable
                 // Under -ErrorAction Stop the failure is recorded before the work is cancelled: the pipeline thread, seeing
                 // the cancellation, must find the error to stop with, never mistake the failure for a user's stop.
                 var record = onFailure(exception);
-                if (stopOnFailure)
+                if (token.IsCancellationRequested && IsDownstreamDone)
+                {
+                    // Cut short because the command after this one wants no more (Select-Object -First) or failed: not a
+                    // failure of this item, so no error ($? and a runbook's exit code stay true to the rows); what it
+                    // left is still told. Under -ErrorAction Stop it would have been kept as the error to stop with,
+                    // which the downstream stop never writes.
+                    WriteWarning(record.ErrorDetails?.Message ?? record.Exception.Message);
+                }
+                else if (stopOnFailure)
                 {
                     StopOn(record);
                 }
