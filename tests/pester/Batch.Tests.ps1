@@ -289,6 +289,37 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
     }
 }
 
+Describe 'A confirmation a runbook cannot give' {
+    It 'fails before anything is made when a later stage would ask ($ConfirmPreference = Low under pwsh -NonInteractive)' {
+        # Asked per user, the prompt failed only once the first user reached Export-OnboardCredential: by then
+        # New-OnboardUser (told -Confirm:$false) had made users whose credentials reached no file.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+`$ConfirmPreference = 'Low'
+try {
+    'nc1', 'nc2', 'nc3' | New-OnboardUser -ProgrammaticAccess -Confirm:`$false -WarningAction SilentlyContinue | Export-OnboardCredential -Path '$(Join-Path $TestDrive 'never.csv')'
+    'ERROR none'
+}
+catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+`$ConfirmPreference = 'High'
+`$null = 'nc1', 'nc2', 'nc3' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
+'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
+"@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [System.Diagnostics.Process]::Start($start)
+        $output = $child.StandardOutput.ReadToEndAsync()
+        $errors = $child.StandardError.ReadToEndAsync()
+        if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
+        $lines = $output.Result -split '\r?\n'
+        ($lines -match '^ERROR ') | Should -BeLike 'ERROR ConfirmationNotPossible,IamOnboard.Commands.ExportOnboardCredentialCommand Export-OnboardCredential would ask to confirm*-Confirm:$false*' -Because $errors.Result
+        ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'no user may be made before the refusal'
+        Join-Path $TestDrive 'never.csv' | Should -Not -Exist
+    }
+}
+
 Describe 'Batch progress' {
     It 'completes every progress bar it shows, for a single call as for a piped batch' {
         $shell = [powershell]::Create()

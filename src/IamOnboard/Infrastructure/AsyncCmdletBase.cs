@@ -45,11 +45,33 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        RefuseConfirmationNobodyCanGive();
         var state = ModuleState.Current;
         _ledger = state.HandOffs;
         _stages = state.Stages;
         _dispatcher = new PipelineDispatcher(this, _stages, ConcurrentItems, _stopping.Token);
         _stages.Add(this);
+    }
+
+    /// <summary>
+    /// Fails when this command would ask to confirm each change (-Confirm, or $ConfirmPreference at or below its impact)
+    /// on a host where nobody can answer (a runbook, a job, pwsh -NonInteractive). BeginProcessing runs for every command
+    /// of a pipeline before any of them makes anything; asked per item, the prompt failed only once the commands before
+    /// this one had made users whose credentials then reached no one.
+    /// </summary>
+    private void RefuseConfirmationNobodyCanGive()
+    {
+        if (Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute)) is not CmdletAttribute { SupportsShouldProcess: true } attribute
+            || !InteractiveHost.WouldConfirm(this, attribute.ConfirmImpact) || InteractiveHost.CanPrompt(Host))
+        {
+            return;
+        }
+
+        var name = MyInvocation.MyCommand.Name;
+        var why = MyInvocation.BoundParameters.ContainsKey("Confirm") ? "-Confirm" : $"$ConfirmPreference is '{GetVariableValue("ConfirmPreference")}'";
+        ThrowTerminatingError(OnboardErrors.Create("ConfirmationNotPossible", ErrorCategory.InvalidOperation, name,
+            $"{name} would ask to confirm each change ({why}), but this session cannot prompt (a runbook, a job, pwsh -NonInteractive). " +
+            $"Add -Confirm:$false to {name}, or set $ConfirmPreference = 'High'. Nothing in this pipeline was changed."));
     }
 
     /// <summary>

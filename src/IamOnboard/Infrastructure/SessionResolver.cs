@@ -231,23 +231,6 @@ internal sealed class SessionResolver
         }
     }
 
-    /// <summary>The same rule as Enable-OnboardVirtualMfa's prompts: a host with a UI, not the API's default host, not pwsh -NonInteractive.</summary>
-    private bool IsInteractive()
-    {
-        var host = _cmdlet.Host;
-        if (host?.UI is null || string.Equals(host.Name, "Default Host", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var argument in Environment.GetCommandLineArgs())
-        {
-            if (argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>The same rule as Enable-OnboardVirtualMfa's prompts (<see cref="InteractiveHost.CanPrompt"/>).</summary>
+    private bool IsInteractive() => InteractiveHost.CanPrompt(_cmdlet.Host);
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using IamOnboard.Commands.Infrastructure;
@@ -161,14 +160,5 @@ public sealed partial class EnableOnboardVirtualMfaCommand
         _ => "The codes were not accepted.",
     };
 
-    private bool HostCanPrompt()
-    {
-        if (Host?.UI is null || string.Equals(Host.Name, "Default Host", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var arguments = Environment.GetCommandLineArgs();
-        return !arguments.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase));
-    }
+    private bool HostCanPrompt() => InteractiveHost.CanPrompt(Host);
 }
