@@ -93,6 +93,8 @@ public sealed partial class LocalIamServer
             trace.Action = action;
             // CreateVirtualMFADevice names no user; the tools name the device after the user it is for.
             trace.UserName = parameters["UserName"] ?? parameters["VirtualMFADeviceName"];
+            trace.CallerArn = caller.Arn;
+            trace.RoleArn = action == "AssumeRole" ? parameters["RoleArn"] : null;
         }
 
         if (string.IsNullOrEmpty(action))

@@ -7,14 +7,17 @@ namespace IamOnboard.LocalIam;
 
 /// <summary>
 /// One request a <see cref="LocalIamServer"/> answered while recording: its action, the user it named, and when it was
-/// read and answered, in milliseconds since the recording started. Carries no parameter values beyond the user name.
+/// read and answered, in milliseconds since the recording started. Carries no parameter values beyond the user name and,
+/// for AssumeRole, the role asked for; and who signed the request (never a key or a token).
 /// </summary>
 public sealed class RecordedRequest
 {
-    internal RecordedRequest(string? action, string? userName, double startedMs, double finishedMs)
+    internal RecordedRequest(string? action, string? userName, double startedMs, double finishedMs, string? callerArn = null, string? roleArn = null)
     {
         Action = action;
         UserName = userName;
+        CallerArn = callerArn;
+        RoleArn = roleArn;
         StartedMs = startedMs;
         FinishedMs = finishedMs;
     }
@@ -24,6 +27,12 @@ public sealed class RecordedRequest
 
     /// <summary>The request's <c>UserName</c> parameter, or its <c>VirtualMFADeviceName</c> (CreateVirtualMFADevice names no user), when it has one.</summary>
     public string? UserName { get; }
+
+    /// <summary>The ARN of whoever signed the request (an assumed role's session ARN for role credentials), once authenticated.</summary>
+    public string? CallerArn { get; }
+
+    /// <summary>AssumeRole's <c>RoleArn</c> parameter: which role a hop of a role chain asked for.</summary>
+    public string? RoleArn { get; }
 
     /// <summary>When the request had been read.</summary>
     public double StartedMs { get; }
@@ -38,6 +47,10 @@ internal sealed class RequestTrace
     public string? Action { get; set; }
 
     public string? UserName { get; set; }
+
+    public string? CallerArn { get; set; }
+
+    public string? RoleArn { get; set; }
 }
 
 /// <summary>Collects <see cref="RecordedRequest"/>s from the moment it is created; for benchmarks' per-user timings.</summary>
@@ -47,7 +60,7 @@ internal sealed class RequestLog
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
 
     public void Add(RequestTrace trace, long started, long finished) =>
-        _requests.Enqueue(new RecordedRequest(trace.Action, trace.UserName, Milliseconds(started), Milliseconds(finished)));
+        _requests.Enqueue(new RecordedRequest(trace.Action, trace.UserName, Milliseconds(started), Milliseconds(finished), trace.CallerArn, trace.RoleArn));
 
     public IReadOnlyList<RecordedRequest> ToList() => _requests.OrderBy(r => r.StartedMs).ToList();
 
