@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using IamOnboard.AwsSdk;
@@ -36,6 +38,12 @@ internal sealed class ProfileRole
     public TimeSpan? Duration { get; }
 }
 
+/// <summary>
+/// What a role profile's role is assumed with: credentials at hand or an SSO profile's to fetch, after the roles of a
+/// chain (innermost first), and where they come from.
+/// </summary>
+internal sealed record RoleSource(AWSCredentials? Credentials, SsoProfile? Sso, IReadOnlyList<ProfileRole> Hops, string Description);
+
 /// <summary>A web identity role the environment names (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME).</summary>
 internal sealed record WebIdentityRole(string RoleArn, string TokenFile, string SessionName);
 
@@ -50,9 +58,11 @@ internal sealed class ResolvedCredentials
     private const string ConnectHint = "Run Connect-Onboard with -ProfileName <name>, or with -AccessKey and -SecretKey.";
 
     private ResolvedCredentials(AWSCredentials? credentials, string source, ConfigSection? profile, SharedConfigFiles files, ProfileRole? role = null, SsoProfile? sso = null,
-        WebIdentityRole? webIdentity = null)
+        WebIdentityRole? webIdentity = null, RoleSource? roleSource = null)
     {
         WebIdentity = webIdentity;
+        SourceRoles = roleSource?.Hops ?? Array.Empty<ProfileRole>();
+        SourceDescription = roleSource?.Description ?? source;
         Credentials = credentials;
         Source = source;
         Profile = profile;
@@ -69,6 +79,15 @@ internal sealed class ResolvedCredentials
     public ProfileRole? Role { get; }
     public SsoProfile? Sso { get; }
     public WebIdentityRole? WebIdentity { get; }
+
+    /// <summary>
+    /// The roles to assume, innermost first, before <see cref="Role"/> when its source_profile is itself a role profile
+    /// (a role chain); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<ProfileRole> SourceRoles { get; }
+
+    /// <summary>Where the credentials the first role is assumed with come from (the innermost source profile), never a secret.</summary>
+    public string SourceDescription { get; }
 
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
@@ -180,8 +199,8 @@ internal sealed class ResolvedCredentials
         if (section["role_arn"] is not null)
         {
             var role = new ProfileRole(name, section);
-            var baseCredentials = SourceOfRole(name, section, files, depth: 0);
-            return new ResolvedCredentials(baseCredentials, source, section, files, role);
+            var roleSource = SourceOfRole(name, section, files);
+            return new ResolvedCredentials(roleSource.Credentials, source, section, files, role, roleSource.Sso, roleSource: roleSource);
         }
 
         if (section["sso_session"] is not null || section["sso_start_url"] is not null)
@@ -192,28 +211,84 @@ internal sealed class ResolvedCredentials
         return new ResolvedCredentials(StaticOrSdk(name, section, files), source, section, files);
     }
 
-    /// <summary>The credentials a role profile starts from: its <c>source_profile</c> (chains allowed) or <c>credential_source = Environment</c>.</summary>
-    private static AWSCredentials SourceOfRole(string name, ConfigSection section, SharedConfigFiles files, int depth)
+    /// <summary>
+    /// The credentials a role profile starts from, and the roles to assume with them first, as the AWS CLI (botocore's
+    /// AssumeRoleProvider) finds them: <c>credential_source = Environment</c>, or <c>source_profile</c>, followed while it
+    /// names a profile with role_arn and without keys (a role chain). A source profile with keys, or without role_arn
+    /// (SSO, credential_process), gives its own credentials and ends the chain: its role_arn, if any, is not assumed. A
+    /// profile met twice is a loop, refused; except a profile naming itself when it has keys (keys and role in one profile).
+    /// </summary>
+    private static RoleSource SourceOfRole(string name, ConfigSection section, SharedConfigFiles files)
     {
-        var sourceProfile = section["source_profile"];
-        if (sourceProfile is null)
+        var visited = new List<string> { name };
+        var hops = new List<ProfileRole>();
+        var current = name;
+        while (true)
         {
-            if (string.Equals(section["credential_source"], "Environment", StringComparison.OrdinalIgnoreCase))
+            var sourceProfile = section["source_profile"];
+            var credentialSource = section["credential_source"];
+            if (sourceProfile is not null && credentialSource is not null)
             {
-                return FromEnvironment();
+                throw new OnboardConfigurationException("Profile '" + current + "' has both source_profile and credential_source; give one (the AWS CLI refuses it too).");
             }
 
-            throw new OnboardConfigurationException("Profile '" + name + "' has role_arn but neither source_profile nor credential_source = Environment.");
-        }
+            if (sourceProfile is null)
+            {
+                if (string.Equals(credentialSource, "Environment", StringComparison.OrdinalIgnoreCase))
+                {
+                    return new RoleSource(FromEnvironment(), null, InnermostFirst(hops), "environment variables (credential_source of profile '" + current + "')");
+                }
 
-        var source = files.Profile(sourceProfile)
-            ?? throw new OnboardConfigurationException("Profile '" + name + "' names source_profile '" + sourceProfile + "', which was not found in " + files.Searched + ".");
-        if (source["role_arn"] is not null && sourceProfile != name)
-        {
-            throw new OnboardConfigurationException("Profile '" + name + "' chains through role profile '" + sourceProfile + "'; IamOnboard assumes one role per profile: point source_profile at a profile with keys.");
-        }
+                throw new OnboardConfigurationException("Profile '" + current + "' has role_arn but neither source_profile nor credential_source = Environment.");
+            }
 
-        return StaticOrSdk(sourceProfile, source, files);
+            var source = files.Profile(sourceProfile)
+                ?? throw new OnboardConfigurationException("Profile '" + current + "' names source_profile '" + sourceProfile + "', which was not found in " + files.Searched + ".");
+            if (visited.Contains(sourceProfile, StringComparer.Ordinal) && (sourceProfile != current || !HasStaticKeys(source)))
+            {
+                throw new OnboardConfigurationException("The source_profile settings of profile '" + name + "' loop: " + string.Join(" -> ", visited.Select(p => "'" + p + "'"))
+                    + " -> '" + sourceProfile + "' (the AWS CLI refuses it too: \"Infinite loop in credential configuration detected\"). "
+                    + (sourceProfile == current ? "A profile may name itself as source_profile only when it has aws_access_key_id and aws_secret_access_key. " : string.Empty)
+                    + "Point the last one at a profile with keys, credential_process or an SSO sign-in.");
+            }
+
+            visited.Add(sourceProfile);
+            if (HasStaticKeys(source) || source["role_arn"] is null)
+            {
+                if (source["role_arn"] is not null && sourceProfile != current)
+                {
+                    OnboardLog.Current.Verbose("Profile '" + sourceProfile + "' (source_profile of '" + current + "') has keys and role_arn: its keys are used and its role is not assumed, as in the AWS CLI.");
+                }
+
+                var description = "profile '" + sourceProfile + "'";
+                return source["sso_session"] is not null || source["sso_start_url"] is not null
+                    ? new RoleSource(null, SsoProfile.From(sourceProfile, source, files, files.Profile(name)), InnermostFirst(hops), "SSO " + description)
+                    : new RoleSource(StaticOrSdk(sourceProfile, source, files), null, InnermostFirst(hops), description);
+            }
+
+            var hop = new ProfileRole(sourceProfile, source);
+            if (hop.MfaSerial is not null)
+            {
+                // One code per connection, for the role of the profile named: a role inside a chain would need a new code
+                // of its own at every renewal of the roles after it, and no one is there to give it in a batch.
+                throw new OnboardConfigurationException("Profile '" + name + "' chains through role profile '" + sourceProfile + "', which has mfa_serial: IamOnboard takes an MFA code "
+                    + "(-TokenCode) for the role of the profile it connects with only, not for a role inside a chain. Move mfa_serial to profile '" + name
+                    + "' if its role is the one that asks for MFA, or connect with -ProfileName " + sourceProfile + " to assume that role alone.");
+            }
+
+            hops.Add(hop);
+            current = sourceProfile;
+            section = source;
+        }
+    }
+
+    /// <summary>As botocore's _has_static_credentials: either key of a pair, in either file.</summary>
+    private static bool HasStaticKeys(ConfigSection section) => section["aws_access_key_id"] is not null || section["aws_secret_access_key"] is not null;
+
+    private static IReadOnlyList<ProfileRole> InnermostFirst(List<ProfileRole> outermostFirst)
+    {
+        outermostFirst.Reverse();
+        return outermostFirst;
     }
 
     /// <summary>

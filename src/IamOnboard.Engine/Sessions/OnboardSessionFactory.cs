@@ -58,6 +58,25 @@ public static class OnboardSessionFactory
                 : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, clock));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
+        // What the role is assumed with, for messages: a role profile's source (the last role of a chain), else the credentials found.
+        var roleSource = resolved.Role is null ? resolved.Source : resolved.SourceDescription;
+        if (resolved.SourceRoles.Count > 0)
+        {
+            var from = roleSource;
+            var hops = (resolved.SourceRoles.Count + 1).ToString(CultureInfo.InvariantCulture);
+            var hop = 0;
+            foreach (var sourceRole in resolved.SourceRoles)
+            {
+                hop++;
+                log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
+                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, clock, cancellationToken).ConfigureAwait(false);
+                from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
+            }
+
+            roleSource = from;
+            log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hops + " of " + hops + ": its own role, with the credentials of " + from + ".");
+        }
+
         if (role is not null)
         {
             using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout);
@@ -65,12 +84,12 @@ public static class OnboardSessionFactory
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
             using var temporary = await WithConfigurationErrors(
                 () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
-                resolved.Source, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
+                roleSource, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
-                var renewal = new RoleRenewal(credentials, resolved.Source, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout);
+                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout);
                 credentials = new AssumedRoleCredentials(renewal, temporary, clock);
-                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + " and are renewed before then with " + resolved.Source + ".");
+                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
             }
             else
             {
@@ -80,7 +99,7 @@ public static class OnboardSessionFactory
                     + "calls fail from a minute before then on, saying to run " + mfaCredentials.WayOut + ".");
             }
 
-            credentialSource = "assumed role " + role.RoleArn + " (from " + resolved.Source + ")";
+            credentialSource = "assumed role " + role.RoleArn + " (from " + (resolved.SourceRoles.Count > 0 ? roleSource + ", from " : string.Empty) + resolved.Source + ")";
         }
 
         var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout);
@@ -190,6 +209,26 @@ public static class OnboardSessionFactory
             OnboardLog.Current.Verbose("Cannot list the account alias (" + exception.ErrorCode + "); the sign-in URL uses the account id.");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Assumes a role inside a chain (the role of a source_profile) with the credentials before it, and returns its
+    /// credentials, renewed before they expire with those (which may renew themselves), so a chained session outlives the
+    /// hour each role's credentials last.
+    /// </summary>
+    private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
+        TimeSpan? timeout, CredentialClock clock, CancellationToken cancellationToken)
+    {
+        using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout);
+        var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from + ".");
+        using var temporary = await WithConfigurationErrors(
+            () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
+            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
+        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout);
+        OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + Utc(temporary.Expiration)
+            + ", renewed before then with the credentials of " + from + ".");
+        return new AssumedRoleCredentials(renewal, temporary, clock);
     }
 
     /// <summary>Connect-Onboard's -RoleArn wins over a role profile's role_arn; the profile's MFA device goes with its own role only.</summary>

@@ -51,7 +51,12 @@ internal sealed class SsoProfile
     public string OidcUrl { get; }
     private string LoginHint => "Run 'aws sso login --profile " + ProfileName + "', then try again (or Connect-Onboard -ProfileName " + ProfileName + " again).";
 
-    public static SsoProfile From(string name, ConfigSection profile, SharedConfigFiles files)
+    /// <summary>
+    /// The SSO settings of profile <c>name</c>; the SSO endpoints come from <c>settings</c>, the profile connected with,
+    /// when that is another: a role profile whose source_profile is this one, as in the AWS CLI, whose clients all take
+    /// the session profile's endpoints.
+    /// </summary>
+    public static SsoProfile From(string name, ConfigSection profile, SharedConfigFiles files, ConfigSection? settings = null)
     {
         string? startUrl, region, cacheKey;
         var sessionName = profile["sso_session"];
@@ -78,7 +83,7 @@ internal sealed class SsoProfile
         }
 
         return new SsoProfile(name, startUrl, region, accountId, roleName, cacheKey,
-            ServiceEndpoints.Resolve("SSO", null, profile, files), ServiceEndpoints.Resolve("SSO OIDC", null, profile, files));
+            ServiceEndpoints.Resolve("SSO", null, settings ?? profile, files), ServiceEndpoints.Resolve("SSO OIDC", null, settings ?? profile, files));
     }
 
     /// <summary>The role credentials for this profile and their expiry, or a configuration error saying what to do (usually: sign in again).</summary>
