@@ -464,6 +464,37 @@ catch { "refused: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]" }
         $record = { Connect-Onboard -ProfileName ops -EndpointUrl $endpoint.Url -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "*Profile 'ops'*aws_access_key_id*no aws_secret_access_key*$env:AWS_CONFIG_FILE*" -PassThru
         $record.Exception.Message.Contains($adminSecret) | Should -BeFalse
     }
+
+    It 'resolves a role chain (a role from a role from keys, or from an SSO profile) to the same caller as the AWS CLI v2' {
+        # The Debian CLI takes no endpoint from the config; aws_cli_local.py points every client it creates (the AssumeRole
+        # and SSO portal calls of its credential providers too) at the endpoint, and leaves the chain to botocore.
+        $python = ((Get-Content -TotalCount 1 -Path $awsCli) -replace '^#!\s*', '').Trim()
+        $sha1 = [System.Security.Cryptography.SHA1]::Create()
+        # A legacy SSO profile (sso_start_url in the profile, cached under the SHA-1 of the URL): the Debian CLI (2.9) reads
+        # the sso_session of the profile it was given, not of the source profile, and fails on an sso_session source
+        # ("'NoneType' object has no attribute 'get_frozen_token'"); later botocore passes the source profile's name.
+        $cacheName = -join ($sha1.ComputeHash([Text.Encoding]::UTF8.GetBytes('https://corp.example/start')) | ForEach-Object { $_.ToString('x2') })
+        $signIn = $endpoint.SignInToSso([timespan]::FromHours(8))
+        [ordered]@{ startUrl = 'https://corp.example/start'; region = 'us-east-1'; accessToken = (ConvertTo-PlainText $signIn.AccessToken)
+            expiresAt = $signIn.ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') } | ConvertTo-Json | Set-Content (Join-Path $awsHome ".aws/sso/cache/$cacheName.json")
+        $role = "arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole"
+        foreach ($source in 'base', 'corp-sso') {
+            # Session names of their own: the CLI caches a role's credentials by role and session name, not by source.
+            Set-AwsFiles -Credentials "[base]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n" -Config (
+                "[profile corp-sso]`nsso_start_url = https://corp.example/start`nsso_region = us-east-1`nsso_account_id = $($endpoint.AccountId)`nsso_role_name = OrganizationAccountAccessRole`n" +
+                "[profile hop-one]`nrole_arn = $role`nsource_profile = $source`nrole_session_name = one-from-$source`n" +
+                "[profile hop-two]`nrole_arn = $role`nsource_profile = hop-one`nrole_session_name = two-from-$source`nregion = us-east-1`nendpoint_url = $($endpoint.Url)`n")
+            $env:IAMONBOARD_CLI_ENDPOINT = $endpoint.Url
+            try { $cli = (& $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile hop-two --query Arn --output text 2>&1 | Out-String).Trim() }
+            finally { Remove-Item env:IAMONBOARD_CLI_ENDPOINT }
+            $cli | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/OrganizationAccountAccessRole/two-from-$source"
+
+            $session = Connect-Onboard -ProfileName hop-two
+            $session.CallerArn | Should -Be $cli
+            $session.AccountId | Should -Be $endpoint.AccountId
+            Disconnect-Onboard
+        }
+    }
 }
 
 Describe 'Role profiles with mfa_serial' {
