@@ -5,7 +5,7 @@ command's own client, while the clients its credential providers create (STS for
 portal for an SSO profile) would go to AWS. This gives those clients the local endpoint too, and changes nothing else:
 which profile is read, which role is assumed with which credentials, in which order, is the CLI's own (botocore's
 AssumeRoleProvider), the behaviour a test compares IamOnboard with. Nothing can leave the machine: no client is left
-without the loopback endpoint.
+without the loopback endpoint, and any other address goes to a dead loopback proxy.
 Arguments: the command, without 'aws'. Exit code, stdout and stderr: the CLI's.
 """
 import os
@@ -24,5 +24,8 @@ def _create_local_client(self, service_name, *args, **kwargs):
 
 
 if __name__ == "__main__":
+    # Belt and braces: a request for anywhere but the loopback endpoint goes to a loopback proxy nothing listens on.
+    os.environ["HTTPS_PROXY"] = os.environ["HTTP_PROXY"] = "http://127.0.0.1:9"
+    os.environ["NO_PROXY"] = "127.0.0.1,localhost"
     botocore.session.Session.create_client = _create_local_client
     sys.exit(awscli.clidriver.create_clidriver().main(sys.argv[1:]))
