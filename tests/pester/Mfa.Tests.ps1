@@ -479,6 +479,25 @@ Describe 'Enable-OnboardVirtualMfa with codes' {
         $process.StandardError.ReadToEnd() | Should -Match 'Code1'
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
     }
+
+    It 'refuses -ShowSecret and -ShowQrCode where nobody is at a screen and the output goes to a log, before creating anything' {
+        # A runbook's job log (pwsh -NonInteractive, output redirected) would keep the seed; before, it was printed there.
+        foreach ($shown in '-ShowSecret', '-ShowQrCode') {
+            $name = New-TestName
+            $null = New-OnboardUser -UserName $name
+            $process = Start-EnrolmentProcess -UserName $name -NonInteractive -ExtraSwitches '-Unattended', '-IncludeSeed', $shown
+            $process.StandardInput.Close()
+            $output = $process.StandardOutput.ReadToEndAsync()
+            $process.WaitForExit(60000) | Should -BeTrue
+            $errors = $process.StandardError.ReadToEnd()
+            $output.Result | Should -Not -Match 'Secret key for|otpauth|RESULT' -Because "$shown must not print the seed to a log"
+            $process.ExitCode | Should -Not -Be 0
+            $errors | Should -Match "$shown shows the MFA seed on the screen"
+            $errors | Should -Match 'Nothing was created'
+            Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+            (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+        }
+    }
 }
 
 Describe 'Enable-OnboardVirtualMfa for a person at the keyboard' {

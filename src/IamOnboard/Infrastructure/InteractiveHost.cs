@@ -26,6 +26,15 @@ internal static class InteractiveHost
     }
 
     /// <summary>
+    /// Whether what the host shows reaches a screen rather than a file or a job's log: not the API's default host, and
+    /// the console host's output not redirected. Asked only where nobody can prompt: a person may still watch the
+    /// terminal of pwsh -NonInteractive.
+    /// </summary>
+    public static bool ShowsOnScreen(PSHost? host)
+        => host?.UI is not null && !string.Equals(host.Name, "Default Host", StringComparison.Ordinal)
+            && !(string.Equals(host.Name, "ConsoleHost", StringComparison.Ordinal) && Console.IsOutputRedirected);
+
+    /// <summary>
     /// Whether ShouldProcess would ask <paramref name="cmdlet"/>'s user to confirm a change of <paramref name="impact"/>:
     /// -Confirm, or $ConfirmPreference at or below the impact, and neither -WhatIf nor -Confirm:$false.
     /// </summary>

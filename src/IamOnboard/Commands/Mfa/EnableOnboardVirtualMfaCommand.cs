@@ -113,6 +113,15 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
                 "This session cannot prompt for MFA codes. Give -Code1 and -Code2, or use -Unattended to compute them from the seed."));
         }
 
+        if ((ShowQrCode.IsPresent || ShowSecret.IsPresent) && !HostCanPrompt() && !InteractiveHost.ShowsOnScreen(Host))
+        {
+            // The seed would land in a job's log or a redirected file that nobody asked to hold it.
+            var shown = ShowSecret.IsPresent ? "-ShowSecret" : "-ShowQrCode";
+            ThrowTerminatingError(OnboardErrors.Create("MfaSeedNotOnScreen", ErrorCategory.InvalidOperation, shown,
+                shown + " shows the MFA seed on the screen for a person, but this session has no one at a screen and its output goes to a log or a file, where the seed would stay. "
+                + "Use -QrCodePath (a PNG readable by its owner only) or -IncludeSeed (the seed in the output as a SecureString, e.g. for Export-OnboardCredential), or run it in a terminal. Nothing was created."));
+        }
+
         base.BeginProcessing();
         if (QrCodePath is not null)
         {
