@@ -2,8 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Net;
-using System.Text.Json;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.LocalIam;
@@ -38,7 +36,7 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
     {
         using var environment = new EnvironmentScope();
         var signIn = _server.SignInToSso(TimeSpan.FromHours(8));
-        WriteSsoCache(environment, signIn);
+        SsoLoginCache.Write(environment, signIn, renewable: false);
         File.WriteAllText(environment.ConfigFile,
             "[profile " + SsoProfileName + "]\nsso_session = corp\nsso_account_id = " + _server.AccountId + "\nsso_role_name = OrganizationAccountAccessRole\n"
             + "[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n"
@@ -56,7 +54,7 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
         Assert.Equal(1, Count("GetRoleCredentials") - fetchedBefore);
         Assert.Equal(SessionArn("from-sso"), session.CallerArn);
         Assert.NotNull(await session.Iam.ListUsersAsync());
-        Assert.All(log.Messages, m => Assert.DoesNotContain(Plain(signIn.AccessToken), m, StringComparison.Ordinal));
+        Assert.All(log.Messages, m => Assert.DoesNotContain(SsoLoginCache.Plain(signIn.AccessToken), m, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -163,23 +161,7 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
             + "[profile hop-two]\nrole_arn = " + RoleArn + "\nsource_profile = hop-one\nrole_session_name = hop-two\nendpoint_url = " + _server.Url + "\n");
     }
 
-    /// <summary>The sign-in cached as <c>aws sso login</c> caches it.</summary>
-    private static void WriteSsoCache(EnvironmentScope environment, SsoSignIn signIn)
-    {
-        var cache = Path.Combine(environment.Home, ".aws", "sso", "cache", "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"); // SHA-1 of "corp"
-        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
-        File.WriteAllText(cache, JsonSerializer.Serialize(new
-        {
-            startUrl = "https://corp.example/start",
-            region = "eu-west-1",
-            accessToken = Plain(signIn.AccessToken),
-            expiresAt = signIn.ExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        }));
-    }
-
     private DateTime CredentialTime() => DateTime.UtcNow + _server.CredentialTimeAhead;
-
-    private static string Plain(System.Security.SecureString secure) => new NetworkCredential(string.Empty, secure).Password;
 
     private long Count(string action) => _server.GetStatistics().RequestsByAction.TryGetValue(action, out var count) ? count : 0;
 

@@ -1,9 +1,6 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Net;
-using System.Text.Json;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.LocalIam;
@@ -169,23 +166,11 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
     {
         File.WriteAllText(environment.ConfigFile,
             "[profile " + SsoProfileName + "]\nsso_session = corp\nsso_account_id = " + _server.AccountId + "\nsso_role_name = OrganizationAccountAccessRole\nendpoint_url = " + _server.Url + "\n"
-            + "[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n");
-        var cache = Path.Combine(environment.Home, ".aws", "sso", "cache", "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"); // SHA-1 of "corp"
-        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
-        File.WriteAllText(cache, JsonSerializer.Serialize(new
-        {
-            startUrl = "https://corp.example/start",
-            region = "eu-west-1",
-            accessToken = Plain(signIn.AccessToken),
-            expiresAt = expiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            clientId = signIn.ClientId,
-            clientSecret = Plain(signIn.ClientSecret),
-            registrationExpiresAt = registrationExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            refreshToken = Plain(signIn.RefreshToken),
-        }));
+            + SsoLoginCache.SessionSection);
+        SsoLoginCache.Write(environment, signIn, expiresAt: expiresAt, registrationExpiresAt: SsoLoginCache.Time(registrationExpiresAt));
     }
 
-    private static string Plain(System.Security.SecureString secure) => new NetworkCredential(string.Empty, secure).Password;
+    private static string Plain(System.Security.SecureString secure) => SsoLoginCache.Plain(secure);
 
     private long Count(string action) => _server.GetStatistics().RequestsByAction.TryGetValue(action, out var count) ? count : 0;
 

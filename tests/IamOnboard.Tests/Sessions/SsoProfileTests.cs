@@ -99,21 +99,8 @@ public sealed class SsoProfileTests : IClassFixture<LocalIamFixture>
         File.WriteAllText(environment.ConfigFile,
             "[profile " + Profile + "]\nsso_session = corp\nsso_account_id = " + _server.AccountId + "\nsso_role_name = OrganizationAccountAccessRole\n"
             + (endpoint is null ? string.Empty : "endpoint_url = " + endpoint + "\n")
-            + "[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n");
-        var cache = Path.Combine(environment.Home, ".aws", "sso", "cache", "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"); // SHA-1 of "corp"
-        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
-        File.WriteAllText(cache, JsonSerializer.Serialize(new
-        {
-            startUrl = "https://corp.example/start",
-            region = "eu-west-1",
-            accessToken = Plain(signIn.AccessToken),
-            expiresAt = signIn.ExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            clientId = signIn.ClientId,
-            clientSecret = Plain(signIn.ClientSecret),
-            registrationExpiresAt = registrationExpiresAt ?? signIn.RegistrationExpiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            refreshToken = Plain(signIn.RefreshToken),
-        }));
-        return cache;
+            + SsoLoginCache.SessionSection);
+        return SsoLoginCache.Write(environment, signIn, registrationExpiresAt: registrationExpiresAt);
     }
 
     private long CreateTokenCount() => _server.GetStatistics().RequestsByAction.TryGetValue("CreateToken", out var count) ? count : 0;
