@@ -192,7 +192,8 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
         _inFlight.Current,
         _inFlight.Peak,
         _inFlight.TotalTime,
-        Interlocked.Read(ref _connectionsAccepted));
+        Interlocked.Read(ref _connectionsAccepted),
+        _connections.Count);
 
     /// <summary>
     /// Starts <see cref="LocalIamStatistics.PeakInFlight"/> over from the requests in flight now, so that a run's peak

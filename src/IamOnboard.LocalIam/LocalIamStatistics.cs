@@ -8,8 +8,9 @@ public sealed class LocalIamStatistics
 {
     internal LocalIamStatistics(long totalRequests, IReadOnlyDictionary<string, long> requestsByAction, long throttled,
         long failuresInjected, long responsesDropped, long authenticationFailures, long malformedRequests,
-        int inFlight, int peakInFlight, TimeSpan totalTimeInFlight, long connectionsAccepted)
+        int inFlight, int peakInFlight, TimeSpan totalTimeInFlight, long connectionsAccepted, int connectionsOpen)
     {
+        ConnectionsOpen = connectionsOpen;
         InFlight = inFlight;
         PeakInFlight = peakInFlight;
         TotalTimeInFlight = totalTimeInFlight;
@@ -62,4 +63,7 @@ public sealed class LocalIamStatistics
 
     /// <summary>TCP connections accepted: with keep-alive, a client that reuses its connections opens about as many as it has requests in flight at once.</summary>
     public long ConnectionsAccepted { get; }
+
+    /// <summary>TCP connections open now: accepted and not yet closed (by the client, or by the endpoint when idle).</summary>
+    public int ConnectionsOpen { get; }
 }

@@ -168,7 +168,13 @@ public sealed class IamClientResilienceTests
         var user = Names.Unique("idle");
         await admin.CreateUserAsync(user);
         long connections = server.GetStatistics().ConnectionsAccepted;
-        await Task.Delay(TimeSpan.FromSeconds(1)); // the endpoint has closed the pooled connection by now
+        // Until the endpoint has closed the idle pooled connection: a fixed wait raced that close on a busy machine.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.GetStatistics().ConnectionsOpen > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the endpoint did not close the idle connection within 30 s");
+            await Task.Delay(20);
+        }
 
         var key = await admin.CreateAccessKeyAsync(user);
 
