@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -16,14 +15,11 @@ internal sealed record RoleRenewal(AWSCredentials SourceCredentials, string Sour
 /// <summary>
 /// An assumed role's credentials, assumed again with the source credentials (which may renew themselves) before they
 /// expire, as the AWS SDKs' and CLI's role providers do: a session outlives the role's one hour. The base class lets one
-/// renewal run at a time, starts it in the background in the last <see cref="RenewalWindow"/>, and makes requests wait
+/// renewal run at a time, starts it in the background in the last <see cref="CredentialClock.RenewalWindow"/>, and makes requests wait
 /// for it only once the credentials have run out.
 /// </summary>
 internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
 {
-    /// <summary>As the SDKs' role providers: new credentials well before the old ones expire.</summary>
-    internal static readonly TimeSpan RenewalWindow = TimeSpan.FromMinutes(5);
-
     private readonly RoleRenewal _renewal;
 
     /// <summary>Starts from the credentials Connect-Onboard got (<paramref name="first"/>, which the caller disposes).</summary>
@@ -31,7 +27,7 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
         : base(clock)
     {
         _renewal = renewal;
-        PreemptExpiryTime = RenewalWindow;
+        PreemptExpiryTime = CredentialClock.RenewalWindow;
         var state = State(first);
         // Kept as the base class keeps the credentials it generates: their expiry less ExpirationBuffer.
         state.Expiration -= ExpirationBuffer;
@@ -53,13 +49,13 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
         {
             // A configuration error: the request it holds up cannot succeed until the source credentials are fixed.
             throw new OnboardConfigurationException("The credentials of role " + _renewal.RoleArn + " (session '" + _renewal.SessionName + "', from " + _renewal.SourceDescription + ")"
-                + (expired is { } at ? " expire at " + Utc(at) : string.Empty) + " and could not be renewed: " + exception.Message.TrimEnd('.')
+                + (expired is { } at ? " expire at " + CredentialClock.Utc(at) : string.Empty) + " and could not be renewed: " + exception.Message.TrimEnd('.')
                 + ". Check the source credentials, then run Connect-Onboard again.", exception);
         }
 
         using (renewed)
         {
-            OnboardLog.Current.Verbose("Assumed role " + _renewal.RoleArn + " again as session '" + _renewal.SessionName + "': its credentials are valid until " + Utc(renewed.Expiration) + ".");
+            OnboardLog.Current.Verbose("Assumed role " + _renewal.RoleArn + " again as session '" + _renewal.SessionName + "': its credentials are valid until " + CredentialClock.Utc(renewed.Expiration) + ".");
             return State(renewed);
         }
     }
@@ -67,6 +63,4 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
     private CredentialsRefreshState State(TemporaryCredentials credentials) =>
         new(new ImmutableCredentials(credentials.AccessKeyId, SdkCredentials.Reveal(credentials.SecretAccessKey), SdkCredentials.Reveal(credentials.SessionToken)),
             credentials.Expiration, _timeProvider);
-
-    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
 }

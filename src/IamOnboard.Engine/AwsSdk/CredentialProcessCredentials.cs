@@ -29,7 +29,7 @@ internal sealed class CredentialProcessCredentials : RefreshingAWSCredentials
         _profileName = profileName;
         _command = command.Trim();
         // As the SDK's provider: new credentials well before the old ones expire, so no request signs with expired ones.
-        PreemptExpiryTime = TimeSpan.FromMinutes(5);
+        PreemptExpiryTime = CredentialClock.RenewalWindow;
     }
 
     protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -13,7 +12,7 @@ namespace IamOnboard.AwsSdk;
 /// The credentials of a role assumed with an MFA code (a role profile's mfa_serial and -TokenCode). They cannot be
 /// renewed: that takes a new code, and no one is there to give it in the middle of a batch (the SDKs and the CLI would
 /// prompt, which a runbook cannot answer). So the session ends when they expire, and says so: a warning once when
-/// <see cref="WarnWithin"/> is left, then, from <see cref="RefuseWithin"/> before the expiry on, every call fails with an
+/// <see cref="CredentialClock.RenewalWindow"/> is left, then, from <see cref="RefuseWithin"/> before the expiry on, every call fails with an
 /// error that names the profile, the role and the expiry and says to connect again with a new code, rather than
 /// sending credentials that are about to be refused with a bare ExpiredToken.
 /// </summary>
@@ -21,9 +20,6 @@ internal sealed class MfaRoleCredentials : AWSCredentials
 {
     /// <summary>As the AWS SDK's ExpirationBuffer: a request signed later may reach AWS after the expiry.</summary>
     internal static readonly TimeSpan RefuseWithin = TimeSpan.FromMinutes(1);
-
-    /// <summary>When the renewing credentials would start their renewal.</summary>
-    internal static readonly TimeSpan WarnWithin = TimeSpan.FromMinutes(5);
 
     private readonly ImmutableCredentials _credentials;
     private readonly DateTime _expiration;
@@ -55,13 +51,13 @@ internal sealed class MfaRoleCredentials : AWSCredentials
         if (left <= RefuseWithin)
         {
             throw new OnboardConfigurationException("The session of role profile '" + _profileName + "' has ended: the credentials of role " + _roleArn + ", assumed with MFA device "
-                + _mfaSerial + ", " + (left > TimeSpan.Zero ? "expire at " : "expired at ") + Utc(_expiration) + ", and a role assumed with an MFA code cannot be renewed without a new code. "
+                + _mfaSerial + ", " + (left > TimeSpan.Zero ? "expire at " : "expired at ") + CredentialClock.Utc(_expiration) + ", and a role assumed with an MFA code cannot be renewed without a new code. "
                 + "Run " + WayOut + " and run the command again.");
         }
 
-        if (left <= WarnWithin && Interlocked.Exchange(ref _warned, 1) == 0)
+        if (left <= CredentialClock.RenewalWindow && Interlocked.Exchange(ref _warned, 1) == 0)
         {
-            OnboardLog.Current.Warning("The session of role profile '" + _profileName + "' (role " + _roleArn + ", assumed with MFA) ends at " + Utc(_expiration)
+            OnboardLog.Current.Warning("The session of role profile '" + _profileName + "' (role " + _roleArn + ", assumed with MFA) ends at " + CredentialClock.Utc(_expiration)
                 + ": it cannot be renewed without a new code. Run " + WayOut + " before then to go on.");
         }
 
@@ -69,6 +65,4 @@ internal sealed class MfaRoleCredentials : AWSCredentials
     }
 
     public override Task<ImmutableCredentials> GetCredentialsAsync() => Task.FromResult(GetCredentials());
-
-    private static string Utc(DateTime time) => time.ToString("u", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -13,13 +12,10 @@ namespace IamOnboard.AwsSdk;
 /// An SSO profile's role credentials, fetched again from the SSO portal with the cached sign-in before they expire, as
 /// the AWS SDKs' SSO providers do (the sign-in itself renewed through SSO OIDC when it can be: <see cref="SsoProfile"/>).
 /// The cache is read afresh for each renewal, so a session picks up an <c>aws sso login</c> run meanwhile. The base class
-/// lets one renewal run at a time, in the background in the last <see cref="RenewalWindow"/>.
+/// lets one renewal run at a time, in the background in the last <see cref="CredentialClock.RenewalWindow"/>.
 /// </summary>
 internal sealed class SsoRoleCredentials : RefreshingAWSCredentials
 {
-    /// <summary>As the SDKs' providers: new credentials well before the old ones expire.</summary>
-    internal static readonly TimeSpan RenewalWindow = TimeSpan.FromMinutes(5);
-
     private readonly SsoProfile _profile;
     private readonly int _maxAttempts;
     private readonly TimeSpan? _timeout;
@@ -31,7 +27,7 @@ internal sealed class SsoRoleCredentials : RefreshingAWSCredentials
         _profile = profile;
         _maxAttempts = maxAttempts;
         _timeout = timeout;
-        PreemptExpiryTime = RenewalWindow;
+        PreemptExpiryTime = CredentialClock.RenewalWindow;
     }
 
     protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();
@@ -47,13 +43,11 @@ internal sealed class SsoRoleCredentials : RefreshingAWSCredentials
         {
             // The first fetch's error is Connect-Onboard's to report as it is; a renewal's says that the session ran out.
             throw new OnboardConfigurationException("The session's role credentials from SSO profile '" + _profile.ProfileName + "' (role " + _profile.RoleName + " in account "
-                + _profile.AccountId + ") expire at " + Utc(expired) + " and could not be renewed. " + exception.Message, exception);
+                + _profile.AccountId + ") expire at " + CredentialClock.Utc(expired) + " and could not be renewed. " + exception.Message, exception);
         }
 
         _expiration = fetched.Expiration;
-        OnboardLog.Current.Verbose("SSO profile '" + _profile.ProfileName + "': role credentials valid until " + Utc(fetched.Expiration) + ", renewed before then with the cached sign-in.");
+        OnboardLog.Current.Verbose("SSO profile '" + _profile.ProfileName + "': role credentials valid until " + CredentialClock.Utc(fetched.Expiration) + ", renewed before then with the cached sign-in.");
         return new CredentialsRefreshState(fetched.Credentials, fetched.Expiration, _timeProvider);
     }
-
-    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
 }

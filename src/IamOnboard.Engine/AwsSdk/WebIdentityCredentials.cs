@@ -33,7 +33,7 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
         _maxAttempts = maxAttempts;
         _timeout = timeout;
         // As the SDK's provider: new credentials well before the old ones expire, so no request signs with expired ones.
-        PreemptExpiryTime = TimeSpan.FromMinutes(5);
+        PreemptExpiryTime = CredentialClock.RenewalWindow;
     }
 
     protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();

@@ -89,13 +89,13 @@ public static class OnboardSessionFactory
             {
                 var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout);
                 credentials = new AssumedRoleCredentials(renewal, temporary, clock);
-                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
+                log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
             }
             else
             {
                 var mfaCredentials = new MfaRoleCredentials(temporary, role.ProfileName!, role.RoleArn, role.MfaSerial, clock);
                 credentials = mfaCredentials;
-                log.Verbose("The role's credentials are valid until " + Utc(temporary.Expiration) + ". Assumed with an MFA code, they cannot be renewed without a new one: "
+                log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + ". Assumed with an MFA code, they cannot be renewed without a new one: "
                     + "calls fail from a minute before then on, saying to run " + mfaCredentials.WayOut + ".");
             }
 
@@ -226,7 +226,7 @@ public static class OnboardSessionFactory
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
             from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
         var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout);
-        OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + Utc(temporary.Expiration)
+        OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
             + ", renewed before then with the credentials of " + from + ".");
         return new AssumedRoleCredentials(renewal, temporary, clock);
     }
@@ -339,8 +339,6 @@ public static class OnboardSessionFactory
 
         throw new OnboardConfigurationException("Retry mode '" + name + "' is not known; use Standard or Adaptive.");
     }
-
-    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
 
     private static string? FromEnvironment(string name)
     {
