@@ -159,6 +159,90 @@ namespace IamOnboardTests {
     }
 }
 
+Describe "AWS.Tools' shell defaults (Set-AWSCredential, Set-DefaultAWSRegion)" {
+    BeforeAll {
+        # A stand-in of the wrapper AWS.Tools' Set-AWSCredential stores in $StoredAWSCredentials: the same full type
+        # name, the AWS credentials object in an internal property, and ToString() giving the name the shell knows
+        # them by (AWS.Tools 4 and 5 alike). AWS.Tools cannot be installed here; its own type is built this way.
+        if (-not ('Amazon.PowerShell.Common.AWSPSCredentials' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace Amazon.PowerShell.Common {
+    public sealed class KeysForShellStandIn { public string AccessKey { get; set; } public string SecretKey { get; set; } public string Token { get; set; } }
+    public sealed class BasicCredentialsForShellStandIn {
+        private readonly KeysForShellStandIn _keys;
+        public BasicCredentialsForShellStandIn(string accessKey, string secretKey) { _keys = new KeysForShellStandIn { AccessKey = accessKey, SecretKey = secretKey }; }
+        public KeysForShellStandIn GetCredentials() { return _keys; }
+    }
+    public class AWSPSCredentials {
+        internal object Credentials { get; private set; }
+        internal string Name { get; private set; }
+        internal AWSPSCredentials(object credentials, string name) { Credentials = credentials; Name = name; }
+        public static AWSPSCredentials StandIn(string accessKey, string secretKey, string name) { return new AWSPSCredentials(new BasicCredentialsForShellStandIn(accessKey, secretKey), name); }
+        public override string ToString() { return Name; }
+    }
+}
+'@
+        }
+    }
+
+    BeforeEach {
+        Reset-AwsEnvironment
+        # What the machine would otherwise sign in with: the first account's keys, in the environment and the default profile.
+        $env:AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $adminSecret
+        Set-AwsFiles -Credentials "[default]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n[first]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        # Set-AWSCredential -ProfileName prod: the shell now works in the other account.
+        $global:StoredAWSCredentials = [Amazon.PowerShell.Common.AWSPSCredentials]::StandIn($other.AccessKeyId, $otherSecret, 'prod')
+    }
+
+    AfterEach {
+        Remove-Variable -Name StoredAWSCredentials, StoredAWSRegion -Scope Global -ErrorAction SilentlyContinue
+        Disconnect-Onboard
+    }
+
+    It 'acts in the account Set-AWSCredential chose for the shell, before the environment and the default profile, and says so' {
+        # Before: the call signed in with the environment's keys, another account's, and the endpoint refused them.
+        $verbose = New-OnboardUser -UserName (New-TestName) -EndpointUrl $other.Url -Verbose 4>&1
+        ($verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($other.AccountId):user/"
+        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match ([regex]::Escape("`$StoredAWSCredentials, 'prod'"))
+
+        $session = Connect-Onboard -EndpointUrl $other.Url
+        $session.AccountId | Should -Be $other.AccountId
+        $session.CredentialSource | Should -Match ([regex]::Escape("AWS.Tools' shell credentials (`$StoredAWSCredentials, 'prod', from Set-AWSCredential): access key"))
+    }
+
+    It 'lets credentials named for the call, and a session from Connect-Onboard, beat the shell credentials' {
+        (New-OnboardUser -UserName (New-TestName) -ProfileName first -EndpointUrl $endpoint.Url).Arn | Should -Match ":$($endpoint.AccountId):user/"
+        (Connect-Onboard -ProfileName first -EndpointUrl $endpoint.Url).AccountId | Should -Be $endpoint.AccountId
+        (New-OnboardUser -UserName (New-TestName)).Arn | Should -Match ":$($endpoint.AccountId):user/"
+    }
+
+    It 'takes $StoredAWSCredentials given as -Credential' {
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY
+        $credential = $global:StoredAWSCredentials
+        Remove-Variable -Name StoredAWSCredentials -Scope Global
+        (New-OnboardUser -UserName (New-TestName) -Credential $credential -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
+    }
+
+    It "takes the shell's region from Set-DefaultAWSRegion after -Region and before AWS_REGION, as AWS.Tools does" {
+        $env:AWS_REGION = 'eu-central-1'
+        $global:StoredAWSRegion = 'cn-north-1'
+        $session = Connect-Onboard -EndpointUrl $other.Url
+        $session.Region | Should -Be 'cn-north-1'
+        $session.Partition | Should -Be 'aws-cn'
+        (Connect-Onboard -EndpointUrl $other.Url -Region us-west-2).Region | Should -Be 'us-west-2'
+    }
+
+    It 'says so when $StoredAWSCredentials or $StoredAWSRegion hold something AWS.Tools would not have put there, and goes on without them' {
+        $global:StoredAWSCredentials = 'prod'
+        $global:StoredAWSRegion = 42
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -WarningVariable warnings -WarningAction SilentlyContinue
+        $session.CredentialSource | Should -Be 'environment variables'
+        ($warnings -join "`n") | Should -Match ([regex]::Escape('$StoredAWSCredentials holds a System.String'))
+        ($warnings -join "`n") | Should -Match ([regex]::Escape('$StoredAWSRegion holds a System.Int32'))
+    }
+}
+
 Describe 'Endpoint and region settings reach IAM and STS alike' {
     BeforeEach {
         Reset-AwsEnvironment

@@ -97,7 +97,8 @@ internal sealed class ResolvedCredentials
         {
             CheckExplicitKeys(options);
             var key = AccessKeyIdText.ForDisplay(options.AccessKey!);
-            var source = options.SessionToken is { Length: > 0 } ? "explicit access key " + key + " with session token" : "explicit access key " + key;
+            var source = (options.KeysOrigin is { } origin ? origin + ": access key " + key : "explicit access key " + key)
+                + (options.SessionToken is { Length: > 0 } ? " with session token" : string.Empty);
             return new ResolvedCredentials(SdkCredentials.FromKeys(options.AccessKey!, options.SecretKey!, options.SessionToken), source, files.Profile(envProfile ?? "default"), files);
         }
 

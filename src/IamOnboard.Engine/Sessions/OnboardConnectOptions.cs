@@ -20,6 +20,9 @@ public sealed class OnboardConnectOptions
     /// <summary>Session token of temporary explicit credentials; a secret, hence a SecureString.</summary>
     public SecureString? SessionToken { get; set; }
 
+    /// <summary>Where the explicit keys came from when nobody typed them (AWS.Tools' shell credentials); said in the session's CredentialSource.</summary>
+    public string? KeysOrigin { get; set; }
+
     /// <summary>An explicit endpoint serving IAM and STS (the local endpoint, a proxy); beats every configured endpoint setting.</summary>
     public string? EndpointUrl { get; set; }
 

@@ -92,7 +92,12 @@ internal sealed class SessionResolver
 
             ApplyCredential(credential, options);
         }
+        else if (!parameters.NamesCredentials)
+        {
+            ApplyAwsToolsShellCredentials(options);
+        }
 
+        options.Region ??= AwsToolsShellDefaults.Region(_cmdlet);
         ResolveFileLocations(options);
         AskForTokenCode(options);
         var session = _run(ct => OnboardSessionFactory.ConnectAsync(options, ct));
@@ -161,16 +166,16 @@ internal sealed class SessionResolver
     /// Puts the keys of a -Credential argument (<see cref="CredentialArgument"/>) into <paramref name="options"/>. A
     /// session token comes from the argument or from -SessionToken; both at once is refused rather than one ignored.
     /// </summary>
-    public void ApplyCredential(object credential, OnboardConnectOptions options)
+    public void ApplyCredential(object credential, OnboardConnectOptions options, string what = "-Credential")
     {
         KeyCredential keys;
         try
         {
-            keys = CredentialArgument.Read(credential);
+            keys = CredentialArgument.Read(credential, what);
         }
         catch (OnboardInputException unreadable)
         {
-            _cmdlet.ThrowTerminatingError(OnboardErrors.FromException(unreadable, "Credential"));
+            _cmdlet.ThrowTerminatingError(OnboardErrors.FromException(unreadable, what.TrimStart('-', '$')));
             return;
         }
 
@@ -183,6 +188,21 @@ internal sealed class SessionResolver
         options.AccessKey = keys.AccessKey;
         options.SecretKey = keys.SecretKey;
         options.SessionToken ??= keys.SessionToken;
+    }
+
+    /// <summary>
+    /// For a call or Connect-Onboard that names no credentials: AWS.Tools' shell credentials, when Set-AWSCredential left
+    /// some, come before the environment's keys and the default profile, in that order, as in AWS.Tools.
+    /// </summary>
+    public void ApplyAwsToolsShellCredentials(OnboardConnectOptions options)
+    {
+        if (AwsToolsShellDefaults.Credentials(_cmdlet) is not { } shell)
+        {
+            return;
+        }
+
+        ApplyCredential(shell.Credentials, options, "$" + AwsToolsShellDefaults.CredentialsVariable);
+        options.KeysOrigin = shell.Description;
     }
 
     /// <summary>

@@ -122,14 +122,24 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
         };
 
         var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
+        if (ParameterSetName != ParameterSets.Local)
+        {
+            // AWS.Tools' Set-DefaultAWSRegion comes after -Region and before the environment and the profile, as in AWS.Tools.
+            options.Region ??= AwsToolsShellDefaults.Region(this);
+        }
+
         switch (ParameterSetName)
         {
-            case ParameterSets.Keys:
-                options.AccessKey = AccessKey;
-                options.SecretKey = SecretKey;
+            case ParameterSets.Default when ProfileName is null && ProfileLocation is null && TokenCode is null:
+                // Nothing named: AWS.Tools' shell credentials first, as in AWS.Tools, then the environment and profiles.
+                resolver.ApplyAwsToolsShellCredentials(options);
                 break;
             case ParameterSets.Credential:
                 resolver.ApplyCredential(Credential!, options);
+                break;
+            case ParameterSets.Keys:
+                options.AccessKey = AccessKey;
+                options.SecretKey = SecretKey;
                 break;
             case ParameterSets.Local:
                 var endpoint = LocalIamEndpoints.Start(new LocalIamOptions());
