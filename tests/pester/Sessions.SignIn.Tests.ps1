@@ -74,6 +74,19 @@ Describe 'Per-call session parameters' {
         $user.Arn | Should -Match ":$($other.AccountId):user/"
     }
 
+    It "binds AWS.Tools' aliases of the credential parameters, so its scripts run unchanged" {
+        # AWS.Tools: -ProfileName alias StoredCredentials/AWSProfileName, -ProfileLocation is its alias of ProfilesLocation
+        # (and AWSProfilesLocation), -AK, -SK/-SecretAccessKey, -ST. Before: "A parameter cannot be found that matches
+        # parameter name 'StoredCredentials'".
+        $file = Join-Path $awsHome 'aws-tools-credentials'
+        Set-Content $file "[there]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        (New-OnboardUser -UserName (New-TestName) -StoredCredentials there -ProfilesLocation $file -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
+        (New-OnboardGroup -GroupName (New-TestName) -AWSProfileName there -AWSProfilesLocation $file -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):group/"
+        (New-OnboardUser -UserName (New-TestName) -AK $other.AccessKeyId -SecretAccessKey $otherSecret -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
+        $temporary = (Invoke-AwsCli -Endpoint $other -Arguments @('sts', 'get-session-token')).Json.Credentials
+        (Connect-Onboard -AK $temporary.AccessKeyId -SK $temporary.SecretAccessKey -ST $temporary.SessionToken -EndpointUrl $other.Url).AccountId | Should -Be $other.AccountId
+    }
+
     It 'refuses -Session together with -ProfileName instead of silently ignoring one: the binder does (Sessions.ParameterSets.Tests.ps1)' {
         $session = Connect-TestEndpoint -Endpoint $endpoint
         { New-OnboardUser -UserName (New-TestName) -Session $session -ProfileName other -ErrorAction Stop } |

@@ -34,26 +34,31 @@ public abstract class ByNameOrUserCmdletBase : OnboardCmdletBase
     [Parameter(ParameterSetName = ByUserSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [Alias("StoredCredentials", "AWSProfileName")]
     public override string? ProfileName { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(ParameterSetName = ByUserSet)]
     [ValidateNotNullOrEmpty]
+    [Alias("ProfilesLocation", "AWSProfilesLocation")]
     public override string? ProfileLocation { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(ParameterSetName = ByUserSet)]
     [ValidateNotNullOrEmpty]
+    [Alias("AK")]
     public override string? AccessKey { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(ParameterSetName = ByUserSet)]
     [SecureStringFromText]
+    [Alias("SK", "SecretAccessKey")]
     public override SecureString? SecretKey { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(ParameterSetName = ByUserSet)]
     [SecureStringFromText]
+    [Alias("ST")]
     public override SecureString? SessionToken { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]

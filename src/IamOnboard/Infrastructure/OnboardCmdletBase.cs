@@ -19,6 +19,8 @@ namespace IamOnboard.Commands.Infrastructure;
 /// every attribute but [Parameter] must be repeated there, because PowerShell reads an overriding property's attributes
 /// only. Cmdlets whose sets are ByName and ByUser derive from <see cref="ByNameOrUserCmdletBase"/>, which does this once.
 /// Sessions.ParameterSets.Tests.ps1 checks every cmdlet against these rules.
+/// The credential parameters carry AWS.Tools' aliases (-StoredCredentials, -ProfilesLocation, -AK, -SK, -SecretAccessKey,
+/// -ST), so its scripts bind unchanged.
 /// </remarks>
 public abstract class OnboardCmdletBase : AsyncCmdletBase
 {
@@ -43,26 +45,31 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     [Parameter(ParameterSetName = DefaultSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [Alias("StoredCredentials", "AWSProfileName")]
     public virtual string? ProfileName { get; set; }
 
     /// <summary>The shared credentials file to read profiles from, for this call only (as in AWS.Tools).</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
+    [Alias("ProfilesLocation", "AWSProfilesLocation")]
     public virtual string? ProfileLocation { get; set; }
 
     /// <summary>An access key id for this call only (with -SecretKey), as in AWS.Tools.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [ValidateNotNullOrEmpty]
+    [Alias("AK")]
     public virtual string? AccessKey { get; set; }
 
     /// <summary>The secret access key for -AccessKey: a SecureString, or a string (kept as a SecureString from then on).</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [Transformations.SecureStringFromText]
+    [Alias("SK", "SecretAccessKey")]
     public virtual SecureString? SecretKey { get; set; }
 
     /// <summary>The session token of temporary -AccessKey or -Credential credentials.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [Transformations.SecureStringFromText]
+    [Alias("ST")]
     public virtual SecureString? SessionToken { get; set; }
 
     /// <summary>The current code of the MFA device a role profile's mfa_serial names, for this call's sign-in.</summary>

@@ -80,6 +80,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.GroupFile)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [Alias("StoredCredentials", "AWSProfileName")]
     public override string? ProfileName { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]
@@ -87,6 +88,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(ParameterSetName = ParameterSets.GroupFile)]
     [ValidateNotNullOrEmpty]
+    [Alias("ProfilesLocation", "AWSProfilesLocation")]
     public override string? ProfileLocation { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]
@@ -94,6 +96,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(ParameterSetName = ParameterSets.GroupFile)]
     [ValidateNotNullOrEmpty]
+    [Alias("AK")]
     public override string? AccessKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]
@@ -101,6 +104,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(ParameterSetName = ParameterSets.GroupFile)]
     [SecureStringFromText]
+    [Alias("SK", "SecretAccessKey")]
     public override SecureString? SecretKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]
@@ -108,6 +112,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.GroupDocument)]
     [Parameter(ParameterSetName = ParameterSets.GroupFile)]
     [SecureStringFromText]
+    [Alias("ST")]
     public override SecureString? SessionToken { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]

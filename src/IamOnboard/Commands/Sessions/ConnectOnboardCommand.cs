@@ -23,6 +23,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
     [Parameter(ParameterSetName = ParameterSets.Default)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [Alias("StoredCredentials", "AWSProfileName")]
     public string? ProfileName { get; set; }
 
     [Parameter]
@@ -32,21 +33,25 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Keys)]
     [ValidateNotNullOrEmpty]
+    [Alias("AK")]
     public string? AccessKey { get; set; }
 
     /// <summary>A SecureString, or a string as AWS.Tools users pass it (kept as a SecureString from then on).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Keys)]
     [SecureStringFromText]
+    [Alias("SK", "SecretAccessKey")]
     public SecureString? SecretKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.Keys)]
     [Parameter(ParameterSetName = ParameterSets.Credential)]
     [SecureStringFromText]
+    [Alias("ST")]
     public SecureString? SessionToken { get; set; }
 
     /// <summary>The shared credentials file to read -ProfileName from (as in AWS.Tools).</summary>
     [Parameter(ParameterSetName = ParameterSets.Default)]
     [ValidateNotNullOrEmpty]
+    [Alias("ProfilesLocation", "AWSProfilesLocation")]
     public string? ProfileLocation { get; set; }
 
     /// <summary>The current code of the MFA device named by the role profile's mfa_serial (asked for when omitted on an interactive host).</summary>

@@ -119,26 +119,31 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter(ParameterSetName = ParameterSets.Pipeline)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [Alias("StoredCredentials", "AWSProfileName")]
     public override string? ProfileName { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
     [Parameter(ParameterSetName = ParameterSets.Pipeline)]
     [ValidateNotNullOrEmpty]
+    [Alias("ProfilesLocation", "AWSProfilesLocation")]
     public override string? ProfileLocation { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
     [Parameter(ParameterSetName = ParameterSets.Pipeline)]
     [ValidateNotNullOrEmpty]
+    [Alias("AK")]
     public override string? AccessKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
     [Parameter(ParameterSetName = ParameterSets.Pipeline)]
     [SecureStringFromText]
+    [Alias("SK", "SecretAccessKey")]
     public override SecureString? SecretKey { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
     [Parameter(ParameterSetName = ParameterSets.Pipeline)]
     [SecureStringFromText]
+    [Alias("ST")]
     public override SecureString? SessionToken { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
