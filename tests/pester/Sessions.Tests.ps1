@@ -191,6 +191,54 @@ Describe 'A user piped from another account' {
     }
 }
 
+Describe "A user read by another tool in another account" {
+    It 'is refused, never acted on by name in the connected account (the AWS CLI''s JSON, AWS.Tools'' Get-IAMUser)' {
+        # `Get-IAMUser -ProfileName prod | Remove-OnboardUser` while connected to dev, or the AWS CLI's
+        # `aws iam get-user --profile prod | ConvertFrom-Json`: the objects carry the user's ARN, which names its account.
+        # Before: the command took the UserName and acted on the namesake in the connected account.
+        $other = Start-OnboardLocalIam
+        try {
+            $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+            $name = New-TestName 'namesake'
+            $group = New-TestName 'devs'
+            $null = New-OnboardGroup -GroupName $group
+            $null = New-OnboardUser -UserName $name
+            $null = Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'create-user', '--user-name', $name)
+            # What the independent client reads in the other account, as a PowerShell object.
+            $fromCli = (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'get-user', '--user-name', $name)).Json.User
+            $fromCli.Arn | Should -BeLike "*:$($other.AccountId):user/$name"
+            # AWS.Tools' Amazon.IdentityManagement.Model.User has the same properties.
+            $fromAwsTools = [pscustomobject]@{ PSTypeName = 'Amazon.IdentityManagement.Model.User'; UserName = $name; Arn = $fromCli.Arn; Path = '/'; UserId = $fromCli.UserId; CreateDate = [datetime]$fromCli.CreateDate }
+
+            $fromCli | Add-OnboardGroupMember -GroupName $group -ErrorVariable refused -ErrorAction SilentlyContinue
+            $fromAwsTools | Remove-OnboardUser -Confirm:$false -ErrorVariable +refused -ErrorAction SilentlyContinue
+            $fromAwsTools | Enable-OnboardVirtualMfa -Unattended -ErrorVariable +refused -ErrorAction SilentlyContinue
+            $fromCli | Add-OnboardInlinePolicy -PolicyName p -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}' -ErrorVariable +refused -ErrorAction SilentlyContinue
+            $fromCli | Test-OnboardAccess -Action iam:GetUser -ErrorVariable +refused -ErrorAction SilentlyContinue
+            @($refused | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('AccountMismatch', 'AccountMismatch', 'AccountMismatch', 'AccountMismatch', 'AccountMismatch')
+            "$($refused[0])" | Should -BeLike "IAM user '$name' came down the pipeline from account $($other.AccountId) (*), but Add-OnboardGroupMember works in account $($endpoint.AccountId) *"
+            $refused[0].TargetObject | Should -Be $fromCli.Arn
+
+            # The namesake in the connected account is untouched: no group, still there, no MFA, no inline policy.
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-group', '--group-name', $group)).Json.Users | Should -BeNullOrEmpty
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+            (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
+
+            # The same tool's object from the connected account goes through; a group's ARN is not a user's.
+            $here = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $name)).Json.User
+            ($here | Add-OnboardGroupMember -GroupName $group).Status | Should -Be 'Added'
+            $otherGroup = (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'create-group', '--group-name', $group)).Json.Group
+            $second = New-TestName 'member'
+            $null = New-OnboardUser -UserName $second
+            ($otherGroup | Add-OnboardGroupMember -UserName $second).Status | Should -Be 'Added'
+        }
+        finally {
+            Disconnect-Onboard
+            $other | Stop-OnboardLocalIam -Confirm:$false
+        }
+    }
+}
+
 Describe 'Retries and cancellation' {
     It 'succeeds through throttling and server failures, showing each attempt on the debug stream' {
         $stormy = Start-OnboardLocalIam -ThrottleRate 4 -ThrottleBurst 2 -FailureRate 0.2

@@ -101,7 +101,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         // The IamOnboard object this item came from: bound itself, or (bound by its UserName only) the one being written.
         var source = bound.FirstOrDefault(value => HandOffLedger.KeyIn(value) is not null)
             ?? (MyInvocation.ExpectingInput ? HandOffs.OutputInTransit : null);
-        if (source is not null && !AcceptsItemFrom(source))
+        if (source is not null ? !AcceptsItemFrom(source) : !AcceptsItemFromAnotherTool())
         {
             return; // refused with an error; a user taken over above stays held, and is named as not handed on
         }
@@ -120,6 +120,12 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// IamOnboard command wrote); writes the error and returns false when not. Everything is accepted here.
     /// </summary>
     private protected virtual bool AcceptsItemFrom(object source) => true;
+
+    /// <summary>
+    /// The same for an item that did not come from an IamOnboard command (another tool's object, a CSV row, a name):
+    /// writes the error and returns false when it says it lives elsewhere. Everything is accepted here.
+    /// </summary>
+    private protected virtual bool AcceptsItemFromAnotherTool() => true;
 
     /// <summary>
     /// For the item in <see cref="ProcessItem"/>: the object carrying a user's new credentials (a user, or an MFA device

@@ -139,7 +139,37 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
             OnboardMfaDevice device => (device.UserName, device.SerialNumber),
             _ => (null, null),
         };
-        if (userName is null || !IamArn.TryGetAccount(arn, out var partition, out var account))
+        return userName is null || IsInSessionAccount(userName, arn, source, "the command that made the user");
+    }
+
+    /// <summary>
+    /// The ARN of the user an object from another tool says it is (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through
+    /// ConvertFrom-Json, a CSV with an Arn column), bound by property name; null in cmdlets that make users rather
+    /// than act on existing ones (copying users from one account into another is New-OnboardUser's business).
+    /// </summary>
+    private protected virtual string? UserArnFromAnotherTool => null;
+
+    /// <summary>The name the current item gives, for the error (<see cref="UserArnFromAnotherTool"/>).</summary>
+    private protected virtual string? UserNameOfItem => null;
+
+    /// <summary>
+    /// `Get-IAMUser -ProfileName prod | Remove-OnboardUser`, connected to another account, would act on a namesake
+    /// there. Refused as an IamOnboard object from another account is; a group's or role's ARN says nothing of the user.
+    /// </summary>
+    private protected override bool AcceptsItemFromAnotherTool()
+    {
+        var arn = UserArnFromAnotherTool;
+        if (arn is null || arn.IndexOf(":user/", StringComparison.Ordinal) < 0)
+        {
+            return true;
+        }
+
+        return IsInSessionAccount(UserNameOfItem ?? arn, arn, arn, "the command that read the user");
+    }
+
+    private bool IsInSessionAccount(string userName, string? arn, object target, string maker)
+    {
+        if (!IamArn.TryGetAccount(arn, out var partition, out var account))
         {
             return true; // a plan's user has no ARN yet
         }
@@ -150,10 +180,10 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
             return true;
         }
 
-        WriteError(OnboardErrors.Create("AccountMismatch", ErrorCategory.InvalidOperation, source,
+        WriteError(OnboardErrors.Create("AccountMismatch", ErrorCategory.InvalidOperation, target,
             $"IAM user '{userName}' came down the pipeline from account {account} ({arn}), but {MyInvocation.MyCommand.Name} works in " +
             $"account {session.AccountId} ({session.CallerArn}); nothing was done for it. Give this command the same -ProfileName, " +
-            "-EndpointUrl, credentials or -Session as the command that made the user, or Connect-Onboard to that account."));
+            $"-EndpointUrl, credentials or -Session as {maker}, or Connect-Onboard to that account."));
         return false;
     }
 
