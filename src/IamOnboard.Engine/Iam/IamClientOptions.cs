@@ -56,6 +56,24 @@ public sealed class AwsPartition
     public string RegionalEndpoint(string hostPrefix, string region) => "https://" + hostPrefix + "." + region + "." + DnsSuffix;
 
     /// <summary>
+    /// The FIPS endpoint of a service (IAM, STS, SSO, SSO OIDC) for a caller in <paramref name="region"/>, as AWS's
+    /// published endpoint rules give it (botocore's endpoint-rule-set files), or null where IamOnboard does not choose
+    /// one: where the published rules have changed between botocore versions (the China, ISO and European Sovereign
+    /// partitions, IAM Identity Center in GovCloud), or the partition has no FIPS endpoints.
+    /// </summary>
+    public string? FipsEndpoint(string serviceId, string region) => (Name, serviceId) switch
+    {
+        ("aws", "IAM") => "https://iam-fips.amazonaws.com",
+        ("aws", "STS") => RegionalEndpoint("sts-fips", region),
+        ("aws", "SSO") => RegionalEndpoint("portal.sso-fips", region),
+        ("aws", "SSO OIDC") => RegionalEndpoint("oidc-fips", region),
+        // GovCloud's own IAM and regional STS endpoints are FIPS endpoints themselves.
+        ("aws-us-gov", "IAM") => IamEndpoint,
+        ("aws-us-gov", "STS") => StsEndpointFor(region),
+        _ => null,
+    };
+
+    /// <summary>
     /// The partition a region belongs to, by the region patterns of AWS's partitions: <c>cn-*</c> is aws-cn,
     /// <c>us-gov-*</c> aws-us-gov, <c>eusc-*</c> aws-eusc, <c>*-iso-*</c>, <c>*-isob-*</c>, <c>*-isoe-*</c>,
     /// <c>*-isof-*</c> the ISO partitions, anything else aws.

@@ -36,8 +36,8 @@ public static class OnboardSessionFactory
         var resolved = ResolvedCredentials.Resolve(options);
         var region = options.Region ?? FromEnvironment("AWS_REGION") ?? FromEnvironment("AWS_DEFAULT_REGION") ?? resolved.Profile?["region"] ?? DefaultRegion;
         var partition = AwsPartition.ForRegion(region);
-        var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files);
-        var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files);
+        var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
+        var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
             + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
 

@@ -1,4 +1,5 @@
 using System;
+using IamOnboard.Iam;
 
 namespace IamOnboard.Sessions;
 
@@ -10,8 +11,65 @@ namespace IamOnboard.Sessions;
 /// </summary>
 internal static class ServiceEndpoints
 {
+    /// <summary>
+    /// The endpoint to reach <paramref name="serviceId"/> at for a caller in <paramref name="region"/>: a configured one
+    /// (<see cref="ResolveConfigured"/>), else the FIPS endpoint when <c>use_fips_endpoint</c> (or AWS_USE_FIPS_ENDPOINT)
+    /// is true, else null for AWS's own. As in the AWS CLI, an endpoint given or configured beats the FIPS setting. A
+    /// FIPS or dual-stack setting IamOnboard cannot follow is an error, never a request sent to another endpoint than
+    /// the one asked for.
+    /// </summary>
+    public static string? Resolve(string serviceId, string? explicitUrl, ConfigSection? profile, SharedConfigFiles? files, string region)
+    {
+        var configured = ResolveConfigured(serviceId, explicitUrl, profile, files);
+        if (configured is not null)
+        {
+            return configured;
+        }
+
+        if (Flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint", profile) is { Value: true } dualStack)
+        {
+            throw new OnboardConfigurationException(dualStack.Origin + " asks for AWS's dual-stack (IPv6) endpoints. IamOnboard does not choose them: "
+                + "AWS's published endpoint rules for IAM's have changed between versions. Name the endpoint of " + serviceId + " with "
+                + EnvironmentVariable(serviceId) + " (or a services section of the profile), or set it to false.");
+        }
+
+        if (Flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", profile) is not { Value: true } fips)
+        {
+            return null;
+        }
+
+        var partition = AwsPartition.ForRegion(region);
+        return partition.FipsEndpoint(serviceId, region)
+            ?? throw new OnboardConfigurationException(fips.Origin + " asks for FIPS endpoints, but IamOnboard knows no FIPS endpoint of " + serviceId
+                + " in partition " + partition.Name + " (region " + region + "): it sends no request to another endpoint than the one asked for. Name the endpoint with "
+                + EnvironmentVariable(serviceId) + " (or a services section of the profile), or set it to false.");
+    }
+
+    /// <summary>A true/false setting, the environment's before the profile's, and where it was read; null when unset.</summary>
+    private static (bool Value, string Origin)? Flag(string variable, string key, ConfigSection? profile)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+        var (value, origin) = !string.IsNullOrWhiteSpace(fromEnvironment)
+            ? (fromEnvironment!, variable)
+            : (profile?[key], key + " in profile '" + profile?.Name + "'");
+        if (value is null)
+        {
+            return null;
+        }
+
+        // botocore reads anything but "true" as false; a value that is neither is a typo to report, not a setting to drop.
+        return value.Trim().ToLowerInvariant() switch
+        {
+            "true" => (true, origin + " = true"),
+            "false" => (false, origin + " = false"),
+            _ => throw new OnboardConfigurationException(origin + " is '" + value.Trim() + "'; it takes true or false, as in the AWS CLI."),
+        };
+    }
+
+    private static string EnvironmentVariable(string serviceId) => "AWS_ENDPOINT_URL_" + serviceId.ToUpperInvariant().Replace(' ', '_').Replace('-', '_');
+
     /// <summary>The service as named in environment variables (IAM, STS, SSO) and, lower-cased, in a services section.</summary>
-    public static string? Resolve(string serviceId, string? explicitUrl, ConfigSection? profile, SharedConfigFiles? files)
+    public static string? ResolveConfigured(string serviceId, string? explicitUrl, ConfigSection? profile, SharedConfigFiles? files)
     {
         if (!string.IsNullOrEmpty(explicitUrl))
         {
@@ -27,7 +85,7 @@ internal static class ServiceEndpoints
             return null;
         }
 
-        var perService = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + serviceId.ToUpperInvariant().Replace(' ', '_').Replace('-', '_'));
+        var perService = Environment.GetEnvironmentVariable(EnvironmentVariable(serviceId));
         if (!string.IsNullOrEmpty(perService))
         {
             return perService;

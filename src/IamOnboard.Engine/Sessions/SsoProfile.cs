@@ -83,7 +83,7 @@ internal sealed class SsoProfile
         }
 
         return new SsoProfile(name, startUrl, region, accountId, roleName, cacheKey,
-            ServiceEndpoints.Resolve("SSO", null, settings ?? profile, files), ServiceEndpoints.Resolve("SSO OIDC", null, settings ?? profile, files));
+            ServiceEndpoints.Resolve("SSO", null, settings ?? profile, files, region), ServiceEndpoints.Resolve("SSO OIDC", null, settings ?? profile, files, region));
     }
 
     /// <summary>The role credentials for this profile and their expiry, or a configuration error saying what to do (usually: sign in again).</summary>

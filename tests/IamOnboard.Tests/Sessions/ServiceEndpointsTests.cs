@@ -19,9 +19,9 @@ public sealed class ServiceEndpointsTests
         File.WriteAllText(environment.ConfigFile, Config);
         var files = SharedConfigFiles.Load();
         var profile = files.Profile("dev");
-        Assert.Equal("http://127.0.0.1:2/", ServiceEndpoints.Resolve("IAM", null, profile, files));
-        Assert.Equal("http://127.0.0.1:1/", ServiceEndpoints.Resolve("STS", null, profile, files));
-        Assert.Equal("http://127.0.0.1:5/", ServiceEndpoints.Resolve("SSO", null, profile, files));
+        Assert.Equal("http://127.0.0.1:2/", ServiceEndpoints.ResolveConfigured("IAM", null, profile, files));
+        Assert.Equal("http://127.0.0.1:1/", ServiceEndpoints.ResolveConfigured("STS", null, profile, files));
+        Assert.Equal("http://127.0.0.1:5/", ServiceEndpoints.ResolveConfigured("SSO", null, profile, files));
     }
 
     [Fact]
@@ -33,9 +33,9 @@ public sealed class ServiceEndpointsTests
         var profile = files.Profile("dev");
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:3/");
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4/");
-        Assert.Equal("http://127.0.0.1:3/", ServiceEndpoints.Resolve("IAM", null, profile, files));
-        Assert.Equal("http://127.0.0.1:4/", ServiceEndpoints.Resolve("STS", null, profile, files));
-        Assert.Equal("http://127.0.0.1:9/", ServiceEndpoints.Resolve("STS", "http://127.0.0.1:9/", profile, files));
+        Assert.Equal("http://127.0.0.1:3/", ServiceEndpoints.ResolveConfigured("IAM", null, profile, files));
+        Assert.Equal("http://127.0.0.1:4/", ServiceEndpoints.ResolveConfigured("STS", null, profile, files));
+        Assert.Equal("http://127.0.0.1:9/", ServiceEndpoints.ResolveConfigured("STS", "http://127.0.0.1:9/", profile, files));
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public sealed class ServiceEndpointsTests
         var files = SharedConfigFiles.Load();
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:3/");
         Environment.SetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
-        Assert.Null(ServiceEndpoints.Resolve("IAM", null, files.Profile("dev"), files));
-        Assert.Equal("http://127.0.0.1:9/", ServiceEndpoints.Resolve("IAM", "http://127.0.0.1:9/", files.Profile("dev"), files));
+        Assert.Null(ServiceEndpoints.ResolveConfigured("IAM", null, files.Profile("dev"), files));
+        Assert.Equal("http://127.0.0.1:9/", ServiceEndpoints.ResolveConfigured("IAM", "http://127.0.0.1:9/", files.Profile("dev"), files));
     }
 
     [Fact]
@@ -74,5 +74,73 @@ public sealed class ServiceEndpointsTests
         var found = IamOnboard.Iam.AwsPartition.ForRegion(region);
         Assert.Equal(partition, found.Name);
         Assert.Equal(region.StartsWith("cn-", StringComparison.Ordinal), found.SignInHost is not null);
+    }
+
+    [Fact]
+    public void Fips_setting_from_the_environment_beats_the_profile_and_picks_the_partitions_fips_endpoints()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile gov]\nuse_fips_endpoint = true\n[profile off]\nuse_fips_endpoint = false\n");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("https://iam-fips.amazonaws.com", ServiceEndpoints.Resolve("IAM", null, files.Profile("gov"), files, "eu-west-1"));
+        Assert.Equal("https://sts-fips.eu-west-1.amazonaws.com", ServiceEndpoints.Resolve("STS", null, files.Profile("gov"), files, "eu-west-1"));
+        Assert.Equal("https://iam.us-gov.amazonaws.com", ServiceEndpoints.Resolve("IAM", null, files.Profile("gov"), files, "us-gov-east-1"));
+        Assert.Null(ServiceEndpoints.Resolve("IAM", null, files.Profile("off"), files, "us-east-1"));
+
+        Environment.SetEnvironmentVariable("AWS_USE_FIPS_ENDPOINT", "true");
+        Assert.Equal("https://iam-fips.amazonaws.com", ServiceEndpoints.Resolve("IAM", null, files.Profile("off"), files, "us-east-1"));
+        Environment.SetEnvironmentVariable("AWS_USE_FIPS_ENDPOINT", "false");
+        Assert.Null(ServiceEndpoints.Resolve("IAM", null, files.Profile("gov"), files, "us-east-1"));
+    }
+
+    [Fact]
+    public void An_endpoint_given_or_configured_beats_the_fips_setting_as_in_the_AWS_CLI()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile gov]\nuse_fips_endpoint = true\nendpoint_url = http://127.0.0.1:1/\n");
+        var files = SharedConfigFiles.Load();
+        Assert.Equal("http://127.0.0.1:9/", ServiceEndpoints.Resolve("IAM", "http://127.0.0.1:9/", files.Profile("gov"), files, "us-east-1"));
+        Assert.Equal("http://127.0.0.1:1/", ServiceEndpoints.Resolve("STS", null, files.Profile("gov"), files, "us-east-1"));
+    }
+
+    [Fact]
+    public void A_fips_or_dual_stack_setting_that_cannot_be_followed_is_an_error_never_another_endpoint()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile typo]\nuse_fips_endpoint = yes\n[profile v6]\nuse_dualstack_endpoint = true\n[profile fips]\nuse_fips_endpoint = true\n");
+        var files = SharedConfigFiles.Load();
+        var typo = Assert.Throws<OnboardConfigurationException>(() => ServiceEndpoints.Resolve("IAM", null, files.Profile("typo"), files, "us-east-1"));
+        Assert.Equal("use_fips_endpoint in profile 'typo' is 'yes'; it takes true or false, as in the AWS CLI.", typo.Message);
+        var dualStack = Assert.Throws<OnboardConfigurationException>(() => ServiceEndpoints.Resolve("STS", null, files.Profile("v6"), files, "us-east-1"));
+        Assert.StartsWith("use_dualstack_endpoint in profile 'v6' = true asks for AWS's dual-stack (IPv6) endpoints", dualStack.Message, StringComparison.Ordinal);
+        Assert.Contains("AWS_ENDPOINT_URL_STS", dualStack.Message, StringComparison.Ordinal);
+        var china = Assert.Throws<OnboardConfigurationException>(() => ServiceEndpoints.Resolve("IAM", null, files.Profile("fips"), files, "cn-north-1"));
+        Assert.Contains("knows no FIPS endpoint of IAM in partition aws-cn (region cn-north-1)", china.Message, StringComparison.Ordinal);
+        Assert.Contains("AWS_ENDPOINT_URL_IAM", china.Message, StringComparison.Ordinal);
+        Environment.SetEnvironmentVariable("AWS_USE_FIPS_ENDPOINT", "1");
+        Assert.Equal("AWS_USE_FIPS_ENDPOINT is '1'; it takes true or false, as in the AWS CLI.",
+            Assert.Throws<OnboardConfigurationException>(() => ServiceEndpoints.Resolve("IAM", null, null, files, "us-east-1")).Message);
+    }
+
+    [Fact]
+    public void A_session_with_the_fips_setting_calls_sts_at_its_fips_endpoint()
+    {
+        // Before: use_fips_endpoint was never read, and the session called https://sts.us-east-1.amazonaws.com. The
+        // loopback guard stops the call before any connection and names the endpoint it was made for.
+        using var environment = new EnvironmentScope();
+        var guard = Environment.GetEnvironmentVariable("IAMONBOARD_LOOPBACK_ONLY");
+        try
+        {
+            Environment.SetEnvironmentVariable("IAMONBOARD_LOOPBACK_ONLY", "1");
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "not-a-real-secret-for-this-test");
+            File.WriteAllText(environment.ConfigFile, "[default]\nregion = us-west-2\nuse_fips_endpoint = true\n");
+            var refused = Assert.Throws<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions()).GetAwaiter().GetResult());
+            Assert.Contains("'https://sts-fips.us-west-2.amazonaws.com'", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IAMONBOARD_LOOPBACK_ONLY", guard);
+        }
     }
 }
