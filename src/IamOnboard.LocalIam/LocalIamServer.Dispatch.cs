@@ -84,6 +84,12 @@ public sealed partial class LocalIamServer
             parameters.AddEncoded(Encoding.UTF8.GetString(request.Body));
         }
 
+        if (authorizationHeader.Length == 0 && parameters["Action"] == StsService.AssumeRoleWithWebIdentityAction)
+        {
+            ns = StsService.Namespace;
+            return (AssumeRoleWithWebIdentity(parameters, trace), false);
+        }
+
         var (caller, service, region) = Authenticate(request, authorizationHeader);
         bool isSts = service == "sts";
         ns = isSts ? StsService.Namespace : IamService.Namespace;
@@ -161,6 +167,43 @@ public sealed partial class LocalIamServer
         }
 
         return (SuccessResponse(ns, action!, result), false);
+    }
+
+    /// <summary>
+    /// STS's one unsigned action: no caller to authenticate or authorize, the web identity token is the proof. Faults
+    /// scripted for it (FailNextRequests) apply as to any other action.
+    /// </summary>
+    private HttpResponse AssumeRoleWithWebIdentity(QueryParameters parameters, RequestTrace? trace)
+    {
+        const string action = StsService.AssumeRoleWithWebIdentityAction;
+        Counted(action, trace: null);
+        if (trace is not null)
+        {
+            trace.Action = action;
+            trace.RoleArn = parameters["RoleArn"];
+        }
+
+        if (_faults.ShouldFail(action))
+        {
+            Interlocked.Increment(ref _failuresInjected);
+            throw new IamServiceException("ServiceFailure", 500, "An internal error occurred. Please try again.", senderFault: false);
+        }
+
+        string result;
+        lock (_stateLock)
+        {
+            var now = StateFile.Truncate(DateTime.UtcNow);
+            // The context's caller is never read by this action; root stands in for the unsigned request.
+            var context = new OperationContext(parameters, CallerIdentity.Root(_store), _store, now) { CredentialTime = now + CredentialTimeAhead };
+            StsService.AssumeRoleWithWebIdentity(context, _webIdentityTokens);
+            result = context.Result.ToString();
+            if (_options.StatePath is not null)
+            {
+                StateFile.Save(_options.StatePath, _store.State);
+            }
+        }
+
+        return SuccessResponse(StsService.Namespace, action, result);
     }
 
     /// <summary>Counts a request of <paramref name="action"/> (statistics), and names it in the recording when there is one.</summary>

@@ -141,4 +141,11 @@ public sealed partial class LocalIamServer
     /// OIDC (<c>POST /token</c>) exchanges once for a new access token. Put them in ~/.aws/sso/cache as the CLI would.
     /// </summary>
     public SsoSignIn SignInToSso(TimeSpan accessTokenLifetime) => _identityCenter.SignIn(accessTokenLifetime);
+
+    /// <summary>
+    /// A test hook standing in for an OIDC identity provider (an EKS service account, a CI system): a web identity token
+    /// STS's AssumeRoleWithWebIdentity accepts for <paramref name="lifetime"/>, for any role of the account. Put it in the
+    /// file web_identity_token_file or AWS_WEB_IDENTITY_TOKEN_FILE names.
+    /// </summary>
+    public string IssueWebIdentityToken(TimeSpan lifetime) => _webIdentityTokens.Issue(lifetime);
 }

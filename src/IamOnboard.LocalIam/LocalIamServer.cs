@@ -33,6 +33,7 @@ public sealed partial class LocalIamServer : IDisposable, IAsyncDisposable
     private readonly SsoPortal _ssoPortal;
     private readonly SsoOidc _ssoOidc;
     private readonly IdentityCenterTokens _identityCenter = new();
+    private readonly WebIdentityTokens _webIdentityTokens = new();
     private readonly FaultInjector _faults;
     private readonly LatencyClock? _latency;
     private readonly CancellationTokenSource _stopping = new();

@@ -3,12 +3,15 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using Amazon.Util.Internal;
+using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 
 namespace IamOnboard.AwsSdk;
 
 /// <summary>
-/// A web identity role (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS), assumed through <see cref="StsGateway"/>
+/// A web identity role (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS, or a profile's role_arn with
+/// web_identity_token_file, as CI systems write it), assumed through <see cref="StsGateway"/>
 /// at the session's STS endpoint. Our own rather than the SDK's provider, whose STS client finds its endpoint by itself:
 /// it went to AWS's STS whatever -EndpointUrl said, past IAMONBOARD_LOOPBACK_ONLY. The token file is read afresh for each
 /// renewal, as the SDK's provider does: the platform rotates it.
@@ -17,14 +20,19 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
 {
     private readonly string _roleArn;
     private readonly string _tokenFile;
+    private readonly string _tokenFileSetting;
     private readonly string _sessionName;
     private readonly string _region;
     private readonly string? _stsEndpoint;
     private readonly int _maxAttempts;
     private readonly TimeSpan? _timeout;
 
-    public WebIdentityCredentials(string roleArn, string tokenFile, string sessionName, string region, string? stsEndpoint, int maxAttempts, TimeSpan? timeout)
+    /// <summary><paramref name="tokenFileSetting"/> says where the token file was named (a variable, or a profile's setting), for messages.</summary>
+    public WebIdentityCredentials(string roleArn, string tokenFile, string tokenFileSetting, string sessionName, string region, string? stsEndpoint, int maxAttempts, TimeSpan? timeout,
+        ITimeProvider clock)
+        : base(clock)
     {
+        _tokenFileSetting = tokenFileSetting;
         _roleArn = roleArn;
         _tokenFile = tokenFile;
         _sessionName = sessionName;
@@ -48,7 +56,7 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The token itself is never shown; the file is named.
-            throw new AmazonClientException("The web identity token file " + _tokenFile + " (AWS_WEB_IDENTITY_TOKEN_FILE) cannot be read: " + exception.Message, exception);
+            throw new AmazonClientException("The web identity token file " + _tokenFile + " (" + _tokenFileSetting + ") cannot be read: " + exception.Message, exception);
         }
 
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
@@ -67,7 +75,9 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
         using (temporary)
         {
             var credentials = new ImmutableCredentials(temporary.AccessKeyId, SdkCredentials.Reveal(temporary.SecretAccessKey), SdkCredentials.Reveal(temporary.SessionToken));
-            return new CredentialsRefreshState(credentials, temporary.Expiration);
+            OnboardLog.Current.Verbose("Web identity role " + _roleArn + " (session '" + _sessionName + "'): credentials valid until " + CredentialClock.Utc(temporary.Expiration)
+                + ", renewed before then with the token in " + _tokenFile + ".");
+            return new CredentialsRefreshState(credentials, temporary.Expiration, _timeProvider);
         }
     }
 }

@@ -42,10 +42,14 @@ internal sealed class ProfileRole
 /// What a role profile's role is assumed with: credentials at hand or an SSO profile's to fetch, after the roles of a
 /// chain (innermost first), and where they come from.
 /// </summary>
-internal sealed record RoleSource(AWSCredentials? Credentials, SsoProfile? Sso, IReadOnlyList<ProfileRole> Hops, string Description);
+internal sealed record RoleSource(AWSCredentials? Credentials, SsoProfile? Sso, WebIdentityRole? WebIdentity, IReadOnlyList<ProfileRole> Hops, string Description);
 
-/// <summary>A web identity role the environment names (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME).</summary>
-internal sealed record WebIdentityRole(string RoleArn, string TokenFile, string SessionName);
+/// <summary>
+/// A web identity role: role_arn, web_identity_token_file and role_session_name of a profile, or AWS_ROLE_ARN,
+/// AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME. <see cref="TokenFileSetting"/> names where the token file was
+/// given, for messages.
+/// </summary>
+internal sealed record WebIdentityRole(string RoleArn, string TokenFile, string SessionName, string TokenFileSetting);
 
 /// <summary>
 /// Where the credentials come from, the profile whose settings (region, endpoints) apply, and a role still to assume.
@@ -60,7 +64,7 @@ internal sealed class ResolvedCredentials
     private ResolvedCredentials(AWSCredentials? credentials, string source, ConfigSection? profile, SharedConfigFiles files, ProfileRole? role = null, SsoProfile? sso = null,
         WebIdentityRole? webIdentity = null, RoleSource? roleSource = null)
     {
-        WebIdentity = webIdentity;
+        WebIdentity = webIdentity ?? roleSource?.WebIdentity;
         SourceRoles = roleSource?.Hops ?? Array.Empty<ProfileRole>();
         SourceDescription = roleSource?.Description ?? source;
         Credentials = credentials;
@@ -148,7 +152,8 @@ internal sealed class ResolvedCredentials
             : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? null
             : envProfile ?? "default";
         var section = name is null ? null : SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile).Profile(name);
-        return section?["role_arn"] is null ? null : new ProfileRole(name!, section);
+        // A profile with web_identity_token_file assumes its role with the token, never with AssumeRole (botocore's AssumeRoleProvider skips it).
+        return section?["role_arn"] is null || section["web_identity_token_file"] is not null ? null : new ProfileRole(name!, section);
     }
 
     /// <summary>
@@ -197,11 +202,20 @@ internal sealed class ResolvedCredentials
                 : "Profile '" + name + "' (named by " + namedBy + ") was not found in " + files.Searched + ". " + ConnectHint);
         // Which variable chose the profile is said: a profile nobody named on the command line is the one to question.
         var source = "profile '" + name + "'" + (namedBy is "AWS_PROFILE" or "AWS_DEFAULT_PROFILE" ? " (named by " + namedBy + ")" : string.Empty) + " from " + files.Searched;
-        if (section["role_arn"] is not null)
+        if (section["role_arn"] is not null && section["web_identity_token_file"] is null)
         {
             var role = new ProfileRole(name, section);
             var roleSource = SourceOfRole(name, section, files);
             return new ResolvedCredentials(roleSource.Credentials, source, section, files, role, roleSource.Sso, roleSource: roleSource);
+        }
+
+        // As botocore's chain for the profile: the web identity provider before SSO, keys and credential_process. The
+        // AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME variables stand in for the profile's settings,
+        // one by one, unless the profile was named explicitly (the CLI's --profile turns them off).
+        if (WebIdentityOf(name, section, environmentOverrides: namedBy != "-ProfileName") is { } webIdentity)
+        {
+            return new ResolvedCredentials(null, "web identity role " + webIdentity.RoleArn + " (token file from " + webIdentity.TokenFileSetting + ") of " + source, section, files,
+                webIdentity: webIdentity);
         }
 
         if (section["sso_session"] is not null || section["sso_start_url"] is not null)
@@ -237,7 +251,7 @@ internal sealed class ResolvedCredentials
             {
                 if (string.Equals(credentialSource, "Environment", StringComparison.OrdinalIgnoreCase))
                 {
-                    return new RoleSource(FromEnvironment(), null, InnermostFirst(hops), "environment variables (credential_source of profile '" + current + "')");
+                    return new RoleSource(FromEnvironment(), null, null, InnermostFirst(hops), "environment variables (credential_source of profile '" + current + "')");
                 }
 
                 throw new OnboardConfigurationException("Profile '" + current + "' has role_arn but neither source_profile nor credential_source = Environment.");
@@ -254,6 +268,13 @@ internal sealed class ResolvedCredentials
             }
 
             visited.Add(sourceProfile);
+            if (source["web_identity_token_file"] is not null && WebIdentityOf(sourceProfile, source, environmentOverrides: false) is { } webIdentity)
+            {
+                // As botocore: a source profile with web_identity_token_file gives the credentials of its web identity
+                // role (its own role_arn, assumed with the token), whatever keys it also has, and ends the chain.
+                return new RoleSource(null, null, webIdentity, InnermostFirst(hops), "web identity role " + webIdentity.RoleArn + " of profile '" + sourceProfile + "'");
+            }
+
             if (HasStaticKeys(source) || source["role_arn"] is null)
             {
                 if (source["role_arn"] is not null && sourceProfile != current)
@@ -263,8 +284,8 @@ internal sealed class ResolvedCredentials
 
                 var description = "profile '" + sourceProfile + "'";
                 return source["sso_session"] is not null || source["sso_start_url"] is not null
-                    ? new RoleSource(null, SsoProfile.From(sourceProfile, source, files, files.Profile(name)), InnermostFirst(hops), "SSO " + description)
-                    : new RoleSource(StaticOrSdk(sourceProfile, source, files), null, InnermostFirst(hops), description);
+                    ? new RoleSource(null, SsoProfile.From(sourceProfile, source, files, files.Profile(name)), null, InnermostFirst(hops), "SSO " + description)
+                    : new RoleSource(StaticOrSdk(sourceProfile, source, files), null, null, InnermostFirst(hops), description);
             }
 
             var hop = new ProfileRole(sourceProfile, source);
@@ -282,6 +303,38 @@ internal sealed class ResolvedCredentials
             section = source;
         }
     }
+
+    /// <summary>
+    /// The web identity role of a profile, as botocore's AssumeRoleWithWebIdentityProvider reads it: each of role_arn,
+    /// web_identity_token_file and role_session_name from its environment variable when that is set and
+    /// <paramref name="environmentOverrides"/>, else from the profile. Null without a token file; a token file without a
+    /// role is an error, as in the AWS CLI.
+    /// </summary>
+    private static WebIdentityRole? WebIdentityOf(string name, ConfigSection section, bool environmentOverrides)
+    {
+        (string? Value, string Setting) Setting(string key, string variable)
+            => environmentOverrides && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))
+                ? (Environment.GetEnvironmentVariable(variable), variable)
+                : (section[key], key + " of profile '" + name + "'");
+
+        var tokenFile = Setting("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE");
+        if (tokenFile.Value is null)
+        {
+            return null;
+        }
+
+        var roleArn = Setting("role_arn", "AWS_ROLE_ARN");
+        if (roleArn.Value is null)
+        {
+            throw new OnboardConfigurationException("The web identity token file named by " + tokenFile.Setting + " goes with a role to assume, but profile '" + name + "' has no role_arn"
+                + (environmentOverrides ? " and AWS_ROLE_ARN is not set" : string.Empty) + " (the AWS CLI refuses it too). Add role_arn to profile '" + name + "'.");
+        }
+
+        var sessionName = Setting("role_session_name", "AWS_ROLE_SESSION_NAME").Value;
+        return new WebIdentityRole(roleArn.Value, tokenFile.Value, sessionName ?? DefaultSessionName(), tokenFile.Setting);
+    }
+
+    private static string DefaultSessionName() => "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>As botocore's _has_static_credentials: either key of a pair, in either file.</summary>
     private static bool HasStaticKeys(ConfigSection section) => section["aws_access_key_id"] is not null || section["aws_secret_access_key"] is not null;
@@ -371,8 +424,7 @@ internal sealed class ResolvedCredentials
         if (!string.IsNullOrEmpty(roleArn) && !string.IsNullOrEmpty(tokenFile))
         {
             var sessionName = Environment.GetEnvironmentVariable("AWS_ROLE_SESSION_NAME");
-            var webIdentity = new WebIdentityRole(roleArn!, tokenFile!, string.IsNullOrEmpty(sessionName)
-                ? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) : sessionName!);
+            var webIdentity = new WebIdentityRole(roleArn!, tokenFile!, string.IsNullOrEmpty(sessionName) ? DefaultSessionName() : sessionName!, "AWS_WEB_IDENTITY_TOKEN_FILE");
             return new ResolvedCredentials(null, "web identity role " + roleArn + " (AWS_ROLE_ARN, token from AWS_WEB_IDENTITY_TOKEN_FILE)", null, files, webIdentity: webIdentity);
         }
 

@@ -54,7 +54,7 @@ public static class OnboardSessionFactory
         var clock = new CredentialClock(options.CredentialUtcNow);
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
-                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout)
+                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, clock)
                 : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, clock));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;

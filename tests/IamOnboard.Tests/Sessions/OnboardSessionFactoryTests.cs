@@ -23,7 +23,7 @@ internal sealed class EnvironmentScope : IDisposable
     {
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS",
         "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HOME",
         "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
     };
@@ -400,29 +400,44 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     {
         using var environment = new EnvironmentScope();
         var tokenFile = Path.Combine(environment.Home, "token.jwt");
-        File.WriteAllText(tokenFile, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        File.WriteAllText(tokenFile, _server.IssueWebIdentityToken(TimeSpan.FromHours(1)));
         Environment.SetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile);
-        Environment.SetEnvironmentVariable("AWS_ROLE_ARN", $"arn:aws:iam::{_server.AccountId}:role/EksOnboarder");
+        Environment.SetEnvironmentVariable("AWS_ROLE_ARN", $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole");
+        Environment.SetEnvironmentVariable("AWS_ROLE_SESSION_NAME", "eks-pod");
         // Where the SDK's own STS client would go (AWS_ENDPOINT_URL beats its default host): loopback, nothing listens.
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:9/");
         _server.StartRecordingRequests();
-        Exception? error;
+        OnboardSession session;
         try
         {
-            error = await Record.ExceptionAsync(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString(), MaxAttempts = 1 }));
+            session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString(), MaxAttempts = 1 });
         }
         finally
         {
-            var requests = _server.StopRecordingRequests();
-            // Refused before its action is read (it is not signed, the local endpoint wants a signature): it arrived.
-            Assert.NotEmpty(requests);
+            Assert.Contains(_server.StopRecordingRequests(), r => r.Action == "AssumeRoleWithWebIdentity");
         }
 
-        // The local endpoint does not serve AssumeRoleWithWebIdentity: its refusal is the answer expected.
-        Assert.NotNull(error);
-        Assert.Contains("web identity role", error!.Message, StringComparison.Ordinal);
+        using (session)
+        {
+            Assert.Equal($"arn:aws:sts::{_server.AccountId}:assumed-role/OrganizationAccountAccessRole/eks-pod", session.CallerArn);
+            Assert.Contains("web identity role", session.CredentialSource, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_web_identity_token_the_identity_provider_did_not_issue_is_refused_saying_which_STS_refused_it()
+    {
+        using var environment = new EnvironmentScope();
+        var tokenFile = Path.Combine(environment.Home, "token.jwt");
+        File.WriteAllText(tokenFile, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        Environment.SetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile);
+        Environment.SetEnvironmentVariable("AWS_ROLE_ARN", $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole");
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString(), MaxAttempts = 1 }));
+
+        Assert.Contains("web identity role", error.Message, StringComparison.Ordinal);
         Assert.Contains("STS at " + _server.Url + " refused AssumeRoleWithWebIdentity", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Request is missing Authentication Token", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidIdentityToken", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
