@@ -4,13 +4,17 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.Util.Internal;
 using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.AwsSdk;
 
-/// <summary>What to ask STS for when a role is assumed again: the same role, session name, external id and duration.</summary>
+/// <summary>
+/// What to ask STS for when a role is assumed again: the same role, session name, external id and duration.
+/// <see cref="ConnectProfileName"/> is the profile the session was connected with (null without one), for the way out.
+/// </summary>
 internal sealed record RoleRenewal(AWSCredentials SourceCredentials, string SourceDescription, string RoleArn, string SessionName, string? ExternalId, TimeSpan? Duration,
-    string Region, string? StsEndpoint, int MaxAttempts, TimeSpan? Timeout);
+    string Region, string? StsEndpoint, int MaxAttempts, TimeSpan? Timeout, string? ConnectProfileName);
 
 /// <summary>
 /// An assumed role's credentials, assumed again with the source credentials (which may renew themselves) before they
@@ -49,8 +53,8 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
         {
             // A configuration error: the request it holds up cannot succeed until the source credentials are fixed.
             throw new OnboardConfigurationException("The credentials of role " + _renewal.RoleArn + " (session '" + _renewal.SessionName + "', from " + _renewal.SourceDescription + ")"
-                + (expired is { } at ? " expire at " + CredentialClock.Utc(at) : string.Empty) + " and could not be renewed: " + exception.Message.TrimEnd('.')
-                + ". Check the source credentials, then run Connect-Onboard again.", exception);
+                + (expired is { } at ? " expire at " + CredentialClock.Utc(at) : string.Empty) + " and could not be renewed: " + Cause(exception)
+                + ". Fix them, then run Connect-Onboard" + (_renewal.ConnectProfileName is { } profile ? " -ProfileName " + profile : string.Empty) + " again.", exception);
         }
 
         using (renewed)
@@ -58,6 +62,28 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
             OnboardLog.Current.Verbose("Assumed role " + _renewal.RoleArn + " again as session '" + _renewal.SessionName + "': its credentials are valid until " + CredentialClock.Utc(renewed.Expiration) + ".");
             return State(renewed);
         }
+    }
+
+    /// <summary>
+    /// Why the role could not be assumed again: STS's error code and words, and, when STS no longer knows the source's
+    /// key (deleted, deactivated or replaced since Connect-Onboard), which key that is. A key id is not a secret.
+    /// </summary>
+    private string Cause(Exception exception)
+    {
+        if (exception is not IamServiceException refused)
+        {
+            return exception.Message.TrimEnd('.') + "; check the source credentials";
+        }
+
+        var cause = "STS refused AssumeRole (" + refused.ErrorCode + "): " + refused.Message.TrimEnd('.');
+        if (refused.ErrorCode is IamErrorCodes.InvalidClientTokenId or IamErrorCodes.SignatureDoesNotMatch
+            && _renewal.SourceCredentials is BasicAWSCredentials or SessionAWSCredentials)
+        {
+            var keyId = AccessKeyIdText.ForDisplay(_renewal.SourceCredentials.GetCredentials().AccessKey);
+            cause += ". The source credentials, access key " + keyId + " of " + _renewal.SourceDescription + ", no longer work: the key was deleted, deactivated or replaced since Connect-Onboard";
+        }
+
+        return cause;
     }
 
     private CredentialsRefreshState State(TemporaryCredentials credentials) =>

@@ -69,7 +69,8 @@ public static class OnboardSessionFactory
             {
                 hop++;
                 log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
-                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, clock, cancellationToken).ConfigureAwait(false);
+                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, clock, resolved.Role!.ProfileName, cancellationToken)
+                    .ConfigureAwait(false);
                 from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
             }
 
@@ -87,7 +88,8 @@ public static class OnboardSessionFactory
                 roleSource, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
-                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout);
+                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout,
+                    resolved.Role?.ProfileName ?? options.ProfileName);
                 credentials = new AssumedRoleCredentials(renewal, temporary, clock);
                 log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
             }
@@ -217,7 +219,7 @@ public static class OnboardSessionFactory
     /// hour each role's credentials last.
     /// </summary>
     private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
-        TimeSpan? timeout, CredentialClock clock, CancellationToken cancellationToken)
+        TimeSpan? timeout, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
     {
         using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout);
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -225,7 +227,8 @@ public static class OnboardSessionFactory
         using var temporary = await WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
             from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
-        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout);
+        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout,
+            connectProfileName);
         OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
             + ", renewed before then with the credentials of " + from + ".");
         return new AssumedRoleCredentials(renewal, temporary, clock);

@@ -111,6 +111,44 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_role_profile_session_whose_source_key_was_deleted_fails_its_renewal_naming_the_profile_role_source_and_cause()
+    {
+        using var environment = new EnvironmentScope();
+        using var admin = LocalIamFixture.CreateClient(_server);
+        var user = Names.Unique("renewal-source");
+        await admin.CreateUserAsync(user);
+        await admin.AttachUserPolicyAsync(user, "arn:aws:iam::aws:policy/AdministratorAccess");
+        string keyId;
+        string secret;
+        using (var key = await admin.CreateAccessKeyAsync(user))
+        {
+            keyId = key.AccessKeyId;
+            secret = SsoLoginCache.Plain(key.SecretAccessKey);
+        }
+
+        File.WriteAllText(environment.CredentialsFile, "[ci-key]\naws_access_key_id = " + keyId + "\naws_secret_access_key = " + secret + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile deploy-role]\nrole_arn = " + RoleArn + "\nsource_profile = ci-key\nrole_session_name = deploy\nendpoint_url = " + _server.Url + "\n");
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "deploy-role", CredentialUtcNow = CredentialTime });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+
+        // The source key is deleted (rotated away, or the user offboarded) while the session runs; then its hour ends.
+        await admin.DeleteAccessKeyAsync(user, keyId);
+        _server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Iam.ListUsersAsync());
+
+        Assert.Contains("role " + RoleArn + " (session 'deploy', from profile 'ci-key')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be renewed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidClientTokenId", error.Message, StringComparison.Ordinal);
+        Assert.Contains("access key " + keyId + " of profile 'ci-key'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Connect-Onboard -ProfileName deploy-role", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+        Assert.All(log.Messages, m => Assert.DoesNotContain(secret, m, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_role_assumed_with_MFA_is_not_renewed_and_its_expiry_fails_calls_saying_to_connect_with_a_new_code()
     {
         using var environment = new EnvironmentScope();
