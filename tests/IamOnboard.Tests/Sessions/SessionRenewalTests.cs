@@ -149,6 +149,36 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_role_profile_session_whose_source_is_an_SSO_profile_fetches_the_SSO_role_credentials_and_assumes_the_role_again_when_they_run_out()
+    {
+        using var environment = new EnvironmentScope();
+        var signIn = _server.SignInToSso(TimeSpan.FromHours(8));
+        WriteSsoProfile(environment, signIn, signIn.ExpiresAt, signIn.RegistrationExpiresAt);
+        File.AppendAllText(environment.ConfigFile, "[profile via-sso]\nrole_arn = " + RoleArn + "\nsource_profile = " + SsoProfileName + "\nrole_session_name = via-sso\nendpoint_url = " + _server.Url + "\n");
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "via-sso", CredentialUtcNow = CredentialTime });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+
+        for (var hour = 1; hour <= 2; hour++)
+        {
+            _server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+            _server.StartRecordingRequests();
+
+            // Requests sent together share one renewal of each.
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => session.Iam.ListUsersAsync()));
+
+            var renewal = _server.StopRecordingRequests().Where(r => r.Action is "GetRoleCredentials" or "AssumeRole").ToList();
+            Assert.Equal(new[] { "GetRoleCredentials", "AssumeRole" }, renewal.Select(r => r.Action));
+            // Assumed with the SSO role's new credentials, not a user's.
+            Assert.Contains(":assumed-role/OrganizationAccountAccessRole/", renewal[1].CallerArn, StringComparison.Ordinal);
+        }
+
+        Assert.Equal($"arn:aws:sts::{_server.AccountId}:assumed-role/OrganizationAccountAccessRole/via-sso", (await session.Sts.GetCallerIdentityAsync(default)).Arn);
+        AssertNoSecretIn(log, session, Plain(signIn.AccessToken), Plain(signIn.RefreshToken), Plain(signIn.ClientSecret));
+    }
+
+    [Fact]
     public async Task A_role_assumed_with_MFA_is_not_renewed_and_its_expiry_fails_calls_saying_to_connect_with_a_new_code()
     {
         using var environment = new EnvironmentScope();
