@@ -26,20 +26,17 @@ public static class OnboardSessionFactory
         }
 
         var log = OnboardLog.Current;
-        var maxAttempts = options.MaxAttempts ?? IamClientOptions.DefaultMaxAttempts;
-        if (maxAttempts < 1)
-        {
-            throw new OnboardConfigurationException("MaxAttempts must be at least 1.");
-        }
-
-        var retryMode = ParseRetryMode(options.RetryModeName);
         var resolved = ResolvedCredentials.Resolve(options);
+        var retries = RetrySettings.Resolve(options, resolved.Profile, resolved.Files);
+        var maxAttempts = retries.MaxAttempts;
+        var retryMode = retries.Mode;
         var region = options.Region ?? FromEnvironment("AWS_REGION") ?? FromEnvironment("AWS_DEFAULT_REGION") ?? resolved.Profile?["region"] ?? DefaultRegion;
         var partition = AwsPartition.ForRegion(region);
         var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
             + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
+        log.Verbose("Retries: " + retries.Description + ".");
 
         var role = RoleToAssume(options, resolved);
         if (!string.IsNullOrEmpty(options.TokenCode) && role?.MfaSerial is null)
@@ -326,21 +323,6 @@ public static class OnboardSessionFactory
         }
 
         return exception;
-    }
-
-    private static IamRetryMode ParseRetryMode(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || string.Equals(name, "Standard", StringComparison.OrdinalIgnoreCase))
-        {
-            return IamRetryMode.Standard;
-        }
-
-        if (string.Equals(name, "Adaptive", StringComparison.OrdinalIgnoreCase))
-        {
-            return IamRetryMode.Adaptive;
-        }
-
-        throw new OnboardConfigurationException("Retry mode '" + name + "' is not known; use Standard or Adaptive.");
     }
 
     private static string? FromEnvironment(string name)
