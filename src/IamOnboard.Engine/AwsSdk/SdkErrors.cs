@@ -55,6 +55,30 @@ internal static class SdkErrors
         + "Get new temporary credentials (assume the role again, or sign in again) and run Connect-Onboard again.";
 
     /// <summary>
+    /// ExpiredToken for credentials that, by this machine's clock, are still valid: they renew by that clock, so every
+    /// call fails the same way until it catches up. Says so, with both times, instead of the generic advice to get new
+    /// credentials (Connect-Onboard would get credentials that look just as valid here). Null when the credentials' expiry
+    /// is unknown (keys given with a session token) or already past by this clock.
+    /// </summary>
+    public static IamServiceException? ExpiredWhileValidByThisClock(AWSCredentials credentials, IamServiceException expired)
+    {
+        if (expired.ErrorCode != IamErrorCodes.ExpiredToken || credentials is not RefreshingAWSCredentials { Expiration: { } validUntil })
+        {
+            return null;
+        }
+
+        var now = Amazon.Util.Internal.DefaultTimeProvider.Instance.CorrectedUtcNow;
+        if (validUntil.ToUniversalTime() <= now)
+        {
+            return null;
+        }
+
+        return new IamAccessDeniedException(expired.Operation + " was answered ExpiredToken, but by this machine's clock (" + CredentialClock.Utc(now) + ") the session's temporary credentials are valid until "
+            + CredentialClock.Utc(validUntil) + ", so they are not renewed: this machine's clock is probably behind the service's (or the credentials were revoked). Check the clock "
+            + "(turn on time synchronization), then run Connect-Onboard again.", IamErrorCodes.ExpiredToken, expired.ErrorType, expired.StatusCode, expired.RequestId, expired.Operation, expired);
+    }
+
+    /// <summary>
     /// When a request failed because its credentials could not be fetched (a credential_process that fails when the
     /// SDK refreshes its credentials mid-run, an assumed role that cannot be assumed again), the error to report instead of "got no response": the endpoint is not
     /// what failed, and retrying the row will not help until the credentials are back. Null for anything else.

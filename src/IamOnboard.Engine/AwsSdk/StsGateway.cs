@@ -43,9 +43,11 @@ internal sealed class TemporaryCredentials : IDisposable
 internal sealed class StsGateway : IDisposable
 {
     private readonly AmazonSecurityTokenServiceClient _client;
+    private readonly AWSCredentials _credentials;
 
     public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
     {
+        _credentials = credentials;
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
         var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
@@ -111,7 +113,8 @@ internal sealed class StsGateway : IDisposable
         }
         catch (AmazonServiceException exception) when (exception.StatusCode != 0)
         {
-            throw SdkErrors.Map(exception, operation);
+            var mapped = SdkErrors.Map(exception, operation);
+            throw SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? mapped;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

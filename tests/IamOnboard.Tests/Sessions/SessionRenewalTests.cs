@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
 using IamOnboard.LocalIam;
 using IamOnboard.Mfa;
 using IamOnboard.Sessions;
@@ -220,6 +221,30 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
         Assert.Equal(failuresBefore, _server.GetStatistics().AuthenticationFailures);
         await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Sts.GetCallerIdentityAsync(default));
         Assert.All(log.Messages, m => Assert.DoesNotMatch(AsNumberOfItsOwn(code), m));
+    }
+
+    [Fact]
+    public async Task ExpiredToken_for_credentials_this_machines_clock_holds_valid_says_the_clock_may_be_behind_naming_both_times()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile skewed]\nrole_arn = " + RoleArn + "\nsource_profile = base\nrole_session_name = skewed\nendpoint_url = " + _server.Url + "\n");
+        // The session keeps the machine's clock (no CredentialUtcNow): when the endpoint's credential time moves an hour
+        // ahead, the endpoint's clock is an hour ahead of this machine's as far as the credentials go.
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "skewed" });
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        var assumedBefore = Count("AssumeRole");
+
+        _server.MoveCredentialTimeAhead(TimeSpan.FromHours(1));
+
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Iam.ListUsersAsync());
+        Assert.Equal("ExpiredToken", error.ErrorCode);
+        Assert.Matches("by this machine's clock \\([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z\\) the session's temporary credentials are valid until [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z", error.Message);
+        Assert.Contains("clock is probably behind", error.Message, StringComparison.Ordinal);
+        var sts = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Sts.GetCallerIdentityAsync(default));
+        Assert.Contains("clock is probably behind", sts.Message, StringComparison.Ordinal);
+        // Not renewed: by this machine's clock nothing has expired.
+        Assert.Equal(0, Count("AssumeRole") - assumedBefore);
     }
 
     /// <summary>The code as a number of its own: six digits may occur inside an account id.</summary>

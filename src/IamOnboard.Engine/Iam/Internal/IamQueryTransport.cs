@@ -42,9 +42,11 @@ internal sealed class IamQueryTransport : IDisposable
     private readonly IamSdkClient _client;
     private readonly IamSdkClient _createClient;
     private readonly int _maxAttempts;
+    private readonly AWSCredentials _credentials;
 
     public IamQueryTransport(IamClientOptions options, AWSCredentials credentials)
     {
+        _credentials = credentials;
         if (options.MaxAttempts < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
@@ -110,6 +112,7 @@ internal sealed class IamQueryTransport : IDisposable
             }
 
             var mapped = SdkErrors.Map(exception, action);
+            mapped = SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? mapped;
             if (request.AnAttemptLostItsResponse || exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError || mapped is IamThrottlingException)
             {
                 OnboardLog.Current.Debug("IAM " + action + " failed: " + IamAttemptHandler.Describe(exception));
