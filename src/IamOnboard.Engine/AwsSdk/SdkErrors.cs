@@ -67,8 +67,10 @@ internal static class SdkErrors
             return null;
         }
 
+        // No temporary credentials last longer than STS's 36 hours: a later expiry means none was given (a
+        // credential_process printing no Expiration), and nothing is known of the clock.
         var now = Amazon.Util.Internal.DefaultTimeProvider.Instance.CorrectedUtcNow;
-        if (validUntil.ToUniversalTime() <= now)
+        if (validUntil.ToUniversalTime() <= now || validUntil.ToUniversalTime() - now > TimeSpan.FromHours(36))
         {
             return null;
         }

@@ -247,6 +247,36 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
         Assert.Equal(0, Count("AssumeRole") - assumedBefore);
     }
 
+    [Fact]
+    public async Task ExpiredToken_for_credentials_of_unknown_expiry_from_a_credential_process_keeps_the_generic_message_not_the_clock_one()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // The script is a shell script.
+        }
+
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile role]\nrole_arn = " + RoleArn + "\nsource_profile = base\nendpoint_url = " + _server.Url + "\n");
+        using var roleSession = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "role", CredentialUtcNow = CredentialTime });
+        var temporary = roleSession.Settings.Credentials.GetCredentials();
+        // A credential_process printing temporary credentials without their Expiration: their expiry is unknown here.
+        var script = Path.Combine(environment.Home, "creds.sh");
+        File.WriteAllText(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"" + temporary.AccessKey + "\", \"SecretAccessKey\": \"" + temporary.SecretKey
+            + "\", \"SessionToken\": \"" + temporary.Token + "\"}'\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.AppendAllText(environment.ConfigFile, "[profile vault]\ncredential_process = " + script + "\nendpoint_url = " + _server.Url + "\n");
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "vault" });
+        Assert.Contains(":assumed-role/OrganizationAccountAccessRole/", session.CallerArn, StringComparison.Ordinal);
+
+        Assert.True(_server.ExpireTemporaryCredentials() > 0);
+
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Iam.ListUsersAsync());
+        Assert.Equal("ExpiredToken", error.ErrorCode);
+        Assert.Contains("the session's temporary credentials are no longer valid", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("clock", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The code as a number of its own: six digits may occur inside an account id.</summary>
     private static string AsNumberOfItsOwn(string code) => "(?<![0-9])" + code + "(?![0-9])";
 
