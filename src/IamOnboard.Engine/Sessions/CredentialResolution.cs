@@ -382,7 +382,7 @@ internal sealed class ResolvedCredentials
         }
 
         throw new OnboardConfigurationException("Profile '" + name + "' in " + files.Searched + " holds no credentials IamOnboard can use: it needs aws_access_key_id and "
-            + "aws_secret_access_key, credential_process, role_arn with source_profile (or credential_source = Environment), or an SSO sign-in (sso_session). " + ConnectHint);
+            + "aws_secret_access_key, credential_process, role_arn with source_profile (or credential_source = Environment), role_arn with web_identity_token_file, or an SSO sign-in (sso_session). " + ConnectHint);
     }
 
     /// <summary>The key pair one file gives the profile; an access key without its secret there is an error, as in the AWS CLI ("Partial credentials found").</summary>

@@ -129,6 +129,23 @@ public sealed class WebIdentityProfileTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task The_web_identity_variables_sign_in_when_the_default_profile_gives_only_settings_as_on_an_EKS_pod_with_a_config_file()
+    {
+        using var environment = new EnvironmentScope();
+        WriteToken(environment);
+        File.WriteAllText(environment.ConfigFile, "[default]\nregion = eu-west-1\nendpoint_url = " + _server.Url + "\n");
+        Environment.SetEnvironmentVariable("AWS_ROLE_ARN", RoleArn);
+        Environment.SetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE", TokenFile(environment));
+        Environment.SetEnvironmentVariable("AWS_ROLE_SESSION_NAME", "pod");
+
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions());
+
+        Assert.Equal(SessionArn("pod"), session.CallerArn);
+        Assert.Equal("eu-west-1", session.Region);
+        Assert.Contains("(token file from AWS_WEB_IDENTITY_TOKEN_FILE) of profile 'default'", session.CredentialSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_profile_with_web_identity_token_file_but_no_role_arn_is_refused_naming_the_profile_before_any_request()
     {
         using var environment = new EnvironmentScope();
