@@ -22,7 +22,7 @@ namespace IamOnboard.Commands.Infrastructure;
 /// The credential parameters carry AWS.Tools' aliases (-StoredCredentials, -ProfilesLocation, -AK, -SK, -SecretAccessKey,
 /// -ST), so its scripts bind unchanged.
 /// </remarks>
-public abstract class OnboardCmdletBase : AsyncCmdletBase
+public abstract class OnboardCmdletBase : AsyncCmdletBase, IDynamicParameters
 {
     /// <summary>The set of a cmdlet without sets of its own when it is not given -Session.</summary>
     protected internal const string DefaultSet = "Default";
@@ -143,14 +143,21 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     }
 
     /// <summary>
-    /// The ARN of the user an object from another tool says it is (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through
-    /// ConvertFrom-Json, a CSV with an Arn column), bound by property name; null in cmdlets that make users rather
-    /// than act on existing ones (copying users from one account into another is New-OnboardUser's business).
+    /// Whether this command acts on existing users and so checks the Arn of another tool's user object piped in
+    /// (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through ConvertFrom-Json, a CSV with an Arn column). Not for commands
+    /// that make users: copying users from one account into another is New-OnboardUser's business.
     /// </summary>
-    private protected virtual string? UserArnFromAnotherTool => null;
+    private protected virtual bool ChecksUsersFromOtherTools => false;
 
-    /// <summary>The name the current item gives, for the error (<see cref="UserArnFromAnotherTool"/>).</summary>
-    private protected virtual string? UserNameOfItem => null;
+    private readonly UserArnParameter _userArn = new();
+
+    /// <summary>
+    /// The hidden -UserArn, offered only when -UserName is not given on the command line: then the piped object names
+    /// the user, and its Arn says where the user lives. With -UserName given, a piped object's Arn says nothing of
+    /// that user, and binding it would make an object that binds to nothing else run the command.
+    /// </summary>
+    public object? GetDynamicParameters()
+        => ChecksUsersFromOtherTools && MyInvocation?.BoundParameters.ContainsKey("UserName") != true ? _userArn : null;
 
     /// <summary>
     /// `Get-IAMUser -ProfileName prod | Remove-OnboardUser`, connected to another account, would act on a namesake
@@ -158,13 +165,14 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
     /// </summary>
     private protected override bool AcceptsItemFromAnotherTool()
     {
-        var arn = UserArnFromAnotherTool;
-        if (arn is null || arn.IndexOf(":user/", StringComparison.Ordinal) < 0)
+        var arn = _userArn.UserArn;
+        var nameAt = arn?.IndexOf(":user/", StringComparison.Ordinal) ?? -1;
+        if (arn is null || nameAt < 0)
         {
             return true;
         }
 
-        return IsInSessionAccount(UserNameOfItem ?? arn, arn, arn, "the command that read the user");
+        return IsInSessionAccount(arn.Substring(arn.LastIndexOf('/') + 1), arn, arn, "the command that read the user");
     }
 
     private bool IsInSessionAccount(string userName, string? arn, object target, string maker)
@@ -204,4 +212,13 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase
 
         base.Dispose(disposing);
     }
+}
+
+/// <summary>The hidden -UserArn of the commands that act on existing users (<see cref="OnboardCmdletBase.GetDynamicParameters"/>).</summary>
+public sealed class UserArnParameter
+{
+    /// <summary>The Arn of a user object another tool wrote, bound by property name; checked against the session's account.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Alias("Arn")]
+    public string? UserArn { get; set; }
 }

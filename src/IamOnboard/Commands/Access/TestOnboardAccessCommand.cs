@@ -34,18 +34,8 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
     [ValidateNotNullOrEmpty]
     public string UserName { get; set; } = string.Empty;
 
-    /// <summary>
-    /// The Arn of a user object from another tool piped in (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through
-    /// ConvertFrom-Json): a user that lives in another account than the session's is refused, never acted on by name
-    /// here. Hidden: it binds by property name.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    [Alias("Arn")]
-    public string? UserArn { get; set; }
-
-    private protected override string? UserArnFromAnotherTool => UserArn;
-
-    private protected override string? UserNameOfItem => UserName;
+    /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
+    private protected override bool ChecksUsersFromOtherTools => true;
 
     [Parameter(Position = 1)]
     [ArgumentCompleter(typeof(IamActionCompleter))]

@@ -36,18 +36,8 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = string.Empty;
 
-    /// <summary>
-    /// The Arn of a user object from another tool piped in (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through
-    /// ConvertFrom-Json): a user that lives in another account than the session's is refused, never acted on by name
-    /// here. Hidden: it binds by property name.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    [Alias("Arn")]
-    public string? UserArn { get; set; }
-
-    private protected override string? UserArnFromAnotherTool => UserArn;
-
-    private protected override string? UserNameOfItem => UserName;
+    /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
+    private protected override bool ChecksUsersFromOtherTools => true;
 
     /// <summary>A user from New-OnboardUser; it is written back to the pipeline with its groups updated.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUser)]

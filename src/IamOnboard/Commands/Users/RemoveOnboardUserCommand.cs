@@ -18,18 +18,8 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[] UserName { get; set; } = Array.Empty<string>();
 
-    /// <summary>
-    /// The Arn of a user object from another tool piped in (AWS.Tools' Get-IAMUser, the AWS CLI's JSON through
-    /// ConvertFrom-Json): a user that lives in another account than the session's is refused, never acted on by name
-    /// here. Hidden: it binds by property name.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    [Alias("Arn")]
-    public string? UserArn { get; set; }
-
-    private protected override string? UserArnFromAnotherTool => UserArn;
-
-    private protected override string? UserNameOfItem => UserName.Length == 0 ? null : string.Join(", ", UserName);
+    /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
+    private protected override bool ChecksUsersFromOtherTools => true;
 
     [Parameter]
     public SwitchParameter Disable { get; set; }
