@@ -256,6 +256,92 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
     }
 }
 
+Describe 'A batch stopped before its end' {
+    # The session of this file's endpoint, named: a test before this one connects elsewhere. With -ThrottleLimit 1 the next row starts only once the row before has ended, so where the stop falls is fixed.
+    It 'writes its summary and a warning naming what was made, failed and cut short when a row''s error stops it (<How>)' -TestCases @(
+        @{ How = '-ErrorAction Stop' }
+        @{ How = '$ErrorActionPreference = ''Stop''' }
+    ) {
+        $name = New-TestName 'stop'
+        $rows = @(
+            [pscustomobject]@{ UserName = "$name-1" }
+            [pscustomobject]@{ UserName = "$name-2"; Group = "$name-no-such-group" }
+            [pscustomobject]@{ UserName = "$name-3" }
+            [pscustomobject]@{ UserName = "$name-4" }
+        )
+        $stopped = $null
+        try {
+            if ($How -eq '-ErrorAction Stop') {
+                $null = $rows | New-OnboardUser -Session $session -ThrottleLimit 1 -ErrorAction Stop -InformationVariable told -WarningVariable warned -WarningAction SilentlyContinue
+            }
+            else {
+                $ErrorActionPreference = 'Stop'
+                $null = $rows | New-OnboardUser -Session $session -ThrottleLimit 1 -InformationVariable told -WarningVariable warned -WarningAction SilentlyContinue
+            }
+        }
+        catch { $stopped = $_ }
+        finally { $ErrorActionPreference = 'Continue' }
+
+        "$stopped" | Should -BeLike "row 2: Group: *$name-no-such-group*"
+        $summary = ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary | Should -HaveCount 1
+        # Row 4 never reached New-OnboardUser: rows from Import-Csv do not say how many there are.
+        ($summary.Total, $summary.Created, $summary.Failed, $summary.CutShort, $summary.Unchanged) | Should -Be @(3, 1, 1, 1, 0)
+        $summary.CreatedUsers | Should -Be @("$name-1")
+        $summary.FailedUsers | Should -Be @("$name-2")
+        $summary.CutShortUsers | Should -Be @("$name-3")
+        $summary.StoppedBy | Should -BeLike "*-ErrorAction Stop: row 2: Group: *"
+        $warning = @($warned | Where-Object { "$_" -like 'New-OnboardUser stopped before the end of its input*' })
+        $warning | Should -HaveCount 1
+        "$($warning[0])" | Should -BeLike "*Batch: 3 rows: 1 created, 0 completed, 0 unchanged, 1 failed, 0 declined, 0 rejected, 1 cut short*Created: $name-1. Failed: $name-2. Cut short (*): $name-3.*"
+        $users = Get-UserNames
+        $users | Should -Contain "$name-1"
+        $users | Should -Not -Contain "$name-3"
+    }
+
+    It 'writes its summary and the warning when Select-Object -First takes all it wants, counting the rows not received' {
+        $name = New-TestName 'first'
+        $file = Join-Path $TestDrive 'first.csv'
+        @('User name') + (1..4 | ForEach-Object { "$name-$_" }) | Set-Content $file
+        $taken = Import-OnboardCsv $file | New-OnboardUser -Session $session -ThrottleLimit 1 -InformationVariable told -WarningVariable warned -WarningAction SilentlyContinue |
+            Select-Object -First 1
+        $taken.UserName | Should -Be "$name-1"
+        $summary = ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary | Should -HaveCount 1
+        ($summary.Total, $summary.Created, $summary.Failed, $summary.CutShort, $summary.NotReceived) | Should -Be @(4, 1, 0, 1, 2)
+        $summary.CreatedUsers | Should -Be @("$name-1")
+        $summary.CutShortUsers | Should -Be @("$name-2")
+        $summary.StoppedBy | Should -Be 'Select-Object stopped it after it took all the input it wanted'
+        $warning = @($warned | Where-Object { "$_" -like 'New-OnboardUser stopped before the end of its input*' })
+        $warning | Should -HaveCount 1
+        "$($warning[0])" | Should -BeLike "*: Select-Object stopped it*Batch: 4 rows: 1 created, *, 0 failed, *, 1 cut short, 2 not received*Created: $name-1.*Cut short (*): $name-2.*"
+        Get-UserNames | Should -Not -Contain "$name-2"
+    }
+
+    It 'leaves a runbook''s exit code as it was: 1 for a stop on an error, 0 for Select-Object -First (pwsh -NonInteractive -Command)' {
+        $name = New-TestName 'exit'
+        $results = foreach ($pipeline in @(
+                "@([pscustomobject]@{ UserName = '$name-1' }, [pscustomobject]@{ UserName = '$name-2'; Group = '$name-none' }, [pscustomobject]@{ UserName = '$name-3' }) | New-OnboardUser -ThrottleLimit 1 -ErrorAction Stop"
+                "'$name-4', '$name-5', '$name-6' | New-OnboardUser -ThrottleLimit 1 | Select-Object -First 1 | ForEach-Object { 'TAKEN ' + `$_.UserName }"
+            )) {
+            $script = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$($env:IAMONBOARD_MODULE)'; `$null = Connect-Onboard -Local; $pipeline"
+            $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $child = [System.Diagnostics.Process]::Start($start)
+            $output = $child.StandardOutput.ReadToEndAsync()
+            $errors = $child.StandardError.ReadToEndAsync()
+            if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
+            @{ ExitCode = $child.ExitCode; Output = $output.Result + $errors.Result }
+        }
+        $results[0].ExitCode | Should -Be 1 -Because $results[0].Output
+        $results[0].Output | Should -BeLike "*New-OnboardUser stopped before the end of its input*1 created*1 failed*1 cut short*$name-none*"
+        $results[1].ExitCode | Should -Be 0 -Because $results[1].Output
+        $results[1].Output | Should -BeLike "*New-OnboardUser stopped before the end of its input: Select-Object*1 created*1 cut short*"
+        $results[1].Output | Should -BeLike "*TAKEN $name-4*"
+    }
+}
+
 Describe 'Rows declined at -Confirm' {
     It 'counts them as Declined, not Unchanged, and creates none of them' {
         # A child pwsh whose standard input answers the prompts as a person would: No, Yes, then No to All.

@@ -80,6 +80,19 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// </summary>
     protected sealed override void ProcessRecord()
     {
+        try
+        {
+            TakeOverThenProcessItem();
+        }
+        catch (Exception stop) when (IsStopBeforeEnd(stop))
+        {
+            TellStoppedEarly(DescribeStop(stop));
+            throw;
+        }
+    }
+
+    private void TakeOverThenProcessItem()
+    {
         var bound = MyInvocation.BoundParameters.Values;
         if (bound.Any(IsPump))
         {
@@ -180,7 +193,16 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// <summary>Finishes the work, then names every user whose new credentials this command still holds.</summary>
     protected override void EndProcessing()
     {
-        _dispatcher?.Complete();
+        try
+        {
+            _dispatcher?.Complete();
+        }
+        catch (Exception stop) when (IsStopBeforeEnd(stop))
+        {
+            TellStoppedEarly(DescribeStop(stop));
+            throw;
+        }
+
         _ended = true;
         NameUsersNotHandedOn("declined, -WhatIf, failed, or not part of its output");
     }
@@ -197,6 +219,53 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    private bool _toldStoppedEarly;
+
+    /// <summary>
+    /// The command is being stopped before the end of its input, by an error under -ErrorAction Stop or by the command
+    /// after it (Select-Object -First, a terminating error further down), not by Ctrl+C: once the work under way has
+    /// settled, it says what it leaves (<see cref="OnStoppedEarly"/>), once. PowerShell still writes the information,
+    /// warning and verbose streams at this point (not output after a stop from further down), and nothing after it.
+    /// Pipeline thread.
+    /// </summary>
+    internal void TellStoppedEarly(string why)
+    {
+        if (_toldStoppedEarly || StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _toldStoppedEarly = true;
+        try
+        {
+            OnStoppedEarly(why);
+        }
+        catch (PipelineStoppedException)
+        {
+            // A stop (Ctrl+C) meanwhile: nothing more can be written.
+        }
+    }
+
+    /// <summary>What the command says when stopped before the end of its input (see <see cref="TellStoppedEarly"/>): nothing here.</summary>
+    private protected virtual void OnStoppedEarly(string why)
+    {
+    }
+
+    /// <summary>Whether <paramref name="exception"/>, leaving the command, stops it before the end of its input, other than by Ctrl+C.</summary>
+    private bool IsStopBeforeEnd(Exception exception) =>
+        !StopToken.IsCancellationRequested
+        && (exception is PipelineStoppedException or ActionPreferenceStopException || PipelineDispatcher.IsStopUpstream(exception, this));
+
+    /// <summary>
+    /// Why a stop the dispatcher did not settle itself (<see cref="PipelineDispatcher.StopReason"/>) ended the command:
+    /// an error this command wrote under -ErrorAction Stop, or one further down.
+    /// </summary>
+    private string DescribeStop(Exception stop) =>
+        _dispatcher?.StopReason
+        ?? (stop is ActionPreferenceStopException || (StopsOnError && stop is PipelineStoppedException)
+            ? "it stopped on an error under -ErrorAction Stop"
+            : "the pipeline stopped further down");
+
     /// <summary>Whether a failure stops the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop').</summary>
     internal bool StopsOnError
     {
@@ -207,7 +276,10 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
                 return bound is ActionPreference.Stop;
             }
 
-            return GetVariableValue("ErrorActionPreference") is ActionPreference.Stop;
+            // Set in a script, a function or a runbook (any scope but the global one, where it is typed), the variable
+            // holds the text 'Stop': PowerShell converts it, and so must this, or such a stop went unsettled and unsaid.
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("ErrorActionPreference"), out var preference)
+                && preference == ActionPreference.Stop;
         }
     }
 

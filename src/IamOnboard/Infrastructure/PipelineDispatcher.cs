@@ -260,6 +260,26 @@ internal sealed class PipelineDispatcher : IDisposable
         }
     });
 
+    /// <summary>
+    /// Writes an error at once (pipeline thread); under -ErrorAction Stop the command stops with it as with
+    /// <see cref="WriteError"/>, once the work under way has settled. Written straight away, it stopped the command
+    /// with rows still under way, their output still being written on and nothing said of what they left.
+    /// </summary>
+    public void WriteErrorNow(ErrorRecord record)
+    {
+        if (!_cmdlet.StopsOnError)
+        {
+            _cmdlet.WriteError(record);
+            return;
+        }
+
+        StopOn(record);
+        if (_drainDepth == 0)
+        {
+            Drain(); // Settles, then stops with the error (SettleThenStop); within a drain, the drain does.
+        }
+    }
+
     public void WriteWarning(string message) => Post(c => c.WriteWarning(message));
 
     public void WriteVerbose(string message) => Post(c => c.WriteVerbose(message));
@@ -375,6 +395,21 @@ internal sealed class PipelineDispatcher : IDisposable
     /// <summary>Writes everything queued so far, then lets the next stage write what it has. Pipeline thread only.</summary>
     public void Drain()
     {
+        _drainDepth++;
+        try
+        {
+            DrainOnce();
+        }
+        finally
+        {
+            _drainDepth--;
+        }
+    }
+
+    private int _drainDepth;
+
+    private void DrainOnce()
+    {
         while (_writes.TryDequeue(out var write))
         {
             // Nothing written here is the object an outer write has in transit (WriteObjectAsync sets its own).
@@ -412,9 +447,15 @@ internal sealed class PipelineDispatcher : IDisposable
     {
         CancelWork();
         Settle();
-        _cmdlet.NameUsersNotHandedOn($"{StopRequester()}, so they were not written on");
+        var requester = StopRequester();
+        _cmdlet.NameUsersNotHandedOn($"{requester}, so they were not written on");
+        StopReason = requester;
+        _cmdlet.TellStoppedEarly(requester);
         _downstreamDone!.Throw();
     }
+
+    /// <summary>Why the command stopped before the end of its input, once it settled to stop (else null): for <see cref="AsyncCmdletBase.TellStoppedEarly"/>.</summary>
+    public string? StopReason { get; private set; }
 
     /// <summary>The command that wants no more input, in words, from PowerShell's internals where they can be read.</summary>
     private string StopRequester()
@@ -484,6 +525,8 @@ internal sealed class PipelineDispatcher : IDisposable
         Settle();
         _cmdlet.NameUsersNotHandedOn("it stopped on an error under -ErrorAction Stop before writing them on");
         var failure = Volatile.Read(ref _stoppingFailure)!;
+        StopReason = $"it stopped on an error under -ErrorAction Stop: {failure.ErrorDetails?.Message ?? failure.Exception.Message}";
+        _cmdlet.TellStoppedEarly(StopReason);
         _cmdlet.WriteError(failure); // Stops the pipeline, with ActionPreferenceStopException as the failure.
         _cmdlet.ThrowTerminatingError(failure);
     }

@@ -165,7 +165,8 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         // each finishes, their errors with them).
         var planOrder = IsWhatIf() ? _planOrder ??= new InRowOrder(Dispatcher) : null;
         var ticket = planOrder?.Take() ?? 0;
-        Action<ErrorRecord>? writeError = planOrder is null ? null : record => planOrder.Settle(ticket, cmdlet => cmdlet.WriteError(record));
+        // Under -ErrorAction Stop, a row's error stops the batch once the rows under way have settled (WriteErrorNow).
+        Action<ErrorRecord> writeError = planOrder is null ? Dispatcher.WriteErrorNow : record => planOrder.Settle(ticket, _ => Dispatcher.WriteErrorNow(record));
         if (!_binding.TryBind(this, InputObject, _progress, writeError, out var request))
         {
             return;
@@ -180,20 +181,21 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         }
         catch (OnboardInputException invalid)
         {
-            _progress.RowFailed();
-            (writeError ?? WriteError)(OnboardErrors.FromException(invalid, target));
+            _progress.RowFailed(target);
+            writeError(OnboardErrors.FromException(invalid, target));
             return;
         }
 
         var onboarder = _onboarder ??= new UserOnboarder(OnboardSession, _run);
         if (planOrder is not null)
         {
+            _progress.RowUnderWay(target);
             StartItem(async ct =>
             {
                 UserOnboardingResult plan;
                 try
                 {
-                    plan = await TrackAsync(() => onboarder.PlanAsync(request, ct)).ConfigureAwait(false);
+                    plan = await TrackAsync(request.UserName, () => onboarder.PlanAsync(request, ct), ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -227,9 +229,10 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
             return;
         }
 
+        _progress.RowUnderWay(target);
         StartItem(async ct =>
         {
-            var result = await TrackAsync(() => onboarder.OnboardAsync(request, ct)).ConfigureAwait(false);
+            var result = await TrackAsync(request.UserName, () => onboarder.OnboardAsync(request, ct), ct).ConfigureAwait(false);
             foreach (var note in result.Notes)
             {
                 Dispatcher.WriteVerbose($"{request.Where}{request.UserName}: {note}");
@@ -269,8 +272,29 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         WriteVerbose(summary.ToString());
     }
 
-    /// <summary>Counts the row's outcome and reports progress; a failure is counted and passed on.</summary>
-    private async Task<UserOnboardingResult> TrackAsync(Func<Task<UserOnboardingResult>> row)
+    /// <summary>
+    /// A batch stopped before its end (an error under -ErrorAction Stop, Select-Object -First) writes its summary all the
+    /// same, with why it stopped, and says it in a warning too: a runbook's log shows warnings without being asked, and
+    /// must say what was made before the stop and which rows to run again.
+    /// </summary>
+    private protected override void OnStoppedEarly(string why)
+    {
+        CompleteProgress();
+        if (!MyInvocation.ExpectingInput)
+        {
+            return;
+        }
+
+        var summary = _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis, why);
+        WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "IamOnboard.Summary" } });
+        WriteWarning(summary.DescribeStop(MyInvocation.MyCommand.Name));
+    }
+
+    /// <summary>
+    /// Counts the row's outcome and reports progress; a failure is counted and passed on: as the row's own failure, or as
+    /// cut short when the batch was stopping (<paramref name="stopping"/> cancelled) by then.
+    /// </summary>
+    private async Task<UserOnboardingResult> TrackAsync(string userName, Func<Task<UserOnboardingResult>> row, System.Threading.CancellationToken stopping)
     {
         UserOnboardingResult result;
         try
@@ -279,12 +303,20 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
         }
         catch
         {
-            _progress.RowFailed();
+            if (stopping.IsCancellationRequested)
+            {
+                _progress.RowCutShort(userName);
+            }
+            else
+            {
+                _progress.RowFailed(userName, underWay: true);
+            }
+
             ReportProgress();
             throw;
         }
 
-        _progress.RowEnded(result.PlannedOutcome ?? result.Outcome);
+        _progress.RowEnded(result.PlannedOutcome ?? result.Outcome, userName);
         ReportProgress();
         return result;
     }

@@ -63,7 +63,7 @@ internal sealed class UserRequestBinding
         if (problem is not null)
         {
             progress.RowStarted(problem.Row, BatchSize);
-            progress.RowFailed();
+            progress.RowFailed(mapping.UserName);
             (writeError ?? cmdlet.WriteError)(OnboardErrors.FromException(problem, (object?)item ?? mapping.Request?.UserName));
             request = null!;
             return false;
