@@ -318,6 +318,25 @@ Describe 'Remove-OnboardUser offboarding' {
             @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber) | Should -Not -Contain "arn:aws:iam::$($session.AccountId):mfa/$leaver"
         }
 
+        It 'Enable-OnboardVirtualMfa -WhatIf says the run would refuse it, by name and in a batch, as the run does' {
+            # Before: the plan showed the leaver's device as any other's, and only the real run refused it.
+            Enable-OnboardVirtualMfa -UserName $leaver -Unattended -IncludeSeed -WhatIf -ErrorVariable planFailures -ErrorAction SilentlyContinue 6>$null |
+                Should -BeNullOrEmpty
+            Assert-Refused $planFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device'
+            $rows | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WhatIf -ErrorVariable batchFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
+            Assert-Refused $batchFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device'
+            $held | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WhatIf -ErrorVariable heldFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
+            Assert-Refused $heldFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device' $held
+            @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber) | Should -Not -Contain "arn:aws:iam::$($session.AccountId):mfa/$leaver"
+        }
+
+        It 'Add-OnboardInlinePolicy -WhatIf says the run would refuse it, as Add-OnboardGroupMember -WhatIf does' {
+            Add-OnboardInlinePolicy -UserName $leaver -PolicyName Reader -PolicyDocument $document -WhatIf -ErrorVariable planFailures -ErrorAction SilentlyContinue 6>$null |
+                Should -BeNullOrEmpty
+            Assert-Refused $planFailures 'AddOnboardInlinePolicyCommand' "given the inline policy 'Reader'"
+            (Aws @('iam', 'list-user-policies', '--user-name', $leaver)).Json.PolicyNames | Should -BeNullOrEmpty
+        }
+
         It 'Add-OnboardInlinePolicy refuses it and puts the policy on the rest of the batch, and on a group as before' {
             $put = $rows | Add-OnboardInlinePolicy -PolicyName Reader -PolicyDocument $document -ErrorVariable failures -ErrorAction SilentlyContinue
             Assert-Refused $failures 'AddOnboardInlinePolicyCommand' "given the inline policy 'Reader'"

@@ -34,6 +34,10 @@ internal static class InteractiveHost
         => host?.UI is not null && !string.Equals(host.Name, "Default Host", StringComparison.Ordinal)
             && !(string.Equals(host.Name, "ConsoleHost", StringComparison.Ordinal) && Console.IsOutputRedirected);
 
+    /// <summary>Whether <paramref name="cmdlet"/> only says what it would do: -WhatIf, or $WhatIfPreference without -WhatIf:$false.</summary>
+    public static bool IsWhatIf(PSCmdlet cmdlet) =>
+        LanguagePrimitives.IsTrue(cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) ? bound : cmdlet.GetVariableValue("WhatIfPreference"));
+
     /// <summary>
     /// Whether ShouldProcess would ask <paramref name="cmdlet"/>'s user to confirm a change of <paramref name="impact"/>:
     /// -Confirm, or $ConfirmPreference at or below the impact, and neither -WhatIf nor -Confirm:$false.
@@ -41,8 +45,7 @@ internal static class InteractiveHost
     public static bool WouldConfirm(PSCmdlet cmdlet, ConfirmImpact impact)
     {
         var bound = cmdlet.MyInvocation.BoundParameters;
-        var whatIf = bound.TryGetValue("WhatIf", out var boundWhatIf) ? boundWhatIf : cmdlet.GetVariableValue("WhatIfPreference");
-        if (LanguagePrimitives.IsTrue(whatIf))
+        if (IsWhatIf(cmdlet))
         {
             return false;
         }

@@ -162,8 +162,15 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             return;
         }
 
+        var mayBeDisabled = !CameDownThisPipeline(userName);
         if (!ShouldProcess($"IAM user '{userName}'", $"Create virtual MFA device '{deviceName}' and enable it"))
         {
+            if (mayBeDisabled && InteractiveHost.IsWhatIf(this))
+            {
+                // The plan says what the run would do, and the run refuses a user Remove-OnboardUser -Disable disabled.
+                StartItem(ct => RefuseIfDisabledAsync(userName, mayBeDisabled, ct), target, user?.Row);
+            }
+
             return;
         }
 
@@ -177,7 +184,6 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
 
         var enroller = new VirtualMfaEnroller(OnboardSession, _run);
         var seedOutput = qrFile is not null || IncludeSeed.IsPresent;
-        var mayBeDisabled = !CameDownThisPipeline(userName);
         if (Unattended.IsPresent || Code1 is not null)
         {
             // The seed's only way out is the output: it counts as handed out once the output is taken, as a password does.
