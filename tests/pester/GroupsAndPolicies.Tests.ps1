@@ -66,6 +66,37 @@ Describe 'New-OnboardGroup' {
         (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.Count | Should -Be 9
     }
 
+    It 'names the group and the policies attached and not when IAM refuses an attach, and a re-run attaches only what is missing' {
+        # No rollback: the group and the policies attached stay, and the error is the account of them.
+        $onboarder = New-TestName 'onboarder'
+        $s3 = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'
+        $viewOnly = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
+        $noS3Attach = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},' +
+            '{"Effect":"Deny","Action":"iam:AttachGroupPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"' + $s3 + '"}}}]}'
+        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+            , @('iam', 'create-user', '--user-name', $onboarder)
+            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noS3Attach)
+            , @('iam', 'create-access-key', '--user-name', $onboarder))
+        $setup.ExitCode | Should -Be @(0, 0, 0)
+        $key = $setup[2].Json.AccessKey
+        $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+        $script:session = Connect-TestEndpoint -Endpoint $endpoint
+        $name = New-TestName 'group'
+
+        $made = New-OnboardGroup -GroupName $name -Policy 'job-function/ViewOnlyAccess', 'AmazonS3ReadOnlyAccess' -Session $limited -ErrorVariable failures -ErrorAction SilentlyContinue
+        $made | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'AccessDenied,IamOnboard.Commands.NewOnboardGroupCommand'
+        $failures[0].TargetObject | Should -Be $name
+        "$($failures[0])" | Should -BeLike "IAM group '$name': policy $s3 was not attached: *iam:AttachGroupPolicy*. So far the group '$name' was created; attached: $viewOnly; not attached: $s3. Run the same command again once the cause is fixed: it attaches only what is missing."
+        (Aws @('iam', 'get-group', '--group-name', $name)).ExitCode | Should -Be 0
+        (Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.PolicyArn | Should -Be @($viewOnly)
+
+        $completed = New-OnboardGroup -GroupName $name -Policy 'job-function/ViewOnlyAccess', 'AmazonS3ReadOnlyAccess' -ErrorAction Stop
+        $completed.Status | Should -Be 'Completed'
+        @((Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.PolicyArn) | Sort-Object | Should -Be @($s3, $viewOnly)
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName 'group'
         New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess -WhatIf
