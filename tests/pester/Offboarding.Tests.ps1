@@ -318,6 +318,28 @@ Describe 'Remove-OnboardUser offboarding' {
             @((Aws @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber) | Should -Not -Contain "arn:aws:iam::$($session.AccountId):mfa/$leaver"
         }
 
+        It 'warns that the check was not made, and goes on, when the identity may not GetUser' {
+            # GetUser is how the disabled check reads the user's tags; an identity denied it may still be allowed the
+            # command's own call, so the command goes on and says what it could not check, and how to check it by hand.
+            $onboarder = New-TestName 'onboarder'
+            $noGetUser = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:GetUser","Resource":"*"}]}'
+            $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
+                , @('iam', 'create-user', '--user-name', $onboarder)
+                , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noGetUser)
+                , @('iam', 'create-access-key', '--user-name', $onboarder))
+            $setup.ExitCode | Should -Be @(0, 0, 0)
+            $key = $setup[2].Json.AccessKey
+            $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+            $script:session = Connect-TestEndpoint -Endpoint $endpoint
+            $starter = New-TestName 'starter'
+            $null = New-OnboardUser -UserName $starter -ErrorAction Stop
+
+            $added = Add-OnboardGroupMember -UserName $starter -GroupName $group -Session $limited -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+            $added.Status | Should -Be 'Added'
+            $warned | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "$starter`: could not check whether Remove-OnboardUser -Disable disabled this user (*iam:GetUser*); went on without the check (a disabled user has the tag onboard:disabled-at: aws iam list-user-tags --user-name $starter)."
+        }
+
         It 'Enable-OnboardVirtualMfa -WhatIf says the run would refuse it, by name and in a batch, as the run does' {
             # Before: the plan showed the leaver's device as any other's, and only the real run refused it.
             Enable-OnboardVirtualMfa -UserName $leaver -Unattended -IncludeSeed -WhatIf -ErrorVariable planFailures -ErrorAction SilentlyContinue 6>$null |
