@@ -299,6 +299,17 @@ Describe 'A batch stopped before its end' {
         $users | Should -Not -Contain "$name-3"
     }
 
+    It 'stops with the row''s error, not with its own warning, under -WarningAction Stop' {
+        $name = New-TestName 'warnstop'
+        $rows = @([pscustomobject]@{ UserName = "$name-1" }, [pscustomobject]@{ UserName = "$name-2"; Group = "$name-no-such-group" })
+        $stopped = $null
+        try { $null = $rows | New-OnboardUser -Session $session -ThrottleLimit 1 -ErrorAction Stop -WarningAction Stop -InformationVariable told 3>$null }
+        catch { $stopped = $_ }
+        $stopped.FullyQualifiedErrorId | Should -Be 'GroupNotFound,IamOnboard.Commands.NewOnboardUserCommand'
+        "$stopped" | Should -BeLike "row 2: Group: *$name-no-such-group*"
+        ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created | Should -Be 1
+    }
+
     It 'writes its summary and the warning when Select-Object -First takes all it wants, counting the rows not received' {
         $name = New-TestName 'first'
         $file = Join-Path $TestDrive 'first.csv'

@@ -267,20 +267,25 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             : "the pipeline stopped further down");
 
     /// <summary>Whether a failure stops the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop').</summary>
-    internal bool StopsOnError
-    {
-        get
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound))
-            {
-                return bound is ActionPreference.Stop;
-            }
+    internal bool StopsOnError => Stops("ErrorAction", "ErrorActionPreference");
 
-            // Set in a script, a function or a runbook (any scope but the global one, where it is typed), the variable
-            // holds the text 'Stop': PowerShell converts it, and so must this, or such a stop went unsettled and unsaid.
-            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("ErrorActionPreference"), out var preference)
-                && preference == ActionPreference.Stop;
+    /// <summary>
+    /// Whether a warning stops the command (-WarningAction Stop, or $WarningPreference = 'Stop'): PowerShell then ends it
+    /// with the warning, in place of the error that was stopping it.
+    /// </summary>
+    private protected bool StopsOnWarning => Stops("WarningAction", "WarningPreference");
+
+    private bool Stops(string commonParameter, string preferenceVariable)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue(commonParameter, out var bound))
+        {
+            return bound is ActionPreference.Stop;
         }
+
+        // Set in a script, a function or a runbook (any scope but the global one, where it is typed), the variable
+        // holds the text 'Stop': PowerShell converts it, and so must this, or such a stop went unsettled and unsaid.
+        return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue(preferenceVariable), out var preference)
+            && preference == ActionPreference.Stop;
     }
 
     /// <summary>Whether this output stage has something to write, itself or further down (pipeline thread only).</summary>

@@ -287,6 +287,13 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
         var summary = _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis, why);
         WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "IamOnboard.Summary" } });
+        if (StopsOnWarning)
+        {
+            // Written, the warning would end the command in place of what stopped it: the information record says it all.
+            WriteVerbose(summary.DescribeStop(MyInvocation.MyCommand.Name));
+            return;
+        }
+
         WriteWarning(summary.DescribeStop(MyInvocation.MyCommand.Name));
     }
 
