@@ -9,15 +9,17 @@ namespace IamOnboard.AwsSdk;
 /// The settings every AWS SDK client of the sessions gets (STS, the SSO portal, SSO OIDC). Always an explicit URL: the
 /// endpoint settings are resolved once for every service alike (Sessions/ServiceEndpoints.cs, for the profile in use),
 /// so an SDK client must not apply its own reading of AWS_ENDPOINT_URL* and the config file, which knows only the
-/// default profile. The URL is checked against IAMONBOARD_LOOPBACK_ONLY before any client exists.
+/// default profile. The URL is checked against IAMONBOARD_LOOPBACK_ONLY before any client exists. Requests go through
+/// the proxy the environment names, loopback always direct (<see cref="ProxyRoute"/>).
 /// </summary>
 internal static class SdkClientSettings
 {
-    public static T Apply<T>(T config, string service, string url, string region, int maxAttempts, TimeSpan? timeout)
+    public static T Apply<T>(T config, string service, string url, string region, int maxAttempts, TimeSpan? timeout, ProxyRoute route)
         where T : ClientConfig
     {
-        LoopbackGuard.Check(url, service);
+        LoopbackGuard.Check(url, service, route);
         WithoutSharedFileLookups(config);
+        config.HttpClientFactory = new NetworkHttpClientFactory(route);
         config.ServiceURL = url;
         config.AuthenticationRegion = region;
         config.MaxErrorRetry = Math.Max(0, maxAttempts - 1);

@@ -33,8 +33,9 @@ internal sealed class SsoGateway : IDisposable
     {
         PortalUrl = portalUrl;
         OidcUrl = oidcUrl;
-        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout));
-        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout));
+        var route = ProxyRoute.FromEnvironment();
+        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout, route));
+        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout, route));
     }
 
     public string PortalUrl { get; }

@@ -44,12 +44,13 @@ internal sealed class StsGateway : IDisposable
 {
     private readonly AmazonSecurityTokenServiceClient _client;
     private readonly AWSCredentials _credentials;
+    private readonly ProxyRoute _route = ProxyRoute.FromEnvironment();
 
     public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
     {
         _credentials = credentials;
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
-        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout);
+        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _route);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
     }
 
@@ -123,7 +124,7 @@ internal sealed class StsGateway : IDisposable
         catch (Exception exception) when (exception is not AmazonClientException)
         {
             throw SdkErrors.CredentialFailure(exception, "STS " + operation)
-                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
+                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
         }
     }
 }

@@ -35,7 +35,7 @@ public static class OnboardSessionFactory
         var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
-            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + ".");
+            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + ProxyRoute.FromEnvironment().Description + ".");
         log.Verbose("Retries: " + retries.Description + ".");
 
         var role = RoleToAssume(options, resolved);

@@ -43,6 +43,7 @@ internal sealed class IamQueryTransport : IDisposable
     private readonly IamSdkClient _createClient;
     private readonly int _maxAttempts;
     private readonly AWSCredentials _credentials;
+    private readonly ProxyRoute _route;
 
     public IamQueryTransport(IamClientOptions options, AWSCredentials credentials)
     {
@@ -52,10 +53,11 @@ internal sealed class IamQueryTransport : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
         }
 
-        var config = CreateConfig(options);
+        var route = _route = ProxyRoute.FromEnvironment();
+        var config = CreateConfig(options, route);
         _maxAttempts = options.MaxAttempts;
         Endpoint = config.ResolvedEndpoint;
-        Diagnostics.LoopbackGuard.Check(Endpoint, "IAM");
+        Diagnostics.LoopbackGuard.Check(Endpoint, "IAM", route);
         _client = new IamSdkClient(credentials, config);
 
         // Below the retry policy, AWSSDK.Core 4 resends a request at once when the connection fails in a way it takes
@@ -64,15 +66,16 @@ internal sealed class IamQueryTransport : IDisposable
         // pooled keep-alive connections: .NET's HTTP stack resends a request on a fresh connection only if the reused one
         // ended before any of the request's body was sent (IamQueryRequest never asks for Expect: 100-continue), and
         // IAM cannot have applied a request whose body it never got. IamClientResilienceTests pins both.
-        var createConfig = CreateConfig(options);
+        var createConfig = CreateConfig(options, route);
         createConfig.MaxStaleConnectionRetries = 0;
         _createClient = new IamSdkClient(credentials, createConfig);
     }
 
-    private static IamSdkConfig CreateConfig(IamClientOptions options)
+    private static IamSdkConfig CreateConfig(IamClientOptions options, ProxyRoute route)
     {
         var config = new IamSdkConfig(options.Partition, options.EndpointUrl)
         {
+            HttpClientFactory = new NetworkHttpClientFactory(route),
             MaxErrorRetry = options.MaxAttempts - 1,
             RetryMode = options.RetryMode == IamRetryMode.Adaptive ? RequestRetryMode.Adaptive : RequestRetryMode.Standard,
         };
@@ -141,7 +144,7 @@ internal sealed class IamQueryTransport : IDisposable
             }
 
             throw new IamNetworkException(string.Format(CultureInfo.InvariantCulture,
-                "IAM {0} to {1} got no response after {2} attempt(s): {3}", action, Endpoint, _maxAttempts, cause), action, Endpoint, exception);
+                "IAM {0} to {1}{2} got no response after {3} attempt(s): {4}", action, Endpoint, _route.Via(Endpoint), _maxAttempts, cause), action, Endpoint, exception);
         }
     }
 

@@ -1,0 +1,102 @@
+# Corporate networks: the proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) and the module's own loopback endpoint.
+# Each case runs Connect-Onboard in a child pwsh with the variables set for that child only, so no other test sees them
+# (.NET and IamOnboard read them per process). Nothing leaves loopback: the endpoint is reached under a made-up name
+# that only the recording proxy (RecordingProxy.cs) answers for, and IAMONBOARD_LOOPBACK_ONLY=1 refuses a direct
+# connection to that name.
+BeforeAll {
+    Import-Module $env:IAMONBOARD_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    if (-not ('IamOnboardTests.RecordingProxy' -as [type])) {
+        Add-Type -Path (Join-Path $PSScriptRoot 'RecordingProxy.cs')
+    }
+
+    $script:endpoint = Start-OnboardLocalIam
+    $script:port = ([uri] $endpoint.Url).Port
+    $script:corpHost = 'iam.corp-test.invalid'
+    $script:corpUrl = "http://$($corpHost):$port"
+
+    # Connects in a fresh pwsh with only the given proxy variables (NAME=value; case matters, as on Linux), and returns its output and its error text.
+    function script:Connect-InChild([string] $Url, [string[]] $Proxy, [switch] $Local) {
+        $connect = if ($Local) { 'Connect-Onboard -Local' } else { 'Connect-Onboard -EndpointUrl $env:TEST_URL -AccessKey $env:TEST_KEY_ID -SecretKey $env:TEST_SECRET -MaxAttempts 1' }
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module `$env:IAMONBOARD_MODULE; try { `$s = $connect; 'CALLER ' + `$s.CallerArn; `$null = New-OnboardGroup -GroupName ('network-' + [guid]::NewGuid().ToString('N').Substring(0, 10)); 'CREATED' } catch { 'ERROR ' + `$_.Exception.Message }"
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        foreach ($name in 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy') { $null = $start.Environment.Remove($name) }
+        foreach ($pair in $Proxy) { $name, $value = $pair -split '=', 2; $start.Environment[$name] = $value }
+        $start.Environment['IAMONBOARD_LOOPBACK_ONLY'] = '1'
+        $start.Environment['TEST_URL'] = $Url
+        $start.Environment['TEST_KEY_ID'] = $endpoint.AccessKeyId
+        $start.Environment['TEST_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        (Invoke-CheckedProcess -StartInfo $start) -join "`n"
+    }
+}
+
+AfterAll {
+    $endpoint | Stop-OnboardLocalIam -Confirm:$false
+}
+
+Describe 'Network: proxies named by the environment' {
+    BeforeEach {
+        $script:proxy = [IamOnboardTests.RecordingProxy]::new([string[]] @($corpHost))
+    }
+
+    AfterEach {
+        $proxy.Dispose()
+    }
+
+    It 'sends IAM and STS through HTTP_PROXY, signed for the endpoint host the proxy forwards to' {
+        $output = Connect-InChild -Url $corpUrl -Proxy @("HTTP_PROXY=$($proxy.Url)")
+
+        $output | Should -Match "CALLER arn:aws:iam::$($endpoint.AccountId):"
+        $output | Should -Match 'CREATED'
+        # Every request went through the proxy, by absolute URI, with the endpoint's own name as Host (what SigV4 signed).
+        $proxy.Requests.Count | Should -BeGreaterOrEqual 3
+        $proxy.Requests | ForEach-Object { $_ | Should -BeExactly "POST $corpUrl/ Host: $($corpHost):$port" }
+    }
+
+    It 'takes the lower-case http_proxy over HTTP_PROXY, as the AWS CLI does' {
+        $output = Connect-InChild -Url $corpUrl -Proxy @("http_proxy=$($proxy.Url)", 'HTTP_PROXY=http://127.0.0.1:9')
+
+        $output | Should -Match 'CREATED'
+        $proxy.Requests.Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'goes direct for a host under a NO_PROXY domain: refused here, where only loopback may be reached' {
+        $output = Connect-InChild -Url $corpUrl -Proxy @("HTTP_PROXY=$($proxy.Url)", 'NO_PROXY=localhost,corp-test.invalid')
+
+        $output | Should -Match "ERROR IAMONBOARD_LOOPBACK_ONLY=1 refuses \w+ endpoint '$([regex]::Escape($corpUrl))'"
+        $proxy.Requests | Should -BeNullOrEmpty
+    }
+
+    It 'reaches a loopback endpoint directly although HTTP_PROXY names a proxy that is down' {
+        $output = Connect-InChild -Url $endpoint.Url -Proxy @('HTTP_PROXY=http://127.0.0.1:9', 'HTTPS_PROXY=http://127.0.0.1:9')
+
+        $output | Should -Match "CALLER arn:aws:iam::$($endpoint.AccountId):"
+        $output | Should -Match 'CREATED'
+    }
+
+    It 'reaches the recording proxy for nothing when the endpoint is on loopback' {
+        $output = Connect-InChild -Url $endpoint.Url -Proxy @("HTTP_PROXY=$($proxy.Url)")
+
+        $output | Should -Match 'CREATED'
+        $proxy.Requests | Should -BeNullOrEmpty
+    }
+
+    It 'connects with Connect-Onboard -Local although HTTP_PROXY names a proxy that is down' {
+        $output = Connect-InChild -Local -Proxy @('HTTP_PROXY=http://127.0.0.1:9', 'http_proxy=http://127.0.0.1:9')
+
+        $output | Should -Match 'CALLER arn:aws:iam::'
+        $output | Should -Match 'CREATED'
+    }
+
+    It 'names the proxy when a request through it gets no response' {
+        $output = Connect-InChild -Url $corpUrl -Proxy @('HTTP_PROXY=http://127.0.0.1:9')
+
+        $output | Should -Match "ERROR STS GetCallerIdentity to $([regex]::Escape($corpUrl))/? through proxy http://127\.0\.0\.1:9 got no response"
+    }
+
+    It 'refuses a proxy variable that names no usable proxy, naming the variable' {
+        $output = Connect-InChild -Url $endpoint.Url -Proxy @('HTTPS_PROXY=socks5://proxy.corp-test.invalid:1080')
+
+        $output | Should -Match "ERROR HTTPS_PROXY 'socks5://proxy.corp-test.invalid:1080' names no proxy IamOnboard can use"
+    }
+}
