@@ -8,15 +8,18 @@ namespace IamOnboard.AwsSdk;
 /// <summary>
 /// The HttpClients of every SDK client a session uses (IAM, STS, the SSO portal, SSO OIDC): as AWSSDK.Core builds
 /// them (HttpRequestMessageFactory.CreateManagedHttpClient), with the session's <see cref="ProxyRoute"/> instead of
-/// .NET's default proxy, which reads the proxy variables its own way and sends even loopback requests to the proxy.
+/// .NET's default proxy, which reads the proxy variables its own way and sends even loopback requests to the proxy;
+/// and with the profile's <see cref="CaBundle"/> trusted besides the system's certificate authorities.
 /// </summary>
 internal sealed class NetworkHttpClientFactory : HttpClientFactory
 {
     private readonly ProxyRoute _route;
+    private readonly CaBundle? _caBundle;
 
-    public NetworkHttpClientFactory(ProxyRoute route)
+    public NetworkHttpClientFactory(ProxyRoute route, CaBundle? caBundle)
     {
         _route = route;
+        _caBundle = caBundle;
     }
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
@@ -28,6 +31,11 @@ internal sealed class NetworkHttpClientFactory : HttpClientFactory
             Proxy = _route,
             UseProxy = true,
         };
+        if (_caBundle is not null)
+        {
+            handler.ServerCertificateCustomValidationCallback = _caBundle.Validate;
+        }
+
         if (clientConfig.MaxConnectionsPerServer is { } maxConnections)
         {
             handler.MaxConnectionsPerServer = maxConnections;
@@ -60,6 +68,7 @@ internal sealed class NetworkHttpClientFactory : HttpClientFactory
             clientConfig.HttpClientCacheSize.ToString(CultureInfo.InvariantCulture),
             clientConfig.Timeout?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-",
             clientConfig.MaxConnectionsPerServer?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            _route.Description);
+            _route.Description,
+            _caBundle?.Fingerprint ?? "system trust");
     }
 }

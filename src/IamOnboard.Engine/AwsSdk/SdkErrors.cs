@@ -129,6 +129,25 @@ internal static class SdkErrors
     private static readonly Regex SdkFileLine = new(@"Line (?<line>[0-9]+):<.*?> in file (?<file>.+?) does not contain a section, property or comment\.", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
     /// <summary>The cause worth showing: the innermost exception, stopping at an I/O error (its inner ones are socket details).</summary>
+    /// <summary>
+    /// For a TLS handshake that failed on the server's certificate, what to do about it: a company's TLS inspection shows
+    /// its own certificates, which only its CA bundle makes trusted. Empty for any other failure.
+    /// </summary>
+    public static string TlsAdvice(Exception exception, CaBundle? caBundle)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException)
+            {
+                return caBundle is null
+                    ? " The endpoint's TLS certificate is not trusted. Behind a TLS-inspecting proxy, name your company's CA bundle (a PEM file) with AWS_CA_BUNDLE or the profile's ca_bundle, as for the AWS CLI."
+                    : " The endpoint's TLS certificate is trusted neither by the system nor by " + caBundle.Path + " (" + caBundle.Source + ").";
+            }
+        }
+
+        return string.Empty;
+    }
+
     public static Exception Innermost(Exception exception)
     {
         var current = exception;

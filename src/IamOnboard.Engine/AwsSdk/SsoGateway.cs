@@ -29,13 +29,13 @@ internal sealed class SsoGateway : IDisposable
     private readonly PortalClient _portal;
     private readonly OidcClient _oidc;
 
-    public SsoGateway(string ssoRegion, string portalUrl, string oidcUrl, int maxAttempts, TimeSpan? timeout)
+    public SsoGateway(string ssoRegion, string portalUrl, string oidcUrl, int maxAttempts, TimeSpan? timeout, CaBundle? caBundle)
     {
         PortalUrl = portalUrl;
         OidcUrl = oidcUrl;
         var route = ProxyRoute.FromEnvironment();
-        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout, route));
-        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout, route));
+        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout, route, caBundle));
+        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout, route, caBundle));
     }
 
     public string PortalUrl { get; }

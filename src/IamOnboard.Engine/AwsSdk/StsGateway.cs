@@ -45,12 +45,14 @@ internal sealed class StsGateway : IDisposable
     private readonly AmazonSecurityTokenServiceClient _client;
     private readonly AWSCredentials _credentials;
     private readonly ProxyRoute _route = ProxyRoute.FromEnvironment();
+    private readonly CaBundle? _caBundle;
 
-    public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null)
+    public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null, CaBundle? caBundle = null)
     {
         _credentials = credentials;
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
-        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _route);
+        _caBundle = caBundle;
+        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _route, caBundle);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
     }
 
@@ -124,7 +126,7 @@ internal sealed class StsGateway : IDisposable
         catch (Exception exception) when (exception is not AmazonClientException)
         {
             throw SdkErrors.CredentialFailure(exception, "STS " + operation)
-                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message, operation, Endpoint, exception);
+                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message + SdkErrors.TlsAdvice(exception, _caBundle), operation, Endpoint, exception);
         }
     }
 }

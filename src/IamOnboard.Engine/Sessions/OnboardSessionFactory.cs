@@ -34,8 +34,10 @@ public static class OnboardSessionFactory
         var partition = AwsPartition.ForRegion(region);
         var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
+        var caBundle = CaBundle.Resolve(resolved.Profile);
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
-            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + ProxyRoute.FromEnvironment().Description + ".");
+            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + ProxyRoute.FromEnvironment().Description
+            + (caBundle is null ? string.Empty : "; TLS: the system's certificate authorities and " + caBundle.Count.ToString(CultureInfo.InvariantCulture) + " from " + caBundle.Path + " (" + caBundle.Source + ")") + ".");
         log.Verbose("Retries: " + retries.Description + ".");
 
         var role = RoleToAssume(options, resolved);
@@ -51,8 +53,8 @@ public static class OnboardSessionFactory
         var clock = new CredentialClock(options.CredentialUtcNow);
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
-                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, clock)
-                : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, clock));
+                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, caBundle, clock)
+                : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, caBundle, clock));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         // What the role is assumed with, for messages: a role profile's source (the last role of a chain), else the credentials found.
@@ -66,7 +68,7 @@ public static class OnboardSessionFactory
             {
                 hop++;
                 log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
-                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, clock, resolved.Role!.ProfileName, cancellationToken)
+                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, caBundle, clock, resolved.Role!.ProfileName, cancellationToken)
                     .ConfigureAwait(false);
                 from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
             }
@@ -77,7 +79,7 @@ public static class OnboardSessionFactory
 
         if (role is not null)
         {
-            using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout);
+            using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout, caBundle);
             var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
             using var temporary = await WithConfigurationErrors(
@@ -85,7 +87,7 @@ public static class OnboardSessionFactory
                 roleSource, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
-                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout,
+                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, caBundle,
                     resolved.Role?.ProfileName ?? options.ProfileName);
                 credentials = new AssumedRoleCredentials(renewal, temporary, clock);
                 log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
@@ -101,7 +103,7 @@ public static class OnboardSessionFactory
             credentialSource = "assumed role " + role.RoleArn + " (from " + (resolved.SourceRoles.Count > 0 ? roleSource + ", from " : string.Empty) + resolved.Source + ")";
         }
 
-        var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout);
+        var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout, caBundle);
         return await OpenAsync(settings, region, credentialSource, knownCaller: null, cancellationToken, options.ThrottleLimit).ConfigureAwait(false);
     }
 
@@ -134,7 +136,7 @@ public static class OnboardSessionFactory
     {
         var log = OnboardLog.Current;
         var partition = AwsPartition.ForRegion(region);
-        var sts = new StsGateway(settings.Credentials, region, settings.StsEndpointUrl, settings.MaxAttempts, settings.Timeout);
+        var sts = new StsGateway(settings.Credentials, region, settings.StsEndpointUrl, settings.MaxAttempts, settings.Timeout, settings.CaBundle);
         IamClient? iam = null;
         try
         {
@@ -145,6 +147,7 @@ public static class OnboardSessionFactory
                 MaxAttempts = settings.MaxAttempts,
                 RetryMode = settings.RetryMode,
                 Timeout = settings.Timeout,
+                CaBundle = settings.CaBundle,
             }, settings.Credentials);
 
             if (throttleLimit is { } limit)
@@ -216,15 +219,15 @@ public static class OnboardSessionFactory
     /// hour each role's credentials last.
     /// </summary>
     private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
-        TimeSpan? timeout, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
+        TimeSpan? timeout, CaBundle? caBundle, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
     {
-        using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout);
+        using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout, caBundle);
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from + ".");
         using var temporary = await WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
             from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
-        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout,
+        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout, caBundle,
             connectProfileName);
         OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
             + ", renewed before then with the credentials of " + from + ".");

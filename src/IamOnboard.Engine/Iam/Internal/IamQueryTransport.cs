@@ -44,6 +44,7 @@ internal sealed class IamQueryTransport : IDisposable
     private readonly int _maxAttempts;
     private readonly AWSCredentials _credentials;
     private readonly ProxyRoute _route;
+    private readonly CaBundle? _caBundle;
 
     public IamQueryTransport(IamClientOptions options, AWSCredentials credentials)
     {
@@ -54,6 +55,7 @@ internal sealed class IamQueryTransport : IDisposable
         }
 
         var route = _route = ProxyRoute.FromEnvironment();
+        _caBundle = options.CaBundle;
         var config = CreateConfig(options, route);
         _maxAttempts = options.MaxAttempts;
         Endpoint = config.ResolvedEndpoint;
@@ -75,7 +77,7 @@ internal sealed class IamQueryTransport : IDisposable
     {
         var config = new IamSdkConfig(options.Partition, options.EndpointUrl)
         {
-            HttpClientFactory = new NetworkHttpClientFactory(route),
+            HttpClientFactory = new NetworkHttpClientFactory(route, options.CaBundle),
             MaxErrorRetry = options.MaxAttempts - 1,
             RetryMode = options.RetryMode == IamRetryMode.Adaptive ? RequestRetryMode.Adaptive : RequestRetryMode.Standard,
         };
@@ -144,7 +146,7 @@ internal sealed class IamQueryTransport : IDisposable
             }
 
             throw new IamNetworkException(string.Format(CultureInfo.InvariantCulture,
-                "IAM {0} to {1}{2} got no response after {3} attempt(s): {4}", action, Endpoint, _route.Via(Endpoint), _maxAttempts, cause), action, Endpoint, exception);
+                "IAM {0} to {1}{2} got no response after {3} attempt(s): {4}{5}", action, Endpoint, _route.Via(Endpoint), _maxAttempts, cause, SdkErrors.TlsAdvice(exception, _caBundle)), action, Endpoint, exception);
         }
     }
 
