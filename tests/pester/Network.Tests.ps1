@@ -16,8 +16,8 @@ BeforeAll {
     $script:corpUrl = "http://$($corpHost):$port"
 
     # Connects in a fresh pwsh with only the given proxy variables (NAME=value; case matters, as on Linux), and returns its output and its error text.
-    function script:Connect-InChild([string] $Url, [string[]] $Proxy, [switch] $Local) {
-        $connect = if ($Local) { 'Connect-Onboard -Local' } else { 'Connect-Onboard -EndpointUrl $env:TEST_URL -AccessKey $env:TEST_KEY_ID -SecretKey $env:TEST_SECRET -MaxAttempts 1' }
+    function script:Connect-InChild([string] $Url, [string[]] $Proxy, [switch] $Local, [string] $Connect) {
+        $connect = if ($Connect) { $Connect } elseif ($Local) { 'Connect-Onboard -Local' } else { 'Connect-Onboard -EndpointUrl $env:TEST_URL -AccessKey $env:TEST_KEY_ID -SecretKey $env:TEST_SECRET -MaxAttempts 1' }
         $script = "`$ErrorActionPreference = 'Stop'; Import-Module `$env:IAMONBOARD_MODULE; try { `$s = $connect; 'CALLER ' + `$s.CallerArn; `$null = New-OnboardGroup -GroupName ('network-' + [guid]::NewGuid().ToString('N').Substring(0, 10)); 'CREATED' } catch { 'ERROR ' + `$_.Exception.Message }"
         $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
         foreach ($name in 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy') { $null = $start.Environment.Remove($name) }
@@ -98,5 +98,40 @@ Describe 'Network: proxies named by the environment' {
         $output = Connect-InChild -Url $endpoint.Url -Proxy @('HTTPS_PROXY=socks5://proxy.corp-test.invalid:1080')
 
         $output | Should -Match "ERROR HTTPS_PROXY 'socks5://proxy.corp-test.invalid:1080' names no proxy IamOnboard can use"
+    }
+}
+
+Describe 'Network: Connect-Onboard -ProxyUrl' {
+    BeforeEach {
+        $script:proxy = [IamOnboardTests.RecordingProxy]::new([string[]] @($corpHost))
+    }
+
+    AfterEach {
+        $proxy.Dispose()
+    }
+
+    It 'sends the session through the proxy it names, for later calls too' {
+        # No proxy variable in the child: the session's requests reach the proxy only because -ProxyUrl names it.
+        $connect = "Connect-Onboard -EndpointUrl `$env:TEST_URL -AccessKey `$env:TEST_KEY_ID -SecretKey `$env:TEST_SECRET -MaxAttempts 1 -ProxyUrl '$($proxy.Url)'"
+        $output = Connect-InChild -Url $corpUrl -Proxy @() -Connect $connect
+
+        $output | Should -Match "CALLER arn:aws:iam::$($endpoint.AccountId):"
+        $output | Should -Match 'CREATED'
+        $proxy.Requests.Count | Should -BeGreaterOrEqual 3
+        $proxy.Requests | ForEach-Object { $_ | Should -BeExactly "POST $corpUrl/ Host: $($corpHost):$port" }
+    }
+
+    It 'goes over the proxy the environment names' {
+        $connect = "Connect-Onboard -EndpointUrl `$env:TEST_URL -AccessKey `$env:TEST_KEY_ID -SecretKey `$env:TEST_SECRET -MaxAttempts 1 -ProxyUrl '$($proxy.Url)'"
+        $output = Connect-InChild -Url $corpUrl -Proxy @('HTTP_PROXY=http://127.0.0.1:9', "NO_PROXY=$corpHost") -Connect $connect
+
+        $output | Should -Match 'CREATED'
+        $proxy.Requests.Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'refuses a user and password in the URL, and -ProxyCredential without -ProxyUrl' {
+        { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -ProxyUrl 'http://svc:not-here@127.0.0.1:9' } | Should -Throw '*-ProxyUrl must be a proxy*without a user name or password*-ProxyCredential*'
+        $credential = [pscredential]::new('svc', (ConvertTo-SecureString 'x' -AsPlainText -Force))
+        { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -ProxyCredential $credential } | Should -Throw '*-ProxyCredential was given without -ProxyUrl*'
     }
 }

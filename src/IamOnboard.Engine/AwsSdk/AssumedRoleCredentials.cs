@@ -14,7 +14,7 @@ namespace IamOnboard.AwsSdk;
 /// <see cref="ConnectProfileName"/> is the profile the session was connected with (null without one), for the way out.
 /// </summary>
 internal sealed record RoleRenewal(AWSCredentials SourceCredentials, string SourceDescription, string RoleArn, string SessionName, string? ExternalId, TimeSpan? Duration,
-    string Region, string? StsEndpoint, int MaxAttempts, TimeSpan? Timeout, CaBundle? CaBundle, string? ConnectProfileName);
+    string Region, string? StsEndpoint, int MaxAttempts, TimeSpan? Timeout, SessionNetwork? Network, string? ConnectProfileName);
 
 /// <summary>
 /// An assumed role's credentials, assumed again with the source credentials (which may renew themselves) before they
@@ -43,7 +43,7 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
     protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
     {
         var expired = currentState?.Expiration.Add(ExpirationBuffer);
-        using var sts = new StsGateway(_renewal.SourceCredentials, _renewal.Region, _renewal.StsEndpoint, _renewal.MaxAttempts, _renewal.Timeout, _renewal.CaBundle);
+        using var sts = new StsGateway(_renewal.SourceCredentials, _renewal.Region, _renewal.StsEndpoint, _renewal.MaxAttempts, _renewal.Timeout, _renewal.Network);
         TemporaryCredentials renewed;
         try
         {

@@ -16,10 +16,10 @@ internal sealed class NetworkHttpClientFactory : HttpClientFactory
     private readonly ProxyRoute _route;
     private readonly CaBundle? _caBundle;
 
-    public NetworkHttpClientFactory(ProxyRoute route, CaBundle? caBundle)
+    public NetworkHttpClientFactory(SessionNetwork network)
     {
-        _route = route;
-        _caBundle = caBundle;
+        _route = network.Route;
+        _caBundle = network.CaBundle;
     }
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)

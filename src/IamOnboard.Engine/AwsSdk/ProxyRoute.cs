@@ -55,6 +55,17 @@ internal sealed class ProxyRoute : IWebProxy
     /// <summary>One proxy for every request that is not to loopback (an explicit setting, like AWS Tools' Set-AWSProxy).</summary>
     public static ProxyRoute Explicit(Uri proxy, NetworkCredential? credential, string settingName)
     {
+        if (proxy is null)
+        {
+            throw new ArgumentNullException(nameof(proxy));
+        }
+
+        if (!proxy.IsAbsoluteUri || proxy.UserInfo.Length > 0)
+        {
+            // A password in a URL ends up in shell history and logs; it has a parameter of its own.
+            throw new OnboardConfigurationException(settingName + " must be a proxy's http:// or https:// URL without a user name or password, such as http://proxy.example.com:3128; give the proxy's user and password with -ProxyCredential.");
+        }
+
         var address = ProxyAddress.From(proxy, credential, settingName);
         return new ProxyRoute(address, address, null);
     }

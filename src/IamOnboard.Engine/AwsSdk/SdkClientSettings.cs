@@ -14,12 +14,12 @@ namespace IamOnboard.AwsSdk;
 /// </summary>
 internal static class SdkClientSettings
 {
-    public static T Apply<T>(T config, string service, string url, string region, int maxAttempts, TimeSpan? timeout, ProxyRoute route, CaBundle? caBundle)
+    public static T Apply<T>(T config, string service, string url, string region, int maxAttempts, TimeSpan? timeout, SessionNetwork network)
         where T : ClientConfig
     {
-        LoopbackGuard.Check(url, service, route);
+        LoopbackGuard.Check(url, service, network.Route);
         WithoutSharedFileLookups(config);
-        config.HttpClientFactory = new NetworkHttpClientFactory(route, caBundle);
+        config.HttpClientFactory = new NetworkHttpClientFactory(network);
         config.ServiceURL = url;
         config.AuthenticationRegion = region;
         config.MaxErrorRetry = Math.Max(0, maxAttempts - 1);

@@ -29,13 +29,13 @@ internal sealed class SsoGateway : IDisposable
     private readonly PortalClient _portal;
     private readonly OidcClient _oidc;
 
-    public SsoGateway(string ssoRegion, string portalUrl, string oidcUrl, int maxAttempts, TimeSpan? timeout, CaBundle? caBundle)
+    public SsoGateway(string ssoRegion, string portalUrl, string oidcUrl, int maxAttempts, TimeSpan? timeout, SessionNetwork? network)
     {
         PortalUrl = portalUrl;
         OidcUrl = oidcUrl;
-        var route = ProxyRoute.FromEnvironment();
-        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout, route, caBundle));
-        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout, route, caBundle));
+        network ??= SessionNetwork.FromEnvironment();
+        _portal = new PortalClient(SdkClientSettings.Apply(new AmazonSSOConfig(), "SSO", portalUrl, ssoRegion, maxAttempts, timeout, network));
+        _oidc = new OidcClient(SdkClientSettings.Apply(new AmazonSSOOIDCConfig(), "SSO OIDC", oidcUrl, ssoRegion, maxAttempts, timeout, network));
     }
 
     public string PortalUrl { get; }

@@ -19,16 +19,16 @@ internal sealed class SsoRoleCredentials : RefreshingAWSCredentials
     private readonly SsoProfile _profile;
     private readonly int _maxAttempts;
     private readonly TimeSpan? _timeout;
-    private readonly CaBundle? _caBundle;
+    private readonly SessionNetwork? _network;
     private DateTime? _expiration;
 
-    public SsoRoleCredentials(SsoProfile profile, int maxAttempts, TimeSpan? timeout, CaBundle? caBundle, ITimeProvider clock)
+    public SsoRoleCredentials(SsoProfile profile, int maxAttempts, TimeSpan? timeout, SessionNetwork? network, ITimeProvider clock)
         : base(clock)
     {
         _profile = profile;
         _maxAttempts = maxAttempts;
         _timeout = timeout;
-        _caBundle = caBundle;
+        _network = network;
         PreemptExpiryTime = CredentialClock.RenewalWindow;
     }
 
@@ -39,7 +39,7 @@ internal sealed class SsoRoleCredentials : RefreshingAWSCredentials
         (ImmutableCredentials Credentials, DateTime Expiration) fetched;
         try
         {
-            fetched = await _profile.GetRoleCredentialsAsync(_maxAttempts, _timeout, _caBundle, CancellationToken.None).ConfigureAwait(false);
+            fetched = await _profile.GetRoleCredentialsAsync(_maxAttempts, _timeout, _network, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OnboardConfigurationException exception) when (_expiration is { } expired)
         {

@@ -44,15 +44,14 @@ internal sealed class StsGateway : IDisposable
 {
     private readonly AmazonSecurityTokenServiceClient _client;
     private readonly AWSCredentials _credentials;
-    private readonly ProxyRoute _route = ProxyRoute.FromEnvironment();
-    private readonly CaBundle? _caBundle;
+    private readonly SessionNetwork _network;
 
-    public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null, CaBundle? caBundle = null)
+    public StsGateway(AWSCredentials credentials, string region, string? endpointUrl, int maxAttempts, TimeSpan? timeout = null, SessionNetwork? network = null)
     {
         _credentials = credentials;
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
-        _caBundle = caBundle;
-        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _route, caBundle);
+        _network = network ?? SessionNetwork.FromEnvironment();
+        var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _network);
         _client = new AmazonSecurityTokenServiceClient(credentials, config);
     }
 
@@ -126,7 +125,7 @@ internal sealed class StsGateway : IDisposable
         catch (Exception exception) when (exception is not AmazonClientException)
         {
             throw SdkErrors.CredentialFailure(exception, "STS " + operation)
-                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message + SdkErrors.TlsAdvice(exception, _caBundle), operation, Endpoint, exception);
+                ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _network.Route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message + SdkErrors.TlsAdvice(exception, _network.CaBundle), operation, Endpoint, exception);
         }
     }
 }

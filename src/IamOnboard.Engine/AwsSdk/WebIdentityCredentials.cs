@@ -26,11 +26,11 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
     private readonly string? _stsEndpoint;
     private readonly int _maxAttempts;
     private readonly TimeSpan? _timeout;
-    private readonly CaBundle? _caBundle;
+    private readonly SessionNetwork? _network;
 
     /// <summary><paramref name="tokenFileSetting"/> says where the token file was named (a variable, or a profile's setting), for messages.</summary>
     public WebIdentityCredentials(string roleArn, string tokenFile, string tokenFileSetting, string sessionName, string region, string? stsEndpoint, int maxAttempts, TimeSpan? timeout,
-        CaBundle? caBundle, ITimeProvider clock)
+        SessionNetwork? network, ITimeProvider clock)
         : base(clock)
     {
         _tokenFileSetting = tokenFileSetting;
@@ -41,7 +41,7 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
         _stsEndpoint = stsEndpoint;
         _maxAttempts = maxAttempts;
         _timeout = timeout;
-        _caBundle = caBundle;
+        _network = network;
         // As the SDK's provider: new credentials well before the old ones expire, so no request signs with expired ones.
         PreemptExpiryTime = CredentialClock.RenewalWindow;
     }
@@ -62,7 +62,7 @@ internal sealed class WebIdentityCredentials : RefreshingAWSCredentials
         }
 
         // AssumeRoleWithWebIdentity is not signed: the token is the proof.
-        using var sts = new StsGateway(new AnonymousAWSCredentials(), _region, _stsEndpoint, _maxAttempts, _timeout, _caBundle);
+        using var sts = new StsGateway(new AnonymousAWSCredentials(), _region, _stsEndpoint, _maxAttempts, _timeout, _network);
         TemporaryCredentials temporary;
         try
         {

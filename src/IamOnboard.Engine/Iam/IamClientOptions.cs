@@ -140,8 +140,8 @@ public sealed class IamClientOptions
     /// <summary>Per-attempt HTTP timeout; null keeps the SDK's default.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Certificate authorities trusted besides the system's for the IAM endpoint (AWS_CA_BUNDLE or the profile's ca_bundle).</summary>
-    internal AwsSdk.CaBundle? CaBundle { get; init; }
+    /// <summary>The session's proxy and extra certificate authorities; null: the environment's proxies and the system's trust.</summary>
+    internal AwsSdk.SessionNetwork? Network { get; init; }
 
     /// <summary>How long after creating an entity a NoSuchEntity about it is taken as eventual consistency and retried.</summary>
     public TimeSpan ReadAfterCreateWindow { get; init; } = TimeSpan.FromSeconds(60);

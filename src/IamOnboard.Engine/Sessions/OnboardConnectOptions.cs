@@ -58,6 +58,12 @@ public sealed class OnboardConnectOptions
     /// <summary>Per-attempt HTTP timeout; null keeps the SDK's default.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>A proxy for every request that is not to loopback, instead of the one HTTPS_PROXY/HTTP_PROXY name (NO_PROXY then does not apply).</summary>
+    public Uri? ProxyUrl { get; set; }
+
+    /// <summary>The user and password <see cref="ProxyUrl"/> asks for.</summary>
+    public System.Net.NetworkCredential? ProxyCredential { get; set; }
+
     /// <summary>
     /// The session's budget of requests in flight (its <see cref="Iam.RequestBudget.DefaultLimit"/>), in force from the
     /// connection's own first requests on; null keeps the budget's default.

@@ -79,7 +79,7 @@ public sealed class OnboardSession : IDisposable
 /// <summary>The parts of a session a per-call variant keeps: credentials, configured endpoints, retry settings.</summary>
 internal sealed class SessionSettings
 {
-    public SessionSettings(Amazon.Runtime.AWSCredentials credentials, string? iamEndpointUrl, string? stsEndpointUrl, int maxAttempts, IamRetryMode retryMode, TimeSpan? timeout, AwsSdk.CaBundle? caBundle)
+    public SessionSettings(Amazon.Runtime.AWSCredentials credentials, string? iamEndpointUrl, string? stsEndpointUrl, int maxAttempts, IamRetryMode retryMode, TimeSpan? timeout, AwsSdk.SessionNetwork? network)
     {
         Credentials = credentials;
         IamEndpointUrl = iamEndpointUrl;
@@ -87,7 +87,7 @@ internal sealed class SessionSettings
         MaxAttempts = maxAttempts;
         RetryMode = retryMode;
         Timeout = timeout;
-        CaBundle = caBundle;
+        Network = network;
     }
 
     public Amazon.Runtime.AWSCredentials Credentials { get; }
@@ -97,8 +97,8 @@ internal sealed class SessionSettings
     public IamRetryMode RetryMode { get; }
     public TimeSpan? Timeout { get; }
 
-    /// <summary>Certificate authorities trusted besides the system's (AWS_CA_BUNDLE or the profile's ca_bundle).</summary>
-    public AwsSdk.CaBundle? CaBundle { get; }
+    /// <summary>The proxy and the certificate authorities trusted besides the system's (AWS_CA_BUNDLE or the profile's ca_bundle).</summary>
+    public AwsSdk.SessionNetwork? Network { get; }
 
-    public SessionSettings WithEndpoint(string endpointUrl) => new(Credentials, endpointUrl, endpointUrl, MaxAttempts, RetryMode, Timeout, CaBundle);
+    public SessionSettings WithEndpoint(string endpointUrl) => new(Credentials, endpointUrl, endpointUrl, MaxAttempts, RetryMode, Timeout, Network);
 }

@@ -34,10 +34,16 @@ public static class OnboardSessionFactory
         var partition = AwsPartition.ForRegion(region);
         var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
-        var caBundle = CaBundle.Resolve(resolved.Profile);
+        if (options.ProxyCredential is not null && options.ProxyUrl is null)
+        {
+            throw new OnboardConfigurationException("-ProxyCredential was given without -ProxyUrl: name the proxy it is for with -ProxyUrl (a proxy HTTPS_PROXY or HTTP_PROXY names takes its user and password in its URL).");
+        }
+
+        var proxy = options.ProxyUrl is { } proxyUrl ? ProxyRoute.Explicit(proxyUrl, options.ProxyCredential, "-ProxyUrl") : ProxyRoute.FromEnvironment();
+        var network = new SessionNetwork(proxy, CaBundle.Resolve(resolved.Profile));
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
-            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + ProxyRoute.FromEnvironment().Description
-            + (caBundle is null ? string.Empty : "; TLS: the system's certificate authorities and " + caBundle.Count.ToString(CultureInfo.InvariantCulture) + " from " + caBundle.Path + " (" + caBundle.Source + ")") + ".");
+            + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + network.Route.Description
+            + (network.CaBundle is not { } bundle ? string.Empty : "; TLS: the system's certificate authorities and " + bundle.Count.ToString(CultureInfo.InvariantCulture) + " from " + bundle.Path + " (" + bundle.Source + ")") + ".");
         log.Verbose("Retries: " + retries.Description + ".");
 
         var role = RoleToAssume(options, resolved);
@@ -53,8 +59,8 @@ public static class OnboardSessionFactory
         var clock = new CredentialClock(options.CredentialUtcNow);
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
-                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, caBundle, clock)
-                : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, caBundle, clock));
+                ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, network, clock)
+                : new SsoRoleCredentials(resolved.Sso!, maxAttempts, options.Timeout, network, clock));
         await FetchOnceAsync(credentials, resolved.Source).ConfigureAwait(false);
         var credentialSource = resolved.Source;
         // What the role is assumed with, for messages: a role profile's source (the last role of a chain), else the credentials found.
@@ -68,7 +74,7 @@ public static class OnboardSessionFactory
             {
                 hop++;
                 log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
-                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, caBundle, clock, resolved.Role!.ProfileName, cancellationToken)
+                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName, cancellationToken)
                     .ConfigureAwait(false);
                 from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
             }
@@ -79,7 +85,7 @@ public static class OnboardSessionFactory
 
         if (role is not null)
         {
-            using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout, caBundle);
+            using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout, network);
             var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
             using var temporary = await WithConfigurationErrors(
@@ -87,7 +93,7 @@ public static class OnboardSessionFactory
                 roleSource, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
-                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, caBundle,
+                var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, network,
                     resolved.Role?.ProfileName ?? options.ProfileName);
                 credentials = new AssumedRoleCredentials(renewal, temporary, clock);
                 log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + " and are renewed before then with " + roleSource + ".");
@@ -103,7 +109,7 @@ public static class OnboardSessionFactory
             credentialSource = "assumed role " + role.RoleArn + " (from " + (resolved.SourceRoles.Count > 0 ? roleSource + ", from " : string.Empty) + resolved.Source + ")";
         }
 
-        var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout, caBundle);
+        var settings = new SessionSettings(credentials, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout, network);
         return await OpenAsync(settings, region, credentialSource, knownCaller: null, cancellationToken, options.ThrottleLimit).ConfigureAwait(false);
     }
 
@@ -136,7 +142,7 @@ public static class OnboardSessionFactory
     {
         var log = OnboardLog.Current;
         var partition = AwsPartition.ForRegion(region);
-        var sts = new StsGateway(settings.Credentials, region, settings.StsEndpointUrl, settings.MaxAttempts, settings.Timeout, settings.CaBundle);
+        var sts = new StsGateway(settings.Credentials, region, settings.StsEndpointUrl, settings.MaxAttempts, settings.Timeout, settings.Network);
         IamClient? iam = null;
         try
         {
@@ -147,7 +153,7 @@ public static class OnboardSessionFactory
                 MaxAttempts = settings.MaxAttempts,
                 RetryMode = settings.RetryMode,
                 Timeout = settings.Timeout,
-                CaBundle = settings.CaBundle,
+                Network = settings.Network,
             }, settings.Credentials);
 
             if (throttleLimit is { } limit)
@@ -219,15 +225,15 @@ public static class OnboardSessionFactory
     /// hour each role's credentials last.
     /// </summary>
     private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
-        TimeSpan? timeout, CaBundle? caBundle, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
+        TimeSpan? timeout, SessionNetwork? network, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
     {
-        using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout, caBundle);
+        using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout, network);
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from + ".");
         using var temporary = await WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
             from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
-        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout, caBundle,
+        var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout, network,
             connectProfileName);
         OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
             + ", renewed before then with the credentials of " + from + ".");

@@ -87,10 +87,10 @@ internal sealed class SsoProfile
     }
 
     /// <summary>The role credentials for this profile and their expiry, or a configuration error saying what to do (usually: sign in again).</summary>
-    public async Task<(ImmutableCredentials Credentials, DateTime Expiration)> GetRoleCredentialsAsync(int maxAttempts, TimeSpan? timeout, AwsSdk.CaBundle? caBundle, CancellationToken cancellationToken)
+    public async Task<(ImmutableCredentials Credentials, DateTime Expiration)> GetRoleCredentialsAsync(int maxAttempts, TimeSpan? timeout, AwsSdk.SessionNetwork? network, CancellationToken cancellationToken)
     {
         var path = SsoTokenCache.PathFor(CacheKey);
-        using var gateway = new SsoGateway(Region, PortalUrl, OidcUrl, maxAttempts, timeout, caBundle);
+        using var gateway = new SsoGateway(Region, PortalUrl, OidcUrl, maxAttempts, timeout, network);
         var token = await CurrentTokenAsync(path, gateway, cancellationToken).ConfigureAwait(false);
         OnboardLog.Current.Verbose("SSO profile '" + ProfileName + "': signed in until " + Utc(token.ExpiresAt) + "; role " + RoleName + " in account " + AccountId + " from " + PortalUrl + ".");
         try

@@ -54,12 +54,13 @@ internal sealed class IamQueryTransport : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxAttempts must be at least 1.");
         }
 
-        var route = _route = ProxyRoute.FromEnvironment();
-        _caBundle = options.CaBundle;
-        var config = CreateConfig(options, route);
+        var network = options.Network ?? SessionNetwork.FromEnvironment();
+        _route = network.Route;
+        _caBundle = network.CaBundle;
+        var config = CreateConfig(options, network);
         _maxAttempts = options.MaxAttempts;
         Endpoint = config.ResolvedEndpoint;
-        Diagnostics.LoopbackGuard.Check(Endpoint, "IAM", route);
+        Diagnostics.LoopbackGuard.Check(Endpoint, "IAM", _route);
         _client = new IamSdkClient(credentials, config);
 
         // Below the retry policy, AWSSDK.Core 4 resends a request at once when the connection fails in a way it takes
@@ -68,16 +69,16 @@ internal sealed class IamQueryTransport : IDisposable
         // pooled keep-alive connections: .NET's HTTP stack resends a request on a fresh connection only if the reused one
         // ended before any of the request's body was sent (IamQueryRequest never asks for Expect: 100-continue), and
         // IAM cannot have applied a request whose body it never got. IamClientResilienceTests pins both.
-        var createConfig = CreateConfig(options, route);
+        var createConfig = CreateConfig(options, network);
         createConfig.MaxStaleConnectionRetries = 0;
         _createClient = new IamSdkClient(credentials, createConfig);
     }
 
-    private static IamSdkConfig CreateConfig(IamClientOptions options, ProxyRoute route)
+    private static IamSdkConfig CreateConfig(IamClientOptions options, SessionNetwork network)
     {
         var config = new IamSdkConfig(options.Partition, options.EndpointUrl)
         {
-            HttpClientFactory = new NetworkHttpClientFactory(route, options.CaBundle),
+            HttpClientFactory = new NetworkHttpClientFactory(network),
             MaxErrorRetry = options.MaxAttempts - 1,
             RetryMode = options.RetryMode == IamRetryMode.Adaptive ? RequestRetryMode.Adaptive : RequestRetryMode.Standard,
         };

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Security;
 using IamOnboard.Commands.Infrastructure;
@@ -108,6 +109,17 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
     [ValidateRange(1, 32)]
     public int? ThrottleLimit { get; set; }
 
+    /// <summary>A proxy for IAM, STS and IAM Identity Center instead of the one HTTPS_PROXY/HTTP_PROXY name (loopback always goes direct).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? ProxyUrl { get; set; }
+
+    /// <summary>The user and password -ProxyUrl asks for.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
     protected override void ProcessItem()
     {
         var options = new OnboardConnectOptions
@@ -124,6 +136,8 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             ProfileLocation = ProfileLocation,
             TokenCode = TokenCode,
             ThrottleLimit = ThrottleLimit,
+            ProxyUrl = ProxyUrl,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
         };
 
         var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
