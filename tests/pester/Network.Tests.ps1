@@ -129,6 +129,22 @@ Describe 'Network: Connect-Onboard -ProxyUrl' {
         $proxy.Requests.Count | Should -BeGreaterOrEqual 3
     }
 
+    It 'answers a proxy that asks for a user and password with -ProxyCredential, and with user:password@ in HTTP_PROXY' {
+        $proxy.RequiredUser = 'svc-onboard'
+        $proxy.RequiredPassword = 'proxy-test-password'
+        $connect = "Connect-Onboard -EndpointUrl `$env:TEST_URL -AccessKey `$env:TEST_KEY_ID -SecretKey `$env:TEST_SECRET -MaxAttempts 1 -ProxyUrl '$($proxy.Url)' " +
+            "-ProxyCredential ([pscredential]::new('svc-onboard', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)))"
+        $output = Connect-InChild -Url $corpUrl -Proxy @('TEST_PROXY_PASSWORD=proxy-test-password') -Connect $connect
+
+        $output | Should -Match 'CREATED'
+        $proxy.Challenged | Should -BeGreaterThan 0
+        $proxy.Requests | ForEach-Object { $_ | Should -BeExactly "POST $corpUrl/ Host: $($corpHost):$port (authenticated)" }
+
+        $viaVariable = Connect-InChild -Url $corpUrl -Proxy @("HTTP_PROXY=http://svc-onboard:proxy-test-password@127.0.0.1:$($proxy.Port)")
+        $viaVariable | Should -Match 'CREATED'
+        $viaVariable | Should -Not -Match 'proxy-test-password'
+    }
+
     It 'refuses a user and password in the URL, and -ProxyCredential without -ProxyUrl' {
         { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -ProxyUrl 'http://svc:not-here@127.0.0.1:9' } | Should -Throw '*-ProxyUrl must be a proxy*without a user name or password*-ProxyCredential*'
         $credential = [pscredential]::new('svc', (ConvertTo-SecureString 'x' -AsPlainText -Force))

@@ -13,6 +13,8 @@ namespace IamOnboardTests
     /// A plain HTTP forward proxy on loopback for the network tests: it takes absolute-URI requests
     /// (POST http://host:port/ HTTP/1.1), records each one's URL and Host header, and forwards it to 127.0.0.1 at the
     /// same port when the host is one it was told to answer for; any other host gets 502. One request per connection.
+    /// With <see cref="RequiredUser"/> set it asks for Basic proxy authentication (407) and forwards only requests that
+    /// carry that user and password; it records whether they did, never the password.
     /// </summary>
     public sealed class RecordingProxy : IDisposable
     {
@@ -30,6 +32,15 @@ namespace IamOnboardTests
         public int Port { get { return ((IPEndPoint)_listener.LocalEndpoint).Port; } }
 
         public string Url { get { return "http://127.0.0.1:" + Port; } }
+
+        public string RequiredUser { get; set; }
+
+        public string RequiredPassword { get; set; }
+
+        /// <summary>Requests answered 407 for want of the right Proxy-Authorization.</summary>
+        public int Challenged { get { return _challenged; } }
+
+        private int _challenged;
 
         /// <summary>"METHOD absolute-url Host: host" for every request seen, in order.</summary>
         public string[] Requests { get { return _requests.ToArray(); } }
@@ -59,6 +70,7 @@ namespace IamOnboardTests
                 var requestLine = lines[0].Split(' ');
                 var target = new Uri(requestLine[1]);
                 string hostHeader = null;
+                string proxyAuthorization = null;
                 var contentLength = 0;
                 var forwarded = new StringBuilder();
                 forwarded.Append(requestLine[0]).Append(' ').Append(target.PathAndQuery).Append(' ').Append(requestLine[2]).Append("\r\n");
@@ -70,12 +82,12 @@ namespace IamOnboardTests
                     var value = lines[i].Substring(colon + 1).Trim();
                     if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) { hostHeader = value; }
                     if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) { contentLength = int.Parse(value); }
+                    if (name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)) { proxyAuthorization = value; }
                     if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)) { continue; }
                     forwarded.Append(lines[i]).Append("\r\n");
                 }
 
                 forwarded.Append("Connection: close\r\n\r\n");
-                _requests.Enqueue(requestLine[0] + " " + target.AbsoluteUri + " Host: " + hostHeader);
                 var body = new byte[contentLength];
                 var read = 0;
                 while (read < contentLength)
@@ -85,6 +97,15 @@ namespace IamOnboardTests
                     read += n;
                 }
 
+                if (RequiredUser != null && proxyAuthorization != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(RequiredUser + ":" + RequiredPassword)))
+                {
+                    System.Threading.Interlocked.Increment(ref _challenged);
+                    var challenge = Encoding.ASCII.GetBytes("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    await stream.WriteAsync(challenge, 0, challenge.Length);
+                    return;
+                }
+
+                _requests.Enqueue(requestLine[0] + " " + target.AbsoluteUri + " Host: " + hostHeader + (RequiredUser != null ? " (authenticated)" : string.Empty));
                 if (!_hosts.Contains(target.Host))
                 {
                     var refusal = Encoding.ASCII.GetBytes("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
