@@ -67,6 +67,13 @@ Describe 'Network: proxies named by the environment' {
         $proxy.Requests | Should -BeNullOrEmpty
     }
 
+    It 'still refuses an AWS host through a proxy on loopback, which may be a local agent that goes out' {
+        $output = Connect-InChild -Url 'https://iam.amazonaws.com' -Proxy @("HTTPS_PROXY=$($proxy.Url)")
+
+        $output | Should -Match "ERROR IAMONBOARD_LOOPBACK_ONLY=1 refuses \w+ endpoint 'https://iam.amazonaws.com'"
+        $proxy.Requests | Should -BeNullOrEmpty
+    }
+
     It 'reaches a loopback endpoint directly although HTTP_PROXY names a proxy that is down' {
         $output = Connect-InChild -Url $endpoint.Url -Proxy @('HTTP_PROXY=http://127.0.0.1:9', 'HTTPS_PROXY=http://127.0.0.1:9')
 

@@ -5,8 +5,10 @@ namespace IamOnboard.Diagnostics;
 
 /// <summary>
 /// With IAMONBOARD_LOOPBACK_ONLY=1 (set by the test suite) every client refuses an endpoint that is not loopback, so a
-/// test that would reach AWS or any other host fails loudly instead of going out. A host that is not loopback passes
-/// when the request goes through a proxy on loopback (the proxy tests' recording proxy answers for made-up names).
+/// test that would reach AWS or any other host fails loudly instead of going out. A host under the reserved
+/// <c>.invalid</c> domain (which no DNS resolves) passes when its request goes through a proxy on loopback: the proxy
+/// tests' recording proxy answers for such names. Any other host stays refused also through a loopback proxy, which
+/// may be a developer's local proxy agent that does go out.
 /// </summary>
 public static class LoopbackGuard
 {
@@ -17,7 +19,8 @@ public static class LoopbackGuard
     /// <summary>Throws when the switch is on and <paramref name="url"/> (null: AWS's own endpoint) is not on loopback.</summary>
     public static void Check(string? url, string service, IWebProxy? proxy = null)
     {
-        if (!IsOn || IsLoopback(url) || (proxy is not null && url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && IsLoopback(proxy.GetProxy(uri)?.AbsoluteUri)))
+        if (!IsOn || IsLoopback(url) || (proxy is not null && url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                && uri.Host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase) && IsLoopback(proxy.GetProxy(uri)?.AbsoluteUri)))
         {
             return;
         }
