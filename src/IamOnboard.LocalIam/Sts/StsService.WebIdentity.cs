@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using IamOnboard.LocalIam.Auth;
 using IamOnboard.LocalIam.Iam;
 using IamOnboard.LocalIam.Protocol;
 using IamOnboard.LocalIam.State;
@@ -68,31 +67,8 @@ internal sealed partial class StsService
         var store = context.Store;
         var role = store.State.Roles.FirstOrDefault(r => store.RoleArn(r) == roleArn)
             ?? throw IamServiceException.AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        if (duration > role.MaxSessionDuration)
-        {
-            throw IamServiceException.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-        }
-
-        var session = new RoleSessionEntity
-        {
-            AccessKeyId = IdGenerator.AccessKeyId("ASIA"),
-            SecretAccessKey = IdGenerator.SecretAccessKey(),
-            SessionToken = IdGenerator.SessionToken(),
-            RoleId = role.RoleId,
-            SessionName = sessionName,
-            Expiration = context.CredentialTime.AddSeconds(duration),
-        };
-        store.AddSession(session);
-        context.Result.Open("Credentials")
-            .Element("AccessKeyId", session.AccessKeyId)
-            .Element("SecretAccessKey", session.SecretAccessKey)
-            .Element("SessionToken", session.SessionToken)
-            .Element("Expiration", session.Expiration)
-            .Close("Credentials")
-            .Element("SubjectFromWebIdentityToken", "system:serviceaccount:local:onboard")
-            .Open("AssumedRoleUser")
-            .Element("AssumedRoleId", role.RoleId + ":" + sessionName)
-            .Element("Arn", CallerIdentity.AssumedRoleArn(store, role, sessionName))
-            .Close("AssumedRoleUser");
+        IssueRoleSession(context, store, role, sessionName, duration);
+        context.Result.Element("SubjectFromWebIdentityToken", "system:serviceaccount:local:onboard");
+        WriteAssumedRoleUser(context, store, role, sessionName);
     }
 }

@@ -101,6 +101,13 @@ internal sealed partial class StsService
         }
 
         RequireMfaWhenAskedFor(context, role);
+        IssueRoleSession(context, store, role, sessionName, duration);
+        WriteAssumedRoleUser(context, store, role, sessionName);
+    }
+
+    /// <summary>A session of <paramref name="role"/> (AssumeRole, AssumeRoleWithWebIdentity alike), its Credentials element written.</summary>
+    private static void IssueRoleSession(OperationContext context, AccountStore store, RoleEntity role, string sessionName, int duration)
+    {
         if (duration > role.MaxSessionDuration)
         {
             throw IamServiceException.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
@@ -121,10 +128,12 @@ internal sealed partial class StsService
             .Element("SecretAccessKey", session.SecretAccessKey)
             .Element("SessionToken", session.SessionToken)
             .Element("Expiration", session.Expiration)
-            .Close("Credentials")
-            .Open("AssumedRoleUser")
+            .Close("Credentials");
+    }
+
+    private static void WriteAssumedRoleUser(OperationContext context, AccountStore store, RoleEntity role, string sessionName)
+        => context.Result.Open("AssumedRoleUser")
             .Element("AssumedRoleId", role.RoleId + ":" + sessionName)
             .Element("Arn", CallerIdentity.AssumedRoleArn(store, role, sessionName))
             .Close("AssumedRoleUser");
-    }
 }
