@@ -96,6 +96,8 @@ internal sealed class CaBundle
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+        // As the system's own check: a certificate whose key usage excludes TLS servers is no server's.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
         chain.ChainPolicy.ExtraStore.AddRange(_authorities);
         if (presented is not null)
         {

@@ -121,11 +121,24 @@ public sealed class CaBundleTests : IClassFixture<LocalIamFixture>, IDisposable
         Assert.StartsWith("AWS_CA_BUNDLE names '" + empty + "', which holds no PEM certificate", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Profile "corp" with the endpoint's admin keys, the https front as its endpoint, and <paramref name="extra"/>.</summary>
-    private EnvironmentScope Profile(string extra)
+    [Fact]
+    public async Task A_certificate_of_the_bundles_ca_for_another_use_than_a_tls_server_is_refused()
+    {
+        // The system's check refuses a server certificate whose extended key usage leaves out TLS servers; the bundle's
+        // check must not accept what the system's would refuse.
+        using var clientOnly = new TlsFront(ServerCertificate(CompanyCa, "1.3.6.1.5.5.7.3.2"), _server.Url.Port);
+        using var environment = Profile("ca_bundle = " + CompanyBundle, "https://127.0.0.1:" + clientOnly.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
+
+        var error = await Assert.ThrowsAsync<IamNetworkException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "corp", MaxAttempts = 1 }));
+
+        Assert.Contains("is trusted neither by the system nor by " + CompanyBundle, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Profile "corp" with the endpoint's admin keys, the https front (or <paramref name="url"/>) as its endpoint, and <paramref name="extra"/>.</summary>
+    private EnvironmentScope Profile(string extra, string? url = null)
     {
         var environment = new EnvironmentScope();
-        File.WriteAllText(environment.ConfigFile, "[profile corp]\nendpoint_url = " + HttpsUrl + "\n" + extra + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile corp]\nendpoint_url = " + (url ?? HttpsUrl) + "\n" + extra + "\n");
         File.WriteAllText(environment.CredentialsFile, "[corp]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
         return environment;
     }
@@ -146,7 +159,7 @@ public sealed class CaBundleTests : IClassFixture<LocalIamFixture>, IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
     }
 
-    private static X509Certificate2 ServerCertificate(X509Certificate2 issuer)
+    private static X509Certificate2 ServerCertificate(X509Certificate2 issuer, string usage = "1.3.6.1.5.5.7.3.1")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
@@ -155,7 +168,7 @@ public sealed class CaBundleTests : IClassFixture<LocalIamFixture>, IDisposable
         names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid(usage) }, false));
         var serial = new byte[8];
         RandomNumberGenerator.Fill(serial);
         // CreateSelfSigned left the issuer its private key, which signs here.
