@@ -428,6 +428,13 @@ internal sealed class ResolvedCredentials
             return new ResolvedCredentials(null, "web identity role " + roleArn + " (AWS_ROLE_ARN, token from AWS_WEB_IDENTITY_TOKEN_FILE)", null, files, webIdentity: webIdentity);
         }
 
+        if (!string.IsNullOrEmpty(tokenFile))
+        {
+            // botocore refuses a token with no role too; going on would sign in with whatever the chain finds next.
+            throw new OnboardConfigurationException("AWS_WEB_IDENTITY_TOKEN_FILE is set, but AWS_ROLE_ARN is not: the web identity token has no role to be assumed with "
+                + "(the AWS CLI refuses it too). Set AWS_ROLE_ARN to the role, or clear AWS_WEB_IDENTITY_TOKEN_FILE. " + ConnectHint);
+        }
+
         AWSCredentials? credentials;
         try
         {

@@ -161,6 +161,20 @@ public sealed class WebIdentityProfileTests : IClassFixture<LocalIamFixture>
         Assert.Equal(before, _server.GetStatistics().TotalRequests);
     }
 
+    [Fact]
+    public async Task AWS_WEB_IDENTITY_TOKEN_FILE_without_AWS_ROLE_ARN_is_refused_as_in_the_AWS_CLI_not_passed_over()
+    {
+        // Before: the variable was passed over and the credential chain went on to what it found next (here nothing,
+        // so "no credentials"; on an instance, its role).
+        using var environment = new EnvironmentScope();
+        WriteToken(environment);
+        Environment.SetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE", TokenFile(environment));
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { EndpointUrl = _server.Url.ToString() }));
+
+        Assert.StartsWith("AWS_WEB_IDENTITY_TOKEN_FILE is set, but AWS_ROLE_ARN is not", error.Message, StringComparison.Ordinal);
+    }
+
     private static string TokenFile(EnvironmentScope environment) => Path.Combine(environment.Home, "ci-token.jwt");
 
     private string WriteToken(EnvironmentScope environment)
