@@ -68,18 +68,9 @@ Describe 'New-OnboardGroup' {
 
     It 'names the group and the policies attached and not when IAM refuses an attach, and a re-run attaches only what is missing' {
         # No rollback: the group and the policies attached stay, and the error is the account of them.
-        $onboarder = New-TestName 'onboarder'
         $s3 = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'
         $viewOnly = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'
-        $noS3Attach = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},' +
-            '{"Effect":"Deny","Action":"iam:AttachGroupPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"' + $s3 + '"}}}]}'
-        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
-            , @('iam', 'create-user', '--user-name', $onboarder)
-            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noS3Attach)
-            , @('iam', 'create-access-key', '--user-name', $onboarder))
-        $setup.ExitCode | Should -Be @(0, 0, 0)
-        $key = $setup[2].Json.AccessKey
-        $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+        $limited = (New-RestrictedCaller -Endpoint $endpoint -Deny @{ Action = 'iam:AttachGroupPolicy'; Condition = @{ ArnEquals = @{ 'iam:PolicyARN' = $s3 } } }).Session
         $script:session = Connect-TestEndpoint -Endpoint $endpoint
         $name = New-TestName 'group'
 
@@ -166,15 +157,7 @@ Describe 'Add-OnboardGroupMember' {
     }
 
     It 'warns, and adds the user, when the identity may not GetGroup to check the group first' {
-        $onboarder = New-TestName 'onboarder'
-        $noGetGroup = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:GetGroup","Resource":"*"}]}'
-        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
-            , @('iam', 'create-user', '--user-name', $onboarder)
-            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noGetGroup)
-            , @('iam', 'create-access-key', '--user-name', $onboarder))
-        $setup.ExitCode | Should -Be @(0, 0, 0)
-        $key = $setup[2].Json.AccessKey
-        $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+        $limited = (New-RestrictedCaller -Endpoint $endpoint -Deny 'iam:GetGroup').Session
         $script:session = Connect-TestEndpoint -Endpoint $endpoint
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

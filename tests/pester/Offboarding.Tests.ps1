@@ -321,15 +321,7 @@ Describe 'Remove-OnboardUser offboarding' {
         It 'warns that the check was not made, and goes on, when the identity may not GetUser' {
             # GetUser is how the disabled check reads the user's tags; an identity denied it may still be allowed the
             # command's own call, so the command goes on and says what it could not check, and how to check it by hand.
-            $onboarder = New-TestName 'onboarder'
-            $noGetUser = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},{"Effect":"Deny","Action":"iam:GetUser","Resource":"*"}]}'
-            $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
-                , @('iam', 'create-user', '--user-name', $onboarder)
-                , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noGetUser)
-                , @('iam', 'create-access-key', '--user-name', $onboarder))
-            $setup.ExitCode | Should -Be @(0, 0, 0)
-            $key = $setup[2].Json.AccessKey
-            $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+            $limited = (New-RestrictedCaller -Endpoint $endpoint -Deny 'iam:GetUser').Session
             $script:session = Connect-TestEndpoint -Endpoint $endpoint
             $starter = New-TestName 'starter'
             $null = New-OnboardUser -UserName $starter -ErrorAction Stop

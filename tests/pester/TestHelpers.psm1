@@ -122,6 +122,31 @@ function Connect-TestEndpoint {
     Connect-Onboard -EndpointUrl $Endpoint.Url -AccessKey $Endpoint.AccessKeyId -SecretKey $Endpoint.SecretAccessKey
 }
 
+function New-RestrictedCaller {
+    <#
+    .SYNOPSIS
+        An IAM user of the endpoint allowed everything (iam:*, sts:*) but what -Deny names, connected to as a session of
+        its own, for tests of what a command does for a caller IAM refuses one call. The default session is left to the
+        caller to set again (Connect-Onboard makes the new one the default).
+    .PARAMETER Deny
+        The Deny statement's Action (a name or names), or a whole statement as a hashtable (Action, Resource, Condition).
+    #>
+    param([Parameter(Mandatory)] $Endpoint, [Parameter(Mandatory)] $Deny)
+    $statement = if ($Deny -is [hashtable]) { @{ Effect = 'Deny'; Resource = '*' } + $Deny } else { @{ Effect = 'Deny'; Action = @($Deny); Resource = '*' } }
+    $policy = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Action = @('iam:*', 'sts:*'); Resource = '*' }, $statement) } | ConvertTo-Json -Depth 6 -Compress
+    $name = New-TestName 'onboarder'
+    $setup = Invoke-AwsCliBatch -Endpoint $Endpoint -Commands @(
+        , @('iam', 'create-user', '--user-name', $name)
+        , @('iam', 'put-user-policy', '--user-name', $name, '--policy-name', 'Onboarding', '--policy-document', $policy)
+        , @('iam', 'create-access-key', '--user-name', $name))
+    if (@($setup.ExitCode | Where-Object { $_ -ne 0 }).Count) { throw "Making the restricted caller $name failed: $($setup.StdErr -join ' ')" }
+    $key = $setup[2].Json.AccessKey
+    [pscustomobject]@{
+        UserName = $name
+        Session  = Connect-Onboard -EndpointUrl $Endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+    }
+}
+
 function New-TestName {
     <# A user or group name unique within a test run. #>
     param([string] $Prefix = 'user')
@@ -243,4 +268,4 @@ function Stop-WhileOutputTaken {
     }
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-RestrictedCaller, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken

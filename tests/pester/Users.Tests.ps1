@@ -236,18 +236,11 @@ Describe 'New-OnboardUser' {
 
     It 'attaches a policy given by ARN with iam:ListPolicies denied, as attach-user-policy does; a name still needs the list' {
         # An onboarding role without iam:ListPolicies (and, second, without iam:GetPolicy too). One CLI process per batch.
-        $onboarder = New-TestName 'onboarder'
-        $allow = '{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"}'
-        $noList = '{"Version":"2012-10-17","Statement":[' + $allow + ',{"Effect":"Deny","Action":["iam:ListPolicies"],"Resource":"*"}]}'
-        $noListNoGet = '{"Version":"2012-10-17","Statement":[' + $allow + ',{"Effect":"Deny","Action":["iam:ListPolicies","iam:GetPolicy"],"Resource":"*"}]}'
-        $setup = Invoke-AwsCliBatch -Endpoint $endpoint -Commands @(
-            , @('iam', 'create-user', '--user-name', $onboarder)
-            , @('iam', 'put-user-policy', '--user-name', $onboarder, '--policy-name', 'Onboarding', '--policy-document', $noList)
-            , @('iam', 'create-access-key', '--user-name', $onboarder))
-        $setup.ExitCode | Should -Be @(0, 0, 0)
-        $key = $setup[2].Json.AccessKey
+        $noListNoGet = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},{"Effect":"Deny","Action":["iam:ListPolicies","iam:GetPolicy"],"Resource":"*"}]}'
         try {
-            $limited = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $key.AccessKeyId -SecretKey $key.SecretAccessKey
+            $restricted = New-RestrictedCaller -Endpoint $endpoint -Deny 'iam:ListPolicies'
+            $onboarder = $restricted.UserName
+            $limited = $restricted.Session
             $byArn = New-TestName
             (New-OnboardUser -UserName $byArn -Policy 'arn:aws:iam::aws:policy/ReadOnlyAccess' -Session $limited).Status | Should -Be 'Created'
             New-OnboardUser -UserName (New-TestName) -Policy 'arn:aws:iam::aws:policy/NoSuchPolicyXyz' -Session $limited -ErrorVariable unknown -ErrorAction SilentlyContinue
