@@ -336,14 +336,8 @@ Describe 'A batch stopped before its end' {
                 "'$name-4', '$name-5', '$name-6' | New-OnboardUser -ThrottleLimit 1 | Select-Object -First 1 | ForEach-Object { 'TAKEN ' + `$_.UserName }"
             )) {
             $script = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$($env:IAMONBOARD_MODULE)'; `$null = Connect-Onboard -Local; $pipeline"
-            $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $child = [System.Diagnostics.Process]::Start($start)
-            $output = $child.StandardOutput.ReadToEndAsync()
-            $errors = $child.StandardError.ReadToEndAsync()
-            if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
-            @{ ExitCode = $child.ExitCode; Output = $output.Result + $errors.Result }
+            $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+            @{ ExitCode = $child.ExitCode; Output = $child.StdOut + $child.StdErr }
         }
         $results[0].ExitCode | Should -Be 1 -Because $results[0].Output
         $results[0].Output | Should -BeLike "*New-OnboardUser stopped before the end of its input*1 created*1 failed*1 cut short*$name-none*"
@@ -367,18 +361,9 @@ Import-Module '$($env:IAMONBOARD_MODULE)'
 `$null = 'c1', 'c3', 'c4' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
 'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
 "@
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $child = [System.Diagnostics.Process]::Start($start)
-        $child.StandardInput.Write("N`nY`nL`n")
-        $child.StandardInput.Close()
-        $output = $child.StandardOutput.ReadToEndAsync()
-        $errors = $child.StandardError.ReadToEndAsync()
-        if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
-        $errors.Result | Should -BeNullOrEmpty
-        $lines = $output.Result -split '\r?\n'
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NoLogo', '-Command', $script) -InputText "N`nY`nL`n"
+        $child.StdErr | Should -BeNullOrEmpty
+        $lines = $child.StdOut -split '\r?\n'
         ($lines -match '^RESULT ') | Should -Be 'RESULT c2=Created'
         ($lines -match '^COUNTS ') | Should -Be 'COUNTS 4 1 0 0 0 3 0' -Because 'Total Created Completed Unchanged Failed Declined Rejected'
         ($lines -match '^TEXT ') | Should -BeLike 'TEXT Batch: 4 rows: 1 created, 0 completed, 0 unchanged, 0 failed, 3 declined, 0 rejected*'
@@ -403,15 +388,9 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
 `$null = 'nc1', 'nc2', 'nc3' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
 'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
 "@
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $child = [System.Diagnostics.Process]::Start($start)
-        $output = $child.StandardOutput.ReadToEndAsync()
-        $errors = $child.StandardError.ReadToEndAsync()
-        if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
-        $lines = $output.Result -split '\r?\n'
-        ($lines -match '^ERROR ') | Should -BeLike 'ERROR ConfirmationNotPossible,IamOnboard.Commands.ExportOnboardCredentialCommand Export-OnboardCredential would ask to confirm*-Confirm:$false*' -Because $errors.Result
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^ERROR ') | Should -BeLike 'ERROR ConfirmationNotPossible,IamOnboard.Commands.ExportOnboardCredentialCommand Export-OnboardCredential would ask to confirm*-Confirm:$false*' -Because $child.StdErr
         ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'no user may be made before the refusal'
         Join-Path $TestDrive 'never.csv' | Should -Not -Exist
     }

@@ -181,6 +181,28 @@ function Invoke-ChildPwsh {
     Invoke-CheckedProcess -StartInfo $start
 }
 
+function Invoke-ChildPwshResult {
+    <#
+    .SYNOPSIS
+        Runs a fresh pwsh with the given arguments (and -InputText on its standard input), waits at most two minutes,
+        and returns its exit code, stdout and stderr unchecked: for tests of exit codes and of what a runbook prints.
+    #>
+    param([string[]] $Arguments, [string] $InputText)
+    $start = New-ChildPwshStartInfo -Arguments $Arguments
+    $start.RedirectStandardInput = $PSBoundParameters.ContainsKey('InputText')
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $child = [System.Diagnostics.Process]::Start($start)
+    if ($start.RedirectStandardInput) {
+        $child.StandardInput.Write($InputText)
+        $child.StandardInput.Close()
+    }
+    $output = $child.StandardOutput.ReadToEndAsync()
+    $errors = $child.StandardError.ReadToEndAsync()
+    if (-not $child.WaitForExit(120000)) { $child.Kill($true); throw "The child was still running after 120 s: $($output.Result)" }
+    [pscustomobject]@{ ExitCode = $child.ExitCode; StdOut = $output.Result; StdErr = $errors.Result }
+}
+
 function Invoke-CheckedProcess {
     <#
     .SYNOPSIS
@@ -268,4 +290,4 @@ function Stop-WhileOutputTaken {
     }
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-RestrictedCaller, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-RestrictedCaller, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-ChildPwshResult, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken
