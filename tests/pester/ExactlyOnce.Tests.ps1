@@ -506,6 +506,77 @@ Describe 'Exactly once: credentials and interrupted runs' {
             }
         }
     }
+
+    It 'after Ctrl+C the console still says what the stop left: the batch''s account and every user whose credentials reached nobody' {
+        $prefix = New-TestName 'ctrlchost'
+        $out = Join-Path $TestDrive 'ctrlchost.csv'
+        $taken = Join-Path $TestDrive 'ctrlchost.taken'
+        $go = Join-Path $TestDrive 'ctrlchost.stop'
+        $createdBefore = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateUser', [ref] $createdBefore)
+        # Ctrl+C as the console gives it: the batch runs in a pipeline on the child's own console host, and Stop() is
+        # called on it while the first user is being taken (the command after New-OnboardUser holds it) and the rows
+        # after it go on. PowerShell then takes no more writes from the commands: only the host is left.
+        $batch = {
+            param($Module, $Url, $AccessKey, $Prefix, $Out, $Taken)
+            Import-Module $Module
+            $null = Connect-Onboard -EndpointUrl $Url -AccessKey $AccessKey -SecretKey (ConvertTo-SecureString $env:TEST_IAM_SECRET -AsPlainText -Force)
+            1..30 | ForEach-Object { [pscustomobject]@{ UserName = "$Prefix-$_"; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } } |
+                New-OnboardUser -ThrottleLimit 4 |
+                ForEach-Object { $null = New-Item -ItemType File -Path $Taken -Force; while ($true) { Start-Sleep -Milliseconds 20 } } |
+                Export-OnboardCredential -Path $Out
+        }
+        $script = @"
+`$inner = [powershell]::Create()
+`$inner.Runspace = [runspacefactory]::CreateRunspace(`$Host)
+`$inner.Runspace.Open()
+`$null = `$inner.AddScript([scriptblock]::Create(`$env:TEST_BATCH))
+foreach (`$argument in '$($env:IAMONBOARD_MODULE)', '$($endpoint.Url)', '$($endpoint.AccessKeyId)', '$prefix', '$out', '$taken') { `$null = `$inner.AddArgument(`$argument) }
+`$null = `$inner.BeginInvoke()
+while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
+`$inner.Stop()
+'STOPPED ' + `$inner.InvocationStateInfo.State
+"@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-NonInteractive', '-Command', $script)
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['TEST_IAM_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        $start.Environment['TEST_BATCH'] = $batch.ToString()
+        $child = [System.Diagnostics.Process]::Start($start)
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (-not (Test-Path $taken) -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Test-Path $taken | Should -BeTrue -Because 'the first user reaches the command after New-OnboardUser'
+            # The rows after it go on meanwhile: made and held by New-OnboardUser behind the one being taken, or under way.
+            Wait-ForCalls $endpoint 'CreateUser' ($createdBefore + 4)
+            $null = New-Item -ItemType File -Path $go
+            $child.WaitForExit(120000) | Should -BeTrue
+        }
+        finally {
+            if (-not $child.HasExited) { $child.Kill($true) }
+        }
+        $told = ($stdout.Result + "`n" + $stderr.Result) -replace "\e\[[0-9;]*m", ''
+        $told | Should -Match 'STOPPED Stopped'
+        # Before: nothing but STOPPED; the users made, and those whose credentials reached nobody, were named nowhere.
+        $told | Should -Match 'New-OnboardUser stopped before the end of its input: Ctrl\+C stopped it\. Batch: \d+ rows: [1-9]\d* created'
+        # The user being taken when the stop came reached nobody: named as not handed on (it keeps its mark), or, when
+        # its row was still under way, as cut short, with the row's own error (on the console too) saying it was undone.
+        $first = [regex]::Escape("$prefix-1")
+        $told | Should -Match "(?m)^WARNING: $($first): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)|Cut short \([^)]*\): [^.]*\b$first\b[\s\S]*row 1: IAM user '$first' was not onboarded: the operation was stopped\."
+        Test-Path $out | Should -BeFalse -Because 'nothing reached Export-OnboardCredential'
+        $users = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
+        $users.Count | Should -BeGreaterThan 1
+        foreach ($name in $users) {
+            # Each user the stop left is named as one whose credentials reached nobody (it keeps its mark, so the next run
+            # replaces them), or as cut short with its own warning of what its row left.
+            $told | Should -Match "(?m)^WARNING: $([regex]::Escape($name)): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)|Cut short \([^)]*\): [^.]*\b$([regex]::Escape($name))\b" -Because "$name exists after the stop"
+            if ((Get-Keys $endpoint $name).Count -gt 0) {
+                Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "$name's key reached nobody"
+            }
+        }
+    }
 }
 
 Describe 'Exactly once: MFA seeds and QR codes' {

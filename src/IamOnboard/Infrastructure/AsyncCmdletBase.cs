@@ -212,12 +212,69 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     {
         foreach (var userName in HandOffs.Abandon(this))
         {
-            WriteWarning($"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials ({why}). " +
-                $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.");
+            WriteWarning(NotHandedOn(userName, why));
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    private string NotHandedOn(string userName, string why) =>
+        $"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials ({why}). " +
+        $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.";
+
+    private volatile bool _stoppedByUser;
+
+    protected override void StopProcessing()
+    {
+        _stoppedByUser = true;
+        _stopping.Cancel();
+    }
+
+    /// <summary>
+    /// After Ctrl+C (or a host's Stop: Stop-Job, a runbook cancelled), once the work under way has had its grace: PowerShell
+    /// takes no more writes, so what the work left (its warnings and errors never written, the users whose credentials
+    /// reached nobody, and a batch's account) goes to the host's console, where the person who pressed Ctrl+C is looking.
+    /// A host without a UI (a bare runspace) gets nothing, as before.
+    /// </summary>
+    private void TellHostWhatTheStopLeft(IReadOnlyList<UntoldMessage> untold, IReadOnlyList<string> notHandedOn)
+    {
+        var ui = Host?.UI;
+        if (ui is null)
+        {
+            return;
+        }
+
+        var command = MyInvocation.MyCommand.Name;
+        try
+        {
+            foreach (var message in untold)
+            {
+                if (message.IsError)
+                {
+                    ui.WriteErrorLine($"{command}: {message.Text}");
+                }
+                else
+                {
+                    ui.WriteWarningLine(message.Text);
+                }
+            }
+
+            if (DescribeStoppedByUser() is { } account)
+            {
+                ui.WriteWarningLine(account);
+            }
+
+            foreach (var userName in notHandedOn)
+            {
+                ui.WriteWarningLine(NotHandedOn(userName, "stopped by Ctrl+C"));
+            }
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // A host that refuses to write now (a closed console, a remote host gone): there is nowhere else to say it.
+        }
+    }
+
+    /// <summary>What the command says of its input after Ctrl+C (a batch's account), or null (see <see cref="TellHostWhatTheStopLeft"/>).</summary>
+    private protected virtual string? DescribeStoppedByUser() => null;
 
     private bool _toldStoppedEarly;
 
@@ -505,7 +562,12 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             _stopping.Cancel();
             _dispatcher?.Dispose();
             _stages?.Remove(this);
-            _ledger?.Abandon(this);
+            var notHandedOn = _ledger?.Abandon(this) ?? Array.Empty<string>();
+            if (_stoppedByUser && _dispatcher is not null)
+            {
+                TellHostWhatTheStopLeft(_dispatcher.TakeUntold(), notHandedOn);
+            }
+
             _stopping.Dispose();
         }
     }

@@ -33,7 +33,7 @@ internal sealed class PipelineDispatcher : IDisposable
 
     private readonly AsyncCmdletBase _cmdlet;
     private readonly PipelineStages _stages;
-    private readonly ConcurrentQueue<Action<PSCmdlet>> _writes = new();
+    private readonly ConcurrentQueue<PendingWrite> _writes = new();
     private readonly List<Task> _running = new();
     private readonly CancellationTokenSource _work;
     private readonly CancellationToken _stopping;
@@ -75,7 +75,7 @@ internal sealed class PipelineDispatcher : IDisposable
         }
         else if (!ReferenceEquals(record, Volatile.Read(ref _stoppingFailure)))
         {
-            Post(c => c.WriteWarning(record.ErrorDetails?.Message ?? record.Exception.Message));
+            WriteWarning(record.ErrorDetails?.Message ?? record.Exception.Message);
         }
     }
 
@@ -94,11 +94,48 @@ internal sealed class PipelineDispatcher : IDisposable
     }
 
     /// <summary>Queues an action to run on the pipeline thread.</summary>
-    public void Post(Action<PSCmdlet> write)
+    public void Post(Action<PSCmdlet> write) => Enqueue(new PendingWrite(write, null, null));
+
+    private void Enqueue(PendingWrite write)
     {
         _writes.Enqueue(write);
         _stages.Wake();
     }
+
+    /// <summary>
+    /// After a stop (Ctrl+C), which leaves PowerShell taking no more writes: the warnings and errors that were queued and
+    /// never written, in order, so that the command can still tell the host what its work left. Everything else queued
+    /// (output, progress, verbose) is dropped.
+    /// </summary>
+    public IReadOnlyList<UntoldMessage> TakeUntold()
+    {
+        var untold = new List<UntoldMessage>();
+        var refused = _refusedOnStop is { } first ? new[] { first } : Array.Empty<PendingWrite>();
+        _refusedOnStop = null;
+        foreach (var write in refused.Concat(DequeueAll()))
+        {
+            if (write.Warning is { } warning)
+            {
+                untold.Add(new UntoldMessage(warning, IsError: false));
+            }
+            else if (write.Error is { } error)
+            {
+                untold.Add(new UntoldMessage(error.ErrorDetails?.Message ?? error.Exception.Message, IsError: true));
+            }
+        }
+
+        return untold;
+
+        IEnumerable<PendingWrite> DequeueAll()
+        {
+            while (_writes.TryDequeue(out var write))
+            {
+                yield return write;
+            }
+        }
+    }
+
+    private PendingWrite? _refusedOnStop;
 
     /// <summary>Writes an object, unless the command is stopping on an error: then nothing more is written.</summary>
     public void WriteObject(object? value) => Post(c =>
@@ -248,7 +285,7 @@ internal sealed class PipelineDispatcher : IDisposable
     /// Writes an error; under -ErrorAction Stop the command stops with it instead (<see cref="StopOn"/>): written there,
     /// it would stop the pipeline at once, before the work under way could say what it leaves.
     /// </summary>
-    public void WriteError(ErrorRecord record) => Post(c =>
+    public void WriteError(ErrorRecord record) => Enqueue(new PendingWrite(c =>
     {
         if (_cmdlet.StopsOnError)
         {
@@ -258,7 +295,7 @@ internal sealed class PipelineDispatcher : IDisposable
         {
             c.WriteError(record);
         }
-    });
+    }, null, record));
 
     /// <summary>
     /// Writes an error at once (pipeline thread); under -ErrorAction Stop the command stops with it as with
@@ -280,7 +317,7 @@ internal sealed class PipelineDispatcher : IDisposable
         }
     }
 
-    public void WriteWarning(string message) => Post(c => c.WriteWarning(message));
+    public void WriteWarning(string message) => Enqueue(new PendingWrite(c => c.WriteWarning(message), message, null));
 
     public void WriteVerbose(string message) => Post(c => c.WriteVerbose(message));
 
@@ -410,12 +447,20 @@ internal sealed class PipelineDispatcher : IDisposable
 
     private void DrainOnce()
     {
-        while (_writes.TryDequeue(out var write))
+        while (_writes.TryDequeue(out var pending))
         {
             // Nothing written here is the object an outer write has in transit (WriteObjectAsync sets its own).
             using (_cmdlet.HandOffs.BeginTransit(null))
             {
-                write(_cmdlet);
+                try
+                {
+                    pending.Write(_cmdlet);
+                }
+                catch (PipelineStoppedException) when (_stopping.IsCancellationRequested && (pending.Warning is not null || pending.Error is not null))
+                {
+                    _refusedOnStop = pending; // Ctrl+C: PowerShell refused it; TakeUntold still tells it.
+                    throw;
+                }
             }
         }
 
@@ -608,6 +653,12 @@ internal sealed class PipelineDispatcher : IDisposable
 
         public void Debug(string message) => _dispatcher.Post(c => c.WriteDebug(message));
 
-        public void Warning(string message) => _dispatcher.Post(c => c.WriteWarning(message));
+        public void Warning(string message) => _dispatcher.WriteWarning(message);
     }
+
+    /// <summary>A write waiting for the pipeline thread, and the warning or error it carries, if any (for <see cref="TakeUntold"/>).</summary>
+    private readonly record struct PendingWrite(Action<PSCmdlet> Write, string? Warning, ErrorRecord? Error);
 }
+
+/// <summary>A warning or error a command's work queued and PowerShell, stopped, would not write (<see cref="PipelineDispatcher.TakeUntold"/>).</summary>
+internal readonly record struct UntoldMessage(string Text, bool IsError);

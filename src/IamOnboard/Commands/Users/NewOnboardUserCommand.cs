@@ -298,6 +298,15 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     }
 
     /// <summary>
+    /// After Ctrl+C the batch's account goes to the host (no summary record can be written then), naming every user: it is
+    /// the only record of what the stop left.
+    /// </summary>
+    private protected override string? DescribeStoppedByUser() =>
+        MyInvocation.ExpectingInput
+            ? _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis, "Ctrl+C stopped it").DescribeStop(MyInvocation.MyCommand.Name, int.MaxValue)
+            : null;
+
+    /// <summary>
     /// Counts the row's outcome and reports progress; a failure is counted and passed on: as the row's own failure, or as
     /// cut short when the batch was stopping (<paramref name="stopping"/> cancelled) by then.
     /// </summary>
