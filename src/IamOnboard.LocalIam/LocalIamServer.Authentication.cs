@@ -29,7 +29,7 @@ public sealed partial class LocalIamServer
 
             string secret;
             CallerIdentity caller;
-            DateTime now = DateTime.UtcNow;
+            DateTime now = UtcNow;
             lock (_stateLock)
             {
                 var owner = _store.FindKey(authorization.AccessKeyId);

@@ -68,7 +68,7 @@ public sealed partial class LocalIamServer
                     Interlocked.Increment(ref _totalRequests);
                     Interlocked.Increment(ref _malformedRequests);
                     var response = ErrorResponse(IamService.Namespace, new IamServiceException(protocolError.Code, protocolError.StatusCode, protocolError.Message));
-                    await WriteAndCloseGracefullyAsync(client, stream, response, timeout);
+                    await WriteAndCloseGracefullyAsync(client, stream, response, UtcNow, timeout);
                     return;
                 }
 
@@ -127,7 +127,7 @@ public sealed partial class LocalIamServer
             }
 
             bool keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
-            byte[] bytes = answer.Serialize(keepAlive);
+            byte[] bytes = answer.Serialize(keepAlive, UtcNow);
             timeout.CancelAfter(RequestTimeout);
             Answered();
             await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
@@ -146,9 +146,9 @@ public sealed partial class LocalIamServer
     /// Answers a request that could not be read, then stops sending and drains what the client still sends for a
     /// moment: closing with unread data would reset the connection and the client might never see the answer.
     /// </summary>
-    private static async Task WriteAndCloseGracefullyAsync(TcpClient client, Stream stream, HttpResponse response, CancellationTokenSource timeout)
+    private static async Task WriteAndCloseGracefullyAsync(TcpClient client, Stream stream, HttpResponse response, DateTime now, CancellationTokenSource timeout)
     {
-        byte[] bytes = response.Serialize(keepAlive: false);
+        byte[] bytes = response.Serialize(keepAlive: false, now);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         await stream.WriteAsync(bytes, 0, bytes.Length, timeout.Token);
         client.Client.Shutdown(SocketShutdown.Send);

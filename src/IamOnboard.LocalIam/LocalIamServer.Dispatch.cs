@@ -29,7 +29,7 @@ public sealed partial class LocalIamServer
             Counted("GetRoleCredentials", trace);
             lock (_stateLock)
             {
-                var now = StateFile.Truncate(DateTime.UtcNow);
+                var now = StateFile.Truncate(UtcNow);
                 var answer = _ssoPortal.GetRoleCredentials(request, _store, now, now + CredentialTimeAhead);
                 if (answer.StatusCode == 200 && _options.StatePath is not null)
                 {
@@ -43,7 +43,7 @@ public sealed partial class LocalIamServer
         if (SsoOidc.Serves(request))
         {
             Counted("CreateToken", trace);
-            return (_ssoOidc.CreateToken(request, DateTime.UtcNow), false);
+            return (_ssoOidc.CreateToken(request, UtcNow), false);
         }
 
         string authorizationHeader = request.Header("authorization") ?? string.Empty;
@@ -118,7 +118,7 @@ public sealed partial class LocalIamServer
         _faults.TakeInterruption(action!)?.Invoke();
         bool mutating = isSts ? StsService.IsMutating(action!) : IamService.IsMutating(action!);
 
-        var facts = new RequestFacts(StateFile.Truncate(DateTime.UtcNow), sourceIp, region);
+        var facts = new RequestFacts(StateFile.Truncate(UtcNow), sourceIp, region);
         if (!isSts && _options.EvaluatePolicies)
         {
             lock (_stateLock)
@@ -145,7 +145,7 @@ public sealed partial class LocalIamServer
         string? result;
         lock (_stateLock)
         {
-            var now = StateFile.Truncate(DateTime.UtcNow);
+            var now = StateFile.Truncate(UtcNow);
             var context = new OperationContext(parameters, caller, _store, now) { Facts = facts, EvaluatePolicies = _options.EvaluatePolicies, CredentialTime = now + CredentialTimeAhead };
             result = isSts ? _sts.Invoke(action!, context) : _iam.Invoke(action!, context);
             if (mutating && _options.StatePath is not null)
@@ -192,7 +192,7 @@ public sealed partial class LocalIamServer
         string result;
         lock (_stateLock)
         {
-            var now = StateFile.Truncate(DateTime.UtcNow);
+            var now = StateFile.Truncate(UtcNow);
             // The context's caller is never read by this action; root stands in for the unsigned request.
             var context = new OperationContext(parameters, CallerIdentity.Root(_store), _store, now) { CredentialTime = now + CredentialTimeAhead };
             StsService.AssumeRoleWithWebIdentity(context, _webIdentityTokens);

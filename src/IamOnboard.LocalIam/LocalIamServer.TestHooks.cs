@@ -9,6 +9,7 @@ namespace IamOnboard.LocalIam;
 public sealed partial class LocalIamServer
 {
     private long _credentialTimeAheadTicks;
+    private long _clockOffsetTicks;
 
     /// <summary>
     /// Carries out the next <paramref name="count"/> requests of <paramref name="action"/> (a mutating IAM or STS action)
@@ -92,7 +93,7 @@ public sealed partial class LocalIamServer
     {
         lock (_stateLock)
         {
-            DateTime expired = StateFile.Truncate(DateTime.UtcNow).AddSeconds(-1);
+            DateTime expired = StateFile.Truncate(UtcNow).AddSeconds(-1);
             int count = 0;
             foreach (var session in _store.State.RoleSessions.Where(s => s.Expiration > expired))
             {
@@ -111,9 +112,10 @@ public sealed partial class LocalIamServer
 
     /// <summary>
     /// A test hook: moves the time temporary credentials are issued from and judged by <paramref name="by"/> further
-    /// ahead of the real time, so that a test steps its client's credential clock and the endpoint's alike past an expiry
+    /// ahead of the endpoint's clock, so that a test steps its client's credential clock and the endpoint's alike past an expiry
     /// (the credentials issued an hour ago are answered ExpiredToken, new ones expire an hour after the stepped time)
-    /// instead of waiting. SigV4's check of the request time, MFA codes and SSO sign-in tokens keep the real time.
+    /// instead of waiting. SigV4's check of the request time, MFA codes and SSO sign-in tokens keep the endpoint's clock
+    /// (<see cref="ShiftClock"/>).
     /// </summary>
     public void MoveCredentialTimeAhead(TimeSpan by)
     {
@@ -125,8 +127,24 @@ public sealed partial class LocalIamServer
         Interlocked.Add(ref _credentialTimeAheadTicks, by.Ticks);
     }
 
-    /// <summary>How far ahead of the real time temporary credentials are issued and judged (<see cref="MoveCredentialTimeAhead"/>).</summary>
+    /// <summary>How far ahead of the endpoint's clock temporary credentials are issued and judged (<see cref="MoveCredentialTimeAhead"/>).</summary>
     public TimeSpan CredentialTimeAhead => TimeSpan.FromTicks(Interlocked.Read(ref _credentialTimeAheadTicks));
+
+    /// <summary>
+    /// A test hook: sets the endpoint's clock <paramref name="offset"/> apart from this machine's (replacing any earlier
+    /// offset; zero puts them together again), so that a test plays a client whose clock is off by minus that much without
+    /// touching the machine's clock. The endpoint's clock is what SigV4's check of the request time, the <c>Date</c>
+    /// header of every answer, MFA codes (EnableMFADevice, STS TokenCode), the policies' aws:CurrentTime and temporary
+    /// credentials (issued and judged, on top of <see cref="MoveCredentialTimeAhead"/>) go by. Tokens of an identity
+    /// provider (web identity, SSO sign-in) are issued by the test hooks with the machine's time.
+    /// </summary>
+    public void ShiftClock(TimeSpan offset) => Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
+
+    /// <summary>How far the endpoint's clock is set apart from this machine's (<see cref="ShiftClock"/>); zero unless a test set it.</summary>
+    public TimeSpan ClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+    /// <summary>The endpoint's notion of now: this machine's UTC time, moved by <see cref="ClockOffset"/>.</summary>
+    internal DateTime UtcNow => DateTime.UtcNow + ClockOffset;
 
     /// <summary>
     /// A test hook standing in for <c>aws sso login</c> with a legacy profile: a bearer token the SSO portal

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace IamOnboard.LocalIam.Http;
@@ -21,10 +23,15 @@ internal sealed class HttpResponse
 
     public List<KeyValuePair<string, string>> Headers { get; } = new();
 
-    public byte[] Serialize(bool keepAlive)
+    /// <summary>
+    /// The bytes to send, with a <c>Date</c> header of <paramref name="now"/> as IAM and STS send one on every answer
+    /// (RFC 1123, whole seconds): the AWS SDKs learn from it how far the client's clock is off.
+    /// </summary>
+    public byte[] Serialize(bool keepAlive, DateTime now)
     {
         var head = new StringBuilder(256);
         head.Append("HTTP/1.1 ").Append(StatusCode).Append(' ').Append(ReasonPhrase(StatusCode)).Append("\r\n");
+        head.Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n");
         head.Append("Content-Type: ").Append(ContentType).Append("\r\n");
         head.Append("Content-Length: ").Append(Body.Length).Append("\r\n");
         foreach (var header in Headers)
