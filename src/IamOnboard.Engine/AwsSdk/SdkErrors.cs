@@ -80,6 +80,20 @@ internal static class SdkErrors
             + "(turn on time synchronization), then run Connect-Onboard again.", IamErrorCodes.ExpiredToken, expired.ErrorType, expired.StatusCode, expired.RequestId, expired.Operation, expired);
     }
 
+    /// <summary>The Date header of the HTTP answer behind an SDK exception (its HttpErrorResponseException); null when there was no answer or it had none.</summary>
+    public static string? AnswerDate(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is Amazon.Runtime.Internal.HttpErrorResponseException answer)
+            {
+                return answer.Response?.GetHeaderValue("Date");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// When a request failed because its credentials could not be fetched (a credential_process that fails when the
     /// SDK refreshes its credentials mid-run, an assumed role that cannot be assumed again), the error to report instead of "got no response": the endpoint is not

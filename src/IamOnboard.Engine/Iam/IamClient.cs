@@ -49,6 +49,9 @@ public sealed partial class IamClient : IDisposable
 
     internal RecentlyCreatedEntities RecentlyCreated => _recentlyCreated;
 
+    /// <summary>IAM's time, as the Date headers of its answers to this client tell it.</summary>
+    internal ServiceClock ServiceClock => _transport.ServiceClock;
+
     // ---- Users ----
 
     public async Task<IamUser> CreateUserAsync(string userName, string? path = null, IEnumerable<IamTag>? tags = null, string? permissionsBoundary = null, CancellationToken cancellationToken = default)

@@ -254,7 +254,8 @@ public sealed class VirtualMfaEnroller
             throw new IamInvalidAuthenticationCodeException(
                 $"{device.UserName}: IAM refused the two codes for {device.SerialNumber} ({refused.Message.TrimEnd('.')}): they must be two "
                 + "consecutive codes the app shows now; codes from a few minutes ago are stale, and a computer clock that is off makes "
-                + "fresh ones look stale. The device was deleted, so the command can be run again (with two new consecutive codes, when you give them).",
+                + "fresh ones look stale. The device was deleted, so the command can be run again (with two new consecutive codes, when you give them)."
+                + (ClockOffNote(Totp.StepLength) is { } clockOff ? " " + clockOff : string.Empty),
                 refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
         }
         catch (IamResponseLostException lost)
@@ -278,7 +279,36 @@ public sealed class VirtualMfaEnroller
         return DateTime.UtcNow;
     }
 
-    /// <summary>Computes two consecutive codes that are valid now from the seed (no wait) and enables the device.</summary>
+    /// <summary>
+    /// Computes two consecutive codes that are valid now by IAM's clock and enables the device: IAM checks the codes
+    /// against its own time, so when the Date headers of IAM's answers to this session show this machine's clock off,
+    /// the codes follow IAM's time (and a verbose line says by how much the clock is off); otherwise the machine's.
+    /// </summary>
+    public Task<DateTime> EnableUnattendedAsync(PendingMfaDevice device, CancellationToken ct)
+    {
+        var clock = _session.Iam.ServiceClock;
+        if (clock.Offset is { } offset && clock.Latest is { } reading)
+        {
+            OnboardLog.Current.Verbose($"This machine's clock is {AwsSdk.ServiceClock.Describe(offset)} IAM's (IAM's latest answer was dated {AwsSdk.CredentialClock.Utc(reading.ServiceDateUtc)}, "
+                + $"at {AwsSdk.CredentialClock.Utc(reading.MachineUtc)} by this machine's clock): the MFA codes for '{device.UserName}' are computed for IAM's time.");
+        }
+
+        return EnableUnattendedAsync(device, clock, ct);
+    }
+
+    /// <summary>
+    /// What the Date headers of IAM's answers to this session say of this machine's clock, as a sentence for an error,
+    /// when it is off by at least <paramref name="atLeast"/>; null when it is not, or no answer has said.
+    /// </summary>
+    public string? ClockOffNote(TimeSpan atLeast)
+    {
+        var clock = _session.Iam.ServiceClock;
+        return clock.Offset is { } offset && offset.Duration() >= atLeast
+            ? $"This machine's clock is {AwsSdk.ServiceClock.Describe(offset)} IAM's (by the Date header of IAM's latest answer); set it right (turn on time synchronization)."
+            : null;
+    }
+
+    /// <summary>Computes two consecutive codes that are valid now by <paramref name="clock"/> from the seed (no wait) and enables the device.</summary>
     public async Task<DateTime> EnableUnattendedAsync(PendingMfaDevice device, IClock clock, CancellationToken ct)
     {
         (string Code1, string Code2) codes;

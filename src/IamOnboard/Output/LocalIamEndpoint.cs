@@ -103,6 +103,13 @@ public sealed class LocalIamEndpoint
     public int ExpireTemporaryCredentials() => Server.ExpireTemporaryCredentials();
 
     /// <summary>
+    /// For tests of a machine whose clock is off: sets the endpoint's clock <paramref name="offset"/> apart from this
+    /// machine's (zero: together again). SigV4's time check, the Date header of its answers, MFA codes and temporary
+    /// credentials go by the endpoint's clock, as IAM's go by AWS's.
+    /// </summary>
+    public void ShiftClock(TimeSpan offset) => Server.ShiftClock(offset);
+
+    /// <summary>
     /// For tests, standing in for <c>aws sso login</c>: a sign-in token the endpoint's SSO portal accepts for
     /// <paramref name="lifetime"/> (any role of the account). Write it to ~/.aws/sso/cache as the AWS CLI would.
     /// </summary>

@@ -92,9 +92,12 @@ internal sealed class IamQueryTransport : IDisposable
 
     public string Endpoint { get; }
 
+    /// <summary>IAM's time, as the Date headers of its answers to this client tell it.</summary>
+    public ServiceClock ServiceClock { get; } = new();
+
     public async Task<XElement?> SendAsync(string action, QueryParameters parameters, OperationKind kind, CancellationToken cancellationToken)
     {
-        var request = new IamQueryRequest(action, parameters, kind, _maxAttempts);
+        var request = new IamQueryRequest(action, parameters, kind, _maxAttempts) { ServiceClock = ServiceClock };
         try
         {
             var client = kind == OperationKind.Create ? _createClient : _client;

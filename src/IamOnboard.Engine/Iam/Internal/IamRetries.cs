@@ -177,7 +177,10 @@ internal sealed class IamAdaptiveRetryPolicy : AdaptiveRetryPolicy
         => base.OnRetry(executionContext, bypassAcquireCapacity || IamRetryRules.BypassesQuota(executionContext, isThrottlingError), isThrottlingError);
 }
 
-/// <summary>Sits inside the retry handler, so it sees every attempt: writes one debug line per retry (attempt, error code, request id; never parameters).</summary>
+/// <summary>
+/// Sits inside the retry handler, so it sees every attempt: writes one debug line per retry (attempt, error code, request
+/// id; never parameters), and takes the service's time from each answer's Date header (<see cref="ServiceClock"/>).
+/// </summary>
 internal sealed class IamAttemptHandler : PipelineHandler
 {
     public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
@@ -196,12 +199,20 @@ internal sealed class IamAttemptHandler : PipelineHandler
             }
         }
 
+        var sent = request?.ServiceClock?.MachineUtcNow ?? default;
         try
         {
-            return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            var response = await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            request?.ServiceClock?.Record(sent, request.ServiceClock.MachineUtcNow, executionContext.ResponseContext.HttpResponse?.GetHeaderValue("Date"));
+            return response;
         }
         catch (Exception exception) when (request is not null)
         {
+            if (IsIamsOwnRefusal(exception))
+            {
+                request.ServiceClock?.Record(sent, request.ServiceClock.MachineUtcNow, SdkErrors.AnswerDate(exception));
+            }
+
             request.LastFailure = Describe(exception);
             request.LastErrorCode = (exception as AmazonServiceException)?.ErrorCode;
             var lost = IamRetryRules.OutcomeUnknown(exception) || (!IamRetryRules.HasResponse(exception) && !IamRetryRules.NeverSent(exception));
@@ -213,6 +224,14 @@ internal sealed class IamAttemptHandler : PipelineHandler
             throw;
         }
     }
+
+    /// <summary>
+    /// An error document IAM wrote, not a proxy's page or a 5xx of whatever stands in front of IAM: the only failed
+    /// answers whose Date header is IAM's clock.
+    /// </summary>
+    private static bool IsIamsOwnRefusal(Exception exception) =>
+        exception is AmazonServiceException { StatusCode: > 0 and < System.Net.HttpStatusCode.InternalServerError } service
+            && !string.IsNullOrEmpty(service.ErrorCode) && !service.ErrorCode.StartsWith("HttpStatus", StringComparison.Ordinal);
 
     public static string Describe(Exception exception)
     {

@@ -133,6 +133,9 @@ internal sealed class IamQueryRequest : AmazonWebServiceRequest
     /// <summary>Set when the retry policy refused to resend a create whose response was lost.</summary>
     public bool ResponseLostNotRetried { get; set; }
 
+    /// <summary>Where each attempt's answer leaves its word on the service's time (its Date header).</summary>
+    public AwsSdk.ServiceClock? ServiceClock { get; set; }
+
     public override string ToString() => "IAM " + Action;
 }
 

@@ -283,14 +283,16 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     {
         if (Code1 is null || Code2 is null)
         {
-            return await enroller.EnableUnattendedAsync(device, SystemClock.Instance, ct).ConfigureAwait(false);
+            return await enroller.EnableUnattendedAsync(device, ct).ConfigureAwait(false);
         }
 
         var check = device.CheckCodes(Code1, Code2, DateTimeOffset.UtcNow);
         if (check.Status != MfaCodePairStatus.Valid)
         {
             await enroller.DiscardAsync(device).ConfigureAwait(false);
-            throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.");
+            // The codes were checked against this machine's clock: when IAM's answers show it off, the error says so.
+            var clockOff = enroller.ClockOffNote(Totp.StepLength) is { } note ? " " + note : string.Empty;
+            throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.{clockOff}");
         }
 
         return await enroller.EnableAsync(device, Code1, Code2, ct).ConfigureAwait(false);
