@@ -57,8 +57,9 @@ internal static class SdkErrors
     /// <summary>
     /// ExpiredToken for credentials that, by this machine's clock, are still valid: they renew by that clock, so every
     /// call fails the same way until it catches up. Says so, with both times, instead of the generic advice to get new
-    /// credentials (Connect-Onboard would get credentials that look just as valid here). Null when the credentials' expiry
-    /// is unknown (keys given with a session token) or already past by this clock.
+    /// credentials (Connect-Onboard would get credentials that look just as valid here). With the answer's Date header it
+    /// says how far behind the clock is, or, when the service's time agrees with this machine's, that the clock is not
+    /// the cause. Null when the credentials' expiry is unknown (keys given with a session token) or already past by this clock.
     /// </summary>
     public static IamServiceException? ExpiredWhileValidByThisClock(AWSCredentials credentials, IamServiceException expired)
     {
@@ -75,9 +76,56 @@ internal static class SdkErrors
             return null;
         }
 
-        return new IamAccessDeniedException(expired.Operation + " was answered ExpiredToken, but by this machine's clock (" + CredentialClock.Utc(now) + ") the session's temporary credentials are valid until "
-            + CredentialClock.Utc(validUntil) + ", so they are not renewed: this machine's clock is probably behind the service's (or the credentials were revoked). Check the clock "
-            + "(turn on time synchronization), then run Connect-Onboard again.", IamErrorCodes.ExpiredToken, expired.ErrorType, expired.StatusCode, expired.RequestId, expired.Operation, expired);
+        var valid = expired.Operation + " was answered ExpiredToken, but by this machine's clock (" + CredentialClock.Utc(now) + ") the session's temporary credentials are valid until "
+            + CredentialClock.Utc(validUntil) + ", so they are not renewed";
+        string message;
+        if (!ServiceClock.TryParseDate(AnswerDate(expired), out var answered))
+        {
+            message = valid + ": this machine's clock is probably behind the service's (or the credentials were revoked). Check the clock "
+                + "(turn on time synchronization), then run Connect-Onboard again.";
+        }
+        else if (answered.AddMilliseconds(500) - now > ServiceClock.Tolerance)
+        {
+            message = valid + ". The answer is dated " + CredentialClock.Utc(answered) + " by the service's clock (its Date header): this machine's clock is "
+                + ServiceClock.Describe(answered.AddMilliseconds(500) - now) + " the service's. Set the clock right (turn on time synchronization), then run Connect-Onboard again.";
+        }
+        else
+        {
+            message = valid + ". The answer is dated " + CredentialClock.Utc(answered) + " by the service's clock (its Date header), which agrees with this machine's, so the clock "
+                + "is not the cause: the credentials were revoked, or whatever gave them misstated their expiry. Get new temporary credentials, then run Connect-Onboard again.";
+        }
+
+        return new IamAccessDeniedException(message, IamErrorCodes.ExpiredToken, expired.ErrorType, expired.StatusCode, expired.RequestId, expired.Operation, expired);
+    }
+
+    /// <summary>SigV4: a request signed this far from the service's time is refused.</summary>
+    private static readonly TimeSpan SigningWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// SignatureDoesNotMatch from a service whose answer (its Date header) shows this machine's clock further off than
+    /// SigV4 allows: the AWS SDK corrects its signing time for that and sends the request again, so this is what is left
+    /// when it could not (no attempt left to send it again). Says how far off the clock is, with both times, and what to
+    /// do, instead of the service's bare "Signature expired". Null for anything else.
+    /// </summary>
+    public static IamServiceException? SignedWithAClockThatIsOff(IamServiceException refused)
+    {
+        if (refused.ErrorCode != IamErrorCodes.SignatureDoesNotMatch || !ServiceClock.TryParseDate(AnswerDate(refused), out var answered))
+        {
+            return null;
+        }
+
+        var now = DateTime.UtcNow;
+        var offset = answered.AddMilliseconds(500) - now;
+        if (offset.Duration() <= SigningWindow - ServiceClock.Tolerance)
+        {
+            return null;
+        }
+
+        return new IamAccessDeniedException(refused.Operation + " was refused with SignatureDoesNotMatch (" + refused.Message.TrimEnd('.') + "). The answer is dated "
+            + CredentialClock.Utc(answered) + " by the service's clock (its Date header) and this machine's clock said " + CredentialClock.Utc(now) + ": it is "
+            + ServiceClock.Describe(offset) + " the service's, more than the 15 minutes a signed request may be off. The AWS SDK corrects for that only by sending the request "
+            + "again, which the session's attempts did not allow (max_attempts). Set the clock right (turn on time synchronization), or connect with more than one attempt.",
+            refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
     }
 
     /// <summary>The Date header of the HTTP answer behind an SDK exception (its HttpErrorResponseException); null when there was no answer or it had none.</summary>

@@ -116,7 +116,7 @@ internal sealed class StsGateway : IDisposable
         catch (AmazonServiceException exception) when (exception.StatusCode != 0)
         {
             var mapped = SdkErrors.Map(exception, operation);
-            throw SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? mapped;
+            throw SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? SdkErrors.SignedWithAClockThatIsOff(mapped) ?? mapped;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

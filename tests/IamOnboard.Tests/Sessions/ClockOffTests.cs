@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.AwsSdk;
@@ -51,7 +52,36 @@ public sealed class ClockOffTests : IDisposable
         Assert.InRange(session.Iam.ServiceClock.Offset!.Value, TimeSpan.FromMinutes(minutes) - TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(minutes) + TimeSpan.FromSeconds(2));
     }
 
+    [Fact]
+    public async Task Twenty_minutes_off_with_no_attempt_left_for_the_SDKs_correction_says_how_far_off_the_clock_is_and_what_to_do()
+    {
+        using var environment = new EnvironmentScope();
+        _server.ShiftClock(TimeSpan.FromMinutes(20));
 
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => AdministratorSessionAsync(maxAttempts: 1));
+
+        Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
+        Assert.Contains("Signature expired", error.Message, StringComparison.Ordinal);
+        Assert.Matches("The answer is dated [0-9-]{10} [0-9:]{8}Z by the service's clock \\(its Date header\\) and this machine's clock said [0-9-]{10} [0-9:]{8}Z: "
+            + "it is (19 min 5[89] s|20 min|20 min [12] s) behind the service's", error.Message);
+        Assert.Contains("Set the clock right (turn on time synchronization), or connect with more than one attempt.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.AdminSecretAccessKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_key_is_not_blamed_on_the_clock()
+    {
+        using var environment = new EnvironmentScope();
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            AccessKey = _server.AdminAccessKeyId,
+            SecretKey = SdkCredentials.Protect("not-the-secret-of-this-key-at-all-0000000"),
+            EndpointUrl = _server.Url.ToString(),
+        }));
+
+        Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
+        Assert.DoesNotContain("clock", error.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData(3)]
@@ -114,5 +144,33 @@ public sealed class ClockOffTests : IDisposable
         Assert.Null(session.Iam.ServiceClock.Offset);
         Assert.Null(enroller.ClockOffNote(TimeSpan.Zero));
         Assert.DoesNotContain(log.Messages, m => m.Contains("machine's clock", StringComparison.Ordinal));
+    }
+
+    private string RoleArn => $"arn:aws:iam::{_server.AccountId}:role/OrganizationAccountAccessRole";
+
+    private async Task<OnboardSession> RoleSessionAsync(EnvironmentScope environment)
+    {
+        File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
+        File.WriteAllText(environment.ConfigFile, "[profile skewed]\nrole_arn = " + RoleArn + "\nsource_profile = base\nrole_session_name = skewed\nendpoint_url = " + _server.Url + "\n");
+        return await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "skewed" });
+    }
+
+    [Fact]
+    public async Task ExpiredToken_for_credentials_this_machines_clock_holds_valid_says_by_how_much_the_clock_is_behind_with_both_times()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await RoleSessionAsync(environment);
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+
+        // The role's hour is over by IAM's clock, not by this machine's.
+        _server.ShiftClock(TimeSpan.FromMinutes(61));
+
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Iam.ListUsersAsync());
+        Assert.Equal("ExpiredToken", error.ErrorCode);
+        Assert.Matches("by this machine's clock \\([0-9-]{10} [0-9:]{8}Z\\) the session's temporary credentials are valid until [0-9-]{10} [0-9:]{8}Z, so they are not renewed\\. "
+            + "The answer is dated [0-9-]{10} [0-9:]{8}Z by the service's clock \\(its Date header\\): this machine's clock is (1 h 0 min 5[89] s|1 h 1 min|1 h 1 min [12] s) behind the service's\\. "
+            + "Set the clock right \\(turn on time synchronization\\), then run Connect-Onboard again\\.$", error.Message);
+        var sts = await Assert.ThrowsAsync<IamAccessDeniedException>(() => session.Sts.GetCallerIdentityAsync(default));
+        Assert.Contains("this machine's clock is 1 h", sts.Message, StringComparison.Ordinal);
     }
 }

@@ -121,7 +121,7 @@ internal sealed class IamQueryTransport : IDisposable
             }
 
             var mapped = SdkErrors.Map(exception, action);
-            mapped = SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? mapped;
+            mapped = SdkErrors.ExpiredWhileValidByThisClock(_credentials, mapped) ?? SdkErrors.SignedWithAClockThatIsOff(mapped) ?? mapped;
             if (request.AnAttemptLostItsResponse || exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError || mapped is IamThrottlingException)
             {
                 OnboardLog.Current.Debug("IAM " + action + " failed: " + IamAttemptHandler.Describe(exception));
