@@ -43,3 +43,60 @@ Describe 'A machine whose clock is off' {
         @($verbose | Where-Object { $_ -match "^This machine's clock is (2 min 5[89] s|3 min|3 min [12] s) $Word IAM's .* the MFA codes for '$name' are computed for IAM's time\.$" }).Count | Should -Be 1
     }
 }
+
+Describe 'A machine whose clock is off, with a person typing the codes' {
+    BeforeAll {
+        $script:endpoint = Start-OnboardLocalIam
+        # This machine's clock 3 minutes behind IAM's; the person's phone keeps the right time, IAM's.
+        $endpoint.ShiftClock([TimeSpan]::FromMinutes(3))
+        $script:session = Connect-TestEndpoint -Endpoint $endpoint
+    }
+
+    AfterAll {
+        $script:endpoint | Stop-OnboardLocalIam -Confirm:$false
+    }
+
+    It 'takes the codes a phone shows, checking them at IAM''s time, not this machine''s' {
+        $name = New-TestName 'clockphone'
+        $null = New-OnboardUser -UserName $name -Session $session
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -EndpointUrl '$($endpoint.Url)' -AccessKey '$($endpoint.AccessKeyId)' -SecretKey (ConvertTo-SecureString `$env:TEST_IAM_SECRET -AsPlainText -Force)
+`$device = Enable-OnboardVirtualMfa -UserName '$name' -ShowSecret -ErrorAction Stop
+'RESULT ' + `$device.Status
+"@
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['TEST_IAM_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        $child = [System.Diagnostics.Process]::Start($start)
+        $stderr = $child.StandardError.ReadToEndAsync()
+        try {
+            $seed = $null
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not $seed -and [DateTime]::UtcNow -lt $deadline) {
+                $read = $child.StandardOutput.ReadLineAsync()
+                if (-not $read.Wait(30000) -or $null -eq $read.Result) { break }
+                if ($read.Result -match 'Secret key for .+: ([A-Z2-7]+)') { $seed = $Matches[1] }
+            }
+            $seed | Should -Not -BeNullOrEmpty -Because 'the child shows the secret before asking for codes'
+            # What the phone shows: the current code and the next one, by IAM's time.
+            $phone = [DateTimeOffset]::UtcNow.AddMinutes(3)
+            $child.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed -At $phone))
+            $child.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed -At $phone.AddSeconds(30)))
+            $child.StandardInput.Close()
+            $rest = $child.StandardOutput.ReadToEndAsync()
+            $child.WaitForExit(90000) | Should -BeTrue
+        }
+        finally {
+            if (-not $child.HasExited) { $child.Kill($true) }
+        }
+        # Before: 'That code does not match this device', until the input ran out and the device was deleted.
+        $rest.Result | Should -Not -Match 'does not match'
+        $rest.Result | Should -Match 'RESULT Enabled' -Because $stderr.Result
+        $endpoint.ShiftClock([TimeSpan]::Zero)
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -HaveCount 1
+    }
+}

@@ -97,6 +97,13 @@ public sealed class VirtualMfaEnroller
         _run = run;
     }
 
+    /// <summary>
+    /// Now by IAM's clock, which it checks codes against: this machine's time, moved by the offset the Date headers of
+    /// IAM's answers to this session showed, when they showed one. A person's codes (from a phone, whose clock follows
+    /// the network's) are checked against this before IAM is asked, so a machine whose clock is off does not refuse them.
+    /// </summary>
+    public DateTimeOffset IamNow => _session.Iam.ServiceClock.UtcNow;
+
     public static void ValidateOffline(string userName, string deviceName)
     {
         if (IamNameRules.CheckUserName(userName) is { } badUser)

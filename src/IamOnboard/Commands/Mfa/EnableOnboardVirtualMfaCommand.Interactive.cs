@@ -47,7 +47,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
                 Host.UI.WriteLine("No QR code was shown: add -ShowQrCode (terminal), -QrCodePath (PNG file) or -ShowSecret (text) so the person can add the device.");
             }
 
-            var codes = PromptForCodes(device);
+            var codes = PromptForCodes(device, enroller);
             StopIfStopping(); // Ctrl+C at a prompt: codes typed after it must not enable a device the command no longer reports.
             if (codes is null)
             {
@@ -96,8 +96,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand
         }
     }
 
-    /// <summary>Asks for code 1 and code 2, checking each against the seed so a typo costs a retry, not a failed call.</summary>
-    private (string Code1, string Code2)? PromptForCodes(PendingMfaDevice device)
+    /// <summary>
+    /// Asks for code 1 and code 2, checking each against the seed at IAM's time (<see cref="VirtualMfaEnroller.IamNow"/>)
+    /// so a typo costs a retry, not a failed call.
+    /// </summary>
+    private (string Code1, string Code2)? PromptForCodes(PendingMfaDevice device, VirtualMfaEnroller enroller)
     {
         for (var attempt = 1; attempt <= AttemptsPerCode; attempt++)
         {
@@ -107,7 +110,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
                 return null;
             }
 
-            if (!device.IsCurrentCode(code1, DateTimeOffset.UtcNow))
+            if (!device.IsCurrentCode(code1, enroller.IamNow))
             {
                 Host.UI.WriteLine(Totp.IsWellFormedCode(code1)
                     ? "That code does not match this device. Check the app shows the new entry, and type its current code."
@@ -122,7 +125,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand
                 return null;
             }
 
-            var check = device.CheckCodes(code1, code2, DateTimeOffset.UtcNow);
+            var check = device.CheckCodes(code1, code2, enroller.IamNow);
             if (check.Status == MfaCodePairStatus.Valid)
             {
                 return (code1, code2);

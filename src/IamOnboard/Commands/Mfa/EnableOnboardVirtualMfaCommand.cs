@@ -286,11 +286,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             return await enroller.EnableUnattendedAsync(device, ct).ConfigureAwait(false);
         }
 
-        var check = device.CheckCodes(Code1, Code2, DateTimeOffset.UtcNow);
+        var check = device.CheckCodes(Code1, Code2, enroller.IamNow);
         if (check.Status != MfaCodePairStatus.Valid)
         {
             await enroller.DiscardAsync(device).ConfigureAwait(false);
-            // The codes were checked against this machine's clock: when IAM's answers show it off, the error says so.
+            // Checked at IAM's time: codes computed with this machine's clock are wrong there when it is off, so the error says by how much.
             var clockOff = enroller.ClockOffNote(Totp.StepLength) is { } note ? " " + note : string.Empty;
             throw new OnboardInputException("InvalidMfaCodes", "Code1", null, $"{userName}: {ExplainCodes(check.Status)} The device was deleted; run the command again with new codes.{clockOff}");
         }
