@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.AwsSdk;
@@ -24,7 +25,23 @@ public sealed class ClockOffTests : IDisposable
 {
     private readonly LocalIamServer _server = LocalIamServer.Start(new LocalIamOptions());
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        ForgetClockCorrection(_server.Url);
+        _server.Dispose();
+    }
+
+    /// <summary>
+    /// The AWS SDK keeps the clock correction it learned for an endpoint's URL for the life of the process, and learns
+    /// it back only from a refused request: a later test's endpoint on the same port would start that far off. Only a
+    /// test may reset it; AWSSDK.Core (the pinned version) keeps the setter internal.
+    /// </summary>
+    internal static void ForgetClockCorrection(Uri endpoint)
+    {
+        var set = typeof(Amazon.Runtime.CorrectClockSkew).GetMethod("SetClockCorrectionForEndpoint", BindingFlags.Static | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("AWSSDK.Core no longer has CorrectClockSkew.SetClockCorrectionForEndpoint: find how this version forgets a clock correction.");
+        set.Invoke(null, new object[] { endpoint.ToString(), TimeSpan.Zero });
+    }
 
     private Task<OnboardSession> AdministratorSessionAsync(int? maxAttempts = null) => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
     {
