@@ -105,7 +105,8 @@ internal static class SdkErrors
     /// SignatureDoesNotMatch from a service whose answer (its Date header) shows this machine's clock further off than
     /// SigV4 allows: the AWS SDK corrects its signing time for that and sends the request again, so this is what is left
     /// when it could not (no attempt left to send it again). Says how far off the clock is, with both times, and what to
-    /// do, instead of the service's bare "Signature expired". Null for anything else.
+    /// do, instead of the service's bare "Signature expired". Refused for its time with the clock right, it was signed
+    /// with a correction the SDK kept (<see cref="SignedWithACorrectionKeptTooLong"/>). Null for anything else.
     /// </summary>
     public static IamServiceException? SignedWithAClockThatIsOff(IamServiceException refused)
     {
@@ -118,13 +119,34 @@ internal static class SdkErrors
         var offset = answered.AddMilliseconds(500) - now;
         if (offset.Duration() <= SigningWindow - ServiceClock.Tolerance)
         {
-            return null;
+            return SignedWithACorrectionKeptTooLong(refused, answered, now);
         }
 
         return new IamAccessDeniedException(refused.Operation + " was refused with SignatureDoesNotMatch (" + refused.Message.TrimEnd('.') + "). The answer is dated "
             + CredentialClock.Utc(answered) + " by the service's clock (its Date header) and this machine's clock said " + CredentialClock.Utc(now) + ": it is "
             + ServiceClock.Describe(offset) + " the service's, more than the 15 minutes a signed request may be off. The AWS SDK corrects for that only by sending the request "
             + "again, which the session's attempts did not allow (max_attempts). Set the clock right (turn on time synchronization), or connect with more than one attempt.",
+            refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
+    }
+
+    /// <summary>
+    /// A request refused for its signing time (SigV4's "Signature expired" or "Signature not yet current") while this
+    /// machine's clock agrees with the answer's Date: it was signed with a clock correction the AWS SDK learned earlier in
+    /// this process, when the clock was off, and keeps for the life of the process; it does not learn it back from such a
+    /// refusal, so every call fails the same way. Says so, and that a new PowerShell session clears it. Null otherwise.
+    /// </summary>
+    private static IamServiceException? SignedWithACorrectionKeptTooLong(IamServiceException refused, DateTime answered, DateTime now)
+    {
+        var message = refused.Message ?? string.Empty;
+        if (!message.StartsWith("Signature expired", StringComparison.Ordinal) && !message.StartsWith("Signature not yet current", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return new IamAccessDeniedException(refused.Operation + " was refused with SignatureDoesNotMatch (" + message.TrimEnd('.') + "). The answer is dated "
+            + CredentialClock.Utc(answered) + " by the service's clock (its Date header), and this machine's clock agrees (" + CredentialClock.Utc(now) + "): the request "
+            + "was signed with a clock correction the AWS SDK learned earlier in this PowerShell process, when this machine's clock was off, and keeps for the life of "
+            + "the process. Start a new PowerShell session (it forgets the correction), then connect again.",
             refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
     }
 

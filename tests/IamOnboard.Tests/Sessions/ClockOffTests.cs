@@ -36,11 +36,30 @@ public sealed class ClockOffTests : IDisposable
     /// it back only from a refused request: a later test's endpoint on the same port would start that far off. Only a
     /// test may reset it; AWSSDK.Core (the pinned version) keeps the setter internal.
     /// </summary>
-    internal static void ForgetClockCorrection(Uri endpoint)
+    internal static void ForgetClockCorrection(Uri endpoint) => SetClockCorrection(endpoint, TimeSpan.Zero);
+
+    private static void SetClockCorrection(Uri endpoint, TimeSpan correction)
     {
         var set = typeof(Amazon.Runtime.CorrectClockSkew).GetMethod("SetClockCorrectionForEndpoint", BindingFlags.Static | BindingFlags.NonPublic)
             ?? throw new InvalidOperationException("AWSSDK.Core no longer has CorrectClockSkew.SetClockCorrectionForEndpoint: find how this version forgets a clock correction.");
-        set.Invoke(null, new object[] { endpoint.ToString(), TimeSpan.Zero });
+        set.Invoke(null, new object[] { endpoint.ToString(), correction });
+    }
+
+    [Fact]
+    public async Task A_clock_correction_the_SDK_kept_after_the_clock_was_put_right_is_named_with_the_way_out()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await AdministratorSessionAsync();
+        // What the SDK keeps for the process once this machine's clock was 20 minutes behind and then put right (NTP
+        // after a resume): it signs 20 minutes ahead, and does not learn it back from IAM's refusal.
+        SetClockCorrection(_server.Url, TimeSpan.FromMinutes(20));
+
+        var error = await Assert.ThrowsAnyAsync<IamServiceException>(() => session.Iam.ListAccountAliasesAsync());
+
+        Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
+        Assert.StartsWith("ListAccountAliases was refused with SignatureDoesNotMatch (Signature not yet current: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("by the service's clock (its Date header), and this machine's clock agrees", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Start a new PowerShell session (it forgets the correction), then connect again.", error.Message, StringComparison.Ordinal);
     }
 
     private Task<OnboardSession> AdministratorSessionAsync(int? maxAttempts = null) => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
