@@ -512,8 +512,8 @@ Describe 'Exactly once: credentials and interrupted runs' {
         $out = Join-Path $TestDrive 'ctrlchost.csv'
         $taken = Join-Path $TestDrive 'ctrlchost.taken'
         $go = Join-Path $TestDrive 'ctrlchost.stop'
-        $createdBefore = 0
-        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateUser', [ref] $createdBefore)
+        $keysBefore = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateAccessKey', [ref] $keysBefore)
         # Ctrl+C as the console gives it: the batch runs in a pipeline on the child's own console host, and Stop() is
         # called on it while the first user is being taken (the command after New-OnboardUser holds it) and the rows
         # after it go on. PowerShell then takes no more writes from the commands: only the host is left.
@@ -549,8 +549,11 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             while (-not (Test-Path $taken) -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
             Test-Path $taken | Should -BeTrue -Because 'the first user reaches the command after New-OnboardUser'
-            # The rows after it go on meanwhile: made and held by New-OnboardUser behind the one being taken, or under way.
-            Wait-ForCalls $endpoint 'CreateUser' ($createdBefore + 4)
+            # The three rows begun with it (-ThrottleLimit 4) go on to their end and are held behind the one being taken;
+            # no row after them begins, as the pipeline thread is with the taking. The stop comes once they have ended.
+            Wait-ForCalls $endpoint 'CreateAccessKey' ($keysBefore + 4)
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ($endpoint.GetStatistics().InFlight -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
             $null = New-Item -ItemType File -Path $go
             $child.WaitForExit(120000) | Should -BeTrue
         }
@@ -560,12 +563,17 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
         $told = ($stdout.Result + "`n" + $stderr.Result) -replace "\e\[[0-9;]*m", ''
         $told | Should -Match 'STOPPED Stopped'
         # Before: nothing but STOPPED; the users made, and those whose credentials reached nobody, were named nowhere.
-        $told | Should -Match 'New-OnboardUser stopped before the end of its input: Ctrl\+C stopped it\. Batch: \d+ rows: \d+ created'
-        # The user being taken when the stop came reached nobody: named as not handed on (it keeps its mark), or, when
-        # its row was still under way, as cut short, with the row's own error (on the console too) saying it was undone.
-        $first = [regex]::Escape("$prefix-1")
-        $told | Should -Match "(?m)^WARNING: $($first): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)|Cut short \([^)]*\): [^.]*\b$first\b[\s\S]*row 1: IAM user '$first' was not onboarded: the operation was stopped\."
+        $told | Should -Match 'New-OnboardUser stopped before the end of its input: Ctrl\+C stopped it\. Batch: \d+ rows: [3-9] created'
         Test-Path $out | Should -BeFalse -Because 'nothing reached Export-OnboardCredential'
+        # The four rows begun: the three that ended behind the one being taken were held, so their credentials reached
+        # nobody; the one being taken reached nobody either: named so too, or, when its row had not yet ended, as cut
+        # short, with the row's own error (on the console too) saying it was undone.
+        $held = @(1..4 | Where-Object { $told -match "(?m)^WARNING: $([regex]::Escape("$prefix-$_")): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)" })
+        $held.Count | Should -BeGreaterOrEqual 3 -Because 'the rows that had ended were held behind the one being taken'
+        foreach ($row in 1..4 | Where-Object { $_ -notin $held }) {
+            $name = [regex]::Escape("$prefix-$row")
+            $told | Should -Match "Cut short \([^)]*\): [^.]*\b$name\b[\s\S]*row $($row): IAM user '$name' was not onboarded: the operation was stopped\."
+        }
         $users = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
         foreach ($name in $users) {
             # Each user the stop left is named as one whose credentials reached nobody (it keeps its mark, so the next run
