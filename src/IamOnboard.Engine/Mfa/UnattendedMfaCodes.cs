@@ -13,7 +13,7 @@ public static class UnattendedMfaCodes
     /// (which reaches back at least two steps) when the request crosses a step boundary on its way.
     /// </summary>
     /// <param name="key">The device's seed.</param>
-    /// <param name="clock">The time source; <see cref="SystemClock.Instance"/> outside tests.</param>
+    /// <param name="clock">The time source: IAM's time as the session's answers tell it (VirtualMfaEnroller), <see cref="SystemClock.Instance"/> in tests.</param>
     public static (string Code1, string Code2) GetConsecutiveCodes(byte[] key, IClock clock)
     {
         if (key is null || key.Length == 0)
