@@ -604,7 +604,10 @@ Describe 'Role profiles with mfa_serial' {
         $script:seed = ConvertTo-PlainText $device.Seed
         $script:serial = $device.SerialNumber
         $script:mfaConfig = "[profile admin-mfa]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = base`n" +
-            "mfa_serial = $serial`nrole_session_name = with-mfa`nendpoint_url = $($mfaEndpoint.Url)`n"
+            "mfa_serial = $serial`nrole_session_name = with-mfa`nendpoint_url = $($mfaEndpoint.Url)`n" +
+            # A role in another account, reached through the role that asks for MFA: the usual shape of an admin's chain.
+            "[profile mfa-chain]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = admin-mfa`n" +
+            "role_session_name = chained`nregion = us-east-1`nendpoint_url = $($mfaEndpoint.Url)`n"
         $script:mfaCredentials = "[base]`naws_access_key_id = $($mfaEndpoint.AccessKeyId)`naws_secret_access_key = $(ConvertTo-PlainText $mfaEndpoint.SecretAccessKey)`n"
     }
     AfterAll { $mfaEndpoint | Stop-OnboardLocalIam -Confirm:$false }
@@ -614,6 +617,24 @@ Describe 'Role profiles with mfa_serial' {
     It 'assumes the role with the code given by -TokenCode' {
         $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
         $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
+    }
+
+    It 'assumes a role chain whose first role asks for MFA with one code, to the same caller as the AWS CLI v2 given that code' {
+        $code = Get-TestTotpCode -Base32Seed $seed
+        # The CLI asks for the code of the role inside the chain (botocore's AssumeRoleProvider); with no terminal it reads it from stdin.
+        $python = ((Get-Content -TotalCount 1 -Path (Get-AwsCliV2)) -replace '^#!\s*', '').Trim()
+        $env:IAMONBOARD_CLI_ENDPOINT = $mfaEndpoint.Url
+        try { $cli = @($code | & $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile mfa-chain --query Arn --output text 2>$null) }
+        finally { Remove-Item env:IAMONBOARD_CLI_ENDPOINT }
+        $cli[-1] | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/chained"
+
+        $verbose = @(Connect-Onboard -ProfileName mfa-chain -TokenCode $code -Verbose 4>&1)
+        $session = $verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $session.CallerArn | Should -Be $cli[-1]
+        $text = ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $text | Should -Match ([regex]::Escape("of profile 'admin-mfa' as session 'with-mfa' with the credentials of profile 'base' and MFA device $serial."))
+        $text | Should -Match ([regex]::Escape("Connect-Onboard -ProfileName mfa-chain -TokenCode <current code of $serial>"))
+        $text | Should -Not -Match "(?<!\d)$code(?!\d)"
     }
 
     It 'says with -Verbose until when the session is valid, that it is not renewed and how to go on, showing no secret or code' {
@@ -669,8 +690,11 @@ Describe 'Role profiles with mfa_serial' {
         { Connect-Onboard -ProfileName admin-mfa -TokenCode $wrong -ErrorAction Stop } | Should -Throw -ExpectedMessage '*MultiFactorAuthentication failed*'
     }
 
-    It 'asks for the code on an interactive host' {
-        $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$s = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
+    It 'asks for the code on an interactive host (<Profile>)' -ForEach @(
+        @{ Profile = 'admin-mfa'; Session = 'with-mfa' }
+        @{ Profile = 'mfa-chain'; Session = 'chained' }
+    ) {
+        $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$s = Connect-Onboard -ProfileName $Profile -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
         $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
         $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
@@ -685,7 +709,7 @@ Describe 'Role profiles with mfa_serial' {
             $output = $process.StandardOutput.ReadToEnd()
             $process.WaitForExit()
             $output | Should -Match ([regex]::Escape("MFA code for $serial"))
-            $output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
+            $output | Should -Match "RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/$Session"
         }
         finally { $process.Dispose() }
     }

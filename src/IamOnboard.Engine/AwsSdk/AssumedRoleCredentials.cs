@@ -49,6 +49,11 @@ internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
         {
             renewed = await sts.AssumeRoleAsync(_renewal.RoleArn, _renewal.SessionName, _renewal.ExternalId, _renewal.Duration, null, null, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (OnboardConfigurationException ended) when (_renewal.SourceCredentials is MfaRoleCredentials)
+        {
+            // The role before it in the chain was assumed with an MFA code and has ended: its own error says what to run.
+            throw new OnboardConfigurationException(ended.Message, ended);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // A configuration error: the request it holds up cannot succeed until the source credentials are fixed.

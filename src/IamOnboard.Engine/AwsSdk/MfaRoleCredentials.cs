@@ -24,19 +24,23 @@ internal sealed class MfaRoleCredentials : AWSCredentials
     private readonly ImmutableCredentials _credentials;
     private readonly DateTime _expiration;
     private readonly string _profileName;
-    private readonly string _roleArn;
     private readonly string _mfaSerial;
     private readonly ITimeProvider _clock;
+    private readonly string _role;
     private int _warned;
 
-    public MfaRoleCredentials(TemporaryCredentials credentials, string profileName, string roleArn, string mfaSerial, ITimeProvider clock)
+    /// <summary>
+    /// <paramref name="profileName"/> is the profile connected with; <paramref name="chainProfileName"/>, the role
+    /// profile inside its chain whose role this is, when it is not the profile's own.
+    /// </summary>
+    public MfaRoleCredentials(TemporaryCredentials credentials, string profileName, string roleArn, string mfaSerial, ITimeProvider clock, string? chainProfileName = null)
     {
         _credentials = new ImmutableCredentials(credentials.AccessKeyId, SdkCredentials.Reveal(credentials.SecretAccessKey), SdkCredentials.Reveal(credentials.SessionToken));
         _expiration = credentials.Expiration.ToUniversalTime();
         _profileName = profileName;
-        _roleArn = roleArn;
         _mfaSerial = mfaSerial;
         _clock = clock;
+        _role = "role " + roleArn + (chainProfileName is null ? string.Empty : " (profile '" + chainProfileName + "', which '" + profileName + "' is assumed through)");
     }
 
     public override DateTime? Expiration => _expiration;
@@ -50,14 +54,14 @@ internal sealed class MfaRoleCredentials : AWSCredentials
         var left = _expiration - now;
         if (left <= RefuseWithin)
         {
-            throw new OnboardConfigurationException("The session of role profile '" + _profileName + "' has ended: the credentials of role " + _roleArn + ", assumed with MFA device "
+            throw new OnboardConfigurationException("The session of role profile '" + _profileName + "' has ended: the credentials of " + _role + ", assumed with MFA device "
                 + _mfaSerial + ", " + (left > TimeSpan.Zero ? "expire at " : "expired at ") + CredentialClock.Utc(_expiration) + ", and a role assumed with an MFA code cannot be renewed without a new code. "
                 + "Run " + WayOut + " and run the command again.");
         }
 
         if (left <= CredentialClock.RenewalWindow && Interlocked.Exchange(ref _warned, 1) == 0)
         {
-            OnboardLog.Current.Warning("The session of role profile '" + _profileName + "' (role " + _roleArn + ", assumed with MFA) ends at " + CredentialClock.Utc(_expiration)
+            OnboardLog.Current.Warning("The session of role profile '" + _profileName + "' (" + _role + ", assumed with MFA) ends at " + CredentialClock.Utc(_expiration)
                 + ": it cannot be renewed without a new code. Run " + WayOut + " before then to go on.");
         }
 

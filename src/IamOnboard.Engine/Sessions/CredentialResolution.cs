@@ -157,6 +157,43 @@ internal sealed class ResolvedCredentials
     }
 
     /// <summary>
+    /// The MFA device whose code connecting with these options takes: the role profile's own mfa_serial (unless
+    /// <paramref name="ownRole"/> is false: -RoleArn replaces its role), else that of a role it is assumed through (a role
+    /// chain), read from the files alone. Null when no role asks; a chain the files get wrong is left to the connect to report.
+    /// </summary>
+    public static string? MfaSerialOfChain(OnboardConnectOptions options, bool ownRole)
+    {
+        if (RoleProfile(options) is not { } role)
+        {
+            return null;
+        }
+
+        if (ownRole && role.MfaSerial is not null)
+        {
+            return role.MfaSerial;
+        }
+
+        var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
+        var visited = new HashSet<string>(StringComparer.Ordinal) { role.ProfileName };
+        var section = files.Profile(role.ProfileName);
+        while (section?["source_profile"] is { } sourceProfile && visited.Add(sourceProfile))
+        {
+            section = files.Profile(sourceProfile);
+            if (section is null || section["role_arn"] is null || HasStaticKeys(section) || section["web_identity_token_file"] is not null)
+            {
+                return null; // the chain ends here: these credentials are not a role assumed with AssumeRole
+            }
+
+            if (section["mfa_serial"] is { } serial)
+            {
+                return serial;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The profile the environment names, and the variable that named it: AWS_PROFILE, else AWS_DEFAULT_PROFILE, as
     /// the AWS CLI v2 reads them (AWS.Tools and the SDKs know the first only; ignoring the second signed in as the
     /// default profile where the CLI at the same prompt used another). Set is enough, as in the CLI: an empty one
@@ -232,9 +269,11 @@ internal sealed class ResolvedCredentials
     /// names a profile with role_arn and without keys (a role chain). A source profile with keys, or without role_arn
     /// (SSO, credential_process), gives its own credentials and ends the chain: its role_arn, if any, is not assumed. A
     /// profile met twice is a loop, refused; except a profile naming itself when it has keys (keys and role in one profile).
+    /// Any one role of the chain may ask for an MFA code (mfa_serial); more than one is refused: one code per connection.
     /// </summary>
     private static RoleSource SourceOfRole(string name, ConfigSection section, SharedConfigFiles files)
     {
+        var ownRole = new ProfileRole(name, section);
         var visited = new List<string> { name };
         var hops = new List<ProfileRole>();
         var current = name;
@@ -291,11 +330,16 @@ internal sealed class ResolvedCredentials
             var hop = new ProfileRole(sourceProfile, source);
             if (hop.MfaSerial is not null)
             {
-                // One code per connection, for the role of the profile named: a role inside a chain would need a new code
-                // of its own at every renewal of the roles after it, and no one is there to give it in a batch.
-                throw new OnboardConfigurationException("Profile '" + name + "' chains through role profile '" + sourceProfile + "', which has mfa_serial: IamOnboard takes an MFA code "
-                    + "(-TokenCode) for the role of the profile it connects with only, not for a role inside a chain. Move mfa_serial to profile '" + name
-                    + "' if its role is the one that asks for MFA, or connect with -ProfileName " + sourceProfile + " to assume that role alone.");
+                // As the AWS CLI, a role inside a chain may ask for an MFA code (the usual case: keys, then a role that asks
+                // for MFA, then a role in another account). IamOnboard takes one code per connection (-TokenCode).
+                var askers = hops.Prepend(ownRole).Where(r => r.MfaSerial is not null).Append(hop).ToList();
+                if (askers.Count > 1)
+                {
+                    throw new OnboardConfigurationException("Profile '" + name + "' is assumed through more than one role that asks for an MFA code: "
+                        + string.Join(" and ", askers.Select(r => "role profile '" + r.ProfileName + "' (mfa_serial " + r.MfaSerial + ")"))
+                        + ". IamOnboard takes one code per connection (-TokenCode). Keep mfa_serial on the role whose trust policy asks for MFA only, or connect with -ProfileName "
+                        + askers[askers.Count - 1].ProfileName + " to assume that role alone.");
+                }
             }
 
             hops.Add(hop);

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -47,13 +48,21 @@ public static class OnboardSessionFactory
         log.Verbose("Retries: " + retries.Description + ".");
 
         var role = RoleToAssume(options, resolved);
-        if (!string.IsNullOrEmpty(options.TokenCode) && role?.MfaSerial is null)
+        // A role the profile's role is assumed through (a role chain) may be the one asking for the code.
+        var mfaSourceRole = resolved.SourceRoles.FirstOrDefault(r => r.MfaSerial is not null);
+        if (!string.IsNullOrEmpty(options.TokenCode) && role?.MfaSerial is null && mfaSourceRole is null)
         {
             // A code nothing asks for is a sign the call signs in elsewhere than meant; never dropped silently.
             throw new OnboardConfigurationException("-TokenCode was given, but no MFA device asks for it: " + (role is null
                 ? "the credentials come from " + resolved.Source + ", with no role to assume"
-                : "role " + role.RoleArn + " is assumed without one (an mfa_serial goes with its own role profile only)")
+                : "role " + role.RoleArn + " is assumed without one, and so is every role of its chain")
                 + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
+        }
+
+        if (mfaSourceRole is not null && string.IsNullOrEmpty(options.TokenCode))
+        {
+            throw new OnboardConfigurationException("Profile '" + (resolved.Role?.ProfileName ?? options.ProfileName) + "' is assumed through role profile '" + mfaSourceRole.ProfileName
+                + "', which assumes role " + mfaSourceRole.RoleArn + " with MFA device " + mfaSourceRole.MfaSerial + ": give its current code with -TokenCode (an interactive session asks for it).");
         }
 
         var clock = new CredentialClock(options.CredentialUtcNow);
@@ -74,8 +83,8 @@ public static class OnboardSessionFactory
             {
                 hop++;
                 log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
-                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName, cancellationToken)
-                    .ConfigureAwait(false);
+                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName,
+                    sourceRole.MfaSerial is null ? null : options.TokenCode, cancellationToken).ConfigureAwait(false);
                 from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
             }
 
@@ -222,17 +231,29 @@ public static class OnboardSessionFactory
     /// <summary>
     /// Assumes a role inside a chain (the role of a source_profile) with the credentials before it, and returns its
     /// credentials, renewed before they expire with those (which may renew themselves), so a chained session outlives the
-    /// hour each role's credentials last.
+    /// hour each role's credentials last. A role that asks for an MFA code is assumed with <paramref name="tokenCode"/>
+    /// once: its credentials are not renewed (that takes a new code), and the roles after it are renewed with them until
+    /// they end.
     /// </summary>
     private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
-        TimeSpan? timeout, SessionNetwork? network, CredentialClock clock, string connectProfileName, CancellationToken cancellationToken)
+        TimeSpan? timeout, SessionNetwork? network, CredentialClock clock, string connectProfileName, string? tokenCode, CancellationToken cancellationToken)
     {
         using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout, network);
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from + ".");
+        OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from
+            + (sourceRole.MfaSerial is null ? string.Empty : " and MFA device " + sourceRole.MfaSerial) + ".");
         using var temporary = await WithConfigurationErrors(
-            () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, null, null, cancellationToken),
+            () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, sourceRole.MfaSerial, tokenCode, cancellationToken),
             from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
+        if (sourceRole.MfaSerial is not null)
+        {
+            var mfaCredentials = new MfaRoleCredentials(temporary, connectProfileName, sourceRole.RoleArn, sourceRole.MfaSerial, clock, chainProfileName: sourceRole.ProfileName);
+            OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
+                + ". Assumed with an MFA code, they cannot be renewed without a new one: the roles after it are renewed with them until then, and calls fail after that, saying to run "
+                + mfaCredentials.WayOut + ".");
+            return mfaCredentials;
+        }
+
         var renewal = new RoleRenewal(credentials, from, sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, region, stsEndpoint, maxAttempts, timeout, network,
             connectProfileName);
         OnboardLog.Current.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "': credentials valid until " + CredentialClock.Utc(temporary.Expiration)
@@ -263,17 +284,18 @@ public static class OnboardSessionFactory
             role.ProfileName);
     }
 
-    /// <summary>The MFA device of the role profile these options resolve to, when its code is still missing; null otherwise.</summary>
+    /// <summary>The MFA device whose code connecting with these options takes (the role profile's, or a role's of its chain), when the code is still missing; null otherwise.</summary>
     public static string? MfaSerialNeeded(OnboardConnectOptions options)
     {
-        if (options is null || !string.IsNullOrEmpty(options.TokenCode) || !string.IsNullOrEmpty(options.RoleArn) || !string.IsNullOrEmpty(options.AccessKey))
+        if (options is null || !string.IsNullOrEmpty(options.TokenCode) || !string.IsNullOrEmpty(options.AccessKey))
         {
             return null;
         }
 
         try
         {
-            return ResolvedCredentials.RoleProfile(options)?.MfaSerial;
+            // -RoleArn replaces the profile's own role, not the roles of its chain.
+            return ResolvedCredentials.MfaSerialOfChain(options, ownRole: string.IsNullOrEmpty(options.RoleArn));
         }
         catch (OnboardConfigurationException)
         {

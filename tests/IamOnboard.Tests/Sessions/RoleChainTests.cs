@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
+using IamOnboard.Iam;
 using IamOnboard.LocalIam;
+using IamOnboard.Mfa;
 using IamOnboard.Sessions;
 using IamOnboard.Tests.Iam;
 using Xunit;
@@ -140,7 +142,63 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
-    public async Task A_role_inside_a_chain_that_asks_for_MFA_is_refused_before_anything_is_assumed_saying_where_mfa_serial_goes()
+    public async Task A_role_inside_a_chain_that_asks_for_MFA_is_assumed_with_the_code_and_the_roles_after_it_are_renewed_with_it_until_it_ends()
+    {
+        using var environment = new EnvironmentScope();
+        var (serial, key) = await EnrolAdminMfaAsync("chain");
+        WriteChain(environment, hopOneExtra: "mfa_serial = " + serial + "\n", hopTwoExtra: "duration_seconds = 900\n");
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        Assert.Equal(serial, OnboardSessionFactory.MfaSerialNeeded(new OnboardConnectOptions { ProfileName = "hop-two" }));
+        _server.StartRecordingRequests();
+
+        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow);
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-two", TokenCode = code, CredentialUtcNow = CredentialTime });
+
+        var assumed = _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").ToList();
+        Assert.Equal(new[] { AdminArn, SessionArn("hop-one") }, assumed.Select(r => r.CallerArn));
+        Assert.Equal(SessionArn("hop-two"), session.CallerArn);
+        Assert.Contains("V Assuming role " + RoleArn + " of profile 'hop-one' as session 'hop-one' with the credentials of profile 'base' and MFA device " + serial + ".", log.Messages);
+
+        // The outer role (15 minutes) is renewed with the MFA role's credentials (an hour) while they last: no new code,
+        // hop-one is not assumed again.
+        _server.MoveCredentialTimeAhead(TimeSpan.FromMinutes(16));
+        _server.StartRecordingRequests();
+        Assert.NotNull(await session.Iam.ListUsersAsync());
+        var renewed = _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").ToList();
+        Assert.Equal(new[] { SessionArn("hop-one") }, renewed.Select(r => r.CallerArn));
+        AssertNoSecretIn(log, session);
+
+        // Once the MFA role has ended, the outer role cannot be renewed: the error says to connect again with a new code.
+        _server.MoveCredentialTimeAhead(TimeSpan.FromMinutes(45));
+        var assumedBefore = Count("AssumeRole");
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => session.Iam.ListUsersAsync());
+        Assert.StartsWith("The session of role profile 'hop-two' has ended: the credentials of role " + RoleArn + " (profile 'hop-one', which 'hop-two' is assumed through), assumed with MFA device "
+            + serial, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Connect-Onboard -ProfileName hop-two -TokenCode <current code of " + serial + ">", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("AssumeRole") - assumedBefore);
+        Assert.All(log.Messages.Append(error.Message), m => Assert.DoesNotMatch("(?<![0-9])" + code + "(?![0-9])", m));
+    }
+
+    [Fact]
+    public async Task The_code_for_a_role_inside_a_chain_goes_to_that_roles_AssumeRole_and_a_wrong_one_is_refused_there()
+    {
+        using var environment = new EnvironmentScope();
+        var (serial, key) = await EnrolAdminMfaAsync("chain-wrong");
+        WriteChain(environment, hopOneExtra: "mfa_serial = " + serial + "\n");
+        var wrong = ((int.Parse(Totp.ComputeCode(key, DateTimeOffset.UtcNow), CultureInfo.InvariantCulture) + 500000) % 1000000).ToString("D6", CultureInfo.InvariantCulture);
+        _server.StartRecordingRequests();
+
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-two", TokenCode = wrong }));
+
+        // The only AssumeRole sent is hop-one's, signed by the keys of 'base', and STS refused its code.
+        Assert.Equal("AssumeRole", error.Operation);
+        Assert.StartsWith("MultiFactorAuthentication failed with invalid MFA one time pass code", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { AdminArn }, _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").Select(r => r.CallerArn));
+    }
+
+    [Fact]
+    public async Task A_role_inside_a_chain_that_asks_for_MFA_without_a_code_is_refused_before_anything_is_assumed_naming_its_device()
     {
         using var environment = new EnvironmentScope();
         WriteChain(environment, hopOneExtra: "mfa_serial = arn:aws:iam::" + _server.AccountId + ":mfa/someone\n");
@@ -148,17 +206,43 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
 
         var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-two" }));
 
-        Assert.Contains("Profile 'hop-two' chains through role profile 'hop-one', which has mfa_serial", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Profile 'hop-two' is assumed through role profile 'hop-one', which assumes role " + RoleArn + " with MFA device arn:aws:iam::" + _server.AccountId
+            + ":mfa/someone: give its current code with -TokenCode (an interactive session asks for it).", error.Message);
         Assert.Equal(0, Count("AssumeRole") - assumedBefore);
     }
 
+    [Fact]
+    public async Task A_chain_where_two_roles_ask_for_MFA_is_refused_before_anything_is_assumed_naming_both()
+    {
+        using var environment = new EnvironmentScope();
+        WriteChain(environment, hopOneExtra: "mfa_serial = arn:aws:iam::" + _server.AccountId + ":mfa/first\n", hopTwoExtra: "mfa_serial = arn:aws:iam::" + _server.AccountId + ":mfa/second\n");
+        var assumedBefore = Count("AssumeRole");
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-two", TokenCode = "123456" }));
+
+        Assert.StartsWith("Profile 'hop-two' is assumed through more than one role that asks for an MFA code: role profile 'hop-two' (mfa_serial arn:aws:iam::" + _server.AccountId
+            + ":mfa/second) and role profile 'hop-one' (mfa_serial arn:aws:iam::" + _server.AccountId + ":mfa/first).", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count("AssumeRole") - assumedBefore);
+    }
+
+    /// <summary>A virtual MFA device enabled for onboard-admin (whose keys profile 'base' holds), and its key.</summary>
+    private async Task<(string Serial, byte[] Key)> EnrolAdminMfaAsync(string name)
+    {
+        using var admin = LocalIamFixture.CreateClient(_server);
+        var device = await admin.CreateVirtualMfaDeviceAsync(Names.Unique(name));
+        var key = Totp.KeyFromBase32(System.Text.Encoding.ASCII.GetString(device.Base32StringSeed));
+        var now = DateTimeOffset.UtcNow;
+        await admin.EnableMfaDeviceAsync("onboard-admin", device.SerialNumber, Totp.ComputeCode(key, now - Totp.StepLength), Totp.ComputeCode(key, now));
+        return (device.SerialNumber, key);
+    }
+
     /// <summary>base (keys) &lt;- hop-one (role) &lt;- hop-two (role), each role session named after its profile.</summary>
-    private void WriteChain(EnvironmentScope environment, string hopOneExtra = "")
+    private void WriteChain(EnvironmentScope environment, string hopOneExtra = "", string hopTwoExtra = "")
     {
         File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
         File.WriteAllText(environment.ConfigFile,
             "[profile hop-one]\nrole_arn = " + RoleArn + "\nsource_profile = base\nrole_session_name = hop-one\n" + hopOneExtra
-            + "[profile hop-two]\nrole_arn = " + RoleArn + "\nsource_profile = hop-one\nrole_session_name = hop-two\nendpoint_url = " + _server.Url + "\n");
+            + "[profile hop-two]\nrole_arn = " + RoleArn + "\nsource_profile = hop-one\nrole_session_name = hop-two\nendpoint_url = " + _server.Url + "\n" + hopTwoExtra);
     }
 
     private DateTime CredentialTime() => DateTime.UtcNow + _server.CredentialTimeAhead;
