@@ -98,9 +98,6 @@ internal static class SdkErrors
         return new IamAccessDeniedException(message, IamErrorCodes.ExpiredToken, expired.ErrorType, expired.StatusCode, expired.RequestId, expired.Operation, expired);
     }
 
-    /// <summary>SigV4: a request signed this far from the service's time is refused.</summary>
-    private static readonly TimeSpan SigningWindow = TimeSpan.FromMinutes(15);
-
     /// <summary>
     /// SignatureDoesNotMatch from a service whose answer (its Date header) shows this machine's clock further off than
     /// SigV4 allows: the AWS SDK corrects its signing time for that and sends the request again, so this is what is left
@@ -117,7 +114,7 @@ internal static class SdkErrors
 
         var now = DateTime.UtcNow;
         var offset = answered.AddMilliseconds(500) - now;
-        if (offset.Duration() <= SigningWindow - ServiceClock.Tolerance)
+        if (offset.Duration() <= StaleClockCorrection.SigningWindow - ServiceClock.Tolerance)
         {
             return SignedWithACorrectionKeptTooLong(refused, answered, now);
         }
@@ -132,8 +129,9 @@ internal static class SdkErrors
     /// <summary>
     /// A request refused for its signing time (SigV4's "Signature expired" or "Signature not yet current") while this
     /// machine's clock agrees with the answer's Date: it was signed with a clock correction the AWS SDK learned earlier in
-    /// this process, when the clock was off, and keeps for the life of the process; it does not learn it back from such a
-    /// refusal, so every call fails the same way. Says so, and that a new PowerShell session clears it. Null otherwise.
+    /// this process, when the clock was off. The SDK takes its correction from every answer, this one included, and the
+    /// session sends such a request again by itself (<see cref="StaleClockCorrection"/>); this is what is left when no
+    /// attempt was left for that (max_attempts 1). Says so, and that running the command again works. Null otherwise.
     /// </summary>
     private static IamServiceException? SignedWithACorrectionKeptTooLong(IamServiceException refused, DateTime answered, DateTime now)
     {
@@ -145,8 +143,9 @@ internal static class SdkErrors
 
         return new IamAccessDeniedException(refused.Operation + " was refused with SignatureDoesNotMatch (" + message.TrimEnd('.') + "). The answer is dated "
             + CredentialClock.Utc(answered) + " by the service's clock (its Date header), and this machine's clock agrees (" + CredentialClock.Utc(now) + "): the request "
-            + "was signed with a clock correction the AWS SDK learned earlier in this PowerShell process, when this machine's clock was off, and keeps for the life of "
-            + "the process. Start a new PowerShell session (it forgets the correction), then connect again.",
+            + "was signed with a clock correction the AWS SDK learned earlier in this PowerShell process, when this machine's clock was off. The SDK has taken the "
+            + "service's time from this answer, so the next request is signed right: run the command again. With more than one attempt (max_attempts), the session "
+            + "sends such a request again by itself.",
             refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
     }
 

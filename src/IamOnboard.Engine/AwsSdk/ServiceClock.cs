@@ -62,9 +62,12 @@ internal sealed class ServiceClock : IClock
     }
 
     /// <summary>"3 min 5 s behind" or "20 min ahead of" (whole seconds): how this machine's clock stands to the service's, for messages.</summary>
-    public static string Describe(TimeSpan serviceAheadBy)
+    public static string Describe(TimeSpan serviceAheadBy) => Length(serviceAheadBy) + (serviceAheadBy > TimeSpan.Zero ? " behind" : " ahead of");
+
+    /// <summary>"1 h 0 min 59 s", "20 min", "0 s": how long <paramref name="span"/> is, either way, in whole seconds, for messages.</summary>
+    public static string Length(TimeSpan span)
     {
-        long seconds = (long)Math.Round(Math.Abs(serviceAheadBy.TotalSeconds));
+        long seconds = (long)Math.Round(Math.Abs(span.TotalSeconds));
         var parts = new System.Collections.Generic.List<string>();
         if (seconds >= 3600)
         {
@@ -81,7 +84,7 @@ internal sealed class ServiceClock : IClock
             parts.Add((seconds % 60).ToString(CultureInfo.InvariantCulture) + " s");
         }
 
-        return string.Join(" ", parts) + (serviceAheadBy > TimeSpan.Zero ? " behind" : " ahead of");
+        return string.Join(" ", parts);
     }
 }
 

@@ -4,6 +4,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using IamOnboard.Iam;
@@ -52,7 +53,7 @@ internal sealed class StsGateway : IDisposable
         Endpoint = endpointUrl ?? AwsPartition.ForRegion(region).StsEndpointFor(region);
         _network = network ?? SessionNetwork.FromEnvironment();
         var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _network);
-        _client = new AmazonSecurityTokenServiceClient(credentials, config);
+        _client = new StsSdkClient(credentials, config);
     }
 
     public string Endpoint { get; }
@@ -128,4 +129,69 @@ internal sealed class StsGateway : IDisposable
                 ?? new IamNetworkException("STS " + operation + " to " + Endpoint + _network.Route.Via(Endpoint) + " got no response: " + SdkErrors.Innermost(exception).Message + SdkErrors.TlsAdvice(exception, _network.CaBundle), operation, Endpoint, exception);
         }
     }
+}
+
+/// <summary>
+/// AWSSDK.SecurityToken's client with one change to its retries: a request the AWS SDK signed with a clock correction it
+/// kept from when this machine's clock was off is sent again once (<see cref="StaleClockCorrection"/>), as IAM's are.
+/// </summary>
+internal sealed class StsSdkClient : AmazonSecurityTokenServiceClient
+{
+    public StsSdkClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config)
+        : base(credentials, config)
+    {
+    }
+
+    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+    {
+        base.CustomizeRuntimePipeline(pipeline);
+        RetryPolicy policy = Config.RetryMode == RequestRetryMode.Adaptive ? new StsAdaptiveRetryPolicy(Config) : new StsStandardRetryPolicy(Config);
+        pipeline.ReplaceHandler<RetryHandler>(new RetryHandler(policy));
+    }
+
+    /// <summary>"STS GetCallerIdentity", for the verbose line of a resend.</summary>
+    internal static string Operation(IExecutionContext executionContext)
+    {
+        var name = executionContext.RequestContext.OriginalRequest?.GetType().Name ?? "request";
+        return "STS " + (name.EndsWith("Request", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Request".Length) : name);
+    }
+
+    internal static bool ResendsWithCorrectedClock(RetryPolicy policy, IExecutionContext executionContext, Exception exception) =>
+        StaleClockCorrection.ResendsSignedAgain(executionContext, exception, "STS", Operation(executionContext), policy.MaxRetries + 1);
+}
+
+/// <summary>Standard mode, and a request signed with a stale clock correction sent again once (<see cref="StaleClockCorrection"/>).</summary>
+internal sealed class StsStandardRetryPolicy : StandardRetryPolicy
+{
+    public StsStandardRetryPolicy(IClientConfig config)
+        : base(config)
+    {
+    }
+
+    public override bool RetryForException(IExecutionContext executionContext, Exception exception)
+        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+
+    public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
+        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
+    public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
+        => base.OnRetry(executionContext, bypassAcquireCapacity || StaleClockCorrection.BypassesQuota(executionContext), isThrottlingError);
+}
+
+/// <summary>Adaptive mode, with the same change as <see cref="StsStandardRetryPolicy"/>.</summary>
+internal sealed class StsAdaptiveRetryPolicy : AdaptiveRetryPolicy
+{
+    public StsAdaptiveRetryPolicy(IClientConfig config)
+        : base(config)
+    {
+    }
+
+    public override bool RetryForException(IExecutionContext executionContext, Exception exception)
+        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+
+    public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
+        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
+    public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
+        => base.OnRetry(executionContext, bypassAcquireCapacity || StaleClockCorrection.BypassesQuota(executionContext), isThrottlingError);
 }

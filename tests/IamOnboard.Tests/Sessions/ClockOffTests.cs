@@ -1,6 +1,9 @@
 using System;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using IamOnboard.AwsSdk;
@@ -33,8 +36,8 @@ public sealed class ClockOffTests : IDisposable
 
     /// <summary>
     /// The AWS SDK keeps the clock correction it learned for an endpoint's URL for the life of the process, and learns
-    /// it back only from a refused request: a later test's endpoint on the same port would start that far off. Only a
-    /// test may reset it; AWSSDK.Core (the pinned version) keeps the setter internal.
+    /// it anew only from an answer to a request to that URL: a later test's endpoint on the same port would start that
+    /// far off. Only a test may set it; AWSSDK.Core (the pinned version) keeps the setter internal.
     /// </summary>
     internal static void ForgetClockCorrection(Uri endpoint) => SetClockCorrection(endpoint, TimeSpan.Zero);
 
@@ -45,21 +48,93 @@ public sealed class ClockOffTests : IDisposable
         set.Invoke(null, new object[] { endpoint.ToString(), correction });
     }
 
+    /// <summary>
+    /// What the SDK keeps for the process once this machine's clock was 20 minutes behind and then put right (time
+    /// synchronization after a resume): it signs 20 minutes ahead of the endpoint's time, which agrees with this machine's.
+    /// </summary>
+    private void KeepAStaleCorrection() => SetClockCorrection(_server.Url, TimeSpan.FromMinutes(20));
+
+    /// <summary>The correction the SDK now signs with for the endpoint (its public getter).</summary>
+    private TimeSpan SdkCorrection => Amazon.Runtime.CorrectClockSkew.GetClockCorrectionForEndpoint(_server.Url.ToString());
+
+    private const string PutRightBy = "(19 min 5[89] s|20 min|20 min [12] s)";
+
     [Fact]
-    public async Task A_clock_correction_the_SDK_kept_after_the_clock_was_put_right_is_named_with_the_way_out()
+    public async Task A_clock_correction_the_SDK_kept_after_the_clock_was_put_right_is_put_right_and_the_call_that_meets_it_sent_again()
     {
         using var environment = new EnvironmentScope();
         using var session = await AdministratorSessionAsync();
-        // What the SDK keeps for the process once this machine's clock was 20 minutes behind and then put right (NTP
-        // after a resume): it signs 20 minutes ahead, and does not learn it back from IAM's refusal.
-        SetClockCorrection(_server.Url, TimeSpan.FromMinutes(20));
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        KeepAStaleCorrection();
+
+        Assert.NotNull(await session.Iam.ListAccountAliasesAsync());
+
+        // Refused once for its time, then sent again signed with the correction taken from the refusal's Date.
+        Assert.Equal(1, _server.GetStatistics().AuthenticationFailures);
+        Assert.InRange(SdkCorrection, TimeSpan.FromSeconds(-2), TimeSpan.FromSeconds(2));
+        var line = Assert.Single(log.Messages, m => m.Contains("refused for its signing time", StringComparison.Ordinal));
+        Assert.Matches("^V IAM ListAccountAliases was refused for its signing time \\(Signature not yet current\\): the AWS SDK signed it " + PutRightBy
+            + " ahead of IAM's time \\(IAM's answer is dated [0-9-]{10} [0-9:]{8}Z by its Date header\\), with a clock correction it kept from when this machine's clock was off\\. "
+            + "The SDK's correction for " + Regex.Escape(_server.Url.ToString()) + " is put right by " + PutRightBy + ", to 0 s \\(this machine's clock agrees with IAM's\\); "
+            + "sending it again, attempt 2 of 8\\.$", line);
+    }
+
+    [Fact]
+    public async Task A_clock_correction_the_SDK_kept_after_the_clock_was_put_right_does_not_fail_creates_in_flight_together()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await AdministratorSessionAsync();
+        KeepAStaleCorrection();
+
+        // A batch's rows in flight at once: each signed with the kept correction before any refusal came back.
+        var names = Enumerable.Range(1, 6).Select(i => "stale-correction-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        await Task.WhenAll(names.Select(name => session.Iam.CreateUserAsync(name)));
+
+        foreach (var name in names)
+        {
+            Assert.Equal(name, (await session.Iam.GetUserAsync(name)).UserName);
+        }
+
+        Assert.InRange(_server.GetStatistics().AuthenticationFailures, 1, names.Length);
+    }
+
+    [Fact]
+    public async Task A_clock_correction_the_SDK_kept_is_put_right_for_STS_too_assuming_a_role_at_connect_and_asking_who_the_session_is()
+    {
+        using var environment = new EnvironmentScope();
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        KeepAStaleCorrection();
+
+        using var session = await RoleSessionAsync(environment);
+        KeepAStaleCorrection();
+        var identity = await session.Sts.GetCallerIdentityAsync(default);
+
+        Assert.EndsWith(":assumed-role/OrganizationAccountAccessRole/skewed", identity.Arn, StringComparison.Ordinal);
+        Assert.Equal(2, _server.GetStatistics().AuthenticationFailures);
+        var lines = log.Messages.Where(m => m.Contains("refused for its signing time", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Matches("^V STS AssumeRole was refused for its signing time \\(Signature not yet current\\): the AWS SDK signed it " + PutRightBy + " ahead of STS's time ", lines[0]);
+        Assert.Matches("^V STS GetCallerIdentity was refused for its signing time \\(Signature not yet current\\): the AWS SDK signed it " + PutRightBy + " ahead of STS's time ", lines[1]);
+    }
+
+    [Fact]
+    public async Task A_clock_correction_the_SDK_kept_with_no_attempt_left_to_send_again_says_to_run_the_command_again_which_works()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await AdministratorSessionAsync(maxAttempts: 1);
+        KeepAStaleCorrection();
 
         var error = await Assert.ThrowsAnyAsync<IamServiceException>(() => session.Iam.ListAccountAliasesAsync());
 
         Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
         Assert.StartsWith("ListAccountAliases was refused with SignatureDoesNotMatch (Signature not yet current: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("by the service's clock (its Date header), and this machine's clock agrees", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Start a new PowerShell session (it forgets the correction), then connect again.", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("The SDK has taken the service's time from this answer, so the next request is signed right: run the command again. "
+            + "With more than one attempt (max_attempts), the session sends such a request again by itself.", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(await session.Iam.ListAccountAliasesAsync());
+        Assert.Equal(1, _server.GetStatistics().AuthenticationFailures);
     }
 
     private Task<OnboardSession> AdministratorSessionAsync(int? maxAttempts = null) => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions

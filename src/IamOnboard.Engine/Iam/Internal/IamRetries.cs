@@ -72,11 +72,26 @@ internal static class IamRetryRules
     }
 
     /// <summary>
+    /// True for a request refused for its signing time because the AWS SDK signed it with a clock correction it kept
+    /// from when this machine's clock was off (<see cref="StaleClockCorrection"/>): sent again once, signed anew.
+    /// </summary>
+    public static bool ResendsWithCorrectedClock(IExecutionContext executionContext, Exception exception)
+        => executionContext.RequestContext.OriginalRequest is IamQueryRequest request
+            && StaleClockCorrection.ResendsSignedAgain(executionContext, exception, "IAM",
+                "IAM " + request.Action + (request.Subject is { } subject ? " for '" + subject + "'" : string.Empty), request.MaxAttempts);
+
+    /// <summary>
     /// Whether this retry leaves the SDK's retry quota alone: throttling, and ConcurrentModification, both IAM asking
-    /// us to wait, which the backoff does (see <see cref="IamStandardRetryPolicy"/>).
+    /// us to wait, which the backoff does (see <see cref="IamStandardRetryPolicy"/>); and the resend of a request signed
+    /// with a stale clock correction, as the SDK's own resend for a clock that is off.
     /// </summary>
     public static bool BypassesQuota(IExecutionContext executionContext, bool isThrottlingError)
     {
+        if (StaleClockCorrection.BypassesQuota(executionContext))
+        {
+            return true;
+        }
+
         if (executionContext.RequestContext.OriginalRequest is IamQueryRequest { RetryingConcurrentModification: true } request)
         {
             request.RetryingConcurrentModification = false;
@@ -133,10 +148,11 @@ internal static class IamRetryRules
 
 /// <summary>
 /// Standard mode, except that ConcurrentModification is retried too (<see cref="IamRetryRules.IsConcurrentModification"/>),
-/// and throttling and ConcurrentModification retries do not draw on the SDK's retry quota. AWSSDK.Core 4.1 keeps one
-/// process-wide quota per endpoint (500 tokens, 5 per throttled retry, 14 per other retry); a batch that IAM throttles
-/// drains it after ~100 throttled retries, and from then on every throttle fails the call at once. Throttling is IAM
-/// telling us to slow down, which the backoff does; the quota still guards against 5xx and network retry storms.
+/// a request signed with a stale clock correction is sent again once (<see cref="StaleClockCorrection"/>), and throttling
+/// and ConcurrentModification retries do not draw on the SDK's retry quota. AWSSDK.Core 4.1 keeps one process-wide
+/// quota per endpoint (500 tokens, 5 per throttled retry, 14 per other retry); a batch that IAM throttles drains it after
+/// ~100 throttled retries, and from then on every throttle fails the call at once. Throttling is IAM telling us to slow
+/// down, which the backoff does; the quota still guards against 5xx and network retry storms.
 /// </summary>
 internal sealed class IamStandardRetryPolicy : StandardRetryPolicy
 {
@@ -147,11 +163,13 @@ internal sealed class IamStandardRetryPolicy : StandardRetryPolicy
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
         => IamRetryRules.MayRetry(executionContext, exception)
-            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || base.RetryForException(executionContext, exception));
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || IamRetryRules.ResendsWithCorrectedClock(executionContext, exception)
+                || base.RetryForException(executionContext, exception));
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
         => IamRetryRules.MayRetry(executionContext, exception)
-            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || IamRetryRules.ResendsWithCorrectedClock(executionContext, exception)
+                || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
         => base.OnRetry(executionContext, bypassAcquireCapacity || IamRetryRules.BypassesQuota(executionContext, isThrottlingError), isThrottlingError);
@@ -167,11 +185,13 @@ internal sealed class IamAdaptiveRetryPolicy : AdaptiveRetryPolicy
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
         => IamRetryRules.MayRetry(executionContext, exception)
-            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || base.RetryForException(executionContext, exception));
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || IamRetryRules.ResendsWithCorrectedClock(executionContext, exception)
+                || base.RetryForException(executionContext, exception));
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
         => IamRetryRules.MayRetry(executionContext, exception)
-            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
+            && (IamRetryRules.RetriesConcurrentModification(executionContext, exception) || IamRetryRules.ResendsWithCorrectedClock(executionContext, exception)
+                || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false));
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
         => base.OnRetry(executionContext, bypassAcquireCapacity || IamRetryRules.BypassesQuota(executionContext, isThrottlingError), isThrottlingError);
