@@ -6,6 +6,8 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Amazon.Runtime.Internal;
+using ExecutionContext = Amazon.Runtime.Internal.ExecutionContext;
 using IamOnboard.AwsSdk;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
@@ -135,6 +137,47 @@ public sealed class ClockOffTests : IDisposable
             + "With more than one attempt (max_attempts), the session sends such a request again by itself.", error.Message, StringComparison.Ordinal);
         Assert.NotNull(await session.Iam.ListAccountAliasesAsync());
         Assert.Equal(1, _server.GetStatistics().AuthenticationFailures);
+    }
+
+    [Fact]
+    public async Task A_request_signed_with_a_kept_correction_is_sent_again_at_most_once_and_only_when_signed_outside_the_window()
+    {
+        using var environment = new EnvironmentScope();
+        using var session = await AdministratorSessionAsync(maxAttempts: 1);
+        KeepAStaleCorrection();
+        // A real refusal from the endpoint (its Date header included), which no attempt was left to send again.
+        Exception? error = await Assert.ThrowsAnyAsync<IamServiceException>(() => session.Iam.ListAccountAliasesAsync());
+        while (error is not null and not Amazon.Runtime.AmazonServiceException)
+        {
+            error = error.InnerException;
+        }
+
+        var refused = Assert.IsAssignableFrom<Amazon.Runtime.AmazonServiceException>(error);
+        Assert.True(ServiceClock.TryParseDate(SdkErrors.AnswerDate(refused), out var answered));
+
+        // The request as the retry policy sees it: signed at the given time, for the endpoint whose correction the SDK has just put right.
+        ExecutionContext Signed(TimeSpan fromTheAnswer)
+        {
+            var request = new DefaultRequest(new Amazon.SecurityToken.Model.GetCallerIdentityRequest(), "IAM") { Endpoint = _server.Url };
+            request.Headers["X-Amz-Date"] = (answered + fromTheAnswer).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            return new ExecutionContext(new RequestContext(false) { Request = request, IsSigned = true }, new ResponseContext());
+        }
+
+        var stale = Signed(TimeSpan.FromMinutes(20));
+        Assert.True(StaleClockCorrection.ResendsSignedAgain(stale, refused, "IAM", "IAM ListAccountAliases", 8));
+        Assert.False(stale.RequestContext.IsSigned);
+        Assert.True(StaleClockCorrection.BypassesQuota(stale));
+        Assert.False(StaleClockCorrection.BypassesQuota(stale));
+        // Refused again after the resend: not sent a third time.
+        stale.RequestContext.IsSigned = true;
+        Assert.False(StaleClockCorrection.ResendsSignedAgain(stale, refused, "IAM", "IAM ListAccountAliases", 8));
+        Assert.True(stale.RequestContext.IsSigned);
+        Assert.False(StaleClockCorrection.BypassesQuota(stale));
+
+        // Signed inside the window (a wrong secret key, say): the signing time is not what was refused.
+        var inside = Signed(TimeSpan.FromMinutes(14));
+        Assert.False(StaleClockCorrection.ResendsSignedAgain(inside, refused, "IAM", "IAM ListAccountAliases", 8));
+        Assert.True(inside.RequestContext.IsSigned);
     }
 
     private Task<OnboardSession> AdministratorSessionAsync(int? maxAttempts = null) => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
