@@ -80,6 +80,23 @@ internal sealed partial class StsService
         }
     }
 
+    /// <summary>
+    /// STS's limits on DurationSeconds: an hour for a role assumed with temporary credentials (role chaining, whatever the
+    /// role's MaxSessionDuration), else the role's MaxSessionDuration; both refused with STS's own words.
+    /// </summary>
+    private static void RequireSessionLengthAllowed(OperationContext context, RoleEntity role, int duration)
+    {
+        if (context.Caller.Session is not null && duration > 3600)
+        {
+            throw IamServiceException.Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+        }
+
+        if (duration > role.MaxSessionDuration)
+        {
+            throw IamServiceException.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+    }
+
     private static void AssumeRole(OperationContext context)
     {
         string roleArn = context.Required("RoleArn");
@@ -100,6 +117,7 @@ internal sealed partial class StsService
             Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn, context.Facts);
         }
 
+        RequireSessionLengthAllowed(context, role, duration);
         RequireMfaWhenAskedFor(context, role);
         IssueRoleSession(context, store, role, sessionName, duration);
         WriteAssumedRoleUser(context, store, role, sessionName);

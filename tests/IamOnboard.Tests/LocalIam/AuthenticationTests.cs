@@ -106,6 +106,29 @@ public sealed class AuthenticationTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task AssumeRole_keeps_to_the_roles_MaxSessionDuration_and_to_one_hour_for_a_role_assumed_with_role_credentials_as_STS_does()
+    {
+        string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
+        // The account's role allows an hour (MaxSessionDuration 3600): two hours are refused, with STS's words.
+        var tooLong = await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "two-hours"), ("DurationSeconds", "7200"));
+        AssertError(tooLong, 400, "ValidationError");
+        Assert.Equal("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", tooLong.ErrorMessage);
+
+        // A role that allows twelve hours gives them to a user's keys, but a role session assuming it (role chaining) gets one hour at most.
+        string trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + Server.AccountId + ":root\"},\"Action\":\"sts:AssumeRole\"}]}";
+        (await Admin.IamAsync("CreateRole", ("RoleName", "long-sessions"), ("AssumeRolePolicyDocument", trust), ("MaxSessionDuration", "43200"))).EnsureSuccess();
+        string longRoleArn = $"arn:aws:iam::{Server.AccountId}:role/long-sessions";
+        (await Admin.StsAsync("AssumeRole", ("RoleArn", longRoleArn), ("RoleSessionName", "twelve-hours"), ("DurationSeconds", "43200"))).EnsureSuccess();
+
+        var hop = (await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "hop"))).EnsureSuccess();
+        var hopSession = new SignedIamClient(Server.Url, hop.Value("AccessKeyId")!, hop.Value("SecretAccessKey")!, hop.Value("SessionToken"));
+        var chainedTooLong = await hopSession.StsAsync("AssumeRole", ("RoleArn", longRoleArn), ("RoleSessionName", "chained"), ("DurationSeconds", "3601"));
+        AssertError(chainedTooLong, 400, "ValidationError");
+        Assert.Equal("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", chainedTooLong.ErrorMessage);
+        (await hopSession.StsAsync("AssumeRole", ("RoleArn", longRoleArn), ("RoleSessionName", "chained"), ("DurationSeconds", "3600"))).EnsureSuccess();
+    }
+
+    [Fact]
     public async Task Read_only_principals_may_read_and_others_are_denied()
     {
         var reader = await UserClientAsync("reader", "arn:aws:iam::aws:policy/IAMReadOnlyAccess");
