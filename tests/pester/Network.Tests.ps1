@@ -16,7 +16,7 @@ BeforeAll {
     $script:corpUrl = "http://$($corpHost):$port"
 
     # Connects in a fresh pwsh with only the given proxy variables (NAME=value; case matters, as on Linux), and returns its output and its error text.
-    function script:Connect-InChild([string] $Url, [string[]] $Proxy, [switch] $Local, [string] $Connect) {
+    function script:Connect-InChild([string] $Url, [string[]] $Proxy, [switch] $Local, [string] $Connect, [hashtable] $Environment = @{}) {
         $connect = if ($Connect) { $Connect } elseif ($Local) { 'Connect-Onboard -Local' } else { 'Connect-Onboard -EndpointUrl $env:TEST_URL -AccessKey $env:TEST_KEY_ID -SecretKey $env:TEST_SECRET -MaxAttempts 1' }
         $script = "`$ErrorActionPreference = 'Stop'; Import-Module `$env:IAMONBOARD_MODULE; try { `$s = $connect; 'CALLER ' + `$s.CallerArn; `$null = New-OnboardGroup -GroupName ('network-' + [guid]::NewGuid().ToString('N').Substring(0, 10)); 'CREATED' } catch { 'ERROR ' + `$_.Exception.Message }"
         $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
@@ -26,6 +26,7 @@ BeforeAll {
         $start.Environment['TEST_URL'] = $Url
         $start.Environment['TEST_KEY_ID'] = $endpoint.AccessKeyId
         $start.Environment['TEST_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
         (Invoke-CheckedProcess -StartInfo $start) -join "`n"
     }
 }
@@ -99,6 +100,33 @@ Describe 'Network: proxies named by the environment' {
         $output = Connect-InChild -Url $corpUrl -Proxy @('HTTP_PROXY=http://127.0.0.1:9')
 
         $output | Should -Match "ERROR STS GetCallerIdentity to $([regex]::Escape($corpUrl))/? through proxy http://127\.0\.0\.1:9 got no response"
+    }
+
+    It 'signs in with an IAM Identity Center profile through HTTPS_PROXY: the OIDC renewal and the portal''s role credentials too' {
+        # An 'aws sso login' whose access token has expired: the renewal (SSO OIDC CreateToken), the role credentials (SSO
+        # portal GetRoleCredentials), STS and IAM all go to the endpoint's corporate name, which only the proxy reaches.
+        $awsDir = Join-Path $TestDrive "sso-$([guid]::NewGuid().ToString('N'))/.aws"
+        $null = New-Item -ItemType Directory -Path (Join-Path $awsDir 'sso/cache') -Force
+        Set-Content -Path (Join-Path $awsDir 'config') -Value ("[profile corp-admin]`nsso_session = corp`nsso_account_id = $($endpoint.AccountId)`nsso_role_name = OrganizationAccountAccessRole`n" +
+            "region = us-east-1`nendpoint_url = $corpUrl`n[sso-session corp]`nsso_start_url = https://corp.example/start`nsso_region = us-east-1`n")
+        $signIn = $endpoint.SignInToSso([timespan]::FromHours(-1))
+        $sha1 = [System.Security.Cryptography.SHA1]::Create()
+        $cacheName = -join ($sha1.ComputeHash([Text.Encoding]::UTF8.GetBytes('corp')) | ForEach-Object { $_.ToString('x2') })
+        [ordered]@{ startUrl = 'https://corp.example/start'; region = 'us-east-1'; accessToken = (ConvertTo-PlainText $signIn.AccessToken)
+            expiresAt = $signIn.ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'); clientId = $signIn.ClientId; clientSecret = (ConvertTo-PlainText $signIn.ClientSecret)
+            registrationExpiresAt = $signIn.RegistrationExpiresAt.ToString('yyyy-MM-ddTHH:mm:ssZ'); refreshToken = (ConvertTo-PlainText $signIn.RefreshToken)
+        } | ConvertTo-Json | Set-Content (Join-Path $awsDir "sso/cache/$cacheName.json")
+
+        $output = Connect-InChild -Url $corpUrl -Proxy @("HTTPS_PROXY=$($proxy.Url)", "HTTP_PROXY=$($proxy.Url)") -Connect 'Connect-Onboard -ProfileName corp-admin' -Environment @{
+            HOME = (Split-Path $awsDir); AWS_CONFIG_FILE = (Join-Path $awsDir 'config'); AWS_SHARED_CREDENTIALS_FILE = (Join-Path $awsDir 'credentials')
+        }
+
+        $output | Should -Match "CALLER arn:aws:sts::$($endpoint.AccountId):assumed-role/OrganizationAccountAccessRole/"
+        $output | Should -Match 'CREATED'
+        $requests = $proxy.Requests
+        $requests | Should -Contain "POST $corpUrl/token Host: $($corpHost):$port"
+        @($requests | Where-Object { $_ -like "GET $corpUrl/federation/credentials?*" }).Count | Should -Be 1
+        @($requests | Where-Object { $_ -eq "POST $corpUrl/ Host: $($corpHost):$port" }).Count | Should -BeGreaterOrEqual 2
     }
 
     It 'refuses a proxy variable that names no usable proxy, naming the variable' {
