@@ -685,9 +685,16 @@ Describe 'Role profiles with mfa_serial' {
             Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage '*-TokenCode was given, but no MFA device asks for it*'
     }
 
-    It 'shows STS refusing a wrong code' {
+    It 'shows STS refusing a wrong code, naming the role, its profile and the device, never the code (<Profile>)' -ForEach @(
+        @{ Profile = 'admin-mfa' }
+        @{ Profile = 'mfa-chain' }
+    ) {
         $wrong = '{0:000000}' -f (([int](Get-TestTotpCode -Base32Seed $seed) + 500000) % 1000000)
-        { Connect-Onboard -ProfileName admin-mfa -TokenCode $wrong -ErrorAction Stop } | Should -Throw -ExpectedMessage '*MultiFactorAuthentication failed*'
+        $caught = $null
+        try { Connect-Onboard -ProfileName $Profile -TokenCode $wrong -ErrorAction Stop } catch { $caught = $_ }
+        # The role asking for the code is admin-mfa's, in the chain too.
+        $caught.Exception.Message | Should -BeLike "AssumeRole arn:aws:iam::*:role/OrganizationAccountAccessRole (profile 'admin-mfa') was refused for its MFA code: MultiFactorAuthentication failed*Give the current code of MFA device $serial with -TokenCode*"
+        $caught.Exception.Message | Should -Not -Match "(?<!\d)$wrong(?!\d)"
     }
 
     It 'asks for the code on an interactive host (<Profile>)' -ForEach @(

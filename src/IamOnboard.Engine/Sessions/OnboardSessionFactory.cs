@@ -97,9 +97,9 @@ public static class OnboardSessionFactory
             using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout, network);
             var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
-            using var temporary = await WithConfigurationErrors(
+            using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
                 () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
-                roleSource, "AssumeRole " + role.RoleArn).ConfigureAwait(false);
+                roleSource, "AssumeRole " + role.RoleArn), role.RoleArn, role.ProfileName, role.MfaSerial).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
                 var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, network,
@@ -242,9 +242,9 @@ public static class OnboardSessionFactory
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from
             + (sourceRole.MfaSerial is null ? string.Empty : " and MFA device " + sourceRole.MfaSerial) + ".");
-        using var temporary = await WithConfigurationErrors(
+        using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, sourceRole.MfaSerial, tokenCode, cancellationToken),
-            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')").ConfigureAwait(false);
+            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')"), sourceRole.RoleArn, sourceRole.ProfileName, sourceRole.MfaSerial).ConfigureAwait(false);
         if (sourceRole.MfaSerial is not null)
         {
             var mfaCredentials = new MfaRoleCredentials(temporary, connectProfileName, sourceRole.RoleArn, sourceRole.MfaSerial, clock, chainProfileName: sourceRole.ProfileName);
@@ -330,6 +330,25 @@ public static class OnboardSessionFactory
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             throw SdkErrors.SharedFileRefused(exception) ?? new OnboardConfigurationException("The credentials from " + credentialSource + " could not be fetched: " + Innermost(exception).Message, exception);
+        }
+    }
+
+    /// <summary>
+    /// STS refusing the MFA code of a role says only "MultiFactorAuthentication failed ...": in a chain, or beside a
+    /// profile named by AWS_PROFILE, which role and device the code was for is what the person needs to know. The
+    /// refusal keeps its type and code; the code itself is never repeated.
+    /// </summary>
+    private static async Task<T> WithMfaRefusalNamed<T>(Func<Task<T>> call, string roleArn, string? profileName, string? mfaSerial)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (IamAccessDeniedException refused) when (mfaSerial is not null && refused.Message.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal))
+        {
+            throw new IamAccessDeniedException("AssumeRole " + roleArn + (profileName is null ? string.Empty : " (profile '" + profileName + "')") + " was refused for its MFA code: "
+                + refused.Message.TrimEnd('.') + ". Give the current code of MFA device " + mfaSerial + " with -TokenCode (each code is good for its 30 seconds only).",
+                refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
         }
     }
 

@@ -193,7 +193,8 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
 
         // The only AssumeRole sent is hop-one's, signed by the keys of 'base', and STS refused its code.
         Assert.Equal("AssumeRole", error.Operation);
-        Assert.StartsWith("MultiFactorAuthentication failed with invalid MFA one time pass code", error.Message, StringComparison.Ordinal);
+        Assert.Equal("AssumeRole " + RoleArn + " (profile 'hop-one') was refused for its MFA code: MultiFactorAuthentication failed with invalid MFA one time pass code. "
+            + "Give the current code of MFA device " + serial + " with -TokenCode (each code is good for its 30 seconds only).", error.Message);
         Assert.Equal(new[] { AdminArn }, _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").Select(r => r.CallerArn));
     }
 
