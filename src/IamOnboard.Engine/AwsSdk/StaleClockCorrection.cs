@@ -68,13 +68,17 @@ internal static class StaleClockCorrection
         context.ContextAttributes[StateKey] = Resending;
         context.IsSigned = false;
         var correction = CorrectClockSkew.GetClockCorrectionForEndpoint(endpoint);
+        // A correction kept from before the clock was put right, or one that no longer matches a clock still off by
+        // another amount (a clock off with no correction yet is the SDK's own resend); the line says which.
+        var clockRightNow = correction.Duration() <= ServiceClock.Tolerance;
         OnboardLog.Current.Verbose(string.Format(CultureInfo.InvariantCulture,
-            "{0} was refused for its signing time ({1}): the AWS SDK signed it {2} {3} {4}'s time ({4}'s answer is dated {5} by its Date header), with a clock correction it "
-            + "kept from when this machine's clock was off. The SDK's correction for {6} is put right by {7}, to {8} (this machine's clock {9} {4}'s); "
-            + "sending it again, attempt {10} of {11}.",
+            "{0} was refused for its signing time ({1}): the AWS SDK signed it {2} {3} {4}'s time ({4}'s answer is dated {5} by its Date header), {6}. The SDK's correction "
+            + "for {7} is put right by {8}, to {9} (this machine's clock {10} {4}'s); sending it again, attempt {11} of {12}.",
             operation, FirstSentence(refused.Message), ServiceClock.Length(signedOffBy), signedOffBy > TimeSpan.Zero ? "ahead of" : "behind", service,
-            CredentialClock.Utc(answered), endpoint, ServiceClock.Length(signedOffBy), Signed(correction),
-            correction.Duration() <= ServiceClock.Tolerance ? "agrees with" : "is " + ServiceClock.Describe(correction),
+            CredentialClock.Utc(answered),
+            clockRightNow ? "with a clock correction it kept from when this machine's clock was off" : "with a clock correction other than the one this answer shows",
+            endpoint, ServiceClock.Length(signedOffBy), Signed(correction),
+            clockRightNow ? "agrees with" : "is " + ServiceClock.Describe(correction),
             context.Retries + 2, maxAttempts));
         return true;
     }
