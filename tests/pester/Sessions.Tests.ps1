@@ -142,6 +142,31 @@ Describe 'Connect-Onboard credential sources' {
         }
     }
 
+    It 'refuses a session copied from another process (Start-Job, Import-Clixml) naming the way out, before any request' {
+        # Start-Job's $using:session and Export-Clixml/Import-Clixml give a deserialized copy, which holds no credentials:
+        # before, PowerShell's own binding error said only that it could not convert the copy.
+        $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $file = Join-Path $TestDrive 'session.xml'
+        $session | Export-Clixml -Path $file
+        $copy = Import-Clixml -Path $file
+        $name = New-TestName 'copied'
+        $before = $endpoint.GetStatistics().TotalRequests
+        $calls = @(
+            { New-OnboardUser -UserName $name -Session $copy -ErrorAction Stop }
+            { Add-OnboardGroupMember -UserName $name -GroupName any -Session $copy -ErrorAction Stop }
+            { Add-OnboardInlinePolicy -UserName $name -PolicyName p -PolicyDocument '{}' -Session $copy -ErrorAction Stop }
+            { Test-OnboardAccess -UserName $name -Action iam:GetUser -Session $copy -ErrorAction Stop }
+        )
+        foreach ($call in $calls) {
+            $failure = { & $call } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError*'
+            $failure.Exception.Message | Should -Match 'copy of a session from another process'
+            $failure.Exception.Message | Should -Match 'Connect-Onboard'
+            $failure.Exception.Message | Should -Match ([regex]::Escape('Start-ThreadJob'))
+        }
+        $endpoint.GetStatistics().TotalRequests | Should -Be $before
+    }
+
     It 'never shows a secret in any stream or in the session object' {
         $output = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -Verbose -Debug *>&1 | Out-String
         $output += Get-OnboardSession | Format-List * | Out-String

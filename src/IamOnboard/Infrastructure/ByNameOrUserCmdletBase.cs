@@ -28,6 +28,7 @@ public abstract class ByNameOrUserCmdletBase : OnboardCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = ByNameSet + WithSession)]
     [Parameter(Mandatory = true, ParameterSetName = ByUserSet + WithSession)]
+    [Transformations.LiveSession]
     public override OnboardSession? Session { get; set; }
 
     [Parameter(ParameterSetName = ByNameSet)]

@@ -39,6 +39,7 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase, IDynamicParameters
 
     /// <summary>The IAM session to use instead of the default from Connect-Onboard (not combinable with other credentials).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    [Transformations.LiveSession]
     public virtual OnboardSession? Session { get; set; }
 
     /// <summary>A shared credentials/config profile to use for this call only: a new session, the default one left as it is.</summary>

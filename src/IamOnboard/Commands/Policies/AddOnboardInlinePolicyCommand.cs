@@ -75,6 +75,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.UserFileWithSession)]
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupDocumentWithSession)]
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
+    [Transformations.LiveSession]
     public override OnboardSession? Session { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.UserDocument)]

@@ -113,6 +113,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     // overriding property's own attributes only.
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.PipelineWithSession)]
+    [Transformations.LiveSession]
     public override OnboardSession? Session { get; set; }
 
     [Parameter(ParameterSetName = ParameterSets.ByName)]
