@@ -304,6 +304,29 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'credentials kept with Export-Clixml or ConvertTo-CliXml where it does not encrypt them (Linux, macOS) are handed out with a warning naming the file' -Skip:$IsWindows {
+        # There a SecureString is written as the hex of its text: the file holds the password or key for anyone who can
+        # read it. Before, the credentials counted as handed out without a word.
+        $xml = Join-Path $TestDrive 'kept.xml'
+        $name = New-TestName 'clixml'
+        New-OnboardUser $name -ConsoleAccess -ProgrammaticAccess -Session $session -WarningVariable clixmlWarnings -WarningAction SilentlyContinue |
+            Where-Object UserName | Export-Clixml -Path $xml
+        $warning = $clixmlWarnings -join "`n"
+        $warning | Should -Match ([regex]::Escape("$($name): the new credentials went to Where-Object, then Export-Clixml ($xml), which on this platform writes a SecureString unencrypted"))
+        $warning | Should -Match 'Export-OnboardCredential'
+        Get-TagKeys $endpoint $name | Should -Not -Contain 'iamonboard:handoff' -Because 'the file holds them: they were handed out'
+
+        $text = New-TestName 'clixmltext'
+        $kept = New-OnboardUser $text -ProgrammaticAccess -Session $session -WarningVariable textWarnings -WarningAction SilentlyContinue | ConvertTo-CliXml
+        $kept | Should -Match "<SS N=.SecretAccessKey.>"
+        ($textWarnings -join "`n") | Should -Match ([regex]::Escape("$($text): the new credentials went to ConvertTo-CliXml, which on this platform writes a SecureString unencrypted"))
+
+        # Output without a secret says nothing.
+        $plain = New-TestName 'clixmlplain'
+        New-OnboardUser $plain -Session $session -WarningVariable plainWarnings | Export-Clixml -Path "$xml.2"
+        $plainWarnings | Should -BeNullOrEmpty
+    }
+
     It 'an IamOnboard command that binds the user by name only passes the credentials on, or says it did not' {
         $group = New-OnboardGroup (New-TestName 'g') -Session $session
         $qr = Join-Path $TestDrive 'qr-byname'

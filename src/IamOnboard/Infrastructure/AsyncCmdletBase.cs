@@ -21,6 +21,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private HandOffLedger? _ledger;
     private PipelineStages? _stages;
     private string? _secretSink; // "" once looked up and the output goes elsewhere
+    private string? _clearTextKeeper; // "" once looked up and the output is not kept as clear-text CLIXML
     private string? _nextOnboardCommand;
     private object? _carrierByName;
     private object? _itemInTransit;
@@ -412,7 +413,13 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
         _secretSink ??= SecretSinks.Downstream(this, out _nextOnboardCommand) ?? string.Empty;
         var markedDevice = HandOffs.MarkedDevice(user, this);
-        if ((_secretSink.Length == 0 && _nextOnboardCommand is null) || !HandOffs.Release(user, this, IsRunning, out var givenBackTo))
+        if (_secretSink.Length == 0 && _nextOnboardCommand is null)
+        {
+            WarnIfKeptInClearText(user);
+            return false;
+        }
+
+        if (!HandOffs.Release(user, this, IsRunning, out var givenBackTo))
         {
             return false;
         }
@@ -436,6 +443,21 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
             "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.");
         return true;
+    }
+
+    /// <summary>
+    /// A user's credentials kept with Export-Clixml or ConvertTo-CliXml off Windows did reach someone (the file holds them,
+    /// so they count as handed out), but in clear text: the warning says so, names the file and the owner-only way.
+    /// </summary>
+    private void WarnIfKeptInClearText(object user)
+    {
+        _clearTextKeeper ??= SecretSinks.ClearTextKeeper(this) ?? string.Empty;
+        if (_clearTextKeeper.Length > 0)
+        {
+            Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: the new credentials went to {_clearTextKeeper}, which on this platform writes a SecureString " +
+                "unencrypted (only Windows encrypts it, for the current user): anyone who can read the result can read the password, key or seed. " +
+                "They count as handed out. Use Export-OnboardCredential -Path instead (a file readable by its owner only), and delete the CLIXML.");
+        }
     }
 
     /// <summary>Once a user's secrets are durably stored (Export-OnboardCredential), or after a write known to reach someone.</summary>

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace IamOnboard.Commands.Infrastructure;
 
@@ -131,6 +132,52 @@ internal static class SecretSinks
     /// <summary>Whether the command keeps its output in a variable of its own (-OutVariable): whatever follows, someone has it.</summary>
     private static bool KeepsInOutVariable(PSCmdlet cmdlet) =>
         cmdlet.MyInvocation.BoundParameters.TryGetValue("OutVariable", out var variable) && variable is string { Length: > 0 } name && name != "+";
+
+    /// <summary>
+    /// Commands that keep a SecureString as CLIXML: encrypted for the current user on Windows (DPAPI), but elsewhere only
+    /// as the hex of its text, which anyone who can read the result can turn back into the password, key or seed.
+    /// </summary>
+    private static readonly Dictionary<string, string> ClixmlKeepers = new(StringComparer.Ordinal)
+    {
+        ["Microsoft.PowerShell.Commands.ExportClixmlCommand"] = "Export-Clixml",
+        ["Microsoft.PowerShell.Commands.ConvertToClixmlCommand"] = "ConvertTo-CliXml",
+    };
+
+    /// <summary>
+    /// Where <paramref name="cmdlet"/>'s output is kept in clear text although it holds SecureStrings: Export-Clixml (with
+    /// its file) or ConvertTo-CliXml, directly or through commands that pass objects on, on a platform without DPAPI.
+    /// Null anywhere else, on Windows, and where PowerShell's internals cannot be read.
+    /// </summary>
+    public static string? ClearTextKeeper(Cmdlet cmdlet)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return null;
+        }
+
+        var route = string.Empty;
+        Cmdlet current = cmdlet;
+        for (var hops = 0; hops < 16 && TryGetDownstreamCommand(current, out var next) && next is PSCmdlet command; hops++)
+        {
+            var type = command.GetType().FullName ?? string.Empty;
+            if (ClixmlKeepers.TryGetValue(type, out var keeper))
+            {
+                var bound = command.MyInvocation.BoundParameters;
+                var file = bound.TryGetValue("LiteralPath", out var literal) ? literal : bound.TryGetValue("Path", out var path) ? path : null;
+                return route + keeper + (file is null ? string.Empty : $" ({command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file.ToString())})");
+            }
+
+            if (!PassThrough.TryGetValue(type, out var passName))
+            {
+                return null;
+            }
+
+            route += passName + ", then ";
+            current = command;
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The command <paramref name="cmdlet"/>'s output goes to directly (<paramref name="next"/>: its cmdlet object, or
