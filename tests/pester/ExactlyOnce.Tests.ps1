@@ -327,6 +327,40 @@ Describe 'Exactly once: credentials and interrupted runs' {
         $plainWarnings | Should -BeNullOrEmpty
     }
 
+    It 'credentials a Start-Job writes to its own output count as not handed out, with a warning; kept in the job they count' {
+        # The job's output reaches this process only as a deserialized copy, which Export-OnboardCredential refuses. Before,
+        # writing it removed the mark: a re-run said Unchanged and made no new password, so the starter had none.
+        $lost = New-TestName 'joblost'
+        $kept = New-TestName 'jobkept'
+        $file = Join-Path $TestDrive 'job-kept.csv'
+        $env:TEST_JOB_SECRET = ConvertTo-PlainText $endpoint.SecretAccessKey # the job's process inherits it
+        $job = Start-Job {
+            Import-Module $using:env:IAMONBOARD_MODULE
+            $null = Connect-Onboard -EndpointUrl $using:endpoint.Url -AccessKey $using:endpoint.AccessKeyId -SecretKey $env:TEST_JOB_SECRET
+            $users = $using:kept | New-OnboardUser -ConsoleAccess
+            $users | Export-OnboardCredential -Path $using:file
+            $using:lost | New-OnboardUser -ConsoleAccess
+        }
+        try {
+            $null = $job | Wait-Job -Timeout 120
+            $job.State | Should -Be 'Completed'
+            $copies = @($job | Receive-Job -WarningVariable jobWarnings -WarningAction SilentlyContinue)
+        }
+        finally {
+            $job | Remove-Job -Force
+            Remove-Item env:TEST_JOB_SECRET
+        }
+        $copies.UserName | Should -Be $lost
+        ($jobWarnings -join "`n") | Should -Match ([regex]::Escape("$($lost): the new credentials went to the output of a job in another process"))
+        ($jobWarnings -join "`n") | Should -Not -Match ([regex]::Escape($kept))
+        Get-TagKeys $endpoint $lost | Should -Contain 'iamonboard:handoff' -Because 'only a deserialized copy left the job'
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+        (Import-Csv $file).'User name' | Should -Be $kept
+
+        $again = $lost | New-OnboardUser -ConsoleAccess -Session $session -WarningAction SilentlyContinue
+        $again.Password | Should -BeOfType [securestring] -Because 'the re-run replaces the password nobody received'
+    }
+
     It 'an IamOnboard command that binds the user by name only passes the credentials on, or says it did not' {
         $group = New-OnboardGroup (New-TestName 'g') -Session $session
         $qr = Join-Path $TestDrive 'qr-byname'

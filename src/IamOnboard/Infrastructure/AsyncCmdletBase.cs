@@ -429,7 +429,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             // The user goes on along the pipeline that passed it here; only what this command added is lost.
             var seed = markedDevice is null ? string.Empty
                 : $" The MFA seed made here counts as not handed out: its device keeps the tag '{HandOffMark.TagKey}', and running the command again replaces it.";
-            var where = _secretSink.Length > 0 ? $"went to {_secretSink}, which keeps no secret" : $"did not reach {_nextOnboardCommand} (see its error)";
+            var where = _secretSink.Length > 0 ? $"went to {_secretSink}{WhyLost(detailed: false)}" : $"did not reach {_nextOnboardCommand} (see its error)";
             Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {MyInvocation.MyCommand.Name}'s output {where}. " +
                 $"The user's new password or key stay with {outer.MyInvocation.MyCommand.Name}, which passed the user to this pipeline and passes it on.{seed}");
             return true;
@@ -437,13 +437,21 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
         // An IamOnboard command takes over every user it receives; one still held here never reached it (its binding failed).
         var lost = _secretSink.Length > 0
-            ? $"the new credentials went to {_secretSink}, which keeps no secret (a password or key there is a SecureString, written as its type name or dropped)"
+            ? $"the new credentials went to {_secretSink}{WhyLost(detailed: true)}"
             : $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody";
         Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {lost}. " +
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
-            "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.");
+            (_secretSink == SecretSinks.JobOutput
+                ? "To keep them, pipe them to Export-OnboardCredential inside the job."
+                : "To keep them, assign the output to a variable or pipe it to Export-OnboardCredential."));
         return true;
     }
+
+    /// <summary>Why credentials written to <see cref="_secretSink"/> reached nobody, for the warnings that say so.</summary>
+    private string WhyLost(bool detailed) =>
+        _secretSink == SecretSinks.JobOutput ? ", which reaches the caller only as a deserialized copy that Export-OnboardCredential refuses"
+        : detailed ? ", which keeps no secret (a password or key there is a SecureString, written as its type name or dropped)"
+        : ", which keeps no secret";
 
     /// <summary>
     /// A user's credentials kept with Export-Clixml or ConvertTo-CliXml off Windows did reach someone (the file holds them,

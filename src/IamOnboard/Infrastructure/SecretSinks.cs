@@ -51,6 +51,12 @@ internal static class SecretSinks
     };
 
     /// <summary>
+    /// The output of a Start-Job or Invoke-Command script: it reaches the caller's process only as a deserialized copy,
+    /// which Export-OnboardCredential refuses, so nobody there can hand the credentials out.
+    /// </summary>
+    public const string JobOutput = "the output of a job in another process (Start-Job, Invoke-Command)";
+
+    /// <summary>
     /// Commands that pass objects on, reordered, filtered or reshaped, and keep none: where their output goes decides.
     /// `… | Sort-Object | Out-Default` loses the secret as the bare command does; `$x = … | Select-Object -First 1` keeps it.
     /// </summary>
@@ -95,8 +101,14 @@ internal static class SecretSinks
         var next = DownstreamProcessor(pipe) ?? RedirectedTo(pipe);
         if (next is null)
         {
-            // Collected: a variable, a nested pipeline's result, or a statement that throws it away.
-            return IsDiscardedByStatement(cmdlet.MyInvocation) ? "$null (discarded)" : null;
+            // Collected: a variable, a nested pipeline's result, a statement that throws it away, or the output of a job
+            // in another process.
+            if (IsDiscardedByStatement(cmdlet.MyInvocation))
+            {
+                return "$null (discarded)";
+            }
+
+            return IsJobOutputToAnotherProcess(cmdlet) ? JobOutput : null;
         }
 
         var command = CommandOf(next);
@@ -242,18 +254,53 @@ internal static class SecretSinks
         return commands is { Count: > 0 } ? commands[0] : null;
     }
 
-    /// <summary>Whether the statement around the command throws its output away: `$null = …` or `[void](…)`.</summary>
-    private static bool IsDiscardedByStatement(InvocationInfo invocation)
+    /// <summary>
+    /// Whether the command's output goes out of a job's own script to another process: the host is PowerShell's remote
+    /// server host (Start-Job, Invoke-Command), the script is the job's own (no script file, which a caller may assign),
+    /// and the statement is at its top level, not assigned, in a function or in a script block run by another command.
+    /// </summary>
+    private static bool IsJobOutputToAnotherProcess(PSCmdlet cmdlet)
     {
-        if (invocation.GetType().GetProperty("ScriptPosition", Internal)?.GetValue(invocation) is not IScriptExtent extent
-            || extent.StartScriptPosition.GetFullScript() is not { Length: > 0 } script)
+        var invocation = cmdlet.MyInvocation;
+        if (!string.Equals(cmdlet.Host?.Name, "ServerRemoteHost", StringComparison.Ordinal) || !string.IsNullOrEmpty(invocation.ScriptName)
+            || CommandAt(invocation) is not { } command)
         {
             return false;
         }
 
+        for (var node = command.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case ScriptBlockAst root when root.Parent is null:
+                    return true;
+                case PipelineAst or NamedBlockAst or StatementBlockAst or IfStatementAst or LoopStatementAst or TryStatementAst or CatchClauseAst or SwitchStatementAst:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The command's node in the script it was invoked from; null where PowerShell's internals cannot be read.</summary>
+    private static Ast? CommandAt(InvocationInfo invocation)
+    {
+        if (invocation.GetType().GetProperty("ScriptPosition", Internal)?.GetValue(invocation) is not IScriptExtent extent
+            || extent.StartScriptPosition.GetFullScript() is not { Length: > 0 } script)
+        {
+            return null;
+        }
+
         var ast = Parser.ParseInput(script, out _, out _);
-        var command = ast.Find(a => a is CommandAst && a.Extent.StartOffset == extent.StartOffset && a.Extent.EndOffset == extent.EndOffset, true);
-        for (var node = command?.Parent; node is not null; node = node.Parent)
+        return ast.Find(a => a is CommandAst && a.Extent.StartOffset == extent.StartOffset && a.Extent.EndOffset == extent.EndOffset, true);
+    }
+
+    /// <summary>Whether the statement around the command throws its output away: `$null = …` or `[void](…)`.</summary>
+    private static bool IsDiscardedByStatement(InvocationInfo invocation)
+    {
+        for (var node = CommandAt(invocation)?.Parent; node is not null; node = node.Parent)
         {
             switch (node)
             {
