@@ -564,6 +564,45 @@ Describe 'Exactly once: credentials and interrupted runs' {
         }
     }
 
+    It 'after Stop-Job on a thread job (a runbook''s timeout), the job''s warnings give the batch''s account, naming every user the stop left' {
+        $prefix = New-TestName 'stopjob'
+        $session = Connect-TestEndpoint -Endpoint $endpoint
+        # The command after New-OnboardUser takes a while per user, so forty rows cannot end before the stop, whatever the
+        # machine's speed.
+        $job = Start-ThreadJob -ArgumentList $env:IAMONBOARD_MODULE, $prefix, $session -ScriptBlock {
+            param($Module, $Prefix, $Session)
+            Import-Module $Module
+            1..40 | ForEach-Object { [pscustomobject]@{ UserName = "$Prefix-$_" } } |
+                New-OnboardUser -Session $Session -ConsoleAccess -ThrottleLimit 2 |
+                ForEach-Object { Start-Sleep -Milliseconds 250; $_.UserName }
+        }
+        try {
+            # Stopped once two users have reached the command after New-OnboardUser, with more rows under way.
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ($job.Output.Count -lt 2 -and $job.State -in 'NotStarted', 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $job.Output.Count | Should -BeGreaterOrEqual 2
+            Stop-Job $job
+            $null = Wait-Job $job -Timeout 60
+            $job.State | Should -Be 'Stopped'
+            # The account comes once the rows under way have had their grace, after the job is already Stopped.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            do {
+                Start-Sleep -Milliseconds 100
+                $warnings = @($job.Warning | ForEach-Object Message)
+            } while (-not ($warnings -like 'New-OnboardUser stopped before the end of its input:*') -and [DateTime]::UtcNow -lt $deadline)
+        }
+        finally { Remove-Job $job -Force }
+
+        $account = @($warnings | Where-Object { $_ -like 'New-OnboardUser stopped before the end of its input: Ctrl+C or Stop-Job stopped it. Batch: *' })
+        $account.Count | Should -Be 1 -Because "the job's warnings were: $($warnings -join ' | ')"
+        $users = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
+        $users.Count | Should -BeGreaterOrEqual 2 -Because "the account was: $($account[0])"
+        foreach ($name in $users) {
+            # Each user the stop left is in the account: created, or cut short with its own warning of what its row left.
+            $account[0] | Should -Match "(Created|Cut short \([^)]*\)): [^.]*\b$([regex]::Escape($name))\b" -Because "$name exists after Stop-Job"
+        }
+    }
+
     It 'after Ctrl+C the console still says what the stop left: the batch''s account and every user whose credentials reached nobody' {
         $prefix = New-TestName 'ctrlchost'
         $out = Join-Path $TestDrive 'ctrlchost.csv'
@@ -620,12 +659,12 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
         $told = ($stdout.Result + "`n" + $stderr.Result) -replace "\e\[[0-9;]*m", ''
         $told | Should -Match 'STOPPED Stopped'
         # Before: nothing but STOPPED; the users made, and those whose credentials reached nobody, were named nowhere.
-        $told | Should -Match 'New-OnboardUser stopped before the end of its input: Ctrl\+C stopped it\. Batch: \d+ rows: [3-9] created'
+        $told | Should -Match 'New-OnboardUser stopped before the end of its input: Ctrl\+C or Stop-Job stopped it\. Batch: \d+ rows: [3-9] created'
         Test-Path $out | Should -BeFalse -Because 'nothing reached Export-OnboardCredential'
         # The four rows begun: the three that ended behind the one being taken were held, so their credentials reached
         # nobody; the one being taken reached nobody either: named so too, or, when its row had not yet ended, as cut
         # short, with the row's own error (on the console too) saying it was undone.
-        $held = @(1..4 | Where-Object { $told -match "(?m)^WARNING: $([regex]::Escape("$prefix-$_")): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)" })
+        $held = @(1..4 | Where-Object { $told -match "(?m)^WARNING: $([regex]::Escape("$prefix-$_")): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C or Stop-Job\)" })
         $held.Count | Should -BeGreaterOrEqual 3 -Because 'the rows that had ended were held behind the one being taken'
         foreach ($row in 1..4 | Where-Object { $_ -notin $held }) {
             $name = [regex]::Escape("$prefix-$row")
@@ -635,7 +674,7 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
         foreach ($name in $users) {
             # Each user the stop left is named as one whose credentials reached nobody (it keeps its mark, so the next run
             # replaces them), or as cut short with its own warning of what its row left.
-            $told | Should -Match "(?m)^WARNING: $([regex]::Escape($name)): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C\)|Cut short \([^)]*\): [^.]*\b$([regex]::Escape($name))\b" -Because "$name exists after the stop"
+            $told | Should -Match "(?m)^WARNING: $([regex]::Escape($name)): New-OnboardUser did not hand on the new credentials \(stopped by Ctrl\+C or Stop-Job\)|Cut short \([^)]*\): [^.]*\b$([regex]::Escape($name))\b" -Because "$name exists after the stop"
             if ((Get-Keys $endpoint $name).Count -gt 0) {
                 Get-TagKeys $endpoint $name | Should -Contain 'iamonboard:handoff' -Because "$name's key reached nobody"
             }

@@ -265,7 +265,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
             foreach (var userName in notHandedOn)
             {
-                ui.WriteWarningLine(NotHandedOn(userName, "stopped by Ctrl+C"));
+                ui.WriteWarningLine(NotHandedOn(userName, "stopped by Ctrl+C or Stop-Job"));
             }
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
