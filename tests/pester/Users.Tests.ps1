@@ -586,6 +586,48 @@ Describe 'Export-OnboardCredential' {
         (Aws @('iam', 'list-user-tags', '--user-name', $second)).Json.Tags.Key | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It '-Append to a file another run made meanwhile without seed columns refuses a seed rather than writing a line of other columns' {
+        # The header decides the columns: here the other run's, which has no MFA seed. Before, this run kept the columns
+        # of its own first input and wrote the seed's line with two cells more than the header.
+        $file = Join-Path $TestDrive 'raced-seed.csv'
+        $first, $second = (New-TestName), (New-TestName)
+        & {
+            New-OnboardUser -UserName $first -ProgrammaticAccess | Export-OnboardCredential -Path $file
+            New-OnboardUser -UserName $second -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed
+        } | Export-OnboardCredential -Path $file -Append -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'CredentialNotExportable,*'
+        "$($failed[0])" | Should -BeLike "*$($second): the MFA seed (-IncludeSeed) has no column in '$file'*"
+        $lines = @(Get-Content $file)
+        $lines | Should -HaveCount 2
+        (Import-Csv $file).'User name' | Should -Be $first
+        (Aws @('iam', 'list-user-tags', '--user-name', $second)).Json.Tags.Key | Should -Contain 'iamonboard:handoff' -Because 'its seed reached no file, so the next run replaces it'
+    }
+
+    It '-Append to a file another run has just made and is writing is refused as in use, before any user is made' {
+        # The other run's file exists, empty, locked as being written: its header comes with its first line. Before, this
+        # run read the empty file and refused it as a file of other columns.
+        $file = Join-Path $TestDrive 'being-written.csv'
+        $null = New-Item -ItemType File -Path $file
+        chmod 600 $file
+        $writer = [System.IO.FileStream]::new($file, 'Open', 'Write', 'Read')
+        try {
+            $name = New-TestName
+            $refusal = { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CredentialFileInUse,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+            $refusal.Exception.Message | Should -BeLike "*'$file'*open in another process or run*"
+            (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        }
+        finally { $writer.Dispose() }
+
+        # Empty and written by nobody (made owner-only beforehand, or left by a run stopped before its first line): it
+        # gets the header with the first line, as a new file does.
+        New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append
+        (Get-Content $file)[0] | Should -BeLike 'User name,*'
+        (Import-Csv $file).'User name' | Should -Be $name
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+    }
+
     It 'adds a re-run''s lines with -Append under the file''s header, after ending a line a killed run left unfinished' {
         $file = Join-Path $TestDrive 'rerun.csv'
         $first, $second = (New-TestName), (New-TestName)

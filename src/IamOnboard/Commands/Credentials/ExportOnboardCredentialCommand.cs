@@ -105,14 +105,19 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                 "with -Path; -Force replaces the file, and what it holds is lost."));
         }
 
+        // Before any user is made: -Force never replaces, and -Append never adds to, a file another run is writing
+        // (checked again at the write). First, as a run that has just made the file has not written its header yet.
+        ThrowIfInUse();
         if (Append.IsPresent && File.Exists(_path))
         {
             ReadFileToAppendTo();
         }
+    }
 
+    private void ThrowIfInUse()
+    {
         try
         {
-            // Before any user is made: -Force never replaces a file another run is writing (checked again at the write).
             OwnerOnlyFile.ThrowIfInUse(_path);
         }
         catch (IOException inUse)
@@ -156,11 +161,13 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return;
         }
 
-        // The headers this command writes have no quoted cells, so the cells joined again are the line as written.
+        // The headers this command writes have no quoted cells, so the cells joined again are the line as written. An
+        // empty file (made owner-only beforehand, or by a run that stopped before its first line) gets its header
+        // at the first line, as a new one does.
         _appendHeader = records.Count == 0 ? string.Empty : string.Join(",", records[0].Fields);
-        var fits = FileFormat == CredentialCsvFormat.AwsCliImport
+        var fits = _appendHeader.Length == 0 || (FileFormat == CredentialCsvFormat.AwsCliImport
             ? _appendHeader == CredentialCsv.AwsCliImportHeader
-            : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader;
+            : _appendHeader is CredentialCsv.Header or CredentialCsv.MfaHeader);
         if (!fits)
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialFileColumnsDiffer", ErrorCategory.InvalidData, _path,
@@ -215,7 +222,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             // The header is written with the first line: the seed columns when the first input asked for seeds. A file
             // appended to has its header already.
-            _withMfa = _appendHeader is not null
+            _withMfa = _appendHeader is { Length: > 0 }
                 ? _appendHeader == CredentialCsv.MfaHeader
                 : FileFormat == CredentialCsvFormat.Console && device is not null && (device.SeedRequested || device.Seed is not null);
         }
@@ -228,6 +235,13 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         var writer = OpenOnce();
         if (writer is null)
         {
+            return;
+        }
+
+        if (row.MfaSeed is not null && !_withMfa)
+        {
+            // The file another run made meanwhile has no seed columns, which this input's were to have.
+            NotExportable(SeedHasNoColumn(row));
             return;
         }
 
@@ -309,16 +323,12 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         var reason = CredentialCsv.CannotHold(row, FileFormat);
         if (reason is null && row.MfaSeed is not null && !_withMfa)
         {
-            reason = $"{row.UserName}: the MFA seed (-IncludeSeed) has no column in '{_path}', whose header was written for a first input that asked for no seed, " +
-                "and would be lost. Export the devices enrolled with -IncludeSeed to a file of their own.";
+            reason = SeedHasNoColumn(row);
         }
 
         if (reason is not null)
         {
-            // This user only: nothing of it is written, it stays marked as not handed out (named again at the end), and
-            // the next run replaces its credentials rather than leaving a password or seed nobody received. The rest of
-            // the batch goes on; stopping here left the users after it unmade and those before it unwritten.
-            WriteError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
+            NotExportable(reason);
             return false;
         }
 
@@ -344,6 +354,16 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         return true;
     }
 
+    private string SeedHasNoColumn(CredentialCsvRow row) =>
+        $"{row.UserName}: the MFA seed (-IncludeSeed) has no column in '{_path}', whose header was written for a first input that asked for no seed, " +
+        "and would be lost. Export the devices enrolled with -IncludeSeed to a file of their own.";
+
+    // This user only: nothing of it is written, it stays marked as not handed out (named again at the end), and the next
+    // run replaces its credentials rather than leaving a password or seed nobody received. The rest of the batch goes
+    // on; stopping here left the users after it unmade and those before it unwritten.
+    private void NotExportable(string reason) =>
+        WriteError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
+
     /// <summary>Creates the file at the first user (asking ShouldProcess once); null when the caller declined.</summary>
     private StreamWriter? OpenOnce()
     {
@@ -358,33 +378,37 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return null;
         }
 
-        if (_appendHeader is null && Append.IsPresent && File.Exists(_path))
+        try
         {
-            // Missing at the start, made since by another run of the same pipeline: appended to as if it had been there,
-            // or refused as in use while that run writes it. Creating it would fail, after this run's users were made.
+            if (_appendHeader is null)
+            {
+                OwnerOnlyFile.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+                _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
+            }
+        }
+        catch (IOException) when (Append.IsPresent && File.Exists(_path))
+        {
+            // Missing at the start, made since by another run of the same pipeline (even a moment before this one's
+            // create, which never replaces a file): appended to as if it had been there, or refused as in use while
+            // that run writes it. Failing here would come after this run's users were made.
+            ThrowIfInUse();
             ReadFileToAppendTo();
-            try
+            if (_appendHeader is { Length: > 0 })
             {
-                OwnerOnlyFile.ThrowIfInUse(_path);
+                _withMfa = _appendHeader == CredentialCsv.MfaHeader;
             }
-            catch (IOException inUse)
-            {
-                ThrowTerminatingError(OnboardErrors.Create("CredentialFileInUse", ErrorCategory.ResourceBusy, _path, $"Path: {inUse.Message}"));
-            }
+        }
+        catch (IOException failure)
+        {
+            NotWritten(failure);
         }
 
         try
         {
-            if (_appendHeader is not null)
+            _file ??= OwnerOnlyFile.OpenToAppend(_path);
+            _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            if (_appendHeader is not { Length: > 0 })
             {
-                _file = OwnerOnlyFile.OpenToAppend(_path);
-                _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            }
-            else
-            {
-                OwnerOnlyFile.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-                _file = OwnerOnlyFile.Create(_path, overwrite: Force.IsPresent);
-                _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
             }
         }
