@@ -277,6 +277,45 @@ Describe 'The credentials file for the AWS CLI' {
     }
 }
 
+Describe 'A credentials file given back as input' {
+    It 'refuses every row of Export-OnboardCredential''s file and of the IAM console''s Download .csv, in the plan as in the run, never showing a secret' {
+        $prefix = New-TestName 'again'
+        $creds = Join-Path $TestDrive 'handed-out.csv'
+        "$prefix-key", "$prefix-both" | ForEach-Object { @{ UserName = $_; ProgrammaticAccess = 'yes'; ConsoleAccess = ($_ -like '*both') } } |
+            New-OnboardUser | Export-OnboardCredential -Path $creds
+        $handedOut = Import-Csv $creds
+        $secrets = @($handedOut.'Secret access key') + @($handedOut.Password | Where-Object { $_ })
+        $secrets | Should -HaveCount 3
+
+        # The admin's slip: the file that came out fed back in for a re-run, as the starters file would be.
+        $again = Import-Csv $creds | New-OnboardUser -ProgrammaticAccess -AdditionalAccessKey -ErrorVariable failed -ErrorAction SilentlyContinue -WarningVariable warned -InformationVariable told
+        $again | Should -BeNullOrEmpty
+        $failed | Should -HaveCount 2
+        @($failed | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('SecretInInput', 'SecretInInput')
+        "$($failed[0])" | Should -BeLike "row 1: 'Password', 'Secret access key' hold secrets: this is a credentials file*give it the batch's starters file*"
+        @($failed.TargetObject) | Should -Be @("$prefix-key", "$prefix-both") -Because 'the row itself would show its secrets in Get-Error'
+        $warned | Should -BeNullOrEmpty -Because 'nothing of the row is used, so no column is said to be ignored'
+        (($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Failed) | Should -Be 2
+        (Aws @('iam', 'list-access-keys', '--user-name', "$prefix-key")).Json.AccessKeyMetadata | Should -HaveCount 1
+        $shown = ($failed | Get-Error | Out-String) + ($failed | Out-String) + ($warned | Out-String)
+        foreach ($secret in $secrets) { $shown.Contains($secret) | Should -BeFalse }
+
+        { Import-OnboardCsv $creds -ErrorAction Stop } | Should -Throw -ErrorId 'CsvSecretColumn,*' -ExpectedMessage "*: line 1: 'Password', 'Secret access key' hold secrets: this is a credentials file*"
+
+        # The IAM console's own file: its secrets made up here, its columns as the console writes them.
+        $console = Join-Path $TestDrive 'console-download.csv'
+        $consoleSecret, $consolePassword = [guid]::NewGuid().ToString('N'), "Pw!$([guid]::NewGuid().ToString('N'))"
+        @('User name,Password,Access key ID,Secret access key,Console sign-in URL'
+            "$prefix-console,$consolePassword,AKIA$([guid]::NewGuid().ToString("N").Substring(0, 16).ToUpperInvariant()),$consoleSecret,https://123456789012.signin.aws.amazon.com/console"
+            "$prefix-console2,,,,https://123456789012.signin.aws.amazon.com/console") | Set-Content $console
+        $null = Import-Csv $console | New-OnboardUser -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue -WarningVariable plannedWarnings
+        @($planned | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('SecretInInput', 'SecretInInput')
+        $plannedWarnings | Should -BeNullOrEmpty
+        $shown = ($planned | Get-Error | Out-String) + ($planned | Out-String)
+        $shown.Contains($consoleSecret) -or $shown.Contains($consolePassword) | Should -BeFalse
+    }
+}
+
 Describe 'Groups from the pipeline' {
     It 'New-OnboardGroup G | Add-OnboardGroupMember -UserName u binds the group' {
         $group = New-TestName 'pipegroup'

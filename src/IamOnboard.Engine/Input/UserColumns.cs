@@ -56,11 +56,36 @@ public static class UserColumns
     /// </summary>
     public static readonly IReadOnlyList<string> ReportedByIam = new[] { "Arn", "UserId", "CreateDate", "PasswordLastUsed" };
 
+    /// <summary>
+    /// Columns of a credentials file (the IAM console's "Download .csv", Export-OnboardCredential's, an AWS CLI or SDK
+    /// key list) that hold a secret. Never a column of starters: input that has one is a credentials file given by
+    /// mistake, so it is refused, naming the column and never its value.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Secrets = new[]
+    {
+        "Secret access key", "SecretKey", "aws_secret_access_key", "Session token", "aws_session_token", "MFA seed", "Base32StringSeed",
+    };
+
     private static readonly Dictionary<string, Column> ByNormalizedName = BuildIndex();
+
+    private static readonly HashSet<string> SecretsNormalized = new(Secrets.Select(Normalize), StringComparer.Ordinal);
 
     /// <summary>The canonical column a header names ("Password" included), or null when it is not a known column.</summary>
     public static string? Resolve(string header) =>
         ByNormalizedName.TryGetValue(Normalize(header), out var column) ? column.Name : null;
+
+    /// <summary>True for a header in <see cref="Secrets"/>, written any of the ways a column may be.</summary>
+    public static bool IsSecret(string header) => SecretsNormalized.Contains(Normalize(header));
+
+    /// <summary>
+    /// Says of a credentials file given as starters: <paramref name="columns"/> (as written) hold secrets. Shared by the
+    /// CSV reader (for the file) and the row mapping (for each row), so both give the same way out.
+    /// </summary>
+    internal static string SecretColumnsMessage(IReadOnlyList<string> columns) =>
+        $"{string.Join(", ", columns.Select(c => $"'{c}'"))} {(columns.Count == 1 ? "holds" : "hold")} secrets: this is a credentials file " +
+        "(the IAM console's Download .csv, or Export-OnboardCredential's), not a list of starters, so nothing of it is used. " +
+        "New-OnboardUser makes credentials, it never takes them: to run a batch again, give it the batch's starters file. " +
+        "Keep the credentials file where only its recipient can read it.";
 
     /// <summary>True for an attribute in <see cref="ReportedByIam"/>.</summary>
     public static bool IsReportedByIam(string header) => ReportedByIam.Any(a => Normalize(a) == Normalize(header));

@@ -9,8 +9,9 @@ namespace IamOnboard.Input;
 public sealed class UserRowMapping
 {
     internal UserRowMapping(UserOnboardingRequest? request, OnboardInputException? problem, IReadOnlyList<string> unknownColumns, IReadOnlyList<string> passedOver,
-        string? userName = null, IReadOnlyList<string>? ignored = null)
+        string? userName = null, IReadOnlyList<string>? ignored = null, bool holdsSecrets = false)
     {
+        HoldsSecrets = holdsSecrets;
         Request = request;
         Problem = problem;
         UserName = request?.UserName ?? userName;
@@ -31,6 +32,12 @@ public sealed class UserRowMapping
 
     /// <summary>The user the row names, also when it was refused for another problem (for the batch's duplicate check).</summary>
     public string? UserName { get; }
+
+    /// <summary>
+    /// True when the row's cells hold a secret in plain text (a password, a secret access key): the row itself must then
+    /// not be shown, nor kept as an error's target object (Get-Error would show it).
+    /// </summary>
+    public bool HoldsSecrets { get; }
 
     /// <summary>Columns that are not ones New-OnboardUser takes, as written; their cells were not used.</summary>
     public IReadOnlyList<string> UnknownColumns { get; }
@@ -63,12 +70,21 @@ public static class UserRowMapper
         var unknown = new List<string>();
         var passedOver = new List<string>();
         var byColumn = new Dictionary<string, (string Header, object? Value)>(StringComparer.Ordinal);
+        var secrets = new List<string>();
         try
         {
             foreach (var cell in cells)
             {
                 var column = UserColumns.Resolve(cell.Key);
-                if (column is null)
+                if (UserColumns.IsSecret(cell.Key))
+                {
+                    // An empty cell counts too: the other rows of that credentials file have it filled.
+                    if (cell.Value is not null)
+                    {
+                        secrets.Add(cell.Key);
+                    }
+                }
+                else if (column is null)
                 {
                     (UserColumns.IsReportedByIam(cell.Key) ? passedOver : unknown).Add(cell.Key);
                 }
@@ -80,6 +96,15 @@ public static class UserRowMapper
                 {
                     byColumn[column] = (cell.Key, cell.Value);
                 }
+            }
+
+            if (secrets.Count > 0)
+            {
+                // Refused, not ignored: a credentials file given as starters is the wrong file, whatever else it holds.
+                // Its other columns are not said to be ignored (the row is not used at all).
+                unknown.Clear();
+                var named = byColumn.TryGetValue(UserColumns.Password, out var password) && password.Value is string ? secrets.Prepend(password.Header).ToList() : secrets;
+                throw new OnboardInputException("SecretInInput", secrets[0], null, UserColumns.SecretColumnsMessage(named));
             }
 
             var request = (start ?? new UserOnboardingRequest()).Clone();
@@ -106,7 +131,9 @@ public static class UserRowMapper
         catch (OnboardInputException invalid)
         {
             var named = byColumn.TryGetValue(UserColumns.UserName, out var nameCell) ? (nameCell.Value as string)?.Trim() : start?.UserName;
-            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line, start?.SourceFile), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named);
+            var holdsSecrets = secrets.Count > 0 || (byColumn.TryGetValue(UserColumns.Password, out var password) && password.Value is string { Length: > 0 });
+            return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line, start?.SourceFile), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named,
+                holdsSecrets: holdsSecrets);
         }
     }
 

@@ -146,6 +146,22 @@ public sealed class StartersCsvReaderTests : IDisposable
         Assert.Null(rows[2].Problem);
     }
 
+    [Theory]
+    [InlineData("User name,Password,Access key ID,Secret access key,Console sign-in URL", "'Password', 'Secret access key' hold secrets")]
+    [InlineData("Access key ID,Secret access key", "'Secret access key' holds secrets")]
+    [InlineData("User name,Password,Access key ID,Secret access key,Console login link,MFA device,MFA seed", "'Password', 'Secret access key', 'MFA seed' hold secrets")]
+    public void A_credentials_file_is_refused_as_a_whole_naming_its_secret_columns_and_not_a_value(string header, string named)
+    {
+        var secret = Guid.NewGuid().ToString("N");
+        File.WriteAllText(_path, header + "\n" + string.Join(",", header.Split(',').Select(_ => secret)) + "\n");
+
+        var refused = Assert.Throws<OnboardInputException>(() => StartersCsvReader.Open(_path));
+
+        Assert.Equal(("CsvSecretColumn", "Secret access key"), (refused.ErrorId, refused.Value));
+        Assert.StartsWith("line 1: " + named + ": this is a credentials file", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (File.Exists(_path))

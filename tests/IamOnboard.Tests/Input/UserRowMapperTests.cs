@@ -111,6 +111,30 @@ public class UserRowMapperTests
     }
 
     [Fact]
+    public void A_row_of_a_credentials_file_is_refused_naming_its_secret_columns_never_their_values_even_where_they_are_empty()
+    {
+        var secret = Guid.NewGuid().ToString("N");
+        var password = "P!" + Guid.NewGuid().ToString("N");
+        var console = Map(Cell("User name", "ana"), Cell("Password", password), Cell("Access key ID", "AKIAEXAMPLE"), Cell("Secret access key", secret),
+            Cell("Console sign-in URL", "https://example.test/console"));
+        var keyOnly = Map(Cell("User name", "ben"), Cell("Password", ""), Cell("Access key ID", ""), Cell("Secret access key", ""), Cell("MFA seed", ""));
+        var cliNames = Map(Cell("UserName", "carl"), Cell("aws_secret_access_key", secret));
+
+        Assert.Equal(("SecretInInput", "Secret access key", null), (console.Problem!.ErrorId, console.Problem.Field, console.Problem.Value));
+        Assert.StartsWith("'Password', 'Secret access key' hold secrets: this is a credentials file", console.Problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, console.Problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, console.Problem.Message, StringComparison.Ordinal);
+        Assert.True(console.HoldsSecrets);
+        Assert.Empty(console.UnknownColumns);
+        Assert.Equal("ana", console.UserName);
+        Assert.Equal("SecretInInput", keyOnly.Problem!.ErrorId);
+        Assert.StartsWith("'Password', 'Secret access key', 'MFA seed' hold secrets", keyOnly.Problem.Message, StringComparison.Ordinal);
+        Assert.Equal(("SecretInInput", "aws_secret_access_key"), (cliNames.Problem!.ErrorId, cliNames.Problem.Field));
+        Assert.True(Map(Cell("UserName", "a"), Cell("Password", "Secret-123!")).HoldsSecrets);
+        Assert.False(Map(Cell("UserName", "a"), Cell("Path", "bad")).HoldsSecrets);
+    }
+
+    [Fact]
     public void Cells_apply_on_top_of_a_request_so_command_line_values_override_a_read_row()
     {
         var read = new UserOnboardingRequest { UserName = "ana", Path = "/a/", Row = 2, Line = 3 };

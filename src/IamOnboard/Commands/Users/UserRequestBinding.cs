@@ -64,7 +64,9 @@ internal sealed class UserRequestBinding
         {
             progress.RowStarted(problem.Row, BatchSize);
             progress.RowFailed(mapping.UserName);
-            (writeError ?? cmdlet.WriteError)(OnboardErrors.FromException(problem, (object?)item ?? mapping.Request?.UserName));
+            // A row holding a secret is not kept as the error's target: Get-Error and $Error would show its cells.
+            var target = mapping.HoldsSecrets ? mapping.UserName : (object?)item ?? mapping.Request?.UserName;
+            (writeError ?? cmdlet.WriteError)(OnboardErrors.FromException(problem, target));
             request = null!;
             return false;
         }
