@@ -141,6 +141,22 @@ Describe 'A batch from CSV' {
         $summary.Total | Should -Be 2
     }
 
+    It 'reads a file Export-Csv wrote as UTF-16 (-Encoding <Encoding>), as Import-Csv reads it' -TestCases @(
+        @{ Encoding = 'unicode' }, @{ Encoding = 'bigendianunicode' }
+    ) {
+        param($Encoding)
+        $name = New-TestName 'utf16'
+        $file = Join-Path $TestDrive "utf16-$Encoding.csv"
+        @([pscustomobject]@{ 'User name' = "$name-1"; Tag = 'team=data'; 'Console access' = 'no' }
+            [pscustomobject]@{ 'User name' = "$name-2"; Tag = ''; 'Console access' = 'no' }) | Export-Csv $file -Encoding $Encoding
+        $rows = Import-OnboardCsv $file -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused | Should -BeNullOrEmpty
+        $rows.UserName | Should -Be @("$name-1", "$name-2")
+        $made = $rows | New-OnboardUser
+        ($made | Sort-Object UserName).Tags[0].team | Should -Be 'data'
+        (Aws @('iam', 'get-user', '--user-name', "$name-1")).Json.User.Tags.Value | Should -Contain 'data'
+    }
+
     It 'counts rows left out by a filter as not received, not rejected, and sums several files' {
         $plan = Import-OnboardCsv $file -ErrorAction SilentlyContinue | Where-Object Path -eq '/engineering/' |
             New-OnboardUser -WhatIf -InformationVariable filtered

@@ -61,16 +61,18 @@ public sealed class CsvFormatException : Exception
 
 /// <summary>
 /// Streams the records of an RFC 4180 CSV file: quoted fields, doubled quotes, line breaks inside quotes, CRLF or
-/// LF. The file must be UTF-8 (with or without a byte order mark); anything else is refused with the line it
-/// breaks on, rather than read as garbled names.
+/// LF. The file must be UTF-8 (with or without a byte order mark), or UTF-16 or UTF-32 with their byte order mark
+/// (what Export-Csv -Encoding unicode and Windows PowerShell's Out-File write, and what Import-Csv reads); anything
+/// else is refused with the line it breaks on, rather than read as garbled names.
 /// </summary>
 public static class CsvRecordReader
 {
     public static IEnumerable<CsvRecord> Read(string path, char delimiter = ',')
     {
-        var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-        using var reader = new StreamReader(stream, strictUtf8, detectEncodingFromByteOrderMarks: false);
+        var marked = EncodingFromByteOrderMark(stream);
+        using var reader = new StreamReader(stream, marked ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: false);
         using var records = Read(reader, delimiter).GetEnumerator();
         while (true)
         {
@@ -81,6 +83,12 @@ public static class CsvRecordReader
                     yield break;
                 }
             }
+            catch (CsvFormatException notUtf8) when (notUtf8.Line == NotUtf8 && marked is not null)
+            {
+                // Only a byte order mark chooses these, so the bytes are broken, not another encoding: say so, without a
+                // line (the decoder reads ahead in blocks, and lines cannot be found in the bytes as for UTF-8).
+                throw new CsvFormatException($"the file starts with the byte order mark of {marked.WebName.ToUpperInvariant()} but is not valid {marked.WebName.ToUpperInvariant()}. Save it again as UTF-8 (CSV UTF-8 in a spreadsheet) and try again.", 1);
+            }
             catch (CsvFormatException notUtf8) when (notUtf8.Line == NotUtf8)
             {
                 // The decoder reads ahead in blocks, so find the line itself for the message.
@@ -90,6 +98,30 @@ public static class CsvRecordReader
 
             yield return records.Current;
         }
+    }
+
+    /// <summary>
+    /// The strict UTF-16 or UTF-32 encoding a byte order mark at the start of <paramref name="stream"/> names, else null
+    /// (UTF-8, whose mark the record reader skips); the stream is left at its start.
+    /// </summary>
+    private static Encoding? EncodingFromByteOrderMark(Stream stream)
+    {
+        var start = new byte[4];
+        var read = 0;
+        while (read < start.Length && stream.Read(start, read, start.Length - read) is var count and > 0)
+        {
+            read += count;
+        }
+
+        stream.Position = 0;
+        return (read, start[0], start[1], start[2], start[3]) switch
+        {
+            (4, 0xFF, 0xFE, 0x00, 0x00) => new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true),
+            (4, 0x00, 0x00, 0xFE, 0xFF) => new UTF32Encoding(bigEndian: true, byteOrderMark: true, throwOnInvalidCharacters: true),
+            ( >= 2, 0xFF, 0xFE, _, _) => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
+            ( >= 2, 0xFE, 0xFF, _, _) => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
+            _ => null,
+        };
     }
 
     private const int NotUtf8 = -1;

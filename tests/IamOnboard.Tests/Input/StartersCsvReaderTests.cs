@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Text;
 using IamOnboard.Input;
 using IamOnboard.Onboarding;
 using Xunit;
@@ -160,6 +161,39 @@ public sealed class StartersCsvReaderTests : IDisposable
         Assert.Equal(("CsvSecretColumn", "Secret access key"), (refused.ErrorId, refused.Value));
         Assert.StartsWith("line 1: " + named + ": this is a credentials file", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    [InlineData("utf-32BE")]
+    public void A_file_with_the_byte_order_mark_of_utf16_or_utf32_is_read_as_import_csv_reads_it(string encodingName)
+    {
+        // What Export-Csv -Encoding unicode / bigendianunicode / utf32 writes, and Windows PowerShell's Out-File by default.
+        var encoding = encodingName switch
+        {
+            "utf-32BE" => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+            _ => Encoding.GetEncoding(encodingName),
+        };
+        File.WriteAllBytes(_path, encoding.GetPreamble().Concat(encoding.GetBytes("\"User name\",\"Tag\"\r\n\"ana\",\"team=data\"\r\nben,\r\n")).ToArray());
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        Assert.All(rows, r => Assert.Null(r.Problem));
+        Assert.Equal(new[] { "ana", "ben" }, rows.Select(r => r.Request!.UserName));
+        Assert.Equal("team=data", string.Join(";", rows[0].Request!.Tags.Select(t => t.Key + "=" + t.Value)));
+    }
+
+    [Fact]
+    public void A_file_with_a_utf16_byte_order_mark_and_broken_bytes_after_it_is_refused_saying_so()
+    {
+        // A lone high surrogate (D800) then "a": not UTF-16.
+        File.WriteAllBytes(_path, new byte[] { 0xFF, 0xFE, (byte)'U', 0, (byte)'\n', 0, 0x00, 0xD8, (byte)'a', 0 });
+
+        var refused = Assert.Throws<CsvFormatException>(() => StartersCsvReader.Open(_path).ReadRows().ToList());
+
+        Assert.StartsWith("the file starts with the byte order mark of UTF-16 but is not valid UTF-16.", refused.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
