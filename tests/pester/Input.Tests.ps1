@@ -99,6 +99,32 @@ Describe 'CSV files through plain Import-Csv' {
         (Import-Csv $file -Delimiter ';' | New-OnboardUser).UserName | Should -Be $name
     }
 
+    It 'names by code point a character that looks allowed but is not, from Import-OnboardCsv and Import-Csv alike, in the plan as in the run' {
+        # Copied from a web page, a chat or a document: the values look right on screen, so the bare message did not help.
+        $prefix = New-TestName 'unseen'
+        $file = Join-Path $TestDrive 'unseen.csv'
+        @('User name,Group', "$prefix-a$([char]0x200B)x,", "$prefix-$([char]0x0430)b,", "$prefix-c,Dev$([char]0x00A0)ops", "$prefix-ok,") | Set-Content $file -Encoding utf8
+        $expected = @("row 1*character $($prefix.Length + 3) is U+200B (zero-width space), which IAM does not allow in a name*"
+            "row 2*character $($prefix.Length + 2) is U+0430, which IAM does not allow in a name*"
+            "row 3*character 4 is U+00A0 (no-break space), which IAM does not allow in a name*")
+        $null = Import-OnboardCsv $file -ErrorVariable read -ErrorAction SilentlyContinue
+        $null = Import-Csv $file | New-OnboardUser -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue 6>$null
+        $made = Import-Csv $file | New-OnboardUser -ErrorVariable failed -ErrorAction SilentlyContinue
+        foreach ($errors in $read, $planned, $failed) {
+            $errors | Should -HaveCount 3
+            for ($i = 0; $i -lt 3; $i++) { "$($errors[$i])" | Should -BeLike $expected[$i] }
+        }
+        $made.UserName | Should -Be "$prefix-ok"
+
+        # A UTF-16 file without a byte order mark, read as UTF-8: its NULs do not show, so 'User name' seemed refused.
+        $utf16 = Join-Path $TestDrive 'utf16-no-bom.csv'
+        [IO.File]::WriteAllBytes($utf16, [Text.Encoding]::Unicode.GetBytes("User name`r`n$prefix-d`r`n"))
+        { Import-OnboardCsv $utf16 -ErrorAction Stop } | Should -Throw -ErrorId 'CsvColumnUnknown,*' -ExpectedMessage "*(its character 2 is U+0000 (NUL: a UTF-16 file without a byte order mark?*"
+        $null = Import-Csv $utf16 -Encoding utf8 | New-OnboardUser -WhatIf -ErrorVariable plain -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue 6>$null
+        "$($plain[0])" | Should -BeLike "*only 'U*' (its character 2 is U+0000 (NUL*"
+        "$($warned[0])" | Should -BeLike "*(its character 2 is U+0000 (NUL*"
+    }
+
     It 'refuses a name repeated in a batch after a row refused for another problem, so that no fix merges two people' {
         $prefix = New-TestName 'dup2'
         $rows = @(

@@ -95,7 +95,7 @@ public sealed class StartersCsvReader
             if (column is null)
             {
                 throw new OnboardInputException("CsvColumnUnknown", "Header", text,
-                    $"line {header.Line}: column '{text}' is not one New-OnboardUser takes. Known columns: {string.Join(", ", UserColumns.Known.Keys)}.{DelimiterHint(text, delimiter)}");
+                    $"line {header.Line}: column '{text}'{UnseenCharacters.InHeader(text)} is not one New-OnboardUser takes. Known columns: {string.Join(", ", UserColumns.Known.Keys)}.{DelimiterHint(text, delimiter)}");
             }
 
             if (seen.TryGetValue(column, out var earlier))

@@ -120,7 +120,7 @@ public static class UserRowMapper
                 // Said in words, with what the input does have, rather than as IAM's "Value '' at 'userName'" text.
                 var found = byColumn.ContainsKey(UserColumns.UserName)
                     ? $"its '{byColumn[UserColumns.UserName].Header}' is empty"
-                    : unknown.Count == 0 ? "it has no UserName ('User name', Name) property" : $"it has no UserName ('User name', Name) property, only {string.Join(", ", unknown.Select(u => $"'{u}'"))}";
+                    : unknown.Count == 0 ? "it has no UserName ('User name', Name) property" : $"it has no UserName ('User name', Name) property, only {string.Join(", ", unknown.Select(u => $"'{u}'{UnseenCharacters.InHeader(u)}"))}";
                 var hint = unknown.Count == 1 ? StartersCsvReader.DelimiterHint(unknown[0], ',') : string.Empty;
                 throw new OnboardInputException("InvalidUserName", UserColumns.UserName, null, $"{UserColumns.UserName}: no user name: {found}.{hint}");
             }

@@ -232,7 +232,11 @@ public sealed class UserOnboarder
     {
         if (violation is not null)
         {
-            throw new OnboardInputException(errorId, field, violation.Value, violation.Message);
+            // Names and paths are ASCII: a character that looks allowed but is not (copied from a document or web page)
+            // is named by code point, as the value shown would look right.
+            var unseen = field is "UserName" or "Group" or "Path" ? Input.UnseenCharacters.Describe(violation.Value, asciiOnly: true) : null;
+            var message = unseen is null ? violation.Message : $"{violation.Message}. Its {unseen}, which IAM does not allow in a {(field == "Path" ? "path" : "name")}; type it again";
+            throw new OnboardInputException(errorId, field, violation.Value, message);
         }
     }
 

@@ -186,6 +186,19 @@ public sealed class StartersCsvReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_utf16_file_without_a_byte_order_mark_is_refused_naming_the_nul_it_holds()
+    {
+        // Read as UTF-8 its header is "U\0s\0e\0r..."; on screen the NULs do not show, so the bare message named
+        // 'User name' as an unknown column.
+        File.WriteAllBytes(_path, Encoding.Unicode.GetBytes("User name,Path\r\nana,/\r\n"));
+
+        var refused = Assert.Throws<OnboardInputException>(() => StartersCsvReader.Open(_path));
+
+        Assert.Equal("CsvColumnUnknown", refused.ErrorId);
+        Assert.Contains("(its character 2 is U+0000 (NUL: a UTF-16 file without a byte order mark? Save it as UTF-8", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_with_a_utf16_byte_order_mark_and_broken_bytes_after_it_is_refused_saying_so()
     {
         // A lone high surrogate (D800) then "a": not UTF-16.

@@ -134,6 +134,32 @@ public class UserRowMapperTests
         Assert.False(Map(Cell("UserName", "a"), Cell("Path", "bad")).HoldsSecrets);
     }
 
+    [Theory]
+    [InlineData("ana\u200Blima", "UserName", "character 4 is U+200B (zero-width space), which IAM does not allow in a name")]
+    [InlineData("\u0430na.lima", "UserName", "character 1 is U+0430, which IAM does not allow in a name")]
+    [InlineData("\u201Cana.lima\u201D", "UserName", "character 1 is U+201C (left double quotation mark)")]
+    [InlineData("ana\u2013lima", "UserName", "character 4 is U+2013 (en dash)")]
+    [InlineData("/eng\u00A0ops/", "Path", "character 5 is U+00A0 (no-break space), which IAM does not allow in a path")]
+    [InlineData("Dev\uFEFFelopers", "Group", "character 4 is U+FEFF (byte order mark)")]
+    public void A_character_that_looks_allowed_but_is_not_is_named_by_code_point(string value, string column, string named)
+    {
+        var cells = column == "UserName" ? new[] { Cell("User name", value) } : new[] { Cell("User name", "ana"), Cell(column, value) };
+
+        var problem = Map(cells).Problem!;
+
+        Assert.Equal(column, problem.Field);
+        Assert.Contains(named, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plainly_visible_bad_character_is_said_as_before()
+    {
+        var problem = Map(Cell("User name", "bad name!")).Problem!;
+
+        Assert.Equal("InvalidUserName", problem.ErrorId);
+        Assert.DoesNotContain("character", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cells_apply_on_top_of_a_request_so_command_line_values_override_a_read_row()
     {

@@ -206,7 +206,7 @@ internal sealed class UserRequestBinding
     {
         foreach (var column in mapping.UnknownColumns.Where(_reportedColumns.Add))
         {
-            cmdlet.WriteWarning($"The input's '{column}' is not a column New-OnboardUser takes, so it is ignored (said once per batch). Known columns: {string.Join(", ", UserColumns.Known.Keys)}.");
+            cmdlet.WriteWarning($"The input's '{column}'{UnseenCharacters.InHeader(column)} is not a column New-OnboardUser takes, so it is ignored (said once per batch). Known columns: {string.Join(", ", UserColumns.Known.Keys)}.");
         }
 
         foreach (var column in mapping.PassedOver.Where(_reportedColumns.Add))
