@@ -342,6 +342,24 @@ Describe 'A credentials file given back as input' {
     }
 }
 
+Describe 'A console passwords file given back as input' {
+    It 'refuses the IAM console''s file of users given a password (User name, Password, Console sign-in URL), every row, as the wrong file' {
+        $prefix = New-TestName 'pwfile'
+        $file = Join-Path $TestDrive 'console-passwords.csv'
+        $password = "Pw!$([guid]::NewGuid().ToString('N'))"
+        @('User name,Password,Console sign-in URL'
+            "$prefix-a,$password,https://123456789012.signin.aws.amazon.com/console"
+            "$prefix-b,,https://123456789012.signin.aws.amazon.com/console") | Set-Content $file
+        { Import-OnboardCsv $file -ErrorAction Stop } | Should -Throw -ErrorId 'CsvSecretColumn,*' -ExpectedMessage "*line 1: 'Password' holds secrets: this is a credentials file*"
+        $made = Import-Csv $file | New-OnboardUser -ErrorVariable failed -ErrorAction SilentlyContinue -WarningVariable warned
+        $made | Should -BeNullOrEmpty -Because 'the row whose password was blanked out is the same wrong file'
+        @($failed | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('SecretInInput', 'SecretInInput')
+        "$($failed[1])" | Should -BeLike "row 2: 'Password' holds secrets: this is a credentials file*"
+        $warned | Should -BeNullOrEmpty
+        (($failed | Get-Error | Out-String) + ($failed | Out-String)).Contains($password) | Should -BeFalse
+    }
+}
+
 Describe 'Groups from the pipeline' {
     It 'New-OnboardGroup G | Add-OnboardGroupMember -UserName u binds the group' {
         $group = New-TestName 'pipegroup'

@@ -65,13 +65,14 @@ public sealed class StartersCsvReader
         var header = CsvRecordReader.Read(path, delimiter).FirstOrDefault(r => !r.IsBlank)
             ?? throw new OnboardInputException("CsvEmpty", "Path", path, $"'{path}' has no header row.");
         var headers = header.Fields.Select(f => f.Trim()).ToArray();
+        var passwords = headers.Where(h => UserColumns.Resolve(h) == UserColumns.Password).ToList();
         var secrets = headers.Where(h => UserColumns.IsSecret(h)).ToList();
-        if (secrets.Count > 0)
+        if (secrets.Count > 0 || (passwords.Count > 0 && headers.Any(UserColumns.IsSignInLink)))
         {
             // Said before any other column is: the IAM console's file also has a Password column and unknown ones, and
             // what matters is that it is the wrong file. Its Password column is named too, as a secret.
-            var named = headers.Where(h => UserColumns.IsSecret(h) || UserColumns.Resolve(h) == UserColumns.Password).ToList();
-            throw new OnboardInputException("CsvSecretColumn", "Header", secrets[0], $"line {header.Line}: {UserColumns.SecretColumnsMessage(named)}");
+            var named = headers.Where(h => UserColumns.IsSecret(h) || passwords.Contains(h)).ToList();
+            throw new OnboardInputException("CsvSecretColumn", "Header", secrets.FirstOrDefault() ?? passwords[0], $"line {header.Line}: {UserColumns.SecretColumnsMessage(named)}");
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -66,6 +66,13 @@ public static class UserColumns
         "Secret access key", "SecretKey", "aws_secret_access_key", "Session token", "aws_session_token", "MFA seed", "Base32StringSeed",
     };
 
+    /// <summary>
+    /// The sign-in link column of a credentials file (the IAM console's "Console sign-in URL", Export-OnboardCredential's
+    /// "Console login link"): with a Password column, the console's file of users it gave a password (it has no key
+    /// columns), so that Password column holds secrets too.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SignInLinks = new[] { "Console sign-in URL", "Console sign-in link", "Console login link" };
+
     private static readonly Dictionary<string, Column> ByNormalizedName = BuildIndex();
 
     private static readonly HashSet<string> SecretsNormalized = new(Secrets.Select(Normalize), StringComparer.Ordinal);
@@ -73,6 +80,9 @@ public static class UserColumns
     /// <summary>The canonical column a header names ("Password" included), or null when it is not a known column.</summary>
     public static string? Resolve(string header) =>
         ByNormalizedName.TryGetValue(Normalize(header), out var column) ? column.Name : null;
+
+    /// <summary>True for a header in <see cref="SignInLinks"/>, written any of the ways a column may be.</summary>
+    public static bool IsSignInLink(string header) => SignInLinks.Any(link => Normalize(link) == Normalize(header));
 
     /// <summary>True for a header in <see cref="Secrets"/>, written any of the ways a column may be.</summary>
     public static bool IsSecret(string header) => SecretsNormalized.Contains(Normalize(header));

@@ -71,6 +71,7 @@ public static class UserRowMapper
         var passedOver = new List<string>();
         var byColumn = new Dictionary<string, (string Header, object? Value)>(StringComparer.Ordinal);
         var secrets = new List<string>();
+        var signInLink = false;
         try
         {
             foreach (var cell in cells)
@@ -86,6 +87,7 @@ public static class UserRowMapper
                 }
                 else if (column is null)
                 {
+                    signInLink |= UserColumns.IsSignInLink(cell.Key);
                     (UserColumns.IsReportedByIam(cell.Key) ? passedOver : unknown).Add(cell.Key);
                 }
                 else if (byColumn.TryGetValue(column, out var earlier))
@@ -98,13 +100,14 @@ public static class UserRowMapper
                 }
             }
 
-            if (secrets.Count > 0)
+            var passwordText = byColumn.TryGetValue(UserColumns.Password, out var password) && password.Value is string ? password.Header : null;
+            if (secrets.Count > 0 || (signInLink && passwordText is not null))
             {
                 // Refused, not ignored: a credentials file given as starters is the wrong file, whatever else it holds.
                 // Its other columns are not said to be ignored (the row is not used at all).
                 unknown.Clear();
-                var named = byColumn.TryGetValue(UserColumns.Password, out var password) && password.Value is string ? secrets.Prepend(password.Header).ToList() : secrets;
-                throw new OnboardInputException("SecretInInput", secrets[0], null, UserColumns.SecretColumnsMessage(named));
+                var named = passwordText is null ? secrets : secrets.Prepend(passwordText).ToList();
+                throw new OnboardInputException("SecretInInput", secrets.FirstOrDefault() ?? passwordText!, null, UserColumns.SecretColumnsMessage(named));
             }
 
             var request = (start ?? new UserOnboardingRequest()).Clone();
@@ -131,7 +134,7 @@ public static class UserRowMapper
         catch (OnboardInputException invalid)
         {
             var named = byColumn.TryGetValue(UserColumns.UserName, out var nameCell) ? (nameCell.Value as string)?.Trim() : start?.UserName;
-            var holdsSecrets = secrets.Count > 0 || (byColumn.TryGetValue(UserColumns.Password, out var password) && password.Value is string { Length: > 0 });
+            var holdsSecrets = secrets.Count > 0 || (byColumn.TryGetValue(UserColumns.Password, out var passwordCell) && passwordCell.Value is string { Length: > 0 });
             return new UserRowMapping(null, invalid.AtRow(row ?? start?.Row, line ?? start?.Line, start?.SourceFile), unknown, passedOver, string.IsNullOrEmpty(named) ? null : named,
                 holdsSecrets: holdsSecrets);
         }

@@ -119,6 +119,8 @@ public class UserRowMapperTests
             Cell("Console sign-in URL", "https://example.test/console"));
         var keyOnly = Map(Cell("User name", "ben"), Cell("Password", ""), Cell("Access key ID", ""), Cell("Secret access key", ""), Cell("MFA seed", ""));
         var cliNames = Map(Cell("UserName", "carl"), Cell("aws_secret_access_key", secret));
+        // The console's file of users given a password has no key columns: its sign-in link tells it, also where a password is empty.
+        var passwordsOnly = Map(Cell("User name", "dora"), Cell("Password", ""), Cell("Console sign-in URL", "https://example.test/console"));
 
         Assert.Equal(("SecretInInput", "Secret access key", null), (console.Problem!.ErrorId, console.Problem.Field, console.Problem.Value));
         Assert.StartsWith("'Password', 'Secret access key' hold secrets: this is a credentials file", console.Problem.Message, StringComparison.Ordinal);
@@ -130,6 +132,9 @@ public class UserRowMapperTests
         Assert.Equal("SecretInInput", keyOnly.Problem!.ErrorId);
         Assert.StartsWith("'Password', 'Secret access key', 'MFA seed' hold secrets", keyOnly.Problem.Message, StringComparison.Ordinal);
         Assert.Equal(("SecretInInput", "aws_secret_access_key"), (cliNames.Problem!.ErrorId, cliNames.Problem.Field));
+        Assert.Equal(("SecretInInput", "Password"), (passwordsOnly.Problem!.ErrorId, passwordsOnly.Problem.Field));
+        Assert.StartsWith("'Password' holds secrets: this is a credentials file", passwordsOnly.Problem.Message, StringComparison.Ordinal);
+        Assert.Null(Map(Cell("User name", "erin"), Cell("Password", ""), Cell("Department", "x")).Problem);
         Assert.True(Map(Cell("UserName", "a"), Cell("Password", "Secret-123!")).HoldsSecrets);
         Assert.False(Map(Cell("UserName", "a"), Cell("Path", "bad")).HoldsSecrets);
     }
