@@ -125,6 +125,19 @@ Describe 'CSV files through plain Import-Csv' {
         "$($warned[0])" | Should -BeLike "*(its character 2 is U+0000 (NUL*"
     }
 
+    It 'honours the separator line (sep=;) some exports write first for Excel, and says what it is through plain Import-Csv' {
+        $name = New-TestName 'sepline'
+        $file = Join-Path $TestDrive 'sep-line.csv'
+        Set-Content -Path $file -Value "sep=;`r`nUser name;Console access;Tags`r`n$name;no;team=data" -NoNewline
+        $rows = Import-OnboardCsv $file -ErrorAction Stop
+        ($rows.UserName, $rows.Line, ($rows.Tags | ForEach-Object { "$($_.Key)=$($_.Value)" })) | Should -Be @($name, 3, 'team=data')
+        $null = $rows | New-OnboardUser -WhatIf -InformationVariable told 6>$null
+        ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created | Should -Be 1
+        $null = Import-Csv $file | New-OnboardUser -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue 6>$null
+        $failures | Should -HaveCount 2
+        "$($failures[0])" | Should -BeLike "row 1: *only 'sep=;'. The file's first line, 'sep=;', is a spreadsheet's separator line, not a header: read the file with Import-OnboardCsv*"
+    }
+
     It 'refuses a name repeated in a batch after a row refused for another problem, so that no fix merges two people' {
         $prefix = New-TestName 'dup2'
         $rows = @(

@@ -64,6 +64,16 @@ public sealed class StartersCsvReader
     {
         var header = CsvRecordReader.Read(path, delimiter).FirstOrDefault(r => !r.IsBlank)
             ?? throw new OnboardInputException("CsvEmpty", "Path", path, $"'{path}' has no header row.");
+        if (SeparatorLine(header, delimiter) is { } separator)
+        {
+            // Excel's separator line ("sep=;"), which some exports write first and Excel honours: the file says how it
+            // is separated, so it is read that way, and the header is the line after it.
+            var separatorLine = header.Line;
+            delimiter = separator;
+            header = CsvRecordReader.Read(path, delimiter).FirstOrDefault(r => r.Line > separatorLine && !r.IsBlank)
+                ?? throw new OnboardInputException("CsvEmpty", "Path", path, $"'{path}' has no header row after its line 'sep={separator}'.");
+        }
+
         var headers = header.Fields.Select(f => f.Trim()).ToArray();
         var passwords = headers.Where(h => UserColumns.Resolve(h) == UserColumns.Password).ToList();
         var secrets = headers.Where(h => UserColumns.IsSecret(h)).ToList();
@@ -115,12 +125,27 @@ public sealed class StartersCsvReader
         return new StartersCsvReader(path, delimiter, headers, header.Line);
     }
 
+    /// <summary>The separator an Excel separator line ("sep=;", "sep=,") names, else null.</summary>
+    private static char? SeparatorLine(CsvRecord record, char delimiter)
+    {
+        var text = string.Join(delimiter.ToString(), record.Fields);
+        return text.Length == 5 && text.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) ? text[4] : null;
+    }
+
     /// <summary>
     /// A header cell that holds known columns joined by another separator (a semicolon-separated export of a European
     /// Excel, a tab-separated one): the hint to give that separator.
     /// </summary>
     internal static string DelimiterHint(string cell, char delimiter)
     {
+        if (cell.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) && cell.Length <= 5)
+        {
+            // Import-Csv read Excel's separator line as the header (with ',' it splits it: 'sep=' is left).
+            var named = cell.Length == 5 ? cell[4] : delimiter;
+            var shown = named == '\t' ? "\"`t\"" : "'" + named + "'";
+            return $" The file's first line, 'sep={named}', is a spreadsheet's separator line, not a header: read the file with Import-OnboardCsv, which honours it, or skip the line (Get-Content FILE | Select-Object -Skip 1 | ConvertFrom-Csv -Delimiter {shown}).";
+        }
+
         foreach (var other in new[] { ';', '\t', ',', '|' })
         {
             if (other != delimiter && cell.IndexOf(other) >= 0 && cell.Split(other).Any(part => UserColumns.Resolve(part.Trim()) is not null))

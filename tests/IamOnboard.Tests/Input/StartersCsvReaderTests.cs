@@ -186,6 +186,22 @@ public sealed class StartersCsvReaderTests : IDisposable
         Assert.Equal("team=data", string.Join(";", rows[0].Request!.Tags.Select(t => t.Key + "=" + t.Value)));
     }
 
+    [Theory]
+    [InlineData("sep=;\r\nUser name;Tag\r\nana;team=a\r\n", "team=a")]
+    [InlineData("\uFEFFsep=,\r\n\r\nUser name,Tag\r\nana,\"team=a;b=c\"\r\n", "team=a;b=c")]
+    public void Excels_separator_line_names_the_separator_and_the_header_is_the_line_after_it(string text, string tags)
+    {
+        File.WriteAllText(_path, text);
+
+        var rows = StartersCsvReader.Open(_path).ReadRows().ToList();
+
+        var row = Assert.Single(rows);
+        Assert.Null(row.Problem);
+        Assert.Equal(("ana", 1), (row.Request!.UserName, row.Row));
+        Assert.Equal(text.Contains("\r\n\r\n", StringComparison.Ordinal) ? 4 : 3, row.Line);
+        Assert.Equal(tags, string.Join(";", row.Request.Tags.Select(t => t.Key + "=" + t.Value)));
+    }
+
     [Fact]
     public void A_utf16_file_without_a_byte_order_mark_is_refused_naming_the_nul_it_holds()
     {
