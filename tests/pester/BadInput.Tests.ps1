@@ -32,6 +32,9 @@ BeforeDiscovery {
         @{ Name = 'a group name with a space'; Row = 'bad-1,/,,no,no,no,,bad group!'; Id = 'InvalidGroupName'; Message = "*row 2*'bad group!'*" }
         @{ Name = 'an unknown group'; Row = 'bad-1,/,,no,no,no,,no-such-group'; Id = 'GroupNotFound'; Message = "*row 2*no-such-group*" }
         @{ Name = 'an unknown policy'; Row = 'bad-1,/,,no,no,no,NoSuchPolicyXyz,'; Id = 'PolicyNotFound'; Message = "*row 2*NoSuchPolicyXyz*" }
+        @{ Name = 'a group named twice, in other case'; Row = 'bad-1,/,,no,no,no,,Developers;developers'; Id = 'GroupNamedTwice'; Message = "*row 2*Group: 'Developers' and 'developers' name the same group (IAM names ignore case)*" }
+        @{ Name = 'a policy named twice'; Row = 'bad-1,/,,no,no,no,ReadOnlyAccess;ReadOnlyAccess,'; Id = 'PolicyNamedTwice'; Message = "*row 2*Policy: 'ReadOnlyAccess' is named twice*" }
+        @{ Name = 'a policy named by name and by ARN'; Row = 'bad-1,/,,no,no,no,ReadOnlyAccess;arn:aws:iam::aws:policy/ReadOnlyAccess,'; Id = 'PolicyNamedTwice'; Message = "*row 2*Policy: 'ReadOnlyAccess' and 'arn:aws:iam::aws:policy/ReadOnlyAccess' name the same policy*" }
         @{ Name = 'a tab in the name'; Row = "bad`tname,/,,no,no,no,,"; Id = 'InvalidUserName'; Message = "*row 2*userName*" }
         @{ Name = 'a # in the name'; Row = 'bad#name,/,,no,no,no,,'; Id = 'InvalidUserName'; Message = "*row 2*bad#name*" }
         @{ Name = 'a path of two slashes'; Row = 'bad-1,//,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'//'*" }

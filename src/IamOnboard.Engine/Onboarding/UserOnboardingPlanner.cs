@@ -78,9 +78,21 @@ internal sealed class UserOnboardingPlanner
     /// <summary>The row's managed policies and permissions boundary resolved to ARNs, and its groups found, in the order given.</summary>
     private async Task CheckPoliciesAndGroupsAsync(UserOnboardingRequest request, PreparedRequest prepared, CancellationToken ct)
     {
+        // A name given twice is often a typo for another one: said before any lookup, and never dropped unsaid.
+        ThrowIfNamedTwice(request, request.Policies, "Policy", "policy");
+        ThrowIfNamedTwice(request, request.Groups, "Group", "group");
+        var namedAs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var reference in request.Policies)
         {
-            AddOnce(prepared.PolicyArns, await ResolvePolicyAsync(request, reference, "Policy", ct).ConfigureAwait(false));
+            var arn = await ResolvePolicyAsync(request, reference, "Policy", ct).ConfigureAwait(false);
+            if (namedAs.TryGetValue(arn, out var earlier))
+            {
+                throw new OnboardInputException("PolicyNamedTwice", "Policy", reference,
+                    $"Policy: '{earlier}' and '{reference}' name the same policy ({arn}); give each policy once.").AtRow(request);
+            }
+
+            namedAs.Add(arn, reference);
+            AddOnce(prepared.PolicyArns, arn);
         }
 
         // Looked up like -Policy's, an ARN too (GetPolicy, once per batch): IAM's own refusal of an ARN that does not
@@ -108,6 +120,25 @@ internal sealed class UserOnboardingPlanner
                 throw new OnboardInputException("GroupNotFound", "Group", group,
                     $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request);
             }
+        }
+    }
+
+    /// <summary>Refuses a list that names one policy or group twice, alike or differing only in case (IAM names ignore case).</summary>
+    private static void ThrowIfNamedTwice(UserOnboardingRequest request, IEnumerable<string> names, string field, string what)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            if (!seen.TryGetValue(name, out var earlier))
+            {
+                seen.Add(name, name);
+                continue;
+            }
+
+            var message = string.Equals(earlier, name, StringComparison.Ordinal)
+                ? $"{field}: '{name}' is named twice; give each {what} once."
+                : $"{field}: '{earlier}' and '{name}' name the same {what} (IAM names ignore case); give each {what} once.";
+            throw new OnboardInputException(field + "NamedTwice", field, name, message).AtRow(request);
         }
     }
 
