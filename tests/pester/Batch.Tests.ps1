@@ -326,6 +326,77 @@ Describe 'A batch stopped before its end' {
         ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created | Should -Be 1
     }
 
+    It 'under $WarningPreference = ''Stop'' the row''s error still stops it, naming every user whose credentials it held' {
+        # Row 3's group is looked up only once rows 1, 2 and 4 have ended and the command after New-OnboardUser holds the
+        # pipeline thread with the first of them: the other two wait to be written on when row 3's error stops the batch.
+        if (-not ('IamOnboardTests.Gate' -as [type])) {
+            Add-Type -TypeDefinition 'namespace IamOnboardTests { public static class Gate { public static System.Action Until(System.Threading.ManualResetEventSlim gate) { return () => gate.Wait(System.TimeSpan.FromSeconds(120)); } } }'
+        }
+        $server = $endpoint.GetType().GetProperty('Server', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($endpoint)
+        function Get-Calls([string] $Action) { $calls = 0; $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue($Action, [ref] $calls); $calls }
+        function Wait-Until([scriptblock] $Condition) {
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        }
+        $name = New-TestName 'warnheld'
+        $rows = 1..4 | ForEach-Object { [pscustomobject]@{ UserName = "$name-$_"; ConsoleAccess = 'yes' } }
+        $rows[2] | Add-Member -NotePropertyName Group -NotePropertyValue "$name-no-such-group"
+        $gate = [System.Threading.ManualResetEventSlim]::new()
+        $profiles = Get-Calls 'CreateLoginProfile'
+        $lookups = Get-Calls 'GetGroup'
+        $server.InterruptNext('GetGroup', [IamOnboardTests.Gate]::Until($gate))
+        $stopped = $null
+        $WarningPreference = 'Stop'
+        try {
+            $rows | New-OnboardUser -Session $session -ThrottleLimit 4 -ErrorAction Stop |
+                ForEach-Object {
+                    if (-not $gate.IsSet) {
+                        Wait-Until { (Get-Calls 'CreateLoginProfile') -ge $profiles + 3 -and $endpoint.GetStatistics().InFlight -le 1 }
+                        $gate.Set()
+                        Wait-Until { (Get-Calls 'GetGroup') -gt $lookups -and $endpoint.GetStatistics().InFlight -eq 0 }
+                    }
+                    $_
+                } |
+                Export-OnboardCredential -Path (Join-Path $TestDrive 'warnheld.csv')
+        }
+        catch { $stopped = $_ }
+        finally { $WarningPreference = 'Continue'; $gate.Set() }
+
+        # Before: the first held user's warning ended the batch in place of row 3's error, and the other held user was named nowhere.
+        $stopped.FullyQualifiedErrorId | Should -Be 'GroupNotFound,IamOnboard.Commands.NewOnboardUserCommand' -Because "the batch stopped with: $stopped"
+        "$stopped" | Should -BeLike "row 3: Group: *$name-no-such-group*"
+        $held = @(Get-UserNames | Where-Object { $_ -like "$name-*" } | Where-Object { (Aws @('iam', 'list-user-tags', '--user-name', $_)).Json.Tags.Key -contains 'iamonboard:handoff' })
+        foreach ($user in $held) {
+            "$stopped" | Should -Match "\b$([regex]::Escape($user))\b[^.]*: New-OnboardUser did not hand on" -Because "$user keeps its hand-off mark"
+        }
+    }
+
+    It 'under $WarningPreference = ''Stop'' a later stage that failed for two rows ends with an error naming both users it holds' {
+        $name = New-TestName 'laterheld'
+        $joined = New-OnboardGroup -GroupName "$name-g" -Session $session
+        $once = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -MaxAttempts 1
+        $endpoint.FailNextRequests('AddUserToGroup', 2)
+        $stopped = $null
+        $WarningPreference = 'Stop'
+        try {
+            1..3 | ForEach-Object { [pscustomobject]@{ UserName = "$name-$_"; ConsoleAccess = 'yes' } } |
+                New-OnboardUser -Session $once -ThrottleLimit 1 |
+                Add-OnboardGroupMember -GroupName $joined.GroupName -Session $once -ErrorVariable failed -ErrorAction SilentlyContinue |
+                Export-OnboardCredential -Path (Join-Path $TestDrive 'laterheld.csv')
+        }
+        catch { $stopped = $_ }
+        finally { $WarningPreference = 'Continue' }
+
+        @($failed | Where-Object FullyQualifiedErrorId -Like 'ServiceFailure,*') | Should -HaveCount 2
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'ActionPreferenceStop,*AddOnboardGroupMemberCommand'
+        $held = @(Get-UserNames | Where-Object { $_ -like "$name-*" } | Where-Object { (Aws @('iam', 'list-user-tags', '--user-name', $_)).Json.Tags.Key -contains 'iamonboard:handoff' })
+        $held | Should -HaveCount 2
+        foreach ($user in $held) {
+            # Before: only the first held user was named; the second kept its mark, named nowhere.
+            "$stopped" | Should -Match "\b$([regex]::Escape($user))\b[^.]*: Add-OnboardGroupMember did not hand on" -Because "the batch stopped with: $stopped"
+        }
+    }
+
     It 'writes its summary and the warning when Select-Object -First takes all it wants, counting the rows not received' {
         $name = New-TestName 'first'
         $file = Join-Path $TestDrive 'first.csv'

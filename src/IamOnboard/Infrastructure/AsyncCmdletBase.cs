@@ -211,15 +211,49 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// <summary>Warns of every user whose new credentials this command still holds, and lets them go (pipeline thread).</summary>
     internal void NameUsersNotHandedOn(string why)
     {
-        foreach (var userName in HandOffs.Abandon(this))
+        var userNames = HandOffs.Abandon(this);
+        if (userNames.Count > 1 && StopsOnWarning)
+        {
+            // Under -WarningAction Stop the first warning ends the command: one warning names them all, or the rest went unsaid.
+            WriteWarning(NotHandedOn(userNames, why));
+            return;
+        }
+
+        foreach (var userName in userNames)
         {
             WriteWarning(NotHandedOn(userName, why));
         }
     }
 
+    /// <summary>
+    /// <paramref name="failure"/>, the error this command stops with, naming every user whose new credentials it still
+    /// holds, and letting them go: under -WarningAction Stop, where a warning naming them would end the command in place
+    /// of that error (pipeline thread).
+    /// </summary>
+    internal ErrorRecord NamingUsersNotHandedOn(ErrorRecord failure, string why)
+    {
+        var userNames = HandOffs.Abandon(this);
+        if (userNames.Count == 0)
+        {
+            return failure;
+        }
+
+        var message = $"{failure.ErrorDetails?.Message ?? failure.Exception.Message} {NotHandedOn(userNames, why)}";
+        return new ErrorRecord(failure, failure.Exception)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = failure.ErrorDetails?.RecommendedAction },
+        };
+    }
+
     private string NotHandedOn(string userName, string why) =>
         $"{userName}: {MyInvocation.MyCommand.Name} did not hand on the new credentials ({why}). " +
         $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.";
+
+    private string NotHandedOn(IReadOnlyList<string> userNames, string why) =>
+        userNames.Count == 1
+            ? NotHandedOn(userNames[0], why)
+            : $"{string.Join(", ", userNames)}: {MyInvocation.MyCommand.Name} did not hand on their new credentials ({why}). " +
+              $"They count as not handed out: each of these users keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.";
 
     private volatile bool _stoppedByUser;
 
@@ -331,7 +365,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// Whether a warning stops the command (-WarningAction Stop, or $WarningPreference = 'Stop'): PowerShell then ends it
     /// with the warning, in place of the error that was stopping it.
     /// </summary>
-    private protected bool StopsOnWarning => Stops("WarningAction", "WarningPreference");
+    internal bool StopsOnWarning => Stops("WarningAction", "WarningPreference");
 
     private bool Stops(string commonParameter, string preferenceVariable)
     {

@@ -568,9 +568,19 @@ internal sealed class PipelineDispatcher : IDisposable
     private void SettleThenStop()
     {
         Settle();
-        _cmdlet.NameUsersNotHandedOn("it stopped on an error under -ErrorAction Stop before writing them on");
+        const string notWrittenOn = "it stopped on an error under -ErrorAction Stop before writing them on";
         var failure = Volatile.Read(ref _stoppingFailure)!;
         StopReason = $"it stopped on an error under -ErrorAction Stop: {failure.ErrorDetails?.Message ?? failure.Exception.Message}";
+        if (_cmdlet.StopsOnWarning)
+        {
+            // A warning would end the command in place of the error (-WarningAction Stop): the error names those users.
+            failure = _cmdlet.NamingUsersNotHandedOn(failure, notWrittenOn);
+        }
+        else
+        {
+            _cmdlet.NameUsersNotHandedOn(notWrittenOn);
+        }
+
         _cmdlet.TellStoppedEarly(StopReason);
         _cmdlet.WriteError(failure); // Stops the pipeline, with ActionPreferenceStopException as the failure.
         _cmdlet.ThrowTerminatingError(failure);
