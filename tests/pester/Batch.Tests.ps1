@@ -397,6 +397,29 @@ Describe 'A batch stopped before its end' {
         }
     }
 
+    It 'under $WarningPreference = ''Stop'' Select-Object -First still gets the summary, and one warning names every user held' {
+        # Rows 2 and 3 are under way when row 1 is taken; they end after it and wait to be written on.
+        $name = New-TestName 'firstheld'
+        $WarningPreference = 'Stop'
+        try {
+            $taken = 1..3 | ForEach-Object { [pscustomobject]@{ UserName = "$name-$_"; ConsoleAccess = 'yes' } } |
+                New-OnboardUser -Session $session -ThrottleLimit 3 -InformationVariable told -WarningVariable warned |
+                Select-Object -First 1
+        }
+        finally { $WarningPreference = 'Continue' }
+
+        $taken | Should -HaveCount 1
+        $held = @(Get-UserNames | Where-Object { $_ -like "$name-*" } | Where-Object { (Aws @('iam', 'list-user-tags', '--user-name', $_)).Json.Tags.Key -contains 'iamonboard:handoff' })
+        $held | Should -Not -Contain $taken.UserName
+        # Before: the first held user's warning ended the command before its summary was written, and named that user only.
+        $summary = ($told | Where-Object { $_.Tags -contains 'IamOnboard.Summary' }).MessageData
+        $summary | Should -HaveCount 1 -Because "the warnings were: $($warned -join ' | ')"
+        $summary.StoppedBy | Should -Be 'Select-Object stopped it after it took all the input it wanted'
+        foreach ($user in $held) {
+            ($warned -join "`n") | Should -Match "\b$([regex]::Escape($user))\b[^.]*: New-OnboardUser did not hand on" -Because "$user keeps its hand-off mark"
+        }
+    }
+
     It 'writes its summary and the warning when Select-Object -First takes all it wants, counting the rows not received' {
         $name = New-TestName 'first'
         $file = Join-Path $TestDrive 'first.csv'

@@ -225,24 +225,11 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// <paramref name="failure"/>, the error this command stops with, naming every user whose new credentials it still
-    /// holds, and letting them go: under -WarningAction Stop, where a warning naming them would end the command in place
-    /// of that error (pipeline thread).
-    /// </summary>
-    internal ErrorRecord NamingUsersNotHandedOn(ErrorRecord failure, string why)
+    /// <summary>Lets go of every user whose new credentials this command still holds, saying so in one message (null if none).</summary>
+    internal string? LetGoOfUsersNotHandedOn(string why)
     {
         var userNames = HandOffs.Abandon(this);
-        if (userNames.Count == 0)
-        {
-            return failure;
-        }
-
-        var message = $"{failure.ErrorDetails?.Message ?? failure.Exception.Message} {NotHandedOn(userNames, why)}";
-        return new ErrorRecord(failure, failure.Exception)
-        {
-            ErrorDetails = new ErrorDetails(message) { RecommendedAction = failure.ErrorDetails?.RecommendedAction },
-        };
+        return userNames.Count == 0 ? null : NotHandedOn(userNames, why);
     }
 
     private string NotHandedOn(string userName, string why) =>

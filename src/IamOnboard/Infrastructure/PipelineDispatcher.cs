@@ -109,7 +109,8 @@ internal sealed class PipelineDispatcher : IDisposable
     /// </summary>
     public IReadOnlyList<UntoldMessage> TakeUntold()
     {
-        var untold = new List<UntoldMessage>();
+        var untold = _warningsHeldForStop.Select(warning => new UntoldMessage(warning, IsError: false)).ToList();
+        _warningsHeldForStop.Clear();
         var refused = _refusedOnStop is { } first ? new[] { first } : Array.Empty<PendingWrite>();
         _refusedOnStop = null;
         foreach (var write in refused.Concat(DequeueAll()))
@@ -317,7 +318,32 @@ internal sealed class PipelineDispatcher : IDisposable
         }
     }
 
-    public void WriteWarning(string message) => Enqueue(new PendingWrite(c => c.WriteWarning(message), message, null));
+    public void WriteWarning(string message) => Enqueue(new PendingWrite(c =>
+    {
+        if (_settling && _cmdlet.StopsOnWarning)
+        {
+            // Settling to stop under -WarningAction Stop: written, the warning would end the command in place of what is
+            // stopping it, and cut short what is still to be said. The stop says it instead (TakeWarningsHeldForStop).
+            _warningsHeldForStop.Add(message);
+        }
+        else
+        {
+            c.WriteWarning(message);
+        }
+    }, message, null));
+
+    private readonly List<string> _warningsHeldForStop = new();
+
+    /// <summary>
+    /// The warnings held back while settling to stop under -WarningAction Stop (see <see cref="WriteWarning"/>), then
+    /// what the command leaves: the users whose credentials it still holds, let go. Null when there is nothing. Pipeline thread.
+    /// </summary>
+    private string? TakeWarningsHeldForStop(string notHandedOnWhy)
+    {
+        var told = _warningsHeldForStop.Append(_cmdlet.LetGoOfUsersNotHandedOn(notHandedOnWhy)).OfType<string>().ToList();
+        _warningsHeldForStop.Clear();
+        return told.Count == 0 ? null : string.Join(" ", told);
+    }
 
     public void WriteVerbose(string message) => Post(c => c.WriteVerbose(message));
 
@@ -493,9 +519,23 @@ internal sealed class PipelineDispatcher : IDisposable
         CancelWork();
         Settle();
         var requester = StopRequester();
-        _cmdlet.NameUsersNotHandedOn($"{requester}, so they were not written on");
         StopReason = requester;
-        _cmdlet.TellStoppedEarly(requester);
+        if (_cmdlet.StopsOnWarning)
+        {
+            // A warning ends the command (-WarningAction Stop): the account (not a warning then) first, then one warning
+            // with all the rest, which ends it.
+            _cmdlet.TellStoppedEarly(requester);
+            if (TakeWarningsHeldForStop($"{requester}, so they were not written on") is { } rest)
+            {
+                _cmdlet.WriteWarning(rest);
+            }
+        }
+        else
+        {
+            _cmdlet.NameUsersNotHandedOn($"{requester}, so they were not written on");
+            _cmdlet.TellStoppedEarly(requester);
+        }
+
         _downstreamDone!.Throw();
     }
 
@@ -571,10 +611,16 @@ internal sealed class PipelineDispatcher : IDisposable
         const string notWrittenOn = "it stopped on an error under -ErrorAction Stop before writing them on";
         var failure = Volatile.Read(ref _stoppingFailure)!;
         StopReason = $"it stopped on an error under -ErrorAction Stop: {failure.ErrorDetails?.Message ?? failure.Exception.Message}";
-        if (_cmdlet.StopsOnWarning)
+        if (_cmdlet.StopsOnWarning && TakeWarningsHeldForStop(notWrittenOn) is { } rest)
         {
-            // A warning would end the command in place of the error (-WarningAction Stop): the error names those users.
-            failure = _cmdlet.NamingUsersNotHandedOn(failure, notWrittenOn);
+            // A warning would end the command in place of the error (-WarningAction Stop): the error says it all.
+            failure = new ErrorRecord(failure, failure.Exception)
+            {
+                ErrorDetails = new ErrorDetails($"{failure.ErrorDetails?.Message ?? failure.Exception.Message} {rest}")
+                {
+                    RecommendedAction = failure.ErrorDetails?.RecommendedAction,
+                },
+            };
         }
         else
         {
