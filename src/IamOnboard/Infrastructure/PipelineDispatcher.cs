@@ -611,16 +611,19 @@ internal sealed class PipelineDispatcher : IDisposable
         const string notWrittenOn = "it stopped on an error under -ErrorAction Stop before writing them on";
         var failure = Volatile.Read(ref _stoppingFailure)!;
         StopReason = $"it stopped on an error under -ErrorAction Stop: {failure.ErrorDetails?.Message ?? failure.Exception.Message}";
-        if (_cmdlet.StopsOnWarning && TakeWarningsHeldForStop(notWrittenOn) is { } rest)
+        if (_cmdlet.StopsOnWarning)
         {
             // A warning would end the command in place of the error (-WarningAction Stop): the error says it all.
-            failure = new ErrorRecord(failure, failure.Exception)
+            if (TakeWarningsHeldForStop(notWrittenOn) is { } rest)
             {
-                ErrorDetails = new ErrorDetails($"{failure.ErrorDetails?.Message ?? failure.Exception.Message} {rest}")
+                failure = new ErrorRecord(failure, failure.Exception)
                 {
-                    RecommendedAction = failure.ErrorDetails?.RecommendedAction,
-                },
-            };
+                    ErrorDetails = new ErrorDetails($"{failure.ErrorDetails?.Message ?? failure.Exception.Message} {rest}")
+                    {
+                        RecommendedAction = failure.ErrorDetails?.RecommendedAction,
+                    },
+                };
+            }
         }
         else
         {
