@@ -141,6 +141,19 @@ Describe 'Add-OnboardGroupMember' {
                 -ExpectedMessage "GroupName: the groups 'NoSuchGroupHere', 'NoSuchGroupEither' do not exist. Create them first with New-OnboardGroup."
     }
 
+    It 'refuses a -GroupName that names one group twice, in any case, before New-OnboardUser upstream makes anyone' {
+        # Before: both were sent; the second answered AlreadyMember, and the output's Groups showed the first spelling only.
+        $group = New-TestName 'twice'
+        $null = New-OnboardGroup -GroupName $group
+        $name = New-TestName
+        $thrown = { New-OnboardUser -UserName $name -ConsoleAccess | Add-OnboardGroupMember -GroupName $group, $group.ToUpperInvariant() } |
+            Should -Throw -ErrorId 'GroupNamedTwice,IamOnboard.Commands.AddOnboardGroupMemberCommand' -PassThru
+        $thrown.Exception.Message | Should -BeExactly "GroupName: '$group' and '$($group.ToUpperInvariant())' name the same group (IAM names ignore case); give each group once."
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        { Add-OnboardGroupMember -GroupName $group, $group -UserName $name -WhatIf } |
+            Should -Throw -ErrorId 'GroupNamedTwice,IamOnboard.Commands.AddOnboardGroupMemberCommand' -ExpectedMessage "GroupName: '$group' is named twice; give each group once."
+    }
+
     It 'names the user and the group in each user''s error, and goes on' {
         # A group bound from the pipeline is not known before the first record, so IAM's refusal comes per user.
         $names = 1..2 | ForEach-Object { New-TestName }

@@ -60,7 +60,17 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
         // (New-OnboardGroup G | Add-OnboardGroupMember -UserName u) are not known yet, and may be made upstream.
         if (MyInvocation.BoundParameters.ContainsKey(nameof(GroupName)))
         {
-            var groups = GroupName.Select(g => g.Trim()).Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+            // As in a row's Groups: a group named twice is often a typo for another one, said before anyone is made.
+            var twice = GroupName.Select(g => g.Trim()).GroupBy(g => g, System.StringComparer.OrdinalIgnoreCase).FirstOrDefault(same => same.Count() > 1);
+            if (twice is not null)
+            {
+                var spellings = twice.Distinct(System.StringComparer.Ordinal).ToList();
+                ThrowTerminatingError(OnboardErrors.Create("GroupNamedTwice", ErrorCategory.InvalidArgument, twice.Key, spellings.Count == 1
+                    ? $"GroupName: '{twice.Key}' is named twice; give each group once."
+                    : $"GroupName: {string.Join(" and ", spellings.Select(g => $"'{g}'"))} name the same group (IAM names ignore case); give each group once."));
+            }
+
+            var groups = GroupName.Select(g => g.Trim()).ToList();
             var onboarder = new GroupOnboarder(OnboardSession);
             RunToCompletion(async ct =>
             {
