@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -18,6 +20,12 @@ namespace IamOnboard.AwsSdk;
 /// </summary>
 internal sealed class CaBundle
 {
+    // Parsed certificates by the SHA-256 of the file's text. AWS_CA_BUNDLE often names the distribution's whole bundle
+    // (over a hundred certificates, about 30 ms to parse) and every session reads it again; the file is still read and
+    // hashed each time, so an edited one is parsed anew. A few entries at most: one per bundle content seen.
+    private const int ParsedBundlesKept = 8;
+    private static readonly ConcurrentDictionary<string, X509Certificate2[]> ParsedBundles = new(StringComparer.Ordinal);
+
     private readonly X509Certificate2[] _authorities;
 
     private CaBundle(string path, string source, X509Certificate2[] authorities, string fingerprint)
@@ -37,6 +45,9 @@ internal sealed class CaBundle
     public string Fingerprint { get; }
 
     public int Count => _authorities.Length;
+
+    /// <summary>The bundle's certificates, as read.</summary>
+    public IReadOnlyList<X509Certificate2> Authorities => _authorities;
 
     /// <summary>The bundle the environment or <paramref name="profile"/> names; null when neither names one.</summary>
     public static CaBundle? Resolve(ConfigSection? profile)
@@ -63,15 +74,29 @@ internal sealed class CaBundle
                 + " Name a PEM file of the certificate authorities to trust (your company's TLS inspection CA), or remove the setting.");
         }
 
-        var authorities = ReadPem(text, path, source);
-        if (authorities.Length == 0)
+        string hash;
+        using (var sha = SHA256.Create())
         {
-            throw new OnboardConfigurationException(source + " names '" + path + "', which holds no PEM certificate (-----BEGIN CERTIFICATE-----)."
-                + " Name a PEM file of the certificate authorities to trust, or remove the setting.");
+            hash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text))).Replace("-", string.Empty);
         }
 
-        using var sha = SHA256.Create();
-        var hash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text))).Replace("-", string.Empty);
+        if (!ParsedBundles.TryGetValue(hash, out var authorities))
+        {
+            authorities = ReadPem(text, path, source);
+            if (authorities.Length == 0)
+            {
+                throw new OnboardConfigurationException(source + " names '" + path + "', which holds no PEM certificate (-----BEGIN CERTIFICATE-----)."
+                    + " Name a PEM file of the certificate authorities to trust, or remove the setting.");
+            }
+
+            if (ParsedBundles.Count >= ParsedBundlesKept)
+            {
+                ParsedBundles.Clear();
+            }
+
+            authorities = ParsedBundles.GetOrAdd(hash, authorities);
+        }
+
         return new CaBundle(System.IO.Path.GetFullPath(path), source, authorities, System.IO.Path.GetFullPath(path) + "#" + hash);
     }
 
@@ -125,7 +150,7 @@ internal sealed class CaBundle
     {
         const string Begin = "-----BEGIN CERTIFICATE-----";
         const string End = "-----END CERTIFICATE-----";
-        var certificates = new System.Collections.Generic.List<X509Certificate2>();
+        var certificates = new List<X509Certificate2>();
         var at = 0;
         while ((at = text.IndexOf(Begin, at, StringComparison.Ordinal)) >= 0)
         {

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
+using IamOnboard.AwsSdk;
 using IamOnboard.Iam;
 using IamOnboard.LocalIam;
 using IamOnboard.Sessions;
@@ -119,6 +120,23 @@ public sealed class CaBundleTests : IClassFixture<LocalIamFixture>, IDisposable
         var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "corp", MaxAttempts = 1 }));
 
         Assert.StartsWith("AWS_CA_BUNDLE names '" + empty + "', which holds no PEM certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bundle_read_again_unchanged_is_not_parsed_again_and_an_edited_one_is()
+    {
+        // A system-wide bundle (AWS_CA_BUNDLE naming the distribution's ca-certificates.crt, as on many admin machines)
+        // holds over a hundred certificates: parsing it on every Connect-Onboard cost about 30 ms.
+        var first = CaBundle.Load(CompanyBundle, "AWS_CA_BUNDLE");
+        var again = CaBundle.Load(CompanyBundle, "AWS_CA_BUNDLE");
+
+        Assert.Same(first.Authorities[0], again.Authorities[0]);
+
+        File.AppendAllText(CompanyBundle, File.ReadAllText(OtherBundle));
+        var edited = CaBundle.Load(CompanyBundle, "AWS_CA_BUNDLE");
+
+        Assert.Equal(2, edited.Count);
+        Assert.NotEqual(first.Fingerprint, edited.Fingerprint);
     }
 
     [Fact]
