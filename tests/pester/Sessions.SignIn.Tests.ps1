@@ -721,6 +721,57 @@ Describe 'Role profiles with mfa_serial' {
         finally { $process.Dispose() }
     }
 
+    It 'uses a role assumed with a code again for later commands naming its profile, as the AWS CLI does, until Disconnect-Onboard (<Profile>)' -ForEach @(
+        @{ Profile = 'admin-mfa'; AssumeRoles = 1 }
+        # The chain's own role is assumed again each time, with the kept credentials of the role that asked for the code.
+        @{ Profile = 'mfa-chain'; AssumeRoles = 4 }
+    ) {
+        # AWS takes a code once: a second command given the same code, or none in a runbook, had to wait for the next one.
+        $assumedBefore = $mfaEndpoint.GetStatistics().RequestsByAction['AssumeRole']
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Profile, $Code, $Names)
+                    Import-Module $Module
+                    (New-OnboardUser -UserName $Names[0] -ProfileName $Profile -TokenCode $Code -ErrorAction Stop).UserName
+                    (New-OnboardUser -UserName $Names[1] -ProfileName $Profile -ErrorAction Stop).UserName
+                    (Connect-Onboard -ProfileName $Profile -TokenCode $Code -ErrorAction Stop).CallerArn
+                    Disconnect-Onboard
+                    try { New-OnboardUser -UserName $Names[2] -ProfileName $Profile -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($Profile).AddArgument((Get-TestTotpCode -Base32Seed $seed)).AddArgument(@((New-TestName), (New-TestName), (New-TestName)))
+            $answer = @($shell.Invoke())
+            $shell.Streams.Error | Should -BeNullOrEmpty
+            $answer.Count | Should -Be 5
+            $answer[2] | Should -Match ':assumed-role/OrganizationAccountAccessRole/'
+            $answer[3] | Should -Be 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand'
+            $answer[4] | Should -Match "$([regex]::Escape($serial)).*-TokenCode"
+        }
+        finally { $shell.Dispose() }
+        $mfaEndpoint.GetStatistics().RequestsByAction['AssumeRole'] - $assumedBefore | Should -Be $AssumeRoles
+    }
+
+    It 'assumes the role once for a pipeline whose stages name the same role profile and code' {
+        $group = New-TestName
+        $null = Connect-TestEndpoint -Endpoint $mfaEndpoint
+        $null = New-OnboardGroup -GroupName $group
+        Disconnect-Onboard
+        $assumedBefore = $mfaEndpoint.GetStatistics().RequestsByAction['AssumeRole']
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Module, $Code, $UserName, $Group)
+                    Import-Module $Module
+                    (New-OnboardUser -UserName $UserName -ProfileName admin-mfa -TokenCode $Code |
+                        Add-OnboardGroupMember -GroupName $Group -ProfileName admin-mfa -TokenCode $Code -ErrorAction Stop).UserName
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument((Get-TestTotpCode -Base32Seed $seed)).AddArgument(($user = New-TestName)).AddArgument($group)
+            $answer = @($shell.Invoke())
+            $shell.Streams.Error | Should -BeNullOrEmpty
+            $answer | Should -Be $user
+        }
+        finally { $shell.Dispose() }
+        $mfaEndpoint.GetStatistics().RequestsByAction['AssumeRole'] - $assumedBefore | Should -Be 1
+    }
+
     It 'fails clearly in a non-interactive host (a runbook) when no code is given' {
         $shell = [powershell]::Create()
         try {

@@ -26,6 +26,7 @@ internal sealed class MfaRoleCredentials : AWSCredentials
     private readonly string _profileName;
     private readonly string _mfaSerial;
     private readonly ITimeProvider _clock;
+    private readonly string _roleArn;
     private readonly string _role;
     private int _warned;
 
@@ -40,10 +41,28 @@ internal sealed class MfaRoleCredentials : AWSCredentials
         _profileName = profileName;
         _mfaSerial = mfaSerial;
         _clock = clock;
-        _role = "role " + roleArn + (chainProfileName is null ? string.Empty : " (profile '" + chainProfileName + "', which '" + profileName + "' is assumed through)");
+        _roleArn = roleArn;
+        _role = Describe(roleArn, profileName, chainProfileName);
     }
 
+    private MfaRoleCredentials(MfaRoleCredentials assumed, string profileName, ITimeProvider clock, string? chainProfileName)
+    {
+        _credentials = assumed._credentials;
+        _expiration = assumed._expiration;
+        _mfaSerial = assumed._mfaSerial;
+        _roleArn = assumed._roleArn;
+        _profileName = profileName;
+        _clock = clock;
+        _role = Describe(_roleArn, profileName, chainProfileName);
+    }
+
+    /// <summary>The same role session for another connect: its profile (and chain) named in messages, its clock.</summary>
+    internal MfaRoleCredentials For(string profileName, ITimeProvider clock, string? chainProfileName = null) => new(this, profileName, clock, chainProfileName);
+
     public override DateTime? Expiration => _expiration;
+
+    /// <summary>How long the session has left by <paramref name="clock"/>.</summary>
+    internal TimeSpan Left(ITimeProvider clock) => _expiration - clock.CorrectedUtcNow;
 
     /// <summary>What to run for a new session: Connect-Onboard with a new code.</summary>
     internal string WayOut => "Connect-Onboard -ProfileName " + _profileName + " -TokenCode <current code of " + _mfaSerial + ">";
@@ -69,4 +88,7 @@ internal sealed class MfaRoleCredentials : AWSCredentials
     }
 
     public override Task<ImmutableCredentials> GetCredentialsAsync() => Task.FromResult(GetCredentials());
+
+    private static string Describe(string roleArn, string profileName, string? chainProfileName)
+        => "role " + roleArn + (chainProfileName is null ? string.Empty : " (profile '" + chainProfileName + "', which '" + profileName + "' is assumed through)");
 }

@@ -157,23 +157,23 @@ internal sealed class ResolvedCredentials
     }
 
     /// <summary>
-    /// The MFA device whose code connecting with these options takes: the role profile's own mfa_serial (unless
-    /// <paramref name="ownRole"/> is false: -RoleArn replaces its role), else that of a role it is assumed through (a role
+    /// The role whose MFA code connecting with these options takes: the role profile's own (unless
+    /// <paramref name="ownRole"/> is false: -RoleArn replaces its role), else a role it is assumed through (a role
     /// chain), read from the files alone. Null when no role asks; a chain the files get wrong is left to the connect to report.
     /// </summary>
-    public static string? MfaSerialOfChain(OnboardConnectOptions options, bool ownRole)
+    public static (ProfileRole Role, bool Own, SharedConfigFiles Files)? MfaRoleOfChain(OnboardConnectOptions options, bool ownRole)
     {
         if (RoleProfile(options) is not { } role)
         {
             return null;
         }
 
+        var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
         if (ownRole && role.MfaSerial is not null)
         {
-            return role.MfaSerial;
+            return (role, true, files);
         }
 
-        var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
         var visited = new HashSet<string>(StringComparer.Ordinal) { role.ProfileName };
         var section = files.Profile(role.ProfileName);
         while (section?["source_profile"] is { } sourceProfile && visited.Add(sourceProfile))
@@ -184,9 +184,9 @@ internal sealed class ResolvedCredentials
                 return null; // the chain ends here: these credentials are not a role assumed with AssumeRole
             }
 
-            if (section["mfa_serial"] is { } serial)
+            if (section["mfa_serial"] is not null)
             {
-                return serial;
+                return (new ProfileRole(sourceProfile, section), false, files);
             }
         }
 

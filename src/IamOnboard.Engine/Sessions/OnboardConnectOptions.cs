@@ -71,6 +71,12 @@ public sealed class OnboardConnectOptions
     public int? ThrottleLimit { get; set; }
 
     /// <summary>
+    /// Roles assumed with an MFA code earlier (in this runspace), used again while they last instead of asking for a
+    /// new code; a role assumed now is kept there. Null: none are kept.
+    /// </summary>
+    public MfaRoleSessions? MfaRoleSessions { get; set; }
+
+    /// <summary>
     /// The clock (UTC) the session's temporary credentials are renewed by; null: the AWS SDK's. For tests, which step it
     /// past an expiry rather than wait for one.
     /// </summary>

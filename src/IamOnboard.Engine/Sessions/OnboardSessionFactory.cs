@@ -47,9 +47,15 @@ public static class OnboardSessionFactory
             + (network.CaBundle is not { } bundle ? string.Empty : "; TLS: the system's certificate authorities and " + bundle.Count.ToString(CultureInfo.InvariantCulture) + " from " + bundle.Path + " (" + bundle.Source + ")") + ".");
         log.Verbose("Retries: " + retries.Description + ".");
 
-        var role = RoleToAssume(options, resolved);
+        var clock = new CredentialClock(options.CredentialUtcNow);
+        // A role assumed with an MFA code by an earlier command of this runspace, used again while it lasts: AWS takes a code once.
+        var keptOwnRole = resolved.Role is { MfaSerial: not null } ownRole && string.IsNullOrEmpty(options.RoleArn)
+            ? KeptMfaSession(options, resolved.Files, ownRole, own: true, clock)
+            : null;
+        var role = RoleToAssume(options, resolved, codeNeeded: keptOwnRole is null);
         // A role the profile's role is assumed through (a role chain) may be the one asking for the code.
         var mfaSourceRole = resolved.SourceRoles.FirstOrDefault(r => r.MfaSerial is not null);
+        var keptSourceRole = mfaSourceRole is null || keptOwnRole is not null ? null : KeptMfaSession(options, resolved.Files, mfaSourceRole, own: false, clock);
         if (!string.IsNullOrEmpty(options.TokenCode) && role?.MfaSerial is null && mfaSourceRole is null)
         {
             // A code nothing asks for is a sign the call signs in elsewhere than meant; never dropped silently.
@@ -59,13 +65,23 @@ public static class OnboardSessionFactory
                 + ". Name the role profile that has mfa_serial with -ProfileName, or leave -TokenCode out.");
         }
 
-        if (mfaSourceRole is not null && string.IsNullOrEmpty(options.TokenCode))
+        if (mfaSourceRole is not null && string.IsNullOrEmpty(options.TokenCode) && keptSourceRole is null && keptOwnRole is null)
         {
             throw new OnboardConfigurationException("Profile '" + (resolved.Role?.ProfileName ?? options.ProfileName) + "' is assumed through role profile '" + mfaSourceRole.ProfileName
                 + "', which assumes role " + mfaSourceRole.RoleArn + " with MFA device " + mfaSourceRole.MfaSerial + ": give its current code with -TokenCode (an interactive session asks for it).");
         }
 
-        var clock = new CredentialClock(options.CredentialUtcNow);
+        if (keptOwnRole is not null)
+        {
+            // The role's session stands on its own: the credentials and roles it was assumed with are not needed again.
+            var reused = keptOwnRole.For(role!.ProfileName!, clock);
+            log.Verbose("Role " + role.RoleArn + " of profile '" + role.ProfileName + "' was assumed with MFA device " + role.MfaSerial
+                + " earlier in this PowerShell session; its credentials, valid until " + CredentialClock.Utc(reused.Expiration!.Value) + ", are used again: no new code is needed.");
+            var keptSettings = new SessionSettings(reused, iamEndpoint, stsEndpoint, maxAttempts, retryMode, options.Timeout, network);
+            return await OpenAsync(keptSettings, region, "assumed role " + role.RoleArn + " (with MFA device " + role.MfaSerial + ", assumed earlier in this PowerShell session)",
+                knownCaller: null, cancellationToken, options.ThrottleLimit).ConfigureAwait(false);
+        }
+
         var credentials = resolved.Credentials
             ?? (resolved.WebIdentity is { } webIdentity
                 ? new WebIdentityCredentials(webIdentity.RoleArn, webIdentity.TokenFile, webIdentity.TokenFileSetting, webIdentity.SessionName, region, stsEndpoint, maxAttempts, options.Timeout, network, clock)
@@ -79,12 +95,33 @@ public static class OnboardSessionFactory
             var from = roleSource;
             var hops = (resolved.SourceRoles.Count + 1).ToString(CultureInfo.InvariantCulture);
             var hop = 0;
+            var reachedKeptRole = keptSourceRole is null;
             foreach (var sourceRole in resolved.SourceRoles)
             {
                 hop++;
+                reachedKeptRole |= ReferenceEquals(sourceRole, mfaSourceRole);
+                if (!reachedKeptRole)
+                {
+                    continue; // a role before the one kept from earlier is only there to reach it
+                }
+
                 log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hop.ToString(CultureInfo.InvariantCulture) + " of " + hops + ".");
-                credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName,
-                    sourceRole.MfaSerial is null ? null : options.TokenCode, cancellationToken).ConfigureAwait(false);
+                if (keptSourceRole is not null && ReferenceEquals(sourceRole, mfaSourceRole))
+                {
+                    credentials = keptSourceRole.For(resolved.Role!.ProfileName, clock, chainProfileName: sourceRole.ProfileName);
+                    log.Verbose("Role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' was assumed with MFA device " + sourceRole.MfaSerial
+                        + " earlier in this PowerShell session; its credentials, valid until " + CredentialClock.Utc(credentials.Expiration!.Value) + ", are used again: no new code is needed.");
+                }
+                else
+                {
+                    credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName,
+                        sourceRole.MfaSerial is null ? null : options.TokenCode, cancellationToken).ConfigureAwait(false);
+                    if (credentials is MfaRoleCredentials assumedWithCode && options.MfaRoleSessions is { } keep)
+                    {
+                        keep.Remember(MfaSessionKey(options, resolved.Files, sourceRole, own: false), options.TokenCode!, assumedWithCode);
+                    }
+                }
+
                 from = "role " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')";
             }
 
@@ -111,6 +148,7 @@ public static class OnboardSessionFactory
             {
                 var mfaCredentials = new MfaRoleCredentials(temporary, role.ProfileName!, role.RoleArn, role.MfaSerial, clock);
                 credentials = mfaCredentials;
+                options.MfaRoleSessions?.Remember(MfaSessionKey(options, resolved.Files, resolved.Role!, own: true), options.TokenCode!, mfaCredentials);
                 log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + ". Assumed with an MFA code, they cannot be renewed without a new one: "
                     + "calls fail from a minute before then on, saying to run " + mfaCredentials.WayOut + ".");
             }
@@ -262,7 +300,7 @@ public static class OnboardSessionFactory
     }
 
     /// <summary>Connect-Onboard's -RoleArn wins over a role profile's role_arn; the profile's MFA device goes with its own role only.</summary>
-    private static RoleRequest? RoleToAssume(OnboardConnectOptions options, ResolvedCredentials resolved)
+    private static RoleRequest? RoleToAssume(OnboardConnectOptions options, ResolvedCredentials resolved, bool codeNeeded)
     {
         if (!string.IsNullOrEmpty(options.RoleArn))
         {
@@ -274,7 +312,7 @@ public static class OnboardSessionFactory
             return null;
         }
 
-        if (role.MfaSerial is not null && string.IsNullOrEmpty(options.TokenCode))
+        if (role.MfaSerial is not null && string.IsNullOrEmpty(options.TokenCode) && codeNeeded)
         {
             throw new OnboardConfigurationException("Profile '" + role.ProfileName + "' assumes role " + role.RoleArn + " with MFA device " + role.MfaSerial
                 + ": give its current code with -TokenCode (an interactive session asks for it).");
@@ -295,13 +333,28 @@ public static class OnboardSessionFactory
         try
         {
             // -RoleArn replaces the profile's own role, not the roles of its chain.
-            return ResolvedCredentials.MfaSerialOfChain(options, ownRole: string.IsNullOrEmpty(options.RoleArn));
+            if (ResolvedCredentials.MfaRoleOfChain(options, ownRole: string.IsNullOrEmpty(options.RoleArn)) is not { } asking)
+            {
+                return null;
+            }
+
+            // A role session kept from an earlier command takes no code.
+            return KeptMfaSession(options, asking.Files, asking.Role, asking.Own, new CredentialClock(options.CredentialUtcNow)) is null ? asking.Role.MfaSerial : null;
         }
         catch (OnboardConfigurationException)
         {
             return null; // ConnectAsync reports it.
         }
     }
+
+    /// <summary>The role session <paramref name="options"/> keep for <paramref name="role"/> (its profile's own role when <paramref name="own"/>), if it can be used again.</summary>
+    private static MfaRoleCredentials? KeptMfaSession(OnboardConnectOptions options, SharedConfigFiles files, ProfileRole role, bool own, CredentialClock clock)
+        => options.MfaRoleSessions?.Reusable(MfaSessionKey(options, files, role, own), options.TokenCode, clock);
+
+    // The role as AssumeRole gets it: Connect-Onboard's -RoleSessionName, -ExternalId and -DurationSeconds go with the profile's own role only.
+    private static string MfaSessionKey(OnboardConnectOptions options, SharedConfigFiles files, ProfileRole role, bool own)
+        => MfaRoleSessions.Key(files, role.ProfileName, role.RoleArn, role.MfaSerial!, own ? options.RoleSessionName ?? role.RoleSessionName : role.RoleSessionName,
+            own ? options.ExternalId ?? role.ExternalId : role.ExternalId, own ? options.RoleDuration ?? role.Duration : role.Duration, options.EndpointUrl);
 
     /// <summary>A role to assume; <see cref="ProfileName"/> is the role profile's, null for -RoleArn.</summary>
     private sealed record RoleRequest(string RoleArn, string? SessionName, string? ExternalId, TimeSpan? Duration, string? MfaSerial, string? ProfileName);

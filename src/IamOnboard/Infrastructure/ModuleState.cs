@@ -70,6 +70,9 @@ internal sealed class ModuleState
         }
     }
 
+    /// <summary>Roles assumed with an MFA code in this runspace, used again by later commands while they last (Disconnect-Onboard forgets them).</summary>
+    public MfaRoleSessions MfaRoleSessions { get; } = new();
+
     /// <summary>Users whose new secrets are not yet handed out, and which command holds each.</summary>
     public HandOffLedger HandOffs { get; } = new();
 

@@ -98,6 +98,7 @@ internal sealed class SessionResolver
         }
 
         options.Region ??= AwsToolsShellDefaults.Region(_cmdlet);
+        options.MfaRoleSessions = ModuleState.Current.MfaRoleSessions;
         ResolveFileLocations(options);
         AskForTokenCode(options);
         var session = _run(ct => OnboardSessionFactory.ConnectAsync(options, ct));

@@ -169,6 +169,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
                 break;
         }
 
+        options.MfaRoleSessions = ModuleState.Current.MfaRoleSessions;
         resolver.ResolveFileLocations(options);
         resolver.AskForTokenCode(options);
         var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);

@@ -3,13 +3,20 @@ using IamOnboard.Commands.Infrastructure;
 
 namespace IamOnboard.Commands;
 
-/// <summary>Disconnect-Onboard: forgets the runspace's default session and releases its clients.</summary>
+/// <summary>Disconnect-Onboard: forgets the runspace's default session and the roles assumed with an MFA code in it.</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "Onboard")]
 [OutputType(typeof(void))]
 public sealed class DisconnectOnboardCommand : PSCmdlet
 {
     protected override void EndProcessing()
     {
+        var roleSessions = ModuleState.Current.MfaRoleSessions;
+        if (roleSessions.Count > 0)
+        {
+            WriteVerbose($"Forgetting {roleSessions.Count} role session(s) assumed with an MFA code: the next command naming such a role profile asks for a new code.");
+            roleSessions.Clear();
+        }
+
         var session = ModuleState.Current.DefaultSession;
         if (session is null)
         {
