@@ -63,6 +63,13 @@ internal sealed class CaBundle
 
     public static CaBundle Load(string path, string source)
     {
+        if (Directory.Exists(path))
+        {
+            // As for the AWS CLI: a bundle is one PEM file, not a folder of certificates.
+            throw new OnboardConfigurationException(source + " names '" + path + "', a folder. Name a PEM file of the certificate authorities to trust (your company's TLS inspection CA), "
+                + "or remove the setting.");
+        }
+
         string text;
         try
         {

@@ -41,7 +41,7 @@ public static class OnboardSessionFactory
         }
 
         var proxy = options.ProxyUrl is { } proxyUrl ? ProxyRoute.Explicit(proxyUrl, options.ProxyCredential, "-ProxyUrl") : ProxyRoute.FromEnvironment();
-        var network = new SessionNetwork(proxy, CaBundle.Resolve(resolved.Profile));
+        var network = new SessionNetwork(proxy, CaBundleFor(resolved, iamEndpoint, stsEndpoint));
         log.Verbose("Credentials: " + resolved.Source + "; region " + region + " (partition " + partition.Name + "); IAM endpoint "
             + (iamEndpoint ?? partition.IamEndpoint) + "; STS endpoint " + (stsEndpoint ?? partition.StsEndpointFor(region)) + "; proxies: " + network.Route.Description
             + (network.CaBundle is not { } bundle ? string.Empty : "; TLS: the system's certificate authorities and " + bundle.Count.ToString(CultureInfo.InvariantCulture) + " from " + bundle.Path + " (" + bundle.Source + ")") + ".");
@@ -346,6 +346,26 @@ public static class OnboardSessionFactory
             return null; // ConnectAsync reports it.
         }
     }
+
+    /// <summary>
+    /// The CA bundle AWS_CA_BUNDLE or the profile names. One that cannot be read is an error, unless IAM and STS are both
+    /// reached over plain HTTP (a local endpoint, an emulator), which makes no TLS: as with the AWS CLI, which reads it
+    /// for HTTPS only, the session goes on without it, with a warning.
+    /// </summary>
+    private static CaBundle? CaBundleFor(ResolvedCredentials resolved, string? iamEndpoint, string? stsEndpoint)
+    {
+        try
+        {
+            return CaBundle.Resolve(resolved.Profile);
+        }
+        catch (OnboardConfigurationException exception) when (resolved.Sso is null && IsPlainHttp(iamEndpoint) && IsPlainHttp(stsEndpoint))
+        {
+            OnboardLog.Current.Warning(exception.Message + " It is not needed here: IAM and STS are reached over plain HTTP, without TLS.");
+            return null;
+        }
+    }
+
+    private static bool IsPlainHttp(string? endpointUrl) => endpointUrl is not null && endpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The role session <paramref name="options"/> keep for <paramref name="role"/> (its profile's own role when <paramref name="own"/>), if it can be used again.</summary>
     private static MfaRoleCredentials? KeptMfaSession(OnboardConnectOptions options, SharedConfigFiles files, ProfileRole role, bool own, CredentialClock clock)

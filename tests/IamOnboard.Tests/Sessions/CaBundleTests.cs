@@ -123,6 +123,30 @@ public sealed class CaBundleTests : IClassFixture<LocalIamFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_bundle_that_cannot_be_read_is_not_needed_for_plain_http_endpoints_as_for_the_aws_cli()
+    {
+        // A stale AWS_CA_BUNDLE on an admin's machine: the AWS CLI reads it for HTTPS only, so a local endpoint works.
+        var removed = Path.Combine(_directory, "removed.pem");
+        using var environment = Profile(string.Empty, _server.Url.ToString());
+        Environment.SetEnvironmentVariable("AWS_CA_BUNDLE", removed);
+
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "corp", MaxAttempts = 1 });
+
+        Assert.Equal(_server.AccountId, session.AccountId);
+    }
+
+    [Fact]
+    public async Task A_bundle_naming_a_folder_is_refused_as_a_folder()
+    {
+        using var environment = Profile(string.Empty);
+        Environment.SetEnvironmentVariable("AWS_CA_BUNDLE", _directory);
+
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "corp", MaxAttempts = 1 }));
+
+        Assert.StartsWith("AWS_CA_BUNDLE names '" + _directory + "', a folder. Name a PEM file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bundle_read_again_unchanged_is_not_parsed_again_and_an_edited_one_is()
     {
         // A system-wide bundle (AWS_CA_BUNDLE naming the distribution's ca-certificates.crt, as on many admin machines)
