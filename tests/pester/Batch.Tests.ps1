@@ -506,6 +506,52 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
     }
 }
 
+Describe 'A question a runbook cannot answer' {
+    It 'writes -Debug''s warnings without asking under pwsh -NonInteractive, and the batch goes on to its file' {
+        # PowerShell asks whether to continue after each warning of a compiled command given -Debug (and, without
+        # -Verbose, each verbose message). Where nobody can answer, the first warning ended New-OnboardUser mid-batch
+        # with PowerShell's bare "NonInteractive mode" error: no summary, and no user reached the credentials file.
+        $file = Join-Path $TestDrive 'debug-run.csv'
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+`$names = 'dq1', 'dq2', 'dq3'
+`$null = `$names | New-OnboardUser -Tag @{ team = 'a' }
+try {
+    `$names | New-OnboardUser -ProgrammaticAccess -Tag @{ team = 'b' } -Debug -WarningVariable told 5>`$null 4>`$null 3>`$null | Export-OnboardCredential -Path '$file'
+    'ERROR none'
+}
+catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+'WARNINGS ' + @(`$told | Where-Object { "`$_" -like '*tag team is a, not b*' }).Count
+'WRITTEN ' + (((Import-Csv '$file').'User name' | Sort-Object) -join ',')
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^ERROR ') | Should -Be 'ERROR none' -Because ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^WARNINGS ') | Should -Be 'WARNINGS 3' -Because 'each row''s warning is written, not asked about'
+        ($lines -match '^WRITTEN ') | Should -Be 'WRITTEN dq1,dq2,dq3'
+    }
+
+    It 'fails before anything is made when a stream is set to ask (-WarningAction Inquire under pwsh -NonInteractive)' {
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+try {
+    'iq1', 'iq2' | New-OnboardUser -ProgrammaticAccess | Export-OnboardCredential -Path '$(Join-Path $TestDrive 'never-asked.csv')' -WarningAction Inquire
+    'ERROR none'
+}
+catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+`$null = 'iq1', 'iq2' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
+'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^ERROR ') | Should -BeLike 'ERROR PromptNotPossible,IamOnboard.Commands.ExportOnboardCredentialCommand Export-OnboardCredential would ask whether to continue after each warning (-WarningAction Inquire)*cannot prompt*' -Because ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^PLAN ') | Should -Be 'PLAN 2' -Because 'no user may be made before the refusal'
+        Join-Path $TestDrive 'never-asked.csv' | Should -Not -Exist
+    }
+}
+
 Describe 'Batch progress' {
     It 'completes every progress bar it shows, for a single call as for a piped batch' {
         $shell = [powershell]::Create()

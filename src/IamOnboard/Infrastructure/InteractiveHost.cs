@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 
@@ -33,6 +34,97 @@ internal static class InteractiveHost
     public static bool ShowsOnScreen(PSHost? host)
         => host?.UI is not null && !string.Equals(host.Name, "Default Host", StringComparison.Ordinal)
             && !(string.Equals(host.Name, "ConsoleHost", StringComparison.Ordinal) && Console.IsOutputRedirected);
+
+    /// <summary>
+    /// The streams PowerShell may ask about: their name, the common parameter and the preference variable that set them,
+    /// and the property of PowerShell's command runtime that holds the preference it applies (-Debug's rules included).
+    /// </summary>
+    private static readonly (string Stream, string Parameter, string Variable, string Property)[] Streams =
+    {
+        ("error", "ErrorAction", "ErrorActionPreference", "ErrorAction"),
+        ("warning", "WarningAction", "WarningPreference", "WarningPreference"),
+        ("verbose message", "Verbose", "VerbosePreference", "VerbosePreference"),
+        ("debug message", "Debug", "DebugPreference", "DebugPreference"),
+        ("information message", "InformationAction", "InformationPreference", "InformationPreference"),
+    };
+
+    /// <summary>
+    /// -Debug, on a host where nobody can answer, without its questions: PowerShell makes it ask whether to continue after
+    /// each warning of a compiled command and, without -Verbose, each verbose message (after each debug message too, in
+    /// Windows PowerShell). Those messages are written instead, as PowerShell itself does on a host without a UI. Where
+    /// PowerShell's command runtime cannot be set, nothing changes (and <see cref="StreamsThatAsk"/> names the questions).
+    /// </summary>
+    public static void WriteDebugWithoutQuestions(Cmdlet cmdlet)
+    {
+        var runtime = cmdlet.CommandRuntime;
+        try
+        {
+            if (Asks(runtime, "WarningPreference"))
+            {
+                Property(runtime, "WarningPreference").SetValue(runtime, ActionPreference.Continue);
+            }
+
+            if (Asks(runtime, "VerbosePreference"))
+            {
+                Property(runtime, "Verbose").SetValue(runtime, true); // as -Verbose
+            }
+
+            if (Asks(runtime, "DebugPreference"))
+            {
+                Property(runtime, "DebugPreference").SetValue(runtime, ActionPreference.Continue);
+            }
+        }
+        catch (Exception unreadable) when (IsUnreadable(unreadable))
+        {
+        }
+    }
+
+    /// <summary>
+    /// The streams of <paramref name="cmdlet"/> that would ask whether to continue after each message (Inquire), each
+    /// with what set it: "warning (-WarningAction Inquire)", "verbose message ($VerbosePreference is 'Inquire')",
+    /// "warning (-Debug)". Read from PowerShell's command runtime, which applies -Debug's rules; where that cannot be
+    /// read, from the common parameters and preference variables.
+    /// </summary>
+    public static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet)
+    {
+        var asking = new List<string>();
+        var bound = cmdlet.MyInvocation.BoundParameters;
+        foreach (var (stream, parameter, variable, property) in Streams)
+        {
+            var given = bound.TryGetValue(parameter, out var value) && value is ActionPreference ? value : null;
+            bool asks;
+            try
+            {
+                asks = Asks(cmdlet.CommandRuntime, property);
+            }
+            catch (Exception unreadable) when (IsUnreadable(unreadable))
+            {
+                asks = IsInquire(given ?? cmdlet.GetVariableValue(variable));
+            }
+
+            if (asks)
+            {
+                var setBy = given is not null ? $"-{parameter} Inquire"
+                    : IsInquire(cmdlet.GetVariableValue(variable)) ? $"${variable} is 'Inquire'"
+                    : "-Debug";
+                asking.Add($"{stream} ({setBy})");
+            }
+        }
+
+        return asking;
+    }
+
+    private static System.Reflection.PropertyInfo Property(ICommandRuntime runtime, string name) =>
+        runtime.GetType().GetProperty(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+        ?? throw new MissingMemberException(runtime.GetType().FullName, name);
+
+    private static bool Asks(ICommandRuntime runtime, string property) => IsInquire(Property(runtime, property).GetValue(runtime));
+
+    private static bool IsInquire(object? preference) =>
+        LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var value) && value == ActionPreference.Inquire;
+
+    private static bool IsUnreadable(Exception exception) =>
+        exception is System.Reflection.TargetInvocationException or MemberAccessException or System.Reflection.AmbiguousMatchException;
 
     /// <summary>Whether <paramref name="cmdlet"/> only says what it would do: -WhatIf, or $WhatIfPreference without -WhatIf:$false.</summary>
     public static bool IsWhatIf(PSCmdlet cmdlet) =>
