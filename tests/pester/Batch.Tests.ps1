@@ -504,6 +504,24 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
         ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'no user may be made before the refusal'
         Join-Path $TestDrive 'never.csv' | Should -Not -Exist
     }
+
+    It 'names a $ConfirmPreference that lets Remove-OnboardUser run (its impact is High, the default preference)' {
+        # The advice was "set `$ConfirmPreference = 'High'", the value that already made Remove-OnboardUser ask.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+`$null = New-OnboardUser -UserName leaver1
+try { Remove-OnboardUser leaver1; 'FIRST none' } catch { 'FIRST ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+`$advised = if ("`$(`$Error[0])" -match 'set \`$ConfirmPreference = ''(\w+)''') { `$Matches[1] }
+'ADVISED ' + `$advised
+`$ConfirmPreference = `$advised
+try { Remove-OnboardUser leaver1 | Out-Null; 'AFTER removed' } catch { 'AFTER ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^FIRST ') | Should -BeLike 'FIRST ConfirmationNotPossible,*Remove-OnboardUser would ask to confirm each change*' -Because ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^AFTER ') | Should -Be 'AFTER removed' -Because "the advice was: $($lines -match '^ADVISED ')"
+    }
 }
 
 Describe 'A question a runbook cannot answer' {

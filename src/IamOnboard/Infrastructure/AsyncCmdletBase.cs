@@ -71,9 +71,12 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
         var name = MyInvocation.MyCommand.Name;
         var why = MyInvocation.BoundParameters.ContainsKey("Confirm") ? "-Confirm" : $"$ConfirmPreference is '{GetVariableValue("ConfirmPreference")}'";
+        // PowerShell asks when the impact is at or above $ConfirmPreference: a High-impact command (Remove-OnboardUser)
+        // asks under the default 'High' itself, so only 'None' lets it run unasked.
+        var unasked = attribute.ConfirmImpact >= ConfirmImpact.High ? "None" : "High";
         ThrowTerminatingError(OnboardErrors.Create("ConfirmationNotPossible", ErrorCategory.InvalidOperation, name,
             $"{name} would ask to confirm each change ({why}), but this session cannot prompt (a runbook, a job, pwsh -NonInteractive). " +
-            $"Add -Confirm:$false to {name}, or set $ConfirmPreference = 'High'. Nothing in this pipeline was changed."));
+            $"Add -Confirm:$false to {name}, or set $ConfirmPreference = '{unasked}'. Nothing in this pipeline was changed."));
     }
 
     /// <summary>
