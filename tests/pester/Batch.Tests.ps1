@@ -550,6 +550,26 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
         ($lines -match '^WRITTEN ') | Should -Be 'WRITTEN dq1,dq2,dq3'
     }
 
+    It 'lets -Debug through on the commands that only start, stop or read (Start-OnboardLocalIam, Disconnect-Onboard, ...)' {
+        # Their first verbose line asked: Start-OnboardLocalIam failed with the endpoint already started, Disconnect-Onboard
+        # after saying it was disconnecting.
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+foreach (`$step in {
+        `$script:endpoint = Start-OnboardLocalIam -Debug 5>`$null 4>`$null
+        `$null = Connect-Onboard -EndpointUrl `$endpoint.Url -AccessKey `$endpoint.AccessKeyId -SecretKey `$endpoint.SecretAccessKey
+    }, { `$null = Get-OnboardSession -Debug 5>`$null 4>`$null }, { Disconnect-Onboard -Debug 5>`$null 4>`$null },
+    { `$null = Get-OnboardLocalIam -Debug 5>`$null 4>`$null }, { `$endpoint | Stop-OnboardLocalIam -Confirm:`$false -Debug 5>`$null 4>`$null }) {
+    try { & `$step } catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+}
+'LEFT ' + @(Get-OnboardLocalIam).Count
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^ERROR ') | Should -BeNullOrEmpty -Because ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^LEFT ') | Should -Be 'LEFT 0' -Because 'the endpoint started is the one stopped'
+    }
+
     It 'fails before anything is made when a stream is set to ask (-WarningAction Inquire under pwsh -NonInteractive)' {
         $script = @"
 Import-Module '$($env:IAMONBOARD_MODULE)'

@@ -47,7 +47,11 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         RefuseConfirmationNobodyCanGive();
-        RefuseQuestionsNobodyCanAnswer();
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+
         var state = ModuleState.Current;
         _ledger = state.HandOffs;
         _stages = state.Stages;
@@ -77,38 +81,6 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         ThrowTerminatingError(OnboardErrors.Create("ConfirmationNotPossible", ErrorCategory.InvalidOperation, name,
             $"{name} would ask to confirm each change ({why}), but this session cannot prompt (a runbook, a job, pwsh -NonInteractive). " +
             $"Add -Confirm:$false to {name}, or set $ConfirmPreference = '{unasked}'. Nothing in this pipeline was changed."));
-    }
-
-    /// <summary>
-    /// On a host where nobody can answer (a runbook, a job, pwsh -NonInteractive), -Debug's messages are written without
-    /// the questions PowerShell adds to it (after each warning and, without -Verbose, each verbose message), and a stream
-    /// set to ask (-WarningAction Inquire, $VerbosePreference = 'Inquire', ...) fails the command before any command of
-    /// the pipeline makes anything. Before, the first such message ended the command wherever its work was, with
-    /// PowerShell's bare "NonInteractive mode" error, no batch summary and no account of the rows under way.
-    /// </summary>
-    private void RefuseQuestionsNobodyCanAnswer()
-    {
-        if (InteractiveHost.CanPrompt(Host))
-        {
-            return;
-        }
-
-        if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && LanguagePrimitives.IsTrue(debug))
-        {
-            InteractiveHost.WriteDebugWithoutQuestions(this);
-        }
-
-        var asking = InteractiveHost.StreamsThatAsk(this);
-        if (asking.Count == 0)
-        {
-            return;
-        }
-
-        var name = MyInvocation.MyCommand.Name;
-        ThrowTerminatingError(OnboardErrors.Create("PromptNotPossible", ErrorCategory.InvalidOperation, name,
-            $"{name} would ask whether to continue after each {string.Join(", each ", asking)}, but this session cannot prompt " +
-            "(a runbook, a job, pwsh -NonInteractive). Set it to Continue (or SilentlyContinue, or Stop) instead of Inquire. " +
-            "Nothing in this pipeline was changed."));
     }
 
     /// <summary>

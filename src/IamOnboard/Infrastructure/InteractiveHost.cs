@@ -49,12 +49,45 @@ internal static class InteractiveHost
     };
 
     /// <summary>
+    /// On a host where nobody can answer (a runbook, a job, pwsh -NonInteractive), -Debug's messages are written without
+    /// the questions PowerShell adds to it (after each warning and, without -Verbose, each verbose message), and a stream
+    /// set to ask (-WarningAction Inquire, $VerbosePreference = 'Inquire', ...) is refused: the error to end the command
+    /// with in BeginProcessing, before any command of the pipeline makes anything, or null. Before, the first such
+    /// message ended the command wherever its work was, with PowerShell's bare "NonInteractive mode" error, no batch
+    /// summary and no account of the rows under way.
+    /// </summary>
+    public static ErrorRecord? RefuseQuestionsNobodyCanAnswer(PSCmdlet cmdlet)
+    {
+        if (CanPrompt(cmdlet.Host))
+        {
+            return null;
+        }
+
+        if (cmdlet.MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && LanguagePrimitives.IsTrue(debug))
+        {
+            WriteDebugWithoutQuestions(cmdlet);
+        }
+
+        var asking = StreamsThatAsk(cmdlet);
+        if (asking.Count == 0)
+        {
+            return null;
+        }
+
+        var name = cmdlet.MyInvocation.MyCommand.Name;
+        return OnboardErrors.Create("PromptNotPossible", ErrorCategory.InvalidOperation, name,
+            $"{name} would ask whether to continue after each {string.Join(", each ", asking)}, but this session cannot prompt " +
+            "(a runbook, a job, pwsh -NonInteractive). Set it to Continue (or SilentlyContinue, or Stop) instead of Inquire. " +
+            "Nothing in this pipeline was changed.");
+    }
+
+    /// <summary>
     /// -Debug, on a host where nobody can answer, without its questions: PowerShell makes it ask whether to continue after
     /// each warning of a compiled command and, without -Verbose, each verbose message (after each debug message too, in
     /// Windows PowerShell). Those messages are written instead, as PowerShell itself does on a host without a UI. Where
     /// PowerShell's command runtime cannot be set, nothing changes (and <see cref="StreamsThatAsk"/> names the questions).
     /// </summary>
-    public static void WriteDebugWithoutQuestions(Cmdlet cmdlet)
+    private static void WriteDebugWithoutQuestions(Cmdlet cmdlet)
     {
         var runtime = cmdlet.CommandRuntime;
         try
@@ -85,7 +118,7 @@ internal static class InteractiveHost
     /// "warning (-Debug)". Read from PowerShell's command runtime, which applies -Debug's rules; where that cannot be
     /// read, from the common parameters and preference variables.
     /// </summary>
-    public static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet)
+    private static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet)
     {
         var asking = new List<string>();
         var bound = cmdlet.MyInvocation.BoundParameters;

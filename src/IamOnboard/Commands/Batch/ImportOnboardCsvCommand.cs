@@ -31,6 +31,15 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
     [Parameter]
     public char Delimiter { get; set; } = ',';
 
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);

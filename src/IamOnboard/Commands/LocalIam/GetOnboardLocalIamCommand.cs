@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
 
 namespace IamOnboard.Commands;
 
@@ -10,6 +11,15 @@ namespace IamOnboard.Commands;
 [OutputType(typeof(LocalIamEndpoint))]
 public sealed class GetOnboardLocalIamCommand : PSCmdlet
 {
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
+
     protected override void EndProcessing()
     {
         foreach (var endpoint in LocalIamEndpoints.List())

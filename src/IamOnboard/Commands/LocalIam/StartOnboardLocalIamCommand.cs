@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
 using System.Net.Sockets;
 using IamOnboard.Commands.Transformations;
 using IamOnboard.LocalIam;
@@ -57,6 +58,15 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
     [Parameter]
     [ValidatePattern("^[0-9]{12}$")]
     public string? AccountId { get; set; }
+
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
 
     protected override void EndProcessing()
     {

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using IamOnboard.Commands.Infrastructure;
 
 namespace IamOnboard.Commands;
 
@@ -23,6 +24,15 @@ public sealed class StopOnboardLocalIamCommand : PSCmdlet
     /// <summary><para type="description">Stops every endpoint started in this runspace.</para></summary>
     [Parameter(ParameterSetName = AllSet, Mandatory = true)]
     public SwitchParameter All { get; set; }
+
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
 
     protected override void ProcessRecord()
     {

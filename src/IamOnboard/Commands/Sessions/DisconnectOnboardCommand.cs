@@ -8,6 +8,15 @@ namespace IamOnboard.Commands;
 [OutputType(typeof(void))]
 public sealed class DisconnectOnboardCommand : PSCmdlet
 {
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
+
     protected override void EndProcessing()
     {
         var roleSessions = ModuleState.Current.MfaRoleSessions;

@@ -9,6 +9,15 @@ namespace IamOnboard.Commands;
 [OutputType(typeof(OnboardSession))]
 public sealed class GetOnboardSessionCommand : PSCmdlet
 {
+    /// <summary>-Debug in a runbook without its questions; a stream set to ask, refused (see <see cref="InteractiveHost.RefuseQuestionsNobodyCanAnswer"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        {
+            ThrowTerminatingError(refusal);
+        }
+    }
+
     protected override void EndProcessing()
     {
         var session = ModuleState.Current.DefaultSession;
