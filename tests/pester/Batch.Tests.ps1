@@ -505,6 +505,29 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
         Join-Path $TestDrive 'never.csv' | Should -Not -Exist
     }
 
+    It 'fails at once in a Start-Job, where nobody watches, instead of blocking the job; -ShowSecret is refused there' {
+        # A Start-Job runs in PowerShell's job server (pwsh -s): a prompt blocked the job until someone ran Receive-Job
+        # (Wait-Job then fails: "blocked waiting for user interaction"), and -ShowSecret sent the seed to the job's output.
+        $script = @"
+`$job = Start-Job {
+    Import-Module '$($env:IAMONBOARD_MODULE)'
+    `$null = Connect-Onboard -Local
+    `$null = New-OnboardUser -UserName jobleaver -ConsoleAccess
+    try { Remove-OnboardUser jobleaver; 'REMOVE none' } catch { 'REMOVE ' + `$_.FullyQualifiedErrorId }
+    try { `$null = Enable-OnboardVirtualMfa -UserName jobleaver -Unattended -ShowSecret; 'SHOWN none' } catch { 'SHOWN ' + `$_.FullyQualifiedErrorId }
+}
+`$null = Wait-Job `$job -Timeout 90 -ErrorAction SilentlyContinue
+'STATE ' + `$job.State
+if (`$job.State -eq 'Completed') { Receive-Job `$job }
+Remove-Job `$job -Force
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        ($lines -match '^STATE ') | Should -Be 'STATE Completed' -Because ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^REMOVE ') | Should -Be 'REMOVE ConfirmationNotPossible,IamOnboard.Commands.RemoveOnboardUserCommand'
+        ($lines -match '^SHOWN ') | Should -Be 'SHOWN MfaSeedNotOnScreen,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+    }
+
     It 'names a $ConfirmPreference that lets Remove-OnboardUser run (its impact is High, the default preference)' {
         # The advice was "set `$ConfirmPreference = 'High'", the value that already made Remove-OnboardUser ask.
         $script = @"

@@ -10,7 +10,7 @@ internal static class InteractiveHost
 {
     public static bool CanPrompt(PSHost? host)
     {
-        if (host?.UI is null || string.Equals(host.Name, "Default Host", StringComparison.Ordinal))
+        if (host?.UI is null || string.Equals(host.Name, "Default Host", StringComparison.Ordinal) || IsJobServer())
         {
             return false;
         }
@@ -27,12 +27,29 @@ internal static class InteractiveHost
     }
 
     /// <summary>
+    /// Whether this process is PowerShell's server for a background job (Start-Job runs pwsh or powershell.exe with
+    /// -s): a prompt there blocks the job until someone runs Receive-Job, and what its host shows goes to the job's output.
+    /// </summary>
+    private static bool IsJobServer()
+    {
+        foreach (var argument in Environment.GetCommandLineArgs())
+        {
+            if (string.Equals(argument, "-s", StringComparison.OrdinalIgnoreCase) || string.Equals(argument, "-servermode", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether what the host shows reaches a screen rather than a file or a job's log: not the API's default host, and
     /// the console host's output not redirected. Asked only where nobody can prompt: a person may still watch the
     /// terminal of pwsh -NonInteractive.
     /// </summary>
     public static bool ShowsOnScreen(PSHost? host)
-        => host?.UI is not null && !string.Equals(host.Name, "Default Host", StringComparison.Ordinal)
+        => host?.UI is not null && !string.Equals(host.Name, "Default Host", StringComparison.Ordinal) && !IsJobServer()
             && !(string.Equals(host.Name, "ConsoleHost", StringComparison.Ordinal) && Console.IsOutputRedirected);
 
     /// <summary>
