@@ -54,15 +54,16 @@ internal static class InteractiveHost
 
     /// <summary>
     /// The streams PowerShell may ask about: their name, the common parameter and the preference variable that set them,
-    /// and the property of PowerShell's command runtime that holds the preference it applies (-Debug's rules included).
+    /// and, for the two whose preference -Debug changes, the property of PowerShell's command runtime that holds the one
+    /// it applies (read there: those two are read afresh on each message, where the others are kept once read).
     /// </summary>
-    private static readonly (string Stream, string Parameter, string Variable, string Property)[] Streams =
+    private static readonly (string Stream, string Parameter, string Variable, string? Property)[] Streams =
     {
-        ("error", "ErrorAction", "ErrorActionPreference", "ErrorAction"),
+        ("error", "ErrorAction", "ErrorActionPreference", null),
         ("warning", "WarningAction", "WarningPreference", "WarningPreference"),
         ("verbose message", "Verbose", "VerbosePreference", "VerbosePreference"),
-        ("debug message", "Debug", "DebugPreference", "DebugPreference"),
-        ("information message", "InformationAction", "InformationPreference", "InformationPreference"),
+        ("debug message", "Debug", "DebugPreference", null),
+        ("information message", "InformationAction", "InformationPreference", null),
     };
 
     /// <summary>
@@ -132,8 +133,8 @@ internal static class InteractiveHost
     /// <summary>
     /// The streams of <paramref name="cmdlet"/> that would ask whether to continue after each message (Inquire), each
     /// with what set it: "warning (-WarningAction Inquire)", "verbose message ($VerbosePreference is 'Inquire')",
-    /// "warning (-Debug)". Read from PowerShell's command runtime, which applies -Debug's rules; where that cannot be
-    /// read, from the common parameters and preference variables.
+    /// "warning (-Debug)": from the common parameters and preference variables, and for warnings and verbose messages
+    /// from PowerShell's command runtime, which applies -Debug's rules (where it cannot be read, as for the others).
     /// </summary>
     private static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet)
     {
@@ -145,7 +146,7 @@ internal static class InteractiveHost
             bool asks;
             try
             {
-                asks = Asks(cmdlet.CommandRuntime, property);
+                asks = property is null ? IsInquire(given ?? cmdlet.GetVariableValue(variable)) : Asks(cmdlet.CommandRuntime, property);
             }
             catch (Exception unreadable) when (IsUnreadable(unreadable))
             {
