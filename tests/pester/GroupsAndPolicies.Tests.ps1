@@ -267,6 +267,39 @@ Describe 'Add-OnboardInlinePolicy' {
         $failures[1].Exception.Message | Should -Be "Path: cannot read the policy file '$folder': it is a folder; name the policy's .json file."
     }
 
+    It 'reads -PolicyDocument file://PATH and fileb://PATH as the AWS CLI does, relative to the current location' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $folder = Join-Path $TestDrive 'cli'
+        $null = New-Item -ItemType Directory -Path $folder
+        $readS3 | Set-Content (Join-Path $folder 'read-s3.json')
+        Push-Location $folder
+        try {
+            (Add-OnboardInlinePolicy -UserName $name -PolicyName Relative -PolicyDocument file://read-s3.json).Status | Should -Be 'Created'
+            (Add-OnboardInlinePolicy -UserName $name -PolicyName Binary -PolicyDocument fileb://read-s3.json).Status | Should -Be 'Created'
+        }
+        finally { Pop-Location }
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Absolute -PolicyDocument "file://$folder/read-s3.json").Status | Should -Be 'Created'
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName FromPath -Path "file://$folder/read-s3.json").Status | Should -Be 'Created'
+        $stored = (Aws @('iam', 'get-user-policy', '--user-name', $name, '--policy-name', 'Relative')).Json.PolicyDocument.Statement[0].Action
+        $stored | Should -Be @('s3:GetObject', 's3:ListBucket')
+    }
+
+    It 'reports a file:// that cannot be read, or a -Path on a drive that does not exist, naming the parameter, for each row, and goes on' {
+        $names = (New-TestName), (New-TestName)
+        $names | ForEach-Object { $null = New-OnboardUser -UserName $_ }
+        $missing = Join-Path $TestDrive 'missing.json'
+        $names | ForEach-Object { [pscustomobject]@{ UserName = $_ } } |
+            Add-OnboardInlinePolicy -PolicyName Audit -PolicyDocument "file://$missing" -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.FullyQualifiedErrorId | Should -Be (@('PolicyFileUnreadable,IamOnboard.Commands.AddOnboardInlinePolicyCommand') * 2)
+        $failures[1].Exception.Message | Should -BeLike "PolicyDocument: cannot read the policy file 'file://$missing': Could not find file*"
+        $names | ForEach-Object { [pscustomobject]@{ UserName = $_ } } |
+            Add-OnboardInlinePolicy -PolicyName Audit -Path 'nosuchdrive:/policy.json' -ErrorVariable onDrive -ErrorAction SilentlyContinue
+        $onDrive.FullyQualifiedErrorId | Should -Be (@('PolicyFileUnreadable,IamOnboard.Commands.AddOnboardInlinePolicyCommand') * 2)
+        $onDrive[1].Exception.Message | Should -BeLike "Path: cannot read the policy file 'nosuchdrive:/policy.json': *nosuchdrive*"
+        (Aws @('iam', 'list-user-policies', '--user-name', $names[1])).Json.PolicyNames | Should -BeNullOrEmpty
+    }
+
     It 'warns, and puts the policy, when a policy variable is used without Version 2012-10-17' {
         # IAM accepts it but reads ${aws:username} as literal text: the grant matches nothing.
         $name = New-TestName

@@ -6,6 +6,7 @@ using System.Security;
 using System.Text;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Commands.Transformations;
+using IamOnboard.Input;
 using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
@@ -153,10 +154,9 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             WriteError(OnboardErrors.FromException(invalid, owner));
             return;
         }
-        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        catch (PolicyFileException unreadable)
         {
-            // .NET answers a folder, and a file it may not open, with UnauthorizedAccessException: a bad row, not a stop.
-            WriteError(OnboardErrors.Create("PolicyFileUnreadable", ErrorCategory.ReadError, Path, $"Path: cannot read the policy file '{Path}': {unreadable.Message}"));
+            WriteError(OnboardErrors.Create("PolicyFileUnreadable", ErrorCategory.ReadError, unreadable.Given, unreadable.Message));
             return;
         }
 
@@ -189,16 +189,17 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     {
         if (Path is not null)
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            if (Directory.Exists(resolved))
-            {
-                throw new IOException("it is a folder; name the policy's .json file.");
-            }
-
-            return File.ReadAllText(resolved, Encoding.UTF8);
+            return ReadFile(nameof(Path), Path, AwsCliFileArgument.PathIn(Path, nameof(Path)) ?? Path);
         }
 
         var value = PolicyDocument is PSObject wrapped ? wrapped.BaseObject : PolicyDocument;
+        if (value is string given && AwsCliFileArgument.PathIn(given, nameof(PolicyDocument)) is { } fromCli)
+        {
+            // The AWS CLI's --policy-document file://policy.json: the file, read as -Path reads it.
+            WriteVerbose($"PolicyDocument: '{given.Trim()}' names a file, as in the AWS CLI; reading the policy from it.");
+            return ReadFile(nameof(PolicyDocument), given.Trim(), fromCli);
+        }
+
         return value switch
         {
             string json => json,
@@ -206,5 +207,35 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             _ => throw new OnboardInputException("InvalidPolicyDocument", "PolicyDocument", value?.GetType().Name,
                 "PolicyDocument: give the policy as JSON text or as a hashtable, or use -Path for a .json file."),
         };
+    }
+
+    /// <summary>A policy file, relative to PowerShell's current location; any failure to read it is the row's error.</summary>
+    private string ReadFile(string field, string given, string path)
+    {
+        try
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (Directory.Exists(resolved))
+            {
+                throw new IOException("it is a folder; name the policy's .json file.");
+            }
+
+            return File.ReadAllText(resolved, Encoding.UTF8);
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException or SessionStateException or PSArgumentException or NotSupportedException)
+        {
+            // .NET answers a folder, and a file it may not open, with UnauthorizedAccessException, and PowerShell a drive
+            // that does not exist with DriveNotFoundException: a bad row, not a stop.
+            throw new PolicyFileException(given, $"{field}: cannot read the policy file '{given}': {unreadable.Message}");
+        }
+    }
+
+    /// <summary>A policy file that could not be read: the message names the parameter and the file as given.</summary>
+    private sealed class PolicyFileException : Exception
+    {
+        public PolicyFileException(string given, string message)
+            : base(message) => Given = given;
+
+        public string Given { get; }
     }
 }
