@@ -267,6 +267,23 @@ Describe 'Add-OnboardInlinePolicy' {
         $failures[1].Exception.Message | Should -Be "Path: cannot read the policy file '$folder': it is a folder; name the policy's .json file."
     }
 
+    It 'takes the lines Get-Content gives, a [pscustomobject] and ConvertFrom-Json''s output, also inside a hashtable' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $file = Join-Path $TestDrive 'read-s3-lines.json'
+        ($readS3 | ConvertFrom-Json | ConvertTo-Json -Depth 9) | Set-Content $file
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Lines -PolicyDocument (Get-Content $file)).Status | Should -Be 'Created'
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Parsed -PolicyDocument (Get-Content $file -Raw | ConvertFrom-Json)).Status | Should -Be 'Created'
+        $statement = [pscustomobject]@{ Effect = 'Allow'; Action = 's3:GetObject', 's3:ListBucket'; Resource = '*' }
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Shaped -PolicyDocument ([pscustomobject]@{ Version = '2012-10-17'; Statement = @($statement) })).Status | Should -Be 'Created'
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Mixed -PolicyDocument @{ Version = '2012-10-17'; Statement = @($statement) }).Status | Should -Be 'Created'
+        foreach ($policy in 'Lines', 'Parsed', 'Shaped', 'Mixed') {
+            (Aws @('iam', 'get-user-policy', '--user-name', $name, '--policy-name', $policy)).Json.PolicyDocument.Statement[0].Action | Should -Be @('s3:GetObject', 's3:ListBucket')
+        }
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Number -PolicyDocument 42 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].Exception.Message | Should -Be 'PolicyDocument: got a value of type Int32, which is not a policy; give the policy as JSON text, a hashtable or a [pscustomobject], or use -Path for a .json file.'
+    }
+
     It 'reads -PolicyDocument file://PATH and fileb://PATH as the AWS CLI does, relative to the current location' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

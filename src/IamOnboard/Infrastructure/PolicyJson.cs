@@ -9,10 +9,18 @@ using System.Text.Json;
 
 namespace IamOnboard.Commands.Infrastructure;
 
-/// <summary>Writes a policy given as a PowerShell hashtable as JSON, keeping key order and single values as they are.</summary>
+/// <summary>
+/// Writes a policy given as a PowerShell hashtable or [pscustomobject] (ConvertFrom-Json's output) as JSON, keeping
+/// key order and single values as they are.
+/// </summary>
 internal static class PolicyJson
 {
-    public static string FromDictionary(IDictionary table)
+    public static string FromDictionary(IDictionary table) => FromObject(table);
+
+    /// <summary>A [pscustomobject], as PowerShell passes it (wrapped): its note properties are the policy's members.</summary>
+    public static string FromCustomObject(PSObject shaped) => FromObject(shaped);
+
+    private static string FromObject(object document)
     {
         using var buffer = new MemoryStream();
         // The relaxed encoder writes & ' < > + and Latin-1 letters as they are, as a policy given as text has them:
@@ -20,7 +28,7 @@ internal static class PolicyJson
         // control characters are still escaped, as JSON requires.
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            Write(writer, table);
+            Write(writer, document);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -28,6 +36,21 @@ internal static class PolicyJson
 
     private static void Write(Utf8JsonWriter writer, object? value)
     {
+        if (value is PSObject { BaseObject: PSCustomObject } shaped)
+        {
+            // A [pscustomobject] inside a hashtable, or ConvertFrom-Json's objects: written as its properties, never as
+            // its ToString(), which is empty.
+            writer.WriteStartObject();
+            foreach (var property in shaped.Properties)
+            {
+                writer.WritePropertyName(property.Name);
+                Write(writer, property.Value);
+            }
+
+            writer.WriteEndObject();
+            return;
+        }
+
         value = value is PSObject wrapped ? wrapped.BaseObject : value;
         switch (value)
         {

@@ -204,9 +204,39 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
         {
             string json => json,
             IDictionary table => PolicyJson.FromDictionary(table),
+            PSCustomObject when PolicyDocument is PSObject shaped => PolicyJson.FromCustomObject(shaped),
+            IEnumerable lines when AllText(lines) => JoinLines(lines),
             _ => throw new OnboardInputException("InvalidPolicyDocument", "PolicyDocument", value?.GetType().Name,
-                "PolicyDocument: give the policy as JSON text or as a hashtable, or use -Path for a .json file."),
+                $"PolicyDocument: got a value of type {value?.GetType().Name}, which is not a policy; give the policy as JSON text, a hashtable or a [pscustomobject], or use -Path for a .json file."),
         };
+    }
+
+    private static bool AllText(IEnumerable items)
+    {
+        foreach (var item in items)
+        {
+            if ((item is PSObject wrapped ? wrapped.BaseObject : item) is not string)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Get-Content without -Raw gives the file's lines: joined by line breaks, so an error's line number is the file's
+    /// (AWS.Tools' string parameter would join them with spaces).
+    /// </summary>
+    private static string JoinLines(IEnumerable lines)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(line is PSObject wrapped ? wrapped.BaseObject : line).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>A policy file, relative to PowerShell's current location; any failure to read it is the row's error.</summary>
