@@ -284,6 +284,19 @@ Describe 'Add-OnboardInlinePolicy' {
         $failures[0].Exception.Message | Should -Be 'PolicyDocument: got a value of type Int32, which is not a policy; give the policy as JSON text, a hashtable or a [pscustomobject], or use -Path for a .json file.'
     }
 
+    It 'refuses a hashtable policy that ConvertTo-Json cut short at its default depth, saying where and what to do' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $table = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Action = 's3:GetObject'; Resource = 'arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'
+                    Condition = @{ Bool = @{ 'aws:MultiFactorAuthPresent' = 'true' } } }) }
+        $text = $table | ConvertTo-Json -WarningAction SilentlyContinue
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Reports -PolicyDocument $text -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'MalformedPolicyDocument,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        $failures[0].Exception.Message | Should -BeLike "The policy document 'Reports' was cut short by ConvertTo-Json*Statement[[]0].Resource: ""arn:aws:s3:::reports arn:aws:s3:::reports/*"" is a list joined by spaces*Statement[[]0].Condition: ""System.Collections.Hashtable"" is the name of an object, not its content*ConvertTo-Json -Depth 10."
+        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
+        (Add-OnboardInlinePolicy -UserName $name -PolicyName Reports -PolicyDocument ($table | ConvertTo-Json -Depth 10)).Status | Should -Be 'Created'
+    }
+
     It 'reads -PolicyDocument file://PATH and fileb://PATH as the AWS CLI does, relative to the current location' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -64,6 +64,14 @@ public sealed class InlinePolicyWriter
             throw new OnboardInputException("InvalidPolicyName", "PolicyName", policyName, badName.Message);
         }
 
+        var truncated = ConvertToJsonTruncation.Find(document);
+        if (truncated.Count > 0)
+        {
+            throw new OnboardInputException("MalformedPolicyDocument", "PolicyDocument", null,
+                $"The policy document '{policyName}' was cut short by ConvertTo-Json, which writes what is nested deeper than its -Depth "
+                + $"(2 by default) as text: {string.Join("; ", truncated)}. Give the hashtable itself as -PolicyDocument, or convert it with ConvertTo-Json -Depth 10.");
+        }
+
         var check = PolicyDocumentValidator.Validate(document, PolicyDocumentKind.Identity);
         if (!check.IsValid)
         {
