@@ -292,7 +292,11 @@ Describe 'Add-OnboardInlinePolicy' {
         $text = $table | ConvertTo-Json -WarningAction SilentlyContinue
         Add-OnboardInlinePolicy -UserName $name -PolicyName Reports -PolicyDocument $text -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'MalformedPolicyDocument,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
-        $failures[0].Exception.Message | Should -BeLike "The policy document 'Reports' was cut short by ConvertTo-Json*Statement[[]0].Resource: ""arn:aws:s3:::reports arn:aws:s3:::reports/*"" is a list joined by spaces*Statement[[]0].Condition: ""System.Collections.Hashtable"" is the name of an object, not its content*ConvertTo-Json -Depth 10."
+        # A hashtable's keys come in no set order, so each place is matched on its own.
+        $failures[0].Exception.Message | Should -BeLike "The policy document 'Reports' was cut short by ConvertTo-Json, which writes what is nested deeper than its -Depth (2 by default) as text: *. Give the hashtable itself as -PolicyDocument, or convert it with ConvertTo-Json -Depth 10."
+        $failures[0].Exception.Message | Should -BeLike '*Statement`[0`].Resource: "arn:aws:s3:::reports arn:aws:s3:::reports/`*" is a list joined by spaces*'
+        $failures[0].Exception.Message | Should -BeLike '*Statement`[0`].Condition: "System.Collections.Hashtable" is the name of an object, not its content*'
+
         (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
         (Add-OnboardInlinePolicy -UserName $name -PolicyName Reports -PolicyDocument ($table | ConvertTo-Json -Depth 10)).Status | Should -Be 'Created'
     }
