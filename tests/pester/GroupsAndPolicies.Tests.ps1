@@ -88,6 +88,20 @@ Describe 'New-OnboardGroup' {
         @((Aws @('iam', 'list-attached-group-policies', '--group-name', $name)).Json.AttachedPolicies.PolicyArn) | Sort-Object | Should -Be @($s3, $viewOnly)
     }
 
+    It 'says how to give several policies joined in one value, and offers the policy a misspelt name or ARN is near' -TestCases @(
+        @{ Policy = 'ReadOnlyAccess,IAMUserChangePassword'; Expect = "No managed policy in the account or AWS's catalogue is named 'ReadOnlyAccess,IAMUserChangePassword'; it is 2 policies in one value: give each as its own value, as in -Policy ReadOnlyAccess, IAMUserChangePassword (in a CSV cell, separate them with ';': ReadOnlyAccess;IAMUserChangePassword)." }
+        @{ Policy = 'ReadOnlyAcess'; Expect = "No managed policy in the account or AWS's catalogue is named 'ReadOnlyAcess'; did you mean 'ReadOnlyAccess'?" }
+        @{ Policy = 'arn:aws:iam::aws:policy/ReadOnlyAcess'; Expect = "Policy: no managed policy has the ARN 'arn:aws:iam::aws:policy/ReadOnlyAcess'; did you mean 'arn:aws:iam::aws:policy/ReadOnlyAccess'? ARNs are case-sensitive." }
+    ) {
+        $name = New-TestName 'group'
+        New-OnboardGroup -GroupName $name -Policy $Policy -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyNotFound,IamOnboard.Commands.NewOnboardGroupCommand'
+        $failures[0].Exception.Message | Should -Be $Expect
+        $user = New-TestName
+        New-OnboardUser -UserName $user -Policy $Policy -ErrorVariable userFailures -ErrorAction SilentlyContinue
+        $userFailures[0].Exception.Message | Should -Be $Expect
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName 'group'
         New-OnboardGroup -GroupName $name -Policy ReadOnlyAccess -WhatIf

@@ -66,13 +66,30 @@ internal sealed class AccountFacts
             }
             catch (IamNoSuchEntityException)
             {
-                throw new OnboardInputException("PolicyNotFound", field, reference, $"{field}: no managed policy has the ARN '{reference}'.");
+                throw new OnboardInputException("PolicyNotFound", field, reference,
+                    PolicyReference.Ending($"{field}: no managed policy has the ARN '{reference}'", await HintFromCatalogueAsync(reference, ct).ConfigureAwait(false)));
             }
         }
 
         var catalogue = await _policyCatalogue.GetAsync(ct).ConfigureAwait(false);
         var match = PolicyReference.Resolve(reference, catalogue);
         return match.Arn ?? throw new OnboardInputException("PolicyNotFound", field, reference, match.Problem ?? $"{field}: no managed policy is named '{reference}'.");
+    }
+
+    /// <summary>
+    /// For an ARN nothing has, a near one in the catalogue; the catalogue is read for this (once per session) only on
+    /// this error, and an identity that may not list policies gets the error without the hint.
+    /// </summary>
+    private async Task<string> HintFromCatalogueAsync(string reference, CancellationToken ct)
+    {
+        try
+        {
+            return PolicyReference.Hint(reference, await _policyCatalogue.GetAsync(ct).ConfigureAwait(false));
+        }
+        catch (IamAccessDeniedException)
+        {
+            return string.Empty;
+        }
     }
 
     /// <summary>
