@@ -168,6 +168,25 @@ Describe 'Add-OnboardGroupMember' {
             Should -Throw -ErrorId 'GroupNamedTwice,IamOnboard.Commands.AddOnboardGroupMemberCommand' -ExpectedMessage "GroupName: '$group' is named twice; give each group once."
     }
 
+    It 'says to give a group''s name alone when given its ARN or its path and name, in each command that takes a group' {
+        $group = New-TestName 'group'
+        $null = New-OnboardGroup -GroupName $group -Path /teams/
+        $arn = "arn:aws:iam::$($endpoint.AccountId):group/teams/$group"
+        $byArn = "GroupName: '$arn' is a group's ARN; give the group's name alone: $group."
+        $byPath = "GroupName: '/teams/$group' is a path and a name; give the group's name alone: $group (a group is named without its path, which New-OnboardGroup -Path sets)."
+        $user = New-TestName
+        $null = New-OnboardUser -UserName $user
+        { Add-OnboardGroupMember -UserName $user -GroupName $arn } | Should -Throw -ExpectedMessage $byArn
+        { Add-OnboardGroupMember -UserName $user -GroupName "/teams/$group" } | Should -Throw -ExpectedMessage $byPath
+        New-OnboardGroup -GroupName "/teams/$group" -ErrorVariable created -ErrorAction SilentlyContinue
+        $created[0].Exception.Message | Should -Be $byPath
+        Add-OnboardInlinePolicy -GroupName $arn -PolicyName ReadS3 -PolicyDocument $readS3 -ErrorVariable inline -ErrorAction SilentlyContinue
+        $inline[0].Exception.Message | Should -Be $byArn
+        New-OnboardUser -UserName (New-TestName) -Group $arn -ErrorVariable joined -ErrorAction SilentlyContinue
+        $joined[0].Exception.Message | Should -Be ($byArn -replace '^GroupName:', 'Group:')
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $user)).Json.Groups | Should -BeNullOrEmpty
+    }
+
     It 'names the user and the group in each user''s error, and goes on' {
         # A group bound from the pipeline is not known before the first record, so IAM's refusal comes per user.
         $names = 1..2 | ForEach-Object { New-TestName }

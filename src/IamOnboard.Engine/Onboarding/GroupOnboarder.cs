@@ -43,10 +43,7 @@ public sealed class GroupOnboarder
 
     public static void ValidateOffline(string groupName, string? path)
     {
-        if (IamNameRules.CheckGroupName(groupName) is { } badName)
-        {
-            throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badName.Message);
-        }
+        GroupNameInput.Check(groupName, "GroupName");
 
         if (path is not null && IamNameRules.CheckPath(path) is { } badPath)
         {
@@ -232,10 +229,7 @@ public sealed class GroupOnboarder
         var missing = new List<string>();
         foreach (var groupName in groupNames)
         {
-            if (IamNameRules.CheckGroupName(groupName) is { } badGroup)
-            {
-                throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badGroup.Message);
-            }
+            GroupNameInput.Check(groupName, "GroupName");
 
             try
             {
@@ -271,10 +265,7 @@ public sealed class GroupOnboarder
     /// </summary>
     public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
     {
-        if (IamNameRules.CheckGroupName(groupName) is { } badGroup)
-        {
-            throw new OnboardInputException("InvalidGroupName", "GroupName", groupName, badGroup.Message);
-        }
+        GroupNameInput.Check(groupName, "GroupName");
 
         if (IamNameRules.CheckUserName(userName) is { } badUser)
         {

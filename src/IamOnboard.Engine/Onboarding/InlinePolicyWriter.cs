@@ -86,11 +86,13 @@ public sealed class InlinePolicyWriter
 
     public async Task<InlinePolicyResult> PutAsync(InlinePolicyOwnerKind kind, string owner, string policyName, string document, bool apply, CancellationToken ct)
     {
-        var ownerViolation = kind == InlinePolicyOwnerKind.User ? IamNameRules.CheckUserName(owner) : IamNameRules.CheckGroupName(owner);
-        if (ownerViolation is not null)
+        if (kind == InlinePolicyOwnerKind.Group)
         {
-            throw new OnboardInputException(kind == InlinePolicyOwnerKind.User ? "InvalidUserName" : "InvalidGroupName",
-                kind == InlinePolicyOwnerKind.User ? "UserName" : "GroupName", owner, ownerViolation.Message);
+            GroupNameInput.Check(owner, "GroupName");
+        }
+        else if (IamNameRules.CheckUserName(owner) is { } badUser)
+        {
+            throw new OnboardInputException("InvalidUserName", "UserName", owner, badUser.Message);
         }
 
         ValidateOffline(policyName, document);

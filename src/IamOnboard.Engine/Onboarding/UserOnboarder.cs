@@ -87,6 +87,11 @@ public sealed class UserOnboarder
         }
         foreach (var group in request.Groups)
         {
+            if (IamNameRules.CheckGroupName(group) is not null && GroupNameInput.ArnOrPathHint(group, "Group") is { } arnOrPath)
+            {
+                throw new OnboardInputException("InvalidGroupName", "Group", group, arnOrPath);
+            }
+
             Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group");
         }
 
