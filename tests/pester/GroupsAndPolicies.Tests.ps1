@@ -352,6 +352,24 @@ Describe 'Add-OnboardInlinePolicy' {
         $stored | Should -Be @('s3:GetObject', 's3:ListBucket')
     }
 
+    It 'says to use -Path when -PolicyDocument is given a file''s name' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $readS3 | Set-Content (Join-Path $TestDrive 'read-s3.txt')
+        Push-Location $TestDrive
+        try {
+            Add-OnboardInlinePolicy -UserName $name -PolicyName Named -PolicyDocument ./policies/read-s3.json -ErrorVariable byExtension -ErrorAction SilentlyContinue
+            Add-OnboardInlinePolicy -UserName $name -PolicyName Named -PolicyDocument read-s3.txt -ErrorVariable byFile -ErrorAction SilentlyContinue
+        }
+        finally { Pop-Location }
+        $byExtension[0].FullyQualifiedErrorId | Should -Be 'InvalidPolicyDocument,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        $byExtension[0].Exception.Message | Should -Be "PolicyDocument: './policies/read-s3.json' is a file's name, not a policy; to read the policy from the file, use -Path ./policies/read-s3.json (or the AWS CLI's form, -PolicyDocument file://./policies/read-s3.json)."
+        $byFile[0].Exception.Message | Should -BeLike "PolicyDocument: 'read-s3.txt' is a file's name, not a policy; to read the policy from the file, use -Path read-s3.txt *"
+        # Text that is not JSON and names no file is still the grammar's to explain.
+        Add-OnboardInlinePolicy -UserName $name -PolicyName Named -PolicyDocument 'not json' -ErrorVariable notJson -ErrorAction SilentlyContinue
+        $notJson[0].FullyQualifiedErrorId | Should -Be 'MalformedPolicyDocument,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+    }
+
     It 'reports a file:// that cannot be read, or a -Path on a drive that does not exist, naming the parameter, for each row, and goes on' {
         $names = (New-TestName), (New-TestName)
         $names | ForEach-Object { $null = New-OnboardUser -UserName $_ }

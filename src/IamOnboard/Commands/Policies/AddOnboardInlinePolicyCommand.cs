@@ -200,6 +200,12 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             return ReadFile(nameof(PolicyDocument), given.Trim(), fromCli);
         }
 
+        if (value is string named && LooksLikeFileName(named))
+        {
+            throw new OnboardInputException("InvalidPolicyDocument", "PolicyDocument", named.Trim(),
+                $"PolicyDocument: '{named.Trim()}' is a file's name, not a policy; to read the policy from the file, use -Path {named.Trim()} (or the AWS CLI's form, -PolicyDocument file://{named.Trim()}).");
+        }
+
         return value switch
         {
             string json => json,
@@ -209,6 +215,33 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
             _ => throw new OnboardInputException("InvalidPolicyDocument", "PolicyDocument", value?.GetType().Name,
                 $"PolicyDocument: got a value of type {value?.GetType().Name}, which is not a policy; give the policy as JSON text, a hashtable or a [pscustomobject], or use -Path for a .json file."),
         };
+    }
+
+    /// <summary>
+    /// One line that is not JSON and names a .json file, or a file that is there: the AWS CLI reads such a value only
+    /// with file://, and neither does this command, since a policy text is never a file name.
+    /// </summary>
+    private bool LooksLikeFileName(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || trimmed[0] is '{' or '[' or '"' || trimmed.IndexOfAny(new[] { '\n', '\r' }) >= 0)
+        {
+            return false;
+        }
+
+        if (trimmed.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        try
+        {
+            return File.Exists(SessionState.Path.GetUnresolvedProviderPathFromPSPath(trimmed));
+        }
+        catch (Exception notAPath) when (notAPath is SessionStateException or PSArgumentException or NotSupportedException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool AllText(IEnumerable items)
