@@ -187,6 +187,18 @@ Describe 'Add-OnboardGroupMember' {
         (Aws @('iam', 'list-groups-for-user', '--user-name', $user)).Json.Groups | Should -BeNullOrEmpty
     }
 
+    It 'says how to give several groups joined in one value, in Add-OnboardGroupMember and New-OnboardUser -Group' {
+        $groups = (New-TestName 'group'), (New-TestName 'group')
+        $groups | ForEach-Object { $null = New-OnboardGroup -GroupName $_ }
+        $joined = $groups -join ','
+        $user = New-TestName
+        $null = New-OnboardUser -UserName $user
+        { Add-OnboardGroupMember -UserName $user -GroupName $joined } | Should -Throw -ExpectedMessage "GroupName: there is no group named '$joined'; it is 2 groups in one value: give each as its own value, as in -GroupName $($groups -join ', ') (in a CSV cell, separate them with ';': $($groups -join ';'))."
+        New-OnboardUser -UserName (New-TestName) -Group "$($groups[0]), $($groups[1])" -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].Exception.Message | Should -Be "Group: '$($groups[0]), $($groups[1])' is 2 groups in one value: give each as its own value, as in -Group $($groups -join ', ') (in a CSV cell, separate them with ';': $($groups -join ';'))."
+        { Add-OnboardGroupMember -UserName $user -GroupName "$($groups[0]),NoSuchGroup" } | Should -Throw -ExpectedMessage "GroupName: the group '$($groups[0]),NoSuchGroup' does not exist. Create it first with New-OnboardGroup."
+    }
+
     It 'names the user and the group in each user''s error, and goes on' {
         # A group bound from the pipeline is not known before the first record, so IAM's refusal comes per user.
         $names = 1..2 | ForEach-Object { New-TestName }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using IamOnboard.Diagnostics;
 using IamOnboard.Iam;
 using IamOnboard.Passwords;
+using IamOnboard.Rules;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Onboarding;
@@ -132,6 +133,39 @@ internal sealed class AccountFacts
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// For a group name nothing has: when it is several existing groups joined by commas or semicolons
+    /// ("Developers,Auditors", one value where a list was meant; IAM allows commas in a name, so it is not split), the
+    /// error that says how to give them; else null.
+    /// </summary>
+    public async Task<string?> JoinedGroupsErrorAsync(string value, string parameter, CancellationToken ct)
+    {
+        var pieces = value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(piece => piece.Trim()).Where(piece => piece.Length > 0).ToList();
+        if (pieces.Count < 2 || pieces.Any(piece => IamNameRules.CheckGroupName(piece) is not null))
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (var piece in pieces)
+            {
+                if (!await GroupExistsAsync(piece, ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+        }
+        catch (IamAccessDeniedException)
+        {
+            // An identity that may not read groups gets the plain error.
+            return null;
+        }
+
+        return $"{parameter}: there is no group named '{value}'; it is {pieces.Count} groups in one value: give each as its own value, "
+            + $"as in -{parameter} {string.Join(", ", pieces)} (in a CSV cell, separate them with ';': {string.Join(";", pieces)}).";
     }
 
     /// <summary>Records a group created in this session so later rows need not look it up.</summary>

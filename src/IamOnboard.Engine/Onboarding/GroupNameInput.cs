@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text.RegularExpressions;
 using IamOnboard.Rules;
 
@@ -21,7 +22,7 @@ public static class GroupNameInput
         }
     }
 
-    /// <summary>What to give instead, when a name IAM refuses is a group's ARN or its path and name; else null.</summary>
+    /// <summary>What to give instead, when a name IAM refuses is a group's ARN, its path and name, or several names; else null.</summary>
     public static string? ArnOrPathHint(string groupName, string field)
     {
         var text = groupName.Trim();
@@ -29,6 +30,14 @@ public static class GroupNameInput
         if (arn.Success)
         {
             return $"{field}: '{groupName}' is a group's ARN; give the group's name alone: {arn.Groups["name"].Value}.";
+        }
+
+        // "Developers, Auditors": a space is not allowed in a name, so this is a list typed as one value.
+        var pieces = text.Split(new[] { ',', ';' }, System.StringSplitOptions.RemoveEmptyEntries).Select(piece => piece.Trim()).ToList();
+        if (pieces.Count > 1 && pieces.All(piece => piece.Length > 0 && IamNameRules.CheckGroupName(piece) is null))
+        {
+            return $"{field}: '{groupName}' is {pieces.Count} groups in one value: give each as its own value, as in -{field} {string.Join(", ", pieces)} "
+                + $"(in a CSV cell, separate them with ';': {string.Join(";", pieces)}).";
         }
 
         var name = text.Substring(text.LastIndexOf('/') + 1);

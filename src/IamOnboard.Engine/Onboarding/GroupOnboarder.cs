@@ -246,6 +246,14 @@ public sealed class GroupOnboarder
             }
         }
 
+        foreach (var groupName in missing)
+        {
+            if (await _facts.JoinedGroupsErrorAsync(groupName, "GroupName", ct).ConfigureAwait(false) is { } joined)
+            {
+                throw new OnboardInputException("GroupNotFound", "GroupName", groupName, joined);
+            }
+        }
+
         if (missing.Count == 1)
         {
             throw new OnboardInputException("GroupNotFound", "GroupName", missing[0],

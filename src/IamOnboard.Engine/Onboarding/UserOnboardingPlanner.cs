@@ -118,7 +118,8 @@ internal sealed class UserOnboardingPlanner
             if (!await _facts.GroupExistsAsync(group, ct).ConfigureAwait(false))
             {
                 throw new OnboardInputException("GroupNotFound", "Group", group,
-                    $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request);
+                    await _facts.JoinedGroupsErrorAsync(group, "Group", ct).ConfigureAwait(false)
+                    ?? $"Group: the group '{group}' does not exist. Create it first with New-OnboardGroup.").AtRow(request);
             }
         }
     }

@@ -10,7 +10,8 @@ public class GroupNameInputTests
     [InlineData("arn:aws:iam::123456789012:group/Developers", "GroupName: 'arn:aws:iam::123456789012:group/Developers' is a group's ARN; give the group's name alone: Developers.")]
     [InlineData("arn:aws:iam::123456789012:group/engineering/Developers", "GroupName: 'arn:aws:iam::123456789012:group/engineering/Developers' is a group's ARN; give the group's name alone: Developers.")]
     [InlineData("/engineering/Developers", "GroupName: '/engineering/Developers' is a path and a name; give the group's name alone: Developers (a group is named without its path, which New-OnboardGroup -Path sets).")]
-    public void An_ARN_or_a_path_says_to_give_the_name_alone(string given, string expected) =>
+    [InlineData("Developers, Auditors", "GroupName: 'Developers, Auditors' is 2 groups in one value: give each as its own value, as in -GroupName Developers, Auditors (in a CSV cell, separate them with ';': Developers;Auditors).")]
+    public void An_ARN_a_path_or_a_list_says_what_to_give(string given, string expected) =>
         Assert.Equal(expected, Assert.Throws<OnboardInputException>(() => GroupNameInput.Check(given, "GroupName")).Message);
 
     [Theory]
