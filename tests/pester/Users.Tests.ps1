@@ -732,4 +732,18 @@ Describe 'Remove-OnboardUser' {
         Remove-OnboardUser -UserName (New-TestName) -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.RemoveOnboardUserCommand'
     }
+
+    It 'says to give the user''s name alone when given its ARN or its path and name, and removes nothing' {
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name -Path /leavers/
+        $arn = "arn:aws:iam::$($endpoint.AccountId):user/leavers/$name"
+        Remove-OnboardUser -UserName $arn -Confirm:$false -ErrorVariable byArn -ErrorAction SilentlyContinue
+        $byArn[0].FullyQualifiedErrorId | Should -Be 'InvalidUserName,IamOnboard.Commands.RemoveOnboardUserCommand'
+        $byArn[0].Exception.Message | Should -Be "UserName: '$arn' is a user's ARN; give the user's name alone: $name."
+        Remove-OnboardUser -UserName "/leavers/$name" -Confirm:$false -ErrorVariable byPath -ErrorAction SilentlyContinue
+        $byPath[0].Exception.Message | Should -Be "UserName: '/leavers/$name' is a path and a name; give the user's name alone: $name (a user is named without its path, which New-OnboardUser -Path sets)."
+        Add-OnboardInlinePolicy -UserName $arn -PolicyName Extra -PolicyDocument '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' -ErrorVariable inline -ErrorAction SilentlyContinue
+        $inline[0].Exception.Message | Should -Be "UserName: '$arn' is a user's ARN; give the user's name alone: $name."
+        (Aws @('iam', 'get-user', '--user-name', $name)).Json.User.UserName | Should -Be $name
+    }
 }

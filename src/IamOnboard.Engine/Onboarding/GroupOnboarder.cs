@@ -43,7 +43,7 @@ public sealed class GroupOnboarder
 
     public static void ValidateOffline(string groupName, string? path)
     {
-        GroupNameInput.Check(groupName, "GroupName");
+        NameInput.CheckGroup(groupName, "GroupName");
 
         if (path is not null && IamNameRules.CheckPath(path) is { } badPath)
         {
@@ -229,7 +229,7 @@ public sealed class GroupOnboarder
         var missing = new List<string>();
         foreach (var groupName in groupNames)
         {
-            GroupNameInput.Check(groupName, "GroupName");
+            NameInput.CheckGroup(groupName, "GroupName");
 
             try
             {
@@ -273,12 +273,9 @@ public sealed class GroupOnboarder
     /// </summary>
     public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
     {
-        GroupNameInput.Check(groupName, "GroupName");
+        NameInput.CheckGroup(groupName, "GroupName");
 
-        if (IamNameRules.CheckUserName(userName) is { } badUser)
-        {
-            throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
-        }
+        NameInput.CheckUser(userName, "UserName");
 
         try
         {

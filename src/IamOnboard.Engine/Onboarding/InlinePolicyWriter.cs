@@ -88,11 +88,11 @@ public sealed class InlinePolicyWriter
     {
         if (kind == InlinePolicyOwnerKind.Group)
         {
-            GroupNameInput.Check(owner, "GroupName");
+            NameInput.CheckGroup(owner, "GroupName");
         }
-        else if (IamNameRules.CheckUserName(owner) is { } badUser)
+        else
         {
-            throw new OnboardInputException("InvalidUserName", "UserName", owner, badUser.Message);
+            NameInput.CheckUser(owner, "UserName");
         }
 
         ValidateOffline(policyName, document);

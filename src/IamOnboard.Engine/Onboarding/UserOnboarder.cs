@@ -66,6 +66,11 @@ public sealed class UserOnboarder
 
     private static void CheckOffline(UserOnboardingRequest request)
     {
+        if (IamNameRules.CheckUserName(request.UserName) is not null && NameInput.UserHint(request.UserName, "UserName") is { } userHint)
+        {
+            throw new OnboardInputException("InvalidUserName", "UserName", request.UserName, userHint);
+        }
+
         Refuse(IamNameRules.CheckUserName(request.UserName), "InvalidUserName", "UserName");
         if (request.Path is not null)
         {
@@ -87,9 +92,9 @@ public sealed class UserOnboarder
         }
         foreach (var group in request.Groups)
         {
-            if (IamNameRules.CheckGroupName(group) is not null && GroupNameInput.ArnOrPathHint(group, "Group") is { } arnOrPath)
+            if (IamNameRules.CheckGroupName(group) is not null && NameInput.GroupHint(group, "Group") is { } groupHint)
             {
-                throw new OnboardInputException("InvalidGroupName", "Group", group, arnOrPath);
+                throw new OnboardInputException("InvalidGroupName", "Group", group, groupHint);
             }
 
             Refuse(IamNameRules.CheckGroupName(group), "InvalidGroupName", "Group");

@@ -174,10 +174,7 @@ public sealed class UserRemover
     /// </summary>
     private async Task<IamUser> CheckTargetAsync(string userName, CancellationToken ct)
     {
-        if (IamNameRules.CheckUserName(userName) is { } badName)
-        {
-            throw new OnboardInputException("InvalidUserName", "UserName", userName, badName.Message);
-        }
+        NameInput.CheckUser(userName, "UserName");
 
         var user = await _session.Iam.GetUserAsync(userName, ct).ConfigureAwait(false);
         if (string.Equals(user.Arn, _session.CallerArn, StringComparison.Ordinal) || string.Equals(user.UserId, _session.CallerUserId, StringComparison.Ordinal))

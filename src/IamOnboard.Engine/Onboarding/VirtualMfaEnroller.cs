@@ -106,10 +106,7 @@ public sealed class VirtualMfaEnroller
 
     public static void ValidateOffline(string userName, string deviceName)
     {
-        if (IamNameRules.CheckUserName(userName) is { } badUser)
-        {
-            throw new OnboardInputException("InvalidUserName", "UserName", userName, badUser.Message);
-        }
+        NameInput.CheckUser(userName, "UserName");
 
         if (IamNameRules.CheckMfaDeviceName(deviceName) is { } badDevice)
         {
