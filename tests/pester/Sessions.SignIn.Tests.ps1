@@ -772,6 +772,31 @@ Describe 'Role profiles with mfa_serial' {
         $mfaEndpoint.GetStatistics().RequestsByAction['AssumeRole'] - $assumedBefore | Should -Be 1
     }
 
+    It 'asks for the code on an interactive host running a script whose own arguments include -s (not a job server)' {
+        # Start-Job's server process is pwsh -s; a script's parameter -s, after -File, is not PowerShell's.
+        $script = Join-Path $TestDrive 'with-s.ps1'
+        Set-Content -Path $script -Value "param([switch] `$s); Import-Module '$($env:IAMONBOARD_MODULE)'; `$session = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'RESULT ' + `$session.CallerArn"
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-File', $script, '-s')
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
+            $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
+            $process.StandardInput.Close()
+            $output = $process.StandardOutput.ReadToEnd()
+            $errors = $process.StandardError.ReadToEnd()
+            $process.WaitForExit()
+            $errors | Should -BeNullOrEmpty
+            $output | Should -Match ([regex]::Escape("MFA code for $serial"))
+            $output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
+        }
+        finally { $process.Dispose() }
+    }
+
     It 'fails clearly in a non-interactive host (a runbook) when no code is given' {
         $shell = [powershell]::Create()
         try {

@@ -29,12 +29,15 @@ internal static class InteractiveHost
     /// <summary>
     /// Whether this process is PowerShell's server for a background job (Start-Job runs pwsh or powershell.exe with
     /// -s): a prompt there blocks the job until someone runs Receive-Job, and what its host shows goes to the job's output.
+    /// Only PowerShell's own options count: they come before the first argument that is not one (a -File script's path,
+    /// a -Command's text, an option's value), so a script's own -s is not read as server mode.
     /// </summary>
     private static bool IsJobServer()
     {
-        foreach (var argument in Environment.GetCommandLineArgs())
+        var arguments = Environment.GetCommandLineArgs();
+        for (var i = 1; i < arguments.Length && arguments[i].StartsWith("-", StringComparison.Ordinal); i++)
         {
-            if (string.Equals(argument, "-s", StringComparison.OrdinalIgnoreCase) || string.Equals(argument, "-servermode", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(arguments[i], "-s", StringComparison.OrdinalIgnoreCase) || string.Equals(arguments[i], "-servermode", StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
