@@ -609,6 +609,27 @@ Describe 'Role profiles with mfa_serial' {
             "[profile mfa-chain]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = admin-mfa`n" +
             "role_session_name = chained`nregion = us-east-1`nendpoint_url = $($mfaEndpoint.Url)`n"
         $script:mfaCredentials = "[base]`naws_access_key_id = $($mfaEndpoint.AccessKeyId)`naws_secret_access_key = $(ConvertTo-PlainText $mfaEndpoint.SecretAccessKey)`n"
+
+        # A child pwsh whose host can prompt (stdin redirected, so a prompt reads the current code), with this test's AWS files.
+        function Invoke-PwshAnsweringCode([string[]] $Arguments) {
+            $start = New-ChildPwshStartInfo -Arguments (@('-NoProfile', '-NoLogo') + $Arguments)
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
+                $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
+            }
+            $process = [System.Diagnostics.Process]::Start($start)
+            try {
+                $errors = $process.StandardError.ReadToEndAsync()
+                $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
+                $process.StandardInput.Close()
+                $output = $process.StandardOutput.ReadToEnd()
+                $process.WaitForExit()
+                [pscustomobject]@{ Output = $output; Errors = $errors.GetAwaiter().GetResult() }
+            }
+            finally { $process.Dispose() }
+        }
     }
     AfterAll { $mfaEndpoint | Stop-OnboardLocalIam -Confirm:$false }
     BeforeEach { Reset-AwsEnvironment; Set-AwsFiles -Config $mfaConfig -Credentials $mfaCredentials }
@@ -702,23 +723,9 @@ Describe 'Role profiles with mfa_serial' {
         @{ Profile = 'mfa-chain'; Session = 'chained' }
     ) {
         $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$s = Connect-Onboard -ProfileName $Profile -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-Command', $script)
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
-            $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
-        }
-        $process = [System.Diagnostics.Process]::Start($start)
-        try {
-            $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
-            $process.StandardInput.Close()
-            $output = $process.StandardOutput.ReadToEnd()
-            $process.WaitForExit()
-            $output | Should -Match ([regex]::Escape("MFA code for $serial"))
-            $output | Should -Match "RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/$Session"
-        }
-        finally { $process.Dispose() }
+        $child = Invoke-PwshAnsweringCode -Arguments @('-Command', $script)
+        $child.Output | Should -Match ([regex]::Escape("MFA code for $serial"))
+        $child.Output | Should -Match "RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/$Session"
     }
 
     It 'uses a role assumed with a code again for later commands naming its profile, as the AWS CLI does, until Disconnect-Onboard (<Profile>)' -ForEach @(
@@ -776,25 +783,10 @@ Describe 'Role profiles with mfa_serial' {
         # Start-Job's server process is pwsh -s; a script's parameter -s, after -File, is not PowerShell's.
         $script = Join-Path $TestDrive 'with-s.ps1'
         Set-Content -Path $script -Value "param([switch] `$s); Import-Module '$($env:IAMONBOARD_MODULE)'; `$session = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; 'RESULT ' + `$session.CallerArn"
-        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-File', $script, '-s')
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        foreach ($name in 'HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'IAMONBOARD_LOOPBACK_ONLY') {
-            $start.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
-        }
-        $process = [System.Diagnostics.Process]::Start($start)
-        try {
-            $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
-            $process.StandardInput.Close()
-            $output = $process.StandardOutput.ReadToEnd()
-            $errors = $process.StandardError.ReadToEnd()
-            $process.WaitForExit()
-            $errors | Should -BeNullOrEmpty
-            $output | Should -Match ([regex]::Escape("MFA code for $serial"))
-            $output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
-        }
-        finally { $process.Dispose() }
+        $child = Invoke-PwshAnsweringCode -Arguments @('-File', $script, '-s')
+        $child.Errors | Should -BeNullOrEmpty
+        $child.Output | Should -Match ([regex]::Escape("MFA code for $serial"))
+        $child.Output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/with-mfa'
     }
 
     It 'fails clearly in a non-interactive host (a runbook) when no code is given' {
