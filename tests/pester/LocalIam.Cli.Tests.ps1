@@ -90,12 +90,15 @@ Describe 'IAM through the AWS CLI v2' {
 
     It 'puts an inline policy and attaches a managed one' {
         $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
-        $put, $read, $attach, $attached, $policy = AwsBatch @(
-            , @('iam', 'put-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects', '--policy-document', $document)
-            , @('iam', 'get-user-policy', '--user-name', 'alice', '--policy-name', 'read-objects')
-            , @('iam', 'attach-user-policy', '--user-name', 'alice', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')
-            , @('iam', 'list-attached-user-policies', '--user-name', 'alice')
+        # Its own user, so that the test runs alone as well as in the suite.
+        $created, $put, $read, $attach, $attached, $policy = AwsBatch @(
+            , @('iam', 'create-user', '--user-name', 'ines')
+            , @('iam', 'put-user-policy', '--user-name', 'ines', '--policy-name', 'read-objects', '--policy-document', $document)
+            , @('iam', 'get-user-policy', '--user-name', 'ines', '--policy-name', 'read-objects')
+            , @('iam', 'attach-user-policy', '--user-name', 'ines', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')
+            , @('iam', 'list-attached-user-policies', '--user-name', 'ines')
             , @('iam', 'get-policy', '--policy-arn', 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'))
+        $created.ExitCode | Should -Be 0
         $put.ExitCode | Should -Be 0
         # The CLI decodes IAM's URL-encoded document back into JSON.
         $read.Json.PolicyDocument.Statement[0].Action | Should -Be 's3:GetObject'
