@@ -59,9 +59,19 @@ function Get-BenchTargets {
         Add-Target 'API calls per user (happy path)' '= 8 (7 + UntagUser)' ("{0} per user + {1} once per batch ({2} in all for {3} users)" -f ($perUserCalls / $iam.users), $once, $total, $iam.users) ($perUserCalls -eq 8 * $iam.users -and $once -le 4) `
             ("The calls made once per batch: " + ((@($actions.Keys) | Where-Object { $_ -notin $perUser } | ForEach-Object { "$_ $($actions[$_])" }) -join ', '))
         $cli = @($Results.onboarding) | Where-Object { $_.tool -eq 'AwsCli' } | Select-Object -First 1
-        if ($cli) {
-            $speedup = [Math]::Round(($cli.wallSeconds / $cli.users) / ($iam.wallSeconds / $iam.users), 0)
-            Add-Target 'Faster than the AWS CLI loop per user' '>= 100x' ("{0}x ({1:0.000} s vs {2:0.000} s per user; CLI on a {3}-user sample)" -f $speedup, ($cli.wallSeconds / $cli.users), ($iam.wallSeconds / $iam.users), $cli.users) ($speedup -ge 100)
+        # The CLI loop has one request in flight: compared at the same budget, as every other figure here is. The
+        # figure at the default budget (more in flight than the loop) is shown beside it, and the most any client could
+        # reach at budget 1, the calls alone (calls x latency per user), says whether the goal can be met at equal load.
+        $iamAtCliBudget = if ($cli) { Get-BenchRow $Results 'IamOnboard' $cli.budget }
+        if ($iamAtCliBudget) {
+            $cliPerUser = $cli.wallSeconds / $cli.users
+            $iamPerUser = $iamAtCliBudget.wallSeconds / $iamAtCliBudget.users
+            $speedup = [Math]::Round($cliPerUser / $iamPerUser, 0)
+            $callsAlone = $iamAtCliBudget.floorSeconds / $iamAtCliBudget.users
+            $ceiling = [Math]::Round($cliPerUser / $callsAlone, 0)
+            $atDefault = [Math]::Round($cliPerUser / ($iam.wallSeconds / $iam.users), 0)
+            Add-Target "Faster than the AWS CLI loop per user, both at $($cli.budget) in flight" '>= 100x' ("{0}x ({1:0.000} s vs {2:0.000} s per user; CLI on a {3}-user sample)" -f $speedup, $cliPerUser, $iamPerUser, $cli.users) ($speedup -ge 100) `
+                ("at equal load no client can pass {0}x: {1:0.000} s per user is the calls alone at {2} in flight; at IamOnboard's default budget of {3} (more in flight than the loop) {4}x" -f $ceiling, $callsAlone, $cli.budget, $default, $atDefault)
         }
     }
     if ($Results.Contains('import')) {
