@@ -490,6 +490,43 @@ Describe 'The shared files read as the AWS CLI reads them' {
         (Connect-Onboard).AccountId | Should -Be $other.AccountId -Because 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE, as in the AWS CLI'
     }
 
+    It 'says which account a command acts in when the environment names other credentials than those Connect-Onboard took from it' {
+        Set-AwsFiles -Config "[profile dev]`nendpoint_url = $($other.Url)`n[profile prod]`nendpoint_url = $($endpoint.Url)`n" `
+            -Credentials "[dev]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n[prod]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        $env:AWS_PROFILE = 'dev'
+        $null = Connect-Onboard
+        # An AWS CLI user's account switch.
+        $env:AWS_PROFILE = 'prod'
+        $user = New-OnboardUser -UserName (New-TestName) -WarningVariable warned -WarningAction SilentlyContinue
+        $user.Arn | Should -BeLike "arn:aws:iam::$($other.AccountId):user/*" -Because "the session from Connect-Onboard wins, as AWS.Tools' shell credentials do"
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike "The environment now names profile 'prod' (AWS_PROFILE), but the session from Connect-Onboard was connected with profile 'dev' (AWS_PROFILE): this command acts as arn:aws:iam::$($other.AccountId):* in account $($other.AccountId), as connected. Run Connect-Onboard again*"
+        # Once per change, not on every command after it; back to the connect's choice is quiet.
+        $null = New-OnboardUser -UserName (New-TestName) -WarningVariable again -WarningAction SilentlyContinue
+        $again | Should -BeNullOrEmpty
+        $env:AWS_PROFILE = 'dev'
+        $null = New-OnboardUser -UserName (New-TestName) -WarningVariable back -WarningAction SilentlyContinue
+        $back | Should -BeNullOrEmpty
+        # Another credentials file: the same profile name, maybe another account.
+        $saved = $env:AWS_SHARED_CREDENTIALS_FILE
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $awsHome 'team-credentials'
+        $null = New-OnboardUser -UserName (New-TestName) -WarningVariable file -WarningAction SilentlyContinue
+        "$file" | Should -BeLike "The environment now names profile 'dev' (AWS_PROFILE) from AWS_SHARED_CREDENTIALS_FILE $($env:AWS_SHARED_CREDENTIALS_FILE)*, but the session from Connect-Onboard was connected with profile 'dev' (AWS_PROFILE) from AWS_SHARED_CREDENTIALS_FILE $saved*"
+        $env:AWS_SHARED_CREDENTIALS_FILE = $saved
+        # Keys put in the environment (say, for another tool) are a change too, and their secret is never shown.
+        $env:AWS_ACCESS_KEY_ID = $endpoint.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $adminSecret
+        $null = New-OnboardUser -UserName (New-TestName) -WarningVariable keys -WarningAction SilentlyContinue
+        "$keys" | Should -BeLike "The environment now names the access key $($endpoint.AccessKeyId) (AWS_ACCESS_KEY_ID), but the session*"
+        "$keys" | Should -Not -BeLike "*$adminSecret*"
+        # Credentials named on Connect-Onboard do not depend on the environment.
+        $null = Connect-Onboard -ProfileName dev
+        Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY
+        $env:AWS_PROFILE = 'prod'
+        $null = New-OnboardUser -UserName (New-TestName) -WarningVariable named -WarningAction SilentlyContinue
+        $named | Should -BeNullOrEmpty
+    }
+
     It 'signs in with credential_process over keys in the config file, and with keys in the credentials file over credential_process, as the AWS CLI does' {
         # The process gives the endpoint's administrator; the keys beside it are the other account's.
         $script = Join-Path $awsHome 'vault.sh'

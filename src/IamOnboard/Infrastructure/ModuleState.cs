@@ -17,6 +17,8 @@ internal sealed class ModuleState
     private static readonly ConcurrentDictionary<Guid, ModuleState> States = new();
     private readonly object _gate = new();
     private OnboardSession? _defaultSession;
+    private EnvironmentCredentialChoice? _chosenByEnvironment;
+    private EnvironmentCredentialChoice? _environmentChangeWarned;
 
     private ModuleState()
     {
@@ -62,11 +64,38 @@ internal sealed class ModuleState
     /// Makes <paramref name="session"/> the default. The one it replaces is not disposed: the user may still hold it
     /// and pass it with -Session.
     /// </summary>
-    public void SetDefaultSession(OnboardSession? session)
+    public void SetDefaultSession(OnboardSession? session, EnvironmentCredentialChoice? chosenByEnvironment = null)
     {
         lock (_gate)
         {
             _defaultSession = session;
+            _chosenByEnvironment = session is null ? null : chosenByEnvironment;
+            _environmentChangeWarned = null;
+        }
+    }
+
+    /// <summary>
+    /// When the default session's credentials were the environment's choice (Connect-Onboard naming none) and the
+    /// environment now picks others: the choice then and now, once per new choice (a command warns once, not every
+    /// command after it). Null otherwise.
+    /// </summary>
+    public (EnvironmentCredentialChoice Then, EnvironmentCredentialChoice Now)? EnvironmentChangedSinceConnect()
+    {
+        lock (_gate)
+        {
+            if (_chosenByEnvironment is not { } then)
+            {
+                return null;
+            }
+
+            var now = EnvironmentCredentialChoice.Current();
+            if (now.Equals(then) || now.Equals(_environmentChangeWarned))
+            {
+                return null;
+            }
+
+            _environmentChangeWarned = now;
+            return (then, now);
         }
     }
 

@@ -56,6 +56,15 @@ internal sealed class SessionResolver
 
         if (!parameters.NamesCredentials && ModuleState.Current.DefaultSession is { } fromConnect)
         {
+            if (ModuleState.Current.EnvironmentChangedSinceConnect() is var (then, now))
+            {
+                // The session wins, as AWS.Tools' shell credentials do; but a CLI user who switched AWS_PROFILE means
+                // the new account, so the account acted in is said before anything is done.
+                _cmdlet.WriteWarning($"The environment now names {now.DescribeApartFrom(then)}, but the session from Connect-Onboard was connected with {then.DescribeApartFrom(now)}: "
+                    + $"this command acts as {fromConnect.CallerArn} in account {fromConnect.AccountId}{(fromConnect.AccountAlias is null ? string.Empty : " ('" + fromConnect.AccountAlias + "')")}, as connected. "
+                    + "Run Connect-Onboard again to follow the environment, or name the credentials for one command (-ProfileName).");
+            }
+
             return WithCallSettings(fromConnect, "the session from Connect-Onboard", parameters, ref owned);
         }
 

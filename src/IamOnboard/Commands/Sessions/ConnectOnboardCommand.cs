@@ -176,7 +176,12 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
         resolver.EnforceRootPolicy(session, AllowRootCredential.IsPresent, "add -AllowRootCredential to accept the risk");
 
-        ModuleState.Current.SetDefaultSession(session);
+        // Credentials the environment chose (nothing named, no AWS.Tools shell credentials): a later command says so
+        // when the environment picks others, e.g. after $env:AWS_PROFILE is switched (SessionResolver).
+        var chosenByEnvironment = ParameterSetName == ParameterSets.Default && ProfileName is null && options.AccessKey is null
+            ? EnvironmentCredentialChoice.Current()
+            : null;
+        ModuleState.Current.SetDefaultSession(session, chosenByEnvironment);
         WriteObject(session);
     }
 }
