@@ -256,6 +256,24 @@ Describe 'AWS.Tools tag habits' {
         ($tags.team, $tags.cost) | Should -Be @('ops', '7')
     }
 
+    It "reads the AWS CLI's --tags shorthand as the CLI does, quoted, pasted without quotes, and in a CSV column" {
+        # Unquoted, PowerShell's comma splits Key=team,Value=data into two strings, which were two tags named Key and Value.
+        $pasted = New-TestName 'clitag'
+        $null = New-OnboardUser $pasted -Tag Key=team,Value=data
+        $tags = Get-Tags $pasted
+        $tags.Keys | Should -Be @('team')
+        $tags.team | Should -Be 'data'
+        $quoted = New-TestName 'clitags'
+        $null = New-OnboardUser $quoted -Tag 'Key=team,Value=data Key=cost-center,Value=1001'
+        $tags = Get-Tags $quoted
+        ($tags.team, $tags.'cost-center') | Should -Be @('data', '1001')
+        $row = New-TestName 'clicsv'
+        $csv = Join-Path $TestDrive 'cli-tags.csv'
+        "UserName,Tags`n$row,`"Key=team,Value=data`"" | Set-Content $csv
+        $null = Import-Csv $csv | New-OnboardUser
+        (Get-Tags $row).team | Should -Be 'data'
+    }
+
     It 'refuses a nested hashtable as a value and a key given twice in any case' {
         { New-OnboardUser (New-TestName 'nest') -Tag @{ team = @{ a = 1 } } -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidTag,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*'team'*table*"

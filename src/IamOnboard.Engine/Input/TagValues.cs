@@ -97,9 +97,40 @@ public static class TagValues
     private static string? AddItems(IEnumerable items, List<KeyValuePair<string, string>> read)
     {
         var index = 0;
+        string? heldKeyOrValue = null;
         foreach (var item in items)
         {
             index++;
+            // The AWS CLI's `--tags Key=team,Value=data` pasted without quotes: PowerShell's comma splits it into
+            // "Key=team" and "Value=data", which would otherwise be two tags named Key and Value.
+            if (heldKeyOrValue is not null)
+            {
+                var held = heldKeyOrValue;
+                heldKeyOrValue = null;
+                if (item is string next && StartsCliHalf(next) && StartsCliHalf(held) && next[0] != held[0])
+                {
+                    var joined = AddText(held + "," + next, read);
+                    if (joined is not null)
+                    {
+                        return joined;
+                    }
+
+                    continue;
+                }
+
+                var heldError = AddText(held, read);
+                if (heldError is not null)
+                {
+                    return heldError;
+                }
+            }
+
+            if (item is string half && StartsCliHalf(half) && half.IndexOf(',') < 0)
+            {
+                heldKeyOrValue = half;
+                continue;
+            }
+
             var error = item switch
             {
                 null => null,
@@ -114,8 +145,10 @@ public static class TagValues
             }
         }
 
-        return null;
+        return heldKeyOrValue is null ? null : AddText(heldKeyOrValue, read);
     }
+
+    private static bool StartsCliHalf(string text) => text.StartsWith("Key=", StringComparison.Ordinal) || text.StartsWith("Value=", StringComparison.Ordinal);
 
     private static string? AddPair(string key, object? value, List<KeyValuePair<string, string>> read)
     {

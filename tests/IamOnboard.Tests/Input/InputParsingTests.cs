@@ -67,6 +67,39 @@ public class TagTextTests
     }
 
     [Theory]
+    [InlineData("Key=team,Value=data")]
+    [InlineData("Value=data,Key=team")]
+    [InlineData("Key=team, Value=data ")]
+    public void Reads_the_AWS_CLI_shorthand_for_one_tag(string text)
+    {
+        // As pasted from `aws iam create-user --tags Key=team,Value=data`; IAM allows no comma in a tag value, so this
+        // is never the tag "Key" with the value "team,Value=data".
+        Assert.True(TagText.TryParse(text, out var tags, out string? error));
+
+        Assert.Null(error);
+        Assert.Equal(new[] { Tag("team", "data") }, tags);
+    }
+
+    [Fact]
+    public void Reads_the_AWS_CLI_shorthand_for_several_tags_beside_key_value_pairs()
+    {
+        Assert.True(TagText.TryParse("Key=team,Value=data Key=cost-center,Value=1001;owner=ana;Key=empty,Value=", out var tags, out string? error));
+
+        Assert.Null(error);
+        Assert.Equal(new[] { Tag("team", "data"), Tag("cost-center", "1001"), Tag("owner", "ana"), Tag("empty", "") }, tags);
+    }
+
+    [Theory]
+    [InlineData("Key=team,Value=data Key=,Value=1", "'Key=,Value=1'")]
+    [InlineData("Key=team,Val=data", "'Key=team,Val=data'")]
+    public void A_CLI_shorthand_tag_without_its_key_or_value_is_an_error_naming_it(string text, string namedPiece)
+    {
+        Assert.False(TagText.TryParse(text, out var tags, out string? error));
+        Assert.Empty(tags);
+        Assert.Contains(namedPiece, error);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData(" ")]
     public void No_text_is_no_tags(string? text)

@@ -51,7 +51,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [AllowNull]
     public string? Path { get; set; }
 
-    /// <summary>key=value;key2=value2 text, a hashtable, or {Key, Value} items as in AWS.Tools.</summary>
+    /// <summary>key=value;key2=value2 text (or the AWS CLI's Key=k,Value=v), a hashtable, or {Key, Value} items as in AWS.Tools.</summary>
     [Parameter]
     [Alias("Tags")]
     [AllowNull]
