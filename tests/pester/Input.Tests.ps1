@@ -402,6 +402,42 @@ Describe 'Groups from the pipeline' {
     }
 }
 
+Describe 'Several names where one is taken' {
+    It 'refuses a list given as one user or group, naming it and saying how to give several, and makes nothing' {
+        $a = New-TestName 'lista'
+        $b = New-TestName 'listb'
+        # Not PowerShell's "Cannot convert 'System.Object[]' to the type 'System.String'".
+        { New-OnboardUser $a, $b } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*-UserName takes one name, and 2 were given ('$a', '$b'). For several users, pipe them ('$a', '$b' | New-OnboardUser)*"
+        { New-OnboardGroup $a, $b } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.NewOnboardGroupCommand' -ExpectedMessage "*-GroupName takes one name, and 2 were given*'$a', '$b' | New-OnboardGroup*"
+        foreach ($command in 'Add-OnboardGroupMember', 'Enable-OnboardVirtualMfa', 'Test-OnboardAccess') {
+            $arguments = @{ UserName = @($a, $b) }
+            if ($command -eq 'Add-OnboardGroupMember') { $arguments.GroupName = 'any' }
+            { & $command @arguments } | Should -Throw -ExpectedMessage "*-UserName takes one name, and 2 were given ('$a', '$b')*'$a', '$b' | $command*"
+        }
+        { Add-OnboardInlinePolicy -UserName $a, $b -PolicyName p -PolicyDocument '{}' } | Should -Throw -ExpectedMessage '*-UserName takes one name, and 2 were given*ForEach-Object*'
+        $users = (Aws @('iam', 'list-users')).Json.Users.UserName
+        $users | Should -Not -Contain $a
+        # A list of one is that name.
+        (New-OnboardUser @($a)).UserName | Should -Be $a
+    }
+
+    It 'takes user names piped as text into Add-OnboardGroupMember and Enable-OnboardVirtualMfa, as the error says' {
+        $group = New-TestName 'textpipe'
+        $null = New-OnboardGroup $group
+        $names = 1..2 | ForEach-Object { New-TestName "textpipe$_" }
+        $null = $names | New-OnboardUser
+        ($names | Add-OnboardGroupMember -GroupName $group).Status | Should -Be @('Added', 'Added')
+        (Aws @('iam', 'get-group', '--group-name', $group)).Json.Users.UserName | Sort-Object | Should -Be ($names | Sort-Object)
+        $enabled = $names | Enable-OnboardVirtualMfa -Unattended
+        $enabled.Status | Should -Be @('Enabled', 'Enabled')
+        # Objects are still not names.
+        Get-Item $TestDrive | Add-OnboardGroupMember -GroupName $group -ErrorVariable notNames -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $notNames | Should -HaveCount 1
+    }
+}
+
 Describe 'Names bind from text only' {
     # A [string] name that takes pipeline input by value would otherwise take any object through its ToString().
     It 'refuses Import-OnboardCsv requests piped to New-OnboardGroup and creates no group' {

@@ -32,6 +32,7 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
     [ArgumentCompleter(typeof(UserNameCompleter))]
     [TextOnly(NameProperty = "UserName")]
     [ValidateNotNullOrEmpty]
+    [SingleName("UserName", "For several users, pipe them: {0} | Test-OnboardAccess.")]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>

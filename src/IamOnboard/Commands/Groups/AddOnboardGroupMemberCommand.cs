@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
@@ -29,11 +30,14 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] GroupName { get; set; } = System.Array.Empty<string>();
 
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
+    // Text only: an OnboardUser piped in binds -InputObject, and other objects bind by their UserName property.
+    [TextOnly]
+    [SingleName("UserName", "For several users, pipe them: {0} | Add-OnboardGroupMember -GroupName <group>.")]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>

@@ -18,6 +18,7 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
     [Alias("Name", "Group name")]
     [TextOnly(NameProperty = "GroupName")]
     [ValidateNotNullOrEmpty]
+    [SingleName("GroupName", "For several groups, pipe them: {0} | New-OnboardGroup.")]
     public string GroupName { get; set; } = string.Empty;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Commands.Transformations;
 using IamOnboard.Mfa;
 using IamOnboard.Onboarding;
 
@@ -25,11 +26,14 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         public const string ByUserWithSession = ByUserSet + WithSession;
     }
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByName)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
+    // Text only: an OnboardUser piped in binds -InputObject, and other objects bind by their UserName property.
+    [TextOnly]
+    [SingleName("UserName", "For several users, pipe them: {0} | Enable-OnboardVirtualMfa.")]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>

@@ -36,6 +36,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Alias("User name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
+    [SingleName("UserName", "For several users, run it once for each: {0} | ForEach-Object {{ Add-OnboardInlinePolicy -UserName $_ ... }}, or put the policy on a group they are in.")]
     public string? UserName { get; set; }
 
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
@@ -47,6 +48,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParameterSets.GroupFileWithSession)]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
+    [SingleName("GroupName", "For several groups, run it once for each: {0} | ForEach-Object {{ Add-OnboardInlinePolicy -GroupName $_ ... }}.")]
     public string? GroupName { get; set; }
 
     [Parameter(Mandatory = true, Position = 0)]

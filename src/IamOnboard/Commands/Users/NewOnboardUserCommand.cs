@@ -35,6 +35,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ByNameWithSession)]
     [Alias("User name", "Name")]
     [ValidateNotNullOrEmpty]
+    [SingleName("UserName", "For several users, pipe them ({0} | New-OnboardUser) or a CSV (Import-Csv users.csv | New-OnboardUser).")]
     public string UserName { get; set; } = string.Empty;
 
     /// <summary>
