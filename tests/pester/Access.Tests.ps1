@@ -42,7 +42,8 @@ Describe 'Access: a starter in a -RequireMfa group' {
         $denied.StdErr | Should -Match 'AccessDenied'
         $denied.StdErr | Should -Match ([regex]::Escape("user/$name is not authorized to perform: iam:ListUsers") + '.*explicit deny')
 
-        $code = Get-TestTotpCode -Base32Seed (ConvertTo-PlainText $device.Seed)
+        # The next step's code (the endpoint allows a step of drift): enabling the device took the current one, and STS takes a code once.
+        $code = Get-TestTotpCode -Base32Seed (ConvertTo-PlainText $device.Seed) -At ([DateTimeOffset]::UtcNow.AddSeconds(30))
         $session = AsUser $starter @('sts', 'get-session-token', '--serial-number', $device.SerialNumber, '--token-code', $code)
         $session.ExitCode | Should -Be 0 -Because $session.StdErr
         $credentials = $session.Json.Credentials

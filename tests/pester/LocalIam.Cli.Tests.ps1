@@ -200,3 +200,73 @@ Describe 'IAM errors through the AWS CLI v2' {
         $identity.Json.Arn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/OrganizationAccountAccessRole/cli"
     }
 }
+
+Describe 'STS takes an MFA code once, through the AWS CLI v2' {
+    BeforeAll {
+        # A user of this Describe's own (keys, sts:AssumeRole) with a device of its own, and two roles that ask for MFA.
+        $trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::' + $endpoint.AccountId +
+            ':root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}'
+        $seedFile = Join-Path $workDir 'fay.seed'
+        $made = AwsBatch @(
+            , @('iam', 'create-user', '--user-name', 'fay')
+            , @('iam', 'put-user-policy', '--user-name', 'fay', '--policy-name', 'assume-roles', '--policy-document', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}')
+            , @('iam', 'create-access-key', '--user-name', 'fay')
+            , @('iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'fay-phone', '--outfile', $seedFile, '--bootstrap-method', 'Base32StringSeed')
+            , @('iam', 'create-role', '--role-name', 'deploy-mfa', '--assume-role-policy-document', $trust)
+            , @('iam', 'create-role', '--role-name', 'audit-mfa', '--assume-role-policy-document', $trust))
+        $made | ForEach-Object { $_.StdErr | Should -BeNullOrEmpty; $_.ExitCode | Should -Be 0 }
+        $script:fayKey = $made[2].Json.AccessKey
+        $script:faySerial = $made[3].Json.VirtualMFADevice.SerialNumber
+        $seed = (Get-Content -Raw $seedFile).Trim()
+        $script:enabledStep = Get-TestTotpStep
+        $script:enableCode = Get-TestTotpCode -Base32Seed $seed -At ([DateTimeOffset]::FromUnixTimeSeconds($enabledStep * 30))
+        (Aws @('iam', 'enable-mfa-device', '--user-name', 'fay', '--serial-number', $faySerial,
+            '--authentication-code1', (Get-TestTotpCode -Base32Seed $seed -At ([DateTimeOffset]::FromUnixTimeSeconds(($enabledStep - 1) * 30))),
+            '--authentication-code2', $enableCode)).ExitCode | Should -Be 0
+        $script:fayCodes = New-TestMfaCodeSource -Endpoint $endpoint -Base32Seed $seed -LastStep $enabledStep
+        function script:AsFay([object[]] $Commands) {
+            @(Invoke-AwsCliBatch -Endpoint $script:endpoint -Commands $Commands -AccessKeyId $script:fayKey.AccessKeyId -SecretAccessKey $script:fayKey.SecretAccessKey)
+        }
+
+        function script:AssumeWithCode([string] $Role, [string] $Code) {
+            , @('sts', 'assume-role', '--role-arn', "arn:aws:iam::$($endpoint.AccountId):role/$Role", '--role-session-name', 'fay',
+                '--serial-number', $script:faySerial, '--token-code', $Code)
+        }
+
+        # STS's words, after the CLI's "(reached max retries: 0)".
+        $script:refused = 'An error occurred \(AccessDenied\) when calling the {0} operation( \(reached max retries: \d+\))?: MultiFactorAuthentication failed with invalid MFA one time pass code\.'
+    }
+
+    AfterAll {
+        $endpoint.ShiftClock([TimeSpan]::Zero)
+    }
+
+    It 'refuses to get-session-token the code enable-mfa-device took, takes the next code once, and refuses it the second time' {
+        $next = Get-UnusedTestTotpCode $fayCodes
+        $spent, $fresh, $again = AsFay @(
+            , @('sts', 'get-session-token', '--serial-number', $faySerial, '--token-code', $enableCode)
+            , @('sts', 'get-session-token', '--serial-number', $faySerial, '--token-code', $next)
+            , @('sts', 'get-session-token', '--serial-number', $faySerial, '--token-code', $next))
+
+        $spent.ExitCode | Should -Not -Be 0
+        $spent.StdErr | Should -Match ($refused -f 'GetSessionToken')
+        $fresh.StdErr | Should -BeNullOrEmpty
+        $fresh.Json.Credentials.AccessKeyId | Should -Match '^ASIA'
+        $again.ExitCode | Should -Not -Be 0
+        $again.StdErr | Should -Match ($refused -f 'GetSessionToken')
+    }
+
+    It 'refuses a second role assumed with the same code, as STS does (aws-cli#2279), and takes the next code for it' {
+        $code = Get-UnusedTestTotpCode $fayCodes
+        $first, $second = AsFay @((AssumeWithCode 'deploy-mfa' $code), (AssumeWithCode 'audit-mfa' $code))
+        $first.StdErr | Should -BeNullOrEmpty
+        $first.Json.AssumedRoleUser.Arn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/deploy-mfa/fay"
+        $second.ExitCode | Should -Not -Be 0
+        $second.StdErr | Should -Match ($refused -f 'AssumeRole')
+
+        $next = Get-UnusedTestTotpCode $fayCodes
+        $retried = AsFay @(AssumeWithCode 'audit-mfa' $next)
+        $retried.StdErr | Should -BeNullOrEmpty
+        $retried.Json.AssumedRoleUser.Arn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/audit-mfa/fay"
+    }
+}

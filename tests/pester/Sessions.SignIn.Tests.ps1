@@ -640,6 +640,8 @@ Describe 'Role profiles with mfa_serial' {
         Disconnect-Onboard
         $script:seed = ConvertTo-PlainText $device.Seed
         $script:serial = $device.SerialNumber
+        # The endpoint, as STS, takes each code once (enabling took the current step's): each use below takes a code of its own.
+        $script:mfaCodes = New-TestMfaCodeSource -Endpoint $mfaEndpoint -Base32Seed $seed -LastStep (Get-TestTotpStep)
         $script:mfaConfig = "[profile admin-mfa]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = base`n" +
             "mfa_serial = $serial`nrole_session_name = with-mfa`nendpoint_url = $($mfaEndpoint.Url)`n" +
             # A role in another account, reached through the role that asks for MFA: the usual shape of an admin's chain.
@@ -659,7 +661,7 @@ Describe 'Role profiles with mfa_serial' {
             $process = [System.Diagnostics.Process]::Start($start)
             try {
                 $errors = $process.StandardError.ReadToEndAsync()
-                $process.StandardInput.WriteLine((Get-TestTotpCode -Base32Seed $seed))
+                $process.StandardInput.WriteLine((Get-UnusedTestTotpCode $mfaCodes))
                 $process.StandardInput.Close()
                 $output = $process.StandardOutput.ReadToEnd()
                 $process.WaitForExit()
@@ -673,19 +675,20 @@ Describe 'Role profiles with mfa_serial' {
     AfterEach { Disconnect-Onboard }
 
     It 'assumes the role with the code given by -TokenCode' {
-        $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
+        $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-UnusedTestTotpCode $mfaCodes)
         $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
     }
 
-    It 'assumes a role chain whose first role asks for MFA with one code, to the same caller as the AWS CLI v2 given that code' {
-        $code = Get-TestTotpCode -Base32Seed $seed
+    It 'assumes a role chain whose first role asks for MFA with one code, to the same caller as the AWS CLI v2 given a code of its own' {
         # The CLI asks for the code of the role inside the chain (botocore's AssumeRoleProvider); with no terminal it reads it from stdin.
+        # STS takes a code once: the CLI's is spent, so the module is given the next one.
         $python = ((Get-Content -TotalCount 1 -Path (Get-AwsCliV2)) -replace '^#!\s*', '').Trim()
         $env:IAMONBOARD_CLI_ENDPOINT = $mfaEndpoint.Url
-        try { $cli = @($code | & $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile mfa-chain --query Arn --output text 2>$null) }
+        try { $cli = @((Get-UnusedTestTotpCode $mfaCodes) | & $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile mfa-chain --query Arn --output text 2>$null) }
         finally { Remove-Item env:IAMONBOARD_CLI_ENDPOINT }
         $cli[-1] | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/chained"
 
+        $code = Get-UnusedTestTotpCode $mfaCodes
         $verbose = @(Connect-Onboard -ProfileName mfa-chain -TokenCode $code -Verbose 4>&1)
         $session = $verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         $session.CallerArn | Should -Be $cli[-1]
@@ -696,7 +699,7 @@ Describe 'Role profiles with mfa_serial' {
     }
 
     It 'says with -Verbose until when the session is valid, that it is not renewed and how to go on, showing no secret or code' {
-        $code = Get-TestTotpCode -Base32Seed $seed
+        $code = Get-UnusedTestTotpCode $mfaCodes
         $verbose = Connect-Onboard -ProfileName admin-mfa -TokenCode $code -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $text = $verbose.Message -join "`n"
         $text | Should -Match "valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z\. Assumed with an MFA code, they cannot be renewed"
@@ -708,7 +711,7 @@ Describe 'Role profiles with mfa_serial' {
 
     It 'signs in for one call with -ProfileName and -TokenCode, as a script does, leaving the default session alone' {
         $null = Connect-TestEndpoint -Endpoint $endpoint
-        $user = New-OnboardUser -UserName (New-TestName) -ProfileName admin-mfa -TokenCode (Get-TestTotpCode -Base32Seed $seed)
+        $user = New-OnboardUser -UserName (New-TestName) -ProfileName admin-mfa -TokenCode (Get-UnusedTestTotpCode $mfaCodes)
         $user.Arn | Should -Match ":$($mfaEndpoint.AccountId):user/"
         (Get-OnboardSession).AccountId | Should -Be $endpoint.AccountId
     }
@@ -716,7 +719,7 @@ Describe 'Role profiles with mfa_serial' {
     It 'takes -TokenCode alone for the role profile AWS_PROFILE names, as a new session for the call' {
         $null = Connect-TestEndpoint -Endpoint $endpoint
         $env:AWS_PROFILE = 'admin-mfa'
-        $everything = New-OnboardUser -UserName (New-TestName) -TokenCode (Get-TestTotpCode -Base32Seed $seed) -Verbose 4>&1
+        $everything = New-OnboardUser -UserName (New-TestName) -TokenCode (Get-UnusedTestTotpCode $mfaCodes) -Verbose 4>&1
         ($everything | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Arn | Should -Match ":$($mfaEndpoint.AccountId):user/"
         ($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'new session for this call only'
     }
@@ -782,7 +785,7 @@ Describe 'Role profiles with mfa_serial' {
                     (Connect-Onboard -ProfileName $Profile -TokenCode $Code -ErrorAction Stop).CallerArn
                     Disconnect-Onboard
                     try { New-OnboardUser -UserName $Names[2] -ProfileName $Profile -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
-                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($Profile).AddArgument((Get-TestTotpCode -Base32Seed $seed)).AddArgument(@((New-TestName), (New-TestName), (New-TestName)))
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument($Profile).AddArgument((Get-UnusedTestTotpCode $mfaCodes)).AddArgument(@((New-TestName), (New-TestName), (New-TestName)))
             $answer = @($shell.Invoke())
             $shell.Streams.Error | Should -BeNullOrEmpty
             $answer.Count | Should -Be 5
@@ -807,7 +810,7 @@ Describe 'Role profiles with mfa_serial' {
                     Import-Module $Module
                     (New-OnboardUser -UserName $UserName -ProfileName admin-mfa -TokenCode $Code |
                         Add-OnboardGroupMember -GroupName $Group -ProfileName admin-mfa -TokenCode $Code -ErrorAction Stop).UserName
-                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument((Get-TestTotpCode -Base32Seed $seed)).AddArgument(($user = New-TestName)).AddArgument($group)
+                }).AddArgument($env:IAMONBOARD_MODULE).AddArgument((Get-UnusedTestTotpCode $mfaCodes)).AddArgument(($user = New-TestName)).AddArgument($group)
             $answer = @($shell.Invoke())
             $shell.Streams.Error | Should -BeNullOrEmpty
             $answer | Should -Be $user

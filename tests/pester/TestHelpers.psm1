@@ -83,20 +83,24 @@ function Invoke-AwsCliBatch {
         command) and returns one result per command, in order, shaped as Invoke-AwsCli's.
     .DESCRIPTION
         Each `aws` start costs seconds on a busy machine; reading back N users one process per call dominated the
-        slow test files. The commands are the same, run by the same CLI, signed with the endpoint's administrator key.
+        slow test files. The commands are the same, run by the same CLI, signed with the endpoint's administrator key unless -AccessKeyId says otherwise.
     .PARAMETER Commands
         Argument lists, each without 'aws' (for example ,@('iam', 'list-access-keys', '--user-name', 'ana')).
+    .PARAMETER AccessKeyId
+        Signs with this key (and -SecretAccessKey) instead of the endpoint's administrator key.
     #>
     param(
         [Parameter(Mandatory)] $Endpoint,
-        [Parameter(Mandatory)] [object[]] $Commands
+        [Parameter(Mandatory)] [object[]] $Commands,
+        [string] $AccessKeyId,
+        [string] $SecretAccessKey
     )
     $cli = Get-AwsCliV2
     # The CLI's own interpreter (its shebang line), which is the one that can import awscli.
     $python = ((Get-Content -TotalCount 1 -Path $cli) -replace '^#!\s*', '').Trim()
     $start = [System.Diagnostics.ProcessStartInfo]::new($python)
     $start.ArgumentList.Add((Join-Path $PSScriptRoot 'aws_cli_batch.py'))
-    Set-AwsCliEnvironment -StartInfo $start -Endpoint $Endpoint
+    Set-AwsCliEnvironment -StartInfo $start -Endpoint $Endpoint -AccessKeyId $AccessKeyId -SecretAccessKey $SecretAccessKey
     $start.RedirectStandardInput = $true
     $common = Get-AwsCliCommonArguments $Endpoint
     $payload = ConvertTo-Json -Depth 5 -Compress -InputObject @($Commands | ForEach-Object { , @($common + @($_)) })
@@ -264,6 +268,44 @@ function Get-TestTotpCode {
     ($binary % 1000000).ToString('000000')
 }
 
+function Get-TestTotpStep {
+    <# The RFC 6238 time step (whole 30-second steps since the Unix epoch) of $At. #>
+    param([DateTimeOffset] $At = [DateTimeOffset]::UtcNow)
+    [long][Math]::Floor($At.ToUnixTimeSeconds() / 30)
+}
+
+function New-TestMfaCodeSource {
+    <#
+    .SYNOPSIS
+        Codes of one MFA device for a local endpoint that, as STS does, takes each code once.
+    .DESCRIPTION
+        The endpoint refuses a code of a step at or before the last one the device had accepted (EnableMFADevice's
+        second code included). Get-UnusedTestTotpCode hands out the code of the step after the last one handed out,
+        moving the endpoint's clock forward by whole steps (ShiftClock) when that step would be ahead of the one step
+        of drift it allows: tests never wait for real time. The source owns the endpoint's clock offset: nothing else
+        may shift that endpoint's clock while it is in use.
+    .PARAMETER LastStep
+        The step of the last code the device took (EnableMFADevice's second code).
+    #>
+    param([Parameter(Mandatory)] $Endpoint, [Parameter(Mandatory)] [string] $Base32Seed, [Parameter(Mandatory)] [long] $LastStep)
+    @{ Endpoint = $Endpoint; Base32Seed = $Base32Seed; LastStep = $LastStep; Offset = [TimeSpan]::Zero }
+}
+
+function Get-UnusedTestTotpCode {
+    <# The code of the step after the last one $Source handed out, which its endpoint accepts now (see New-TestMfaCodeSource). #>
+    param([Parameter(Mandatory)] [hashtable] $Source)
+    $current = Get-TestTotpStep -At ([DateTimeOffset]::UtcNow + $Source.Offset)
+    $step = [Math]::Max($current, $Source.LastStep + 1)
+    if ($step -gt $current + 1) {
+        # Outside the endpoint's window: its clock goes forward to that step, as if the person had waited for it.
+        $Source.Offset += [TimeSpan]::FromSeconds(30 * ($step - $current))
+        $Source.Endpoint.ShiftClock($Source.Offset)
+    }
+
+    $Source.LastStep = $step
+    Get-TestTotpCode -Base32Seed $Source.Base32Seed -At ([DateTimeOffset]::FromUnixTimeSeconds($step * 30))
+}
+
 function Stop-WhileOutputTaken {
     <#
     Ctrl+C while a pipeline's output is being taken: runs $Script in a runspace of its own with $Arguments and, last, the
@@ -290,4 +332,4 @@ function Stop-WhileOutputTaken {
     }
 }
 
-Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-RestrictedCaller, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-ChildPwshResult, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Stop-WhileOutputTaken
+Export-ModuleMember -Function Get-AwsCliV2, ConvertTo-PlainText, Invoke-AwsCli, Invoke-AwsCliBatch, Connect-TestEndpoint, New-RestrictedCaller, New-TestName, New-ChildPwshStartInfo, Invoke-ChildPwsh, Invoke-ChildPwshResult, Invoke-CheckedProcess, Get-ModuleDependencyPath, Get-TestTotpCode, Get-TestTotpStep, New-TestMfaCodeSource, Get-UnusedTestTotpCode, Stop-WhileOutputTaken

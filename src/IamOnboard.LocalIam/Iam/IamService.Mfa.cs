@@ -108,6 +108,9 @@ internal sealed partial class IamService
         {
             throw new IamServiceException("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.");
         }
+
+        // Both codes are used up: STS refuses them afterwards (the second's step and everything before it).
+        device.LastAcceptedCodeStep = Math.Max(device.LastAcceptedCodeStep ?? long.MinValue, check.SecondCodeStep!.Value);
     }
 
     private static void EnableMfaDevice(OperationContext context)

@@ -110,6 +110,13 @@ internal sealed class VirtualMfaDeviceEntity
     public DateTime CreateDate { get; set; }
     public string? UserId { get; set; }
     public DateTime? EnableDate { get; set; }
+
+    /// <summary>
+    /// The TOTP time step of the last code this device had accepted (STS, or the second code of EnableMFADevice or
+    /// ResyncMFADevice); never the code. STS takes a code once (RFC 6238 5.2): a code of this step or an earlier one is refused.
+    /// </summary>
+    public long? LastAcceptedCodeStep { get; set; }
+
     public List<TagEntry> Tags { get; set; } = new();
 }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using IamOnboard.LocalIam.Auth;
 using IamOnboard.LocalIam.Iam;
 using IamOnboard.LocalIam.Protocol;
@@ -63,7 +62,7 @@ internal sealed partial class StsService
             .Close("Credentials");
     }
 
-    /// <summary>The serial must be an MFA device enabled for the caller, and the code its current one (a step either side allowed for clock drift).</summary>
+    /// <summary>The serial must be an MFA device enabled for the caller, and the code its current one (a step either side allowed for clock drift), not used before.</summary>
     private static void CheckMfa(OperationContext context, string? serial, string? code)
     {
         var caller = context.Caller;
@@ -74,12 +73,6 @@ internal sealed partial class StsService
             throw IamServiceException.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.");
         }
 
-        byte[] key = Totp.KeyFromBase32(device.Base32Seed);
-        long step = Totp.GetTimeStep(new DateTimeOffset(context.Now));
-        bool valid = Enumerable.Range(-1, 3).Any(offset => Totp.ComputeCodeForStep(key, step + offset) == code);
-        if (!valid)
-        {
-            throw IamServiceException.AccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.");
-        }
+        AcceptCodeOnce(context, device, code);
     }
 }

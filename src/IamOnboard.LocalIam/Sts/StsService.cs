@@ -72,12 +72,28 @@ internal sealed partial class StsService
             throw IamServiceException.AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code. The device " + serial + " is not assigned to " + context.Caller.Arn + ".");
         }
 
+        AcceptCodeOnce(context, device, code);
+    }
+
+    /// <summary>
+    /// The code must be the device's for the endpoint's step or one either side (clock drift), and of a later step than
+    /// any code the device had accepted before: STS takes a code once (RFC 6238 5.2), so a second AssumeRole or
+    /// GetSessionToken with the same code is refused in STS's words. The step is kept, never the code.
+    /// </summary>
+    private static void AcceptCodeOnce(OperationContext context, VirtualMfaDeviceEntity device, string code)
+    {
         byte[] key = Totp.KeyFromBase32(device.Base32Seed);
-        long step = Totp.GetTimeStep(new DateTimeOffset(context.Now));
-        if (!new[] { step - 1, step, step + 1 }.Any(s => Totp.ComputeCodeForStep(key, s) == code))
+        long now = Totp.GetTimeStep(new DateTimeOffset(context.Now));
+        long? matched = new[] { now + 1, now, now - 1 }
+            .Where(step => step > (device.LastAcceptedCodeStep ?? long.MinValue) && Totp.ComputeCodeForStep(key, step) == code)
+            .Select(step => (long?)step)
+            .FirstOrDefault();
+        if (matched is null)
         {
             throw IamServiceException.AccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.");
         }
+
+        device.LastAcceptedCodeStep = matched;
     }
 
     /// <summary>

@@ -108,7 +108,8 @@ public class AccessEvaluationTests : LocalIamTestBase
         AssertError(await plainSession.IamAsync("ListUsers"), 403, "AccessDenied");
         Assert.Equal(UserArn("mfa-user"), (await plainSession.StsAsync("GetCallerIdentity")).EnsureSuccess().Value("Arn"));
 
-        var withMfa = (await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, DateTimeOffset.UtcNow)))).EnsureSuccess();
+        // The next step's code: enabling the device took this step's, and STS takes a code once.
+        var withMfa = (await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, DateTimeOffset.UtcNow + Totp.StepLength)))).EnsureSuccess();
         var mfaSession = new SignedIamClient(Server.Url, withMfa.Value("AccessKeyId")!, withMfa.Value("SecretAccessKey")!, withMfa.Value("SessionToken"));
         (await mfaSession.IamAsync("ListUsers")).EnsureSuccess();
 

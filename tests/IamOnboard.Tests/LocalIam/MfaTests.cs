@@ -84,4 +84,88 @@ public sealed class MfaTests : LocalIamTestBase
             }
         }
     }
+
+    private const string InvalidCode = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
+
+    /// <summary>
+    /// A user with an access key and a device enabled with the codes of the endpoint's previous and current steps; the
+    /// step EnableMFADevice took last (the endpoint's now, as the test saw it) comes back.
+    /// </summary>
+    private async Task<(SignedIamClient Client, string Serial, byte[] Key, DateTimeOffset EnabledAt)> UserWithDeviceAsync(string name)
+    {
+        var client = await UserClientAsync(name);
+        var (serial, base32, _) = await CreateDeviceAsync(name + "-phone");
+        byte[] key = Totp.KeyFromBase32(base32);
+        var now = new DateTimeOffset(Server.UtcNow);
+        (await Admin.IamAsync("EnableMFADevice", ("UserName", name), ("SerialNumber", serial),
+            ("AuthenticationCode1", Totp.ComputeCode(key, now - Totp.StepLength)), ("AuthenticationCode2", Totp.ComputeCode(key, now)))).EnsureSuccess();
+        return (client, serial, key, now);
+    }
+
+    private static void AssertCodeRefused(QueryResponse response)
+    {
+        AssertError(response, 403, "AccessDenied");
+        Assert.Equal(InvalidCode, response.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task GetSessionToken_takes_a_code_once_and_the_code_EnableMFADevice_took_counts_as_used()
+    {
+        var (client, serial, key, enabledAt) = await UserWithDeviceAsync("gina");
+
+        // RFC 6238 5.2: a code accepted once is not accepted again, even inside its window.
+        AssertCodeRefused(await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, enabledAt))));
+
+        string next = Totp.ComputeCode(key, enabledAt + Totp.StepLength);
+        (await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", next))).EnsureSuccess();
+        AssertCodeRefused(await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", next)));
+
+        // An older code still inside the window is refused too: the device's last step moved past it.
+        Server.ShiftClock(Totp.StepLength);
+        AssertCodeRefused(await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, enabledAt))));
+        (await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, enabledAt + Totp.StepLength + Totp.StepLength)))).EnsureSuccess();
+    }
+
+    [Fact]
+    public async Task AssumeRole_takes_a_code_once_so_a_second_role_assumed_with_the_same_code_is_refused_as_STS_does()
+    {
+        var (client, serial, key, enabledAt) = await UserWithDeviceAsync("hank");
+        (await Admin.IamAsync("AttachUserPolicy", ("UserName", "hank"), ("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"))).EnsureSuccess();
+        string trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + Server.AccountId
+            + ":root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}}]}";
+        foreach (var role in new[] { "deploy", "audit" })
+        {
+            (await Admin.IamAsync("CreateRole", ("RoleName", role), ("AssumeRolePolicyDocument", trust))).EnsureSuccess();
+        }
+
+        string code = Totp.ComputeCode(key, enabledAt + Totp.StepLength);
+        (await client.StsAsync("AssumeRole", ("RoleArn", $"arn:aws:iam::{Server.AccountId}:role/deploy"), ("RoleSessionName", "first"), ("SerialNumber", serial), ("TokenCode", code))).EnsureSuccess();
+
+        // aws-cli#2279: the second role with the same code.
+        AssertCodeRefused(await client.StsAsync("AssumeRole", ("RoleArn", $"arn:aws:iam::{Server.AccountId}:role/audit"), ("RoleSessionName", "second"), ("SerialNumber", serial), ("TokenCode", code)));
+
+        // The code is spent for GetSessionToken as well: one device, one record.
+        AssertCodeRefused(await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", code)));
+
+        // Another user's device is a device of its own.
+        var (other, otherSerial, otherKey, otherEnabledAt) = await UserWithDeviceAsync("ivy");
+        (await other.StsAsync("GetSessionToken", ("SerialNumber", otherSerial), ("TokenCode", Totp.ComputeCode(otherKey, otherEnabledAt + Totp.StepLength)))).EnsureSuccess();
+
+        Server.ShiftClock(Totp.StepLength);
+        (await client.StsAsync("AssumeRole", ("RoleArn", $"arn:aws:iam::{Server.AccountId}:role/audit"), ("RoleSessionName", "second"), ("SerialNumber", serial),
+            ("TokenCode", Totp.ComputeCode(key, enabledAt + Totp.StepLength + Totp.StepLength)))).EnsureSuccess();
+    }
+
+    [Fact]
+    public async Task The_codes_ResyncMFADevice_took_count_as_used()
+    {
+        var (client, serial, key, _) = await UserWithDeviceAsync("jack");
+        Server.ShiftClock(Totp.StepLength + Totp.StepLength);
+        var now = new DateTimeOffset(Server.UtcNow);
+        (await Admin.IamAsync("ResyncMFADevice", ("UserName", "jack"), ("SerialNumber", serial),
+            ("AuthenticationCode1", Totp.ComputeCode(key, now - Totp.StepLength)), ("AuthenticationCode2", Totp.ComputeCode(key, now)))).EnsureSuccess();
+
+        AssertCodeRefused(await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, now))));
+        (await client.StsAsync("GetSessionToken", ("SerialNumber", serial), ("TokenCode", Totp.ComputeCode(key, now + Totp.StepLength)))).EnsureSuccess();
+    }
 }

@@ -152,7 +152,8 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
         Assert.Equal(serial, OnboardSessionFactory.MfaSerialNeeded(new OnboardConnectOptions { ProfileName = "hop-two" }));
         _server.StartRecordingRequests();
 
-        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow);
+        // The next step's code: enabling the device took this step's, and STS takes a code once.
+        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow + Totp.StepLength);
         using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-two", TokenCode = code, CredentialUtcNow = CredentialTime });
 
         var assumed = _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").ToList();

@@ -193,7 +193,8 @@ public sealed class SessionRenewalTests : IClassFixture<LocalIamFixture>
             + "\nrole_session_name = with-mfa\nendpoint_url = " + _server.Url + "\n");
         var log = new CollectingLog();
         using var logScope = OnboardLog.Use(log);
-        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow);
+        // The next step's code: enabling the device took this step's, and STS takes a code once.
+        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow + Totp.StepLength);
         using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "admin-mfa", TokenCode = code, CredentialUtcNow = CredentialTime });
         Assert.NotNull(await session.Iam.ListUsersAsync());
         Assert.Contains(log.Messages, m => m.StartsWith("V The role's credentials are valid until ", StringComparison.Ordinal) && m.Contains("cannot be renewed", StringComparison.Ordinal));
