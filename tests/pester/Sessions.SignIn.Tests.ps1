@@ -646,11 +646,14 @@ Describe 'Role profiles with mfa_serial' {
             "mfa_serial = $serial`nrole_session_name = with-mfa`nendpoint_url = $($mfaEndpoint.Url)`n" +
             # A role in another account, reached through the role that asks for MFA: the usual shape of an admin's chain.
             "[profile mfa-chain]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = admin-mfa`n" +
-            "role_session_name = chained`nregion = us-east-1`nendpoint_url = $($mfaEndpoint.Url)`n"
+            "role_session_name = chained`nregion = us-east-1`nendpoint_url = $($mfaEndpoint.Url)`n" +
+            # Another role profile with the same device: one person's phone for two roles.
+            "[profile mfa-again]`nrole_arn = arn:aws:iam::$($mfaEndpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = base`n" +
+            "mfa_serial = $serial`nrole_session_name = again`nendpoint_url = $($mfaEndpoint.Url)`n"
         $script:mfaCredentials = "[base]`naws_access_key_id = $($mfaEndpoint.AccessKeyId)`naws_secret_access_key = $(ConvertTo-PlainText $mfaEndpoint.SecretAccessKey)`n"
 
-        # A child pwsh whose host can prompt (stdin redirected, so a prompt reads the current code), with this test's AWS files.
-        function Invoke-PwshAnsweringCode([string[]] $Arguments) {
+        # A child pwsh whose host can prompt (stdin redirected, so a prompt reads the current code, or each of $Codes in turn), with this test's AWS files.
+        function Invoke-PwshAnsweringCode([string[]] $Arguments, [string[]] $Codes = @(Get-UnusedTestTotpCode $mfaCodes)) {
             $start = New-ChildPwshStartInfo -Arguments (@('-NoProfile', '-NoLogo') + $Arguments)
             $start.RedirectStandardInput = $true
             $start.RedirectStandardOutput = $true
@@ -661,7 +664,7 @@ Describe 'Role profiles with mfa_serial' {
             $process = [System.Diagnostics.Process]::Start($start)
             try {
                 $errors = $process.StandardError.ReadToEndAsync()
-                $process.StandardInput.WriteLine((Get-UnusedTestTotpCode $mfaCodes))
+                foreach ($code in $Codes) { $process.StandardInput.WriteLine($code) }
                 $process.StandardInput.Close()
                 $output = $process.StandardOutput.ReadToEnd()
                 $process.WaitForExit()
@@ -756,6 +759,33 @@ Describe 'Role profiles with mfa_serial' {
         # The role asking for the code is admin-mfa's, in the chain too.
         $caught.Exception.Message | Should -BeLike "AssumeRole arn:aws:iam::*:role/OrganizationAccountAccessRole (profile 'admin-mfa') was refused for its MFA code: MultiFactorAuthentication failed*Give the current code of MFA device $serial with -TokenCode*"
         $caught.Exception.Message | Should -Not -Match "(?<!\d)$wrong(?!\d)"
+    }
+
+    It 'says a code this session already used for the device was used, naming both profiles, and to wait for the next code, never showing it' {
+        # STS takes a code once: the same code for a second role of the same device is refused (aws-cli#2279).
+        $code = Get-UnusedTestTotpCode $mfaCodes
+        $null = Connect-Onboard -ProfileName admin-mfa -TokenCode $code
+        $caught = $null
+        try { New-OnboardUser -UserName (New-TestName) -ProfileName mfa-again -TokenCode $code -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'AccessDenied,IamOnboard.Commands.NewOnboardUserCommand'
+        $caught.TargetObject | Should -Be 'mfa-again'
+        $caught.Exception.Message | Should -BeLike ("AssumeRole arn:aws:iam::*:role/OrganizationAccountAccessRole (profile 'mfa-again') was refused for its MFA code: MultiFactorAuthentication failed with invalid MFA one time pass code. " +
+            "That code was used already in this PowerShell session, for MFA device $serial (profile 'admin-mfa'), and each code is accepted once: wait for the device's next code and give it with -TokenCode.")
+        $caught.Exception.Message | Should -Not -Match "(?<!\d)$code(?!\d)"
+    }
+
+    It 'asks again on an interactive host when the code typed was already used for another role profile of the device, and connects with the next one' {
+        $used = Get-UnusedTestTotpCode $mfaCodes
+        $next = Get-UnusedTestTotpCode $mfaCodes
+        $script = "Import-Module '$($env:IAMONBOARD_MODULE)'; `$null = Connect-Onboard -ProfileName admin-mfa -ErrorAction Stop; " +
+            "`$s = Connect-Onboard -ProfileName mfa-again -ErrorAction Stop; 'RESULT ' + `$s.CallerArn"
+        # The person types the code still on the phone for the second role too, then the next one.
+        $child = Invoke-PwshAnsweringCode -Arguments @('-Command', $script) -Codes @($used, $used, $next)
+        $child.Errors | Should -BeNullOrEmpty
+        $child.Output | Should -Match ([regex]::Escape("That code was used already in this PowerShell session, for MFA device $serial (profile 'admin-mfa'), and each code is accepted once: wait for the device's next code."))
+        $child.Output | Should -Match 'RESULT arn:aws:sts::\d+:assumed-role/OrganizationAccountAccessRole/again'
+        # (The host echoes what is typed after each prompt, as a terminal does.)
+        ([regex]::Matches($child.Output, [regex]::Escape("MFA code for $serial"))).Count | Should -Be 3
     }
 
     It 'asks for the code on an interactive host (<Profile>)' -ForEach @(

@@ -114,11 +114,13 @@ public static class OnboardSessionFactory
                 }
                 else
                 {
+                    var spentFor = sourceRole.MfaSerial is null ? null : options.MfaRoleSessions?.SpentFor(sourceRole.MfaSerial, options.TokenCode, clock);
                     credentials = await AssumeSourceRoleAsync(sourceRole, credentials, from, region, stsEndpoint, maxAttempts, options.Timeout, network, clock, resolved.Role!.ProfileName,
-                        sourceRole.MfaSerial is null ? null : options.TokenCode, cancellationToken).ConfigureAwait(false);
+                        sourceRole.MfaSerial is null ? null : options.TokenCode, spentFor, cancellationToken).ConfigureAwait(false);
                     if (credentials is MfaRoleCredentials assumedWithCode && options.MfaRoleSessions is { } keep)
                     {
                         keep.Remember(MfaSessionKey(options, resolved.Files, sourceRole, own: false), options.TokenCode!, assumedWithCode);
+                        keep.RememberSpent(sourceRole.MfaSerial!, options.TokenCode!, sourceRole.ProfileName, clock);
                     }
                 }
 
@@ -134,9 +136,10 @@ public static class OnboardSessionFactory
             using var sourceSts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, options.Timeout, network);
             var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
+            var spentFor = role.MfaSerial is null ? null : options.MfaRoleSessions?.SpentFor(role.MfaSerial, options.TokenCode, clock);
             using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
                 () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
-                roleSource, "AssumeRole " + role.RoleArn), role.RoleArn, role.ProfileName, role.MfaSerial).ConfigureAwait(false);
+                roleSource, "AssumeRole " + role.RoleArn), role.RoleArn, role.ProfileName, role.MfaSerial, spentFor).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
                 var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, network,
@@ -149,6 +152,7 @@ public static class OnboardSessionFactory
                 var mfaCredentials = new MfaRoleCredentials(temporary, role.ProfileName!, role.RoleArn, role.MfaSerial, clock);
                 credentials = mfaCredentials;
                 options.MfaRoleSessions?.Remember(MfaSessionKey(options, resolved.Files, resolved.Role!, own: true), options.TokenCode!, mfaCredentials);
+                options.MfaRoleSessions?.RememberSpent(role.MfaSerial, options.TokenCode!, role.ProfileName!, clock);
                 log.Verbose("The role's credentials are valid until " + CredentialClock.Utc(temporary.Expiration) + ". Assumed with an MFA code, they cannot be renewed without a new one: "
                     + "calls fail from a minute before then on, saying to run " + mfaCredentials.WayOut + ".");
             }
@@ -274,7 +278,7 @@ public static class OnboardSessionFactory
     /// they end.
     /// </summary>
     private static async Task<AWSCredentials> AssumeSourceRoleAsync(ProfileRole sourceRole, AWSCredentials credentials, string from, string region, string? stsEndpoint, int maxAttempts,
-        TimeSpan? timeout, SessionNetwork? network, CredentialClock clock, string connectProfileName, string? tokenCode, CancellationToken cancellationToken)
+        TimeSpan? timeout, SessionNetwork? network, CredentialClock clock, string connectProfileName, string? tokenCode, string? spentFor, CancellationToken cancellationToken)
     {
         using var sts = new StsGateway(credentials, region, stsEndpoint, maxAttempts, timeout, network);
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -282,7 +286,7 @@ public static class OnboardSessionFactory
             + (sourceRole.MfaSerial is null ? string.Empty : " and MFA device " + sourceRole.MfaSerial) + ".");
         using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, sourceRole.MfaSerial, tokenCode, cancellationToken),
-            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')"), sourceRole.RoleArn, sourceRole.ProfileName, sourceRole.MfaSerial).ConfigureAwait(false);
+            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')"), sourceRole.RoleArn, sourceRole.ProfileName, sourceRole.MfaSerial, spentFor).ConfigureAwait(false);
         if (sourceRole.MfaSerial is not null)
         {
             var mfaCredentials = new MfaRoleCredentials(temporary, connectProfileName, sourceRole.RoleArn, sourceRole.MfaSerial, clock, chainProfileName: sourceRole.ProfileName);
@@ -348,6 +352,23 @@ public static class OnboardSessionFactory
     }
 
     /// <summary>
+    /// When this runspace has already assumed a role with <paramref name="tokenCode"/> of <paramref name="mfaSerial"/>
+    /// (STS would refuse it), what to tell the person who typed it: that it was used, for which profile, and to wait for
+    /// the device's next code; else null. The code is not repeated.
+    /// </summary>
+    public static string? UsedCodeNote(OnboardConnectOptions options, string mfaSerial, string tokenCode)
+    {
+        if (options?.MfaRoleSessions is not { } sessions || string.IsNullOrEmpty(mfaSerial))
+        {
+            return null;
+        }
+
+        return sessions.SpentFor(mfaSerial, tokenCode?.Trim(), new CredentialClock(options.CredentialUtcNow)) is { } profileName
+            ? MfaRoleSessions.SpentNote(mfaSerial, profileName) + "."
+            : null;
+    }
+
+    /// <summary>
     /// The CA bundle AWS_CA_BUNDLE or the profile names. One that cannot be read is an error, unless IAM and STS are both
     /// reached over plain HTTP (a local endpoint, an emulator), which makes no TLS: as with the AWS CLI, which reads it
     /// for HTTPS only, the session goes on without it, with a warning.
@@ -408,10 +429,12 @@ public static class OnboardSessionFactory
 
     /// <summary>
     /// STS refusing the MFA code of a role says only "MultiFactorAuthentication failed ...": in a chain, or beside a
-    /// profile named by AWS_PROFILE, which role and device the code was for is what the person needs to know. The
+    /// profile named by AWS_PROFILE, which role and device the code was for is what the person needs to know; and when
+    /// this runspace had already used the code (<paramref name="spentFor"/>, the profile it was used for), that STS
+    /// takes a code once, so the person waits for the next one instead of giving the same "current code" again. The
     /// refusal keeps its type and code; the code itself is never repeated.
     /// </summary>
-    private static async Task<T> WithMfaRefusalNamed<T>(Func<Task<T>> call, string roleArn, string? profileName, string? mfaSerial)
+    private static async Task<T> WithMfaRefusalNamed<T>(Func<Task<T>> call, string roleArn, string? profileName, string? mfaSerial, string? spentFor)
     {
         try
         {
@@ -419,8 +442,11 @@ public static class OnboardSessionFactory
         }
         catch (IamAccessDeniedException refused) when (mfaSerial is not null && refused.Message.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal))
         {
+            var whatToDo = spentFor is null
+                ? "Give the current code of MFA device " + mfaSerial + " with -TokenCode (each code is good for its 30 seconds only)."
+                : MfaRoleSessions.SpentNote(mfaSerial, spentFor) + " and give it with -TokenCode.";
             throw new IamAccessDeniedException("AssumeRole " + roleArn + (profileName is null ? string.Empty : " (profile '" + profileName + "')") + " was refused for its MFA code: "
-                + refused.Message.TrimEnd('.') + ". Give the current code of MFA device " + mfaSerial + " with -TokenCode (each code is good for its 30 seconds only).",
+                + refused.Message.TrimEnd('.') + ". " + whatToDo,
                 refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
         }
     }

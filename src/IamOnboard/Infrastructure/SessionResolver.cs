@@ -237,9 +237,14 @@ internal sealed class SessionResolver
         _cmdlet.WriteWarning("Connected with the account's root user credentials. Prefer an IAM user or role with only the IAM permissions onboarding needs.");
     }
 
+    /// <summary>How many times a person is asked for a code while giving one this runspace has already used.</summary>
+    private const int MaxCodePrompts = 3;
+
     /// <summary>
     /// A role profile with mfa_serial needs the device's current code. On an interactive host it is asked for, as the
     /// AWS CLI and AWS.Tools do; elsewhere (a runbook, a job, pwsh -NonInteractive) the connect fails saying to pass -TokenCode.
+    /// A code this runspace has already assumed a role with (another profile of the same device, within the same 30
+    /// seconds) would be refused, as STS takes a code once: the person is told so and asked for the next code.
     /// </summary>
     public void AskForTokenCode(OnboardConnectOptions options)
     {
@@ -251,14 +256,26 @@ internal sealed class SessionResolver
 
         try
         {
-            _cmdlet.Host.UI.Write($"MFA code for {serial}: ");
-            var code = _cmdlet.Host.UI.ReadLine();
-            options.TokenCode = string.IsNullOrWhiteSpace(code) ? null : code.Trim();
+            var code = ReadTokenCode(serial);
+            for (var asked = 1; code is not null && asked < MaxCodePrompts && OnboardSessionFactory.UsedCodeNote(options, serial, code) is { } used; asked++)
+            {
+                _cmdlet.Host.UI.WriteLine(used);
+                code = ReadTokenCode(serial);
+            }
+
+            options.TokenCode = code;
         }
         catch (Exception exception) when (exception is PSInvalidOperationException or NotImplementedException or PSNotImplementedException or System.Management.Automation.Host.HostException)
         {
             // The host cannot read input after all: the connect then fails naming -TokenCode.
         }
+    }
+
+    private string? ReadTokenCode(string serial)
+    {
+        _cmdlet.Host.UI.Write($"MFA code for {serial}: ");
+        var code = _cmdlet.Host.UI.ReadLine();
+        return string.IsNullOrWhiteSpace(code) ? null : code.Trim();
     }
 
     /// <summary>The same rule as Enable-OnboardVirtualMfa's prompts (<see cref="InteractiveHost.CanPrompt"/>).</summary>
