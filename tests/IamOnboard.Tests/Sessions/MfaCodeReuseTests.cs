@@ -48,6 +48,27 @@ public sealed class MfaCodeReuseTests : IClassFixture<LocalIamFixture>
     }
 
     [Fact]
+    public async Task A_code_used_for_a_role_inside_a_chain_is_known_as_used_for_that_roles_profile()
+    {
+        using var environment = new EnvironmentScope();
+        var (serial, key) = await EnrolAdminMfaAsync("reuse-chain");
+        WriteProfiles(environment, serial, "[profile outer]\nrole_arn = " + RoleArn + "\nsource_profile = deploy\nrole_session_name = outer\nendpoint_url = " + _server.Url + "\n");
+        var runspace = new MfaRoleSessions();
+        var code = Totp.ComputeCode(key, DateTimeOffset.UtcNow + Totp.StepLength);
+        using (await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "outer", TokenCode = code, MfaRoleSessions = runspace }))
+        {
+        }
+
+        var error = await Assert.ThrowsAsync<IamAccessDeniedException>(
+            () => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "audit", TokenCode = code, MfaRoleSessions = runspace }));
+        Assert.EndsWith("That code was used already in this PowerShell session, for MFA device " + serial + " (profile 'deploy'), and each code is accepted once: "
+            + "wait for the device's next code and give it with -TokenCode.", error.Message, StringComparison.Ordinal);
+        Assert.Equal("That code was used already in this PowerShell session, for MFA device " + serial + " (profile 'deploy'), and each code is accepted once: wait for the device's next code.",
+            OnboardSessionFactory.UsedCodeNote(new OnboardConnectOptions { ProfileName = "audit", MfaRoleSessions = runspace }, serial, code));
+        Assert.Null(OnboardSessionFactory.UsedCodeNote(new OnboardConnectOptions { ProfileName = "audit", MfaRoleSessions = new MfaRoleSessions() }, serial, code));
+    }
+
+    [Fact]
     public async Task A_runspace_that_did_not_use_the_code_passes_on_STSs_refusal_without_claiming_to_know_why()
     {
         using var environment = new EnvironmentScope();
@@ -78,11 +99,11 @@ public sealed class MfaCodeReuseTests : IClassFixture<LocalIamFixture>
     }
 
     /// <summary>Two role profiles, deploy and audit, with the same device (one person's phone for two roles).</summary>
-    private void WriteProfiles(EnvironmentScope environment, string serial)
+    private void WriteProfiles(EnvironmentScope environment, string serial, string moreConfig = "")
     {
         File.WriteAllText(environment.CredentialsFile, "[base]\naws_access_key_id = " + _server.AdminAccessKeyId + "\naws_secret_access_key = " + _server.AdminSecretAccessKey + "\n");
         File.WriteAllText(environment.ConfigFile,
             "[profile deploy]\nrole_arn = " + RoleArn + "\nsource_profile = base\nmfa_serial = " + serial + "\nrole_session_name = deploy\nendpoint_url = " + _server.Url + "\n"
-            + "[profile audit]\nrole_arn = " + RoleArn + "\nsource_profile = base\nmfa_serial = " + serial + "\nrole_session_name = audit\nendpoint_url = " + _server.Url + "\n");
+            + "[profile audit]\nrole_arn = " + RoleArn + "\nsource_profile = base\nmfa_serial = " + serial + "\nrole_session_name = audit\nendpoint_url = " + _server.Url + "\n" + moreConfig);
     }
 }

@@ -57,6 +57,26 @@ public sealed class MfaRoleSessionsTests
         Assert.Null(sessions.Reusable(Key("admin-mfa"), null, clock));
     }
 
+    [Fact]
+    public void A_spent_code_is_known_per_device_for_three_steps_and_through_Clear()
+    {
+        var sessions = new MfaRoleSessions();
+        var used = new DateTime(2026, 12, 7, 17, 0, 0, DateTimeKind.Utc);
+        sessions.RememberSpent(Serial, "123456", "admin-mfa", At(used));
+
+        Assert.Equal("admin-mfa", sessions.SpentFor(Serial, " 123456 ", At(used.AddSeconds(10))));
+        Assert.Null(sessions.SpentFor(Serial, "654321", At(used.AddSeconds(10))));
+        Assert.Null(sessions.SpentFor("arn:aws:iam::123456789012:mfa/bea", "123456", At(used.AddSeconds(10))));
+        Assert.Null(sessions.SpentFor(Serial, null, At(used.AddSeconds(10))));
+
+        // Spent codes stay spent after Disconnect-Onboard.
+        sessions.Clear();
+        Assert.Equal("admin-mfa", sessions.SpentFor(Serial, "123456", At(used.AddSeconds(90))));
+
+        // Three steps on, the same digits would be a new code by chance: no claim.
+        Assert.Null(sessions.SpentFor(Serial, "123456", At(used.AddSeconds(120))));
+    }
+
     private const string RoleArn = "arn:aws:iam::123456789012:role/Admin";
     private const string Serial = "arn:aws:iam::123456789012:mfa/ana";
 
