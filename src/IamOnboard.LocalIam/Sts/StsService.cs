@@ -41,7 +41,7 @@ internal sealed partial class StsService
 
     /// <summary>
     /// SerialNumber and TokenCode as STS checks them: the device must be the caller's and the code current (one step of
-    /// clock drift either way). A role whose trust policy names aws:MultiFactorAuthPresent is refused without them; a
+    /// clock drift either way) and not used before (<see cref="AcceptCodeOnce"/>). A role whose trust policy names aws:MultiFactorAuthPresent is refused without them; a
     /// simplification of evaluating that condition, enough for role profiles with mfa_serial.
     /// </summary>
     private static void RequireMfaWhenAskedFor(OperationContext context, RoleEntity role)
