@@ -8,8 +8,8 @@ BeforeDiscovery {
         @{ Name = 'a 65-character name'; Row = "$long,/,,no,no,no,,"; Id = 'InvalidUserName'; Message = "*row 2*userName*64*" }
         @{ Name = 'an empty name'; Row = ',/,,no,no,no,,'; Id = 'InvalidUserName'; Message = "*row 2*userName*" }
         @{ Name = 'a non-ASCII name'; Row = "jos$([char]0xE9),/,,no,no,no,,"; Id = 'InvalidUserName'; Message = "*row 2*jos*" }
-        @{ Name = 'a path without slashes'; Row = 'bad-1,engineering,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'engineering'*path*" }
-        @{ Name = 'a path without the closing slash'; Row = 'bad-1,/eng,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'/eng'*" }
+        @{ Name = 'a path without slashes'; Row = 'bad-1,engineering,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'engineering' is not an IAM path, which starts and ends with '/': give '/engineering/'*" }
+        @{ Name = 'a path without the closing slash'; Row = 'bad-1,/eng,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'/eng'*give '/eng/'*" }
         @{ Name = 'a path with a space'; Row = 'bad-1,/en g/,,no,no,no,,'; Id = 'InvalidPath'; Message = "*row 2*'/en g/'*" }
         @{ Name = 'a 514-character path'; Row = "bad-1,/$('p' * 512)/,,no,no,no,,"; Id = 'InvalidPath'; Message = "*row 2*path*" }
         @{ Name = 'a tag key starting aws:'; Row = 'bad-1,/,aws:team=x,no,no,no,,'; Id = 'InvalidTag'; Message = "*row 2*aws:team*" }
@@ -113,6 +113,19 @@ Describe 'Bad CSV rows' {
         $users[0].UserName | Should -Be $good
         $users[0].Status | Should -Be 'Created'
         $users[0].AccessKeyId | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'A path without its slashes' {
+    It 'says the path IAM takes, on New-OnboardUser and New-OnboardGroup, and makes nothing' {
+        $user = "path-user-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        { New-OnboardUser $user -Path engineering -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidPath,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "Path: 'engineering' is not an IAM path, which starts and ends with '/': give '/engineering/'."
+        { New-OnboardGroup "path-group-$user" -Path /engineering -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidPath,*' -ExpectedMessage "*'/engineering'*give '/engineering/'*"
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $user)).ExitCode | Should -Not -Be 0
+        # A path wrong in another way keeps IAM's words.
+        { New-OnboardUser $user -Path '/en g/' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPath,*' -ExpectedMessage '*regular expression pattern*'
     }
 }
 

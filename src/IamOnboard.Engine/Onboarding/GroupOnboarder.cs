@@ -47,7 +47,7 @@ public sealed class GroupOnboarder
 
         if (path is not null && IamNameRules.CheckPath(path) is { } badPath)
         {
-            throw new OnboardInputException("InvalidPath", "Path", path, badPath.Message);
+            throw new OnboardInputException("InvalidPath", "Path", path, NameInput.PathHint(path, "Path") ?? badPath.Message);
         }
     }
 

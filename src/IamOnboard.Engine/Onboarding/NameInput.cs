@@ -34,6 +34,24 @@ public static class NameInput
         }
     }
 
+    /// <summary>
+    /// What to give instead when IAM would refuse <paramref name="path"/> only for a missing leading or trailing '/'
+    /// (engineering, /engineering, engineering/ for /engineering/): IAM's own words are its regular expression. Else null.
+    /// </summary>
+    public static string? PathHint(string path, string field)
+    {
+        var trimmed = path.Trim();
+        if (trimmed.Length == 0 || (trimmed.StartsWith("/", StringComparison.Ordinal) && trimmed.EndsWith("/", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var suggested = (trimmed.StartsWith("/", StringComparison.Ordinal) ? string.Empty : "/") + trimmed + (trimmed.EndsWith("/", StringComparison.Ordinal) ? string.Empty : "/");
+        return IamNameRules.CheckPath(suggested) is null
+            ? $"{field}: '{path}' is not an IAM path, which starts and ends with '/': give '{suggested}'."
+            : null;
+    }
+
     /// <summary>What to give instead, when a name IAM refuses is a group's ARN, its path and name, or several names; else null.</summary>
     public static string? GroupHint(string groupName, string field) =>
         Hint(groupName, field, "group", GroupArn, "New-OnboardGroup -Path", name => IamNameRules.CheckGroupName(name) is null);
