@@ -382,6 +382,50 @@ Describe 'Remove-OnboardUser offboarding' {
     }
 }
 
+Describe "Remove-OnboardUser -Force, as AWS.Tools' Remove-IAMUser takes it" {
+    It 'removes without asking where nobody can answer, and still only plans under -WhatIf, $WhatIfPreference or a -Confirm given too' {
+        # Before: "A parameter cannot be found that matches parameter name 'Force'", the habit of every AWS.Tools Remove-*
+        # cmdlet. A child pwsh -NonInteractive under the default $ConfirmPreference ('High', Remove-OnboardUser's impact):
+        # a question there fails (ConfirmationNotPossible) instead of waiting for an answer.
+        $names = 1..4 | ForEach-Object { New-TestName 'forced' }
+        $null = $names | New-OnboardUser
+        $script = @'
+param($Module, $Url, $Key, $Secret, $Forced, $WhatIf, $Preference, $Confirm)
+Import-Module $Module
+$null = Connect-Onboard -EndpointUrl $Url -AccessKey $Key -SecretKey $Secret
+function Say($label, [scriptblock] $run) {
+    try { $null = & $run; "$label ran" } catch { "$label $($_.FullyQualifiedErrorId)" }
+}
+Say 'FORCED' { Remove-OnboardUser $Forced -Force -Verbose 4>&1 | ForEach-Object { "VERBOSE $_" } | Write-Host }
+Say 'WHATIF' { Remove-OnboardUser $WhatIf -Force -WhatIf }
+Say 'PREFERENCE' { $WhatIfPreference = $true; Remove-OnboardUser $Preference -Force }
+Say 'CONFIRM' { Remove-OnboardUser $Confirm -Force -Confirm }
+'@
+        $scriptPath = Join-Path $TestDrive 'force.ps1'
+        Set-Content -Path $scriptPath -Value $script
+        $child = Invoke-ChildPwshResult -Arguments (@('-NoProfile', '-NonInteractive', '-File', $scriptPath, $env:IAMONBOARD_MODULE, $endpoint.Url, $endpoint.AccessKeyId,
+                (ConvertTo-PlainText $endpoint.SecretAccessKey)) + $names)
+        $lines = $child.StdOut -split '\r?\n'
+        $because = $child.StdOut + ($child.StdErr -replace '\e\[[0-9;]*m')
+        ($lines -match '^FORCED ') | Should -Be 'FORCED ran' -Because $because
+        ($lines -match '^VERBOSE ') -join "`n" | Should -BeLike "*Performing the operation*Remove the user*on target*IAM user '$($names[0])'*"
+        ($lines -match '^WHATIF ') | Should -Be 'WHATIF ran' -Because $because
+        ($lines -match '^PREFERENCE ') | Should -Be 'PREFERENCE ran' -Because $because
+        ($lines -match '^CONFIRM ') | Should -Be 'CONFIRM ConfirmationNotPossible,IamOnboard.Commands.RemoveOnboardUserCommand' -Because 'an explicit -Confirm still asks'
+
+        $left = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName
+        $left | Should -Not -Contain $names[0]
+        $names[1..3] | ForEach-Object { $left | Should -Contain $_ }
+    }
+
+    It 'is described by Get-Help, with what it does not skip' {
+        $help = (Get-Help Remove-OnboardUser -Parameter Force).description.Text -join ' '
+        $help | Should -BeLike '*without asking*'
+        $help | Should -BeLike '*-WhatIf*still only says*'
+        $help | Should -BeLike '*RemovingSessionIdentity*'
+    }
+}
+
 Describe 'Remove-OnboardUser and the session identity' {
     It 'refuses to remove the user the session signs in as and leaves its key working' {
         # Its own endpoint: on failure the shared endpoint's administrator would lose its key.

@@ -68,7 +68,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private void RefuseConfirmationNobodyCanGive()
     {
         if (Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute)) is not CmdletAttribute { SupportsShouldProcess: true } attribute
-            || !InteractiveHost.WouldConfirm(this, attribute.ConfirmImpact) || InteractiveHost.CanPrompt(Host))
+            || ConfirmationWaived || !InteractiveHost.WouldConfirm(this, attribute.ConfirmImpact) || InteractiveHost.CanPrompt(Host))
         {
             return;
         }
@@ -81,6 +81,27 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         ThrowTerminatingError(OnboardErrors.Create("ConfirmationNotPossible", ErrorCategory.InvalidOperation, name,
             $"{name} would ask to confirm each change ({why}), but this session cannot prompt (a runbook, a job, pwsh -NonInteractive). " +
             $"Add -Confirm:$false to {name}, or set $ConfirmPreference = '{unasked}'. Nothing in this pipeline was changed."));
+    }
+
+    /// <summary>
+    /// Whether the user told this command not to ask (Remove-OnboardUser -Force, as AWS.Tools' Remove-* cmdlets take it)
+    /// and did not ask for the question with -Confirm as well: see <see cref="ShouldProcessUnlessWaived"/>.
+    /// </summary>
+    private protected virtual bool ConfirmationWaived => false;
+
+    /// <summary>
+    /// ShouldProcess, without its question when <see cref="ConfirmationWaived"/>: then only the verbose line it would
+    /// write. -WhatIf (or $WhatIfPreference) still wins: the change is only described, never made.
+    /// </summary>
+    private protected bool ShouldProcessUnlessWaived(string target, string action)
+    {
+        if (!ConfirmationWaived || InteractiveHost.IsWhatIf(this))
+        {
+            return ShouldProcess(target, action);
+        }
+
+        WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
+        return true;
     }
 
     /// <summary>

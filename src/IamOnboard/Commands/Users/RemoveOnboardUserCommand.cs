@@ -24,6 +24,16 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter Disable { get; set; }
 
+    /// <summary>
+    /// Remove (or disable) without asking, as AWS.Tools' Remove-IAMUser -Force. -WhatIf still only says what would be
+    /// done; an explicit -Confirm still asks; no refusal (RemovingSessionIdentity, AccountMismatch) is overridden.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private protected override bool ConfirmationWaived =>
+        Force && !(MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && LanguagePrimitives.IsTrue(confirm));
+
     // One for the command's whole input (a pipeline of names calls ProcessItem once per name), made on first use.
     private UserRemover? _remover;
 
@@ -36,7 +46,7 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
             var action = Disable
                 ? "Disable the user: deactivate its access keys, delete its login profile, MFA devices, SSH keys, signing certificates and service-specific credentials, and tag it; keep the user"
                 : "Remove the user with its login profile, access keys, MFA devices, SSH keys, signing certificates, service-specific credentials, policies and group memberships";
-            if (!ShouldProcess($"IAM user '{userName}'", action))
+            if (!ShouldProcessUnlessWaived($"IAM user '{userName}'", action))
             {
                 continue;
             }
