@@ -164,6 +164,23 @@ namespace IamOnboardTests {
             Should -Throw -ErrorId 'CredentialConflict,IamOnboard.Commands.ConnectOnboardCommand'
     }
 
+    It 'refuses -SessionToken without the keys it belongs to, rather than signing in with a profile''s own keys and dropping it' {
+        # Before: the profile's (or the environment's) keys signed in, the token went nowhere, and the user was made.
+        Set-AwsFiles -Config "[profile other]`nendpoint_url = $($other.Url)`n" -Credentials "[other]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        $env:AWS_ACCESS_KEY_ID = $other.AccessKeyId
+        $env:AWS_SECRET_ACCESS_KEY = $otherSecret
+        $env:AWS_ENDPOINT_URL = $other.Url
+        $token = 'a-token-' + [guid]::NewGuid().ToString('N')
+        $named, $bare = (New-TestName), (New-TestName)
+        { New-OnboardUser -UserName $named -ProfileName other -SessionToken $token -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionTokenWithoutKeys,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "*profile 'other' signs in with its own keys*leave out -SessionToken*"
+        { Add-OnboardGroupMember -UserName $bare -GroupName nobody -ST $token -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionTokenWithoutKeys,IamOnboard.Commands.AddOnboardGroupMemberCommand' -ExpectedMessage '*-AccessKey and -SecretKey (or -Credential)*'
+        $Error[0].Exception.Message | Should -Not -BeLike "*$token*"
+        $users = (Invoke-AwsCli -Endpoint $other -Arguments @('iam', 'list-users')).Json.Users.UserName
+        $users | Should -Not -Contain $named
+    }
+
     It 'accepts a plain-string -SecretKey on Connect-Onboard and keeps no plain copy' {
         $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $adminSecret
         $session.AccountId | Should -Be $endpoint.AccountId

@@ -54,6 +54,7 @@ internal sealed class SessionResolver
             return WithCallSettings(given, "the session given with -Session", parameters, ref owned);
         }
 
+        RefuseTokenWithoutKeys(parameters);
         if (!parameters.NamesCredentials && ModuleState.Current.DefaultSession is { } fromConnect)
         {
             if (ModuleState.Current.EnvironmentChangedSinceConnect() is var (then, now))
@@ -116,6 +117,25 @@ internal sealed class SessionResolver
             + (parameters.NamesCredentials && ModuleState.Current.DefaultSession is not null ? " (the session from Connect-Onboard is left as it is)." : "."));
         EnforceRootPolicy(session, allowRoot: false, "run Connect-Onboard -AllowRootCredential to accept the risk");
         return session;
+    }
+
+    /// <summary>
+    /// -SessionToken belongs to the temporary keys it came with. Without -AccessKey/-SecretKey or -Credential there are
+    /// none for it: the call signed in with a profile's (or the environment's) own keys and the token was dropped unsaid,
+    /// as AWS.Tools drops it. Refused, saying what to give; the token itself is never repeated.
+    /// </summary>
+    private void RefuseTokenWithoutKeys(SessionParameters parameters)
+    {
+        if (parameters.SessionToken is null || parameters.AccessKey is not null || parameters.SecretKey is not null || parameters.Credential is not null)
+        {
+            return;
+        }
+
+        var instead = parameters.ProfileName is { } profile
+            ? $"profile '{profile}' signs in with its own keys, and its own token (aws_session_token) if it has one: leave out -SessionToken, or give the temporary keys with -AccessKey and -SecretKey instead of -ProfileName"
+            : "give the temporary keys it belongs to with -AccessKey and -SecretKey (or -Credential), or leave it out to sign in as before";
+        _cmdlet.ThrowTerminatingError(OnboardErrors.Create("SessionTokenWithoutKeys", ErrorCategory.InvalidArgument, "SessionToken",
+            $"-SessionToken is the token of temporary access keys, but no keys were given with it ({instead}). Nothing was done."));
     }
 
     private OnboardSession WithCallSettings(OnboardSession session, string what, SessionParameters parameters, ref bool owned)
