@@ -181,6 +181,21 @@ namespace IamOnboardTests {
         $users | Should -Not -Contain $named
     }
 
+    It 'refuses an endpoint URL without its scheme, naming where it was given and the URL to give' {
+        # Before: UnexpectedError "Value for ServiceURL is not a valid URL: 127.0.0.1:PORT", naming neither -EndpointUrl
+        # nor the fix; localhost:PORT was taken for a URL of scheme "localhost" (NetworkFailure, scheme not supported).
+        $hostAndPort = ([uri] $other.Url).Authority
+        $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        { New-OnboardUser -UserName (New-TestName) -EndpointUrl $hostAndPort -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "-EndpointUrl '$hostAndPort' is not an http:// or https:// URL*http://$hostAndPort*"
+        { Connect-Onboard -EndpointUrl "localhost:$(([uri] $other.Url).Port)" -AccessKey $other.AccessKeyId -SecretKey $otherSecret -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "-EndpointUrl 'localhost:*' is not an http:// or https:// URL*"
+        $env:AWS_ENDPOINT_URL = $hostAndPort
+        { New-OnboardUser -UserName (New-TestName) -AccessKey $other.AccessKeyId -SecretKey $otherSecret -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "AWS_ENDPOINT_URL '$hostAndPort' is not an http:// or https:// URL*"
+        (Get-OnboardSession).AccountId | Should -Be $endpoint.AccountId -Because 'a refused per-call endpoint leaves the default session as it was'
+    }
+
     It 'accepts a plain-string -SecretKey on Connect-Onboard and keeps no plain copy' {
         $session = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $adminSecret
         $session.AccountId | Should -Be $endpoint.AccountId

@@ -177,7 +177,7 @@ public static class OnboardSessionFactory
         }
 
         var newRegion = region ?? session.Region;
-        var settings = endpointUrl is null ? session.Settings : session.Settings.WithEndpoint(endpointUrl);
+        var settings = endpointUrl is null ? session.Settings : session.Settings.WithEndpoint(ServiceEndpoints.Checked(endpointUrl, "-EndpointUrl"));
         var samePlace = endpointUrl is null || (endpointUrl == session.Settings.IamEndpointUrl && endpointUrl == session.Settings.StsEndpointUrl);
         if (settings.IamEndpointUrl is null && AwsPartition.ForRegion(newRegion).Name != session.Partition)
         {

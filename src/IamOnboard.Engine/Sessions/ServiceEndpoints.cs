@@ -73,7 +73,7 @@ internal static class ServiceEndpoints
     {
         if (!string.IsNullOrEmpty(explicitUrl))
         {
-            return explicitUrl;
+            return Checked(explicitUrl!, "-EndpointUrl");
         }
 
         // The environment beats the profile both ways: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false keeps a profile's
@@ -88,18 +88,43 @@ internal static class ServiceEndpoints
         var perService = Environment.GetEnvironmentVariable(EnvironmentVariable(serviceId));
         if (!string.IsNullOrEmpty(perService))
         {
-            return perService;
+            return Checked(perService!, EnvironmentVariable(serviceId));
         }
 
         var global = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         if (!string.IsNullOrEmpty(global))
         {
-            return global;
+            return Checked(global!, "AWS_ENDPOINT_URL");
         }
 
         var servicesName = profile?["services"];
-        var fromSection = servicesName is null ? null : files?.Services(servicesName)?.Nested(serviceId.ToLowerInvariant().Replace(' ', '_').Replace('-', '_'), "endpoint_url");
-        return fromSection ?? profile?["endpoint_url"];
+        var serviceKey = serviceId.ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
+        var fromSection = servicesName is null ? null : files?.Services(servicesName)?.Nested(serviceKey, "endpoint_url");
+        if (fromSection is not null)
+        {
+            return Checked(fromSection, "endpoint_url of " + serviceKey + " in services '" + servicesName + "' (profile '" + profile?.Name + "')");
+        }
+
+        return profile?["endpoint_url"] is { } fromProfile ? Checked(fromProfile, "endpoint_url in profile '" + profile.Name + "'") : null;
+    }
+
+    /// <summary>
+    /// <paramref name="url"/> when it is an absolute http:// or https:// URL; <paramref name="origin"/> names where it was
+    /// given. The SDK reports a host without its scheme (127.0.0.1:4566, iam.amazonaws.com) as an invalid ServiceURL
+    /// naming neither the parameter nor the fix, and takes localhost:4566 for a URL of scheme "localhost"; the AWS CLI
+    /// refuses both too ("Invalid endpoint").
+    /// </summary>
+    public static string Checked(string url, string origin)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0)
+        {
+            return url;
+        }
+
+        var trimmed = url.Trim();
+
+        var example = trimmed.Contains("://") ? "https://iam.amazonaws.com, or http://127.0.0.1:4566 for a local endpoint" : "https://" + trimmed + ", or http://" + trimmed + " for a local endpoint without TLS";
+        throw new OnboardConfigurationException(origin + " '" + trimmed + "' is not an http:// or https:// URL. Give the whole URL with its scheme, such as " + example + ".");
     }
 
     private static bool IsTrue(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
