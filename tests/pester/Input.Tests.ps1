@@ -284,6 +284,45 @@ Describe 'AWS.Tools tag habits' {
     }
 }
 
+Describe 'AWS.Tools groups and policies given as objects' {
+    BeforeAll {
+        # The shapes of Amazon.IdentityManagement.Model.Group and AttachedPolicyType: .NET classes whose ToString() is
+        # their type name, as Get-IAMGroupForUser and Get-IAMAttachedUserPolicyList return them.
+        class IamModelGroup { [string] $GroupName; [string] $Path = '/'; [string] $Arn; IamModelGroup([string] $name) { $this.GroupName = $name } }
+        class IamModelAttachedPolicy { [string] $PolicyArn; [string] $PolicyName; IamModelAttachedPolicy([string] $arn) { $this.PolicyArn = $arn; $this.PolicyName = $arn.Split('/')[-1] } }
+    }
+
+    It 'name their groups by GroupName and their policies by PolicyArn, on New-OnboardUser, Add-OnboardGroupMember and New-OnboardGroup' {
+        # Before: each object was taken through its ToString(), its type name: "Group: 'IamModelGroup' is named twice",
+        # "No managed policy ... is named 'IamModelAttachedPolicy'" (a PSCustomObject: "Value '@{GroupName=...'").
+        $groupNames = (New-TestName 'objgroup'), (New-TestName 'objgroup')
+        $groupNames | ForEach-Object { $null = New-OnboardGroup $_ }
+        $groups = $groupNames | ForEach-Object { [IamModelGroup]::new($_) }
+        $policies = @([IamModelAttachedPolicy]::new('arn:aws:iam::aws:policy/ReadOnlyAccess'))
+
+        $name = New-TestName 'objuser'
+        $user = New-OnboardUser $name -Group $groups -Policy $policies
+        $user.Groups | Sort-Object | Should -Be ($groupNames | Sort-Object)
+        (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.PolicyArn | Should -Be 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+
+        $other = New-TestName 'objuser'
+        $null = New-OnboardUser $other
+        (Add-OnboardGroupMember -GroupName $groups -UserName $other).Status | Should -Be @('Added', 'Added')
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $other)).Json.Groups.GroupName | Sort-Object | Should -Be ($groupNames | Sort-Object)
+
+        (New-OnboardGroup (New-TestName 'objpolicy') -Policy $policies).Policies | Should -Be 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+    }
+
+    It 'refuses an object without that property, naming its type, before anything is made' {
+        $name = New-TestName 'objnone'
+        { New-OnboardUser $name -Policy ([pscustomobject]@{ PolicyName = 'ReadOnlyAccess'; Arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess' }) } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*PSCustomObject is not a name*PolicyArn property*'
+        { New-OnboardUser $name -Group (Get-OnboardSession) } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage '*OnboardSession is not a name*GroupName property*'
+        (Aws @('iam', 'list-users')).Json.Users.UserName | Should -Not -Contain $name
+    }
+}
+
 Describe 'The credentials file for the AWS CLI' {
     It 'imports with aws configure import --csv from a batch where some users have no key' {
         $prefix = New-TestName 'cli'

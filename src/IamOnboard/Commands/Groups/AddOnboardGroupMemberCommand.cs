@@ -26,6 +26,7 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
 
     /// <summary>The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [TextOnly(NameProperty = "GroupName")]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] GroupName { get; set; } = System.Array.Empty<string>();

@@ -28,6 +28,7 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Policies", "PolicyArn")]
+    [TextOnly(NameProperty = "PolicyArn")]
     [SemicolonList]
     [ArgumentCompleter(typeof(PolicyCompleter))]
     [AllowEmptyCollection]

@@ -85,12 +85,14 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
 
     [Parameter]
     [Alias("Policies", "PolicyArn")]
+    [TextOnly(NameProperty = "PolicyArn")]
     [ArgumentCompleter(typeof(PolicyCompleter))]
     [AllowEmptyCollection]
     public string[] Policy { get; set; } = System.Array.Empty<string>();
 
     [Parameter]
     [Alias("Groups", "GroupName")]
+    [TextOnly(NameProperty = "GroupName")]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [AllowEmptyCollection]
     public string[] Group { get; set; } = System.Array.Empty<string>();
