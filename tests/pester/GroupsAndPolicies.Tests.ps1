@@ -251,6 +251,20 @@ Describe 'Add-OnboardInlinePolicy' {
         (Aws @('iam', 'list-group-policies', '--group-name', $group)).Json.PolicyNames | Should -Be @('Describe', 'FromFile')
     }
 
+    It 'puts a policy on groups piped in with their Arn: New-OnboardGroup''s output, AWS.Tools'' Get-IAMGroup, with and without -Session' {
+        # Before: "The input object cannot be bound because it did not contain the information required to bind all
+        # mandatory parameters: UserName". The hidden -UserArn (alias Arn, which checks the account of users other tools
+        # read) bound the group's Arn first and held the object to the default set, a user one.
+        $made = New-OnboardGroup -GroupName (New-TestName 'pipedgroup')
+        $shaped = [pscustomobject]@{ GroupName = (New-OnboardGroup -GroupName (New-TestName 'iamgroup')).GroupName; Path = '/'
+            Arn = "arn:aws:iam::$($endpoint.AccountId):group/iamgroup"; GroupId = 'AGPAEXAMPLE' }
+        ($made | Add-OnboardInlinePolicy -PolicyName Piped -PolicyDocument $readS3).OwnerType | Should -Be 'Group'
+        ($shaped | Add-OnboardInlinePolicy -PolicyName Piped -PolicyDocument $readS3 -Session $session).OwnerName | Should -Be $shaped.GroupName
+        foreach ($group in $made.GroupName, $shaped.GroupName) {
+            (Aws @('iam', 'list-group-policies', '--group-name', $group)).Json.PolicyNames | Should -Be @('Piped')
+        }
+    }
+
     It 'refuses a malformed document before sending it, saying where' -TestCases @(
         @{ Document = 'not json'; Expect = 'line|position|JSON' }
         @{ Document = '{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}'; Expect = 'Statement\[0\].*Effect' }

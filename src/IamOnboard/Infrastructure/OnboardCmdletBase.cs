@@ -166,7 +166,7 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase, IDynamicParameters
     /// </summary>
     private protected override bool AcceptsItemFromAnotherTool()
     {
-        var arn = _userArn.UserArn;
+        var arn = _userArn.UserArn?.Value;
         var nameAt = arn?.IndexOf(":user/", StringComparison.Ordinal) ?? -1;
         if (arn is null || nameAt < 0)
         {
@@ -221,5 +221,20 @@ public sealed class UserArnParameter
     /// <summary>The Arn of a user object another tool wrote, bound by property name; checked against the session's account.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     [Alias("Arn")]
-    public string? UserArn { get; set; }
+    public PipedArn? UserArn { get; set; }
+}
+
+/// <summary>
+/// The text of a piped object's Arn. A type of its own rather than string so that the binder takes it only in its pass
+/// with type conversion, after every parameter that binds without: as a string it bound first, in the default set, and
+/// a group with an Arn (New-OnboardGroup's output, AWS.Tools' Get-IAMGroup) piped to Add-OnboardInlinePolicy was held
+/// to that set, a user one, and failed for want of a UserName instead of binding its GroupName.
+/// </summary>
+public sealed class PipedArn
+{
+    public PipedArn(string value) => Value = value;
+
+    public string Value { get; }
+
+    public override string ToString() => Value;
 }
