@@ -446,6 +446,24 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices.SerialNumber | Should -Be $serial
     }
 
+    It 'says that -Force, which only lets -QrCodePath replace a file, has no effect without it' {
+        # Before: AWS.Tools' habit, -Force to skip questions, was taken without a word and did nothing.
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        $device.SerialNumber | Should -Match "mfa/$name$"
+        @($warnings) | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike '-Force has no effect without -QrCodePath: it only lets -QrCodePath replace an existing file, and skips no question; leave out -Force.'
+
+        $qrFile = Join-Path $TestDrive "$name.png"
+        Set-Content -Path $qrFile -Value 'someone else''s file'
+        $second = New-TestName
+        $null = New-OnboardUser -UserName $second
+        $null = Enable-OnboardVirtualMfa -UserName $second -Unattended -QrCodePath $qrFile -Force -WarningVariable none -WarningAction SilentlyContinue
+        $none | Should -BeNullOrEmpty -Because 'with -QrCodePath, -Force replaces the file'
+        [IO.File]::ReadAllBytes($qrFile)[1..3] | Should -Be ([byte[]][char[]]'PNG')
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

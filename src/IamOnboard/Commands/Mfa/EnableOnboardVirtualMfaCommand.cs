@@ -134,6 +134,13 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         {
             _qrFiles = new QrCodeFiles(SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath), QrCodePath, Force.IsPresent);
         }
+        else if (Force.IsPresent)
+        {
+            // AWS.Tools' -Force (Enable-IAMMFADevice's too) skips confirmations; this one only lets -QrCodePath replace a
+            // file. Said rather than passed over, as New-OnboardUser says of -PasswordResetRequired without -ConsoleAccess.
+            var codes = Unattended.IsPresent || Code1 is not null ? string.Empty : " (the codes are asked for unless -Unattended, or -Code1 and -Code2, are given)";
+            WriteWarning($"-Force has no effect without -QrCodePath: it only lets -QrCodePath replace an existing file, and skips no question{codes}; leave out -Force.");
+        }
     }
 
     protected override void ProcessItem()
