@@ -394,7 +394,7 @@ param($Module, $Url, $Key, $Secret, $Forced, $WhatIf, $Preference, $Confirm)
 Import-Module $Module
 $null = Connect-Onboard -EndpointUrl $Url -AccessKey $Key -SecretKey $Secret
 function Say($label, [scriptblock] $run) {
-    try { $null = & $run; "$label ran" } catch { "$label $($_.FullyQualifiedErrorId)" }
+    try { $null = & $run; "$label ran" } catch { "$label $($_.FullyQualifiedErrorId)"; "$label SAYS $_" }
 }
 Say 'FORCED' { Remove-OnboardUser $Forced -Force -Verbose 4>&1 | ForEach-Object { "VERBOSE $_" } | Write-Host }
 Say 'WHATIF' { Remove-OnboardUser $WhatIf -Force -WhatIf }
@@ -411,7 +411,8 @@ Say 'CONFIRM' { Remove-OnboardUser $Confirm -Force -Confirm }
         ($lines -match '^VERBOSE ') -join "`n" | Should -BeLike "*Performing the operation*Remove the user*on target*IAM user '$($names[0])'*"
         ($lines -match '^WHATIF ') | Should -Be 'WHATIF ran' -Because $because
         ($lines -match '^PREFERENCE ') | Should -Be 'PREFERENCE ran' -Because $because
-        ($lines -match '^CONFIRM ') | Should -Be 'CONFIRM ConfirmationNotPossible,IamOnboard.Commands.RemoveOnboardUserCommand' -Because 'an explicit -Confirm still asks'
+        ($lines -match '^CONFIRM C') | Should -Be 'CONFIRM ConfirmationNotPossible,IamOnboard.Commands.RemoveOnboardUserCommand' -Because 'an explicit -Confirm still asks'
+        ($lines -match '^CONFIRM SAYS ') | Should -BeLike "*Add -Confirm:`$false to Remove-OnboardUser (or -Force, without -Confirm)*"
 
         $left = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName
         $left | Should -Not -Contain $names[0]

@@ -80,7 +80,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         var unasked = attribute.ConfirmImpact >= ConfirmImpact.High ? "None" : "High";
         ThrowTerminatingError(OnboardErrors.Create("ConfirmationNotPossible", ErrorCategory.InvalidOperation, name,
             $"{name} would ask to confirm each change ({why}), but this session cannot prompt (a runbook, a job, pwsh -NonInteractive). " +
-            $"Add -Confirm:$false to {name}, or set $ConfirmPreference = '{unasked}'. Nothing in this pipeline was changed."));
+            $"Add -Confirm:$false to {name}{(ConfirmationWaiver is { } waiver ? $" (or {waiver}, without -Confirm)" : string.Empty)}, or set $ConfirmPreference = '{unasked}'. Nothing in this pipeline was changed."));
     }
 
     /// <summary>
@@ -88,6 +88,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// and did not ask for the question with -Confirm as well: see <see cref="ShouldProcessUnlessWaived"/>.
     /// </summary>
     private protected virtual bool ConfirmationWaived => false;
+
+    /// <summary>The parameter that waives this command's confirmation (-Force), for the error that advises it; null when none does.</summary>
+    private protected virtual string? ConfirmationWaiver => null;
 
     /// <summary>
     /// ShouldProcess, without its question when <see cref="ConfirmationWaived"/>: then only the verbose line it would

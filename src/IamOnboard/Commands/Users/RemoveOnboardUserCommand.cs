@@ -31,6 +31,8 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    private protected override string? ConfirmationWaiver => "-Force";
+
     private protected override bool ConfirmationWaived =>
         Force && !(MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && LanguagePrimitives.IsTrue(confirm));
 
