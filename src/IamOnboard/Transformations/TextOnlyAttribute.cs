@@ -29,10 +29,17 @@ public sealed class TextOnlyAttribute : ArgumentTransformationAttribute
     /// <summary>A file or directory (Get-Item, Get-ChildItem output) binds as its full path.</summary>
     public bool TakesFiles { get; set; }
 
+    /// <summary>
+    /// A user from New-OnboardUser (and the pipeline's pumps) is left as it is, for the cmdlet's -InputObject: the
+    /// binder's first pass then skips this parameter by type, where a refusal would cost an exception per piped user.
+    /// Should the binder ever convert it to text, its ToString() is its name.
+    /// </summary>
+    public bool LeavesUserObjects { get; set; }
+
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
         var value = Unwrap(inputData);
-        if (value is null || IsText(value))
+        if (value is null || IsText(value) || (LeavesUserObjects && value is OnboardUser))
         {
             return inputData;
         }

@@ -37,7 +37,7 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
     // Text only: an OnboardUser piped in binds -InputObject, and other objects bind by their UserName property.
-    [TextOnly]
+    [TextOnly(LeavesUserObjects = true)]
     [SingleName("UserName", "For several users, pipe them: {0} | Add-OnboardGroupMember -GroupName <group>.")]
     public string UserName { get; set; } = string.Empty;
 

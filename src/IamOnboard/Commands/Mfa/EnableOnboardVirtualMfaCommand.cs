@@ -32,7 +32,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
     // Text only: an OnboardUser piped in binds -InputObject, and other objects bind by their UserName property.
-    [TextOnly]
+    [TextOnly(LeavesUserObjects = true)]
     [SingleName("UserName", "For several users, pipe them: {0} | Enable-OnboardVirtualMfa.")]
     public string UserName { get; set; } = string.Empty;
 
