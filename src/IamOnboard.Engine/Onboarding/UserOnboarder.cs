@@ -74,12 +74,15 @@ public sealed class UserOnboarder
         Refuse(IamNameRules.CheckUserName(request.UserName), "InvalidUserName", "UserName");
         if (request.Path is not null)
         {
-            if (IamNameRules.CheckPath(request.Path) is not null && NameInput.PathHint(request.Path, "Path") is { } pathHint)
+            if (IamNameRules.CheckPath(request.Path) is { } badPath)
             {
-                throw new OnboardInputException("InvalidPath", "Path", request.Path, pathHint);
-            }
+                if (NameInput.PathHint(request.Path, "Path") is { } pathHint)
+                {
+                    throw new OnboardInputException("InvalidPath", "Path", request.Path, pathHint);
+                }
 
-            Refuse(IamNameRules.CheckPath(request.Path), "InvalidPath", "Path");
+                Refuse(badPath, "InvalidPath", "Path");
+            }
         }
 
         var tagProblem = IamNameRules.CheckUserTags(request.Tags).FirstOrDefault();

@@ -199,7 +199,7 @@ internal sealed class ResolvedCredentials
     /// default profile where the CLI at the same prompt used another). Set is enough, as in the CLI: an empty one
     /// (inherited from <c>export AWS_PROFILE=</c>) names the profile "", which does not exist, never the default profile.
     /// </summary>
-    private static (string? Name, string Variable) EnvironmentProfile()
+    internal static (string? Name, string Variable) EnvironmentProfile()
     {
         var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
         if (profile is not null)

@@ -44,10 +44,10 @@ public sealed class EnvironmentCredentialChoice : IEquatable<EnvironmentCredenti
             return new EnvironmentCredentialChoice("keys\n" + keyId, "the access key " + AccessKeyIdText.ForDisplay(keyId!) + " (AWS_ACCESS_KEY_ID)", string.Empty);
         }
 
-        var (name, variable) = NamedProfile();
-        var files = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") + "\n" + Environment.GetEnvironmentVariable("AWS_CONFIG_FILE");
+        var (name, variable) = ResolvedCredentials.EnvironmentProfile();
+        var files = FilesNamed();
         var profile = name is null ? "the default profile" : "profile '" + name + "' (" + variable + ")";
-        return new EnvironmentCredentialChoice("profile\n" + (name ?? "default") + "\n" + files, profile, FilesNamed());
+        return new EnvironmentCredentialChoice("profile\n" + (name ?? "default") + "\n" + files, profile, files);
     }
 
     public bool Equals(EnvironmentCredentialChoice? other) => other is not null && string.Equals(_key, other._key, StringComparison.Ordinal);
@@ -58,25 +58,11 @@ public sealed class EnvironmentCredentialChoice : IEquatable<EnvironmentCredenti
 
     public override string ToString() => _credentials;
 
-    private static (string? Name, string Variable) NamedProfile()
-    {
-        // As ResolvedCredentials reads them: set is enough (an empty AWS_PROFILE names the profile "").
-        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
-        if (profile is not null)
-        {
-            return (profile, "AWS_PROFILE");
-        }
-
-        profile = Environment.GetEnvironmentVariable("AWS_DEFAULT_PROFILE");
-        return (profile, "AWS_DEFAULT_PROFILE");
-    }
-
     private static string FilesNamed()
     {
         var credentials = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
         var config = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE");
-        var named = (string.IsNullOrEmpty(credentials) ? string.Empty : "AWS_SHARED_CREDENTIALS_FILE " + credentials)
+        return (string.IsNullOrEmpty(credentials) ? string.Empty : "AWS_SHARED_CREDENTIALS_FILE " + credentials)
             + (string.IsNullOrEmpty(config) ? string.Empty : (string.IsNullOrEmpty(credentials) ? string.Empty : " and ") + "AWS_CONFIG_FILE " + config);
-        return named;
     }
 }
