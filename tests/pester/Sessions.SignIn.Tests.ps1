@@ -53,6 +53,26 @@ Describe 'Per-call session parameters' {
         ($everything | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'session from Connect-Onboard for this call in region eu-west-1'
     }
 
+    It 'refuses a region that is not a region name, saying where it came from, before any call' {
+        # The AWS SDK's own refusal ("The specified 'us east 1' region is not a valid hostname component") came out as
+        # UnexpectedError, naming neither the parameter, variable or profile nor what a region looks like.
+        $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey
+        $name = New-TestName
+        { New-OnboardUser -UserName $name -Region 'us east 1' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SessionNotAvailable,*' -ExpectedMessage "-Region: 'us east 1' is not a region name. Region names are letters, digits and hyphens*"
+        { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -Region 'us-east-1 ' -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "-Region: 'us-east-1 ' is not a region name*"
+        $env:AWS_REGION = 'eu_west_1'
+        { Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "The environment variable AWS_REGION: 'eu_west_1' is not a region name*"
+        Remove-Item env:AWS_REGION
+        Set-AwsFiles -Config "[profile typo]`nregion = eu-west-1,`n" -Credentials "[typo]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n"
+        { New-OnboardUser -UserName $name -ProfileName typo -EndpointUrl $endpoint.Url -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "The region of profile 'typo': 'eu-west-1,' is not a region name*"
+        # None of the refused commands made the user.
+        (New-OnboardUser -UserName $name).UserName | Should -Be $name
+    }
+
     It 'makes a new session for this call only from -ProfileName, says so, and leaves the default alone' {
         Set-AwsFiles -Config "[profile other]`nendpoint_url = $($other.Url)`n" -Credentials "[other]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
         $null = Connect-Onboard -EndpointUrl $endpoint.Url -AccessKey $endpoint.AccessKeyId -SecretKey $endpoint.SecretAccessKey

@@ -31,7 +31,7 @@ public static class OnboardSessionFactory
         var retries = RetrySettings.Resolve(options, resolved.Profile, resolved.Files);
         var maxAttempts = retries.MaxAttempts;
         var retryMode = retries.Mode;
-        var region = options.Region ?? FromEnvironment("AWS_REGION") ?? FromEnvironment("AWS_DEFAULT_REGION") ?? resolved.Profile?["region"] ?? DefaultRegion;
+        var region = RegionOf(options, resolved.Profile);
         var partition = AwsPartition.ForRegion(region);
         var iamEndpoint = ServiceEndpoints.Resolve("IAM", options.EndpointUrl, resolved.Profile, resolved.Files, region);
         var stsEndpoint = ServiceEndpoints.Resolve("STS", options.EndpointUrl, resolved.Profile, resolved.Files, region);
@@ -176,7 +176,7 @@ public static class OnboardSessionFactory
             throw new ArgumentNullException(nameof(session));
         }
 
-        var newRegion = region ?? session.Region;
+        var newRegion = region is null ? session.Region : RegionName.Checked(region, "-Region");
         var settings = endpointUrl is null ? session.Settings : session.Settings.WithEndpoint(ServiceEndpoints.Checked(endpointUrl, "-EndpointUrl"));
         var samePlace = endpointUrl is null || (endpointUrl == session.Settings.IamEndpointUrl && endpointUrl == session.Settings.StsEndpointUrl);
         if (settings.IamEndpointUrl is null && AwsPartition.ForRegion(newRegion).Name != session.Partition)
@@ -472,6 +472,27 @@ public static class OnboardSessionFactory
         }
 
         return exception;
+    }
+
+    /// <summary>The region as the AWS CLI chooses it, checked: -Region, AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1.</summary>
+    private static string RegionOf(OnboardConnectOptions options, ConfigSection? profile)
+    {
+        if (options.Region is { } given)
+        {
+            return RegionName.Checked(given, "-Region");
+        }
+
+        foreach (var variable in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
+        {
+            if (FromEnvironment(variable) is { } fromEnvironment)
+            {
+                return RegionName.Checked(fromEnvironment, "The environment variable " + variable);
+            }
+        }
+
+        return profile?["region"] is { } fromProfile
+            ? RegionName.Checked(fromProfile, "The region of profile '" + profile.Name + "'")
+            : DefaultRegion;
     }
 
     private static string? FromEnvironment(string name)

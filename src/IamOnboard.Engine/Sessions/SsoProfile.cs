@@ -82,6 +82,7 @@ internal sealed class SsoProfile
             throw new OnboardConfigurationException("SSO profile '" + name + "' needs sso_start_url and sso_region (in the profile or its sso-session) and sso_account_id and sso_role_name.");
         }
 
+        region = RegionName.Checked(region, "The sso_region of " + (sessionName is null ? "profile '" + name + "'" : "sso-session '" + sessionName + "'"));
         return new SsoProfile(name, startUrl, region, accountId, roleName, cacheKey,
             ServiceEndpoints.Resolve("SSO", null, settings ?? profile, files, region), ServiceEndpoints.Resolve("SSO OIDC", null, settings ?? profile, files, region));
     }
