@@ -209,6 +209,19 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'takes -Password as text, as AWS.Tools New-IAMLoginProfile does, and keeps it only as a SecureString' {
+        # Before: "Cannot convert the value of type "System.String" to type "System.Security.SecureString"".
+        $name = New-TestName
+        $given = "Typed-$([guid]::NewGuid().ToString('N').Substring(0, 12))-9!"
+        $user = New-OnboardUser -UserName $name -Password $given -PasswordResetRequired
+        $user.Password | Should -BeOfType [securestring]
+        ConvertTo-PlainText $user.Password | Should -BeExactly $given
+        (Aws @('iam', 'get-login-profile', '--user-name', $name)).Json.LoginProfile.PasswordResetRequired | Should -BeTrue
+        New-OnboardUser -UserName (New-TestName) -Password 'short' -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PasswordPolicyViolation,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].Exception.Message | Should -Not -Match 'short'
+    }
+
     It 'creates an access key that signs requests as the new user' {
         $name = New-TestName
         $user = New-OnboardUser -UserName $name -ProgrammaticAccess

@@ -67,7 +67,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     [Parameter]
     public SwitchParameter ConsoleAccess { get; set; }
 
+    /// <summary>A SecureString, or text as AWS.Tools' New-IAMLoginProfile takes it (made a SecureString at once).</summary>
     [Parameter]
+    [SecureStringFromText]
     public SecureString? Password { get; set; }
 
     [Parameter]
