@@ -103,6 +103,14 @@ public sealed partial class LocalIamServer
             trace.RoleArn = action == "AssumeRole" ? parameters["RoleArn"] : null;
         }
 
+        // GetSessionToken's credentials made without an MFA code call no IAM operation ("You cannot call any IAM API
+        // operations unless MFA authentication information is included in the request"); IAM answers as for a bad token.
+        if (!isSts && caller.Session is { TokenOwnerId: not null, MfaAuthenticatedAt: null })
+        {
+            Interlocked.Increment(ref _authenticationFailures);
+            throw InvalidToken();
+        }
+
         if (string.IsNullOrEmpty(action))
         {
             throw new IamServiceException("MissingAction", 400, "Missing Action");

@@ -28,6 +28,12 @@ BeforeAll {
     }
 
     $script:deadUrl = 'http://127.0.0.1:9/'   # loopback, nothing listens: a call that goes there fails at once
+
+    # Temporary credentials IAM takes: a role's (GetSessionToken's, made without an MFA code, call no IAM operation).
+    function script:Get-TemporaryCredentials($Endpoint) {
+        (Invoke-AwsCli -Endpoint $Endpoint -Arguments @('sts', 'assume-role', '--role-arn', "arn:aws:iam::$($Endpoint.AccountId):role/OrganizationAccountAccessRole",
+            '--role-session-name', 'aws-tools')).Json.Credentials
+    }
 }
 
 AfterAll {
@@ -103,8 +109,24 @@ Describe 'Per-call session parameters' {
         (New-OnboardUser -UserName (New-TestName) -StoredCredentials there -ProfilesLocation $file -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
         (New-OnboardGroup -GroupName (New-TestName) -AWSProfileName there -AWSProfilesLocation $file -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):group/"
         (New-OnboardUser -UserName (New-TestName) -AK $other.AccessKeyId -SecretAccessKey $otherSecret -EndpointUrl $other.Url).Arn | Should -Match ":$($other.AccountId):user/"
-        $temporary = (Invoke-AwsCli -Endpoint $other -Arguments @('sts', 'get-session-token')).Json.Credentials
+        $temporary = Get-TemporaryCredentials $other
         (Connect-Onboard -AK $temporary.AccessKeyId -SK $temporary.SecretAccessKey -ST $temporary.SessionToken -EndpointUrl $other.Url).AccountId | Should -Be $other.AccountId
+    }
+
+    It 'refuses GetSessionToken credentials made without an MFA code, as IAM does, saying why, on Connect-Onboard and per call' {
+        # IAM takes no such credentials ("You cannot call any IAM API operations unless MFA authentication information is
+        # included in the request", IAM User Guide) and says only "The security token included in the request is invalid";
+        # STS knows them. Connect-Onboard took the alias lookup's refusal for AccessDenied and connected, and every command
+        # after failed with IAM's words.
+        $plain = (Invoke-AwsCli -Endpoint $other -Arguments @('sts', 'get-session-token')).Json.Credentials
+        $expected = "IAM refuses the credentials of * (InvalidClientTokenId: The security token included in the request is invalid*), which STS accepts as " +
+            "arn:aws:iam::$($other.AccountId):user/*: they are temporary credentials of * made without an MFA code (as 'aws sts get-session-token' gives them*"
+        $connect = { Connect-Onboard -AccessKey $plain.AccessKeyId -SecretKey $plain.SecretAccessKey -SessionToken $plain.SessionToken -EndpointUrl $other.Url -ErrorAction Stop }
+        $connect | Should -Throw -ErrorId 'SessionNotAvailable,*' -ExpectedMessage $expected
+        $refusal = try { & $connect } catch { $_ }
+        "$refusal" | Should -Not -Match ([regex]::Escape($plain.SecretAccessKey))
+        { New-OnboardUser -UserName (New-TestName) -AccessKey $plain.AccessKeyId -SecretKey $plain.SecretAccessKey -SessionToken $plain.SessionToken -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage $expected
     }
 
     It 'refuses -Session together with -ProfileName instead of silently ignoring one: the binder does (Sessions.ParameterSets.Tests.ps1)' {
@@ -123,7 +145,7 @@ Describe 'Per-call session parameters' {
         # different type from ours (ours lives in a private load context), so the module reads it by shape: a
         # GetCredentials() method returning AccessKey, SecretKey and Token, as Amazon.Runtime.ImmutableCredentials has.
         # Temporary keys prove the token is used: without it STS does not know them.
-        $temporary = (Invoke-AwsCli -Endpoint $other -Arguments @('sts', 'get-session-token')).Json.Credentials
+        $temporary = Get-TemporaryCredentials $other
         $temporary.SessionToken | Should -Not -BeNullOrEmpty
         function New-AwsToolsCredentialStandIn($Token) {
             $keys = [pscustomobject]@{ AccessKey = $temporary.AccessKeyId; SecretKey = $temporary.SecretAccessKey; Token = $Token; UseToken = [bool]$Token }

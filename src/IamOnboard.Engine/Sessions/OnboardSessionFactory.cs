@@ -238,9 +238,18 @@ public static class OnboardSessionFactory
                 log.Verbose("Connected as " + caller.Arn + " in account " + caller.Account + (caller.IsRoot ? " (root credentials)" : string.Empty) + ".");
             }
 
-            var alias = knownCaller is not null
-                ? knownCaller.AccountAlias
-                : await (aliasBeside ?? AccountAliasAsync(iam, cancellationToken)).ConfigureAwait(false);
+            string? alias;
+            try
+            {
+                alias = knownCaller is not null
+                    ? knownCaller.AccountAlias
+                    : await (aliasBeside ?? AccountAliasAsync(iam, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (IamAccessDeniedException refused) when (refused.ErrorCode == IamErrorCodes.InvalidClientTokenId)
+            {
+                throw await TokenRefusedByIamAsync(refused, caller, settings, credentialSource).ConfigureAwait(false);
+            }
+
             if (partition.SignInHost is null)
             {
                 log.Verbose("Partition " + partition.Name + " has no public console sign-in host: ConsoleSignInUrl is empty and no sign-in link can be handed out.");
@@ -263,11 +272,39 @@ public static class OnboardSessionFactory
             var aliases = await iam.ListAccountAliasesAsync(cancellationToken).ConfigureAwait(false);
             return aliases.Count > 0 ? aliases[0] : null;
         }
-        catch (IamAccessDeniedException exception)
+        catch (IamAccessDeniedException exception) when (exception.ErrorCode != IamErrorCodes.InvalidClientTokenId)
         {
             OnboardLog.Current.Verbose("Cannot list the account alias (" + exception.ErrorCode + "); the sign-in URL uses the account id.");
             return null;
         }
+    }
+
+    /// <summary>
+    /// IAM refusing as a bad token the credentials STS has just accepted, said with its cause: IAM's words ("The security
+    /// token included in the request is invalid") point at a mistyped key that STS has just proven right, and a session
+    /// that connected anyway would fail every command after.
+    /// </summary>
+    private static async Task<OnboardConfigurationException> TokenRefusedByIamAsync(IamAccessDeniedException refused, CallerIdentity caller, SessionSettings settings, string credentialSource)
+    {
+        var withToken = (await settings.Credentials.GetCredentialsAsync().ConfigureAwait(false)).UseToken;
+        string cause;
+        if (caller.Arn.Contains(":federated-user/"))
+        {
+            cause = "they are federation credentials (GetFederationToken), with which IAM takes no call. Connect with the keys of an IAM user, or a role (-ProfileName of a role profile, -RoleArn).";
+        }
+        else if (withToken && (caller.IsRoot || caller.Arn.Contains(":user/")))
+        {
+            cause = "they are temporary credentials of " + caller.Arn + " made without an MFA code (as 'aws sts get-session-token' gives them without --serial-number and --token-code), "
+                + "and IAM takes such credentials only when they were made with a code. Get them with the code, connect with the user's own keys, or use a role profile "
+                + "(role_arn, with mfa_serial to be asked for the code).";
+        }
+        else
+        {
+            cause = "is the IAM endpoint (" + (settings.IamEndpointUrl ?? "AWS's") + ") the same service as the STS endpoint (" + (settings.StsEndpointUrl ?? "AWS's") + ")?";
+        }
+
+        return new OnboardConfigurationException("IAM refuses the credentials of " + credentialSource + " (" + refused.ErrorCode + ": " + refused.Message + "), which STS accepts as "
+            + caller.Arn + ": " + cause, refused);
     }
 
     /// <summary>

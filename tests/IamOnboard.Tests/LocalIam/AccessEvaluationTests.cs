@@ -98,14 +98,17 @@ public class AccessEvaluationTests : LocalIamTestBase
     }
 
     [Fact]
-    public async Task GetSessionToken_with_a_valid_code_carries_MFA_and_without_one_does_not()
+    public async Task GetSessionToken_with_a_valid_code_carries_MFA_and_IAM_refuses_one_made_without_a_code()
     {
         var (client, serial, key) = await MfaUserAsync("mfa-user");
         AssertError(await client.IamAsync("ListUsers"), 403, "AccessDenied");
 
         var plain = (await client.StsAsync("GetSessionToken", ("DurationSeconds", "900"))).EnsureSuccess();
         var plainSession = new SignedIamClient(Server.Url, plain.Value("AccessKeyId")!, plain.Value("SecretAccessKey")!, plain.Value("SessionToken"));
-        AssertError(await plainSession.IamAsync("ListUsers"), 403, "AccessDenied");
+        // IAM takes no GetSessionToken credentials made without a code, whatever the policies say: they are refused as a bad
+        // token; STS still knows them.
+        AssertError(await plainSession.IamAsync("ListUsers"), 403, "InvalidClientTokenId");
+        AssertError(await plainSession.IamAsync("GetUser"), 403, "InvalidClientTokenId");
         Assert.Equal(UserArn("mfa-user"), (await plainSession.StsAsync("GetCallerIdentity")).EnsureSuccess().Value("Arn"));
 
         // The next step's code: enabling the device took this step's, and STS takes a code once.
