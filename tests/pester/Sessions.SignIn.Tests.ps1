@@ -473,6 +473,17 @@ echo '$keys' | sed "s/EXPIRES/`$(date -u -d '+8 seconds' +%Y-%m-%dT%H:%M:%SZ)/"
         { Connect-Onboard -ProfileName ops -ErrorAction Stop } | Should -Throw -ExpectedMessage '*not authorized to perform: sts:AssumeRole*NoSuchRole*'
     }
 
+    It "says whose keys a role profile's source holds when STS refuses the role to root, as it refuses every root user" {
+        # Before: the local endpoint let root assume the role, so a profile that AWS refuses connected here. And then
+        # Connect-Onboard said only STS's "Roles may not be assumed by root accounts.", naming neither role nor profile.
+        Remove-Item env:AWS_ACCESS_KEY_ID, env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
+        Set-AwsFiles -Config "[profile ops]`nrole_arn = arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole`nsource_profile = base`nendpoint_url = $($endpoint.Url)`n" `
+            -Credentials "[base]`naws_access_key_id = $($endpoint.RootAccessKeyId)`naws_secret_access_key = $(ConvertTo-PlainText $endpoint.RootSecretAccessKey)`n"
+        { Connect-Onboard -ProfileName ops -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AccessDenied,*' -ExpectedMessage ("AssumeRole arn:aws:iam::$($endpoint.AccountId):role/OrganizationAccountAccessRole (profile 'ops') was refused: " +
+                "the credentials of profile 'base'* are the account's root user's, and STS lets no root user assume a role (""Roles may not be assumed by root accounts"")*")
+    }
+
     It 'maps an ISO region to its own partition, which has no console sign-in host' {
         $session = Connect-Onboard -EndpointUrl $endpoint.Url -Region us-iso-east-1
         $session.Partition | Should -Be 'aws-iso'

@@ -137,9 +137,9 @@ public static class OnboardSessionFactory
             var sessionName = role.SessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
             log.Verbose("Assuming role " + role.RoleArn + " as session '" + sessionName + "'" + (role.MfaSerial is null ? string.Empty : " with MFA device " + role.MfaSerial) + ".");
             var spentFor = role.MfaSerial is null ? null : options.MfaRoleSessions?.SpentFor(role.MfaSerial, options.TokenCode, clock);
-            using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
+            using var temporary = await WithRoleRefusalNamed(() => WithConfigurationErrors(
                 () => sourceSts.AssumeRoleAsync(role.RoleArn, sessionName, role.ExternalId, role.Duration, role.MfaSerial, options.TokenCode, cancellationToken),
-                roleSource, "AssumeRole " + role.RoleArn), role.RoleArn, role.ProfileName, role.MfaSerial, spentFor).ConfigureAwait(false);
+                roleSource, "AssumeRole " + role.RoleArn), role.RoleArn, role.ProfileName, role.MfaSerial, spentFor, roleSource).ConfigureAwait(false);
             if (role.MfaSerial is null)
             {
                 var renewal = new RoleRenewal(credentials, roleSource, role.RoleArn, sessionName, role.ExternalId, role.Duration, region, stsEndpoint, maxAttempts, options.Timeout, network,
@@ -321,9 +321,9 @@ public static class OnboardSessionFactory
         var sessionName = sourceRole.RoleSessionName ?? "IamOnboard-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         OnboardLog.Current.Verbose("Assuming role " + sourceRole.RoleArn + " of profile '" + sourceRole.ProfileName + "' as session '" + sessionName + "' with the credentials of " + from
             + (sourceRole.MfaSerial is null ? string.Empty : " and MFA device " + sourceRole.MfaSerial) + ".");
-        using var temporary = await WithMfaRefusalNamed(() => WithConfigurationErrors(
+        using var temporary = await WithRoleRefusalNamed(() => WithConfigurationErrors(
             () => sts.AssumeRoleAsync(sourceRole.RoleArn, sessionName, sourceRole.ExternalId, sourceRole.Duration, sourceRole.MfaSerial, tokenCode, cancellationToken),
-            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')"), sourceRole.RoleArn, sourceRole.ProfileName, sourceRole.MfaSerial, spentFor).ConfigureAwait(false);
+            from, "AssumeRole " + sourceRole.RoleArn + " (profile '" + sourceRole.ProfileName + "')"), sourceRole.RoleArn, sourceRole.ProfileName, sourceRole.MfaSerial, spentFor, from).ConfigureAwait(false);
         if (sourceRole.MfaSerial is not null)
         {
             var mfaCredentials = new MfaRoleCredentials(temporary, connectProfileName, sourceRole.RoleArn, sourceRole.MfaSerial, clock, chainProfileName: sourceRole.ProfileName);
@@ -465,17 +465,27 @@ public static class OnboardSessionFactory
     }
 
     /// <summary>
-    /// STS refusing the MFA code of a role says only "MultiFactorAuthentication failed ...": in a chain, or beside a
+    /// STS refusing a role to root credentials, whose source it does not name (<paramref name="from"/>), or refusing the
+    /// MFA code of a role, which it says only as "MultiFactorAuthentication failed ...": in a chain, or beside a
     /// profile named by AWS_PROFILE, which role and device the code was for is what the person needs to know; and when
     /// this runspace had already used the code (<paramref name="spentFor"/>, the profile it was used for), that STS
     /// takes a code once, so the person waits for the next one instead of giving the same "current code" again. The
     /// refusal keeps its type and code; the code itself is never repeated.
     /// </summary>
-    private static async Task<T> WithMfaRefusalNamed<T>(Func<Task<T>> call, string roleArn, string? profileName, string? mfaSerial, string? spentFor)
+    private static async Task<T> WithRoleRefusalNamed<T>(Func<Task<T>> call, string roleArn, string? profileName, string? mfaSerial, string? spentFor, string from)
     {
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (IamAccessDeniedException refused) when (refused.Message.StartsWith("Roles may not be assumed by root accounts", StringComparison.Ordinal))
+        {
+            // STS's words name neither the role nor whose keys they were; a source_profile often holds root keys from before
+            // the account had an IAM user.
+            throw new IamAccessDeniedException("AssumeRole " + roleArn + (profileName is null ? string.Empty : " (profile '" + profileName + "')") + " was refused: the credentials of "
+                + from + " are the account's root user's, and STS lets no root user assume a role (\"" + refused.Message.TrimEnd('.') + "\"). Give the role the keys of an "
+                + "IAM user, or of a role, that its trust policy allows.",
+                refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused);
         }
         catch (IamAccessDeniedException refused) when (mfaSerial is not null && refused.Message.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal))
         {

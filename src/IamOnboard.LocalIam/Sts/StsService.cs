@@ -121,6 +121,12 @@ internal sealed partial class StsService
         OperationContext.Enforce(IamNameRules.CheckRoleSessionName(sessionName));
         int duration = context.OptionalInt("DurationSeconds", 900, 43200) ?? 3600;
 
+        // Root assumes no role, with its keys or a GetSessionToken session of them, whatever the trust policy says.
+        if (context.Caller.Kind == CallerKind.Root)
+        {
+            throw IamServiceException.AccessDenied("Roles may not be assumed by root accounts.");
+        }
+
         var store = context.Store;
         var role = store.State.Roles.FirstOrDefault(r => store.RoleArn(r) == roleArn);
         if (role is null)

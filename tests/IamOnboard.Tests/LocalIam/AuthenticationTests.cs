@@ -106,6 +106,24 @@ public sealed class AuthenticationTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task AssumeRole_refuses_root_with_its_keys_or_a_session_of_them_as_STS_does()
+    {
+        // The role trusts the account (its root principal); STS still refuses root itself, in these words.
+        string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
+        var root = SignedIamClient.Root(Server);
+        var refused = await root.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "as-root"));
+        AssertError(refused, 403, "AccessDenied");
+        Assert.Equal("Roles may not be assumed by root accounts.", refused.ErrorMessage);
+
+        var token = (await root.StsAsync("GetSessionToken")).EnsureSuccess();
+        var rootSession = new SignedIamClient(Server.Url, token.Value("AccessKeyId")!, token.Value("SecretAccessKey")!, token.Value("SessionToken"));
+        var refusedToSession = await rootSession.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "as-root"));
+        AssertError(refusedToSession, 403, "AccessDenied");
+        Assert.Equal("Roles may not be assumed by root accounts.", refusedToSession.ErrorMessage);
+        (await Admin.StsAsync("AssumeRole", ("RoleArn", roleArn), ("RoleSessionName", "as-admin"))).EnsureSuccess();
+    }
+
+    [Fact]
     public async Task AssumeRole_keeps_to_the_roles_MaxSessionDuration_and_to_one_hour_for_a_role_assumed_with_role_credentials_as_STS_does()
     {
         string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
