@@ -684,6 +684,32 @@ catch { "refused: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]" }
         $record.Exception.Message.Contains($adminSecret) | Should -BeFalse
     }
 
+    It "passes a role profile's external_id (or Connect-Onboard -ExternalId) to STS, whose trust policy asks for it, as the AWS CLI v2 does" {
+        # The endpoint checked no trust policy: an external_id dropped on the way to STS went unnoticed.
+        $roleName = New-TestName 'partner'
+        $trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::' + $endpoint.AccountId +
+            ':root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"partner-7:42"}}}]}'
+        (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'create-role', '--role-name', $roleName, '--assume-role-policy-document', $trust)).ExitCode | Should -Be 0
+        $role = "arn:aws:iam::$($endpoint.AccountId):role/$roleName"
+        Set-AwsFiles -Credentials "[base]`naws_access_key_id = $($endpoint.AccessKeyId)`naws_secret_access_key = $adminSecret`n" -Config (
+            "[profile partner]`nrole_arn = $role`nsource_profile = base`nexternal_id = partner-7:42`nrole_session_name = with-id`nregion = us-east-1`nendpoint_url = $($endpoint.Url)`n" +
+            "[profile no-id]`nrole_arn = $role`nsource_profile = base`nrole_session_name = without-id`nregion = us-east-1`nendpoint_url = $($endpoint.Url)`n")
+        $python = ((Get-Content -TotalCount 1 -Path $awsCli) -replace '^#!\s*', '').Trim()
+        $env:IAMONBOARD_CLI_ENDPOINT = $endpoint.Url
+        try {
+            $cli = (& $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile partner --query Arn --output text 2>&1 | Out-String).Trim()
+            $cliWithout = (& $python (Join-Path $PSScriptRoot 'aws_cli_local.py') sts get-caller-identity --profile no-id --query Arn --output text 2>&1 | Out-String).Trim()
+        }
+        finally { Remove-Item env:IAMONBOARD_CLI_ENDPOINT }
+        $cli | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/$roleName/with-id"
+        $cliWithout | Should -BeLike "*AccessDenied*not authorized to perform: sts:AssumeRole on resource: $role*"
+
+        (Connect-Onboard -ProfileName partner).CallerArn | Should -Be $cli
+        { Connect-Onboard -ProfileName no-id -ErrorAction Stop } | Should -Throw -ExpectedMessage "*not authorized to perform: sts:AssumeRole on resource: $role*"
+        (Connect-Onboard -ProfileName no-id -ExternalId 'partner-7:42').CallerArn | Should -Be "arn:aws:sts::$($endpoint.AccountId):assumed-role/$roleName/without-id"
+        Disconnect-Onboard
+    }
+
     It 'resolves a role chain (a role from a role from keys, or from an SSO profile) to the same caller as the AWS CLI v2' {
         # The Debian CLI takes no endpoint from the config; aws_cli_local.py points every client it creates (the AssumeRole
         # and SSO portal calls of its credential providers too) at the endpoint, and leaves the chain to botocore.

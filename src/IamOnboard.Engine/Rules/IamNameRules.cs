@@ -18,6 +18,7 @@ public static class IamNameRules
 
     /// <summary>The pattern IAM shows for role session names (STS).</summary>
     public const string RoleSessionNamePattern = @"[\w+=,.@-]*";
+    public const string ExternalIdPattern = @"[\w+=,.@:\/-]*";
 
     /// <summary>The pattern IAM shows for tag keys.</summary>
     public const string TagKeyPattern = @"[\p{L}\p{Z}\p{N}_.:/=+\-@]+";
@@ -31,6 +32,8 @@ public static class IamNameRules
     public const int PathMaxLength = 512;
     public const int RoleSessionNameMinLength = 2;
     public const int RoleSessionNameMaxLength = 64;
+    public const int ExternalIdMinLength = 2;
+    public const int ExternalIdMaxLength = 1224;
     public const int TagKeyMaxLength = 128;
     public const int TagValueMaxLength = 256;
 
@@ -64,6 +67,10 @@ public static class IamNameRules
 
     public static RuleViolation? CheckRoleSessionName(string? name, string field = "roleSessionName") =>
         CheckPatterned(field, name, RoleSessionNameMinLength, RoleSessionNameMaxLength, RoleSessionNamePattern, IsNameChar);
+
+    /// <summary>The external id a role's trust policy may ask for (sts:ExternalId): a role session name's characters, and ':' and '/'.</summary>
+    public static RuleViolation? CheckExternalId(string? externalId, string field = "externalId") =>
+        CheckPatterned(field, externalId, ExternalIdMinLength, ExternalIdMaxLength, ExternalIdPattern, static (s, i) => s[i] is ':' or '/' || IsNameChar(s, i));
 
     /// <summary>
     /// A path is <c>/</c> alone, or starts and ends with <c>/</c> with characters U+0021-U+007F between

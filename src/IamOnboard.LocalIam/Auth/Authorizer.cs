@@ -26,11 +26,18 @@ internal static class Authorizer
         Authorize(store, caller, "iam:" + action, resource, context);
     }
 
-    public static void AuthorizeAssumeRole(AccountStore store, CallerIdentity caller, string roleArn, RequestFacts facts)
+    /// <summary>
+    /// The caller's own policies for sts:AssumeRole. A trust policy that names the caller is enough within the account,
+    /// unless the caller's policies deny it; one that names only the account needs their Allow too.
+    /// </summary>
+    public static void AuthorizeAssumeRole(AccountStore store, CallerIdentity caller, string roleArn, RequestFacts facts, bool byNameInTrust)
     {
-        if (caller.Kind != CallerKind.Root)
+        const string action = "sts:AssumeRole";
+        var policies = PoliciesOf(store, caller);
+        var result = PolicyEvaluator.Evaluate(action, roleArn, facts.ContextFor(store, caller), policies.Identity, policies.Boundary);
+        if (result.Decision == EvaluationDecision.ExplicitDeny || (result.Decision != EvaluationDecision.Allowed && !byNameInTrust))
         {
-            Authorize(store, caller, "sts:AssumeRole", roleArn, facts.ContextFor(store, caller));
+            throw Denied(caller, action, roleArn, result);
         }
     }
 

@@ -43,6 +43,13 @@ internal sealed class ParsedStatement
     public IReadOnlyList<string>? Resources { get; set; }
     public IReadOnlyList<string>? NotResources { get; set; }
     public IReadOnlyList<ConditionClause> Conditions { get; set; } = Array.Empty<ConditionClause>();
+
+    /// <summary>
+    /// A resource policy's Principal (or NotPrincipal) as <c>type:value</c> items (<c>AWS:arn:aws:iam::123456789012:root</c>,
+    /// <c>Service:ec2.amazonaws.com</c>), <c>AWS:*</c> for <c>"Principal": "*"</c>; null when the statement has none.
+    /// </summary>
+    public IReadOnlyList<string>? Principals { get; set; }
+    public IReadOnlyList<string>? NotPrincipals { get; set; }
     public PolicyPosition Start { get; set; }
     public PolicyPosition End { get; set; }
 }

@@ -106,7 +106,24 @@ internal static class PolicyParser
             Resources = Strings(element, "Resource", where),
             NotResources = Strings(element, "NotResource", where),
             Conditions = element.TryGetProperty("Condition", out var condition) ? Conditions(condition, where) : Array.Empty<ConditionClause>(),
+            Principals = element.TryGetProperty("Principal", out var principal) ? Principals(principal, where + ".Principal") : null,
+            NotPrincipals = element.TryGetProperty("NotPrincipal", out var notPrincipal) ? Principals(notPrincipal, where + ".NotPrincipal") : null,
         };
+    }
+
+    private static IReadOnlyList<string> Principals(JsonElement principal, string where)
+    {
+        if (principal.ValueKind == JsonValueKind.String)
+        {
+            return principal.GetString() == "*" ? new[] { "AWS:*" } : throw new PolicyParseException(where + " must be \"*\" or an object.");
+        }
+
+        if (principal.ValueKind != JsonValueKind.Object)
+        {
+            throw new PolicyParseException(where + " must be \"*\" or an object.");
+        }
+
+        return principal.EnumerateObject().SelectMany(type => Values(type.Value, where + "." + type.Name).Select(value => type.Name + ":" + value)).ToArray();
     }
 
     private static IReadOnlyList<string>? Strings(JsonElement statement, string name, string where)

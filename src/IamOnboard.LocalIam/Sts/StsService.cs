@@ -41,23 +41,16 @@ internal sealed partial class StsService
 
     /// <summary>
     /// SerialNumber and TokenCode as STS checks them: the device must be the caller's and the code current (one step of
-    /// clock drift either way) and not used before (<see cref="AcceptCodeOnce"/>). A role whose trust policy names aws:MultiFactorAuthPresent is refused without them; a
-    /// simplification of evaluating that condition, enough for role profiles with mfa_serial.
+    /// clock drift either way) and not used before (<see cref="AcceptCodeOnce"/>). True when a code was given and taken:
+    /// the trust policy is then evaluated with aws:MultiFactorAuthPresent true.
     /// </summary>
-    private static void RequireMfaWhenAskedFor(OperationContext context, RoleEntity role)
+    private static bool AcceptMfaCodeIfGiven(OperationContext context)
     {
         string? serial = context.Optional("SerialNumber");
         string? code = context.Optional("TokenCode");
-        bool required = role.AssumeRolePolicyDocument.IndexOf("aws:MultiFactorAuthPresent", StringComparison.OrdinalIgnoreCase) >= 0;
         if (serial is null && code is null)
         {
-            if (required)
-            {
-                throw IamServiceException.AccessDenied("User: " + context.Caller.Arn + " is not authorized to perform: sts:AssumeRole on resource: "
-                    + context.Store.RoleArn(role) + " (its trust policy requires MFA: pass SerialNumber and TokenCode)");
-            }
-
-            return;
+            return false;
         }
 
         if (serial is null || code is null || !Totp.IsWellFormedCode(code))
@@ -73,6 +66,7 @@ internal sealed partial class StsService
         }
 
         AcceptCodeOnce(context, device, code);
+        return true;
     }
 
     /// <summary>
@@ -120,6 +114,11 @@ internal sealed partial class StsService
         string sessionName = context.Required("RoleSessionName");
         OperationContext.Enforce(IamNameRules.CheckRoleSessionName(sessionName));
         int duration = context.OptionalInt("DurationSeconds", 900, 43200) ?? 3600;
+        string? externalId = context.Optional("ExternalId");
+        if (externalId is not null)
+        {
+            OperationContext.Enforce(IamNameRules.CheckExternalId(externalId));
+        }
 
         // Root assumes no role, with its keys or a GetSessionToken session of them, whatever the trust policy says.
         if (context.Caller.Kind == CallerKind.Root)
@@ -134,13 +133,32 @@ internal sealed partial class StsService
             throw Authorizer.Denied(context.Caller, "sts:AssumeRole", roleArn);
         }
 
+        bool withMfa = AcceptMfaCodeIfGiven(context);
+        var request = context.Facts.ContextFor(store, context.Caller).Set("sts:RoleSessionName", sessionName);
+        if (withMfa)
+        {
+            request.Set("aws:MultiFactorAuthPresent", "true").Set("aws:MultiFactorAuthAge", "0");
+        }
+
+        if (externalId is not null)
+        {
+            request.Set("sts:ExternalId", externalId);
+        }
+
+        // The trust policy must let the caller in; when it lets in the account rather than the caller, the caller's own
+        // policies must allow sts:AssumeRole as well.
+        var trust = TrustPolicy.Evaluate(store, role, context.Caller, "sts:AssumeRole", request);
+        if (trust == TrustDecision.Denied)
+        {
+            throw IamServiceException.AccessDenied("User: " + context.Caller.Arn + " is not authorized to perform: sts:AssumeRole on resource: " + roleArn);
+        }
+
         if (context.EvaluatePolicies)
         {
-            Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn, context.Facts);
+            Authorizer.AuthorizeAssumeRole(store, context.Caller, roleArn, context.Facts, byNameInTrust: trust == TrustDecision.AllowedByName);
         }
 
         RequireSessionLengthAllowed(context, role, duration);
-        RequireMfaWhenAskedFor(context, role);
         IssueRoleSession(context, store, role, sessionName, duration);
         WriteAssumedRoleUser(context, store, role, sessionName);
     }

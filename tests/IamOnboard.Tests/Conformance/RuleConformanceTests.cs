@@ -28,6 +28,7 @@ public sealed class RuleConformanceTests
         new object[] { "iam", "tagKeyType", "tag" },
         new object[] { "iam", "tagValueType", "tag" },
         new object[] { "sts", "roleSessionNameType", "name" },
+        new object[] { "sts", "externalIdType", "name" },
     };
 
     private static Func<string, bool> Rule(string shape) => shape switch
@@ -40,6 +41,7 @@ public sealed class RuleConformanceTests
         "tagKeyType" => v => IamNameRules.CheckUserTags(new[] { new KeyValuePair<string, string>(v, "v") }).Count == 0,
         "tagValueType" => v => IamNameRules.CheckUserTags(new[] { new KeyValuePair<string, string>("k", v) }).Count == 0,
         "roleSessionNameType" => v => IamNameRules.CheckRoleSessionName(v) is null,
+        "externalIdType" => v => IamNameRules.CheckExternalId(v) is null,
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
 

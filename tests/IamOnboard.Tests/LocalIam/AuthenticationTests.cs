@@ -124,6 +124,49 @@ public sealed class AuthenticationTests : LocalIamTestBase
     }
 
     [Fact]
+    public async Task AssumeRole_lets_in_only_whom_the_trust_policy_names_with_its_conditions_and_sts_ExternalId_as_STS_does()
+    {
+        // The trust policy decides who may assume a role, not only the caller's own policies: an administrator whom it does
+        // not name is refused; a user it names needs no policy of their own; an account-wide Allow needs one; a Deny wins.
+        var named = await UserClientAsync("named-partner");
+        var admin = await UserClientAsync("other-admin", "arn:aws:iam::aws:policy/AdministratorAccess");
+        string namedArn = $"arn:aws:iam::{Server.AccountId}:user/named-partner";
+        string Trust(string statements) => "{\"Version\":\"2012-10-17\",\"Statement\":[" + statements + "]}";
+        async Task<string> RoleAsync(string name, string trust)
+        {
+            (await Admin.IamAsync("CreateRole", ("RoleName", name), ("AssumeRolePolicyDocument", trust))).EnsureSuccess();
+            return $"arn:aws:iam::{Server.AccountId}:role/{name}";
+        }
+
+        var partnerRole = await RoleAsync("partner-only", Trust(
+            "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + namedArn + "\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"partner-7:x/y\"}}}"));
+        var notAdmin = await admin.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "admin"), ("ExternalId", "partner-7:x/y"));
+        AssertError(notAdmin, 403, "AccessDenied");
+        Assert.Equal("User: arn:aws:iam::" + Server.AccountId + ":user/other-admin is not authorized to perform: sts:AssumeRole on resource: " + partnerRole, notAdmin.ErrorMessage);
+        AssertError(await named.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "partner")), 403, "AccessDenied");
+        AssertError(await named.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "partner"), ("ExternalId", "partner-8")), 403, "AccessDenied");
+        (await named.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "partner"), ("ExternalId", "partner-7:x/y"))).EnsureSuccess();
+
+        // An external id is checked as STS's model says: 2 to 1224 of [\w+=,.@:/-].
+        var shortId = await named.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "partner"), ("ExternalId", "p"));
+        AssertError(shortId, 400, "ValidationError");
+        Assert.Contains("at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2", shortId.ErrorMessage);
+        AssertError(await named.StsAsync("AssumeRole", ("RoleArn", partnerRole), ("RoleSessionName", "partner"), ("ExternalId", "has space")), 400, "ValidationError");
+
+        var accountRole = await RoleAsync("account-wide", Trust("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + Server.AccountId + "\"},\"Action\":\"sts:AssumeRole\"}"));
+        AssertError(await named.StsAsync("AssumeRole", ("RoleArn", accountRole), ("RoleSessionName", "partner")), 403, "AccessDenied");
+        (await admin.StsAsync("AssumeRole", ("RoleArn", accountRole), ("RoleSessionName", "admin"))).EnsureSuccess();
+
+        var serviceRole = await RoleAsync("for-ec2", Trust("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}"));
+        AssertError(await admin.StsAsync("AssumeRole", ("RoleArn", serviceRole), ("RoleSessionName", "admin")), 403, "AccessDenied");
+
+        var deniedRole = await RoleAsync("deny-wins", Trust(
+            "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"" + namedArn + "\"},\"Action\":\"sts:AssumeRole\"}"));
+        AssertError(await named.StsAsync("AssumeRole", ("RoleArn", deniedRole), ("RoleSessionName", "partner")), 403, "AccessDenied");
+        (await admin.StsAsync("AssumeRole", ("RoleArn", deniedRole), ("RoleSessionName", "admin"))).EnsureSuccess();
+    }
+
+    [Fact]
     public async Task AssumeRole_keeps_to_the_roles_MaxSessionDuration_and_to_one_hour_for_a_role_assumed_with_role_credentials_as_STS_does()
     {
         string roleArn = $"arn:aws:iam::{Server.AccountId}:role/OrganizationAccountAccessRole";
