@@ -583,6 +583,18 @@ Describe 'Export-OnboardCredential' {
         (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'get-user', '--user-name', $other)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'refuses a -Path that ends in a separator (a folder not made yet) before any user is made, as an existing folder' {
+        # Before, the user was made, the folder was made at the first line, and the file's create then failed with "The
+        # file '.../handout/' already exists", which it did not: the credentials reached nobody.
+        $name = New-TestName
+        $folder = Join-Path $TestDrive 'handout'
+        $refusal = { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path "$folder/" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CredentialPathIsFolder,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+        $refusal.Exception.Message | Should -BeLike "*'$folder/' names a folder*give the credentials file's name in it (for example '$(Join-Path $folder 'credentials.csv')')*"
+        Test-Path $folder | Should -BeFalse
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It '-Append to a file that another run made after this one started adds to it, instead of failing after its users were made' {
         # Two runs of the README pipeline at once, the file missing at both starts: the one whose first line came second
         # failed with "already exists" once its users were made. Here the outer Export starts first (its begin runs before

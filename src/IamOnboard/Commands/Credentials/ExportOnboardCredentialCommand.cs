@@ -85,10 +85,13 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         // Checked before any user is made, as an existing file is: found only at the first user, a path that can never be
         // written left the whole batch made with credentials nobody had. A missing folder is made at the first line, as
         // -QrCodePath's is (and an Enable-OnboardVirtualMfa -QrCodePath before this command may make it first).
-        if (Directory.Exists(_path))
+        // A path ending in a separator names a folder even before it exists: made at the first line, it left no file name
+        // to create, and that failed after the users were made.
+        if (Directory.Exists(_path) || _path.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ||
+            _path.EndsWith(System.IO.Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal))
         {
             ThrowTerminatingError(OnboardErrors.Create("CredentialPathIsFolder", ErrorCategory.InvalidArgument, _path,
-                $"Path: '{_path}' is a folder; give the credentials file's name in it (for example '{System.IO.Path.Combine(_path, "credentials.csv")}')."));
+                $"Path: '{_path}' {(Directory.Exists(_path) ? "is" : "names")} a folder; give the credentials file's name in it (for example '{System.IO.Path.Combine(_path, "credentials.csv")}')."));
         }
 
         if (NearestExisting(System.IO.Path.GetDirectoryName(_path)) is { } blocking && File.Exists(blocking))
