@@ -72,6 +72,29 @@ Describe 'Import-OnboardCsv' {
         "User name,Password`nx,Secret123!`n" | Set-Content $secret
         { Import-OnboardCsv $secret -ErrorAction Stop } | Should -Throw -ErrorId 'CsvPasswordColumn,IamOnboard.Commands.ImportOnboardCsvCommand'
     }
+
+    It 'refuses a relative path while the location is Env:, instead of reading the file of that name in the process''s directory' {
+        # PowerShell gives back the Environment provider's own path ("starters.csv"), which .NET read against the
+        # process's directory: before, another folder's starters became users without a word.
+        $processDirectory = Join-Path $TestDrive 'import-process-directory'
+        $null = New-Item -ItemType Directory $processDirectory
+        "User name`nnot-meant-to-be-read`n" | Set-Content (Join-Path $processDirectory 'starters.csv')
+        $savedDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $processDirectory
+        Push-Location Env:
+        try {
+            $rows = Import-OnboardCsv 'starters.csv' -ErrorVariable refused -ErrorAction SilentlyContinue
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+
+        $rows | Should -BeNullOrEmpty
+        @($refused) | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'PathNotInFileSystem,IamOnboard.Commands.ImportOnboardCsvCommand'
+        "$($refused[0])" | Should -BeLike "Path: 'starters.csv' is relative to the current location 'Env:?', which is in PowerShell's Environment provider, not a folder of the file system.*"
+    }
 }
 
 Describe 'A batch from CSV' {

@@ -378,6 +378,33 @@ Describe 'Add-OnboardInlinePolicy' {
         $stored | Should -Be @('s3:GetObject', 's3:ListBucket')
     }
 
+    It 'refuses a relative policy file while the location is Env:, instead of reading the file of that name in the process''s directory' {
+        # PowerShell gives back the Environment provider's own path ("policy.json"), which .NET read against the
+        # process's directory: before, another folder's policy was put on the user without a word.
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $processDirectory = Join-Path $TestDrive 'policy-process-directory'
+        $null = New-Item -ItemType Directory $processDirectory
+        $readS3 | Set-Content (Join-Path $processDirectory 'policy.json')
+        $savedDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $processDirectory
+        Push-Location Env:
+        try {
+            Add-OnboardInlinePolicy -UserName $name -PolicyName FromPath -Path policy.json -ErrorVariable byPath -ErrorAction SilentlyContinue
+            Add-OnboardInlinePolicy -UserName $name -PolicyName FromCli -PolicyDocument file://policy.json -ErrorVariable byCli -ErrorAction SilentlyContinue
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+
+        $byPath[0].FullyQualifiedErrorId | Should -Be 'PathNotInFileSystem,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        "$($byPath[0])" | Should -BeLike "Path: 'policy.json' is relative to the current location 'Env:?', which is in PowerShell's Environment provider, not a folder of the file system.*"
+        $byCli[0].FullyQualifiedErrorId | Should -Be 'PathNotInFileSystem,IamOnboard.Commands.AddOnboardInlinePolicyCommand'
+        "$($byCli[0])" | Should -BeLike "PolicyDocument: 'policy.json' is relative to the current location 'Env:?'*"
+        (Aws @('iam', 'list-user-policies', '--user-name', $name)).Json.PolicyNames | Should -BeNullOrEmpty
+    }
+
     It 'says to use -Path when -PolicyDocument is given a file''s name' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

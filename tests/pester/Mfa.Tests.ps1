@@ -464,6 +464,30 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         [IO.File]::ReadAllBytes($qrFile)[1..3] | Should -Be ([byte[]][char[]]'PNG')
     }
 
+    It 'refuses a relative -QrCodePath while the location is Env:, before any device is made, instead of writing the seed into the process''s directory' {
+        # PowerShell gives back the Environment provider's own path ("qr/"), which .NET wrote against the process's
+        # directory: before, the QR code (the seed) landed in a folder the admin never named.
+        $processDirectory = Join-Path $TestDrive 'mfa-process-directory'
+        $null = New-Item -ItemType Directory $processDirectory
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $savedDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $processDirectory
+        Push-Location Env:
+        try {
+            $refusal = { Enable-OnboardVirtualMfa -UserName $name -Unattended -QrCodePath 'qr/' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.EnableOnboardVirtualMfaCommand' -PassThru
+            $refusal.Exception.Message | Should -BeLike "QrCodePath: 'qr/' is relative to the current location 'Env:?', which is in PowerShell's Environment provider, not a folder of the file system.*"
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+
+        Get-ChildItem -Recurse $processDirectory | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -595,6 +595,33 @@ Describe 'Export-OnboardCredential' {
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'refuses a -Path of another provider (Variable:, or relative while the location is Env:) before any user is made, writing nowhere' {
+        # PowerShell gives back the provider's own path ("creds.csv"), which .NET read against the process's directory:
+        # before, the file's checks looked there, and the user was made before a generic "The value cannot be an empty
+        # string. (Parameter 'path')" stopped the pipeline.
+        $processDirectory = Join-Path $TestDrive 'process-directory'
+        $null = New-Item -ItemType Directory $processDirectory
+        $savedDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $processDirectory
+        Push-Location Env:
+        try {
+            $name = New-TestName
+            $refusal = { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path 'creds.csv' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+            $refusal.Exception.Message | Should -BeLike "Path: 'creds.csv' is relative to the current location 'Env:?', which is in PowerShell's Environment provider, not a folder of the file system.*"
+            $refusal = { New-OnboardUser -UserName $name -ProgrammaticAccess | Export-OnboardCredential -Path 'Variable:creds' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.ExportOnboardCredentialCommand' -PassThru
+            $refusal.Exception.Message | Should -BeLike "Path: 'Variable:creds' is a path of PowerShell's Variable provider, not a folder of the file system.*"
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+
+        Get-ChildItem $processDirectory | Should -BeNullOrEmpty
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
     It '-Append to a file that another run made after this one started adds to it, instead of failing after its users were made' {
         # Two runs of the README pipeline at once, the file missing at both starts: the one whose first line came second
         # failed with "already exists" once its users were made. Here the outer Export starts first (its begin runs before

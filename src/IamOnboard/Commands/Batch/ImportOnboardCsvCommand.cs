@@ -42,7 +42,18 @@ public sealed class ImportOnboardCsvCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string path;
+        try
+        {
+            path = FileSystemPath.Resolve(SessionState.Path, nameof(Path), Path);
+        }
+        catch (OnboardInputException notAFile)
+        {
+            // This file only: the other files of the pipeline go on.
+            WriteError(OnboardErrors.FromException(notAFile, Path));
+            return;
+        }
+
         var valid = new List<UserOnboardingRequest>();
         var total = 0;
         try

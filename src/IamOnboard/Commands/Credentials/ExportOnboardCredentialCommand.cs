@@ -75,7 +75,15 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        _path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            _path = FileSystemPath.Resolve(SessionState.Path, nameof(Path), Path);
+        }
+        catch (OnboardInputException notAFile)
+        {
+            ThrowTerminatingError(OnboardErrors.FromException(notAFile, Path));
+        }
+
         if (Append.IsPresent && Force.IsPresent)
         {
             ThrowTerminatingError(OnboardErrors.Create("AppendWithForce", ErrorCategory.InvalidArgument, _path,

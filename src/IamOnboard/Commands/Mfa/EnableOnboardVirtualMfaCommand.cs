@@ -132,7 +132,14 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         base.BeginProcessing();
         if (QrCodePath is not null)
         {
-            _qrFiles = new QrCodeFiles(SessionState.Path.GetUnresolvedProviderPathFromPSPath(QrCodePath), QrCodePath, Force.IsPresent);
+            try
+            {
+                _qrFiles = new QrCodeFiles(FileSystemPath.Resolve(SessionState.Path, nameof(QrCodePath), QrCodePath), QrCodePath, Force.IsPresent);
+            }
+            catch (OnboardInputException notAFolder)
+            {
+                ThrowTerminatingError(OnboardErrors.FromException(notAFolder, QrCodePath));
+            }
         }
         else if (Force.IsPresent)
         {

@@ -238,9 +238,9 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
 
         try
         {
-            return File.Exists(SessionState.Path.GetUnresolvedProviderPathFromPSPath(trimmed));
+            return File.Exists(FileSystemPath.Resolve(SessionState.Path, "PolicyDocument", trimmed));
         }
-        catch (Exception notAPath) when (notAPath is SessionStateException or PSArgumentException or NotSupportedException or ArgumentException)
+        catch (Exception notAPath) when (notAPath is SessionStateException or PSArgumentException or NotSupportedException or ArgumentException or OnboardInputException)
         {
             return false;
         }
@@ -279,7 +279,7 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     {
         try
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            var resolved = FileSystemPath.Resolve(SessionState.Path, field, path);
             if (Directory.Exists(resolved))
             {
                 throw new IOException("it is a folder; name the policy's .json file.");
