@@ -488,6 +488,22 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
     }
 
+    It 'refuses a -QrCodePath whose folder cannot be made (a file stands in its way) before any user or device is made' {
+        # Before, New-OnboardUser made the user, and each enrolment then failed with "Could not create the folder
+        # '...': File exists (errno 17)", naming no parameter: the new passwords reached nobody.
+        $aFile = Join-Path $TestDrive 'qr-is-a-file'
+        'x' | Set-Content $aFile
+        $name = New-TestName
+        foreach ($qrPath in "$aFile/codes/", "$aFile/") {
+            $refusal = { New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -QrCodePath $qrPath -ErrorAction Stop } |
+                Should -Throw -ErrorId 'QrCodeFolderNotCreatable,IamOnboard.Commands.EnableOnboardVirtualMfaCommand' -PassThru
+            $refusal.Exception.Message | Should -BeLike "QrCodePath: the folder for '$qrPath' cannot be made: '$aFile' is a file. Give another -QrCodePath; nothing was made."
+        }
+
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+        Get-Content $aFile | Should -Be 'x'
+    }
+
     It 'changes nothing with -WhatIf' {
         $name = New-TestName
         $null = New-OnboardUser -UserName $name

@@ -140,6 +140,12 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             {
                 ThrowTerminatingError(OnboardErrors.FromException(notAFolder, QrCodePath));
             }
+
+            if (_qrFiles!.FileInTheWay() is { } blocking)
+            {
+                ThrowTerminatingError(OnboardErrors.Create("QrCodeFolderNotCreatable", ErrorCategory.InvalidArgument, QrCodePath,
+                    $"QrCodePath: the folder for '{QrCodePath}' cannot be made: '{blocking}' is a file. Give another -QrCodePath; nothing was made."));
+            }
         }
         else if (Force.IsPresent)
         {

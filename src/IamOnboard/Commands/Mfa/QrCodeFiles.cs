@@ -28,6 +28,30 @@ internal sealed class QrCodeFiles
 
     public bool Force { get; }
 
+    /// <summary>
+    /// The file that stands where the QR codes' folder, or a folder above it, would be made; null when the folder
+    /// exists or can be made. Checked before anything is made: found at the first user, it failed every enrolment after
+    /// the users were made.
+    /// </summary>
+    public string? FileInTheWay()
+    {
+        var folder = _isFolder ? _path.TrimEnd('/', '\\') : Path.GetDirectoryName(_path);
+        for (var at = folder; !string.IsNullOrEmpty(at); at = Path.GetDirectoryName(at))
+        {
+            if (Directory.Exists(at))
+            {
+                return null;
+            }
+
+            if (File.Exists(at))
+            {
+                return at;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The file for <paramref name="userName"/>'s QR code, or the reason there is none (pipeline thread, before anything is made).</summary>
     public bool TryClaim(string userName, out string? file, out ErrorRecord? problem)
     {
