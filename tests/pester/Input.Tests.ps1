@@ -356,6 +356,20 @@ Describe 'The credentials file for the AWS CLI' {
             Should -Throw -ErrorId 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
     }
 
+    It 'ends, when every user that reached it was refused or had no line, saying how many came rather than that none did' {
+        # Before, the end said "No users reached Export-OnboardCredential", right after its own error for the user
+        # that did: the admin looked for a broken pipeline instead of at the -Format.
+        $keys = Join-Path $TestDrive 'none-written.csv'
+        $name = New-TestName 'pwonly'
+        New-OnboardUser $name -ConsoleAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport `
+            -ErrorVariable refusals -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+        @($refusals).FullyQualifiedErrorId | Should -Be 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        $ending = @($warned | Where-Object { "$_" -like '*Export-OnboardCredential*' -and "$_" -notlike "$name*" })
+        $ending | Should -HaveCount 1
+        "$($ending[0])" | Should -Be "1 user reached Export-OnboardCredential and none had a line it could write (see the errors and warnings above); no file was written."
+        Test-Path $keys | Should -BeFalse
+    }
+
     It 'refuses that user alone: the rest of the batch is made and written, and the refused user stays marked for the re-run' {
         $keys = Join-Path $TestDrive 'batch-keys.csv'
         $first, $comma, $last = (New-TestName 'keys1'), "$(New-TestName 'svc')=x,y", (New-TestName 'keys3')

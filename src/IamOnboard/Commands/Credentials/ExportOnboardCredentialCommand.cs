@@ -31,6 +31,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     private StreamWriter? _writer;
     private bool _declined;
     private int _written;
+    private int _received; // users and devices that reached this command, written or not
     private bool _withMfa; // the file has the MFA device and seed columns (the first input asked for seeds)
 
     [Parameter(Mandatory = true, Position = 0)]
@@ -207,6 +208,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
     protected override void ProcessItem()
     {
+        _received++;
         var device = InputObject?.BaseObject as OnboardMfaDevice;
         var user = InputObject?.BaseObject switch
         {
@@ -304,7 +306,12 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         {
             if (_alreadyListed == 0)
             {
-                WriteWarning("No users reached Export-OnboardCredential; no file was written.");
+                // Users refused here (each with its error or warning) did reach it: saying none did sent the admin
+                // looking for a broken pipeline.
+                var left = File.Exists(_path) ? $"'{_path}' was left as it was" : "no file was written";
+                WriteWarning(_received == 0
+                    ? $"No users reached Export-OnboardCredential; {left}."
+                    : $"{_received} {(_received == 1 ? "user" : "users")} reached Export-OnboardCredential and none had a line it could write (see the errors and warnings above); {left}.");
             }
 
             return;
