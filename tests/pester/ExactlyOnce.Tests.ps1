@@ -780,6 +780,8 @@ Describe 'Exactly once: MFA seeds and QR codes' {
         $out | Should -HaveCount 1
         $clashes | Should -HaveCount 2
         $clashes.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'QrCodePathIsOneFile*' }
+        # The users themselves were made upstream: before, the error said "Nothing was created for <user>".
+        $clashes | ForEach-Object { "$_" | Should -BeLike "*for more than one user give a folder (each gets <user>.png). No MFA device was created for $prefix-g?." }
         $devices = (Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-virtual-mfa-devices')).Json.VirtualMFADevices.SerialNumber
         @($devices | Where-Object { $_ -like "*/$prefix-*" }) | Should -HaveCount 1
     }

@@ -67,7 +67,7 @@ internal sealed class QrCodeFiles
             file = null;
             problem = OnboardErrors.Create("QrCodePathIsOneFile", ErrorCategory.InvalidArgument, userName,
                 $"QrCodePath: '{_given}' is one file and holds the QR code of {_fileOwner}; for more than one user give a folder " +
-                $"(each gets <user>.png). Nothing was created for {userName}.");
+                $"(each gets <user>.png). No MFA device was created for {userName}.");
             return false;
         }
 
