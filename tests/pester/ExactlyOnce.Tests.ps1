@@ -259,6 +259,28 @@ Describe 'Exactly once: credentials and interrupted runs' {
         Get-TagKeys $endpoint $outVariableName | Should -Not -Contain 'iamonboard:handoff'
     }
 
+    It 'a user Where-Object or Select-Object -Skip leaves out before Export-OnboardCredential counts as not handed out, with a warning' {
+        # Before, New-OnboardUser removed the mark of the user the filter left out (its write returned, no IamOnboard
+        # command had it, so "someone else" was taken to): its password reached nobody, and no re-run replaced it.
+        $prefix = New-TestName 'filtered'
+        $kept, $left = "$prefix-kept", "$prefix-left"
+        $file = Join-Path $TestDrive 'filtered.csv'
+        $kept, $left | New-OnboardUser -ConsoleAccess -ThrottleLimit 1 -Session $session -WarningVariable filterWarnings -WarningAction SilentlyContinue |
+            Where-Object UserName -NE $left | Export-OnboardCredential -Path $file
+        (Import-Csv $file).'User name' | Should -Be $kept
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+        Get-TagKeys $endpoint $left | Should -Contain 'iamonboard:handoff' -Because 'its password reached nobody, so the next run must replace it'
+        @($filterWarnings | ForEach-Object { "$_" }) | Should -Be @(
+            "$($left): Where-Object left the user out before it reached Export-OnboardCredential, so the new credentials reached nobody. They count as not handed out: the user keeps its tag 'iamonboard:handoff', and running the command again replaces them. To keep them, assign the output to a variable or pipe it to Export-OnboardCredential.")
+
+        $skipped = New-TestName 'skipped'
+        $skipFile = Join-Path $TestDrive 'skipped.csv'
+        $skipped | New-OnboardUser -ConsoleAccess -Session $session -WarningVariable skipWarnings -WarningAction SilentlyContinue |
+            Select-Object -Skip 1 | Export-OnboardCredential -Path $skipFile -WarningAction SilentlyContinue
+        Get-TagKeys $endpoint $skipped | Should -Contain 'iamonboard:handoff'
+        "$skipWarnings" | Should -BeLike "$($skipped): Select-Object left the user out before it reached Export-OnboardCredential*"
+    }
+
     It 'credentials passed through Tee-Object -FilePath to a sink count as not handed out; Tee-Object -Variable keeps them' {
         # Tee-Object -FilePath writes text (a SecureString as its type name) and passes the objects on: as with Sort-Object,
         # where it sends them decides. It used to count as keeping them: the mark went, and the key reached nobody.

@@ -23,6 +23,8 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private string? _secretSink; // "" once looked up and the output goes elsewhere
     private string? _clearTextKeeper; // "" once looked up and the output is not kept as clear-text CLIXML
     private string? _nextOnboardCommand;
+    private string? _filteredRoute; // "" once looked up and the output does not go through filters to an IamOnboard command
+    private string? _filteredOnboardCommand;
     private object? _carrierByName;
     private object? _itemInTransit;
 
@@ -468,8 +470,14 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         var markedDevice = HandOffs.MarkedDevice(user, this);
         if (_secretSink.Length == 0 && _nextOnboardCommand is null)
         {
-            WarnIfKeptInClearText(user);
-            return false;
+            // Through Where-Object to Export-OnboardCredential: still held here once the write returned, the user was left
+            // out on the way. Acknowledged, its password reached nobody and no re-run would replace it.
+            _filteredRoute ??= SecretSinks.FilteredRouteTo(this, out _filteredOnboardCommand) ?? string.Empty;
+            if (_filteredRoute.Length == 0)
+            {
+                WarnIfKeptInClearText(user);
+                return false;
+            }
         }
 
         if (!HandOffs.Release(user, this, IsRunning, out var givenBackTo))
@@ -482,7 +490,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             // The user goes on along the pipeline that passed it here; only what this command added is lost.
             var seed = markedDevice is null ? string.Empty
                 : $" The MFA seed made here counts as not handed out: its device keeps the tag '{HandOffMark.TagKey}', and running the command again replaces it.";
-            var where = _secretSink.Length > 0 ? $"went to {_secretSink}{WhyLost(detailed: false)}" : $"did not reach {_nextOnboardCommand} (see its error)";
+            var where = _secretSink.Length > 0 ? $"went to {_secretSink}{WhyLost(detailed: false)}"
+                : _nextOnboardCommand is not null ? $"did not reach {_nextOnboardCommand} (see its error)"
+                : $"was left out by {_filteredRoute} before it reached {_filteredOnboardCommand}";
             Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {MyInvocation.MyCommand.Name}'s output {where}. " +
                 $"The user's new password or key stay with {outer.MyInvocation.MyCommand.Name}, which passed the user to this pipeline and passes it on.{seed}");
             return true;
@@ -491,7 +501,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         // An IamOnboard command takes over every user it receives; one still held here never reached it (its binding failed).
         var lost = _secretSink.Length > 0
             ? $"the new credentials went to {_secretSink}{WhyLost(detailed: true)}"
-            : $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody";
+            : _nextOnboardCommand is not null
+                ? $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody"
+                : $"{_filteredRoute} left the user out before it reached {_filteredOnboardCommand}, so the new credentials reached nobody";
         Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {lost}. " +
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
             (_secretSink == SecretSinks.JobOutput

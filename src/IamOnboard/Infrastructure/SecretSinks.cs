@@ -135,6 +135,55 @@ internal static class SecretSinks
     }
 
     /// <summary>
+    /// The commands that pass each object on as they receive it (Where-Object, Get-Unique, Select-Object without -Last,
+    /// -SkipLast or -Unique) through which <paramref name="cmdlet"/>'s output goes on to an IamOnboard command, in words,
+    /// with that command's name (<paramref name="onboardCommand"/>); null when the output goes anywhere else, straight to
+    /// it, through a command that holds objects back (Sort-Object, Group-Object), or PowerShell's internals cannot be read.
+    /// Along such a route a user reaches the IamOnboard command within the write itself: one it has not taken over by the
+    /// time the write returned was left out on the way, and its credentials reached nobody.
+    /// </summary>
+    public static string? FilteredRouteTo(PSCmdlet cmdlet, out string? onboardCommand)
+    {
+        onboardCommand = null;
+        var route = new List<string>();
+        var current = cmdlet;
+        for (var hops = 0; hops < 16; hops++)
+        {
+            if (KeepsInOutVariable(current) || !TryGetDownstreamCommand(current, out var next))
+            {
+                return null;
+            }
+
+            if (next is AsyncCmdletBase onboard)
+            {
+                onboardCommand = route.Count == 0 ? null : onboard.MyInvocation.MyCommand.Name;
+                return route.Count == 0 ? null : string.Join(", then ", route);
+            }
+
+            if (next is not PSCmdlet passing || !PassThrough.TryGetValue(passing.GetType().FullName ?? string.Empty, out var name) || !PassesOnAsReceived(passing))
+            {
+                return null;
+            }
+
+            route.Add(name);
+            current = passing;
+        }
+
+        return null;
+    }
+
+    private static bool PassesOnAsReceived(PSCmdlet command)
+    {
+        var bound = command.MyInvocation.BoundParameters;
+        return command.GetType().FullName switch
+        {
+            "Microsoft.PowerShell.Commands.WhereObjectCommand" or "Microsoft.PowerShell.Commands.GetUniqueCommand" => true,
+            "Microsoft.PowerShell.Commands.SelectObjectCommand" => !bound.ContainsKey("Last") && !bound.ContainsKey("SkipLast") && !bound.ContainsKey("Unique"),
+            _ => false,
+        };
+    }
+
+    /// <summary>
     /// Whether <paramref name="cmdlet"/> is Tee-Object writing to a file (-FilePath, -LiteralPath), which keeps the objects
     /// as text, as Out-File does, and passes them on: where it sends them decides. Tee-Object -Variable keeps them.
     /// </summary>
