@@ -281,6 +281,32 @@ Describe 'Exactly once: credentials and interrupted runs' {
         "$skipWarnings" | Should -BeLike "$($skipped): Select-Object left the user out before it reached Export-OnboardCredential*"
     }
 
+    It 'through Sort-Object, a user Export-OnboardCredential refuses, or one left out after the sort, keeps its mark; the users written lose theirs' {
+        # Sort-Object holds the users back until its end: New-OnboardUser's writes returned with nobody holding them, and
+        # their marks were removed there, before Export-OnboardCredential had them. A user it then refused (its error
+        # says "no password is lost": the user stays marked) or one Where-Object left out reached nobody, unmarked.
+        $prefix = New-TestName 'sorted'
+        $refused, $keyHolder = "$prefix-a-console", "$prefix-b-key"
+        $keys = Join-Path $TestDrive 'sorted-keys.csv'
+        @([pscustomobject]@{ UserName = $keyHolder; ProgrammaticAccess = 'yes' }, [pscustomobject]@{ UserName = $refused; ConsoleAccess = 'yes' }) |
+            New-OnboardUser -Session $session | Sort-Object UserName |
+            Export-OnboardCredential -Path $keys -Format AwsCliImport -ErrorVariable refusals -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        @($refusals).FullyQualifiedErrorId | Should -Be 'CredentialNotExportable,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        (Import-Csv $keys).'User name' | Should -Be $keyHolder
+        Get-TagKeys $endpoint $refused | Should -Contain 'iamonboard:handoff' -Because 'its password reached no file, so the next run must replace it'
+        Get-TagKeys $endpoint $keyHolder | Should -Not -Contain 'iamonboard:handoff'
+
+        $kept, $left = "$prefix-c-kept", "$prefix-d-left"
+        $file = Join-Path $TestDrive 'sorted.csv'
+        $kept, $left | New-OnboardUser -ConsoleAccess -Session $session | Sort-Object UserName | Where-Object UserName -NE $left |
+            Export-OnboardCredential -Path $file -WarningVariable leftWarnings -WarningAction SilentlyContinue
+        (Import-Csv $file).'User name' | Should -Be $kept
+        Get-TagKeys $endpoint $kept | Should -Not -Contain 'iamonboard:handoff'
+        Get-TagKeys $endpoint $left | Should -Contain 'iamonboard:handoff'
+        @($leftWarnings | ForEach-Object { "$_" }) | Should -Be @(
+            "$($left): Sort-Object, then Where-Object did not pass the user on to Export-OnboardCredential, so the new credentials reached nobody. They count as not handed out: the user keeps its tag 'iamonboard:handoff', and running the onboarding again replaces them.")
+    }
+
     It 'credentials passed through Tee-Object -FilePath to a sink count as not handed out; Tee-Object -Variable keeps them' {
         # Tee-Object -FilePath writes text (a SecureString as its type name) and passes the objects on: as with Sort-Object,
         # where it sends them decides. It used to count as keeping them: the mark went, and the key reached nobody.

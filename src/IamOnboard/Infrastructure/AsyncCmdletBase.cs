@@ -23,8 +23,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private string? _secretSink; // "" once looked up and the output goes elsewhere
     private string? _clearTextKeeper; // "" once looked up and the output is not kept as clear-text CLIXML
     private string? _nextOnboardCommand;
-    private string? _filteredRoute; // "" once looked up and the output does not go through filters to an IamOnboard command
-    private string? _filteredOnboardCommand;
+    private string? _passThroughRoute; // "" once looked up and the output does not go through Where-Object, Sort-Object, ... to an IamOnboard command
+    private AsyncCmdletBase? _passThroughTo;
+    private bool _routeHoldsBack;
     private object? _carrierByName;
     private object? _itemInTransit;
 
@@ -239,13 +240,25 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         }
 
         _ended = true;
-        NameUsersNotHandedOn("declined, -WhatIf, failed, or not part of its output");
+        NameUsersNotHandedOn("declined, -WhatIf, failed, or not part of its output", keepDeferred: true);
+
+        // Users on their way here through Sort-Object that a command after it left out: they never come now.
+        var leftOut = HandOffs.AbandonDeferredTo(this);
+        foreach (var (userName, route) in leftOut)
+        {
+            WriteWarning($"{userName}: {route} did not pass the user on to {MyInvocation.MyCommand.Name}, so the new credentials reached nobody. " +
+                $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the onboarding again replaces them.");
+        }
     }
 
-    /// <summary>Warns of every user whose new credentials this command still holds, and lets them go (pipeline thread).</summary>
-    internal void NameUsersNotHandedOn(string why)
+    /// <summary>
+    /// Warns of every user whose new credentials this command still holds, and lets them go (pipeline thread).
+    /// <paramref name="keepDeferred"/>: at the end as planned, users on their way through Sort-Object to a command
+    /// further down stay held for it.
+    /// </summary>
+    internal void NameUsersNotHandedOn(string why, bool keepDeferred = false)
     {
-        var userNames = HandOffs.Abandon(this);
+        var userNames = HandOffs.Abandon(this, keepDeferred);
         if (userNames.Count > 1 && StopsOnWarning)
         {
             // Under -WarningAction Stop the first warning ends the command: one warning names them all, or the rest went unsaid.
@@ -471,12 +484,19 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         if (_secretSink.Length == 0 && _nextOnboardCommand is null)
         {
             // Through Where-Object to Export-OnboardCredential: still held here once the write returned, the user was left
-            // out on the way. Acknowledged, its password reached nobody and no re-run would replace it.
-            _filteredRoute ??= SecretSinks.FilteredRouteTo(this, out _filteredOnboardCommand) ?? string.Empty;
-            if (_filteredRoute.Length == 0)
+            // out on the way. Through Sort-Object, it reaches that command only at Sort-Object's end, after this one's:
+            // it stays held until then. Acknowledged here, either one's password reached nobody (or a file that refused
+            // it), and no re-run would replace it.
+            _passThroughRoute ??= SecretSinks.PassThroughRouteTo(this, out _passThroughTo, out _routeHoldsBack) ?? string.Empty;
+            if (_passThroughRoute.Length == 0)
             {
                 WarnIfKeptInClearText(user);
                 return false;
+            }
+
+            if (_routeHoldsBack)
+            {
+                return HandOffs.Defer(user, this, _passThroughTo!, _passThroughRoute);
             }
         }
 
@@ -492,7 +512,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
                 : $" The MFA seed made here counts as not handed out: its device keeps the tag '{HandOffMark.TagKey}', and running the command again replaces it.";
             var where = _secretSink.Length > 0 ? $"went to {_secretSink}{WhyLost(detailed: false)}"
                 : _nextOnboardCommand is not null ? $"did not reach {_nextOnboardCommand} (see its error)"
-                : $"was left out by {_filteredRoute} before it reached {_filteredOnboardCommand}";
+                : $"was left out by {_passThroughRoute} before it reached {_passThroughTo!.MyInvocation.MyCommand.Name}";
             Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {MyInvocation.MyCommand.Name}'s output {where}. " +
                 $"The user's new password or key stay with {outer.MyInvocation.MyCommand.Name}, which passed the user to this pipeline and passes it on.{seed}");
             return true;
@@ -503,7 +523,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             ? $"the new credentials went to {_secretSink}{WhyLost(detailed: true)}"
             : _nextOnboardCommand is not null
                 ? $"{_nextOnboardCommand} did not take the user (see its error), so the new credentials reached nobody"
-                : $"{_filteredRoute} left the user out before it reached {_filteredOnboardCommand}, so the new credentials reached nobody";
+                : $"{_passThroughRoute} left the user out before it reached {_passThroughTo!.MyInvocation.MyCommand.Name}, so the new credentials reached nobody";
         Dispatcher.WriteWarning($"{HandOffLedger.NameOf(user)}: {lost}. " +
             $"They count as not handed out: the user keeps its tag '{HandOffMark.TagKey}', and running the command again replaces them. " +
             (_secretSink == SecretSinks.JobOutput

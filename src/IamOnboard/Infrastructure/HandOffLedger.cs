@@ -134,6 +134,53 @@ internal sealed class HandOffLedger
         }
 
         entry.Holder = holder;
+        entry.DeferredTo = null;
+        entry.DeferredRoute = null;
+    }
+
+    /// <summary>
+    /// <paramref name="holder"/> wrote the user to commands that hold objects back (Sort-Object) on their way to the
+    /// IamOnboard command <paramref name="onboardCommand"/>: the user stays held, and marked, past the holder's end, until
+    /// that command takes it over, or names it at its own end as left out on the way (<see cref="AbandonDeferredTo"/>).
+    /// False when the holder did not hold it.
+    /// </summary>
+    public bool Defer(object user, object holder, object onboardCommand, string route)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(user, out var entry) || !ReferenceEquals(entry.Holder, holder))
+            {
+                return false;
+            }
+
+            entry.DeferredTo = onboardCommand;
+            entry.DeferredRoute = route;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Drops the users deferred to <paramref name="onboardCommand"/> that never reached it (a filter after the sort left
+    /// them out): the marks stay in IAM. Returns each user's name with the commands it went through, for the message.
+    /// </summary>
+    public IReadOnlyList<(string UserName, string Route)> AbandonDeferredTo(object onboardCommand)
+    {
+        List<KeyValuePair<object, Entry>> dropped;
+        lock (_gate)
+        {
+            dropped = _entries.Where(e => ReferenceEquals(e.Value.DeferredTo, onboardCommand)).ToList();
+            foreach (var pair in dropped)
+            {
+                _entries.Remove(pair.Key);
+            }
+        }
+
+        foreach (var pair in dropped)
+        {
+            pair.Value.RunHold?.Dispose();
+        }
+
+        return dropped.Select(p => (NameOf(p.Key), p.Value.DeferredRoute ?? string.Empty)).ToList();
     }
 
     /// <summary>
@@ -292,13 +339,15 @@ internal sealed class HandOffLedger
     /// Drops what <paramref name="holder"/> still holds when it ends without having handed it on (stopped, declined,
     /// failed): the marks stay in IAM and the run that made them is no longer kept live by them.
     /// </summary>
+    /// <param name="holder">The command that ends.</param>
+    /// <param name="keepDeferred">At the holder's end as planned: users deferred to a command further down (<see cref="Defer"/>) stay held.</param>
     /// <returns>The user names abandoned, for the message.</returns>
-    public IReadOnlyList<string> Abandon(object holder)
+    public IReadOnlyList<string> Abandon(object holder, bool keepDeferred = false)
     {
         List<KeyValuePair<object, Entry>> dropped;
         lock (_gate)
         {
-            dropped = _entries.Where(e => ReferenceEquals(e.Value.Holder, holder)).ToList();
+            dropped = _entries.Where(e => ReferenceEquals(e.Value.Holder, holder) && !(keepDeferred && e.Value.DeferredTo is not null)).ToList();
             foreach (var pair in dropped)
             {
                 _entries.Remove(pair.Key);
@@ -391,6 +440,12 @@ internal sealed class HandOffLedger
         public Entry? UserPart { get; init; }
 
         public IDisposable? AttachedHold { get; init; }
+
+        /// <summary>The IamOnboard command further down the user is on its way to, through commands that hold it back (<see cref="Defer"/>).</summary>
+        public object? DeferredTo { get; set; }
+
+        /// <summary>Those commands, in words (Sort-Object, then Where-Object).</summary>
+        public string? DeferredRoute { get; set; }
     }
 
     private sealed class IdentityComparer : IEqualityComparer<object>

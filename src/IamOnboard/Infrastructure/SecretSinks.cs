@@ -135,16 +135,17 @@ internal static class SecretSinks
     }
 
     /// <summary>
-    /// The commands that pass each object on as they receive it (Where-Object, Get-Unique, Select-Object without -Last,
-    /// -SkipLast or -Unique) through which <paramref name="cmdlet"/>'s output goes on to an IamOnboard command, in words,
-    /// with that command's name (<paramref name="onboardCommand"/>); null when the output goes anywhere else, straight to
-    /// it, through a command that holds objects back (Sort-Object, Group-Object), or PowerShell's internals cannot be read.
-    /// Along such a route a user reaches the IamOnboard command within the write itself: one it has not taken over by the
-    /// time the write returned was left out on the way, and its credentials reached nobody.
+    /// The commands that pass objects on and keep none (<see cref="PassThrough"/>) through which
+    /// <paramref name="cmdlet"/>'s output goes on to an IamOnboard command (<paramref name="onboardCommand"/>), in words;
+    /// null when the output goes anywhere else, straight to it, or PowerShell's internals cannot be read.
+    /// <paramref name="holdsBack"/>: one of them holds objects back (Sort-Object, Group-Object, Select-Object -Last), so a
+    /// user reaches the IamOnboard command only at that command's end. Otherwise each passes an object on as it receives
+    /// it, so a user reaches the IamOnboard command within the write itself, or was left out on the way.
     /// </summary>
-    public static string? FilteredRouteTo(PSCmdlet cmdlet, out string? onboardCommand)
+    public static string? PassThroughRouteTo(PSCmdlet cmdlet, out AsyncCmdletBase? onboardCommand, out bool holdsBack)
     {
         onboardCommand = null;
+        holdsBack = false;
         var route = new List<string>();
         var current = cmdlet;
         for (var hops = 0; hops < 16; hops++)
@@ -156,15 +157,16 @@ internal static class SecretSinks
 
             if (next is AsyncCmdletBase onboard)
             {
-                onboardCommand = route.Count == 0 ? null : onboard.MyInvocation.MyCommand.Name;
+                onboardCommand = route.Count == 0 ? null : onboard;
                 return route.Count == 0 ? null : string.Join(", then ", route);
             }
 
-            if (next is not PSCmdlet passing || !PassThrough.TryGetValue(passing.GetType().FullName ?? string.Empty, out var name) || !PassesOnAsReceived(passing))
+            if (next is not PSCmdlet passing || !PassThrough.TryGetValue(passing.GetType().FullName ?? string.Empty, out var name))
             {
                 return null;
             }
 
+            holdsBack |= !PassesOnAsReceived(passing);
             route.Add(name);
             current = passing;
         }
