@@ -764,6 +764,21 @@ Describe 'Export-OnboardCredential' {
         Select-Object -InputObject ([pscustomobject]@{ UserName = $name }) -Property UserName | Export-OnboardCredential -Path $file -ErrorVariable other -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $other[0].FullyQualifiedErrorId | Should -Be 'NotAnOnboardUser,IamOnboard.Commands.ExportOnboardCredentialCommand'
     }
+
+    It 'refuses a copy Select-Object made of a user, saying so and what to pipe instead, and the user keeps its mark' {
+        # Before: "a Selected.IamOnboard.Commands.OnboardUser is not a user from New-OnboardUser; only those carry the
+        # credentials to export" - while the copy held the password, and it came from New-OnboardUser.
+        $name = New-TestName
+        $file = Join-Path $TestDrive 'selected.csv'
+        New-OnboardUser -UserName $name -ConsoleAccess | Select-Object UserName, Password | Export-OnboardCredential -Path $file `
+            -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'NotAnOnboardUser,IamOnboard.Commands.ExportOnboardCredentialCommand'
+        $failures[0].Exception.Message | Should -Be ("InputObject: '$name' is a copy Select-Object made of the user New-OnboardUser wrote, which Export-OnboardCredential " +
+            "cannot follow to hand the credentials out; pipe the user itself (choose users with Where-Object, not Select-Object -Property).")
+        Test-Path $file | Should -BeFalse
+        (Aws @('iam', 'list-user-tags', '--user-name', $name)).Json.Tags.Key | Should -Contain 'iamonboard:handoff'
+    }
 }
 
 Describe 'Remove-OnboardUser' {

@@ -289,6 +289,19 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
                 "serialized user.");
         }
 
+        // Select-Object -Property makes a new object of the properties (the SecureStrings too): not the one the hand-off
+        // follows, so its credentials cannot be counted as handed out.
+        const string SelectedPrefix = "Selected.IamOnboard.Commands.";
+        if (input?.TypeNames.FirstOrDefault(t => t.StartsWith(SelectedPrefix, StringComparison.Ordinal)) is { } selected)
+        {
+            var name = input.Properties["UserName"]?.Value as string;
+            var original = selected.EndsWith(nameof(OnboardMfaDevice), StringComparison.Ordinal) ? "the MFA device Enable-OnboardVirtualMfa wrote" : "the user New-OnboardUser wrote";
+            return OnboardErrors.Create("NotAnOnboardUser", ErrorCategory.InvalidType, input,
+                $"InputObject: {(name is null ? "this" : $"'{name}'")} is a copy Select-Object made of {original}, which " +
+                "Export-OnboardCredential cannot follow to hand the credentials out; pipe the user itself (choose users with Where-Object, not " +
+                "Select-Object -Property).");
+        }
+
         var what = input is null ? "null" : input.BaseObject is PSCustomObject && input.TypeNames.Count > 0 ? input.TypeNames[0] : input.BaseObject.GetType().Name;
         return OnboardErrors.Create("NotAnOnboardUser", ErrorCategory.InvalidType, input,
             $"InputObject: a {what} is not a user from New-OnboardUser; only those carry the credentials to export.");
