@@ -765,6 +765,19 @@ Describe 'Export-OnboardCredential' {
         $other[0].FullyQualifiedErrorId | Should -Be 'NotAnOnboardUser,IamOnboard.Commands.ExportOnboardCredentialCommand'
     }
 
+    It '-Append of a seed to a file without seed columns says the file''s own header has none' {
+        # Before: "... whose header was written for a first input that asked for no seed", of a file this run had not
+        # written a line of: the admin looked for a first input in this run.
+        $file = Join-Path $TestDrive 'no-seed-columns.csv'
+        New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $file
+        $name = New-TestName
+        New-OnboardUser -UserName $name -ConsoleAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed |
+            Export-OnboardCredential -Path $file -Append -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].Exception.Message | Should -Be ("$($name): the MFA seed (-IncludeSeed) has no column in '$file', which -Append adds to under its own " +
+            "header, written without the MFA device and MFA seed columns, and would be lost. Export the devices enrolled with -IncludeSeed to a file of their own.")
+    }
+
     It 'refuses a copy Select-Object made of a user, saying so and what to pipe instead, and the user keeps its mark' {
         # Before: "a Selected.IamOnboard.Commands.OnboardUser is not a user from New-OnboardUser; only those carry the
         # credentials to export" - while the copy held the password, and it came from New-OnboardUser.

@@ -385,8 +385,12 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         return true;
     }
 
+    // A file appended to has the header an earlier run wrote, not one for this run's first input.
     private string SeedHasNoColumn(CredentialCsvRow row) =>
-        $"{row.UserName}: the MFA seed (-IncludeSeed) has no column in '{_path}', whose header was written for a first input that asked for no seed, " +
+        $"{row.UserName}: the MFA seed (-IncludeSeed) has no column in '{_path}', " +
+        (_appendHeader is { Length: > 0 }
+            ? "which -Append adds to under its own header, written without the MFA device and MFA seed columns, "
+            : "whose header was written for a first input that asked for no seed, ") +
         "and would be lost. Export the devices enrolled with -IncludeSeed to a file of their own.";
 
     // This user only: nothing of it is written, it stays marked as not handed out (named again at the end), and the next
