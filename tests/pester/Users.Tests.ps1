@@ -303,14 +303,45 @@ Describe 'New-OnboardUser' {
     }
 
     It 'rolls back a user whose onboarding fails midway' {
+        # IAM refuses one attachment after the user exists: this onboarder may not attach that policy.
+        $s3 = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'
+        $limited = (New-RestrictedCaller -Endpoint $endpoint -Deny @{ Action = 'iam:AttachUserPolicy'; Condition = @{ ArnEquals = @{ 'iam:PolicyARN' = $s3 } } }).Session
+        $script:session = Connect-TestEndpoint -Endpoint $endpoint
         $name = New-TestName
-        # Eleven managed policies: IAM allows ten per user, so the eleventh attachment fails after the user exists.
-        $policies = 'AdministratorAccess', 'PowerUserAccess', 'ReadOnlyAccess', 'IAMReadOnlyAccess', 'IAMFullAccess', 'SecurityAudit',
-            'AmazonS3ReadOnlyAccess', 'AmazonEC2ReadOnlyAccess', 'job-function/ViewOnlyAccess', 'job-function/Billing', 'job-function/SupportUser'
-        New-OnboardUser -UserName $name -ConsoleAccess -Policy $policies -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures[0].FullyQualifiedErrorId | Should -Be 'LimitExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        New-OnboardUser -UserName $name -ConsoleAccess -Policy ReadOnlyAccess, $s3 -Session $limited -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'AccessDenied,IamOnboard.Commands.NewOnboardUserCommand'
         $failures[0].Exception.Message | Should -Match 'removed'
         (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+    }
+
+    It 'refuses more managed policies or groups than a user may have before any change, in the -WhatIf plan too, counting what an existing user has' {
+        # IAM allows ten of each per user by default. Before, the plan showed the row as fine, and the run made the user,
+        # failed on the eleventh with LimitExceeded and rolled it back.
+        $eleven = 'AdministratorAccess', 'PowerUserAccess', 'ReadOnlyAccess', 'IAMReadOnlyAccess', 'IAMFullAccess', 'SecurityAudit',
+            'AmazonS3ReadOnlyAccess', 'AmazonEC2ReadOnlyAccess', 'job-function/ViewOnlyAccess', 'job-function/Billing', 'job-function/SupportUser'
+        $name = New-TestName
+        New-OnboardUser -UserName $name -ConsoleAccess -Policy $eleven -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue
+        $planned[0].FullyQualifiedErrorId | Should -Be 'PolicyQuotaExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        New-OnboardUser -UserName $name -ConsoleAccess -Policy $eleven -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PolicyQuotaExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].Exception.Message | Should -BeLike "Policy: the user '$name' would have 11 managed policies (none attached yet, 11 to attach: *job-function/SupportUser), more than the account's quota of 10 per user; nothing was changed.*"
+        (Aws @('iam', 'get-user', '--user-name', $name)).StdErr | Should -Match 'NoSuchEntity'
+
+        # An existing user: those attached count too.
+        $null = New-OnboardUser -UserName $name -Policy $eleven[0..8]
+        New-OnboardUser -UserName $name -Policy $eleven[8..10] -WhatIf -ErrorVariable plannedMore -ErrorAction SilentlyContinue
+        $plannedMore[0].Exception.Message | Should -BeLike "*would have 11 managed policies (9 already attached, 2 to attach: *), more than the account's quota of 10 per user; nothing was changed. Attach at most 1*"
+        New-OnboardUser -UserName $name -Policy $eleven[8..10] -ErrorVariable more -ErrorAction SilentlyContinue
+        $more[0].FullyQualifiedErrorId | Should -Be 'PolicyQuotaExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies.Count | Should -Be 9
+
+        $groups = 1..11 | ForEach-Object { (New-OnboardGroup -GroupName (New-TestName 'group')).GroupName }
+        $grouped = New-TestName
+        New-OnboardUser -UserName $grouped -Group $groups -WhatIf -ErrorVariable plannedGroups -ErrorAction SilentlyContinue
+        $plannedGroups[0].FullyQualifiedErrorId | Should -Be 'GroupQuotaExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+        New-OnboardUser -UserName $grouped -Group $groups -ErrorVariable groupFailures -ErrorAction SilentlyContinue
+        $groupFailures[0].Exception.Message | Should -BeLike "Group: the user '$grouped' would be in 11 groups (in none yet, 11 to join: *), more than the account's quota of 10 per user; nothing was changed.*"
+        (Aws @('iam', 'get-user', '--user-name', $grouped)).StdErr | Should -Match 'NoSuchEntity'
     }
 
     It 'completes an existing user without resetting the password or adding a second key' {

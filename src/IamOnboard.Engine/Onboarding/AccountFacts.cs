@@ -23,6 +23,7 @@ internal sealed class AccountFacts
     private readonly SingleFlight<PasswordPolicy> _passwordPolicy;
     private readonly SingleFlight<IReadOnlyList<IamManagedPolicy>> _policyCatalogue;
     private readonly SingleFlight<HashSet<string>> _groupNames;
+    private readonly SingleFlight<IamAccountSummary> _accountSummary;
     private readonly ConcurrentDictionary<string, SingleFlight<string>> _checkedArns = new(StringComparer.Ordinal);
 
     public AccountFacts(OnboardSession session)
@@ -43,9 +44,28 @@ internal sealed class AccountFacts
             var groups = await session.Iam.ListGroupsAsync(null, cancellationToken: ct).ConfigureAwait(false);
             return new HashSet<string>(groups.Select(g => g.GroupName), StringComparer.OrdinalIgnoreCase);
         });
+        _accountSummary = new SingleFlight<IamAccountSummary>(async ct => await session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false));
     }
 
     public Task<PasswordPolicy> GetPasswordPolicyAsync(CancellationToken ct) => _passwordPolicy.GetAsync(ct);
+
+    /// <summary>
+    /// The account's quota <paramref name="quotaKey"/> (GetAccountSummary's, as <c>AttachedPoliciesPerUserQuota</c>), read
+    /// once per batch; null when it cannot be read (iam:GetAccountSummary denied), said in verbose output, as IAM then
+    /// checks the quota itself.
+    /// </summary>
+    public async Task<int?> GetQuotaAsync(string quotaKey, string forWhat, CancellationToken ct)
+    {
+        try
+        {
+            return (await _accountSummary.GetAsync(ct).ConfigureAwait(false))[quotaKey];
+        }
+        catch (IamServiceException unread)
+        {
+            OnboardLog.Current.Verbose($"{forWhat}: could not read the account's quota {quotaKey} ({unread.Message.TrimEnd('.')}); IAM checks it when applying.");
+            return null;
+        }
+    }
 
     /// <summary>
     /// The ARN of a managed policy given by ARN, by name (<c>ReadOnlyAccess</c>) or by path and name

@@ -72,7 +72,42 @@ internal sealed class UserOnboardingPlanner
             }
         }
 
+        // As a new user: what an existing one has already is counted when it is planned.
+        await CheckQuotasAsync(request, 0, prepared.PolicyArns, 0, request.Groups, ct).ConfigureAwait(false);
         return prepared;
+    }
+
+    /// <summary>
+    /// Refuses, before any change, a user that would have more managed policies or groups than the account allows: IAM
+    /// refuses the attach past its quota only once the user is made (and the row is rolled back), so -WhatIf would plan
+    /// the row as fine. The default quotas are 10, and an account may have its policies' raised (up to 20), so more than
+    /// 10 are refused only when GetAccountSummary reports a lower quota; where it cannot be read, IAM checks it.
+    /// </summary>
+    private async Task CheckQuotasAsync(UserOnboardingRequest request, int attached, IReadOnlyList<string> policiesToAttach, int memberOf,
+        IReadOnlyList<string> groupsToJoin, CancellationToken ct)
+    {
+        var total = attached + policiesToAttach.Count;
+        if (total > IamLimits.ManagedPoliciesPerUser
+            && await _facts.GetQuotaAsync("AttachedPoliciesPerUserQuota", $"{request.Where}IAM user '{request.UserName}'", ct).ConfigureAwait(false) is { } policyQuota
+            && total > policyQuota)
+        {
+            var already = attached == 0 ? "none attached yet" : $"{attached} already attached";
+            throw new OnboardInputException("PolicyQuotaExceeded", "Policy", string.Join(", ", policiesToAttach),
+                $"Policy: the user '{request.UserName}' would have {total} managed policies ({already}, {policiesToAttach.Count} to attach: {string.Join(", ", policiesToAttach)}), "
+                + $"more than the account's quota of {policyQuota} per user; nothing was changed. Attach at most {Math.Max(0, policyQuota - attached)}, "
+                + "or give the permissions through a group or a customer managed policy.").AtRow(request);
+        }
+
+        total = memberOf + groupsToJoin.Count;
+        if (total > IamLimits.GroupsPerUser
+            && await _facts.GetQuotaAsync("GroupsPerUserQuota", $"{request.Where}IAM user '{request.UserName}'", ct).ConfigureAwait(false) is { } groupQuota
+            && total > groupQuota)
+        {
+            var already = memberOf == 0 ? "in none yet" : $"already in {memberOf}";
+            throw new OnboardInputException("GroupQuotaExceeded", "Group", string.Join(", ", groupsToJoin),
+                $"Group: the user '{request.UserName}' would be in {total} groups ({already}, {groupsToJoin.Count} to join: {string.Join(", ", groupsToJoin)}), "
+                + $"more than the account's quota of {groupQuota} per user; nothing was changed. Name at most {Math.Max(0, groupQuota - memberOf)}.").AtRow(request);
+        }
     }
 
     /// <summary>The row's managed policies and permissions boundary resolved to ARNs, and its groups found, in the order given.</summary>
@@ -296,6 +331,7 @@ internal sealed class UserOnboardingPlanner
         var missingGroups = request.Groups.Where(g => !memberOf.Any(m => string.Equals(m.GroupName, g, StringComparison.OrdinalIgnoreCase))).ToList();
         steps.AddRange(missingGroups.Select(group => new AddToGroupStep(group)));
         steps.AddRange(credentials.KeySteps);
+        await CheckQuotasAsync(request, attached.Count, missingPolicies, memberOf.Count, missingGroups, ct).ConfigureAwait(false);
 
         var plan = new UserOnboardingPlan(request, user, steps)
         {
