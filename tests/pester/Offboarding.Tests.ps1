@@ -428,6 +428,23 @@ Say 'CONFIRM' { Remove-OnboardUser $Confirm -Force -Confirm }
 }
 
 Describe 'Remove-OnboardUser and the session identity' {
+    It 'gives under -WhatIf the refusals the run would give: a user that does not exist, a bad name, the session''s own identity' {
+        # An offboarding runbook's dry run of its leavers list. Before, the plan said "Remove the user ..." for each of
+        # them, and only the run refused them.
+        $leaver = New-TestName 'leaver'
+        $null = New-OnboardUser -UserName $leaver -ProgrammaticAccess 3>$null
+        $missing = New-TestName 'gone'
+        $self = $session.CallerArn.Split('/')[-1]
+        $leaver, $missing, 'bad name!', $self | Remove-OnboardUser -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue 6>$null
+        $planned | Should -HaveCount 3
+        ($planned | Where-Object TargetObject -eq $missing).FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.RemoveOnboardUserCommand'
+        ($planned | Where-Object TargetObject -eq 'bad name!').FullyQualifiedErrorId | Should -Be 'InvalidUserName,IamOnboard.Commands.RemoveOnboardUserCommand'
+        ($planned | Where-Object TargetObject -eq $self).FullyQualifiedErrorId | Should -Be 'RemovingSessionIdentity,IamOnboard.Commands.RemoveOnboardUserCommand'
+        $leaver | Remove-OnboardUser -Disable -WhatIf -ErrorVariable disabling -ErrorAction SilentlyContinue 6>$null
+        $disabling | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-access-keys', '--user-name', $leaver)).Json.AccessKeyMetadata.Status | Should -Be 'Active'
+    }
+
     It 'refuses to remove the user the session signs in as and leaves its key working' {
         # Its own endpoint: on failure the shared endpoint's administrator would lose its key.
         $own = Start-OnboardLocalIam

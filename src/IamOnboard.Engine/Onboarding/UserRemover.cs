@@ -172,6 +172,13 @@ public sealed class UserRemover
     /// delete the session's own access key and leave the administrator locked out halfway. Returns the user as IAM has
     /// it, its name as IAM spells it: names are unique without regard to case, so 'ALICE' finds 'Alice'.
     /// </summary>
+    /// <summary>
+    /// What <see cref="RemoveAsync"/> and <see cref="DisableAsync"/> refuse before any change (a name IAM would refuse, a
+    /// user that does not exist, the session's own identity), found with one read and changing nothing: for -WhatIf,
+    /// so a dry run of an offboarding list gives the refusals the run would.
+    /// </summary>
+    public Task CheckAsync(string givenName, CancellationToken ct) => CheckTargetAsync(givenName, ct);
+
     private async Task<IamUser> CheckTargetAsync(string userName, CancellationToken ct)
     {
         NameInput.CheckUser(userName, "UserName");

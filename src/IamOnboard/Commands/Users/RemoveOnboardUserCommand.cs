@@ -50,6 +50,12 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
                 : "Remove the user with its login profile, access keys, MFA devices, SSH keys, signing certificates, service-specific credentials, policies and group memberships";
             if (!ShouldProcessUnlessWaived($"IAM user '{userName}'", action))
             {
+                if (InteractiveHost.IsWhatIf(this))
+                {
+                    // The plan gives the refusals the run would: a misspelt leaver, a bad name, the session's own identity.
+                    StartItem(ct => remover.CheckAsync(userName, ct), userName);
+                }
+
                 continue;
             }
 
