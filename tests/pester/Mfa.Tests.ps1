@@ -511,6 +511,39 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
     }
+
+    It 'gives under -WhatIf the refusals the run would give, and changes nothing' {
+        # A dry run of users by name. Before, the plan said "Create virtual MFA device ... and enable it" for each of
+        # them, and only the run refused them.
+        $enrolled = New-TestName
+        $null = New-OnboardUser -UserName $enrolled | Enable-OnboardVirtualMfa -Unattended
+        $person = New-TestName
+        $null = New-OnboardUser -UserName $person -ConsoleAccess 3>$null
+        $missing = New-TestName 'gone'
+        $fresh = New-TestName
+        $null = New-OnboardUser -UserName $fresh
+        $qrFolder = Join-Path $TestDrive 'whatif-qr'
+        $null = New-Item -ItemType Directory -Path $qrFolder
+        Set-Content -Path (Join-Path $qrFolder "$fresh.png") -Value 'someone else''s file'
+
+        $enrolled, $person, $missing | Enable-OnboardVirtualMfa -Unattended -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue
+        $planned | Should -HaveCount 3
+        ($planned | Where-Object TargetObject -eq $enrolled).FullyQualifiedErrorId | Should -Be 'MfaAlreadyEnabled,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        ($planned | Where-Object TargetObject -eq $person).FullyQualifiedErrorId | Should -Be 'MfaSeedWouldBeLost,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        ($planned | Where-Object TargetObject -eq $missing).FullyQualifiedErrorId | Should -Be 'NoSuchEntity,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+        $fresh | Enable-OnboardVirtualMfa -Unattended -QrCodePath "$qrFolder/" -WhatIf -ErrorVariable qrPlanned -ErrorAction SilentlyContinue
+        $qrPlanned | Should -HaveCount 1
+        $qrPlanned[0].FullyQualifiedErrorId | Should -Be 'QrCodeFileExists,IamOnboard.Commands.EnableOnboardVirtualMfaCommand'
+
+        # What the run passes over is not a refusal in the plan either.
+        $enrolled | Enable-OnboardVirtualMfa -Unattended -SkipIfEnabled -WhatIf -ErrorVariable skipped -ErrorAction SilentlyContinue
+        $skipped | Should -BeNullOrEmpty
+        $fresh | Enable-OnboardVirtualMfa -Unattended -QrCodePath "$qrFolder/" -Force -WhatIf -ErrorVariable forced -ErrorAction SilentlyContinue
+        $forced | Should -BeNullOrEmpty
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $fresh)).Json.MFADevices | Should -BeNullOrEmpty
+        Get-Content (Join-Path $qrFolder "$fresh.png") | Should -Be 'someone else''s file'
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $person)).Json.MFADevices | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Enable-OnboardVirtualMfa with codes' {

@@ -337,7 +337,8 @@ Describe 'Remove-OnboardUser offboarding' {
             Enable-OnboardVirtualMfa -UserName $leaver -Unattended -IncludeSeed -WhatIf -ErrorVariable planFailures -ErrorAction SilentlyContinue 6>$null |
                 Should -BeNullOrEmpty
             Assert-Refused $planFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device'
-            $rows | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WhatIf -ErrorVariable batchFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
+            # The starters were enrolled above: the plan, as the run, refuses them again unless -SkipIfEnabled.
+            $rows | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -SkipIfEnabled -WhatIf -ErrorVariable batchFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
             Assert-Refused $batchFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device'
             $held | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WhatIf -ErrorVariable heldFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
             Assert-Refused $heldFailures 'EnableOnboardVirtualMfaCommand' 'given a virtual MFA device' $held

@@ -404,6 +404,52 @@ public sealed class VirtualMfaEnroller
     }
 
     /// <summary>
+    /// The mark of the run whose output alone carried the seed of the user's enabled device <paramref name="serialNumber"/>,
+    /// when that run ended before the output was taken (nobody has the seed); null when the device is someone's. Reads
+    /// only; throws <see cref="HandOffInProgressException"/> while that run is still handing the seed out.
+    /// </summary>
+    private async Task<HandOffMark?> LostSeedMarkAsync(string userName, string serialNumber, CancellationToken ct)
+    {
+        var creator = HandOffMark.Find(await _session.Iam.ListMfaDeviceTagsAsync(serialNumber, ct).ConfigureAwait(false));
+        var pending = creator switch
+        {
+            { MfaSeed: true } => creator,
+            { MfaSeedWith: { } userRun } => await UserMarkOfAsync(userName, userRun, ct).ConfigureAwait(false),
+            _ => null,
+        };
+        if (creator is null || pending is null)
+        {
+            return null;
+        }
+
+        if (!(_run is not null && creator.IsOf(_run)) && pending.IsLive(DateTime.UtcNow))
+        {
+            throw new HandOffInProgressException(
+                $"IAM user '{userName}': the virtual MFA device {serialNumber} is enabled and {pending.DescribeRun()} is still handing out its seed; "
+                + $"the device was not deleted or replaced. {HandOffConflict.WhenToRetry(pending, "Run the command again")}",
+                userName, pending);
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// For -WhatIf: what <see cref="CreateDeviceAsync"/> refuses for the user's devices, with reads only. Throws
+    /// <see cref="MfaAlreadyEnabledException"/> when the user has an MFA device enabled (but for a virtual one whose seed
+    /// reached nobody, which the run replaces), and IAM's NoSuchEntity for a user that does not exist.
+    /// </summary>
+    public async Task CheckNotEnrolledAsync(string userName, CancellationToken ct)
+    {
+        foreach (var enabled in await _session.Iam.ListMfaDevicesAsync(userName, ct).ConfigureAwait(false))
+        {
+            if (!enabled.SerialNumber.Contains(":mfa/") || await LostSeedMarkAsync(userName, enabled.SerialNumber, ct).ConfigureAwait(false) is null)
+            {
+                throw new MfaAlreadyEnabledException(userName, enabled.SerialNumber);
+            }
+        }
+    }
+
+    /// <summary>
     /// The tag a device is created with: this run's id and the time (a <see cref="HandOffMark"/>), and whether its seed is
     /// pending on the device itself or rides on the user's mark of <paramref name="seedWith"/>.
     /// </summary>
@@ -421,24 +467,9 @@ public sealed class VirtualMfaEnroller
     /// </summary>
     private async Task<bool> RemoveIfSeedLostAsync(string userName, string serialNumber, CancellationToken ct)
     {
-        var creator = HandOffMark.Find(await _session.Iam.ListMfaDeviceTagsAsync(serialNumber, ct).ConfigureAwait(false));
-        var pending = creator switch
-        {
-            { MfaSeed: true } => creator,
-            { MfaSeedWith: { } userRun } => await UserMarkOfAsync(userName, userRun, ct).ConfigureAwait(false),
-            _ => null,
-        };
-        if (creator is null || pending is null)
+        if (await LostSeedMarkAsync(userName, serialNumber, ct).ConfigureAwait(false) is not { } pending)
         {
             return false;
-        }
-
-        if (!(_run is not null && creator.IsOf(_run)) && pending.IsLive(DateTime.UtcNow))
-        {
-            throw new HandOffInProgressException(
-                $"IAM user '{userName}': the virtual MFA device {serialNumber} is enabled and {pending.DescribeRun()} is still handing out its seed; "
-                + $"the device was not deleted or replaced. {HandOffConflict.WhenToRetry(pending, "Run the command again")}",
-                userName, pending);
         }
 
         OnboardLog.Current.Warning($"{userName}: the seed of the virtual MFA device {serialNumber} went out only in the output of {pending.DescribeRun()}, "

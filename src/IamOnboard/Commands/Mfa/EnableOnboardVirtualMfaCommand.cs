@@ -189,10 +189,17 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         var mayBeDisabled = !CameDownThisPipeline(userName);
         if (!ShouldProcess($"IAM user '{userName}'", $"Create virtual MFA device '{deviceName}' and enable it"))
         {
-            if (mayBeDisabled && InteractiveHost.IsWhatIf(this))
+            if (InteractiveHost.IsWhatIf(this))
             {
-                // The plan says what the run would do, and the run refuses a user Remove-OnboardUser -Disable disabled.
-                StartItem(ct => RefuseIfDisabledAsync(userName, mayBeDisabled, ct), target, user?.Row);
+                // The plan gives the refusals the run would, the QR file claimed as the run would claim it.
+                string? plannedQrFile = null;
+                if (_qrFiles is not null && !_qrFiles.TryClaim(userName, out plannedQrFile, out var plannedQrProblem))
+                {
+                    WriteError(plannedQrProblem!);
+                    return;
+                }
+
+                StartItem(ct => PlanAsync(user, userName, plannedQrFile, mayBeDisabled, ct), target, user?.Row);
             }
 
             return;
@@ -231,6 +238,43 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         ? DisabledUsers.ThrowIfDisabledAsync(OnboardSession, userName, "given a virtual MFA device", ct)
         : Task.CompletedTask;
 
+    /// <summary>
+    /// For -WhatIf: the refusals the run would give, found with reads only: a disabled user, a person whose seed would
+    /// reach nobody, a user that does not exist or is enrolled already (unless -SkipIfEnabled, or piped in, which the run
+    /// passes on), a QR file in the way.
+    /// </summary>
+    private async Task PlanAsync(OnboardUser? user, string userName, string? qrFile, bool mayBeDisabled, CancellationToken ct)
+    {
+        await RefuseIfDisabledAsync(userName, mayBeDisabled, ct).ConfigureAwait(false);
+        if (Unattended.IsPresent && qrFile is null && !IncludeSeed.IsPresent && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
+        {
+            throw SeedWouldBeLost(userName);
+        }
+
+        var enroller = new VirtualMfaEnroller(OnboardSession, _run);
+        if (MayHaveMfa(user))
+        {
+            try
+            {
+                await enroller.CheckNotEnrolledAsync(userName, ct).ConfigureAwait(false);
+            }
+            catch (MfaAlreadyEnabledException) when (SkipIfEnabled.IsPresent || user is not null)
+            {
+                return; // left as it is by the run, with no QR file written
+            }
+        }
+
+        if (qrFile is not null && !Force.IsPresent && File.Exists(qrFile) && !await IsUnusedQrFileAsync(enroller, qrFile, ct).ConfigureAwait(false))
+        {
+            throw QrCodeFiles.FileExists(qrFile);
+        }
+    }
+
+    /// <summary>The refusal of an unattended enrolment of a person whose seed has no way to reach them.</summary>
+    private static OnboardInputException SeedWouldBeLost(string userName) => new("MfaSeedWouldBeLost", "QrCodePath", userName,
+        $"{userName} signs in to the console, so the MFA seed must reach them: add -QrCodePath FOLDER (a QR code per person) or " +
+        "-IncludeSeed (the seed in the output, for a vault), or enrol them interactively with -ShowQrCode. Nothing was created.");
+
     private async Task EnrolWithoutPromptAsync(VirtualMfaEnroller enroller, OnboardUser? user, string userName, string deviceName, string? qrFile, bool seedOutput, bool seedOnlyInOutput,
         bool mayBeDisabled, CancellationToken ct)
     {
@@ -238,9 +282,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         if (Unattended.IsPresent && !seedOutput && await IsConsoleUserAsync(user, userName, ct).ConfigureAwait(false))
         {
             // A person's seed is a credential: enrolled unattended, it must reach them, or they can never sign in with MFA.
-            throw new OnboardInputException("MfaSeedWouldBeLost", "QrCodePath", userName,
-                $"{userName} signs in to the console, so the MFA seed must reach them: add -QrCodePath FOLDER (a QR code per person) or " +
-                "-IncludeSeed (the seed in the output, for a vault), or enrol them interactively with -ShowQrCode. Nothing was created.");
+            throw SeedWouldBeLost(userName);
         }
 
         // A user received with a new password or key marked on it: the seed goes out in the same output, so it rides on
@@ -389,6 +431,10 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         Dispatcher.WriteWarning($"{qrFile} held the QR code of MFA device {previous}, which is enabled for nobody (an enrolment that did not finish); replaced with the new device's.");
         return true;
     }
+
+    /// <summary>Whether <paramref name="qrFile"/> is this module's QR code of a device enabled for nobody (reads only).</summary>
+    private static async Task<bool> IsUnusedQrFileAsync(VirtualMfaEnroller enroller, string qrFile, CancellationToken ct) =>
+        QrCodeFiles.PreviousDevice(qrFile) is { } previous && await enroller.IsUnusedQrDeviceAsync(previous, ct).ConfigureAwait(false);
 
     /// <summary>Writes the QR code as PNG to the file claimed for this user, readable by its owner only; returns the path.</summary>
     private string? WriteQrFile(PendingMfaDevice device, string? qrFile, bool replaceUnused)

@@ -92,6 +92,10 @@ internal sealed class QrCodeFiles
         }
     }
 
+    /// <summary>The refusal of a QR file that is there already, which may be someone's.</summary>
+    public static Onboarding.OnboardInputException FileExists(string file) =>
+        new("QrCodeFileExists", "QrCodePath", file, $"QrCodePath: '{file}' already exists and may be someone's QR code; use -Force to replace it, or give another path.");
+
     /// <summary>
     /// Writes the PNG, readable by its owner only. An existing file is replaced only with -Force or when
     /// <paramref name="replaceUnused"/> (it is IamOnboard's code of a device enabled for nobody: see
@@ -102,8 +106,7 @@ internal sealed class QrCodeFiles
         force |= replaceUnused;
         if (File.Exists(file) && !force)
         {
-            throw new Onboarding.OnboardInputException("QrCodeFileExists", "QrCodePath", file,
-                $"QrCodePath: '{file}' already exists and may be someone's QR code; use -Force to replace it, or give another path.");
+            throw FileExists(file);
         }
 
         if (Path.GetDirectoryName(file) is { Length: > 0 } folder)
