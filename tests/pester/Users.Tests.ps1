@@ -344,6 +344,40 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $grouped)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'refuses a third access key, or tags past 50, for an existing user before any change, in the -WhatIf plan too, naming the row and user' {
+        # Before, the plan showed the row as fine, and the run failed with IAM's bare "Cannot exceed quota for
+        # AccessKeysPerUser: 2" or "The number of tags has reached the maximum limit of 50.", naming no row or user; the
+        # tags' failure left the run's hand-off mark on the user.
+        $keyed = New-TestName
+        $file = Join-Path $TestDrive 'keys.csv'
+        $null = New-OnboardUser -UserName $keyed -ProgrammaticAccess | Export-OnboardCredential -Path $file
+        $null = New-OnboardUser -UserName $keyed -ProgrammaticAccess -AdditionalAccessKey | Export-OnboardCredential -Path $file -Append
+        $keys = (Aws @('iam', 'list-access-keys', '--user-name', $keyed)).Json.AccessKeyMetadata.AccessKeyId
+        $row = [pscustomobject]@{ UserName = $keyed; ProgrammaticAccess = 'yes'; AdditionalAccessKey = 'yes' }
+        foreach ($whatIf in $true, $false) {
+            $row | New-OnboardUser -WhatIf:$whatIf -ErrorVariable keyFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $keyFailures | Should -HaveCount 1
+            $keyFailures[0].FullyQualifiedErrorId | Should -Be 'AccessKeyQuotaExceeded,IamOnboard.Commands.NewOnboardUserCommand'
+            "$($keyFailures[0])" | Should -BeLike "row 1: AdditionalAccessKey: IAM user '$keyed' has 2 access keys ($($keys[0]) (active), $($keys[1]) (active)), as many as IAM allows a user, so no key can be added; nothing was changed.*"
+        }
+        (Aws @('iam', 'list-access-keys', '--user-name', $keyed)).Json.AccessKeyMetadata.AccessKeyId | Should -Be $keys
+
+        $tagged = New-TestName
+        $tags = @{}; 1..48 | ForEach-Object { $tags["t$_"] = 'v' }
+        $null = New-OnboardUser -UserName $tagged -Tag $tags
+        foreach ($whatIf in $true, $false) {
+            New-OnboardUser -UserName $tagged -Tag @{ n1 = 'v'; n2 = 'v'; n3 = 'v' } -WhatIf:$whatIf -ErrorVariable tagFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $tagFailures[0].FullyQualifiedErrorId | Should -Be 'TooManyTags,IamOnboard.Commands.NewOnboardUserCommand'
+            "$($tagFailures[0])" | Should -BeLike "Tag: IAM user '$tagged' has 48 tags; with 3 to add (*) it would have 51, more than IAM's 50 per user; nothing was changed.*"
+            # One more tag fits, but not with the two IamOnboard sets while a new password is handed out.
+            New-OnboardUser -UserName $tagged -Tag @{ n1 = 'v' } -ConsoleAccess -WhatIf:$whatIf -ErrorVariable consoleFailures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            "$($consoleFailures[0])" | Should -BeLike "Tag: IAM user '$tagged' has 48 tags; with 1 to add (n1) and 2 that IamOnboard sets while the new credentials are handed out (*) it would have 51, *"
+        }
+        (Aws @('iam', 'list-user-tags', '--user-name', $tagged)).Json.Tags.Count | Should -Be 48
+        (Aws @('iam', 'get-login-profile', '--user-name', $tagged)).StdErr | Should -Match 'NoSuchEntity'
+        (New-OnboardUser -UserName $tagged -Tag @{ n1 = 'v'; n2 = 'v' }).Status | Should -Be 'Completed'
+    }
+
     It 'completes an existing user without resetting the password or adding a second key' {
         $name = New-TestName
         $first = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'a' }

@@ -308,6 +308,7 @@ internal sealed class UserOnboardingPlanner
 
         var mark = MarkToRepair(request, user, markIsThisCalls, notes);
         var credentials = await PlanCredentialsAsync(request, user.UserName, mark, notes, ct).ConfigureAwait(false);
+        ThrowIfTagsExceedQuota(request, user, missingTags, credentials.Mark is not null);
         if (credentials.Mark is not null)
         {
             // Bookkeeping first: a run that has to back off has changed nothing.
@@ -343,6 +344,28 @@ internal sealed class UserOnboardingPlanner
         plan.PolicyArns.AddRange(attached.Select(p => p.PolicyArn).Concat(missingPolicies));
         plan.Groups.AddRange(memberOf.Select(g => g.GroupName).Concat(missingGroups));
         return plan;
+    }
+
+    /// <summary>
+    /// Refuses, before any change, tags an existing user has no room for: IAM's TagUser would refuse them ("The number of
+    /// tags has reached the maximum limit of 50", naming no user) once the plan is under way. While new credentials are
+    /// handed out, IamOnboard's own tags count too: its mark and this run's claim.
+    /// </summary>
+    private static void ThrowIfTagsExceedQuota(UserOnboardingRequest request, IamUser user, IReadOnlyList<IamTag> missingTags, bool setsMark)
+    {
+        var handOffTags = !setsMark ? 0 : HandOffMark.Find(user.Tags) is null ? 2 : 1;
+        var total = user.Tags.Count + missingTags.Count + handOffTags;
+        if (missingTags.Count + handOffTags == 0 || total <= IamLimits.TagsPerUser)
+        {
+            return;
+        }
+
+        var adding = missingTags.Count == 0 ? string.Empty : $"{missingTags.Count} to add ({string.Join(", ", missingTags.Select(t => t.Key))})";
+        var ownTags = handOffTags == 0 ? string.Empty
+            : $"{(adding.Length == 0 ? string.Empty : " and ")}{handOffTags} that IamOnboard sets while the new credentials are handed out ('{HandOffMark.TagKey}'{(handOffTags == 2 ? " and this run's claim" : string.Empty)})";
+        throw new OnboardInputException("TooManyTags", "Tag", string.Join(", ", missingTags.Select(t => t.Key)),
+            $"Tag: IAM user '{user.UserName}' has {user.Tags.Count} tags; with {adding}{ownTags} it would have {total}, more than IAM's {IamLimits.TagsPerUser} per user; "
+            + $"nothing was changed. Remove tags it no longer needs (aws iam untag-user --user-name {user.UserName} --tag-keys ...), or leave some out of the row.").AtRow(request);
     }
 
     /// <summary>The refusal of a row naming a user Remove-OnboardUser -Disable disabled: when, by whom, and how to onboard it again.</summary>
@@ -388,6 +411,17 @@ internal sealed class UserOnboardingPlanner
         var unclaimedPassword = mark?.Password == true && profile is not null;
         var newPassword = request.ConsoleAccess && (profile is null || unclaimedPassword);
         var newKey = request.ProgrammaticAccess && (unclaimedKeys.Count > 0 || keys.Count == 0 || request.AdditionalAccessKey);
+        var keysKept = keys.Where(k => !unclaimedKeys.Contains(k)).ToList();
+        if (newKey && keysKept.Count >= IamLimits.AccessKeysPerUser)
+        {
+            // IAM's CreateAccessKey would refuse it ("Cannot exceed quota for AccessKeysPerUser"), naming no user; said
+            // here, before any change and in the -WhatIf plan, with the keys and how to make room.
+            throw new OnboardInputException("AccessKeyQuotaExceeded", "AdditionalAccessKey", userName,
+                $"AdditionalAccessKey: IAM user '{userName}' has {keysKept.Count} access keys ({string.Join(", ", keysKept.Select(k => $"{k.AccessKeyId} ({k.Status.ToString().ToLowerInvariant()})"))}), "
+                + $"as many as IAM allows a user, so no key can be added; nothing was changed. Delete the one no longer used "
+                + $"(aws iam delete-access-key --user-name {userName} --access-key-id <id>) and run the row again.").AtRow(request);
+        }
+
         var passwordLeft = unclaimedPassword && !request.ConsoleAccess;
         var keysLeft = unclaimedKeys.Count > 0 && !request.ProgrammaticAccess;
         if (passwordLeft)
