@@ -125,6 +125,29 @@ Describe 'Add-OnboardGroupMember' {
         $members | Should -Contain $names[1]
     }
 
+    It 'refuses a user already in as many groups as IAM allows, by name and piped, in the -WhatIf plan too, and adds the rest' {
+        # Before, the plan said Planned and only the run failed, with IAM's LimitExceeded.
+        $groups = 1..11 | ForEach-Object { (New-OnboardGroup -GroupName (New-TestName 'group')).GroupName }
+        $full = New-TestName
+        $held = New-OnboardUser -UserName $full -Group $groups[0..9]
+        $other = New-TestName
+        $null = New-OnboardUser -UserName $other
+        foreach ($whatIf in $true, $false) {
+            $added = $full, $other | Add-OnboardGroupMember -GroupName $groups[10] -WhatIf:$whatIf -ErrorVariable failures -ErrorAction SilentlyContinue 6>$null
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'GroupQuotaExceeded,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+            $failures[0].TargetObject | Should -Be $full
+            "$($failures[0])" | Should -BeExactly ("GroupName: IAM user '$full' is in 10 groups, the account's quota of 10 per user, so it was not added to group '$($groups[10])'; " +
+                'nothing was changed. Remove it from a group it no longer needs (Remove-IAMUserFromGroup, aws iam remove-user-from-group) first.')
+            $added.UserName | Should -Be $other
+            $added.Status | Should -Be ($whatIf ? 'Planned' : 'Added')
+        }
+
+        $held | Add-OnboardGroupMember -GroupName $groups[10] -WhatIf -ErrorVariable heldFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
+        $heldFailures[0].FullyQualifiedErrorId | Should -Be 'GroupQuotaExceeded,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $full)).Json.Groups | Should -HaveCount 10
+    }
+
     It 'takes user names and reports memberships' {
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

@@ -271,6 +271,36 @@ public sealed class GroupOnboarder
     /// Adds a user to a group; true when it was added, false when it was already a member. AddUserToGroup is
     /// idempotent in IAM, so the membership is read unless the caller knows it (a user piped from New-OnboardUser).
     /// </summary>
+    /// <summary>
+    /// Refuses, before the add and in the -WhatIf plan, a user already in as many groups as the account allows (10 by
+    /// default, read with GetAccountSummary only then); where the quota cannot be read, IAM's own refusal says so.
+    /// </summary>
+    private async Task CheckGroupQuotaAsync(string groupName, string userName, int memberOf, CancellationToken ct)
+    {
+        if (memberOf < IamLimits.GroupsPerUser)
+        {
+            return;
+        }
+
+        int? quota;
+        try
+        {
+            quota = (await _session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false))["GroupsPerUserQuota"];
+        }
+        catch (IamServiceException unread)
+        {
+            OnboardLog.Current.Verbose($"IAM user '{userName}': could not read the account's quota of groups per user ({unread.Message.TrimEnd('.')}); IAM checks it when adding.");
+            return;
+        }
+
+        if (quota is { } limit && memberOf >= limit)
+        {
+            throw new OnboardInputException("GroupQuotaExceeded", "GroupName", groupName,
+                $"GroupName: IAM user '{userName}' is in {memberOf} groups, the account's quota of {limit} per user, so it was not added to group '{groupName}'; "
+                + "nothing was changed. Remove it from a group it no longer needs (Remove-IAMUserFromGroup, aws iam remove-user-from-group) first.");
+        }
+    }
+
     public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
     {
         NameInput.CheckGroup(groupName, "GroupName");
@@ -292,6 +322,7 @@ public sealed class GroupOnboarder
                 return false;
             }
 
+            await CheckGroupQuotaAsync(groupName, userName, knownGroups?.Count ?? 0, ct).ConfigureAwait(false);
             if (apply)
             {
                 await _session.Iam.AddUserToGroupAsync(groupName, userName, ct).ConfigureAwait(false);
