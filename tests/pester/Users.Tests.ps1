@@ -378,6 +378,23 @@ Describe 'New-OnboardUser' {
         (New-OnboardUser -UserName $tagged -Tag @{ n1 = 'v'; n2 = 'v' }).Status | Should -Be 'Completed'
     }
 
+    It 'names the row and the user when IAM refuses the first change to an existing user, keeping IAM''s error id' {
+        # Before, a batch's error for such a row was IAM's text alone ("User: ... is not authorized to perform:
+        # iam:AttachUserPolicy ..."; for a quota, "Cannot exceed quota for ...", naming nobody), with no row or line.
+        $name = New-TestName
+        $null = New-OnboardUser -UserName $name
+        $limited = (New-RestrictedCaller -Endpoint $endpoint -Deny 'iam:AttachUserPolicy').Session
+        $script:session = Connect-TestEndpoint -Endpoint $endpoint
+        $file = Join-Path $TestDrive 'existing.csv'
+        Set-Content -Path $file -Value "User name,Policy`n$name,ReadOnlyAccess"
+        Import-OnboardCsv $file | New-OnboardUser -Session $limited -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'AccessDenied,IamOnboard.Commands.NewOnboardUserCommand'
+        $failures[0].TargetObject | Should -Be $name
+        "$($failures[0])" | Should -BeLike "row 1 (line 2 of existing.csv): IAM user '$name' was not completed: User: * is not authorized to perform: iam:AttachUserPolicy *. Nothing the row asks for was added; run the row again once the cause is fixed."
+        (Aws @('iam', 'list-attached-user-policies', '--user-name', $name)).Json.AttachedPolicies | Should -BeNullOrEmpty
+    }
+
     It 'completes an existing user without resetting the password or adding a second key' {
         $name = New-TestName
         $first = New-OnboardUser -UserName $name -ConsoleAccess -ProgrammaticAccess -Tag @{ team = 'a' }

@@ -231,16 +231,40 @@ internal sealed class UserPlanExecutor
                 done.Add("login profile (its password was never handed back: reset it, or delete it and run the row again)");
             }
 
-            if (failure is OperationCanceledException || done.Count == 0)
+            if (failure is OperationCanceledException)
             {
                 throw;
+            }
+
+            if (done.Count == 0)
+            {
+                throw IsRefusal(failure, out var refused) ? NotCompleted(context, refused) : failure;
             }
 
             throw new OnboardingFailedException(
                 $"IAM user '{context.UserName}' was only partly completed: {failure.Message.TrimEnd('.')}. Added before the failure: {string.Join(", ", done)}. Run the row again to finish it.",
                 context.UserName, false, failure) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
         }
+        catch (Exception failure) when (IsRefusal(failure, out var refused))
+        {
+            throw NotCompleted(context, refused);
+        }
     }
+
+    /// <summary>IAM's answer refusing the step, so nothing of it was applied (not a lost or missing answer, which the caller looks into).</summary>
+    private static bool IsRefusal(Exception failure, out IamServiceException refused)
+    {
+        refused = (failure as IamServiceException)!;
+        return failure is IamServiceException { MayHaveBeenApplied: false, StatusCode: > 0 };
+    }
+
+    /// <summary>
+    /// IAM refused the first change to an existing user: its words name no row, and often no user ("Cannot exceed quota
+    /// for ..."), so in a batch the error says whose row it was. The ErrorId stays IAM's code.
+    /// </summary>
+    private static OnboardingFailedException NotCompleted(StepContext context, IamServiceException refused) =>
+        new($"IAM user '{context.UserName}' was not completed: {refused.Message.TrimEnd('.')}. Nothing the row asks for was added; run the row again once the cause is fixed.",
+            context.UserName, true, refused) { Row = context.Request.Row, Line = context.Request.Line, File = context.Request.SourceFile };
 
     /// <summary>Deletes a login profile whose password cannot be handed back; false when it could not be deleted.</summary>
     private static async Task<bool> DiscardLoginProfileAsync(StepContext context)
