@@ -634,6 +634,32 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
         ($lines -match '^PLAN ') | Should -Be 'PLAN 2' -Because 'no user may be made before the refusal'
         Join-Path $TestDrive 'never-asked.csv' | Should -Not -Exist
     }
+
+    It 'fails before anything is made when New-OnboardUser''s progress is set to ask ($ProgressPreference = ''Inquire'' under pwsh -NonInteractive)' {
+        # Before, the batch ran, and its progress bar's first or last update ended New-OnboardUser with PowerShell's bare
+        # "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.": users made with
+        # passwords, only some of them in the credentials file, and no account of the rest.
+        $file = Join-Path $TestDrive 'progress-asked.csv'
+        $script = @"
+Import-Module '$($env:IAMONBOARD_MODULE)'
+`$null = Connect-Onboard -Local
+foreach (`$run in { `$ProgressPreference = 'Inquire'; 'pq1', 'pq2', 'pq3' | New-OnboardUser -ConsoleAccess | Export-OnboardCredential -Path '$file' },
+    { 'pq1', 'pq2', 'pq3' | New-OnboardUser -ConsoleAccess -ProgressAction Inquire | Export-OnboardCredential -Path '$file' }) {
+    try { & `$run; 'ERROR none' } catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' ' + `$_ }
+}
+`$null = 'pq1', 'pq2', 'pq3' | New-OnboardUser -WhatIf -InformationVariable plan 6>`$null
+'PLAN ' + (`$plan | Where-Object { `$_.Tags -contains 'IamOnboard.Summary' }).MessageData.Created
+"@
+        $child = Invoke-ChildPwshResult -Arguments @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $lines = $child.StdOut -split '\r?\n'
+        $because = $child.StdOut + ($child.StdErr -replace '\e\[[0-9;]*m')
+        $errors = @($lines -match '^ERROR ')
+        $errors | Should -HaveCount 2 -Because $because
+        $errors[0] | Should -BeLike 'ERROR PromptNotPossible,IamOnboard.Commands.NewOnboardUserCommand New-OnboardUser would ask whether to continue after each progress update ($ProgressPreference is ''Inquire''), but this session cannot prompt*Nothing in this pipeline was changed.' -Because $because
+        $errors[1] | Should -BeLike 'ERROR PromptNotPossible,IamOnboard.Commands.NewOnboardUserCommand New-OnboardUser would ask whether to continue after each progress update (-ProgressAction Inquire)*' -Because $because
+        ($lines -match '^PLAN ') | Should -Be 'PLAN 3' -Because 'no user may be made before the refusal'
+        $file | Should -Not -Exist
+    }
 }
 
 Describe 'Batch progress' {

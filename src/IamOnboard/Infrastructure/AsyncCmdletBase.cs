@@ -47,10 +47,13 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     /// </summary>
     internal virtual bool TakesPumps => false;
 
+    /// <summary>Whether this cmdlet writes progress, which $ProgressPreference = 'Inquire' would ask about after each update.</summary>
+    private protected virtual bool WritesProgress => false;
+
     protected override void BeginProcessing()
     {
         RefuseConfirmationNobodyCanGive();
-        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this) is { } refusal)
+        if (InteractiveHost.RefuseQuestionsNobodyCanAnswer(this, WritesProgress) is { } refusal)
         {
             ThrowTerminatingError(refusal);
         }

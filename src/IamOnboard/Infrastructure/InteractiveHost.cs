@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 
@@ -69,6 +70,10 @@ internal static class InteractiveHost
         ("information message", "InformationAction", "InformationPreference", null),
     };
 
+    /// <summary>Progress, which PowerShell asks about too: for the commands that write it (-ProgressAction is PowerShell 7.4's).</summary>
+    private static readonly (string Stream, string Parameter, string Variable, string? Property) ProgressStream =
+        ("progress update", "ProgressAction", "ProgressPreference", null);
+
     /// <summary>
     /// On a host where nobody can answer (a runbook, a job, pwsh -NonInteractive), -Debug's messages are written without
     /// the questions PowerShell adds to it (after each warning and, without -Verbose, each verbose message), and a stream
@@ -77,7 +82,9 @@ internal static class InteractiveHost
     /// message ended the command wherever its work was, with PowerShell's bare "NonInteractive mode" error, no batch
     /// summary and no account of the rows under way.
     /// </summary>
-    public static ErrorRecord? RefuseQuestionsNobodyCanAnswer(PSCmdlet cmdlet)
+    /// <param name="cmdlet">The command.</param>
+    /// <param name="writesProgress">The command writes progress ($ProgressPreference = 'Inquire' asks after each update).</param>
+    public static ErrorRecord? RefuseQuestionsNobodyCanAnswer(PSCmdlet cmdlet, bool writesProgress = false)
     {
         if (CanPrompt(cmdlet.Host))
         {
@@ -89,7 +96,7 @@ internal static class InteractiveHost
             WriteDebugWithoutQuestions(cmdlet);
         }
 
-        var asking = StreamsThatAsk(cmdlet);
+        var asking = StreamsThatAsk(cmdlet, writesProgress);
         if (asking.Count == 0)
         {
             return null;
@@ -139,11 +146,11 @@ internal static class InteractiveHost
     /// "warning (-Debug)": from the common parameters and preference variables, and for warnings and verbose messages
     /// from PowerShell's command runtime, which applies -Debug's rules (where it cannot be read, as for the others).
     /// </summary>
-    private static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet)
+    private static IReadOnlyList<string> StreamsThatAsk(PSCmdlet cmdlet, bool writesProgress)
     {
         var asking = new List<string>();
         var bound = cmdlet.MyInvocation.BoundParameters;
-        foreach (var (stream, parameter, variable, property) in Streams)
+        foreach (var (stream, parameter, variable, property) in writesProgress ? Streams.Concat(new[] { ProgressStream }) : Streams)
         {
             var given = bound.TryGetValue(parameter, out var value) && value is ActionPreference ? value : null;
             bool asks;

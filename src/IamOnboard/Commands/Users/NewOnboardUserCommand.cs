@@ -22,6 +22,9 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     private InRowOrder? _planOrder;
     private readonly BatchProgress _progress = new("Onboarding IAM users");
 
+    /// <summary>A batch's progress: $ProgressPreference = 'Inquire' where nobody can answer is refused before any row.</summary>
+    private protected override bool WritesProgress => true;
+
     private static class ParameterSets
     {
         public const string ByName = "ByName";
