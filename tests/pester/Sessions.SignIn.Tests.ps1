@@ -93,6 +93,31 @@ Describe 'Per-call session parameters' {
         $user.Arn | Should -Match ":$($other.AccountId):user/"
     }
 
+    It "refuses a -ProfileLocation of another provider (a relative one while the location is Env:, or Variable:x), and Start-OnboardLocalIam's -StatePath alike" {
+        # PowerShell gives back the provider's own path ("creds"), which .NET read against the process's directory:
+        # before, Connect-Onboard signed in with the profile of that folder's file, another account, without a word.
+        $processDirectory = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory $processDirectory
+        Set-Content (Join-Path $processDirectory 'creds') "[there]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"
+        $savedDirectory = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $processDirectory
+        Push-Location Env:
+        try {
+            { Connect-Onboard -ProfileName there -ProfileLocation creds -EndpointUrl $other.Url -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.ConnectOnboardCommand' -ExpectedMessage "ProfileLocation: 'creds' is relative to the current location 'Env:?', which is in PowerShell's Environment provider, not a folder of the file system.*"
+            { New-OnboardUser -UserName (New-TestName) -ProfileName there -ProfileLocation Variable:creds -EndpointUrl $other.Url -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.NewOnboardUserCommand' -ExpectedMessage "ProfileLocation: 'Variable:creds' is a path of PowerShell's Variable provider*"
+            { Start-OnboardLocalIam -StatePath state.json -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotInFileSystem,IamOnboard.Commands.StartOnboardLocalIamCommand' -ExpectedMessage "StatePath: 'state.json' is relative to the current location 'Env:?'*"
+        }
+        finally {
+            Pop-Location
+            [Environment]::CurrentDirectory = $savedDirectory
+        }
+
+        Join-Path $processDirectory 'state.json' | Should -Not -Exist
+    }
+
     It 'reads -ProfileName from -ProfileLocation' {
         $file = Join-Path $awsHome 'elsewhere-credentials'
         Set-Content $file "[there]`naws_access_key_id = $($other.AccessKeyId)`naws_secret_access_key = $otherSecret`n"

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using IamOnboard.Commands.Infrastructure;
+using IamOnboard.Onboarding;
 using IamOnboard.Sessions;
 
 namespace IamOnboard.Commands;
@@ -29,7 +30,7 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
                 SessionResolver.ResolveFileLocations(paths, files);
             }
             catch (Exception exception) when (exception is ArgumentException or NotSupportedException or System.IO.PathTooLongException
-                or PSInvalidOperationException or InvalidOperationException or ProviderNotFoundException or DriveNotFoundException)
+                or PSInvalidOperationException or InvalidOperationException or ProviderNotFoundException or DriveNotFoundException or OnboardInputException)
             {
                 // An unresolvable path completes nothing, rather than another file's profiles.
                 return Array.Empty<CompletionResult>();

@@ -166,15 +166,27 @@ internal sealed class SessionResolver
     /// process's directory, which `cd` does not move, would read another folder's files and sign in as someone else.
     /// A leading ~ is left to the engine, which reads it as the CLI does (HOME as it is now).
     /// </summary>
-    public void ResolveFileLocations(OnboardConnectOptions options) => ResolveFileLocations(_cmdlet.SessionState.Path, options);
+    public void ResolveFileLocations(OnboardConnectOptions options)
+    {
+        var given = options.ProfileLocation;
+        try
+        {
+            ResolveFileLocations(_cmdlet.SessionState.Path, options);
+        }
+        catch (OnboardInputException notAFile)
+        {
+            _cmdlet.ThrowTerminatingError(OnboardErrors.FromException(notAFile, given));
+        }
+    }
 
     /// <summary>The same against the session state's paths <paramref name="path"/> (tab completion has no cmdlet).</summary>
     public static void ResolveFileLocations(PathIntrinsics path, OnboardConnectOptions options)
     {
         if (!string.IsNullOrEmpty(options.ProfileLocation))
         {
-            // A PowerShell path, as any cmdlet's: a drive such as TestDrive: or Temp: resolves too.
-            options.ProfileLocation = IsHomeRelative(options.ProfileLocation!) ? options.ProfileLocation : path.GetUnresolvedProviderPathFromPSPath(options.ProfileLocation);
+            // A PowerShell path, as any cmdlet's: a drive such as TestDrive: or Temp: resolves too; another provider's
+            // (Env:, Variable:) is refused, not read from the process's directory.
+            options.ProfileLocation = IsHomeRelative(options.ProfileLocation!) ? options.ProfileLocation : FileSystemPath.Resolve(path, "ProfileLocation", options.ProfileLocation!);
         }
         else
         {

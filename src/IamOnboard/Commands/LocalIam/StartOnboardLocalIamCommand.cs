@@ -5,6 +5,7 @@ using IamOnboard.Commands.Infrastructure;
 using System.Net.Sockets;
 using IamOnboard.Commands.Transformations;
 using IamOnboard.LocalIam;
+using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
 
@@ -70,7 +71,16 @@ public sealed class StartOnboardLocalIamCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        string? statePath = StatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
+        string? statePath = null;
+        try
+        {
+            statePath = StatePath is null ? null : FileSystemPath.Resolve(SessionState.Path, nameof(StatePath), StatePath);
+        }
+        catch (OnboardInputException notAFile)
+        {
+            ThrowTerminatingError(OnboardErrors.FromException(notAFile, StatePath));
+        }
+
         var options = new LocalIamOptions
         {
             Port = Port,
