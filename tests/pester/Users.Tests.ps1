@@ -793,6 +793,22 @@ Describe 'Export-OnboardCredential' {
         $rows[1].Password | Should -Not -BeNullOrEmpty
     }
 
+    It 'writes the same user''s line once when the user is piped twice or appended again, saying so' {
+        # Before: `$u | Export-OnboardCredential -Append` run twice, or `$u, $u | ...`, wrote the same secrets on two lines.
+        $user = New-OnboardUser -UserName (New-TestName) -ConsoleAccess -ProgrammaticAccess
+        $file = Join-Path $TestDrive 'once.csv'
+        $user, $user | Export-OnboardCredential -Path $file -WarningVariable twice -WarningAction SilentlyContinue
+        $user | Export-OnboardCredential -Path $file -Append -WarningVariable again -WarningAction SilentlyContinue
+        @(Import-Csv $file).Count | Should -Be 1
+        foreach ($warning in @($twice) + @($again)) {
+            "$warning" | Should -Be "$($user.UserName): '$file' has this very line already (the same credentials); it is not written twice."
+        }
+        @($twice).Count + @($again).Count | Should -Be 2
+        # Another user appended still gets a line.
+        New-OnboardUser -UserName (New-TestName) -ProgrammaticAccess | Export-OnboardCredential -Path $file -Append
+        @(Import-Csv $file).Count | Should -Be 2
+    }
+
     It 'refuses -Append to a file of other columns, or with -Force, before any user is made' {
         $file = Join-Path $TestDrive 'other.csv'
         'name,email' | Set-Content $file

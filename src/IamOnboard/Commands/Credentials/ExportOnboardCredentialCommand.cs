@@ -67,6 +67,10 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
     private readonly HashSet<string> _listed = new(StringComparer.OrdinalIgnoreCase);
     private int _alreadyListed;
 
+    // A digest of every line the file holds (read for -Append, or written here), never the line: the same user piped
+    // twice, or appended again, would otherwise hand the same secrets out on two lines.
+    private readonly HashSet<string> _lineDigests = new(StringComparer.Ordinal);
+
     /// <summary>Also write the file object to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -190,6 +194,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         foreach (var record in records.Skip(1).Where(r => r.Fields.Count > 0 && r.Fields[0].Length > 0))
         {
             _listed.Add(record.Fields[0]);
+            _lineDigests.Add(DigestOf(record.Fields));
         }
 
         try
@@ -258,9 +263,20 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return;
         }
 
+        var line = new StringWriter();
+        CredentialCsv.WriteRow(line, row, FileFormat, _withMfa);
+        if (!_lineDigests.Add(DigestOf(CsvRecordReader.Read(new StringReader(line.ToString())).First().Fields)))
+        {
+            // The credentials are in the file already: handed out, once.
+            WriteWarning($"{row.UserName}: '{_path}' has this very line already (the same credentials); it is not written twice.");
+            _alreadyListed++;
+            Acknowledge(HandOffLedger.KeyIn(InputObject));
+            return;
+        }
+
         try
         {
-            CredentialCsv.WriteRow(writer, row, FileFormat, _withMfa);
+            writer.Write(line.ToString());
             writer.Flush();
             _file!.Flush(flushToDisk: true);
         }
@@ -271,6 +287,12 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         _written++;
         Acknowledge(HandOffLedger.KeyIn(InputObject));
+    }
+
+    private static string DigestOf(IReadOnlyList<string> fields)
+    {
+        using var sha256 = System.Security.Cryptography.SHA256.Create();
+        return Convert.ToBase64String(sha256.ComputeHash(Encoding.UTF8.GetBytes(string.Join("\u001f", fields))));
     }
 
     /// <summary>The refusal of an input that is not a live user, saying what it is; a deserialized user (Import-Clixml, a job) says what to do instead.</summary>
