@@ -177,16 +177,7 @@ public sealed class GroupOnboarder
             return;
         }
 
-        int? quota;
-        try
-        {
-            quota = (await _session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false))["AttachedPoliciesPerGroupQuota"];
-        }
-        catch (IamServiceException unread)
-        {
-            OnboardLog.Current.Verbose($"IAM group '{groupName}': could not read the account's quota of managed policies per group ({unread.Message.TrimEnd('.')}); IAM checks it when attaching.");
-            return;
-        }
+        var quota = await AccountQuotaAsync("AttachedPoliciesPerGroupQuota", $"IAM group '{groupName}'", "managed policies per group", "attaching", ct).ConfigureAwait(false);
 
         if (quota is { } limit && total > limit)
         {
@@ -282,22 +273,30 @@ public sealed class GroupOnboarder
             return;
         }
 
-        int? quota;
-        try
-        {
-            quota = (await _session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false))["GroupsPerUserQuota"];
-        }
-        catch (IamServiceException unread)
-        {
-            OnboardLog.Current.Verbose($"IAM user '{userName}': could not read the account's quota of groups per user ({unread.Message.TrimEnd('.')}); IAM checks it when adding.");
-            return;
-        }
+        var quota = await AccountQuotaAsync("GroupsPerUserQuota", $"IAM user '{userName}'", "groups per user", "adding", ct).ConfigureAwait(false);
 
         if (quota is { } limit && memberOf >= limit)
         {
             throw new OnboardInputException("GroupQuotaExceeded", "GroupName", groupName,
                 $"GroupName: IAM user '{userName}' is in {memberOf} groups, the account's quota of {limit} per user, so it was not added to group '{groupName}'; "
                 + "nothing was changed. Remove it from a group it no longer needs (Remove-IAMUserFromGroup, aws iam remove-user-from-group) first.");
+        }
+    }
+
+    /// <summary>
+    /// The account's quota <paramref name="quotaKey"/> from GetAccountSummary; null when it cannot be read
+    /// (iam:GetAccountSummary denied), said in verbose output, as IAM then checks it itself.
+    /// </summary>
+    private async Task<int?> AccountQuotaAsync(string quotaKey, string forWhom, string what, string whenChecked, CancellationToken ct)
+    {
+        try
+        {
+            return (await _session.Iam.GetAccountSummaryAsync(ct).ConfigureAwait(false))[quotaKey];
+        }
+        catch (IamServiceException unread)
+        {
+            OnboardLog.Current.Verbose($"{forWhom}: could not read the account's quota of {what} ({unread.Message.TrimEnd('.')}); IAM checks it when {whenChecked}.");
+            return null;
         }
     }
 
