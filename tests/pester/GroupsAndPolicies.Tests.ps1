@@ -146,6 +146,27 @@ Describe 'Add-OnboardGroupMember' {
         $held | Add-OnboardGroupMember -GroupName $groups[10] -WhatIf -ErrorVariable heldFailures -ErrorAction SilentlyContinue 6>$null | Should -BeNullOrEmpty
         $heldFailures[0].FullyQualifiedErrorId | Should -Be 'GroupQuotaExceeded,IamOnboard.Commands.AddOnboardGroupMemberCommand'
         (Aws @('iam', 'list-groups-for-user', '--user-name', $full)).Json.Groups | Should -HaveCount 10
+
+        # Two groups for a user in nine: the plan counts the first one's planned add, as the run counts its real one.
+        # Before, the plan said Planned for both, and only the run refused the eleventh.
+        $nine = New-TestName
+        $nineUser = New-OnboardUser -UserName $nine -Group $groups[0..8]
+        foreach ($whatIf in $true, $false) {
+            foreach ($given in 'name', 'piped') {
+                if ($given -eq 'name') {
+                    $planned = Add-OnboardGroupMember -UserName $nine -GroupName $groups[9], $groups[10] -WhatIf:$whatIf -ErrorVariable overQuota -ErrorAction SilentlyContinue 6>$null
+                    $planned.GroupName | Should -Be $groups[9]
+                }
+                else {
+                    $null = $nineUser | Add-OnboardGroupMember -GroupName $groups[9], $groups[10] -WhatIf:$whatIf -ErrorVariable overQuota -ErrorAction SilentlyContinue 6>$null
+                }
+                $overQuota | Should -HaveCount 1 -Because "-WhatIf:$whatIf, user given by $given"
+                $overQuota[0].FullyQualifiedErrorId | Should -Be 'GroupQuotaExceeded,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+                "$($overQuota[0])" | Should -BeLike "GroupName: IAM user '$nine' is in 10 groups*not added to group '$($groups[10])'*"
+                if (-not $whatIf) { break }
+            }
+        }
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $nine)).Json.Groups | Should -HaveCount 10
     }
 
     It 'takes user names and reports memberships' {

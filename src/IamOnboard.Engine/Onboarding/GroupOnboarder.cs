@@ -259,10 +259,6 @@ public sealed class GroupOnboarder
     }
 
     /// <summary>
-    /// Adds a user to a group; true when it was added, false when it was already a member. AddUserToGroup is
-    /// idempotent in IAM, so the membership is read unless the caller knows it (a user piped from New-OnboardUser).
-    /// </summary>
-    /// <summary>
     /// Refuses, before the add and in the -WhatIf plan, a user already in as many groups as the account allows (10 by
     /// default, read with GetAccountSummary only then); where the quota cannot be read, IAM's own refusal says so.
     /// </summary>
@@ -300,7 +296,14 @@ public sealed class GroupOnboarder
         }
     }
 
-    public async Task<bool> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
+    /// <summary>
+    /// Adds a user to a group (or, without <paramref name="apply"/>, checks that it could be): Added is true when it was
+    /// (or would be) added, false when it was already a member. AddUserToGroup is idempotent in IAM, so the membership is
+    /// read unless the caller knows it (a user piped from New-OnboardUser, or the MemberOf of the add before). MemberOf is
+    /// the user's groups after this add, planned or made, for the next group of the same user: a plan counts the groups
+    /// it plans, as the run counts those it adds.
+    /// </summary>
+    public async Task<(bool Added, IReadOnlyCollection<string> MemberOf)> AddMemberAsync(string groupName, string userName, IReadOnlyCollection<string>? knownGroups, bool apply, CancellationToken ct)
     {
         NameInput.CheckGroup(groupName, "GroupName");
 
@@ -316,18 +319,18 @@ public sealed class GroupOnboarder
                 knownGroups = groups.Select(g => g.GroupName).ToList();
             }
 
-            if (knownGroups is not null && knownGroups.Contains(groupName, StringComparer.OrdinalIgnoreCase))
+            if (knownGroups.Contains(groupName, StringComparer.OrdinalIgnoreCase))
             {
-                return false;
+                return (false, knownGroups);
             }
 
-            await CheckGroupQuotaAsync(groupName, userName, knownGroups?.Count ?? 0, ct).ConfigureAwait(false);
+            await CheckGroupQuotaAsync(groupName, userName, knownGroups.Count, ct).ConfigureAwait(false);
             if (apply)
             {
                 await _session.Iam.AddUserToGroupAsync(groupName, userName, ct).ConfigureAwait(false);
             }
 
-            return true;
+            return (true, knownGroups.Append(groupName).ToList());
         }
         catch (IamServiceException failure)
         {

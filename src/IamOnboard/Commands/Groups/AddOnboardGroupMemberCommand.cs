@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
@@ -103,9 +104,10 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
                 await DisabledUsers.ThrowIfDisabledAsync(OnboardSession, userName, $"added to {toGroups}", ct).ConfigureAwait(false);
             }
 
+            IReadOnlyCollection<string>? memberOf = user?.Groups;
             foreach (var group in groups)
             {
-                var added = await onboarder.AddMemberAsync(group, userName, user?.Groups, apply, ct).ConfigureAwait(false);
+                (var added, memberOf) = await onboarder.AddMemberAsync(group, userName, memberOf, apply, ct).ConfigureAwait(false);
                 var status = !apply ? (added ? "Planned" : "AlreadyMember") : added ? "Added" : "AlreadyMember";
                 Dispatcher.WriteVerbose($"{userName}: {status} ({group}).");
                 if (user is not null)
