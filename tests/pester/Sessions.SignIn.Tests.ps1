@@ -818,6 +818,20 @@ Describe 'Role profiles with mfa_serial' {
         $session.CallerArn | Should -Be "arn:aws:sts::$($mfaEndpoint.AccountId):assumed-role/OrganizationAccountAccessRole/with-mfa"
     }
 
+    It 'says, when the answer to AssumeRole with a code was lost and the resend refused, that STS took the code and to give the next one' {
+        # Before, AWSSDK.Core resent the request at once on a fresh connection (a stale keep-alive one, as it took it), and
+        # the refusal said to give "the current code": the same code, refused again.
+        $mfaEndpoint.DropNextResponses('AssumeRole', 1)
+        $code = Get-UnusedTestTotpCode $mfaCodes
+        $failure = { Connect-Onboard -ProfileName admin-mfa -TokenCode $code } | Should -Throw -ErrorId 'AccessDenied,IamOnboard.Commands.ConnectOnboardCommand' -PassThru
+        $failure.Exception.Message | Should -BeLike "AssumeRole *role/OrganizationAccountAccessRole (profile 'admin-mfa') was refused for its MFA code: MultiFactorAuthentication failed*That was the AWS SDK's resend of the request, after the first attempt got no answer*STS takes each code once*Wait for the next code of MFA device $serial and give it with -TokenCode."
+        $failure.Exception.Message | Should -Not -Match "(?<!\d)$code(?!\d)"
+        Get-OnboardSession -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $session = Connect-Onboard -ProfileName admin-mfa -TokenCode (Get-UnusedTestTotpCode $mfaCodes)
+        $session.CallerArn | Should -BeLike '*:assumed-role/OrganizationAccountAccessRole/with-mfa'
+    }
+
     It 'assumes a role chain whose first role asks for MFA with one code, to the same caller as the AWS CLI v2 given a code of its own' {
         # The CLI asks for the code of the role inside the chain (botocore's AssumeRoleProvider); with no terminal it reads it from stdin.
         # STS takes a code once: the CLI's is spent, so the module is given the next one.

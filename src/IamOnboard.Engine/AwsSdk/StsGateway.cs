@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -44,6 +45,7 @@ internal sealed class TemporaryCredentials : IDisposable
 internal sealed class StsGateway : IDisposable
 {
     private readonly AmazonSecurityTokenServiceClient _client;
+    private readonly Lazy<AmazonSecurityTokenServiceClient> _codeClient;
     private readonly AWSCredentials _credentials;
     private readonly SessionNetwork _network;
 
@@ -54,6 +56,17 @@ internal sealed class StsGateway : IDisposable
         _network = network ?? SessionNetwork.FromEnvironment();
         var config = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _network);
         _client = new StsSdkClient(credentials, config);
+
+        // A request with an MFA code gets no resend below the retry policy: AWSSDK.Core resends at once, unseen, when a
+        // pooled connection fails in a way it takes for a stale one, which is also how a lost answer looks, and STS,
+        // having taken the code, refuses the resend as a wrong code. The retry policy resends it instead, noting the
+        // lost answer (StsSdkClient.NoteAttemptWithoutAnswer), so a refusal can say why (MfaCodeTakenByLostAnswerException).
+        _codeClient = new Lazy<AmazonSecurityTokenServiceClient>(() =>
+        {
+            var codeConfig = SdkClientSettings.Apply(new AmazonSecurityTokenServiceConfig(), "STS", Endpoint, region, maxAttempts, timeout, _network);
+            codeConfig.MaxStaleConnectionRetries = 0;
+            return new StsSdkClient(credentials, codeConfig);
+        });
     }
 
     public string Endpoint { get; }
@@ -86,8 +99,17 @@ internal sealed class StsGateway : IDisposable
                 request.DurationSeconds = (int)value.TotalSeconds;
             }
 
-            var response = await _client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
-            return Temporary(response.Credentials, response.AssumedRoleUser?.Arn ?? roleArn);
+            try
+            {
+                var client = request.TokenCode is null ? _client : _codeClient.Value;
+                var response = await client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
+                return Temporary(response.Credentials, response.AssumedRoleUser?.Arn ?? roleArn);
+            }
+            catch (AmazonServiceException refused) when (request.TokenCode is not null && StsSdkClient.LostAnswerOf(request) is { } lost
+                && refused.Message?.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal) == true)
+            {
+                throw new MfaCodeTakenByLostAnswerException(SdkErrors.Map(refused, "AssumeRole"), lost);
+            }
         }, cancellationToken);
 
     public Task<TemporaryCredentials> AssumeRoleWithWebIdentityAsync(string roleArn, string sessionName, string webIdentityToken, CancellationToken cancellationToken)
@@ -98,7 +120,14 @@ internal sealed class StsGateway : IDisposable
             return Temporary(response.Credentials, response.AssumedRoleUser?.Arn ?? roleArn);
         }, cancellationToken);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (_codeClient.IsValueCreated)
+        {
+            _codeClient.Value.Dispose();
+        }
+    }
 
     /// <summary>STS's credentials with their secrets protected; an answer without an expiry counts as an hour.</summary>
     private static TemporaryCredentials Temporary(Amazon.SecurityToken.Model.Credentials credentials, string arn) =>
@@ -113,6 +142,10 @@ internal sealed class StsGateway : IDisposable
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (MfaCodeTakenByLostAnswerException)
+        {
+            throw;
         }
         catch (AmazonServiceException exception) when (exception.StatusCode != 0)
         {
@@ -158,6 +191,42 @@ internal sealed class StsSdkClient : AmazonSecurityTokenServiceClient
 
     internal static bool ResendsWithCorrectedClock(RetryPolicy policy, IExecutionContext executionContext, Exception exception) =>
         StaleClockCorrection.ResendsSignedAgain(executionContext, exception, "STS", Operation(executionContext), policy.MaxRetries + 1);
+
+    /// <summary>Requests an attempt of which got no answer (the connection failed or timed out), with what it got instead.</summary>
+    private static readonly ConditionalWeakTable<AmazonWebServiceRequest, string> LostAnswers = new();
+
+    /// <summary>
+    /// Notes an attempt that got no answer from STS, before the retry policy decides on a resend: such a request may have
+    /// reached STS, which takes an MFA code once, so the resend of an AssumeRole with a code is refused as a wrong code.
+    /// </summary>
+    internal static void NoteAttemptWithoutAnswer(IExecutionContext executionContext, Exception exception)
+    {
+        // A request's attempts run one after another: the first lost answer is kept.
+        if (exception is not AmazonServiceException { StatusCode: not 0 } && executionContext.RequestContext.OriginalRequest is { } request && !LostAnswers.TryGetValue(request, out _))
+        {
+            LostAnswers.Add(request, SdkErrors.Innermost(exception).Message);
+        }
+    }
+
+    /// <summary>What an earlier attempt of <paramref name="request"/> got instead of an answer, or null if every attempt had one.</summary>
+    internal static string? LostAnswerOf(AmazonWebServiceRequest request) => LostAnswers.TryGetValue(request, out var lost) ? lost : null;
+}
+
+/// <summary>
+/// STS refused an AssumeRole's MFA code on a resend, after an attempt whose answer was lost: that attempt may have
+/// reached STS and taken the code, whether or not it was right, so the person is told to wait for the next code rather
+/// than to give the same "current code" again.
+/// </summary>
+internal sealed class MfaCodeTakenByLostAnswerException : IamAccessDeniedException
+{
+    public MfaCodeTakenByLostAnswerException(IamServiceException refused, string lostAnswer)
+        : base(refused.Message, refused.ErrorCode, refused.ErrorType, refused.StatusCode, refused.RequestId, refused.Operation, refused.InnerException)
+    {
+        LostAnswer = lostAnswer;
+    }
+
+    /// <summary>What the earlier attempt got instead of STS's answer (a timeout, a connection reset).</summary>
+    public string LostAnswer { get; }
 }
 
 /// <summary>Standard mode, and a request signed with a stale clock correction sent again once (<see cref="StaleClockCorrection"/>).</summary>
@@ -169,10 +238,16 @@ internal sealed class StsStandardRetryPolicy : StandardRetryPolicy
     }
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
-        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+    {
+        StsSdkClient.NoteAttemptWithoutAnswer(executionContext, exception);
+        return StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+    }
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
-        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+    {
+        StsSdkClient.NoteAttemptWithoutAnswer(executionContext, exception);
+        return StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+    }
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
         => base.OnRetry(executionContext, bypassAcquireCapacity || StaleClockCorrection.BypassesQuota(executionContext), isThrottlingError);
@@ -187,10 +262,16 @@ internal sealed class StsAdaptiveRetryPolicy : AdaptiveRetryPolicy
     }
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception)
-        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+    {
+        StsSdkClient.NoteAttemptWithoutAnswer(executionContext, exception);
+        return StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || base.RetryForException(executionContext, exception);
+    }
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception)
-        => StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+    {
+        StsSdkClient.NoteAttemptWithoutAnswer(executionContext, exception);
+        return StsSdkClient.ResendsWithCorrectedClock(this, executionContext, exception) || await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+    }
 
     public override bool OnRetry(IExecutionContext executionContext, bool bypassAcquireCapacity, bool isThrottlingError)
         => base.OnRetry(executionContext, bypassAcquireCapacity || StaleClockCorrection.BypassesQuota(executionContext), isThrottlingError);

@@ -489,7 +489,11 @@ public static class OnboardSessionFactory
         }
         catch (IamAccessDeniedException refused) when (mfaSerial is not null && refused.Message.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal))
         {
-            var whatToDo = spentFor is null
+            var whatToDo = refused is MfaCodeTakenByLostAnswerException lost
+                ? "That was the AWS SDK's resend of the request, after the first attempt got no answer (\"" + lost.LostAnswer + "\"): STS takes each code once, so if "
+                  + "that attempt reached STS it took the code, and the resend was refused whether or not the code was right. Wait for the next code of MFA device "
+                  + mfaSerial + " and give it with -TokenCode."
+                : spentFor is null
                 ? "Give the current code of MFA device " + mfaSerial + " with -TokenCode (each code is good for its 30 seconds only)."
                 : MfaRoleSessions.SpentNote(mfaSerial, spentFor) + " and give it with -TokenCode.";
             throw new IamAccessDeniedException("AssumeRole " + roleArn + (profileName is null ? string.Empty : " (profile '" + profileName + "')") + " was refused for its MFA code: "
