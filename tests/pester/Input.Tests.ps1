@@ -70,6 +70,32 @@ Describe 'CSV files through plain Import-Csv' {
         $warnings[1].Message | Should -BeLike "*'Office'*"
     }
 
+    It 'says where a parameter given on the command line replaces a row''s cell, once per column as a warning and then in verbose output' {
+        # Before, -Group and -Tag dropped the rows' own groups and tags without a word.
+        $prefix = New-TestName 'replaced'
+        $ops, $devs = (New-OnboardGroup (New-TestName 'ops')).GroupName, (New-OnboardGroup (New-TestName 'devs')).GroupName
+        $rows = @([pscustomobject]@{ 'User name' = "$prefix-a"; Groups = $ops; Tags = 'team=a' }
+            [pscustomobject]@{ 'User name' = "$prefix-b"; Groups = ''; Tags = 'team=b' }
+            [pscustomobject]@{ 'User name' = "$prefix-c"; Groups = $devs.ToUpperInvariant(); Tags = 'Site=lis' }
+            [pscustomobject]@{ 'User name' = "$prefix-d"; Groups = "$ops;$devs"; Tags = '' })
+        $made = $rows | New-OnboardUser -Group $devs -Tag 'site=lis' -ThrottleLimit 1 -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*given on the command line*' }
+        @($warned.Message) | Should -Be @(
+            "row 1: the Tags cell of '$prefix-a' (team=a) is replaced by -Tag given on the command line (site=lis), which applies to every row and wins over its cells. Later rows whose Tags cell is replaced are said in verbose output. To keep each row's tags, leave out -Tag, or put what is common in the file."
+            "row 1: the Groups cell of '$prefix-a' ($ops) is replaced by -Group given on the command line ($devs), which applies to every row and wins over its cells. Later rows whose Groups cell is replaced are said in verbose output. To keep each row's groups and add one for all, leave out -Group and pipe on to Add-OnboardGroupMember -GroupName.")
+        # Row 2's empty Groups and row 3's same group (IAM names ignore case) and tag key are not said; row 4's groups are.
+        @($made.Message) | Should -Be @(
+            "row 2: the Tags cell of '$prefix-b' (team=b) is replaced by -Tag given on the command line (site=lis), which applies to every row and wins over its cells."
+            "row 4: the Groups cell of '$prefix-d' ($ops;$devs) is replaced by -Group given on the command line ($devs), which applies to every row and wins over its cells.")
+        (Aws @('iam', 'list-groups-for-user', '--user-name', "$prefix-a")).Json.Groups.GroupName | Should -Be $devs
+
+        # Import-OnboardCsv's rows too, named by file line.
+        $file = Join-Path $TestDrive 'replaced.csv'
+        @('User name,Groups', "$prefix-e,$ops") | Set-Content $file
+        $null = Import-OnboardCsv $file | New-OnboardUser -Group $devs -WhatIf -WarningVariable fileWarned -WarningAction SilentlyContinue
+        "$fileWarned" | Should -BeLike "row 1 (line 2 of *replaced.csv): the Group cell of '$prefix-e' ($ops) is replaced by -Group*"
+    }
+
     It 'reports a bad cell naming row, field and value, goes on with the batch, and keeps row numbers and counts true' {
         $prefix = New-TestName 'cells'
         $file = Join-Path $TestDrive 'cells.csv'

@@ -97,6 +97,49 @@ public static class UserColumns
         "New-OnboardUser makes credentials, it never takes them: to run a batch again, give it the batch's starters file. " +
         "Keep the credentials file where only its recipient can read it.";
 
+    /// <summary>
+    /// What <paramref name="request"/> gives for <paramref name="column"/> when it gives anything but the default (text,
+    /// a list, a yes), as text to compare and show; null when the column is empty or no. A password is never shown: it is
+    /// "(a password)", and two passwords are taken to differ.
+    /// </summary>
+    internal static string? GivenText(UserOnboardingRequest request, string column) => column switch
+    {
+        UserName => CellValues.NullIfEmpty(request.UserName),
+        Path => request.Path,
+        Tag => request.Tags.Count == 0 ? null : string.Join(";", request.Tags.Select(t => $"{t.Key}={t.Value}")),
+        PermissionsBoundary => request.PermissionsBoundary,
+        ConsoleAccess => request.ConsoleAccess ? "yes" : null,
+        PasswordResetRequired => request.PasswordResetRequired ? "yes" : null,
+        ProgrammaticAccess => request.ProgrammaticAccess ? "yes" : null,
+        AdditionalAccessKey => request.AdditionalAccessKey ? "yes" : null,
+        Policy => request.Policies.Count == 0 ? null : string.Join(";", request.Policies),
+        Group => request.Groups.Count == 0 ? null : string.Join(";", request.Groups),
+        RequireMfa => request.RequireMfa ? "yes" : null,
+        Password => request.Password is null ? null : "(a password)",
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Not a column."),
+    };
+
+    /// <summary>
+    /// Whether two values of <paramref name="column"/> (<see cref="GivenText"/>) give the same: lists and tags in any
+    /// order, group and policy names and tag keys without regard to case, as IAM compares them.
+    /// </summary>
+    internal static bool SameGiven(string column, string? a, string? b)
+    {
+        if (column == Password)
+        {
+            return a is null && b is null;
+        }
+
+        if (a is null || b is null || column is not (Tag or Policy or Group))
+        {
+            return string.Equals(a, b, StringComparison.Ordinal);
+        }
+
+        IEnumerable<string> Items(string text) => text.Split(';').Select(item => column == Tag ? KeyFolded(item) : item.ToUpperInvariant()).OrderBy(item => item, StringComparer.Ordinal);
+        static string KeyFolded(string tag) => tag.IndexOf('=') is var at and >= 0 ? tag.Substring(0, at).ToUpperInvariant() + tag.Substring(at) : tag;
+        return Items(a).SequenceEqual(Items(b), StringComparer.Ordinal);
+    }
+
     /// <summary>True for an attribute in <see cref="ReportedByIam"/>.</summary>
     public static bool IsReportedByIam(string header) => ReportedByIam.Any(a => Normalize(a) == Normalize(header));
 

@@ -172,4 +172,81 @@ public static class UserRowMapper
             ignored.Add($"{given} has no effect without {missing}: {outcome}; {how}");
         }
     }
+    /// <summary>
+    /// What parameters given on the command line (<paramref name="overrides"/>, which win over a row's cells) replace of
+    /// a row: its <paramref name="cells"/> for the same columns, or what an Import-OnboardCsv request (<paramref name="typed"/>)
+    /// gives there. A column the row leaves empty (or no), or gives the same, is not listed.
+    /// </summary>
+    public static IReadOnlyList<ReplacedCell> ReplacedByParameters(UserOnboardingRequest? typed, IEnumerable<KeyValuePair<string, object?>> cells,
+        IReadOnlyList<KeyValuePair<string, object?>> overrides)
+    {
+        var rowAlone = typed ?? new UserOnboardingRequest();
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cell in cells)
+        {
+            if (UserColumns.Resolve(cell.Key) is not { } column || !overrides.Any(o => o.Key == column))
+            {
+                continue;
+            }
+
+            headers[column] = cell.Key;
+            try
+            {
+                UserColumns.Apply(rowAlone, column, cell.Value);
+            }
+            catch (OnboardInputException)
+            {
+                // A cell the parameter replaces is not used, so not checked: only what it gives is compared.
+            }
+        }
+
+        var replaced = new List<ReplacedCell>();
+        foreach (var parameter in overrides)
+        {
+            if (typed is null && !headers.ContainsKey(parameter.Key) || UserColumns.GivenText(rowAlone, parameter.Key) is not { } rowGives)
+            {
+                continue;
+            }
+
+            var byParameter = new UserOnboardingRequest();
+            try
+            {
+                UserColumns.Apply(byParameter, parameter.Key, parameter.Value);
+            }
+            catch (OnboardInputException)
+            {
+                continue; // the parameter's own error is the row's
+            }
+
+            var parameterGives = UserColumns.GivenText(byParameter, parameter.Key);
+            if (!UserColumns.SameGiven(parameter.Key, rowGives, parameterGives))
+            {
+                replaced.Add(new ReplacedCell(parameter.Key, headers.TryGetValue(parameter.Key, out var header) ? header : parameter.Key, rowGives, parameterGives));
+            }
+        }
+
+        return replaced;
+    }
+}
+
+/// <summary>A row's column that a parameter given on the command line replaces: what the row gave, and what the parameter gives (null: no).</summary>
+public sealed class ReplacedCell
+{
+    public ReplacedCell(string column, string header, string rowGives, string? parameterGives)
+    {
+        Column = column;
+        Header = header;
+        RowGives = rowGives;
+        ParameterGives = parameterGives;
+    }
+
+    /// <summary>The canonical column: the parameter's name.</summary>
+    public string Column { get; }
+
+    /// <summary>The column as the row names it.</summary>
+    public string Header { get; }
+
+    public string RowGives { get; }
+
+    public string? ParameterGives { get; }
 }

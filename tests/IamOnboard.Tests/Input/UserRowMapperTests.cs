@@ -210,4 +210,32 @@ public class UserRowMapperTests
         Assert.Equal(("DuplicateUserName", 5), (problem.ErrorId, problem.Row));
         Assert.Contains("repeats row 2", problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parameters_that_replace_a_rows_cells_are_listed_with_both_values_but_never_a_password()
+    {
+        var secret = new SecureString();
+        foreach (var c in "Row-Pass-1!") { secret.AppendChar(c); }
+        var parameter = new SecureString();
+        foreach (var c in "Param-Pass-2!") { parameter.AppendChar(c); }
+
+        var replaced = UserRowMapper.ReplacedByParameters(null,
+            new[] { Cell("User name", "ana"), Cell("Groups", "Ops; Devs"), Cell("Path", "/eng/"), Cell("Tags", "Team=a"), Cell("Password", secret), Cell("Console access", "no") },
+            new[] { Cell("Group", "devs;OPS"), Cell("Path", "/fin/"), Cell("Tag", "team=b"), Cell("Password", parameter), Cell("ConsoleAccess", true) });
+
+        // Groups name the same two (IAM names ignore case); a row's "no" is the default, which -ConsoleAccess does not replace.
+        Assert.Equal(new[] { ("Path", "Path", "/eng/", "/fin/"), ("Tag", "Tags", "Team=a", "team=b"), ("Password", "Password", "(a password)", "(a password)") },
+            replaced.Select(r => (r.Column, r.Header, r.RowGives, r.ParameterGives!)).ToArray());
+    }
+
+    [Fact]
+    public void Parameters_over_an_Import_OnboardCsv_request_list_what_they_replace_of_it()
+    {
+        var typed = new UserOnboardingRequest { UserName = "ana", Groups = new[] { "Ops" }, ProgrammaticAccess = true };
+
+        var replaced = UserRowMapper.ReplacedByParameters(typed, Array.Empty<KeyValuePair<string, object?>>(), new[] { Cell("Group", "Devs"), Cell("ProgrammaticAccess", false) });
+
+        Assert.Equal(new[] { ("Group", "Ops", (string?)"Devs"), ("ProgrammaticAccess", "yes", null) }, replaced.Select(r => (r.Column, r.RowGives, r.ParameterGives)).ToArray());
+        Assert.Equal(new[] { "Ops" }, typed.Groups);
+    }
 }

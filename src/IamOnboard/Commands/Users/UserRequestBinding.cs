@@ -89,13 +89,56 @@ internal sealed class UserRequestBinding
         if (item?.BaseObject is UserOnboardingRequest typed)
         {
             NoteSource(item);
-            return overrides.Count == 0 ? UserRowMapping.Of(typed) : UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed, overrides.Select(o => o.Key).ToList());
+            if (overrides.Count == 0)
+            {
+                return UserRowMapping.Of(typed);
+            }
+
+            ReportReplaced(cmdlet, UserRowMapper.ReplacedByParameters(typed, Array.Empty<KeyValuePair<string, object?>>(), overrides), typed.Where, typed.UserName);
+            return UserRowMapper.Map(overrides, typed.Row ?? row, typed.Line, typed, overrides.Select(o => o.Key).ToList());
         }
 
         var overridden = new HashSet<string>(overrides.Select(o => o.Key), StringComparer.Ordinal);
-        var cells = Cells(item).Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
-        return UserRowMapper.Map(cells.Concat(overrides), row, null, parameters: overridden);
+        var cells = Cells(item).ToList();
+        var userName = (cells.FirstOrDefault(c => UserColumns.Resolve(c.Key) == UserColumns.UserName).Value as string)?.Trim();
+        ReportReplaced(cmdlet, UserRowMapper.ReplacedByParameters(null, cells, overrides), row is null ? string.Empty : $"row {row}: ", userName);
+        var kept = cells.Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
+        return UserRowMapper.Map(kept.Concat(overrides), row, null, parameters: overridden);
     }
+
+    // The columns whose cells a parameter has replaced in this batch: the first row of each is a warning, later ones verbose.
+    private readonly HashSet<string> _replacedColumns = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Says where a parameter given on the command line replaces what a row gives for the same column (the help: they
+    /// apply to every item and win over its columns): the row's groups, tags or path would otherwise be dropped unseen.
+    /// The first such row of a column is a warning, naming row, column and value (never a password); later rows of the
+    /// batch are said in verbose output.
+    /// </summary>
+    private void ReportReplaced(PSCmdlet cmdlet, IReadOnlyList<ReplacedCell> replaced, string where, string? userName)
+    {
+        foreach (var cell in replaced)
+        {
+            var whose = string.IsNullOrEmpty(userName) ? string.Empty : $" of '{userName}'";
+            var message = $"{where}the {cell.Header} cell{whose} ({cell.RowGives}) is replaced by -{cell.Column} given on the command line ({cell.ParameterGives ?? "no"}), "
+                + "which applies to every row and wins over its cells";
+            if (_replacedColumns.Add(cell.Column))
+            {
+                cmdlet.WriteWarning(message + $". Later rows whose {cell.Header} cell is replaced are said in verbose output. " + ReplacedWayOut(cell.Column));
+            }
+            else
+            {
+                cmdlet.WriteVerbose(message + ".");
+            }
+        }
+    }
+
+    private static string ReplacedWayOut(string column) => column switch
+    {
+        UserColumns.Group => "To keep each row's groups and add one for all, leave out -Group and pipe on to Add-OnboardGroupMember -GroupName.",
+        UserColumns.Tag or UserColumns.Policy => $"To keep each row's {(column == UserColumns.Tag ? "tags" : "policies")}, leave out -{column}, or put what is common in the file.",
+        _ => $"To keep each row's own, leave out -{column}.",
+    };
 
     private void NoteSource(PSObject item)
     {
