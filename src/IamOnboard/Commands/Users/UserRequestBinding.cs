@@ -25,6 +25,9 @@ internal sealed class UserRequestBinding
 
     private readonly BatchUserNames _names = new();
     private readonly HashSet<string> _reportedColumns = new(StringComparer.OrdinalIgnoreCase);
+
+    // The columns whose cells a parameter has replaced in this batch: the first row of each is a warning, later ones verbose.
+    private readonly HashSet<string> _replacedColumns = new(StringComparer.Ordinal);
     private int _received;
 
     // Each file Import-OnboardCsv read: its rows, and how many of them it refused.
@@ -105,9 +108,6 @@ internal sealed class UserRequestBinding
         var kept = cells.Where(c => UserColumns.Resolve(c.Key) is not { } column || !overridden.Contains(column));
         return UserRowMapper.Map(kept.Concat(overrides), row, null, parameters: overridden);
     }
-
-    // The columns whose cells a parameter has replaced in this batch: the first row of each is a warning, later ones verbose.
-    private readonly HashSet<string> _replacedColumns = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Says where a parameter given on the command line replaces what a row gives for the same column (the help: they
