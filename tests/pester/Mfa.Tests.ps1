@@ -450,7 +450,7 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         # Before: AWS.Tools' habit, -Force to skip questions, was taken without a word and did nothing.
         $name = New-TestName
         $null = New-OnboardUser -UserName $name
-        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        $device = Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -Force -WarningVariable warnings -WarningAction SilentlyContinue
         $device.SerialNumber | Should -Match "mfa/$name$"
         @($warnings) | Should -HaveCount 1
         "$($warnings[0])" | Should -BeLike '-Force has no effect without -QrCodePath: it only lets -QrCodePath replace an existing file, and skips no question; leave out -Force.'
@@ -510,6 +510,22 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         Enable-OnboardVirtualMfa -UserName $name -Unattended -IncludeSeed -WhatIf | Should -BeNullOrEmpty
         (Aws @('iam', 'list-mfa-devices', '--user-name', $name)).Json.MFADevices | Should -BeNullOrEmpty
         Get-UnassignedDevices | Where-Object { $_ -like "*/$name" } | Should -BeNullOrEmpty
+    }
+
+    It 'says when an unattended enrolment of a user without console access sends the seed nowhere: a warning, then verbose output' {
+        # Allowed (an automation identity), but before it said nothing: the device was enabled and its seed dropped for good.
+        $first, $second = (New-TestName 'keyonly'), (New-TestName 'keyonly')
+        $enrolled = $first, $second | New-OnboardUser -ProgrammaticAccess -ThrottleLimit 1 | Enable-OnboardVirtualMfa -Unattended -ThrottleLimit 1 -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1
+        $said = @($enrolled | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*its seed went nowhere*' })
+        @($warned | Where-Object { $_.Message -like '*seed went nowhere*' }) | Should -HaveCount 1
+        "$($warned | Where-Object { $_.Message -like '*seed went nowhere*' })" | Should -BeLike "$($first): MFA device arn:aws:iam::*:mfa/$first is enabled, but its seed went nowhere (no -IncludeSeed, -QrCodePath, -ShowQrCode or -ShowSecret), so no code can ever be made for it*To keep the seed (in a vault), add -IncludeSeed.*"
+        $said.Message | Should -BeLike "$($second): MFA device *is enabled, but its seed went nowhere*"
+        @($enrolled | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be @('Enabled', 'Enabled')
+
+        # With the seed kept, nothing is said.
+        $kept = New-TestName 'keyonly'
+        $null = New-OnboardUser $kept -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningVariable keptWarned -WarningAction SilentlyContinue
+        @($keptWarned | Where-Object { $_.Message -like '*seed went nowhere*' }) | Should -BeNullOrEmpty
     }
 
     It 'gives under -WhatIf the refusals the run would give, and changes nothing' {

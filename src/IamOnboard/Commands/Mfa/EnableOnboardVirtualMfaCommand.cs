@@ -332,6 +332,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
             throw;
         }
 
+        if (Unattended.IsPresent && !seedOutput && !ShowQrCode.IsPresent && !ShowSecret.IsPresent)
+        {
+            TellSeedReachedNobody(userName, device.SerialNumber);
+        }
+
         var output = Output(device, user, enabled, qrPath);
         var carrier = (object?)user ?? output;
         if (seedOnlyInOutput && seedWithUserMarkOf is null)
@@ -343,6 +348,28 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         }
 
         WriteOn(output, carrier);
+    }
+
+    private int _toldSeedReachedNobody;
+
+    /// <summary>
+    /// Allowed for a user without console access (an automation identity, for a rule that every user have MFA), but the
+    /// seed is gone for good once the device is enabled: said, not silent. A warning for the first such user of the
+    /// command, verbose output for later ones.
+    /// </summary>
+    private void TellSeedReachedNobody(string userName, string serialNumber)
+    {
+        var message = $"{userName}: MFA device {serialNumber} is enabled, but its seed went nowhere (no -IncludeSeed, -QrCodePath, -ShowQrCode or -ShowSecret), "
+            + "so no code can ever be made for it: this user's access keys cannot make calls that need MFA (GetSessionToken with a code, or what a policy allows "
+            + "only with aws:MultiFactorAuthPresent).";
+        if (Interlocked.Exchange(ref _toldSeedReachedNobody, 1) == 0)
+        {
+            Dispatcher.WriteWarning(message + " To keep the seed (in a vault), add -IncludeSeed. Later users whose seed went nowhere are said in verbose output.");
+        }
+        else
+        {
+            Dispatcher.WriteVerbose(message);
+        }
     }
 
     private async Task<DateTime> EnableAsync(VirtualMfaEnroller enroller, PendingMfaDevice device, string userName, CancellationToken ct)
