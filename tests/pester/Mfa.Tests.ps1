@@ -522,6 +522,13 @@ Describe 'Enable-OnboardVirtualMfa -Unattended -IncludeSeed' {
         $said.Message | Should -BeLike "$($second): MFA device *is enabled, but its seed went nowhere*"
         @($enrolled | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be @('Enabled', 'Enabled')
 
+        # The plan says it too.
+        $planned = New-TestName 'keyonly'
+        $null = New-OnboardUser $planned -ProgrammaticAccess -WarningAction SilentlyContinue
+        Enable-OnboardVirtualMfa -UserName $planned -Unattended -WhatIf -WarningVariable plannedWarned -WarningAction SilentlyContinue
+        "$($plannedWarned | Where-Object { $_.Message -like '*seed would go nowhere*' })" | Should -BeLike "$($planned): its MFA device would be enabled, but its seed would go nowhere (no -IncludeSeed*"
+        (Aws @('iam', 'list-mfa-devices', '--user-name', $planned)).Json.MFADevices | Should -BeNullOrEmpty
+
         # With the seed kept, nothing is said.
         $kept = New-TestName 'keyonly'
         $null = New-OnboardUser $kept -ProgrammaticAccess | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningVariable keptWarned -WarningAction SilentlyContinue

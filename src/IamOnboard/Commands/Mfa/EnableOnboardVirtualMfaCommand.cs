@@ -241,7 +241,7 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     /// <summary>
     /// For -WhatIf: the refusals the run would give, found with reads only: a disabled user, a person whose seed would
     /// reach nobody, a user that does not exist or is enrolled already (unless -SkipIfEnabled, or piped in, which the run
-    /// passes on), a QR file in the way.
+    /// passes on), a QR file in the way; and the run's warning for an automation identity's seed that would go nowhere.
     /// </summary>
     private async Task PlanAsync(OnboardUser? user, string userName, string? qrFile, bool mayBeDisabled, CancellationToken ct)
     {
@@ -267,6 +267,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
         if (qrFile is not null && !Force.IsPresent && File.Exists(qrFile) && !await IsUnusedQrFileAsync(enroller, qrFile, ct).ConfigureAwait(false))
         {
             throw QrCodeFiles.FileExists(qrFile);
+        }
+
+        if (Unattended.IsPresent && qrFile is null && !IncludeSeed.IsPresent && !ShowQrCode.IsPresent && !ShowSecret.IsPresent)
+        {
+            TellSeedReachedNobody(userName, null); // a console user was refused above
         }
     }
 
@@ -357,9 +362,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     /// seed is gone for good once the device is enabled: said, not silent. A warning for the first such user of the
     /// command, verbose output for later ones.
     /// </summary>
-    private void TellSeedReachedNobody(string userName, string serialNumber)
+    private void TellSeedReachedNobody(string userName, string? serialNumber)
     {
-        var message = $"{userName}: MFA device {serialNumber} is enabled, but its seed went nowhere (no -IncludeSeed, -QrCodePath, -ShowQrCode or -ShowSecret), "
+        // Without a serial number: the -WhatIf plan, which says the same of the device it would make.
+        var enabled = serialNumber is null ? "its MFA device would be enabled, but its seed would go nowhere" : $"MFA device {serialNumber} is enabled, but its seed went nowhere";
+        var message = $"{userName}: {enabled} (no -IncludeSeed, -QrCodePath, -ShowQrCode or -ShowSecret), "
             + "so no code can ever be made for it: this user's access keys cannot make calls that need MFA (GetSessionToken with a code, or what a policy allows "
             + "only with aws:MultiFactorAuthPresent).";
         if (Interlocked.Exchange(ref _toldSeedReachedNobody, 1) == 0)
