@@ -192,7 +192,10 @@ internal sealed class StsSdkClient : AmazonSecurityTokenServiceClient
     internal static bool ResendsWithCorrectedClock(RetryPolicy policy, IExecutionContext executionContext, Exception exception) =>
         StaleClockCorrection.ResendsSignedAgain(executionContext, exception, "STS", Operation(executionContext), policy.MaxRetries + 1);
 
-    /// <summary>Requests an attempt of which got no answer (the connection failed or timed out), with what it got instead.</summary>
+    /// <summary>
+    /// Requests an attempt of which got no answer that says whether STS applied it (the connection failed or timed out, or
+    /// a 5xx, such as a proxy's 504 after it stopped waiting), with what it got instead.
+    /// </summary>
     private static readonly ConditionalWeakTable<AmazonWebServiceRequest, string> LostAnswers = new();
 
     /// <summary>
@@ -202,7 +205,8 @@ internal sealed class StsSdkClient : AmazonSecurityTokenServiceClient
     internal static void NoteAttemptWithoutAnswer(IExecutionContext executionContext, Exception exception)
     {
         // A request's attempts run one after another: the first lost answer is kept.
-        if (exception is not AmazonServiceException { StatusCode: not 0 } && executionContext.RequestContext.OriginalRequest is { } request && !LostAnswers.TryGetValue(request, out _))
+        var answered = exception is AmazonServiceException { StatusCode: not 0 } service && (int)service.StatusCode < 500;
+        if (!answered && executionContext.RequestContext.OriginalRequest is { } request && !LostAnswers.TryGetValue(request, out _))
         {
             LostAnswers.Add(request, SdkErrors.Innermost(exception).Message);
         }

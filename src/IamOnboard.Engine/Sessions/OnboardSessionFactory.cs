@@ -490,7 +490,7 @@ public static class OnboardSessionFactory
         catch (IamAccessDeniedException refused) when (mfaSerial is not null && refused.Message.StartsWith("MultiFactorAuthentication failed", StringComparison.Ordinal))
         {
             var whatToDo = refused is MfaCodeTakenByLostAnswerException lost
-                ? "That was the AWS SDK's resend of the request, after the first attempt got no answer (\"" + lost.LostAnswer + "\"): STS takes each code once, so if "
+                ? "That was the AWS SDK's resend of the request, after the first attempt got no answer that says whether STS took the code (\"" + lost.LostAnswer + "\"): STS takes each code once, so if "
                   + "that attempt reached STS it took the code, and the resend was refused whether or not the code was right. Wait for the next code of MFA device "
                   + mfaSerial + " and give it with -TokenCode."
                 : spentFor is null
