@@ -169,6 +169,42 @@ Describe 'Add-OnboardGroupMember' {
         (Aws @('iam', 'list-groups-for-user', '--user-name', $nine)).Json.Groups | Should -HaveCount 10
     }
 
+    It 'says what a CSV row brings that PowerShell''s binding passes over: a column no parameter takes, a cell a parameter replaces' {
+        # Before, both were dropped without a word: the row's Policy gave way to -Policy, its GroupName to -GroupName.
+        $prefix = New-TestName 'rowcols'
+        $file = Join-Path $TestDrive 'groups.csv'
+        @('GroupName,Policy,Department', "$prefix-a,ReadOnlyAccess,Finance", "$prefix-b,,Finance", "$prefix-c,SecurityAudit,IT") | Set-Content $file
+        $made = Import-Csv $file | New-OnboardGroup -Policy 'job-function/ViewOnlyAccess' -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1
+        $verbose = @($made | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*given on the command line*' })
+        @($warned.Message) | Should -Be @(
+            "row 1: the Policy cell (ReadOnlyAccess) is replaced by -Policy given on the command line (job-function/ViewOnlyAccess), which applies to every row and wins over its cells. Later rows whose Policy cell is replaced are said in verbose output. To use each row's own, leave out -Policy."
+            "row 1: the input's column 'Department' is not one New-OnboardGroup takes from a row, so it is ignored (said once per batch). Columns it takes: GroupName, Path, Policy, RequireMfa, Tag.")
+        $verbose.Message | Should -Be "row 3: the Policy cell (SecurityAudit) is replaced by -Policy given on the command line (job-function/ViewOnlyAccess), which applies to every row and wins over its cells."
+        @($made | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) | Should -HaveCount 3
+
+        # Add-OnboardGroupMember: a row's GroupName beside -GroupName; a row that gives the same group (IAM names ignore case) is not told.
+        $user = New-TestName
+        $null = New-OnboardUser $user
+        $rows = @([pscustomobject]@{ UserName = $user; GroupName = "$prefix-b" }, [pscustomobject]@{ UserName = $user; GroupName = "$prefix-A".ToUpperInvariant() })
+        $added = $rows | Add-OnboardGroupMember -GroupName "$prefix-a" -WarningVariable memberWarned -WarningAction SilentlyContinue
+        @($memberWarned.Message) | Should -Be "row 1: the GroupName cell ($prefix-b) is replaced by -GroupName given on the command line ($prefix-a), which applies to every row and wins over its cells. Later rows whose GroupName cell is replaced are said in verbose output. To use each row's own, leave out -GroupName."
+        @($added.GroupName | Sort-Object -Unique) | Should -Be "$prefix-a"
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $user)).Json.Groups.GroupName | Should -Be "$prefix-a"
+
+        # An object of another tool's (the AWS CLI's get-user) is passed over in verbose output; Enable-OnboardVirtualMfa
+        # names a column it does not take.
+        $cliUser = (Aws @('iam', 'get-user', '--user-name', $user)).Json.User
+        $null = $cliUser | Add-OnboardGroupMember -GroupName "$prefix-b" -WarningVariable cliWarned -WarningAction SilentlyContinue
+        $cliWarned | Should -BeNullOrEmpty
+        $null = [pscustomobject]@{ UserName = $user; Device = 'phone' } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningVariable mfaWarned -WarningAction SilentlyContinue
+        @($mfaWarned.Message) | Should -Contain "row 1: the input's column 'Device' is not one Enable-OnboardVirtualMfa takes from a row, so it is ignored (said once per batch). Columns it takes: UserName, DeviceName."
+
+        # Objects of IamOnboard are not rows: their other properties are not columns, and they bind as before.
+        $piped = New-OnboardUser (New-TestName) | Add-OnboardGroupMember -GroupName "$prefix-a" -WarningVariable userWarned -WarningAction SilentlyContinue
+        $piped | Should -BeOfType ([IamOnboard.Commands.OnboardUser])
+        $userWarned | Should -BeNullOrEmpty
+    }
+
     It 'takes user names and reports memberships' {
         $group = New-TestName 'group'
         $null = New-OnboardGroup -GroupName $group

@@ -27,6 +27,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     private AsyncCmdletBase? _passThroughTo;
     private bool _routeHoldsBack;
     private object? _carrierByName;
+    private PipelineRowColumns? _rowColumns;
     private object? _itemInTransit;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
@@ -63,6 +64,10 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         _stages = state.Stages;
         _dispatcher = new PipelineDispatcher(this, _stages, ConcurrentItems, _stopping.Token);
         _stages.Add(this);
+        if (MyInvocation.MyCommand.Parameters.ContainsKey(PipelineRowColumns.ParameterName))
+        {
+            _rowColumns = new PipelineRowColumns(this);
+        }
     }
 
     /// <summary>
@@ -161,6 +166,8 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         _itemInTransit = source is not null && HandOffs.OutputInTransit is { } inTransit
             && ReferenceEquals(HandOffLedger.KeyIn(source), HandOffLedger.KeyIn(inTransit)) ? source : null;
 
+        // A row's columns that binding passed over are said (the hidden -PipelineRow holds the item; no user is in it).
+        _rowColumns?.Check(MyInvocation.BoundParameters.TryGetValue(PipelineRowColumns.ParameterName, out var item) ? item : null);
         using (HandOffs.BeginTransit(null))
         {
             ProcessItem();

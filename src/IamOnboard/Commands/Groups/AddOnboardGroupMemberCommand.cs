@@ -50,6 +50,11 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     /// <summary>How many users to add at once; output streams as each finishes.</summary>
     [Parameter]
     [ValidateRange(1, 32)]

@@ -44,6 +44,11 @@ public sealed class NewOnboardGroupCommand : OnboardCmdletBase
     [AllowNull]
     public IDictionary? Tag { get; set; }
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     protected override void ProcessItem()
     {
         var name = GroupName.Trim();

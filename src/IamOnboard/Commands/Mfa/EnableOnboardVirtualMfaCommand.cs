@@ -44,6 +44,11 @@ public sealed partial class EnableOnboardVirtualMfaCommand : ByNameOrUserCmdletB
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ParameterSets.ByUserWithSession)]
     public OnboardUser? InputObject { get; set; }
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     /// <summary>The device name; the user name when not given.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]

@@ -51,6 +51,11 @@ public sealed class AddOnboardInlinePolicyCommand : OnboardCmdletBase
     [SingleName("GroupName", "For several groups, run it once for each: {0} | ForEach-Object {{ Add-OnboardInlinePolicy -GroupName $_ ... }}.")]
     public string? GroupName { get; set; }
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string PolicyName { get; set; } = string.Empty;
