@@ -199,6 +199,12 @@ Describe 'Add-OnboardGroupMember' {
         $null = [pscustomobject]@{ UserName = $user; Device = 'phone' } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningVariable mfaWarned -WarningAction SilentlyContinue
         @($mfaWarned.Message) | Should -Contain "row 1: the input's column 'Device' is not one Enable-OnboardVirtualMfa takes from a row, so it is ignored (said once per batch). Columns it takes: UserName, DeviceName."
 
+        # Offboarding and checking access from a leavers' file too.
+        $null = [pscustomobject]@{ UserName = $user; Reason = 'left' } | Remove-OnboardUser -WhatIf -WarningVariable removeWarned -WarningAction SilentlyContinue 6>$null
+        @($removeWarned.Message) | Should -Be "row 1: the input's column 'Reason' is not one Remove-OnboardUser takes from a row, so it is ignored (said once per batch). Columns it takes: UserName."
+        $null = [pscustomobject]@{ UserName = $user; Team = 'data' } | Test-OnboardAccess -Action iam:GetUser -WarningVariable accessWarned -WarningAction SilentlyContinue
+        @($accessWarned.Message | Where-Object { $_ -like '*Team*' }) | Should -HaveCount 1
+
         # Objects of IamOnboard are not rows: their other properties are not columns, and they bind as before.
         $piped = New-OnboardUser (New-TestName) | Add-OnboardGroupMember -GroupName "$prefix-a" -WarningVariable userWarned -WarningAction SilentlyContinue
         $piped | Should -BeOfType ([IamOnboard.Commands.OnboardUser])

@@ -35,6 +35,11 @@ public sealed class TestOnboardAccessCommand : OnboardCmdletBase
     [SingleName("UserName", "For several users, pipe them: {0} | Test-OnboardAccess.")]
     public string UserName { get; set; } = string.Empty;
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
     private protected override bool ChecksUsersFromOtherTools => true;
 

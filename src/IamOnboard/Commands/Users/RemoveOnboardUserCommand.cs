@@ -18,6 +18,11 @@ public sealed class RemoveOnboardUserCommand : OnboardCmdletBase
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[] UserName { get; set; } = Array.Empty<string>();
 
+    /// <summary>The pipeline item itself, for what a row brings that binding passes over (<see cref="PipelineRowColumns"/>).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    [RowOnly]
+    public PipelineItem? PipelineRow { get; set; }
+
     /// <summary>A user read by another tool in another account is refused by its Arn (<see cref="OnboardCmdletBase"/>).</summary>
     private protected override bool ChecksUsersFromOtherTools => true;
 
