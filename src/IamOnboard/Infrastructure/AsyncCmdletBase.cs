@@ -166,7 +166,8 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         _itemInTransit = source is not null && HandOffs.OutputInTransit is { } inTransit
             && ReferenceEquals(HandOffLedger.KeyIn(source), HandOffLedger.KeyIn(inTransit)) ? source : null;
 
-        // A row's columns that binding passed over are said (the hidden -PipelineRow holds the item; no user is in it).
+        // A row's columns that binding passed over are said. The hidden -PipelineRow's PipelineItem is opaque to the
+        // hand-off above: a user it may hold is taken over as bound elsewhere (-InputObject, or by its name), never through it.
         _rowColumns?.Check(MyInvocation.BoundParameters.TryGetValue(PipelineRowColumns.ParameterName, out var item) ? item : null);
         using (HandOffs.BeginTransit(null))
         {
