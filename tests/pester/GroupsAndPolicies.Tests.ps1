@@ -199,6 +199,11 @@ Describe 'Add-OnboardGroupMember' {
         $null = [pscustomobject]@{ UserName = $user; Device = 'phone' } | Enable-OnboardVirtualMfa -Unattended -IncludeSeed -WarningVariable mfaWarned -WarningAction SilentlyContinue
         @($mfaWarned.Message) | Should -Contain "row 1: the input's column 'Device' is not one Enable-OnboardVirtualMfa takes from a row, so it is ignored (said once per batch). Columns it takes: UserName, DeviceName."
 
+        # An inline policy's name and document are given on the command line only: a row's cells for them are named.
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'
+        $null = [pscustomobject]@{ UserName = $user; PolicyName = 'FromRow' } | Add-OnboardInlinePolicy -PolicyName Given -PolicyDocument $document -WarningVariable inlineWarned -WarningAction SilentlyContinue
+        @($inlineWarned.Message) | Should -Be "row 1: the input's column 'PolicyName' is not one Add-OnboardInlinePolicy takes from a row, so it is ignored (said once per batch). Columns it takes: UserName."
+
         # Offboarding and checking access from a leavers' file too.
         $null = [pscustomobject]@{ UserName = $user; Reason = 'left' } | Remove-OnboardUser -WhatIf -WarningVariable removeWarned -WarningAction SilentlyContinue 6>$null
         @($removeWarned.Message) | Should -Be "row 1: the input's column 'Reason' is not one Remove-OnboardUser takes from a row, so it is ignored (said once per batch). Columns it takes: UserName."
