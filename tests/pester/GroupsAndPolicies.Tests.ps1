@@ -210,6 +210,15 @@ Describe 'Add-OnboardGroupMember' {
         $null = [pscustomobject]@{ UserName = $user; Team = 'data' } | Test-OnboardAccess -Action iam:GetUser -WarningVariable accessWarned -WarningAction SilentlyContinue
         @($accessWarned.Message | Where-Object { $_ -like '*Team*' }) | Should -HaveCount 1
 
+        # A row that gives nothing beyond what the command line gives is refused, not taken as a reason to run the command
+        # for the command line's user once more (before the hidden parameter PowerShell refused it as InputObjectNotBound).
+        $other = New-TestName
+        $null = [pscustomobject]@{ UserName = $other } | Remove-OnboardUser -UserName $user -Force -ErrorVariable notUsed -ErrorAction SilentlyContinue 6>$null
+        @($notUsed) | Should -HaveCount 1
+        $notUsed[0].FullyQualifiedErrorId | Should -Be 'InputObjectNotBound,IamOnboard.Commands.RemoveOnboardUserCommand'
+        "$($notUsed[0])" | Should -Be "row 1: nothing of the row is used, so Remove-OnboardUser did not run for it: the UserName cell ($other) is replaced by -UserName given on the command line ($user), and the row gives no other column Remove-OnboardUser takes. To use the rows' own, leave -UserName out of the command line."
+        (Aws @('iam', 'get-user', '--user-name', $user)).Json.User.UserName | Should -Be $user
+
         # Objects of IamOnboard are not rows: their other properties are not columns, and they bind as before.
         $piped = New-OnboardUser (New-TestName) | Add-OnboardGroupMember -GroupName "$prefix-a" -WarningVariable userWarned -WarningAction SilentlyContinue
         $piped | Should -BeOfType ([IamOnboard.Commands.OnboardUser])

@@ -532,9 +532,9 @@ Describe 'Names bind from text only' {
 
     It 'refuses a group and a session piped to Remove-OnboardUser and Test-OnboardAccess before any ShouldProcess' {
         $group = New-OnboardGroup (New-TestName 'notauser')
-        # A group's Arn binds (the hidden -UserArn, checked for users read by other tools), and a session the hidden
-        # -PipelineRow (which takes any item, to look at a row's columns), so PowerShell names the missing UserName.
-        foreach ($case in @(@{ Item = $group; Error = 'InputObjectMissingMandatory' }, @{ Item = (Get-OnboardSession); Error = 'InputObjectMissingMandatory' })) {
+        # A group's Arn binds (the hidden -UserArn, checked for users read by other tools), so PowerShell names the
+        # missing UserName; a session binds nothing at all.
+        foreach ($case in @(@{ Item = $group; Error = 'InputObjectMissingMandatory' }, @{ Item = (Get-OnboardSession); Error = 'InputObjectNotBound' })) {
             $item = $case.Item
             $item | Remove-OnboardUser -WhatIf -ErrorVariable removeErrors -ErrorAction SilentlyContinue 6>$null |
                 Out-Null

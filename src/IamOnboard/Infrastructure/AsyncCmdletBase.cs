@@ -168,7 +168,11 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
         // A row's columns that binding passed over are said. The hidden -PipelineRow's PipelineItem is opaque to the
         // hand-off above: a user it may hold is taken over as bound elsewhere (-InputObject, or by its name), never through it.
-        _rowColumns?.Check(MyInvocation.BoundParameters.TryGetValue(PipelineRowColumns.ParameterName, out var item) ? item : null);
+        if (_rowColumns?.Check(MyInvocation.BoundParameters.TryGetValue(PipelineRowColumns.ParameterName, out var item) ? item : null) == false)
+        {
+            return; // a row that gives nothing of its own: refused with an error
+        }
+
         using (HandOffs.BeginTransit(null))
         {
             ProcessItem();

@@ -9,20 +9,19 @@ using IamOnboard.Input;
 namespace IamOnboard.Commands.Infrastructure;
 
 /// <summary>
-/// The pipeline item itself, as the hidden -PipelineRow parameter receives it. Binding it must not take the place of
-/// the command's own pipeline parameters: <see cref="RowOnlyAttribute"/> wraps only a row in the binder's first pass, so
-/// anything else is skipped there (by type) and bound to -InputObject or -UserName as before; in the binder's later
-/// pass this constructor takes it as it is, without the exception a failed conversion costs per item.
+/// A row as the hidden -PipelineRow parameter receives it. Binding it must not take the place of the command's own
+/// pipeline parameters, nor bind what nothing else binds: <see cref="RowOnlyAttribute"/> wraps only a row, in the
+/// binder's first pass, so anything else is skipped there (by type) and bound to -InputObject or -UserName as before. In
+/// the binder's later pass, which converts, nothing converts to this type (its constructor is not public): an item that
+/// binds nothing else (a user piped to a command given -UserName) is still refused as InputObjectNotBound, and
+/// never taken as a reason to run the command for the name on its command line once more.
 /// </summary>
 public sealed class PipelineItem
 {
-    public PipelineItem(object item) => Item = item;
+    internal PipelineItem(PSObject row) => Row = row;
 
-    /// <summary>The item as it came down the pipeline.</summary>
-    public object Item { get; }
-
-    /// <summary>The item when it is a row (Import-Csv, ConvertFrom-Csv, Select-Object, [pscustomobject]); else null.</summary>
-    internal PSObject? Row => Item is PSObject { BaseObject: PSCustomObject } row ? row : null;
+    /// <summary>The row (Import-Csv, ConvertFrom-Csv, Select-Object, [pscustomobject]).</summary>
+    internal PSObject Row { get; }
 }
 
 /// <summary>Wraps a row as a <see cref="PipelineItem"/> and leaves anything else as it is (see <see cref="PipelineItem"/>).</summary>
@@ -61,17 +60,23 @@ internal sealed class PipelineRowColumns
         _givenOnCommandLine = new HashSet<string>(cmdlet.MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Says what the item, when it is a row, has that the command does not use. Pipeline thread.</summary>
-    public void Check(object? bound)
+    /// <summary>
+    /// Says what the item, when it is a row, has that the command does not use; false (with the error written) for a
+    /// row that gives the command nothing of its own, every column it could take being given on the command line: the
+    /// command would otherwise run once more for the command line's values, which is not what piping a row asks for
+    /// (before the hidden parameter, PowerShell refused such a row as InputObjectNotBound). Pipeline thread.
+    /// </summary>
+    public bool Check(object? bound)
     {
-        if ((bound as PipelineItem)?.Row is not { } row)
+        if (bound is not PipelineItem { Row: var row })
         {
-            return;
+            return true;
         }
 
         var where = $"row {++_rows}: ";
         var command = _cmdlet.MyInvocation.MyCommand;
         var unknown = new List<string>();
+        var replaced = new List<(string Column, string Message)>();
         foreach (var property in row.Properties)
         {
             var parameter = command.Parameters.Values.FirstOrDefault(p => p.Name != ParameterName
@@ -102,20 +107,36 @@ internal sealed class PipelineRowColumns
             }
 
             var given = Text(_cmdlet.MyInvocation.BoundParameters.TryGetValue(parameter.Name, out var value) ? value : null, yesNo);
-            if (given is not null && Items(rowGives).SequenceEqual(Items(given), StringComparer.OrdinalIgnoreCase))
+            if (given is null || !Items(rowGives).SequenceEqual(Items(given), StringComparer.OrdinalIgnoreCase))
             {
-                continue;
+                replaced.Add((parameter.Name, $"the {property.Name} cell ({rowGives}) is replaced by -{parameter.Name} given on the command line ({given ?? "no"})"));
             }
+        }
 
-            var message = $"{where}the {property.Name} cell ({rowGives}) is replaced by -{parameter.Name} given on the command line ({given ?? "no"}), "
-                + "which applies to every row and wins over its cells";
-            if (_told.Add("replaced:" + parameter.Name))
+        // What the row itself bound: its pipeline parameters, the hidden ones (-PipelineRow, the Arn checked) aside.
+        var fromRow = _cmdlet.MyInvocation.BoundParameters.Keys.Where(name => !_givenOnCommandLine.Contains(name)
+            && command.Parameters.TryGetValue(name, out var parameter) && !parameter.Attributes.OfType<ParameterAttribute>().All(a => a.DontShow));
+        if (!fromRow.Any())
+        {
+            var why = replaced.Count > 0 ? string.Join("; ", replaced.Select(r => r.Message)) : "the command line gives every column it takes";
+            // A row with a secret column is not the error's target: Get-Error would show its cells.
+            var holdsSecret = row.Properties.Any(p => UserColumns.IsSecret(p.Name) || string.Equals(p.Name, UserColumns.Password, StringComparison.OrdinalIgnoreCase));
+            _cmdlet.WriteError(OnboardErrors.Create("InputObjectNotBound", ErrorCategory.InvalidArgument, holdsSecret ? where.TrimEnd(' ', ':') : row,
+                $"{where}nothing of the row is used, so {command.Name} did not run for it: {why}, and the row gives no other column {command.Name} takes. "
+                + $"To use the rows' own, leave {string.Join(", ", replaced.Select(r => "-" + r.Column))} out of the command line."));
+            return false;
+        }
+
+        foreach (var (column, message) in replaced)
+        {
+            var sentence = $"{where}{message}, which applies to every row and wins over its cells";
+            if (_told.Add("replaced:" + column))
             {
-                _cmdlet.WriteWarning($"{message}. Later rows whose {property.Name} cell is replaced are said in verbose output. To use each row's own, leave out -{parameter.Name}.");
+                _cmdlet.WriteWarning($"{sentence}. Later rows whose {column} cell is replaced are said in verbose output. To use each row's own, leave out -{column}.");
             }
             else
             {
-                _cmdlet.WriteVerbose(message + ".");
+                _cmdlet.WriteVerbose(sentence + ".");
             }
         }
 
@@ -127,6 +148,8 @@ internal sealed class PipelineRowColumns
             var (noun, verb) = unknown.Count == 1 ? ("column " + columns + " is not one", "it is") : ("columns " + columns + " are not ones", "they are");
             _cmdlet.WriteWarning($"{where}the input's {noun} {command.Name} takes from a row, so {verb} ignored (said once per batch). Columns it takes: {string.Join(", ", taken)}.");
         }
+
+        return true;
     }
 
     private bool TakesByPropertyName(ParameterMetadata parameter) => parameter.Name != ParameterName
