@@ -93,6 +93,15 @@ internal sealed class ResolvedCredentials
     /// <summary>Where the credentials the first role is assumed with come from (the innermost source profile), never a secret.</summary>
     public string SourceDescription { get; }
 
+    /// <summary>
+    /// For -RoleArn with a role profile: the profile's own role becomes the last hop of the chain, and -RoleArn is
+    /// assumed with its credentials, as <c>aws sts assume-role --profile</c> and AWS.Tools' <c>Use-STSRole -ProfileName</c>
+    /// do. Replacing the profile's role instead would skip its mfa_serial and external_id and sign in as its source.
+    /// </summary>
+    public ResolvedCredentials WithOwnRoleAsHop() => Role is null
+        ? this
+        : new ResolvedCredentials(Credentials, Source, Profile, Files, Role, Sso, WebIdentity, new RoleSource(Credentials, Sso, WebIdentity, SourceRoles.Concat(new[] { Role }).ToList(), SourceDescription));
+
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
         var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
@@ -157,9 +166,9 @@ internal sealed class ResolvedCredentials
     }
 
     /// <summary>
-    /// The role whose MFA code connecting with these options takes: the role profile's own (unless
-    /// <paramref name="ownRole"/> is false: -RoleArn replaces its role), else a role it is assumed through (a role
-    /// chain), read from the files alone. Null when no role asks; a chain the files get wrong is left to the connect to report.
+    /// The role whose MFA code connecting with these options takes: the role profile's own (a hop of the chain when
+    /// <paramref name="ownRole"/> is false, under -RoleArn), else a role it is assumed through (a role chain), read
+    /// from the files alone. Null when no role asks; a chain the files get wrong is left to the connect to report.
     /// </summary>
     public static (ProfileRole Role, bool Own, SharedConfigFiles Files)? MfaRoleOfChain(OnboardConnectOptions options, bool ownRole)
     {
@@ -169,9 +178,10 @@ internal sealed class ResolvedCredentials
         }
 
         var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
-        if (ownRole && role.MfaSerial is not null)
+        if (role.MfaSerial is not null)
         {
-            return (role, true, files);
+            // Under -RoleArn the profile's role is a hop of the chain, not the role the session ends with.
+            return (role, ownRole, files);
         }
 
         var visited = new HashSet<string>(StringComparer.Ordinal) { role.ProfileName };

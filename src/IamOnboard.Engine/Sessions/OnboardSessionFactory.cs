@@ -28,6 +28,11 @@ public static class OnboardSessionFactory
 
         var log = OnboardLog.Current;
         var resolved = ResolvedCredentials.Resolve(options);
+        if (!string.IsNullOrEmpty(options.RoleArn))
+        {
+            resolved = resolved.WithOwnRoleAsHop();
+        }
+
         var retries = RetrySettings.Resolve(options, resolved.Profile, resolved.Files);
         var maxAttempts = retries.MaxAttempts;
         var retryMode = retries.Mode;
@@ -67,7 +72,8 @@ public static class OnboardSessionFactory
 
         if (mfaSourceRole is not null && string.IsNullOrEmpty(options.TokenCode) && keptSourceRole is null && keptOwnRole is null)
         {
-            throw new OnboardConfigurationException("Profile '" + (resolved.Role?.ProfileName ?? options.ProfileName) + "' is assumed through role profile '" + mfaSourceRole.ProfileName
+            throw new OnboardConfigurationException((string.IsNullOrEmpty(options.RoleArn) ? "Profile '" + (resolved.Role?.ProfileName ?? options.ProfileName) + "' is" : "-RoleArn " + options.RoleArn + " is")
+                + " assumed through role profile '" + mfaSourceRole.ProfileName
                 + "', which assumes role " + mfaSourceRole.RoleArn + " with MFA device " + mfaSourceRole.MfaSerial + ": give its current code with -TokenCode (an interactive session asks for it).");
         }
 
@@ -128,7 +134,8 @@ public static class OnboardSessionFactory
             }
 
             roleSource = from;
-            log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hops + " of " + hops + ": its own role, with the credentials of " + from + ".");
+            log.Verbose("Role chain of profile '" + resolved.Role!.ProfileName + "', hop " + hops + " of " + hops + ": "
+                + (string.IsNullOrEmpty(options.RoleArn) ? "its own role" : "-RoleArn " + options.RoleArn) + ", with the credentials of " + from + ".");
         }
 
         if (role is not null)
@@ -373,7 +380,7 @@ public static class OnboardSessionFactory
 
         try
         {
-            // -RoleArn replaces the profile's own role, not the roles of its chain.
+            // Under -RoleArn the profile's own role is a hop of the chain (ResolvedCredentials.WithOwnRoleAsHop).
             if (ResolvedCredentials.MfaRoleOfChain(options, ownRole: string.IsNullOrEmpty(options.RoleArn)) is not { } asking)
             {
                 return null;

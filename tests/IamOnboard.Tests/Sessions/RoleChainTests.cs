@@ -227,6 +227,50 @@ public sealed class RoleChainTests : IClassFixture<LocalIamFixture>
         Assert.Equal(0, Count("AssumeRole") - assumedBefore);
     }
 
+    [Fact]
+    public async Task RoleArn_with_a_role_profile_is_assumed_with_the_profiles_role_as_the_AWS_CLI_and_AWS_Tools_do_not_with_its_source()
+    {
+        using var environment = new EnvironmentScope();
+        WriteChain(environment);
+        var log = new CollectingLog();
+        using var logScope = OnboardLog.Use(log);
+        _server.StartRecordingRequests();
+
+        using var session = await OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions { ProfileName = "hop-one", RoleArn = RoleArn, RoleSessionName = "given", EndpointUrl = _server.Url.ToString() });
+
+        // hop-one's role from the keys of 'base', then -RoleArn with hop-one's credentials.
+        var assumed = _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").ToList();
+        Assert.Equal(new[] { AdminArn, SessionArn("hop-one") }, assumed.Select(r => r.CallerArn));
+        Assert.Equal(SessionArn("given"), session.CallerArn);
+        Assert.Contains(log.Messages, m => m.StartsWith("V Role chain of profile 'hop-one', hop 2 of 2: -RoleArn " + RoleArn + ", with the credentials of role " + RoleArn + " (profile 'hop-one')", StringComparison.Ordinal));
+        Assert.StartsWith("assumed role " + RoleArn + " (from role " + RoleArn + " (profile 'hop-one'), from ", session.CredentialSource, StringComparison.Ordinal);
+        AssertNoSecretIn(log, session);
+    }
+
+    [Fact]
+    public async Task RoleArn_with_a_role_profile_that_asks_for_MFA_takes_its_code_for_the_profiles_role()
+    {
+        using var environment = new EnvironmentScope();
+        var (serial, key) = await EnrolAdminMfaAsync("rolearn-mfa");
+        WriteChain(environment, hopOneExtra: "mfa_serial = " + serial + "\n");
+        var options = new OnboardConnectOptions { ProfileName = "hop-one", RoleArn = RoleArn, RoleSessionName = "given", EndpointUrl = _server.Url.ToString() };
+        Assert.Equal(serial, OnboardSessionFactory.MfaSerialNeeded(options));
+        var assumedBefore = Count("AssumeRole");
+
+        // Without a code nothing is assumed: neither the role skipped nor -RoleArn assumed from the keys of 'base'.
+        var error = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(options));
+        Assert.Equal("-RoleArn " + RoleArn + " is assumed through role profile 'hop-one', which assumes role " + RoleArn + " with MFA device " + serial
+            + ": give its current code with -TokenCode (an interactive session asks for it).", error.Message);
+        Assert.Equal(0, Count("AssumeRole") - assumedBefore);
+
+        _server.StartRecordingRequests();
+        options.TokenCode = Totp.ComputeCode(key, DateTimeOffset.UtcNow + Totp.StepLength);
+        using var session = await OnboardSessionFactory.ConnectAsync(options);
+        var assumed = _server.StopRecordingRequests().Where(r => r.Action == "AssumeRole").ToList();
+        Assert.Equal(new[] { AdminArn, SessionArn("hop-one") }, assumed.Select(r => r.CallerArn));
+        Assert.Equal(SessionArn("given"), session.CallerArn);
+    }
+
     /// <summary>A virtual MFA device enabled for onboard-admin (whose keys profile 'base' holds), and its key.</summary>
     private async Task<(string Serial, byte[] Key)> EnrolAdminMfaAsync(string name)
     {
