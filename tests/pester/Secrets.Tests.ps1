@@ -116,3 +116,28 @@ Describe 'Secrets in a full run with verbose and debug output' {
         }
     }
 }
+
+Describe 'A secret key given where the access key id goes' {
+    BeforeAll {
+        $script:endpoint = Start-OnboardLocalIam
+        $script:secret = ConvertTo-PlainText $endpoint.SecretAccessKey
+    }
+    AfterAll { $endpoint | Stop-OnboardLocalIam -Confirm:$false }
+
+    # -AccessKey was the error's target: Get-Error, $Error and the classic error view (Windows PowerShell's default) showed it.
+    It 'is not the error target of <Name>' -TestCases @(
+        @{ Name = 'Connect-Onboard'; Run = { param($s, $k, $u) try { Connect-Onboard -AccessKey $s -SecretKey $k -EndpointUrl $u -ErrorAction Stop } catch { $_ } } }
+        @{ Name = 'New-OnboardUser'; Run = { param($s, $k, $u) try { New-OnboardUser swapped-keys -AccessKey $s -SecretKey $k -EndpointUrl $u -ErrorAction Stop } catch { $_ } } }
+        @{ Name = 'New-OnboardUser, with any secret key'; Run = { param($s, $k, $u) try { New-OnboardUser swapped-keys -AccessKey $s -SecretKey 'not-the-secret' -EndpointUrl $u -ErrorAction Stop } catch { $_ } } }
+        @{ Name = 'Add-OnboardGroupMember'; Run = { param($s, $k, $u) try { Add-OnboardGroupMember -UserName swapped-keys -GroupName g -AccessKey $s -SecretKey $k -EndpointUrl $u -ErrorAction Stop } catch { $_ } } }
+    ) {
+        $errors = @(& $Run $secret $endpoint.AccessKeyId $endpoint.Url)
+        $errors | Should -Not -BeNullOrEmpty
+        foreach ($record in $errors) {
+            "$($record.TargetObject)" | Should -Not -BeLike "*$secret*"
+            $record.CategoryInfo.ToString() | Should -Not -BeLike "*$secret*"
+            ($record | Format-List * -Force | Out-String) | Should -Not -BeLike "*$secret*"
+            $record.Exception.Message | Should -Not -BeLike "*$secret*"
+        }
+    }
+}

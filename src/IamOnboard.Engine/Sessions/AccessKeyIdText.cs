@@ -18,5 +18,8 @@ public static class AccessKeyIdText
     public static string ForDisplay(string accessKeyId) =>
         IdShape.IsMatch(accessKeyId) ? accessKeyId : $"(a value of {accessKeyId.Length} characters, not shown: it is not shaped like an access key id)";
 
+    /// <summary>What an error record's target says of -AccessKey: an error's target is shown by Get-Error and the classic error view.</summary>
+    public static string? ForErrorTarget(string? accessKeyId) => accessKeyId is null ? null : ForDisplay(accessKeyId);
+
     public static bool LooksLikeAwsKeyId(string value) => AwsIdShape.IsMatch(value);
 }

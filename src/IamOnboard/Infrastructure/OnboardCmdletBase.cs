@@ -115,7 +115,7 @@ public abstract class OnboardCmdletBase : AsyncCmdletBase, IDynamicParameters
             Credential = Credential,
             EndpointUrl = EndpointUrl,
         };
-        _session = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl)).Resolve(parameters, out _ownsSession);
+        _session = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKeyIdText.ForErrorTarget(AccessKey) ?? EndpointUrl)).Resolve(parameters, out _ownsSession);
 
         // -ThrottleLimit is the session's budget of requests in flight, shared by every stage of the pipeline: each stage
         // works on twice that many items, so the stages overlap while the requests stay within it.

@@ -140,7 +140,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
             ProxyCredential = ProxyCredential?.GetNetworkCredential(),
         };
 
-        var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKey ?? EndpointUrl));
+        var resolver = new SessionResolver(this, work => RunToCompletion(work, ProfileName ?? AccessKeyIdText.ForErrorTarget(AccessKey) ?? EndpointUrl));
         if (ParameterSetName != ParameterSets.Local)
         {
             // AWS.Tools' Set-DefaultAWSRegion comes after -Region and before the environment and the profile, as in AWS.Tools.
@@ -172,7 +172,7 @@ public sealed class ConnectOnboardCommand : AsyncCmdletBase
         options.MfaRoleSessions = ModuleState.Current.MfaRoleSessions;
         resolver.ResolveFileLocations(options);
         resolver.AskForTokenCode(options);
-        var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKey ?? EndpointUrl);
+        var session = RunToCompletion(ct => OnboardSessionFactory.ConnectAsync(options, ct), ProfileName ?? AccessKeyIdText.ForErrorTarget(AccessKey) ?? EndpointUrl);
         WriteVerbose($"Credentials from {session.CredentialSource} belong to {session.CallerArn} in account {session.AccountId}.");
         resolver.EnforceRootPolicy(session, AllowRootCredential.IsPresent, "add -AllowRootCredential to accept the risk");
 
