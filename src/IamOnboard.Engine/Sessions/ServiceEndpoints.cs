@@ -99,7 +99,17 @@ internal static class ServiceEndpoints
 
         var servicesName = profile?["services"];
         var serviceKey = serviceId.ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
-        var fromSection = servicesName is null ? null : files?.Services(servicesName)?.Nested(serviceKey, "endpoint_url");
+        var services = servicesName is null ? null : files?.Services(servicesName);
+        if (servicesName is not null && files is not null && services is null)
+        {
+            // As botocore (InvalidConfigError): a misspelt name would otherwise send the call to AWS's own endpoint, another
+            // account than the emulator or VPC endpoint the section names.
+            throw new OnboardConfigurationException("Profile '" + profile?.Name + "' says services = " + servicesName + ", but " + files.ConfigPath + " has no [services " + servicesName
+                + "] section: correct the name or add the section. No call goes to AWS's own " + serviceId + " endpoint in its place; the AWS CLI refuses the profile too "
+                + "(\"The profile is configured to use the services section but the \"" + servicesName + "\" services configuration does not exist.\").");
+        }
+
+        var fromSection = services?.Nested(serviceKey, "endpoint_url");
         if (fromSection is not null)
         {
             return Checked(fromSection, "endpoint_url of " + serviceKey + " in services '" + servicesName + "' (profile '" + profile?.Name + "')");

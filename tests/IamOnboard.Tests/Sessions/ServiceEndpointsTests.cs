@@ -25,6 +25,25 @@ public sealed class ServiceEndpointsTests
     }
 
     [Fact]
+    public void A_services_name_with_no_such_section_is_refused_as_the_AWS_CLI_does_never_read_as_AWSs_own_endpoint()
+    {
+        using var environment = new EnvironmentScope();
+        File.WriteAllText(environment.ConfigFile, "[profile dev]\nservices = local-iam\n[services locl-iam]\niam =\n  endpoint_url = http://127.0.0.1:2/\n");
+        var files = SharedConfigFiles.Load();
+        var profile = files.Profile("dev");
+
+        var error = Assert.Throws<OnboardConfigurationException>(() => ServiceEndpoints.Resolve("IAM", null, profile, files, "us-east-1"));
+
+        Assert.Equal("Profile 'dev' says services = local-iam, but " + environment.ConfigFile + " has no [services local-iam] section: correct the name or add the section. "
+            + "No call goes to AWS's own IAM endpoint in its place; the AWS CLI refuses the profile too (\"The profile is configured to use the services section but the "
+            + "\"local-iam\" services configuration does not exist.\").", error.Message);
+
+        // As in botocore, the section is only looked for when nothing before it names the endpoint.
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_IAM", "http://127.0.0.1:3/");
+        Assert.Equal("http://127.0.0.1:3/", ServiceEndpoints.Resolve("IAM", null, profile, files, "us-east-1"));
+    }
+
+    [Fact]
     public void Environment_beats_the_profile_and_the_service_variable_beats_the_global_one()
     {
         using var environment = new EnvironmentScope();
