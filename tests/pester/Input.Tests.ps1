@@ -376,6 +376,36 @@ Describe 'The credentials file for the AWS CLI' {
         $imported | Should -Not -BeLike "*$prefix-none*"
     }
 
+    It 'warns for a console file line the AWS CLI would import wrong, and the key holders file imports it right' {
+        $name = New-TestName 'comma'
+        $password = ConvertTo-SecureString 'Abc,12"3!xyzQ' -AsPlainText -Force
+        $user = New-OnboardUser $name -Password $password -ProgrammaticAccess
+        $console = Join-Path $TestDrive 'comma-console.csv'
+        $keys = Join-Path $TestDrive 'comma-keys.csv'
+        $user | Export-OnboardCredential -Path $console -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings.Message) | Should -Be @("${name}: the password has a comma, and 'aws configure import' splits lines on every comma, ignoring CSV quotes: it would import other cells of this line as the profile's access key and secret without an error. The line is right for any other CSV reader. To import the key, export this user with -Format AwsCliImport too, which puts the key columns first.")
+        (Import-Csv $console).Password | Should -Be 'Abc,12"3!xyzQ'
+        $user | Export-OnboardCredential -Path $keys -Format AwsCliImport -WarningVariable keyWarnings -WarningAction SilentlyContinue
+        $keyWarnings | Should -BeNullOrEmpty
+
+        # What the warning says, by the AWS CLI itself: the console file's key is imported wrong, the key holders file's right.
+        $secret = ConvertTo-PlainText $user.SecretAccessKey
+        foreach ($case in @{ File = $console; Right = $false }, @{ File = $keys; Right = $true }) {
+            $cliHome = Join-Path $TestDrive "cli-$([IO.Path]::GetFileNameWithoutExtension($case.File))"
+            $null = New-Item -ItemType Directory -Path $cliHome
+            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
+            foreach ($argument in 'configure', 'import', '--csv', "file://$($case.File)") { $start.ArgumentList.Add($argument) }
+            foreach ($variable in @($start.Environment.Keys)) { if ($variable -like 'AWS_*') { $null = $start.Environment.Remove($variable) } }
+            $start.Environment['HOME'] = $cliHome
+            $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $cliHome 'credentials'
+            $start.Environment['AWS_CONFIG_FILE'] = Join-Path $cliHome 'config'
+            Invoke-CheckedProcess -StartInfo $start | Should -BeLike '*imported 1 profile*'
+            $imported = Get-Content -Raw (Join-Path $cliHome 'credentials')
+            $imported.Contains("aws_access_key_id = $($user.AccessKeyId)") | Should -Be $case.Right
+            $imported.Contains("aws_secret_access_key = $secret") | Should -Be $case.Right
+        }
+    }
+
     It 'refuses, without writing it, a user whose password the key holders file would lose' {
         $keys = Join-Path $TestDrive 'lost.csv'
         { New-OnboardUser (New-TestName 'pwonly') -ConsoleAccess | Export-OnboardCredential -Path $keys -Format AwsCliImport -ErrorAction Stop -WarningAction SilentlyContinue } |

@@ -101,6 +101,27 @@ public static class CredentialCsv
             : null;
     }
 
+    /// <summary>
+    /// For a console-layout line with a key: why <c>aws configure import</c> would misread it, or null. The CLI takes the
+    /// console's file too (its headers match), but splits each line on every comma, ignoring CSV quotes: a comma in the
+    /// user name or the password (one given, never a generated one) moves the key columns, and the CLI then writes other
+    /// cells as the profile's key id and secret without an error. The line itself is right for any CSV reader.
+    /// </summary>
+    public static string? MisreadByCliImport(CredentialCsvRow row, CredentialCsvFormat format)
+    {
+        if (format != CredentialCsvFormat.Console || !HasKey(row))
+        {
+            return null;
+        }
+
+        var where = row.UserName.IndexOf(',') >= 0 ? "name" : row.Password?.IndexOf(',') >= 0 ? "password" : null;
+        return where is null
+            ? null
+            : $"{row.UserName}: the {where} has a comma, and 'aws configure import' splits lines on every comma, ignoring CSV quotes: it would import other cells of this line "
+              + "as the profile's access key and secret without an error. The line is right for any other CSV reader. "
+              + (where == "name" ? "Give this user's key to the AWS CLI with 'aws configure' instead." : "To import the key, export this user with -Format AwsCliImport too, which puts the key columns first.");
+    }
+
     /// <summary>Writes the header and one line per row, CRLF line ends (RFC 4180).</summary>
     public static void Write(TextWriter writer, IEnumerable<CredentialCsvRow> rows)
     {

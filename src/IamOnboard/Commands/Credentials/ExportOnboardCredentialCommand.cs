@@ -385,6 +385,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return false;
         }
 
+        if (CredentialCsv.MisreadByCliImport(row, FileFormat) is { } misread)
+        {
+            WriteWarning(misread);
+        }
+
         if (!CredentialCsv.Holds(row, FileFormat))
         {
             WriteWarning($"{row.UserName}: no access key was created in this run, so the user has no line in the AWS CLI's import file.");
