@@ -233,11 +233,20 @@ internal sealed class ResolvedCredentials
             throw new OnboardConfigurationException("Give either a profile name or an access key, not both.");
         }
 
-        // An easy slip when copying from the console's .csv; IAM would only say the signature is malformed. Neither
-        // value is repeated here: one of them is a secret.
-        if (!AccessKeyIdText.LooksLikeAwsKeyId(options.AccessKey!) && AccessKeyIdText.LooksLikeAwsKeyId(new System.Net.NetworkCredential(string.Empty, options.SecretKey).Password))
+        RefuseSwapped(options.AccessKey!, new System.Net.NetworkCredential(string.Empty, options.SecretKey).Password, string.Empty, "AccessKey", "SecretKey", "Give");
+    }
+
+    /// <summary>
+    /// An easy slip when copying from the console's .csv; IAM would only say the token is invalid, and the secret would
+    /// have gone out as the signature's key id. Neither value is repeated here: one of them is a secret. Other IAM
+    /// emulators accept any id ("test"), so only a secret shaped like an AWS key id is taken for a swap.
+    /// </summary>
+    private static void RefuseSwapped(string key, string secret, string where, string keyName, string secretName, string verb)
+    {
+        if (!AccessKeyIdText.LooksLikeAwsKeyId(key) && AccessKeyIdText.LooksLikeAwsKeyId(secret))
         {
-            throw new OnboardConfigurationException("The access key and the secret key look swapped: the value given as the secret key is shaped like an access key id (AKIA... or ASIA...). Give the access key id as AccessKey and the secret access key as SecretKey.");
+            throw new OnboardConfigurationException("The access key and the secret key look swapped" + where + ": the value given as the secret key is shaped like an access key id (AKIA... or ASIA...). "
+                + verb + " the access key id as " + keyName + " and the secret access key as " + secretName + ".");
         }
     }
 
@@ -451,6 +460,7 @@ internal sealed class ResolvedCredentials
         var secret = section.InFile(configFile, "aws_secret_access_key")
             ?? throw new OnboardConfigurationException("Profile '" + name + "' has aws_access_key_id but no aws_secret_access_key in " + (configFile ? files.ConfigPath : files.CredentialsPath)
                 + ". Put the pair in the same file (the AWS CLI refuses the profile too: \"Partial credentials found\").");
+        RefuseSwapped(key, secret, " in profile '" + name + "' of " + (configFile ? files.ConfigPath : files.CredentialsPath), "aws_access_key_id", "aws_secret_access_key", "Put");
         // aws_security_token is the older name the AWS CLI still reads, before aws_session_token.
         var token = section.InFile(configFile, "aws_security_token") ?? section.InFile(configFile, "aws_session_token");
         return token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
@@ -465,6 +475,7 @@ internal sealed class ResolvedCredentials
             throw new OnboardConfigurationException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set. " + ConnectHint);
         }
 
+        RefuseSwapped(key, secret, " in the environment", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "Set");
         // AWS_SECURITY_TOKEN is the older name the AWS CLI still reads, before AWS_SESSION_TOKEN (botocore's EnvProvider).
         var token = Environment.GetEnvironmentVariable("AWS_SECURITY_TOKEN") ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
         return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);

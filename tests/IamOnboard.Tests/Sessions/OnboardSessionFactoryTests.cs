@@ -130,6 +130,36 @@ public sealed class OnboardSessionFactoryTests : IClassFixture<LocalIamFixture>
     }
 
     [Theory]
+    [InlineData("profile")]
+    [InlineData("environment")]
+    public async Task Swapped_keys_in_a_profile_or_the_environment_are_refused_before_the_secret_goes_out_as_a_key_id(string where)
+    {
+        using var environment = new EnvironmentScope();
+        if (where == "profile")
+        {
+            File.WriteAllText(environment.CredentialsFile, "[swapped]\naws_access_key_id = " + _server.AdminSecretAccessKey + "\naws_secret_access_key = " + _server.AdminAccessKeyId + "\n");
+        }
+        else
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", _server.AdminSecretAccessKey);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", _server.AdminAccessKeyId);
+        }
+
+        var requestsBefore = _server.GetStatistics().TotalRequests;
+        var refused = await Assert.ThrowsAsync<OnboardConfigurationException>(() => OnboardSessionFactory.ConnectAsync(new OnboardConnectOptions
+        {
+            ProfileName = where == "profile" ? "swapped" : null,
+            EndpointUrl = _server.Url.ToString(),
+        }));
+
+        Assert.Equal("The access key and the secret key look swapped " + (where == "profile" ? "in profile 'swapped' of " + environment.CredentialsFile : "in the environment")
+            + ": the value given as the secret key is shaped like an access key id (AKIA... or ASIA...). "
+            + (where == "profile" ? "Put the access key id as aws_access_key_id and the secret access key as aws_secret_access_key." : "Set the access key id as AWS_ACCESS_KEY_ID and the secret access key as AWS_SECRET_ACCESS_KEY."),
+            refused.Message);
+        Assert.Equal(requestsBefore, _server.GetStatistics().TotalRequests);
+    }
+
+    [Theory]
     [InlineData("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE")]
     [InlineData("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "(a value of 40 characters, not shown: it is not shaped like an access key id)")]
     [InlineData("test", "(a value of 4 characters, not shown: it is not shaped like an access key id)")]
