@@ -93,6 +93,14 @@ Describe 'Per-call session parameters' {
         $user.Arn | Should -Match ":$($other.AccountId):user/"
     }
 
+    It 'says a -ProfileLocation that names no file is missing, rather than that the profile is' {
+        $missing = Join-Path $TestDrive 'no-such-credentials'
+        { Connect-Onboard -ProfileLocation $missing -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "-ProfileLocation names $missing, which does not exist. Give the path of a shared credentials file, such as ~/.aws/credentials."
+        { New-OnboardUser -UserName (New-TestName) -ProfileName there -ProfileLocation $TestDrive -EndpointUrl $other.Url -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "-ProfileLocation names $TestDrive, which is a folder. Give the path of the shared credentials file in it, such as $(Join-Path $TestDrive 'credentials')."
+    }
+
     It "refuses a -ProfileLocation of another provider (a relative one while the location is Env:, or Variable:x), and Start-OnboardLocalIam's -StatePath alike" {
         # PowerShell gives back the provider's own path ("creds"), which .NET read against the process's directory:
         # before, Connect-Onboard signed in with the profile of that folder's file, another account, without a word.

@@ -105,6 +105,14 @@ internal sealed class ResolvedCredentials
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
         var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
+        if (!string.IsNullOrEmpty(options.ProfileLocation) && !System.IO.File.Exists(files.CredentialsPath))
+        {
+            // A mistyped path read as an empty file said the profile was missing or held no credentials.
+            throw new OnboardConfigurationException("-ProfileLocation names " + files.CredentialsPath + (System.IO.Directory.Exists(files.CredentialsPath)
+                ? ", which is a folder. Give the path of the shared credentials file in it, such as " + System.IO.Path.Combine(files.CredentialsPath, "credentials") + "."
+                : ", which does not exist. Give the path of a shared credentials file, such as ~/.aws/credentials."));
+        }
+
         var (envProfile, envProfileVariable) = EnvironmentProfile();
         if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
         {
