@@ -105,14 +105,6 @@ internal sealed class ResolvedCredentials
     public static ResolvedCredentials Resolve(OnboardConnectOptions options)
     {
         var files = SharedConfigFiles.Load(options.ProfileLocation, options.ConfigFile);
-        if (!string.IsNullOrEmpty(options.ProfileLocation) && !System.IO.File.Exists(files.CredentialsPath))
-        {
-            // A mistyped path read as an empty file said the profile was missing or held no credentials.
-            throw new OnboardConfigurationException("-ProfileLocation names " + files.CredentialsPath + (System.IO.Directory.Exists(files.CredentialsPath)
-                ? ", which is a folder. Give the path of the shared credentials file in it, such as " + System.IO.Path.Combine(files.CredentialsPath, "credentials") + "."
-                : ", which does not exist. Give the path of a shared credentials file, such as ~/.aws/credentials."));
-        }
-
         var (envProfile, envProfileVariable) = EnvironmentProfile();
         if (!string.IsNullOrEmpty(options.AccessKey) || options.SecretKey is not null)
         {
@@ -125,6 +117,7 @@ internal sealed class ResolvedCredentials
 
         if (!string.IsNullOrEmpty(options.ProfileName))
         {
+            RequireGivenProfileFile(options, files);
             return FromProfile(options.ProfileName!, "-ProfileName", files);
         }
 
@@ -148,6 +141,7 @@ internal sealed class ResolvedCredentials
             return new ResolvedCredentials(FromEnvironment(), "environment variables", settings, files);
         }
 
+        RequireGivenProfileFile(options, files);
         if (envProfile is not null)
         {
             return FromProfile(envProfile, envProfileVariable, files);
@@ -227,6 +221,20 @@ internal sealed class ResolvedCredentials
 
         profile = Environment.GetEnvironmentVariable("AWS_DEFAULT_PROFILE");
         return profile is null ? (null, "AWS_PROFILE") : (profile, "AWS_DEFAULT_PROFILE");
+    }
+
+    /// <summary>
+    /// A -ProfileLocation the credentials are to be read from must exist: a mistyped path, read as an empty file, said
+    /// the profile was missing or held no credentials. (With keys given, it is not read for credentials.)
+    /// </summary>
+    private static void RequireGivenProfileFile(OnboardConnectOptions options, SharedConfigFiles files)
+    {
+        if (options.ProfileLocationGiven && !System.IO.File.Exists(files.CredentialsPath))
+        {
+            throw new OnboardConfigurationException("-ProfileLocation names " + files.CredentialsPath + (System.IO.Directory.Exists(files.CredentialsPath)
+                ? ", which is a folder. Give the path of the shared credentials file in it, such as " + System.IO.Path.Combine(files.CredentialsPath, "credentials") + "."
+                : ", which does not exist. Give the path of a shared credentials file, such as ~/.aws/credentials."));
+        }
     }
 
     private static void CheckExplicitKeys(OnboardConnectOptions options)

@@ -38,6 +38,9 @@ public sealed class OnboardConnectOptions
     /// </summary>
     public string? ProfileLocation { get; set; }
 
+    /// <summary>Whether <see cref="ProfileLocation"/> is the user's -ProfileLocation (a file that must exist), not AWS_SHARED_CREDENTIALS_FILE.</summary>
+    public bool ProfileLocationGiven { get; set; }
+
     /// <summary>The shared config file to read instead of AWS_CONFIG_FILE or ~/.aws/config (the cmdlets give AWS_CONFIG_FILE as a full path).</summary>
     public string? ConfigFile { get; set; }
 

@@ -187,6 +187,7 @@ internal sealed class SessionResolver
             // A PowerShell path, as any cmdlet's: a drive such as TestDrive: or Temp: resolves too; another provider's
             // (Env:, Variable:) is refused, not read from the process's directory.
             options.ProfileLocation = IsHomeRelative(options.ProfileLocation!) ? options.ProfileLocation : FileSystemPath.Resolve(path, "ProfileLocation", options.ProfileLocation!);
+            options.ProfileLocationGiven = true;
         }
         else
         {
