@@ -344,6 +344,45 @@ Describe 'New-OnboardUser' {
         (Aws @('iam', 'get-user', '--user-name', $grouped)).StdErr | Should -Match 'NoSuchEntity'
     }
 
+    It 'adds the key AdditionalAccessKey asks for once however often the row runs again, and again once the rotation is done' {
+        # Before, every re-run of the same row (the README's way to finish a stopped batch) handed out one more live key,
+        # without a word, and the third run failed on IAM's quota of two.
+        $file = Join-Path $TestDrive 'additional.csv'
+        $starter = [pscustomobject]@{ UserName = (New-TestName 'additional'); ProgrammaticAccess = 'yes'; AdditionalAccessKey = 'yes' }
+        $runs = foreach ($run in 1..3) {
+            $starter | New-OnboardUser -OutVariable made -ErrorVariable failed -ErrorAction SilentlyContinue | Export-OnboardCredential -Path $file -Append
+            $failed | Should -BeNullOrEmpty
+            $made
+        }
+        $keys = @((Aws @('iam', 'list-access-keys', '--user-name', $starter.UserName)).Json.AccessKeyMetadata.AccessKeyId)
+        $keys | Should -HaveCount 1
+        @(Import-Csv $file | Where-Object 'User name' -eq $starter.UserName) | Should -HaveCount 1
+        $runs[0].AccessKeyId | Should -Be $keys[0]
+        foreach ($again in $runs[1..2]) {
+            $again.AccessKeyId | Should -BeNullOrEmpty
+            @(@($again.Notes) -like ("access key $($keys[0]) was made by an earlier run asked for an additional key (AdditionalAccessKey, *) when the user had none; no other is made while it is there. " +
+                "To add one beside it all the same: aws iam untag-user --user-name $($starter.UserName) --tag-keys iamonboard:added-key, and run this again")) | Should -HaveCount 1 -Because 'the note says why no key was made'
+        }
+
+        # A user with a key of its own: the row adds one beside it, once; once the old key is deleted, it adds one again.
+        $rotated = New-TestName 'rotated'
+        $null = Aws @('iam', 'create-user', '--user-name', $rotated)
+        $old = (Aws @('iam', 'create-access-key', '--user-name', $rotated)).Json.AccessKey.AccessKeyId
+        $row = [pscustomobject]@{ UserName = $rotated; ProgrammaticAccess = 'yes'; AdditionalAccessKey = 'yes' }
+        $row | New-OnboardUser -OutVariable made | Export-OnboardCredential -Path $file -Append
+        $added = $made.AccessKeyId
+        $added | Should -Not -BeNullOrEmpty
+        $row | New-OnboardUser -OutVariable rerun | Export-OnboardCredential -Path $file -Append
+        $rerun.AccessKeyId | Should -BeNullOrEmpty
+        @($rerun.Notes) | Should -BeLike "access key $added was added beside $old by an earlier run asked for an additional key*Once the older key is deleted (the rotation done), this adds a key again"
+        @((Aws @('iam', 'list-access-keys', '--user-name', $rotated)).Json.AccessKeyMetadata.AccessKeyId | Sort-Object) | Should -Be @(@($old, $added) | Sort-Object)
+        $null = Aws @('iam', 'delete-access-key', '--user-name', $rotated, '--access-key-id', $old)
+        $row | New-OnboardUser -OutVariable made | Export-OnboardCredential -Path $file -Append
+        $next = $made.AccessKeyId
+        $next | Should -Not -BeNullOrEmpty
+        @((Aws @('iam', 'list-access-keys', '--user-name', $rotated)).Json.AccessKeyMetadata.AccessKeyId | Sort-Object) | Should -Be @(@($added, $next) | Sort-Object)
+    }
+
     It 'refuses a third access key, or tags past 50, for an existing user before any change, in the -WhatIf plan too, naming the row and user' {
         # Before, the plan showed the row as fine, and the run failed with IAM's bare "Cannot exceed quota for
         # AccessKeysPerUser: 2" or "The number of tags has reached the maximum limit of 50.", naming no row or user; the
@@ -351,7 +390,8 @@ Describe 'New-OnboardUser' {
         $keyed = New-TestName
         $file = Join-Path $TestDrive 'keys.csv'
         $null = New-OnboardUser -UserName $keyed -ProgrammaticAccess | Export-OnboardCredential -Path $file
-        $null = New-OnboardUser -UserName $keyed -ProgrammaticAccess -AdditionalAccessKey | Export-OnboardCredential -Path $file -Append
+        # The second key made elsewhere: one IamOnboard added would count as the row's, met already (AddedKeyRecord).
+        $null = Aws @('iam', 'create-access-key', '--user-name', $keyed)
         $keys = (Aws @('iam', 'list-access-keys', '--user-name', $keyed)).Json.AccessKeyMetadata.AccessKeyId
         $row = [pscustomobject]@{ UserName = $keyed; ProgrammaticAccess = 'yes'; AdditionalAccessKey = 'yes' }
         foreach ($whatIf in $true, $false) {

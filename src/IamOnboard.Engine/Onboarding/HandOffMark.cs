@@ -152,7 +152,7 @@ public sealed class HandOffMark
     /// <summary>Whether a tag is the mark.</summary>
     public static bool IsMark(IamTag tag) => string.Equals(tag.Key, TagKey, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether a tag is IamOnboard's bookkeeping, a mark or a claim (the output leaves them out: they are gone once the result is taken).</summary>
+    /// <summary>Whether a tag is IamOnboard's bookkeeping, a mark, a claim or the AdditionalAccessKey record (the output leaves them out).</summary>
     public static bool IsBookkeeping(IamTag tag) => tag.Key.StartsWith(ReservedKeyPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>

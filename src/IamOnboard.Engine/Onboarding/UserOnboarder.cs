@@ -93,10 +93,12 @@ public sealed class UserOnboarder
                 $"Tag: the key '{reserved}' is IamOnboard's own (keys starting with '{HandOffMark.ReservedKeyPrefix}' mark credentials not yet handed out).");
         }
 
-        if (NeedsHandOffMark(request) && request.Tags.Count >= IamLimits.TagsPerUser)
+        var ownTags = (NeedsHandOffMark(request) ? 1 : 0) + (request.ProgrammaticAccess && request.AdditionalAccessKey ? 1 : 0);
+        if (ownTags > 0 && request.Tags.Count > IamLimits.TagsPerUser - ownTags)
         {
             throw new OnboardInputException("TooManyTags", "Tag", request.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"Tag: {request.Tags.Count} tags given; with console or programmatic access at most {IamLimits.TagsPerUser - 1}, as IamOnboard needs one tag ('{HandOffMark.TagKey}') until the credentials are handed out.");
+                $"Tag: {request.Tags.Count} tags given; with console or programmatic access at most {IamLimits.TagsPerUser - ownTags}, as IamOnboard needs one tag ('{HandOffMark.TagKey}') until the credentials are handed out"
+                + (ownTags == 2 ? $" and one ('{AddedKeyRecord.TagKey}') that keeps a re-run of -AdditionalAccessKey from adding one more key." : "."));
         }
         foreach (var group in request.Groups)
         {

@@ -214,7 +214,9 @@ internal sealed class UserOnboardingPlanner
         var mark = UserOnboarder.NeedsHandOffMark(request)
             ? new HandOffMark(_run.Id, DateTime.UtcNow, request.ConsoleAccess, request.ProgrammaticAccess, Array.Empty<string>())
             : null;
-        var steps = new List<OnboardingStep> { new CreateUserStep(request, mark) };
+        // A user made with a key for a request with AdditionalAccessKey: the record keeps a re-run from adding a second.
+        var record = request.ProgrammaticAccess && request.AdditionalAccessKey ? new AddedKeyRecord(Array.Empty<string>(), DateTime.UtcNow) : null;
+        var steps = new List<OnboardingStep> { new CreateUserStep(request, mark, record) };
         if (request.ConsoleAccess)
         {
             steps.Add(new CreateLoginProfileStep(request));
@@ -307,12 +309,12 @@ internal sealed class UserOnboardingPlanner
         }
 
         var mark = MarkToRepair(request, user, markIsThisCalls, notes);
-        var credentials = await PlanCredentialsAsync(request, user.UserName, mark, notes, ct).ConfigureAwait(false);
-        ThrowIfTagsExceedQuota(request, user, missingTags, credentials.Mark is not null);
+        var credentials = await PlanCredentialsAsync(request, user, mark, notes, ct).ConfigureAwait(false);
+        ThrowIfTagsExceedQuota(request, user, missingTags, credentials.Mark is not null, credentials.AddedKeyRecord is not null && AddedKeyRecord.Find(user.Tags) is null);
         if (credentials.Mark is not null)
         {
             // Bookkeeping first: a run that has to back off has changed nothing.
-            steps.Insert(0, new SetHandOffMarkStep(credentials.Mark, mark, credentials.KeysSeen));
+            steps.Insert(0, new SetHandOffMarkStep(credentials.Mark, mark, credentials.KeysSeen, credentials.AddedKeyRecord));
         }
         else if (credentials.ClearsMark && mark?.Run is { } dead && !mark.IsOf(_run))
         {
@@ -351,9 +353,9 @@ internal sealed class UserOnboardingPlanner
     /// tags has reached the maximum limit of 50", naming no user) once the plan is under way. While new credentials are
     /// handed out, IamOnboard's own tags count too: its mark and this run's claim.
     /// </summary>
-    private static void ThrowIfTagsExceedQuota(UserOnboardingRequest request, IamUser user, IReadOnlyList<IamTag> missingTags, bool setsMark)
+    private static void ThrowIfTagsExceedQuota(UserOnboardingRequest request, IamUser user, IReadOnlyList<IamTag> missingTags, bool setsMark, bool addsRecord)
     {
-        var handOffTags = !setsMark ? 0 : HandOffMark.Find(user.Tags) is null ? 2 : 1;
+        var handOffTags = (!setsMark ? 0 : HandOffMark.Find(user.Tags) is null ? 2 : 1) + (addsRecord ? 1 : 0);
         var total = user.Tags.Count + missingTags.Count + handOffTags;
         if (missingTags.Count + handOffTags == 0 || total <= IamLimits.TagsPerUser)
         {
@@ -362,7 +364,7 @@ internal sealed class UserOnboardingPlanner
 
         var adding = missingTags.Count == 0 ? string.Empty : $"{missingTags.Count} to add ({string.Join(", ", missingTags.Select(t => t.Key))})";
         var ownTags = handOffTags == 0 ? string.Empty
-            : $"{(adding.Length == 0 ? string.Empty : " and ")}{handOffTags} that IamOnboard sets while the new credentials are handed out ('{HandOffMark.TagKey}'{(handOffTags == 2 ? " and this run's claim" : string.Empty)})";
+            : $"{(adding.Length == 0 ? string.Empty : " and ")}{handOffTags} that IamOnboard sets while the new credentials are handed out ('{HandOffMark.TagKey}'{(setsMark && HandOffMark.Find(user.Tags) is null ? " and this run's claim" : string.Empty)}{(addsRecord ? $", and '{AddedKeyRecord.TagKey}' that keeps a re-run from adding one more key" : string.Empty)})";
         throw new OnboardInputException("TooManyTags", "Tag", string.Join(", ", missingTags.Select(t => t.Key)),
             $"Tag: IAM user '{user.UserName}' has {user.Tags.Count} tags; with {adding}{ownTags} it would have {total}, more than IAM's {IamLimits.TagsPerUser} per user; "
             + $"nothing was changed. Remove tags it no longer needs (aws iam untag-user --user-name {user.UserName} --tag-keys ...), or leave some out of the row.").AtRow(request);
@@ -393,9 +395,10 @@ internal sealed class UserOnboardingPlanner
         return null;
     }
 
-    private async Task<CredentialPlan> PlanCredentialsAsync(UserOnboardingRequest request, string userName, HandOffMark? mark, List<string> notes, CancellationToken ct)
+    private async Task<CredentialPlan> PlanCredentialsAsync(UserOnboardingRequest request, IamUser user, HandOffMark? mark, List<string> notes, CancellationToken ct)
     {
         var iam = _session.Iam;
+        var userName = user.UserName;
         var plan = new CredentialPlan();
 
         // A mark left by a run that never handed its secrets out: the password it set and the keys it made reached
@@ -410,8 +413,13 @@ internal sealed class UserOnboardingPlanner
         var unclaimedKeys = mark?.UnclaimedKeys(keys) ?? Array.Empty<IamAccessKeyMetadata>();
         var unclaimedPassword = mark?.Password == true && profile is not null;
         var newPassword = request.ConsoleAccess && (profile is null || unclaimedPassword);
-        var newKey = request.ProgrammaticAccess && (unclaimedKeys.Count > 0 || keys.Count == 0 || request.AdditionalAccessKey);
         var keysKept = keys.Where(k => !unclaimedKeys.Contains(k)).ToList();
+        // AdditionalAccessKey is met once: a re-run of the row finds the key an earlier run added (AddedKeyRecord).
+        var addedEarlier = request.ProgrammaticAccess && request.AdditionalAccessKey && AddedKeyRecord.Find(user.Tags) is { } record
+            && record.AddedKey(keysKept.Select(k => k.AccessKeyId).ToList()) is { } added
+            ? (Record: record, Key: added)
+            : ((AddedKeyRecord Record, string Key)?)null;
+        var newKey = request.ProgrammaticAccess && (unclaimedKeys.Count > 0 || keys.Count == 0 || (request.AdditionalAccessKey && addedEarlier is null));
         if (newKey && keysKept.Count >= IamLimits.AccessKeysPerUser)
         {
             // IAM's CreateAccessKey would refuse it ("Cannot exceed quota for AccessKeysPerUser"), naming no user; said
@@ -459,8 +467,17 @@ internal sealed class UserOnboardingPlanner
 
         if (request.ProgrammaticAccess && newKey)
         {
+            if (request.AdditionalAccessKey)
+            {
+                plan.AddedKeyRecord = new AddedKeyRecord(keysKept.Select(k => k.AccessKeyId), DateTime.UtcNow);
+            }
+
             plan.KeySteps.AddRange(unclaimedKeys.Select(k => new DeleteUnclaimedKeyStep(k.AccessKeyId)));
             plan.KeySteps.Add(new CreateAccessKeyStep(keys.Where(k => !unclaimedKeys.Contains(k)).Select(k => k.AccessKeyId), undoable: false));
+        }
+        else if (addedEarlier is { } met)
+        {
+            notes.Add(met.Record.MetNote(userName, met.Key));
         }
         else if (request.ProgrammaticAccess && keys.All(k => k.Status == IamAccessKeyStatus.Inactive))
         {
@@ -497,6 +514,9 @@ internal sealed class UserOnboardingPlanner
     private sealed class CredentialPlan
     {
         public HandOffMark? Mark { get; set; }
+
+        /// <summary>Written with the mark when a key is made for AdditionalAccessKey.</summary>
+        public AddedKeyRecord? AddedKeyRecord { get; set; }
 
         /// <summary>The user's access keys when the plan read them (null: not read).</summary>
         public List<string>? KeysSeen { get; set; }

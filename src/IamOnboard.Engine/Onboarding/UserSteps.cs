@@ -14,7 +14,7 @@ internal sealed class CreateUserStep : OnboardingStep
     private readonly IReadOnlyList<IamTag> _tags;
     private readonly IamTag? _markTag;
 
-    public CreateUserStep(UserOnboardingRequest request, HandOffMark? mark)
+    public CreateUserStep(UserOnboardingRequest request, HandOffMark? mark, AddedKeyRecord? addedKeyRecord = null)
     {
         Description = StepTexts.CreateUser(request);
         var tags = request.Tags.Select(t => new IamTag(t.Key, t.Value)).ToList();
@@ -23,6 +23,11 @@ internal sealed class CreateUserStep : OnboardingStep
             // Set by CreateUser itself, before any secret exists.
             _markTag = mark.ToTag();
             tags.Add(_markTag);
+        }
+
+        if (addedKeyRecord is not null)
+        {
+            tags.Add(addedKeyRecord.ToTag());
         }
 
         _tags = tags;
@@ -109,13 +114,16 @@ internal sealed class SetHandOffMarkStep : OnboardingStep
     private readonly HandOffMark _mark;
     private readonly HandOffMark? _plannedMark;
     private readonly HashSet<string>? _plannedKeys;
+    private readonly AddedKeyRecord? _addedKeyRecord;
 
     /// <param name="mark">The mark to set.</param>
     /// <param name="plannedMark">The mark the plan found on the user (null: none).</param>
     /// <param name="plannedKeys">The access keys the plan found, when it read them.</param>
-    public SetHandOffMarkStep(HandOffMark mark, HandOffMark? plannedMark, IEnumerable<string>? plannedKeys)
+    /// <param name="addedKeyRecord">Set in the same call as the mark, when a key is made for AdditionalAccessKey.</param>
+    public SetHandOffMarkStep(HandOffMark mark, HandOffMark? plannedMark, IEnumerable<string>? plannedKeys, AddedKeyRecord? addedKeyRecord = null)
     {
         _mark = mark;
+        _addedKeyRecord = addedKeyRecord;
         _plannedMark = plannedMark;
         _plannedKeys = plannedKeys is null ? null : new HashSet<string>(plannedKeys, StringComparer.Ordinal);
     }
@@ -160,7 +168,7 @@ internal sealed class SetHandOffMarkStep : OnboardingStep
             await MfaSeedsOnUserMark.KeepPendingAsync(context.Iam, context.UserName, dead, ct).ConfigureAwait(false);
         }
 
-        await context.Iam.TagUserAsync(context.UserName, new[] { _mark.ToTag() }, ct).ConfigureAwait(false);
+        await context.Iam.TagUserAsync(context.UserName, _addedKeyRecord is null ? new[] { _mark.ToTag() } : new[] { _mark.ToTag(), _addedKeyRecord.ToTag() }, ct).ConfigureAwait(false);
         context.MarkSet = _mark;
     }
 
