@@ -17,6 +17,9 @@ BeforeDiscovery {
         @{ Name = 'a 129-character tag key'; Row = "bad-1,/,$('k' * 129)=v,no,no,no,,"; Id = 'InvalidTag'; Message = "*row 2*kkkk*" }
         @{ Name = 'a 257-character tag value'; Row = "bad-1,/,k=$('v' * 257),no,no,no,,"; Id = 'InvalidTag'; Message = "*row 2*vvvv*" }
         @{ Name = 'a tag key with !'; Row = 'bad-1,/,k!=v,no,no,no,,'; Id = 'InvalidTag'; Message = "*row 2*'k!'*" }
+        @{ Name = 'a tab in a tag value'; Row = "bad-1,/,note=a`tb,no,no,no,,"; Id = 'InvalidTag'; Message = "*row 2*. Its character 2 is U+0009, which IAM does not allow in a tag; type it again*" }
+        @{ Name = 'a zero-width space in a tag value'; Row = "bad-1,/,team=data$([char]0x200B),no,no,no,,"; Id = 'InvalidTag'; Message = "*row 2*. Its character 5 is U+200B (zero-width space), which IAM does not allow in a tag; type it again*" }
+        @{ Name = 'a ! in a tag value'; Row = 'bad-1,/,k=v!,no,no,no,,'; Id = 'InvalidTag'; Message = "*row 2*. Its character 2 is '!', which IAM does not allow in a tag; type it again*" }
         @{ Name = 'tag keys differing in case'; Row = 'bad-1,/,k=v;K=w,no,no,no,,'; Id = 'InvalidTag'; Message = "*row 2*'K'*" }
         @{ Name = '51 tags'; Row = "bad-1,/,""$((1..51 | ForEach-Object { "k$_=v" }) -join ';')"",no,no,no,,"; Id = 'InvalidTag'; Message = "*row 2*50*" }
         @{ Name = 'ConsoleAccess maybe'; Row = 'bad-1,/,,maybe,no,no,,'; Id = 'InvalidYesNo'; Message = "*row 2*ConsoleAccess: 'maybe'*" }

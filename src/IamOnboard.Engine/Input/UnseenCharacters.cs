@@ -47,6 +47,15 @@ public static class UnseenCharacters
         return null;
     }
 
+    /// <summary>"character 6 is U+0009" for the character at <paramref name="index"/>, named by code point when it cannot be seen, else shown: "character 6 is ';'".</summary>
+    public static string At(string text, int index)
+    {
+        var c = text[index];
+        return IsUnseen(c)
+            ? $"character {index + 1} is U+{(int)c:X4}{(Names.TryGetValue(c, out var known) ? $" ({known})" : string.Empty)}"
+            : $"character {index + 1} is '{char.ConvertFromUtf32(char.IsSurrogatePair(text, index) ? char.ConvertToUtf32(text, index) : c)}'";
+    }
+
     /// <summary>" (its character 5 is U+200B (zero-width space))" for a column name whose difference from a known one cannot be seen, else "".</summary>
     public static string InHeader(string header) => Describe(header, asciiOnly: false) is { } unseen ? $" (its {unseen})" : string.Empty;
 

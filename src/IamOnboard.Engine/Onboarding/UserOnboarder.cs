@@ -253,9 +253,12 @@ public sealed class UserOnboarder
         if (violation is not null)
         {
             // Names and paths are ASCII: a character that looks allowed but is not (copied from a document or web page)
-            // is named by code point, as the value shown would look right.
-            var unseen = field is "UserName" or "Group" or "Path" ? Input.UnseenCharacters.Describe(violation.Value, asciiOnly: true) : null;
-            var message = unseen is null ? violation.Message : $"{violation.Message}. Its {unseen}, which IAM does not allow in a {(field == "Path" ? "path" : "name")}; type it again";
+            // is named by code point, as the value shown would look right. A tag's first refused character is named too
+            // (a tab, a zero-width space): IAM's pattern quoted beside a value that looks fine says nothing.
+            var unseen = field is "UserName" or "Group" or "Path" ? Input.UnseenCharacters.Describe(violation.Value, asciiOnly: true)
+                : field == "Tag" && violation.Value is { } tagText && IamNameRules.FirstRefusedTagCharacter(tagText) is var refused and >= 0 ? Input.UnseenCharacters.At(tagText, refused)
+                : null;
+            var message = unseen is null ? violation.Message : $"{violation.Message}. Its {unseen}, which IAM does not allow in a {(field switch { "Path" => "path", "Tag" => "tag", _ => "name" })}; type it again";
             throw new OnboardInputException(errorId, field, violation.Value, message);
         }
     }

@@ -211,6 +211,25 @@ public static class IamNameRules
     }
 
     // \p{L}, \p{Z}, \p{N} judged per code point, so letters outside the BMP count as letters.
+    /// <summary>The index of the first character IAM's tag pattern refuses in <paramref name="value"/>, or -1.</summary>
+    public static int FirstRefusedTagCharacter(string? value)
+    {
+        for (var i = 0; value is not null && i < value.Length; i++)
+        {
+            if (!IsTagChar(value, i))
+            {
+                return i;
+            }
+
+            if (char.IsHighSurrogate(value[i]))
+            {
+                i++;
+            }
+        }
+
+        return -1;
+    }
+
     private static bool IsTagChar(string s, int i)
     {
         char c = s[i];
