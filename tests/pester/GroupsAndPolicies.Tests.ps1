@@ -299,6 +299,26 @@ Describe 'Add-OnboardGroupMember' {
         { Add-OnboardGroupMember -UserName $user -GroupName "$($groups[0]),NoSuchGroup" } | Should -Throw -ExpectedMessage "GroupName: the group '$($groups[0]),NoSuchGroup' does not exist. Create it first with New-OnboardGroup."
     }
 
+    It 'takes a starters file''s Group column, as New-OnboardUser does, several groups separated by ;' {
+        # Before, every row failed with PowerShell's "The input object cannot be bound ... mandatory parameters: GroupName",
+        # naming no row: the column New-OnboardUser takes was not one Add-OnboardGroupMember did.
+        $groups = (New-TestName 'group'), (New-TestName 'group')
+        $groups | ForEach-Object { $null = New-OnboardGroup -GroupName $_ }
+        $users = (New-TestName), (New-TestName)
+        $users | ForEach-Object { $null = New-OnboardUser -UserName $_ }
+        $file = Join-Path $TestDrive 'group-column.csv'
+        @('User name,Group', "$($users[0]),$($groups[0])", "$($users[1]),""$($groups[0]); $($groups[1])""") | Set-Content $file
+        $added = Import-Csv $file | Add-OnboardGroupMember -ErrorVariable failed -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+        $failed | Should -BeNullOrEmpty
+        $warned | Should -BeNullOrEmpty
+        @($added | ForEach-Object { "$($_.UserName) $($_.GroupName) $($_.Status)" }) | Sort-Object | Should -Be (@("$($users[0]) $($groups[0]) Added", "$($users[1]) $($groups[0]) Added", "$($users[1]) $($groups[1]) Added") | Sort-Object)
+        (Aws @('iam', 'list-groups-for-user', '--user-name', $users[1])).Json.Groups.GroupName | Sort-Object | Should -Be ($groups | Sort-Object)
+
+        [pscustomobject]@{ UserName = $users[0]; Group = ' ; ' } | Add-OnboardGroupMember -ErrorVariable empty -ErrorAction SilentlyContinue
+        $empty[0].FullyQualifiedErrorId | Should -Be 'GroupNameEmpty,IamOnboard.Commands.AddOnboardGroupMemberCommand'
+        "$($empty[0])" | Should -Be "$($users[0]): the input's GroupName (' ; ') names no group, so the user was not added to any. Name the groups, separated by ';'."
+    }
+
     It 'names the user and the group in each user''s error, and goes on' {
         # A group bound from the pipeline is not known before the first record, so IAM's refusal comes per user.
         $names = 1..2 | ForEach-Object { New-TestName }

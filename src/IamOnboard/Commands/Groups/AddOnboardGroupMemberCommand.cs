@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using IamOnboard.Commands.Infrastructure;
 using IamOnboard.Commands.Transformations;
+using IamOnboard.Input;
 using IamOnboard.Onboarding;
 
 namespace IamOnboard.Commands;
@@ -25,8 +26,13 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
         public const string ByUserWithSession = ByUserSet + WithSession;
     }
 
-    /// <summary>The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName.</summary>
+    /// <summary>
+    /// The groups; binds from a group object's GroupName, so New-OnboardGroup output can be piped in with -UserName, and
+    /// from a starters row's Group column, as New-OnboardUser does (several groups separated by ';'). Not Groups: a user
+    /// from New-OnboardUser has that property, the groups it is in already.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Group")]
     [TextOnly(NameProperty = "GroupName")]
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -62,6 +68,8 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
 
     protected override int ConcurrentItems => ThrottleLimit;
 
+    private bool _groupsOnCommandLine;
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -69,7 +77,8 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
         // Every command of a pipeline begins before the first record moves: groups named here are checked before
         // New-OnboardUser upstream makes anyone, not found missing once per user after. Groups bound from the pipeline
         // (New-OnboardGroup G | Add-OnboardGroupMember -UserName u) are not known yet, and may be made upstream.
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(GroupName)))
+        _groupsOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(GroupName));
+        if (_groupsOnCommandLine)
         {
             // As in a row's Groups: a group named twice is often a typo for another one, said before anyone is made.
             var twice = GroupName.Select(g => g.Trim()).GroupBy(g => g, System.StringComparer.OrdinalIgnoreCase).FirstOrDefault(same => same.Count() > 1);
@@ -97,7 +106,16 @@ public sealed class AddOnboardGroupMemberCommand : ByNameOrUserCmdletBase
         var userName = user?.UserName ?? UserName.Trim();
         var carrier = user is null ? CarrierByName : null; // an MFA device from Enable-OnboardVirtualMfa, say: passed on as it came
         var onboarder = new GroupOnboarder(OnboardSession);
-        var groups = GroupName.Select(g => g.Trim()).ToList();
+        // A row's cell may name several groups, as New-OnboardUser's Group column does; the command line names them one by one.
+        var groups = (_groupsOnCommandLine ? GroupName.Select(g => g.Trim()) : GroupName.SelectMany(ListText.Split))
+            .Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+        if (groups.Count == 0)
+        {
+            WriteError(OnboardErrors.Create("GroupNameEmpty", ErrorCategory.InvalidArgument, userName,
+                $"{userName}: the input's GroupName ('{string.Join(";", GroupName)}') names no group, so the user was not added to any. Name the groups, separated by ';'."));
+            return;
+        }
+
         var apply = ShouldProcess($"IAM user '{userName}'", $"Add to group {string.Join(", ", groups)}");
         var mayBeDisabled = !CameDownThisPipeline(userName);
         StartItem(async ct =>
