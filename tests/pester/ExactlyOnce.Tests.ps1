@@ -782,6 +782,52 @@ while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 20 }
             }
         }
     }
+
+    It 'SIGTERM (a runbook''s timeout, docker stop) stops a batch as Ctrl+C does, says what it left, and ends the process with 143' -Skip:$IsWindows {
+        # Before, .NET ended the process at once: exit 143 and not a word of the users made, cut short or never handed out.
+        $prefix = New-TestName 'sigterm'
+        $out = Join-Path $TestDrive 'sigterm.csv'
+        $script = Join-Path $TestDrive 'sigterm.ps1'
+        Set-Content $script @'
+param($Module, $Url, $AccessKey, $Prefix, $Out)
+Import-Module $Module
+$null = Connect-Onboard -EndpointUrl $Url -AccessKey $AccessKey -SecretKey (ConvertTo-SecureString $env:TEST_IAM_SECRET -AsPlainText -Force)
+1..40 | ForEach-Object { [pscustomobject]@{ UserName = "$Prefix-$_"; ConsoleAccess = 'yes'; ProgrammaticAccess = 'yes' } } |
+    New-OnboardUser -ThrottleLimit 2 | Export-OnboardCredential -Path $Out
+'NOT STOPPED'
+'@
+        $keysBefore = 0
+        $null = $endpoint.GetStatistics().RequestsByAction.TryGetValue('CreateAccessKey', [ref] $keysBefore)
+        $start = New-ChildPwshStartInfo -Arguments @('-NoProfile', '-NoLogo', '-NonInteractive', '-File', $script, $env:IAMONBOARD_MODULE, $endpoint.Url, $endpoint.AccessKeyId, $prefix, $out)
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['TEST_IAM_SECRET'] = ConvertTo-PlainText $endpoint.SecretAccessKey
+        $child = [System.Diagnostics.Process]::Start($start)
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        try {
+            Wait-ForCalls $endpoint 'CreateAccessKey' ($keysBefore + 2)
+            $kill = (Get-Command kill -CommandType Application | Select-Object -First 1).Source
+            & $kill -TERM $child.Id
+            $child.WaitForExit(120000) | Should -BeTrue
+        }
+        finally {
+            if (-not $child.HasExited) { $child.Kill($true) }
+        }
+        $child.ExitCode | Should -Be 143 -Because 'the exit status of a process SIGTERM ended, as before'
+        $told = ($stdout.Result + "`n" + $stderr.Result) -replace "\e\[[0-9;]*m", ''
+        $told | Should -Not -Match 'NOT STOPPED' -Because 'the script goes no further, as SIGTERM asked'
+        $told | Should -Match 'New-OnboardUser stopped before the end of its input: SIGTERM \(the process was asked to end\) stopped it\. Batch: \d+ rows: \d+ created'
+        $written = if (Test-Path $out) { @(Import-Csv $out).'User name' } else { @() }
+        $users = @((Invoke-AwsCli -Endpoint $endpoint -Arguments @('iam', 'list-users')).Json.Users.UserName | Where-Object { $_ -like "$prefix-*" })
+        $users | Should -Not -BeNullOrEmpty
+        foreach ($name in $users) {
+            # Every user the run left is in the credentials file, or named: cut short, or credentials that reached nobody.
+            if ($name -notin $written) {
+                $told | Should -Match "(?m)^WARNING: $([regex]::Escape($name)): New-OnboardUser did not hand on the new credentials \(stopped by SIGTERM|Cut short \([^)]*\): [^.]*\b$([regex]::Escape($name))\b" -Because "$name exists after the stop"
+            }
+        }
+    }
 }
 
 Describe 'Exactly once: MFA seeds and QR codes' {

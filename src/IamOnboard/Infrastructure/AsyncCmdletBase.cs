@@ -64,6 +64,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
         _stages = state.Stages;
         _dispatcher = new PipelineDispatcher(this, _stages, ConcurrentItems, _stopping.Token);
         _stages.Add(this);
+        TerminationSignal.Enter(this, Host);
         if (MyInvocation.MyCommand.Parameters.ContainsKey(PipelineRowColumns.ParameterName))
         {
             _rowColumns = new PipelineRowColumns(this);
@@ -348,7 +349,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
 
             foreach (var userName in notHandedOn)
             {
-                ui.WriteWarningLine(NotHandedOn(userName, "stopped by Ctrl+C or Stop-Job"));
+                ui.WriteWarningLine(NotHandedOn(userName, "stopped by " + StopCause));
             }
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
@@ -356,6 +357,9 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             // A host that refuses to write now (a closed console, a remote host gone): there is nowhere else to say it.
         }
     }
+
+    /// <summary>What stopped the command from outside: Ctrl+C, Stop-Job, or SIGTERM turned into Ctrl+C (<see cref="TerminationSignal"/>).</summary>
+    private protected static string StopCause => TerminationSignal.Received ? "SIGTERM (the process was asked to end)" : "Ctrl+C or Stop-Job";
 
     /// <summary>What the command says of its input after Ctrl+C (a batch's account), or null (see <see cref="TellHostWhatTheStopLeft"/>).</summary>
     private protected virtual string? DescribeStoppedByUser() => null;
@@ -699,6 +703,7 @@ public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
             }
 
             _stopping.Dispose();
+            TerminationSignal.Leave(this);
         }
     }
 }

@@ -312,7 +312,7 @@ public sealed class NewOnboardUserCommand : OnboardCmdletBase
     /// </summary>
     private protected override string? DescribeStoppedByUser() =>
         MyInvocation.ExpectingInput
-            ? _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis, "Ctrl+C or Stop-Job stopped it").DescribeStop(MyInvocation.MyCommand.Name, int.MaxValue)
+            ? _progress.Summary(IsWhatIf(), _binding.RefusedBeforeThis, StopCause + " stopped it").DescribeStop(MyInvocation.MyCommand.Name, int.MaxValue)
             : null;
 
     /// <summary>
