@@ -66,6 +66,50 @@ public static class OwnerOnlyFile
         Write(path, Array.Empty<byte>(), overwrite ? Placement.Replace : Placement.CreateNew, keepOpen: true)!;
 
     /// <summary>
+    /// Adds <paramref name="bytes"/> (whole lines) at the end of <paramref name="file"/>, a stream from <see cref="Create"/>
+    /// or <see cref="OpenToAppend"/> (unbuffered), and flushes them to disk. When that fails (a full disk, a quota), the
+    /// file is cut back to its length before: a part of a line left at its end would be read as a record, holding part of
+    /// a secret that never reached anyone. The failure is rethrown as <see cref="PartlyWrittenException"/>, which says
+    /// whether the cut worked.
+    /// </summary>
+    public static void AppendWhole(Stream file, byte[] bytes)
+    {
+        if (file is null)
+        {
+            throw new ArgumentNullException(nameof(file));
+        }
+
+        var before = file.Length;
+        try
+        {
+            file.Write(bytes, 0, bytes.Length);
+            if (file is FileStream onDisk)
+            {
+                onDisk.Flush(flushToDisk: true);
+            }
+            else
+            {
+                file.Flush();
+            }
+        }
+        catch (IOException failure)
+        {
+            bool cut;
+            try
+            {
+                file.SetLength(before);
+                cut = true;
+            }
+            catch (Exception cutFailure) when (cutFailure is IOException or NotSupportedException or UnauthorizedAccessException)
+            {
+                cut = false;
+            }
+
+            throw new PartlyWrittenException(failure, cut);
+        }
+    }
+
+    /// <summary>
     /// Opens an existing file to add records at its end, one flushed at a time, marked as being written as a stream from
     /// <see cref="Create"/> is (a shared lock, so <see cref="ThrowIfInUse"/> sees it). The file keeps its permissions,
     /// which must be owner-only (<see cref="ThrowIfOpenToOthers"/>).
@@ -89,7 +133,8 @@ public static class OwnerOnlyFile
 
         // FileShare.Read: on Unix .NET holds a shared flock for it, as Create's writer does; on Windows the share mode
         // keeps other writers out.
-        var stream = new FileStream(fullPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        // Unbuffered (1): a write that fails leaves nothing held to be written later (see AppendWhole).
+        var stream = new FileStream(fullPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
         try
         {
             if (!endsLine)
@@ -280,7 +325,7 @@ public static class OwnerOnlyFile
         }
 
         string tempPath = Encoding.UTF8.GetString(template, 0, template.Length - 1);
-        var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
+        var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write, bufferSize: 1);
         int folderLock = -1;
         try
         {
@@ -406,7 +451,7 @@ public static class OwnerOnlyFile
     {
         if (placement == Placement.CreateNew)
         {
-            var created = new FileStream(fullPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            var created = new FileStream(fullPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1);
             using (keepOpen ? null : created)
             {
                 created.Write(bytes, 0, bytes.Length);
@@ -458,7 +503,7 @@ public static class OwnerOnlyFile
         FileStream stream;
         try
         {
-            stream = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+            stream = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 1);
         }
         catch (IOException failure) when (IsSharingViolation(failure))
         {
@@ -523,4 +568,16 @@ public static class OwnerOnlyFile
         [DllImport("libc", SetLastError = true)]
         public static extern int close(int fd);
     }
+}
+
+/// <summary>A write of <see cref="OwnerOnlyFile.AppendWhole"/> failed; <see cref="CutBack"/>: the file ends as it did before it.</summary>
+public sealed class PartlyWrittenException : IOException
+{
+    public PartlyWrittenException(IOException failure, bool cutBack)
+        : base(failure?.Message, failure)
+    {
+        CutBack = cutBack;
+    }
+
+    public bool CutBack { get; }
 }

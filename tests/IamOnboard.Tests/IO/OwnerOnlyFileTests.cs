@@ -237,4 +237,72 @@ public sealed class OwnerOnlyFileTests : IDisposable
         var ex = Assert.Throws<DirectoryNotFoundException>(() => OwnerOnlyFile.WriteAllBytes(path, new byte[] { 1 }, overwrite: false));
         Assert.Contains(Path.Combine(_folder, "missing"), ex.Message);
     }
+
+    [Fact]
+    public void AppendWhole_cuts_the_file_back_when_a_write_fails_midway_so_no_part_of_the_line_stays()
+    {
+        // A full disk writes part of a line and fails: that part (here a user name and a password) was left at the end,
+        // read by the next -Append run and by anyone as a record.
+        string path = PathOf("credentials.csv");
+        using (var file = OwnerOnlyFile.Create(path, overwrite: false))
+        {
+            OwnerOnlyFile.AppendWhole(file, Encoding.UTF8.GetBytes("User name,Password\r\nfirst,Pw-one\r\n"));
+            using var full = new DiskFullAfter(file, bytesThatFit: 12);
+
+            var failure = Assert.Throws<PartlyWrittenException>(() => OwnerOnlyFile.AppendWhole(full, Encoding.UTF8.GetBytes("second,Pw-two-secret\r\n")));
+
+            Assert.True(failure.CutBack);
+            Assert.Equal("No space left on device", failure.Message);
+        }
+
+        Assert.Equal("User name,Password\r\nfirst,Pw-one\r\n", File.ReadAllText(path));
+    }
+
+    /// <summary>A stream whose disk fills up: it writes the bytes that fit, then fails as a full disk does.</summary>
+    private sealed class DiskFullAfter : Stream
+    {
+        private readonly Stream _inner;
+        private int _room;
+
+        public DiskFullAfter(Stream inner, int bytesThatFit)
+        {
+            _inner = inner;
+            _room = bytesThatFit;
+        }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _inner.Length;
+
+        public override long Position { get => _inner.Position; set => _inner.Position = value; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            var fits = Math.Min(count, _room);
+            _inner.Write(buffer, offset, fits);
+            _inner.Flush();
+            _room -= fits;
+            if (fits < count)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        public override void Flush() => _inner.Flush();
+
+        public override void SetLength(long value) => _inner.SetLength(value);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+
+        protected override void Dispose(bool disposing)
+        {
+            // The file is the test's to close.
+        }
+    }
 }

@@ -28,7 +28,8 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 {
     private string _path = string.Empty;
     private FileStream? _file;
-    private StreamWriter? _writer;
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private bool _open;
     private bool _declined;
     private int _written;
     private int _received; // users and devices that reached this command, written or not
@@ -236,7 +237,7 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             MfaSerialNumber = device?.Seed is null ? null : device.SerialNumber,
             MfaSeed = device?.Seed is null ? null : SecretText.Reveal(device.Seed),
         };
-        if (_writer is null && !_declined)
+        if (!_open && !_declined)
         {
             // The header is written with the first line: the seed columns when the first input asked for seeds. A file
             // appended to has its header already.
@@ -250,8 +251,8 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             return;
         }
 
-        var writer = OpenOnce();
-        if (writer is null)
+        var file = OpenOnce();
+        if (file is null)
         {
             return;
         }
@@ -276,13 +277,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
 
         try
         {
-            writer.Write(line.ToString());
-            writer.Flush();
-            _file!.Flush(flushToDisk: true);
+            OwnerOnlyFile.AppendWhole(file, Utf8.GetBytes(line.ToString()));
         }
         catch (IOException failure)
         {
-            NotWritten(failure);
+            NotWritten(failure, row.UserName);
         }
 
         _written++;
@@ -427,11 +426,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         WriteError(OnboardErrors.Create("CredentialNotExportable", ErrorCategory.InvalidData, InputObject, reason));
 
     /// <summary>Creates the file at the first user (asking ShouldProcess once); null when the caller declined.</summary>
-    private StreamWriter? OpenOnce()
+    private FileStream? OpenOnce()
     {
-        if (_writer is not null || _declined)
+        if (_open || _declined)
         {
-            return _writer;
+            return _file;
         }
 
         if (!ShouldProcess(_path, "Write the credentials of the users piped in"))
@@ -468,10 +467,11 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
         try
         {
             _file ??= OwnerOnlyFile.OpenToAppend(_path);
-            _writer = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             if (_appendHeader is not { Length: > 0 })
             {
-                CredentialCsv.WriteHeader(_writer, FileFormat, _withMfa);
+                var header = new StringWriter();
+                CredentialCsv.WriteHeader(header, FileFormat, _withMfa);
+                OwnerOnlyFile.AppendWhole(_file, Utf8.GetBytes(header.ToString()));
             }
         }
         catch (IOException failure)
@@ -479,17 +479,26 @@ public sealed class ExportOnboardCredentialCommand : AsyncCmdletBase
             NotWritten(failure);
         }
 
-        return _writer;
+        _open = true;
+        return _file;
     }
 
-    private void NotWritten(IOException failure) =>
-        ThrowTerminatingError(OnboardErrors.Create("CredentialFileNotWritten", ErrorCategory.WriteError, _path, $"Path: could not write '{_path}': {failure.Message}"));
+    /// <summary>A write failed (a full disk): the run stops, saying whether the file ends with whole lines (<see cref="OwnerOnlyFile.AppendWhole"/>).</summary>
+    private void NotWritten(IOException failure, string? userName = null)
+    {
+        var what = userName is null ? "the header" : $"{userName}'s line";
+        var left = failure switch
+        {
+            PartlyWrittenException { CutBack: true } => $" No part of {what} was kept: the file ends with the whole line before it.",
+            PartlyWrittenException => $" Part of {what} may be at the end of the file: remove that last line.",
+            _ => string.Empty,
+        };
+        ThrowTerminatingError(OnboardErrors.Create("CredentialFileNotWritten", ErrorCategory.WriteError, _path, $"Path: could not write '{_path}': {failure.Message.TrimEnd('.')}.{left}"));
+    }
 
     private void Close()
     {
-        _writer?.Dispose();
         _file?.Dispose();
-        _writer = null;
         _file = null;
     }
 }
