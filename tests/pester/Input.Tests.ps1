@@ -350,6 +350,20 @@ Describe 'AWS.Tools groups and policies given as objects' {
 }
 
 Describe 'The credentials file for the AWS CLI' {
+    BeforeAll {
+        # aws configure import --csv with a home of its own; what it printed, and the credentials file it wrote.
+        function script:Import-WithAwsCli([string] $File, [string] $CliHome) {
+            $null = New-Item -ItemType Directory -Path $CliHome
+            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
+            foreach ($argument in 'configure', 'import', '--csv', "file://$File") { $start.ArgumentList.Add($argument) }
+            foreach ($variable in @($start.Environment.Keys)) { if ($variable -like 'AWS_*') { $null = $start.Environment.Remove($variable) } }
+            $start.Environment['HOME'] = $CliHome
+            $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $CliHome 'credentials'
+            $start.Environment['AWS_CONFIG_FILE'] = Join-Path $CliHome 'config'
+            [pscustomobject]@{ Said = Invoke-CheckedProcess -StartInfo $start; Imported = Get-Content -Raw (Join-Path $CliHome 'credentials') }
+        }
+    }
+
     It 'imports with aws configure import --csv from a batch where some users have no key' {
         $prefix = New-TestName 'cli'
         $keys = Join-Path $TestDrive 'keys.csv'
@@ -361,16 +375,9 @@ Describe 'The credentials file for the AWS CLI' {
         $warnings | Should -HaveCount 1
         $warnings[0].Message | Should -BeLike "$prefix-none:*"
 
-        $cliHome = Join-Path $TestDrive 'cli-home'
-        $null = New-Item -ItemType Directory -Path $cliHome
-        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
-        foreach ($argument in 'configure', 'import', '--csv', "file://$keys") { $start.ArgumentList.Add($argument) }
-        foreach ($name in @($start.Environment.Keys)) { if ($name -like 'AWS_*') { $null = $start.Environment.Remove($name) } }
-        $start.Environment['HOME'] = $cliHome
-        $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $cliHome 'credentials'
-        $start.Environment['AWS_CONFIG_FILE'] = Join-Path $cliHome 'config'
-        Invoke-CheckedProcess -StartInfo $start | Should -BeLike '*imported 2 profile*'
-        $imported = Get-Content -Raw (Join-Path $cliHome 'credentials')
+        $cli = Import-WithAwsCli -File $keys -CliHome (Join-Path $TestDrive 'cli-home')
+        $cli.Said | Should -BeLike '*imported 2 profile*'
+        $imported = $cli.Imported
         $imported | Should -BeLike "*[[]$prefix-key1]*aws_access_key_id = AKIA*"
         $imported | Should -BeLike "*[[]$prefix-key2]*"
         $imported | Should -Not -BeLike "*$prefix-none*"
@@ -391,16 +398,9 @@ Describe 'The credentials file for the AWS CLI' {
         # What the warning says, by the AWS CLI itself: the console file's key is imported wrong, the key holders file's right.
         $secret = ConvertTo-PlainText $user.SecretAccessKey
         foreach ($case in @{ File = $console; Right = $false }, @{ File = $keys; Right = $true }) {
-            $cliHome = Join-Path $TestDrive "cli-$([IO.Path]::GetFileNameWithoutExtension($case.File))"
-            $null = New-Item -ItemType Directory -Path $cliHome
-            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-AwsCliV2))
-            foreach ($argument in 'configure', 'import', '--csv', "file://$($case.File)") { $start.ArgumentList.Add($argument) }
-            foreach ($variable in @($start.Environment.Keys)) { if ($variable -like 'AWS_*') { $null = $start.Environment.Remove($variable) } }
-            $start.Environment['HOME'] = $cliHome
-            $start.Environment['AWS_SHARED_CREDENTIALS_FILE'] = Join-Path $cliHome 'credentials'
-            $start.Environment['AWS_CONFIG_FILE'] = Join-Path $cliHome 'config'
-            Invoke-CheckedProcess -StartInfo $start | Should -BeLike '*imported 1 profile*'
-            $imported = Get-Content -Raw (Join-Path $cliHome 'credentials')
+            $cli = Import-WithAwsCli -File $case.File -CliHome (Join-Path $TestDrive "cli-$([IO.Path]::GetFileNameWithoutExtension($case.File))")
+            $cli.Said | Should -BeLike '*imported 1 profile*'
+            $imported = $cli.Imported
             $imported.Contains("aws_access_key_id = $($user.AccessKeyId)") | Should -Be $case.Right
             $imported.Contains("aws_secret_access_key = $secret") | Should -Be $case.Right
         }
