@@ -39,8 +39,7 @@ public static class UnseenCharacters
             var c = text[i];
             if (IsUnseen(c) || (asciiOnly && c > '\u007E'))
             {
-                var name = Names.TryGetValue(c, out var known) ? $" ({known})" : string.Empty;
-                return $"character {i + 1} is U+{(int)c:X4}{name}";
+                return $"character {i + 1} is {CodePoint(c)}";
             }
         }
 
@@ -52,12 +51,15 @@ public static class UnseenCharacters
     {
         var c = text[index];
         return IsUnseen(c)
-            ? $"character {index + 1} is U+{(int)c:X4}{(Names.TryGetValue(c, out var known) ? $" ({known})" : string.Empty)}"
+            ? $"character {index + 1} is {CodePoint(c)}"
             : $"character {index + 1} is '{char.ConvertFromUtf32(char.IsSurrogatePair(text, index) ? char.ConvertToUtf32(text, index) : c)}'";
     }
 
     /// <summary>" (its character 5 is U+200B (zero-width space))" for a column name whose difference from a known one cannot be seen, else "".</summary>
     public static string InHeader(string header) => Describe(header, asciiOnly: false) is { } unseen ? $" (its {unseen})" : string.Empty;
+
+    /// <summary>"U+200B (zero-width space)": the code point, with its name when it is one people meet.</summary>
+    private static string CodePoint(char c) => $"U+{(int)c:X4}{(Names.TryGetValue(c, out var known) ? $" ({known})" : string.Empty)}";
 
     private static bool IsUnseen(char c) =>
         char.IsControl(c) || (char.IsWhiteSpace(c) && c != ' ') || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format || Names.ContainsKey(c);
